@@ -1,0 +1,79 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import path from 'node:path';
+import type { Deps } from './deps.ts';
+import { errorHandler, notFound } from './http/errors.ts';
+import { rootDir, setupViews } from './http/views.ts';
+import { openapi } from './http/openapi.ts';
+import { healthRoutes } from './http/health.ts';
+import { allow } from './auth/permissions.ts';
+import { homeRoutes } from './home/routes.ts';
+import { standardsRoutes } from './standards/routes.ts';
+import { standardsApi } from './standards/api.ts';
+
+/** Builds the app from its dependencies; server/main.ts listens, tests drive it with supertest. */
+export function createApp(deps: Deps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.set('etag', false); // pages set strong ETags themselves where they can answer 304 cheaply
+  setupViews(app);
+  // Templates are compiled once (in every environment: the page cache already assumes fixed templates).
+  app.enable('view cache');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // Method, URL and status only: headers carry cookies and tokens.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      strictTransportSecurity: deps.config.secureCookies,
+    }),
+  );
+  app.use('/static', express.static(path.join(rootDir, 'public'), { maxAge: '1d', index: false }));
+  app.use(express.json({ limit: '2mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  app.use((req, res, next) => {
+    res.locals.viewer ??= null;
+    res.locals.path = req.path;
+    next();
+  });
+
+  app.use(healthRoutes(deps));
+  app.use(homeRoutes(deps));
+  app.use(standardsRoutes(deps));
+
+  const api = express.Router();
+  api.get('/openapi.json', allow('public'), (_req, res) => {
+    res.json(openapi);
+  });
+  api.use(standardsApi(deps));
+  app.use('/api/v1', api);
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

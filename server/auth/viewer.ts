@@ -1,0 +1,12 @@
+/** Who is asking: null for the public. Roles as design.md §3. */
+export type Role = 'secretariat' | 'board' | 'stakeholder';
+export interface Viewer {
+  id: number;
+  role: Role;
+  name: string;
+  email: string;
+  organisation: string | null;
+}
+
+/** Drafts that were never put out for consultation are for the Board and the secretariat only. */
+export const seesUnreleasedDrafts = (v: Viewer | null): boolean => v?.role === 'board' || v?.role === 'secretariat';

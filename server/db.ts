@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import knex, { type Knex } from 'knex';
+
+export type Db = Knex;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const migrationsDir = path.join(root, 'migrations');
+
+/** Knex settings for a DATABASE_URL (`sqlite:path`, `sqlite::memory:` or `postgres://…`). */
+export function knexConfig(databaseUrl: string): Knex.Config {
+  const migrations = { migrationSource: new FolderMigrationSource(migrationsDir) };
+  if (databaseUrl.startsWith('postgres')) {
+    return { client: 'pg', connection: databaseUrl, migrations };
+  }
+  const filename = databaseUrl.replace(/^sqlite:/, '');
+  return {
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    migrations,
+    pool: {
+      afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        try {
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 5000');
+          // WAL lets readers go on during a write; FULL makes every commit durable (design.md §7).
+          if (filename !== ':memory:') conn.pragma('journal_mode = WAL');
+          conn.pragma('synchronous = FULL');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+  };
+}
+
+export function createDb(databaseUrl: string): Db {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const filename = databaseUrl.replace(/^sqlite:/, '');
+    if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+  }
+  return knex(knexConfig(databaseUrl));
+}
+
+export const isSqlite = (db: Db): boolean => /sqlite/.test(String(db.client.config.client));
+
+/**
+ * Loads migrations from the folder with import(), so they run the same under tsx, mocha and the
+ * Knex CLI, whatever the module system (Knex's own loader guesses between require and import).
+ */
+class FolderMigrationSource implements Knex.MigrationSource<string> {
+  constructor(private dir: string) {}
+  async getMigrations(): Promise<string[]> {
+    return fs
+      .readdirSync(this.dir)
+      .filter((f) => /^\d{14}_.+\.ts$/.test(f))
+      .sort();
+  }
+  getMigrationName(name: string): string {
+    return name;
+  }
+  async getMigration(name: string): Promise<Knex.Migration> {
+    return import(pathToFileURL(path.join(this.dir, name)).href);
+  }
+}

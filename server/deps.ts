@@ -1,0 +1,14 @@
+import type { Db } from './db.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { PageCache } from './http/page-cache.ts';
+
+/** What the app is built from: passed in, never global, so tests can swap the clock or the db. */
+export interface Deps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  pageCache: PageCache;
+}

@@ -1,0 +1,359 @@
+/**
+ * Clause alignment between two versions of a standard. Pure.
+ *
+ * Pairs are found in rounds, each only looking at what the rounds before left over, so the common case
+ * (keys inherited from the version a draft is based on) costs one pass:
+ *   1. same key;  2. same ref and heading;  3. similar text (word-bigram Dice, through an inverted index
+ *   so unrelated clauses are never compared);  4. same heading, unique on both sides (short clauses);
+ *   5. split and merged clauses: a leftover clause whose words are mostly inside one clause of the other
+ *      version (looked for among the unmatched and the neighbours of where it now sits).
+ * Then pairs out of order (not in the longest increasing run of old positions) are `moved`, and pairs
+ * whose ref differs are `renumbered`.
+ */
+import type { Clause } from '../versions/clause.ts';
+
+/** A clause as alignment needs it: a new draft's clauses have no key yet. */
+export type AlignClause = Omit<Clause, 'key'> & { key?: string };
+
+/**
+ * How a pair was found. `split`: a further piece of an old clause that already has a partner;
+ * `merge`: a further old clause that went into a new clause that already has a partner.
+ */
+export type Link = 'key' | 'ref' | 'text' | 'split' | 'merge';
+
+export type AlignStatus = 'unchanged' | 'changed' | 'added' | 'removed';
+
+export interface Alignment<F extends AlignClause = Clause, T extends AlignClause = Clause> {
+  from: F | null;
+  to: T | null;
+  /** null for an added or removed clause */
+  link: Link | null;
+  status: AlignStatus;
+  moved: boolean;
+  renumbered: boolean;
+}
+
+const SIMILAR = 0.5; // Dice on word bigrams above which two leftover clauses are the same clause
+const CONTAINED = 0.7; // share of a clause's bigrams found in another for it to be a piece of it
+const DUPLICATE = 0.5; // a piece this much inside the clause's own partner is a copy, not a split
+const MIN_PIECE = 3; // bigrams: below this a piece is too short to tell
+const COMMON = 64; // a bigram found in more leftover clauses than this is boilerplate
+const WINDOW = 8; // clauses either side searched for the source of a split or merge piece
+
+/**
+ * Aligns the clauses of two versions. Both lists are taken in `position` order. Each clause appears in
+ * at least one entry; entries come in the order of the new version, a removed clause after the entry of
+ * the old clause before it.
+ */
+export function alignClauses<F extends AlignClause, T extends AlignClause>(
+  fromIn: readonly F[],
+  toIn: readonly T[],
+): Alignment<F, T>[] {
+  const from = byPosition(fromIn);
+  const to = byPosition(toIn);
+  const pairs = new Pairs(from.length, to.length);
+  const bigrams = new BigramCache();
+  matchExact(pairs, from, to, (c) => c.key || null, 'key');
+  matchExact(pairs, from, to, (c) => `${c.ref}\u0000${normHeading(c.heading)}`, 'ref');
+  matchSimilar(pairs, from, to, bigrams);
+  matchExact(pairs, from, to, (c) => (normHeading(c.heading) ? `${c.depth}\u0000${normHeading(c.heading)}` : null), 'text');
+  matchPieces(pairs, from, to, bigrams);
+  return entries(pairs, from, to);
+}
+
+/**
+ * Gives each clause of a new draft the key of the clause it aligns with in the version it is based on,
+ * so identity survives renumbering. New clauses, and the extra pieces of a split, get `newKey()`.
+ */
+export function inheritKeys<D extends Omit<Clause, 'key'>>(
+  basedOn: readonly Clause[],
+  draft: readonly D[],
+  newKey: () => string,
+): (D & { key: string })[] {
+  const inherited = new Map<AlignClause, string>();
+  for (const a of alignClauses(basedOn, draft)) {
+    if (a.from && a.to && a.link !== 'split' && a.link !== 'merge') inherited.set(a.to, a.from.key);
+  }
+  return draft.map((c) => ({ ...c, key: inherited.get(c) ?? newKey() }));
+}
+
+function byPosition<C extends AlignClause>(cs: readonly C[]): C[] {
+  return [...cs].sort((a, b) => a.position - b.position);
+}
+
+function normHeading(h: string): string {
+  return h.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Who is paired with whom: primary pairs one-to-one, plus split/merge pieces. */
+class Pairs {
+  readonly toOfFrom: Int32Array;
+  readonly fromOfTo: Int32Array;
+  readonly link = new Map<number, Link>(); // by `to` index, for primary pairs
+  readonly splits: [number, number][] = []; // [from, to] extra pieces of a split
+  readonly merges: [number, number][] = []; // [from, to] extra sources of a merge
+
+  constructor(nFrom: number, nTo: number) {
+    this.toOfFrom = new Int32Array(nFrom).fill(-1);
+    this.fromOfTo = new Int32Array(nTo).fill(-1);
+  }
+
+  pair(f: number, t: number, link: Link): void {
+    this.toOfFrom[f] = t;
+    this.fromOfTo[t] = f;
+    this.link.set(t, link);
+  }
+
+  leftFrom(): number[] {
+    return unpaired(this.toOfFrom);
+  }
+
+  leftTo(): number[] {
+    return unpaired(this.fromOfTo);
+  }
+}
+
+function unpaired(partner: Int32Array): number[] {
+  const out: number[] = [];
+  partner.forEach((p, i) => p < 0 && out.push(i));
+  return out;
+}
+
+/** Pairs leftovers whose `id` is equal and unique on each side (a duplicate id proves nothing). */
+function matchExact(
+  pairs: Pairs,
+  from: readonly AlignClause[],
+  to: readonly AlignClause[],
+  id: (c: AlignClause) => string | null,
+  link: Link,
+): void {
+  const olds = uniqueIds(pairs.leftFrom(), (i) => id(from[i]!));
+  const news = uniqueIds(pairs.leftTo(), (j) => id(to[j]!));
+  for (const [k, i] of olds) {
+    const j = news.get(k);
+    if (j !== undefined) pairs.pair(i, j, link);
+  }
+}
+
+function uniqueIds(indices: number[], id: (i: number) => string | null): Map<string, number> {
+  const seen = new Map<string, number>();
+  const dup = new Set<string>();
+  for (const i of indices) {
+    const k = id(i);
+    if (k === null) continue;
+    if (seen.has(k)) dup.add(k);
+    else seen.set(k, i);
+  }
+  for (const k of dup) seen.delete(k);
+  return seen;
+}
+
+/** Word bigrams of heading + body, computed once per clause and only for clauses that need them. */
+class BigramCache {
+  private readonly sets = new Map<AlignClause, Set<string>>();
+
+  of(c: AlignClause): Set<string> {
+    let s = this.sets.get(c);
+    if (!s) this.sets.set(c, (s = bigrams(`${c.heading}\n${c.text}`)));
+    return s;
+  }
+}
+
+export function bigrams(text: string): Set<string> {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length < 2) return new Set(words);
+  const out = new Set<string>();
+  for (let i = 1; i < words.length; i++) out.add(`${words[i - 1]} ${words[i]}`);
+  return out;
+}
+
+function overlap(a: Set<string>, b: Set<string>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let n = 0;
+  for (const x of small) if (large.has(x)) n++;
+  return n;
+}
+
+/** Best-first greedy pairing of leftovers by Dice similarity, candidates found through shared bigrams. */
+function matchSimilar(pairs: Pairs, from: readonly AlignClause[], to: readonly AlignClause[], bg: BigramCache): void {
+  const olds = pairs.leftFrom();
+  const news = pairs.leftTo();
+  if (!olds.length || !news.length) return;
+  const index = new Map<string, number[]>();
+  for (const i of olds) {
+    for (const b of bg.of(from[i]!)) {
+      const posting = index.get(b);
+      if (posting) posting.push(i);
+      else index.set(b, [i]);
+    }
+  }
+  const candidates: { i: number; j: number; score: number }[] = [];
+  for (const j of news) {
+    const nb = bg.of(to[j]!);
+    const shared = new Map<number, number>();
+    for (const b of nb) {
+      const posting = index.get(b);
+      if (!posting || posting.length > COMMON) continue;
+      for (const i of posting) shared.set(i, (shared.get(i) ?? 0) + 1);
+    }
+    for (const [i, n] of shared) {
+      const score = (2 * n) / (bg.of(from[i]!).size + nb.size);
+      if (score >= SIMILAR) candidates.push({ i, j, score });
+    }
+  }
+  // ties go to the pair nearest in the document, so repeated boilerplate pairs up in order
+  candidates.sort((a, b) => b.score - a.score || Math.abs(a.i - a.j) - Math.abs(b.i - b.j));
+  for (const { i, j } of candidates) {
+    if (pairs.toOfFrom[i]! < 0 && pairs.fromOfTo[j]! < 0) pairs.pair(i, j, 'text');
+  }
+}
+
+/**
+ * Splits then merges. A leftover new clause mostly made of an old clause's words is a piece of it (unless
+ * the old clause's own partner already holds those words); symmetrically for a leftover old clause.
+ */
+function matchPieces(pairs: Pairs, from: readonly AlignClause[], to: readonly AlignClause[], bg: BigramCache): void {
+  const pieces = findSources(pairs.leftTo(), pairs.fromOfTo, pairs.toOfFrom, to, from, bg);
+  for (const [i, js] of groupBySource(pieces)) {
+    // a clause with no partner yet is paired with its first piece, so one piece keeps its identity
+    let rest = js;
+    if (pairs.toOfFrom[i]! < 0) {
+      pairs.pair(i, js[0]!, 'text');
+      rest = js.slice(1);
+    }
+    for (const j of rest) pairs.splits.push([i, j]);
+  }
+  // no clause is both split and merged: many-to-many is reported as changes
+  const busy = new Set(pairs.splits.flatMap(([i, j]) => [j, pairs.toOfFrom[i]!]));
+  const sources = findSources(pairs.leftFrom(), pairs.toOfFrom, pairs.fromOfTo, from, to, bg);
+  for (const [j, is] of groupBySource(sources.filter(([, j]) => !busy.has(j)))) {
+    let rest = is;
+    if (pairs.fromOfTo[j]! < 0) {
+      pairs.pair(is[0]!, j, 'text');
+      rest = is.slice(1);
+    }
+    for (const i of rest) pairs.merges.push([i, j]);
+  }
+}
+
+/** Sorted by piece position, grouped by the clause the pieces came from (or went into). */
+function groupBySource(found: [number, number][]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (const [piece, source] of found.sort((a, b) => a[0] - b[0])) {
+    const g = groups.get(source);
+    if (g) g.push(piece);
+    else groups.set(source, [piece]);
+  }
+  return groups;
+}
+
+/**
+ * For each leftover clause on one side ("mine"), the clause on the other side ("theirs") that contains
+ * most of it: looked for among their leftovers and the partners of my paired neighbours.
+ * Returns [mine, theirs] pairs.
+ */
+function findSources(
+  leftovers: number[],
+  partnerOfMine: Int32Array,
+  partnerOfTheirs: Int32Array,
+  mine: readonly AlignClause[],
+  theirs: readonly AlignClause[],
+  bg: BigramCache,
+): [number, number][] {
+  const theirLeft = unpaired(partnerOfTheirs);
+  const found: [number, number][] = [];
+  for (const m of leftovers) {
+    const piece = bg.of(mine[m]!);
+    if (piece.size < MIN_PIECE) continue;
+    let best = -1;
+    let bestShared = CONTAINED * piece.size;
+    for (const t of candidates(m, partnerOfMine, theirLeft)) {
+      const shared = overlap(piece, bg.of(theirs[t]!));
+      if (shared < bestShared) continue;
+      const own = partnerOfTheirs[t]!;
+      if (own >= 0 && overlap(piece, bg.of(mine[own]!)) >= DUPLICATE * piece.size) continue;
+      best = t;
+      bestShared = shared;
+    }
+    if (best >= 0) found.push([m, best]);
+  }
+  return found;
+}
+
+function candidates(m: number, partnerOfMine: Int32Array, theirLeft: number[]): Set<number> {
+  const out = new Set(theirLeft);
+  const lo = Math.max(0, m - WINDOW);
+  const hi = Math.min(partnerOfMine.length - 1, m + WINDOW);
+  for (let k = lo; k <= hi; k++) if (partnerOfMine[k]! >= 0) out.add(partnerOfMine[k]!);
+  return out;
+}
+
+/** Indices (into the to-ordered primary pairs) whose old positions are not in the longest increasing run. */
+function movedTargets(fromOfTo: Int32Array): Set<number> {
+  const targets: number[] = [];
+  fromOfTo.forEach((f, t) => f >= 0 && targets.push(t));
+  const keep = longestIncreasing(targets.map((t) => fromOfTo[t]!));
+  return new Set(targets.filter((_, k) => !keep.has(k)));
+}
+
+/** Indices of one longest strictly increasing subsequence, O(n log n). */
+export function longestIncreasing(xs: readonly number[]): Set<number> {
+  const tails: number[] = []; // tails[l] = index of the smallest tail of an increasing run of length l+1
+  const prev = new Int32Array(xs.length).fill(-1);
+  xs.forEach((x, k) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[tails[mid]!]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[k] = tails[lo - 1]!;
+    tails[lo] = k;
+  });
+  const keep = new Set<number>();
+  for (let k = tails.at(-1) ?? -1; k >= 0; k = prev[k]!) keep.add(k);
+  return keep;
+}
+
+/** Builds the entries, in new-document order with removed clauses after their old predecessor. */
+function entries<F extends AlignClause, T extends AlignClause>(pairs: Pairs, from: F[], to: T[]): Alignment<F, T>[] {
+  const moved = movedTargets(pairs.fromOfTo);
+  const out: { at: [number, number, number]; a: Alignment<F, T> }[] = [];
+  const piece = (f: F, t: T, link: Link): Alignment<F, T> => ({ from: f, to: t, link, status: 'changed', moved: false, renumbered: false });
+
+  const pieces = new Set(pairs.splits.map(([, j]) => j));
+  to.forEach((t, j) => {
+    const i = pairs.fromOfTo[j]!;
+    if (i < 0) {
+      if (!pieces.has(j)) out.push({ at: [j, 0, -1], a: added(t) });
+      return;
+    }
+    const f = from[i]!;
+    const same = f.text === t.text && f.heading === t.heading;
+    out.push({
+      at: [j, 0, i],
+      a: { from: f, to: t, link: pairs.link.get(j)!, status: same ? 'unchanged' : 'changed', moved: moved.has(j), renumbered: f.ref !== t.ref },
+    });
+  });
+  for (const [i, j] of pairs.splits) out.push({ at: [j, 0, i], a: piece(from[i]!, to[j]!, 'split') });
+  for (const [i, j] of pairs.merges) out.push({ at: [j, 0, i], a: piece(from[i]!, to[j]!, 'merge') });
+
+  const merged = new Set(pairs.merges.map(([i]) => i));
+  let anchor = -1; // new index of the last paired old clause seen, walking the old version
+  from.forEach((f, i) => {
+    const j = pairs.toOfFrom[i]!;
+    if (j >= 0) anchor = j;
+    else if (!merged.has(i)) out.push({ at: [anchor, 1, i], a: removed(f) });
+  });
+  out.sort((x, y) => x.at[0] - y.at[0] || x.at[1] - y.at[1] || x.at[2] - y.at[2]);
+  return out.map((e) => e.a);
+}
+
+function added<F extends AlignClause, T extends AlignClause>(t: T): Alignment<F, T> {
+  return { from: null, to: t, link: null, status: 'added', moved: false, renumbered: false };
+}
+
+function removed<F extends AlignClause, T extends AlignClause>(f: F): Alignment<F, T> {
+  return { from: f, to: null, link: null, status: 'removed', moved: false, renumbered: false };
+}

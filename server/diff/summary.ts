@@ -1,0 +1,137 @@
+/**
+ * What operators care about, from the clause entries of a diff: requirement verbs and numbers with units
+ * that changed in a clause ("should → shall in 4.2", "50 m → 100 m in 4.2"), clauses added, removed,
+ * moved, renumbered, split and merged, and words added and removed. Pure.
+ *
+ * Verbs and numbers are compared as sequences (their order in the clause), so that a verb changed in place
+ * pairs up with the one it replaced; anything left over is reported as added or removed.
+ */
+import { diffArrays } from 'diff';
+import { type DiffPart, sideText } from './words.ts';
+
+/** A clause entry of the JSON diff (design.md §5); parts cover the clause body. */
+export interface ClauseDiff {
+  status: 'unchanged' | 'changed' | 'added' | 'removed';
+  moved: boolean;
+  renumbered: boolean;
+  from_ref: string | null;
+  to_ref: string | null;
+  /** the new heading (the old one for a removed clause) */
+  heading: string;
+  /** present only when the heading changed */
+  from_heading?: string;
+  parts: DiffPart[];
+}
+
+/** Where a change is: the anchor of its clause entry in the HTML diff, and its refs. */
+export interface ChangeLink {
+  anchor: string;
+  from_ref: string | null;
+  to_ref: string | null;
+}
+
+/** A verb or number in a clause: `from` null when added, `to` null when removed. */
+export interface TermChange extends ChangeLink {
+  from: string | null;
+  to: string | null;
+}
+
+export interface DiffSummary {
+  verbs: TermChange[];
+  numbers: TermChange[];
+  added: ChangeLink[];
+  removed: ChangeLink[];
+  moved: ChangeLink[];
+  renumbered: ChangeLink[];
+  /** one entry per piece */
+  split: ChangeLink[];
+  /** one entry per old clause merged */
+  merged: ChangeLink[];
+  /** clauses whose text or heading changed */
+  changed: number;
+  words_added: number;
+  words_removed: number;
+}
+
+const VERB = /\b(?:shall|should|must|can)(?:\s+not)?\b|\bcannot\b|\bmay(?:\s+not)?\b(?!\s+\d)/gi;
+const UNIT = [
+  'km²', 'km2', 'm²', 'm2', 'm³', 'm3', 'km/h', 'm/s', 'mm', 'cm', 'km', 'm', 'ha', 'mg', 'kg', 'g', 't',
+  'ms', 's', 'sec', 'min', 'h', 'hrs?', 'kPa', 'MPa', 'kHz', 'MHz', 'Hz', 'kV', 'V', 'mA', 'kW', 'W', 'dB', 'J',
+  'metres?', 'meters?', 'kilometres?', 'kilometers?', 'centimetres?', 'millimetres?', 'square metres?',
+  'hectares?', 'grams?', 'kilograms?', 'tonnes?', 'seconds?', 'minutes?', 'hours?', 'days?', 'weeks?',
+  'months?', 'years?', 'degrees?', 'per ?cent', 'percent',
+].join('|');
+// a number not glued to a word or a clause ref (4.2.1), then a unit that ends the word, or % or °C/°F
+const NUMBER = new RegExp(`(?<![\\p{L}\\p{N}.,])\\d+(?:[.,]\\d+)?(?:\\s?(?:${UNIT})(?![\\p{L}\\p{N}²³])|\\s?%|\\s?°\\s?[CF])`, 'gu');
+
+/** Requirement verbs in order of appearance, lower case, single-spaced: `should not`, `cannot`, `may`. */
+export function findVerbs(text: string): string[] {
+  return (text.match(VERB) ?? []).map((v) => v.toLowerCase().replace(/\s+/g, ' '));
+}
+
+/** Numbers with units in order of appearance, written `50 m`, `30 %`, `2.5 kg` whatever the spacing. */
+export function findNumbers(text: string): string[] {
+  return (text.match(NUMBER) ?? []).map((n) => n.replace(/^([\d.,]+)\s*/, '$1 '));
+}
+
+/** Pairs the changes between two term sequences: a removed run next to an added run reads as "a → b". */
+export function termChanges(before: string[], after: string[]): { from: string | null; to: string | null }[] {
+  if (before.join('\u0000') === after.join('\u0000')) return [];
+  const out: { from: string | null; to: string | null }[] = [];
+  let removed: string[] = [];
+  const flush = (added: string[]) => {
+    for (let k = 0; k < Math.max(removed.length, added.length); k++) out.push({ from: removed[k] ?? null, to: added[k] ?? null });
+    removed = [];
+  };
+  for (const c of diffArrays(before, after)) {
+    if (c.removed) removed = c.value;
+    else if (c.added) flush(c.value);
+    else flush([]);
+  }
+  flush([]);
+  return out;
+}
+
+/** The anchor of a clause entry: `change-4.2`, or `change-removed-4.3` for a clause no longer there. */
+export function changeAnchor(c: Pick<ClauseDiff, 'from_ref' | 'to_ref'>): string {
+  return c.to_ref !== null ? `change-${c.to_ref}` : `change-removed-${c.from_ref}`;
+}
+
+export function countWords(text: string): number {
+  return text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+}
+
+export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
+  const s: DiffSummary = {
+    verbs: [], numbers: [], added: [], removed: [], moved: [], renumbered: [], split: [], merged: [],
+    changed: 0, words_added: 0, words_removed: 0,
+  };
+  const fromRefs = countRefs(clauses, 'from_ref');
+  const toRefs = countRefs(clauses, 'to_ref');
+  for (const c of clauses) {
+    const link: ChangeLink = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
+    for (const p of c.parts) {
+      if (p.op === 'insert') s.words_added += countWords(p.text);
+      else if (p.op === 'delete') s.words_removed += countWords(p.text);
+    }
+    if (c.status === 'added') s.added.push(link);
+    else if (c.status === 'removed') s.removed.push(link);
+    else if (fromRefs.get(c.from_ref!)! > 1) s.split.push(link);
+    else if (toRefs.get(c.to_ref!)! > 1) s.merged.push(link);
+    if (c.moved) s.moved.push(link);
+    if (c.renumbered) s.renumbered.push(link);
+    if (c.status !== 'changed') continue;
+    s.changed++;
+    const before = sideText(c.parts, 'old');
+    const after = sideText(c.parts, 'new');
+    for (const t of termChanges(findVerbs(before), findVerbs(after))) s.verbs.push({ ...link, ...t });
+    for (const t of termChanges(findNumbers(before), findNumbers(after))) s.numbers.push({ ...link, ...t });
+  }
+  return s;
+}
+
+function countRefs(clauses: readonly ClauseDiff[], side: 'from_ref' | 'to_ref'): Map<string, number> {
+  const n = new Map<string, number>();
+  for (const c of clauses) if (c[side] !== null) n.set(c[side], (n.get(c[side]) ?? 0) + 1);
+  return n;
+}

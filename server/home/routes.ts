@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import type { Deps } from '../deps.ts';
+import { allow } from '../auth/permissions.ts';
+import { utcDay } from '../clock.ts';
+import { allConsultations, allStandards, allVersionMetas } from '../standards/repo.ts';
+import { consultationState } from '../consultations/state.ts';
+import { designation } from '../standards/refs.ts';
+
+export function homeRoutes(deps: Deps): Router {
+  const r = Router();
+  r.get('/', allow('public'), async (_req, res) => {
+    const now = deps.clock.now();
+    const today = utcDay(now);
+    const [standards, versions, consultations] = await Promise.all([allStandards(deps.db), allVersionMetas(deps.db), allConsultations(deps.db)]);
+    const byId = new Map(standards.map((s) => [s.id, s]));
+    const versionById = new Map(versions.map((v) => [v.id, v]));
+    const named = (standardId: number) => {
+      const s = byId.get(standardId)!;
+      return { ref: s.ref, designation: designation(s.type, s.number), title: s.title };
+    };
+    const recent = versions
+      .filter((v) => v.state === 'published' && v.published_at)
+      .sort((a, b) => b.published_at!.localeCompare(a.published_at!))
+      .slice(0, 5)
+      .map((v) => ({ ...v, standard: named(v.standard_id), upcoming: v.in_force_from! > today }));
+    const open = consultations
+      .filter((c) => consultationState(c, now) === 'open')
+      .map((c) => {
+        const v = versionById.get(c.version_id)!;
+        return { ...c, n: v.n, label: v.label, standard: named(v.standard_id) };
+      });
+    res.render('home', { title: 'International Mine Action Standards', recent, open, count: standards.length });
+  });
+  return r;
+}

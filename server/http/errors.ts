@@ -1,0 +1,39 @@
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { AppError, NotFound } from '../errors.ts';
+
+const wantsJson = (req: Request): boolean => req.path.startsWith('/api/') || (!req.accepts('html') && Boolean(req.accepts('json')));
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new NotFound(req.path.startsWith('/api/') ? `No API route ${req.method} ${req.path}.` : 'There is no page at this address.'));
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request', 401: 'Sign in needed', 403: 'Not allowed', 404: 'Page not found', 409: 'Not possible now',
+  413: 'Too large', 422: 'Please check what you entered', 429: 'Too many requests', 500: 'Something went wrong',
+};
+
+/** The one error handler: known errors say what to fix; anything else is a plain 500 with no detail. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  let status = 500;
+  let code = 'internal';
+  let message = 'Something went wrong on our side. It has been logged; please try again later.';
+  let fields: Record<string, string> | undefined;
+  if (err instanceof AppError) {
+    ({ status, code, message, fields } = err);
+  } else if (err && typeof err === 'object' && 'type' in err && typeof err.status === 'number' && err.status < 500) {
+    // body-parser errors: malformed JSON, too large, bad charset
+    status = err.status;
+    code = err.type === 'entity.too.large' ? 'too_large' : 'bad_request';
+    message =
+      err.type === 'entity.too.large' ? 'The request body is too large.' :
+      err.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'The request could not be read.';
+  }
+  if (status >= 500) req.log?.error({ err }, 'request failed');
+  if (res.headersSent) return;
+  res.status(status);
+  if (wantsJson(req)) {
+    res.json({ error: { code, message, ...(fields ? { fields } : {}) } });
+    return;
+  }
+  res.render('errors/page', { title: TITLES[status] ?? 'Error', status, message, notFound: status === 404 });
+};

@@ -1,0 +1,2 @@
+/** {{#if (eq a b)}} */
+export default (a: unknown, b: unknown): boolean => a === b;

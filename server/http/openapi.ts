@@ -1,0 +1,112 @@
+/** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
+const error = { $ref: '#/components/responses/Error' };
+const refParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: '07.11', description: 'The standard\'s ref: 07.11, tnma-12.10-01, tep-07.31-01-2022 (other spellings such as 07-11 are accepted).' };
+
+export const openapi = {
+  openapi: '3.0.3',
+  info: {
+    title: 'imas-review API',
+    version: '1',
+    description: 'The International Mine Action Standards: catalogue, editions, drafts, consultations and ballots. Times are ISO 8601 UTC; fields are snake_case.',
+  },
+  servers: [{ url: '/api/v1' }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    responses: {
+      Error: {
+        description: 'An error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: { code: { type: 'string' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } },
+          },
+        },
+      },
+      CurrentEdition: {
+        type: 'object',
+        nullable: true,
+        properties: { n: { type: 'integer' }, label: { type: 'string' }, edition: { type: 'integer', nullable: true }, amendment: { type: 'integer', nullable: true }, in_force_from: { type: 'string', format: 'date', nullable: true } },
+      },
+      Standard: {
+        type: 'object',
+        required: ['ref', 'designation', 'type', 'number', 'title', 'series', 'current'],
+        properties: {
+          ref: { type: 'string', example: '07.11' },
+          designation: { type: 'string', example: 'IMAS 07.11' },
+          type: { type: 'string', enum: ['IMAS', 'TNMA', 'T&EP'] },
+          number: { type: 'string', example: '07.11' },
+          title: { type: 'string' },
+          title_unconfirmed: { type: 'boolean' },
+          series: { type: 'string', example: '07' },
+          withdrawn_on: { type: 'string', format: 'date', nullable: true },
+          replaced_by: { type: 'string', nullable: true },
+          current: { $ref: '#/components/schemas/CurrentEdition' },
+        },
+      },
+      VersionMeta: {
+        type: 'object',
+        properties: {
+          n: { type: 'integer' }, label: { type: 'string' }, state: { type: 'string', enum: ['draft', 'approved', 'rejected', 'published'] },
+          edition: { type: 'integer', nullable: true }, amendment: { type: 'integer', nullable: true }, imported: { type: 'boolean' }, sample: { type: 'boolean' },
+          based_on: { type: 'integer', nullable: true }, published_at: { type: 'string', format: 'date-time', nullable: true },
+          in_force_from: { type: 'string', format: 'date', nullable: true }, in_force_until: { type: 'string', format: 'date', nullable: true },
+          summary: { type: 'string', nullable: true }, sha256: { type: 'string' },
+        },
+      },
+      Clause: {
+        type: 'object',
+        properties: { ref: { type: 'string', example: '4.2.1' }, heading: { type: 'string' }, text: { type: 'string' }, depth: { type: 'integer' }, position: { type: 'integer' }, key: { type: 'string' } },
+      },
+      Version: {
+        allOf: [
+          { $ref: '#/components/schemas/VersionMeta' },
+          { type: 'object', properties: { ref: { type: 'string' }, text: { type: 'string' }, clauses: { type: 'array', items: { $ref: '#/components/schemas/Clause' } } } },
+        ],
+      },
+    },
+  },
+  paths: {
+    '/standards': {
+      get: {
+        summary: 'The catalogue, with each standard\'s current edition',
+        parameters: [
+          { name: 'series', in: 'query', schema: { type: 'string', example: '07' } },
+          { name: 'q', in: 'query', schema: { type: 'string' }, description: 'words of the designation or title' },
+        ],
+        responses: { 200: { description: 'Standards', content: { 'application/json': { schema: { type: 'object', properties: { standards: { type: 'array', items: { $ref: '#/components/schemas/Standard' } } } } } } } },
+      },
+    },
+    '/standards/{ref}': {
+      get: {
+        summary: 'A standard with its versions and consultations (drafts as visible to the caller)',
+        parameters: [refParam],
+        responses: { 200: { description: 'The standard', content: { 'application/json': { schema: { $ref: '#/components/schemas/Standard' } } } }, 404: error },
+      },
+    },
+    '/standards/{ref}/versions/{n}': {
+      get: {
+        summary: 'A version with its text and clauses',
+        parameters: [refParam, { name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+        responses: { 200: { description: 'The version', content: { 'application/json': { schema: { $ref: '#/components/schemas/Version' } } } }, 400: error, 404: error },
+      },
+    },
+    '/standards/{ref}/versions/current': {
+      get: { summary: 'The edition in force today', parameters: [refParam], responses: { 200: { description: 'The version', content: { 'application/json': { schema: { $ref: '#/components/schemas/Version' } } } }, 404: error } },
+    },
+    '/standards/{ref}/versions/in-force': {
+      get: {
+        summary: 'The edition in force on a date',
+        parameters: [refParam, { name: 'date', in: 'query', required: true, schema: { type: 'string', format: 'date' } }],
+        responses: { 200: { description: 'The version', content: { 'application/json': { schema: { $ref: '#/components/schemas/Version' } } } }, 400: error, 404: error },
+      },
+    },
+  } as Record<string, unknown>,
+};

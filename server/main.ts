@@ -1,0 +1,52 @@
+import { loadConfig, ConfigError } from './config.ts';
+import { createDb } from './db.ts';
+import { createLogger } from './logger.ts';
+import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { PageCache } from './http/page-cache.ts';
+import { buildId } from './http/views.ts';
+import { loadStandards } from './standards/loader.ts';
+
+/** Start: read config, open and migrate the database, load standards/ on first start, listen. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const db = createDb(config.databaseUrl);
+  await db.migrate.latest();
+  const { count } = (await db('standards').count({ count: '*' }).first()) as { count: number };
+  if (Number(count) === 0) {
+    const report = await loadStandards(db, systemClock, config.standardsDir);
+    for (const e of report.errors) logger.error(`standards: ${e}`);
+    logger.info({ ...report, errors: report.errors.length }, 'standards loaded into the empty database');
+  }
+  const app = createApp({ db, clock: systemClock, config, logger, pageCache: new PageCache(buildId()) });
+  const server = app.listen(config.port, config.host, () => {
+    logger.info(`imas-review listening on http://${config.host}:${(server.address() as { port: number }).port}`);
+  });
+  server.on('error', (err) => {
+    logger.fatal({ err }, 'cannot listen');
+    process.exit(1);
+  });
+  const stop = (signal: string) => {
+    logger.info(`${signal}: closing`);
+    server.close(() => void db.destroy().then(() => process.exit(0)));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../deps.ts';
+import { allow, viewerOf } from '../auth/permissions.ts';
+import { BadRequest } from '../errors.ts';
+import { isValidDay, longDate } from '../time.ts';
+import { renderClauses } from '../versions/render.ts';
+import { clauseNumber } from '../versions/parse.ts';
+import { clausesOf } from './repo.ts';
+import * as service from './service.ts';
+import type { StandardDetail, VersionInfo } from './service.ts';
+import { fresh, sendCached, sendNotModified } from '../http/page-cache.ts';
+import { renderToString } from '../http/views.ts';
+
+/** HTML pages of the public library: catalogue, a standard, its history, any version, a date. */
+export function standardsRoutes(deps: Deps): Router {
+  const r = Router();
+
+  r.get('/standards', allow('public'), async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
+    const series = typeof req.query.series === 'string' && /^\d{2}$/.test(req.query.series) ? req.query.series : '';
+    const cat = await service.catalogue(deps.db, deps.clock, { q, series });
+    res.render('standards/catalogue', {
+      title: 'Catalogue of standards',
+      q,
+      series: cat.series.map((s) => ({ ...s, selected: s.code === series })),
+      groups: cat.groups,
+      shown: cat.standards.length,
+      total: cat.total,
+      filtered: Boolean(q || series),
+    });
+  });
+
+  /** Loads the standard named in the URL, or redirects another spelling of its ref. */
+  async function detailFor(req: Request, res: Response, rest = ''): Promise<StandardDetail | null> {
+    const ref = String(req.params.ref);
+    const found = await service.findStandard(deps.db, ref);
+    if ('redirect' in found) {
+      res.redirect(301, `/standards/${encodeURIComponent(found.redirect)}${rest}`);
+      return null;
+    }
+    return service.standardDetail(deps.db, deps.clock, found.standard, viewerOf(res));
+  }
+
+  r.get('/standards/:ref', allow('public'), async (req, res) => {
+    const detail = await detailFor(req, res);
+    if (!detail) return;
+    if (!detail.current) {
+      return res.render('standards/no-current', { title: detail.standard.designation, ...detail, latestDraft: detail.versions.at(-1) ?? null });
+    }
+    await sendVersionPage(req, res, detail, detail.current, { kind: 'current' });
+  });
+
+  r.get('/standards/:ref/versions', allow('public'), async (req, res) => {
+    const detail = await detailFor(req, res, '/versions');
+    if (!detail) return;
+    const versions = [...detail.versions].reverse();
+    res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions });
+  });
+
+  r.get('/standards/:ref/versions/:n', allow('public'), async (req, res) => {
+    const n = Number(req.params.n);
+    if (!Number.isInteger(n) || n < 1) throw new BadRequest('A version number is a whole number from 1, as in /standards/07.11/versions/2.');
+    const detail = await detailFor(req, res, `/versions/${n}`);
+    if (!detail) return;
+    await sendVersionPage(req, res, detail, service.versionOf(detail, n), { kind: 'version' });
+  });
+
+  // The date form submits here (GET, no JavaScript); the canonical address has the date in the path.
+  r.get('/standards/:ref/on', allow('public'), async (req, res) => {
+    const date = typeof req.query.date === 'string' ? req.query.date.trim() : '';
+    const detail = await detailFor(req, res, '/on');
+    if (!detail) return;
+    if (!isValidDay(date)) {
+      res.status(400);
+      return res.render('standards/on-date', { title: `${detail.standard.designation} on a date`, ...detail, date, error: 'Enter a date as YYYY-MM-DD, for example 2020-06-30.' });
+    }
+    res.redirect(303, `/standards/${encodeURIComponent(detail.standard.ref)}/on/${date}`);
+  });
+
+  r.get('/standards/:ref/on/:date', allow('public'), async (req, res) => {
+    const date = String(req.params.date);
+    const detail = await detailFor(req, res, `/on/${date}`);
+    if (!detail) return;
+    if (!isValidDay(date)) {
+      res.status(400);
+      return res.render('standards/on-date', { title: `${detail.standard.designation} on a date`, ...detail, date, error: `"${date}" is not a date. Use YYYY-MM-DD, for example 2020-06-30.` });
+    }
+    const v = service.inForceVersion(detail, date);
+    if (!v) {
+      const withdrawn = detail.standard.withdrawn_on && detail.standard.withdrawn_on <= date;
+      const first = detail.versions.filter((x) => x.state === 'published' && x.in_force_from).sort((a, b) => a.in_force_from!.localeCompare(b.in_force_from!))[0];
+      return res.render('standards/on-date', {
+        title: `${detail.standard.designation} on ${longDate(date)}`,
+        ...detail,
+        date,
+        none: withdrawn
+          ? `${detail.standard.designation} was withdrawn on ${longDate(detail.standard.withdrawn_on)}: no edition was in force on ${longDate(date)}.`
+          : first
+            ? `No edition of ${detail.standard.designation} was in force on ${longDate(date)}. The first, ${first.label}, came into force on ${longDate(first.in_force_from)}.`
+            : `No edition of ${detail.standard.designation} has been published.`,
+      });
+    }
+    await sendVersionPage(req, res, detail, v, { kind: 'on', date });
+  });
+
+  async function sendVersionPage(req: Request, res: Response, detail: StandardDetail, v: VersionInfo, page: { kind: 'current' | 'version' | 'on'; date?: string }) {
+    const cacheable = !viewerOf(res) && v.state === 'published';
+    const key = `${v.id}|en|r${detail.revision}|${detail.day}|${detail.openDrafts.map((d) => d.id).join(',')}|${page.kind}|${page.date ?? ''}`;
+    if (cacheable) {
+      const etag = deps.pageCache.etagFor(key);
+      if (fresh(req, etag)) return sendNotModified(res, etag);
+      const hit = deps.pageCache.get(key);
+      if (hit) return sendCached(req, res, hit);
+    }
+    const clauses = await clausesOf(deps.db, v.id);
+    const locals = versionPageModel(detail, v, clauses, page);
+    if (!cacheable) return res.render('standards/version', locals);
+    const html = await renderToString(req.app as never, 'standards/version', { ...res.locals, ...locals });
+    sendCached(req, res, deps.pageCache.put(key, html));
+  }
+
+  return r;
+}
+
+function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Awaited<ReturnType<typeof clausesOf>>, page: { kind: string; date?: string }) {
+  const { standard } = detail;
+  const published = detail.versions.filter((x) => x.state === 'published');
+  return {
+    title: `${standard.designation} ${standard.title}${v.edition_label ? ` — ${v.edition_label}` : ''}`,
+    ...detail,
+    version: v,
+    isDraft: v.state !== 'published',
+    isCurrentPage: page.kind === 'current',
+    onDate: page.date ?? null,
+    notCurrent: v.state === 'published' && !v.is_current,
+    body: renderClauses(clauses),
+    toc: clauses.filter((c) => c.depth <= 2).map((c) => ({ ref: c.ref, number: clauseNumber(c.ref), heading: c.heading, depth: c.depth })),
+    // The amendment record: every published edition and amendment up to this one.
+    amendmentRecord: published.filter((x) => x.in_force_from && (!v.in_force_from || x.in_force_from <= v.in_force_from || x.n <= v.n)),
+    draftsUnderConsultation: detail.openDrafts.filter((d) => d.n > v.n),
+  };
+}

@@ -1,0 +1,193 @@
+import type { Db } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { utcDay } from '../clock.ts';
+import { NotFound } from '../errors.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { seesUnreleasedDrafts } from '../auth/viewer.ts';
+import { consultationState, releasesDraft } from '../consultations/state.ts';
+import { editionLabel, inForceOn, inForceUntil, upcoming } from '../versions/edition.ts';
+import * as repo from './repo.ts';
+import type { ConsultationRow, StandardRow, VersionMeta } from './repo.ts';
+import { canonicalRef, designation } from './refs.ts';
+
+const messages = {
+  noStandard: (ref: string) => `There is no standard "${ref}" in the catalogue.`,
+  noVersion: (d: string, n: number) => `${d} has no version ${n} that you can see.`,
+};
+
+export interface CurrentEdition {
+  n: number;
+  label: string;
+  edition: number | null;
+  amendment: number | null;
+  in_force_from: string | null;
+}
+
+export interface StandardSummary {
+  id: number;
+  ref: string;
+  designation: string;
+  type: string;
+  number: string;
+  title: string;
+  title_unconfirmed: boolean;
+  series: string;
+  withdrawn_on: string | null;
+  replaced_by: string | null;
+  current: CurrentEdition | null;
+}
+
+export interface VersionInfo extends VersionMeta {
+  edition_label: string;
+  in_force_until: string | null;
+  is_current: boolean;
+  is_upcoming: boolean;
+  based_on_n: number | null;
+  consultation: (ConsultationRow & { state: string }) | null;
+}
+
+export interface StandardDetail {
+  standard: StandardSummary;
+  replacedBy: StandardSummary | null;
+  versions: VersionInfo[];
+  current: VersionInfo | null;
+  upcoming: VersionInfo[];
+  /** drafts of this standard under consultation now */
+  openDrafts: VersionInfo[];
+  day: string;
+  /** the standard's revision: part of the page cache key */
+  revision: number;
+}
+
+const currentOf = (v: VersionMeta | null): CurrentEdition | null =>
+  v && { n: v.n, label: v.label, edition: v.edition, amendment: v.amendment, in_force_from: v.in_force_from };
+
+function summarise(s: StandardRow, versions: VersionMeta[], day: string, refsById: Map<number, string>): StandardSummary {
+  return {
+    id: s.id,
+    ref: s.ref,
+    designation: designation(s.type, s.number),
+    type: s.type,
+    number: s.number,
+    title: s.title,
+    title_unconfirmed: s.title_unconfirmed,
+    series: s.series,
+    withdrawn_on: s.withdrawn_on,
+    replaced_by: s.replaced_by ? refsById.get(s.replaced_by) ?? null : null,
+    current: currentOf(inForceOn(versions, day, s.withdrawn_on)),
+  };
+}
+
+export interface CatalogueFilter {
+  q?: string;
+  series?: string;
+}
+
+export interface CatalogueGroup {
+  series: string;
+  name: string;
+  standards: StandardSummary[];
+}
+
+/** The catalogue with each standard's current edition, optionally filtered, grouped by series. */
+export async function catalogue(db: Db, clock: Clock, filter: CatalogueFilter = {}) {
+  const [standards, versions, seriesRows] = await Promise.all([
+    repo.allStandards(db),
+    repo.allVersionMetas(db),
+    db('series').select('code', 'name'),
+  ]);
+  const day = utcDay(clock.now());
+  const byStandard = new Map<number, VersionMeta[]>();
+  for (const v of versions) byStandard.set(v.standard_id, [...(byStandard.get(v.standard_id) ?? []), v]);
+  const refsById = new Map(standards.map((s) => [s.id, s.ref]));
+  const names = new Map<string, string>(seriesRows.map((r: { code: string; name: string }) => [r.code, r.name]));
+  const q = filter.q?.trim().toLowerCase() ?? '';
+  const all = standards.map((s) => summarise(s, byStandard.get(s.id) ?? [], day, refsById));
+  const shown = all.filter(
+    (s) =>
+      (!filter.series || s.series === filter.series) &&
+      (!q || `${s.designation} ${s.ref} ${s.title}`.toLowerCase().includes(q)),
+  );
+  const groups: CatalogueGroup[] = [];
+  for (const s of shown) {
+    let g = groups[groups.length - 1];
+    if (!g || g.series !== s.series) {
+      g = { series: s.series, name: names.get(s.series) ?? `Series ${s.series}`, standards: [] };
+      groups.push(g);
+    }
+    g.standards.push(s);
+  }
+  const series = [...new Set(all.map((s) => s.series))].map((code) => ({ code, name: names.get(code) ?? `Series ${code}` }));
+  return { groups, standards: shown, total: all.length, series };
+}
+
+/** The standard a ref names, accepting other spellings (`07-11`, `IMAS 07.11`). */
+export async function resolveStandard(db: Db, ref: string): Promise<StandardRow> {
+  const canonical = canonicalRef(ref);
+  const s = (await repo.standardByRef(db, ref)) ?? (canonical ? await repo.standardByRef(db, canonical) : null);
+  if (!s) throw new NotFound(messages.noStandard(ref));
+  return s;
+}
+
+/** Finds a standard by its ref; `redirect` is set when the ref was spelt another way. */
+export async function findStandard(db: Db, ref: string): Promise<{ standard: StandardRow } | { redirect: string }> {
+  const s = await resolveStandard(db, ref);
+  return s.ref === ref ? { standard: s } : { redirect: s.ref };
+}
+
+/** Everything the standard's pages show, with drafts filtered by who is asking. */
+export async function standardDetail(db: Db, clock: Clock, s: StandardRow, viewer: Viewer | null): Promise<StandardDetail> {
+  const now = clock.now();
+  const day = utcDay(now);
+  const [metas, consultations, replaced] = await Promise.all([
+    repo.versionMetas(db, s.id),
+    repo.consultationsOfStandard(db, s.id),
+    s.replaced_by ? repo.standardById(db, s.replaced_by) : null,
+  ]);
+  const current = inForceOn(metas, day, s.withdrawn_on);
+  const soon = new Set(upcoming(metas, day));
+  const nById = new Map(metas.map((v) => [v.id, v.n]));
+  const latestConsultation = new Map<number, ConsultationRow>();
+  for (const c of consultations) latestConsultation.set(c.version_id, c);
+  const visible = metas.filter(
+    (v) =>
+      v.state === 'published' ||
+      seesUnreleasedDrafts(viewer) ||
+      consultations.some((c) => c.version_id === v.id && releasesDraft(c, now)),
+  );
+  const versions: VersionInfo[] = visible.map((v) => {
+    const c = latestConsultation.get(v.id);
+    return {
+      ...v,
+      edition_label: editionLabel(v.edition, v.amendment),
+      in_force_until: inForceUntil(v, metas, s.withdrawn_on),
+      is_current: v === current,
+      is_upcoming: soon.has(v),
+      based_on_n: v.based_on ? nById.get(v.based_on) ?? null : null,
+      consultation: c ? { ...c, state: consultationState(c, now) } : null,
+    };
+  });
+  const refsById = new Map<number, string>([[s.id, s.ref]]);
+  if (replaced) refsById.set(replaced.id, replaced.ref);
+  return {
+    standard: summarise(s, metas, day, refsById),
+    replacedBy: replaced ? summarise(replaced, await repo.versionMetas(db, replaced.id), day, refsById) : null,
+    versions,
+    current: versions.find((v) => v.is_current) ?? null,
+    upcoming: versions.filter((v) => v.is_upcoming),
+    openDrafts: versions.filter((v) => v.consultation?.state === 'open' && v.state !== 'published'),
+    day,
+    revision: s.revision,
+  };
+}
+
+export function versionOf(detail: StandardDetail, n: number): VersionInfo {
+  const v = detail.versions.find((x) => x.n === n);
+  if (!v) throw new NotFound(messages.noVersion(detail.standard.designation, n));
+  return v;
+}
+
+/** The version in force on a day, or null (before the first edition, or after withdrawal). */
+export function inForceVersion(detail: StandardDetail, day: string): VersionInfo | null {
+  return inForceOn(detail.versions, day, detail.standard.withdrawn_on);
+}

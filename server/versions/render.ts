@@ -1,0 +1,46 @@
+import MarkdownIt from 'markdown-it';
+import { clauseNumber } from './parse.ts';
+
+// Raw HTML is shown as text, and links may only go to the web, mail or this site.
+const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+const SAFE_LINK = /^(https?:\/\/|mailto:|#|\/(?!\/)|\.{0,2}\/?[\w-])/i;
+md.validateLink = (url: string) => SAFE_LINK.test(url.trim()) && !/^\s*(javascript|vbscript|data|file):/i.test(url);
+
+export function renderMarkdown(text: string): string {
+  return md.render(text);
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export const clauseAnchor = (ref: string): string => `clause-${ref}`;
+
+export interface RenderableClause {
+  ref: string;
+  heading: string;
+  text: string;
+  depth: number;
+}
+
+/** The full text of a version as HTML: one section per clause, each heading with its own link. */
+export function renderClauses(clauses: RenderableClause[]): string {
+  const out: string[] = [];
+  for (const c of clauses) {
+    const id = escapeHtml(clauseAnchor(c.ref));
+    const level = Math.min(c.depth + 1, 6);
+    const num = clauseNumber(c.ref);
+    const label = escapeHtml(num ? `${num} ${c.heading}`.trim() : c.heading);
+    out.push(
+      `<section class="clause depth-${c.depth}" id="${id}">`,
+      `<h${level} class="clause-heading">`,
+      num ? `<span class="clause-number">${escapeHtml(num)}</span> ` : '',
+      `${escapeHtml(c.heading)}`,
+      ` <a class="clause-link" href="#${id}" title="Link to this clause" aria-label="Link to ${label}">§</a>`,
+      `</h${level}>`,
+      renderMarkdown(c.text),
+      `</section>`,
+    );
+  }
+  return out.join('');
+}
