@@ -134,7 +134,7 @@ function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Await
     onDate: page.date ?? null,
     notCurrent: v.state === 'published' && !v.is_current,
     body: renderClauses(clauses),
-    toc: clauses.filter((c) => c.depth <= 2).map((c) => ({ ref: c.ref, number: clauseNumber(c.ref), heading: c.heading, depth: c.depth })),
+    toc: clauses.filter((c) => c.depth <= 2).map((c) => ({ ref: c.ref, num: clauseNumber(c.ref), heading: c.heading, depth: c.depth })),
     // The amendment record: every published edition and amendment up to this one.
     amendmentRecord: published.filter((x) => x.in_force_from && (!v.in_force_from || x.in_force_from <= v.in_force_from || x.n <= v.n)),
     draftsUnderConsultation: detail.openDrafts.filter((d) => d.n > v.n),
