@@ -1,8 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
+import { fastPath } from './http/fast-path.ts';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import path from 'node:path';
 import type { Deps } from './deps.ts';
+import { StandardStates } from './standards/state.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { rootDir, setupViews } from './http/views.ts';
 import { openapi } from './http/openapi.ts';
@@ -12,8 +15,33 @@ import { homeRoutes } from './home/routes.ts';
 import { standardsRoutes } from './standards/routes.ts';
 import { standardsApi } from './standards/api.ts';
 
+export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
+
+/**
+ * The request handler the server listens with: cached public pages from the fast path, everything
+ * else through the Express app.
+ */
+export function createHandler(given: AppDeps): { app: Express; handler: (req: IncomingMessage, res: ServerResponse) => void } {
+  const deps = withStates(given);
+  const app = createApp(deps);
+  const fast = fastPath(deps);
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    fast(req, res).then(
+      (done) => done || app(req, res),
+      (err) => {
+        deps.logger.error({ err }, 'fast path failed');
+        app(req, res);
+      },
+    );
+  };
+  return { app, handler };
+}
+
+const withStates = (given: AppDeps): Deps => ({ ...given, states: given.states ?? new StandardStates(given.db) });
+
 /** Builds the app from its dependencies; server/main.ts listens, tests drive it with supertest. */
-export function createApp(deps: Deps): Express {
+export function createApp(given: AppDeps): Express {
+  const deps = withStates(given);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);

@@ -3,6 +3,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { PageCache } from './http/page-cache.ts';
+import type { StandardStates } from './standards/state.ts';
 
 /** What the app is built from: passed in, never global, so tests can swap the clock or the db. */
 export interface Deps {
@@ -11,4 +12,6 @@ export interface Deps {
   config: Config;
   logger: Logger;
   pageCache: PageCache;
+  /** per-standard state for the pages, kept per revision */
+  states: StandardStates;
 }

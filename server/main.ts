@@ -1,7 +1,8 @@
 import { loadConfig, ConfigError } from './config.ts';
 import { createDb } from './db.ts';
-import { createLogger } from './logger.ts';
-import { createApp } from './app.ts';
+import { createLogger, flushLogger } from './logger.ts';
+import http from 'node:http';
+import { createHandler } from './app.ts';
 import { systemClock } from './clock.ts';
 import { PageCache } from './http/page-cache.ts';
 import { buildId } from './http/views.ts';
@@ -28,8 +29,9 @@ async function main(): Promise<void> {
     for (const e of report.errors) logger.error(`standards: ${e}`);
     logger.info({ ...report, errors: report.errors.length }, 'standards loaded into the empty database');
   }
-  const app = createApp({ db, clock: systemClock, config, logger, pageCache: new PageCache(buildId()) });
-  const server = app.listen(config.port, config.host, () => {
+  const { handler } = createHandler({ db, clock: systemClock, config, logger, pageCache: new PageCache(buildId()) });
+  const server = http.createServer(handler);
+  server.listen(config.port, config.host, () => {
     logger.info(`imas-review listening on http://${config.host}:${(server.address() as { port: number }).port}`);
   });
   server.on('error', (err) => {
@@ -38,7 +40,10 @@ async function main(): Promise<void> {
   });
   const stop = (signal: string) => {
     logger.info(`${signal}: closing`);
-    server.close(() => void db.destroy().then(() => process.exit(0)));
+    server.close(() => void db.destroy().then(() => {
+      flushLogger(logger);
+      process.exit(0);
+    }));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

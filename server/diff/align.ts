@@ -3,9 +3,12 @@
  *
  * Pairs are found in rounds, each only looking at what the rounds before left over, so the common case
  * (keys inherited from the version a draft is based on) costs one pass:
- *   1. same key;  2. same ref and heading;  3. similar text (word-bigram Dice, through an inverted index
- *   so unrelated clauses are never compared);  4. same heading, unique on both sides (short clauses);
- *   5. split and merged clauses: a leftover clause whose words are mostly inside one clause of the other
+ *   1. same key;  2. same heading and text, then same text (renumbered as is: stronger evidence than a
+ *   ref, since after renumbering "5.1 General" may well be another clause than the old 5.1 General);
+ *   3. same ref and heading;
+ *   4. similar text (word-bigram Dice, through an inverted index so unrelated clauses are never compared);
+ *   5. same heading, unique on both sides (short clauses);
+ *   6. split and merged clauses: a leftover clause whose words are mostly inside one clause of the other
  *      version (looked for among the unmatched and the neighbours of where it now sits).
  * Then pairs out of order (not in the longest increasing run of old positions) are `moved`, and pairs
  * whose ref differs are `renumbered`.
@@ -34,9 +37,9 @@ export interface Alignment<F extends AlignClause = Clause, T extends AlignClause
 }
 
 const SIMILAR = 0.5; // Dice on word bigrams above which two leftover clauses are the same clause
-const CONTAINED = 0.7; // share of a clause's bigrams found in another for it to be a piece of it
+const CONTAINED = 0.6; // share of a clause's 4-grams found in another for it to be a piece of it
 const DUPLICATE = 0.5; // a piece this much inside the clause's own partner is a copy, not a split
-const MIN_PIECE = 3; // bigrams: below this a piece is too short to tell
+const MIN_PIECE = 3; // 4-grams: below this a piece is too short to tell
 const COMMON = 64; // a bigram found in more leftover clauses than this is boilerplate
 const WINDOW = 8; // clauses either side searched for the source of a split or merge piece
 
@@ -52,12 +55,14 @@ export function alignClauses<F extends AlignClause, T extends AlignClause>(
   const from = byPosition(fromIn);
   const to = byPosition(toIn);
   const pairs = new Pairs(from.length, to.length);
-  const bigrams = new BigramCache();
+  const shingles = new Shingles();
   matchExact(pairs, from, to, (c) => c.key || null, 'key');
+  matchExact(pairs, from, to, (c) => `${normHeading(c.heading)}\u0000${c.text}`, 'text');
+  matchExact(pairs, from, to, (c) => (c.text.trim() ? c.text : null), 'text');
   matchExact(pairs, from, to, (c) => `${c.ref}\u0000${normHeading(c.heading)}`, 'ref');
-  matchSimilar(pairs, from, to, bigrams);
+  matchSimilar(pairs, from, to, shingles);
   matchExact(pairs, from, to, (c) => (normHeading(c.heading) ? `${c.depth}\u0000${normHeading(c.heading)}` : null), 'text');
-  matchPieces(pairs, from, to, bigrams);
+  matchPieces(pairs, from, to, shingles);
   return entries(pairs, from, to);
 }
 
@@ -148,26 +153,59 @@ function uniqueIds(indices: number[], id: (i: number) => string | null): Map<str
   return seen;
 }
 
-/** Word bigrams of heading + body, computed once per clause and only for clauses that need them. */
-class BigramCache {
-  private readonly sets = new Map<AlignClause, Set<string>>();
+/**
+ * Word shingles of heading + body as 32-bit hashes, computed once per clause and only for the clauses
+ * that need them: bigrams to score similarity, 4-grams to find the pieces of a split or merge (bigrams
+ * are too common across clauses written in the same style to prove where a piece came from).
+ */
+export class Shingles {
+  private readonly wordIds = new Map<string, number>();
+  private readonly words = new Map<AlignClause, Int32Array>();
+  private readonly cache = [new Map<AlignClause, Set<number>>(), new Map<AlignClause, Set<number>>()];
 
-  of(c: AlignClause): Set<string> {
-    let s = this.sets.get(c);
-    if (!s) this.sets.set(c, (s = bigrams(`${c.heading}\n${c.text}`)));
+  bigrams(c: AlignClause): Set<number> {
+    return this.get(c, 0, 2);
+  }
+
+  quads(c: AlignClause): Set<number> {
+    return this.get(c, 1, 4);
+  }
+
+  private get(c: AlignClause, slot: number, n: number): Set<number> {
+    let s = this.cache[slot]!.get(c);
+    if (!s) this.cache[slot]!.set(c, (s = shingles(this.ids(c), n)));
     return s;
+  }
+
+  private ids(c: AlignClause): Int32Array {
+    let ids = this.words.get(c);
+    if (!ids) {
+      const words = `${c.heading}\n${c.text}`.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      ids = new Int32Array(words.length);
+      for (let k = 0; k < words.length; k++) {
+        let id = this.wordIds.get(words[k]!);
+        if (id === undefined) this.wordIds.set(words[k]!, (id = this.wordIds.size + 1));
+        ids[k] = id;
+      }
+      this.words.set(c, ids);
+    }
+    return ids;
   }
 }
 
-export function bigrams(text: string): Set<string> {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length < 2) return new Set(words);
-  const out = new Set<string>();
-  for (let i = 1; i < words.length; i++) out.add(`${words[i - 1]} ${words[i]}`);
+/** Hashes of each run of n word ids (all of them, joined, when there are fewer than n). */
+function shingles(ids: Int32Array, n: number): Set<number> {
+  const out = new Set<number>();
+  const width = Math.min(n, ids.length);
+  for (let i = 0; i + width <= ids.length && width > 0; i++) {
+    let h = 0x811c9dc5;
+    for (let k = i; k < i + width; k++) h = Math.imul(h ^ ids[k]!, 0x01000193);
+    out.add(h);
+  }
   return out;
 }
 
-function overlap(a: Set<string>, b: Set<string>): number {
+function overlap(a: Set<number>, b: Set<number>): number {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let n = 0;
   for (const x of small) if (large.has(x)) n++;
@@ -175,13 +213,13 @@ function overlap(a: Set<string>, b: Set<string>): number {
 }
 
 /** Best-first greedy pairing of leftovers by Dice similarity, candidates found through shared bigrams. */
-function matchSimilar(pairs: Pairs, from: readonly AlignClause[], to: readonly AlignClause[], bg: BigramCache): void {
+function matchSimilar(pairs: Pairs, from: readonly AlignClause[], to: readonly AlignClause[], sh: Shingles): void {
   const olds = pairs.leftFrom();
   const news = pairs.leftTo();
   if (!olds.length || !news.length) return;
-  const index = new Map<string, number[]>();
+  const index = new Map<number, number[]>();
   for (const i of olds) {
-    for (const b of bg.of(from[i]!)) {
+    for (const b of sh.bigrams(from[i]!)) {
       const posting = index.get(b);
       if (posting) posting.push(i);
       else index.set(b, [i]);
@@ -189,7 +227,7 @@ function matchSimilar(pairs: Pairs, from: readonly AlignClause[], to: readonly A
   }
   const candidates: { i: number; j: number; score: number }[] = [];
   for (const j of news) {
-    const nb = bg.of(to[j]!);
+    const nb = sh.bigrams(to[j]!);
     const shared = new Map<number, number>();
     for (const b of nb) {
       const posting = index.get(b);
@@ -197,7 +235,7 @@ function matchSimilar(pairs: Pairs, from: readonly AlignClause[], to: readonly A
       for (const i of posting) shared.set(i, (shared.get(i) ?? 0) + 1);
     }
     for (const [i, n] of shared) {
-      const score = (2 * n) / (bg.of(from[i]!).size + nb.size);
+      const score = (2 * n) / (sh.bigrams(from[i]!).size + nb.size);
       if (score >= SIMILAR) candidates.push({ i, j, score });
     }
   }
@@ -212,8 +250,8 @@ function matchSimilar(pairs: Pairs, from: readonly AlignClause[], to: readonly A
  * Splits then merges. A leftover new clause mostly made of an old clause's words is a piece of it (unless
  * the old clause's own partner already holds those words); symmetrically for a leftover old clause.
  */
-function matchPieces(pairs: Pairs, from: readonly AlignClause[], to: readonly AlignClause[], bg: BigramCache): void {
-  const pieces = findSources(pairs.leftTo(), pairs.fromOfTo, pairs.toOfFrom, to, from, bg);
+function matchPieces(pairs: Pairs, from: readonly AlignClause[], to: readonly AlignClause[], sh: Shingles): void {
+  const pieces = findSources(pairs.leftTo(), pairs.fromOfTo, pairs.toOfFrom, to, from, sh);
   for (const [i, js] of groupBySource(pieces)) {
     // a clause with no partner yet is paired with its first piece, so one piece keeps its identity
     let rest = js;
@@ -225,7 +263,7 @@ function matchPieces(pairs: Pairs, from: readonly AlignClause[], to: readonly Al
   }
   // no clause is both split and merged: many-to-many is reported as changes
   const busy = new Set(pairs.splits.flatMap(([i, j]) => [j, pairs.toOfFrom[i]!]));
-  const sources = findSources(pairs.leftFrom(), pairs.toOfFrom, pairs.fromOfTo, from, to, bg);
+  const sources = findSources(pairs.leftFrom(), pairs.toOfFrom, pairs.fromOfTo, from, to, sh);
   for (const [j, is] of groupBySource(sources.filter(([, j]) => !busy.has(j)))) {
     let rest = is;
     if (pairs.fromOfTo[j]! < 0) {
@@ -258,20 +296,20 @@ function findSources(
   partnerOfTheirs: Int32Array,
   mine: readonly AlignClause[],
   theirs: readonly AlignClause[],
-  bg: BigramCache,
+  sh: Shingles,
 ): [number, number][] {
   const theirLeft = unpaired(partnerOfTheirs);
   const found: [number, number][] = [];
   for (const m of leftovers) {
-    const piece = bg.of(mine[m]!);
+    const piece = sh.quads(mine[m]!);
     if (piece.size < MIN_PIECE) continue;
     let best = -1;
     let bestShared = CONTAINED * piece.size;
     for (const t of candidates(m, partnerOfMine, theirLeft)) {
-      const shared = overlap(piece, bg.of(theirs[t]!));
+      const shared = overlap(piece, sh.quads(theirs[t]!));
       if (shared < bestShared) continue;
       const own = partnerOfTheirs[t]!;
-      if (own >= 0 && overlap(piece, bg.of(mine[own]!)) >= DUPLICATE * piece.size) continue;
+      if (own >= 0 && overlap(piece, sh.quads(mine[own]!)) >= DUPLICATE * piece.size) continue;
       best = t;
       bestShared = shared;
     }

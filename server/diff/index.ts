@@ -18,7 +18,6 @@
  *   renderDiffHtml(diff, { view: 'inline' | 'side-by-side', changesOnly }): string   ./html.ts
  *   renderSummaryHtml(diff): string                                                  ./html.ts
  */
-import type { Clause } from '../versions/clause.ts';
 import { type AlignClause, type Alignment, alignClauses } from './align.ts';
 import { type ClauseDiff, type DiffSummary, summarise } from './summary.ts';
 import { diffText, partitionText } from './words.ts';
@@ -36,6 +35,7 @@ export interface VersionDiff {
   clauses: ClauseDiff[];
 }
 
+/** Takes `Clause`s (or a new draft's clauses, without keys yet) in any order. */
 export function diffVersions(from: readonly AlignClause[], to: readonly AlignClause[]): VersionDiff {
   const alignments = alignClauses(from, to);
   const { oldSlices, newSlices } = pieceSlices(alignments);

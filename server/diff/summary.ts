@@ -3,8 +3,8 @@
  * that changed in a clause ("should → shall in 4.2", "50 m → 100 m in 4.2"), clauses added, removed,
  * moved, renumbered, split and merged, and words added and removed. Pure.
  *
- * Verbs and numbers are compared as sequences (their order in the clause), so that a verb changed in place
- * pairs up with the one it replaced; anything left over is reported as added or removed.
+ * Verbs and numbers are compared hunk by hunk of the word diff, so that a verb changed in place pairs up
+ * with the one it replaced; anything left over is reported as added or removed.
  */
 import { diffArrays } from 'diff';
 import { type DiffPart, sideText } from './words.ts';
@@ -64,14 +64,79 @@ const UNIT = [
 // a number not glued to a word or a clause ref (4.2.1), then a unit that ends the word, or % or °C/°F
 const NUMBER = new RegExp(`(?<![\\p{L}\\p{N}.,])\\d+(?:[.,]\\d+)?(?:\\s?(?:${UNIT})(?![\\p{L}\\p{N}²³])|\\s?%|\\s?°\\s?[CF])`, 'gu');
 
+interface Found {
+  term: string;
+  start: number;
+  end: number;
+}
+
+function occurrences(text: string, re: RegExp, norm: (s: string) => string): Found[] {
+  return [...text.matchAll(re)].map((m) => ({ term: norm(m[0]), start: m.index, end: m.index + m[0].length }));
+}
+
+const normVerb = (v: string) => v.toLowerCase().replace(/\s+/g, ' ');
+const normNumber = (n: string) => n.replace(/^([\d.,]+)\s*/, '$1 ');
+
 /** Requirement verbs in order of appearance, lower case, single-spaced: `should not`, `cannot`, `may`. */
 export function findVerbs(text: string): string[] {
-  return (text.match(VERB) ?? []).map((v) => v.toLowerCase().replace(/\s+/g, ' '));
+  return occurrences(text, VERB, normVerb).map((f) => f.term);
 }
 
 /** Numbers with units in order of appearance, written `50 m`, `30 %`, `2.5 kg` whatever the spacing. */
 export function findNumbers(text: string): string[] {
-  return (text.match(NUMBER) ?? []).map((n) => n.replace(/^([\d.,]+)\s*/, '$1 '));
+  return occurrences(text, NUMBER, normNumber).map((f) => f.term);
+}
+
+/** A run of changes between two equal parts: its span in the old text and in the new. */
+interface Hunk {
+  old: [number, number];
+  new: [number, number];
+}
+
+function hunks(parts: readonly DiffPart[]): Hunk[] {
+  const out: Hunk[] = [];
+  let o = 0;
+  let n = 0;
+  let cur: Hunk | null = null;
+  for (const p of parts) {
+    if (p.op === 'equal') {
+      o += p.text.length;
+      n += p.text.length;
+      cur = null;
+      continue;
+    }
+    if (!cur) out.push((cur = { old: [o, o], new: [n, n] }));
+    if (p.op === 'delete') cur.old[1] = o += p.text.length;
+    else cur.new[1] = n += p.text.length;
+  }
+  return out;
+}
+
+/**
+ * The terms touching each hunk: overlapping it, or one space away (`shall` before an inserted `not `).
+ * A term untouched on both sides is counted on both and cancels out.
+ */
+function termsPerHunk(found: Found[], hs: Hunk[], side: 'old' | 'new'): string[][] {
+  const per: string[][] = hs.map(() => []);
+  let h = 0;
+  for (const f of found) {
+    while (h < hs.length && hs[h]![side][1] + 1 < f.start) h++;
+    if (h < hs.length && hs[h]![side][0] <= f.end + 1) per[h]!.push(f.term);
+  }
+  return per;
+}
+
+/**
+ * The terms (verbs or numbers) that changed in a clause, hunk by hunk, so that "should" replaced by
+ * "shall" in the same place reads "should → shall" and not as one removed and one added elsewhere.
+ */
+export function changedTerms(parts: readonly DiffPart[], kind: 'verbs' | 'numbers'): { from: string | null; to: string | null }[] {
+  const hs = hunks(parts);
+  if (!hs.length) return [];
+  const [re, norm] = kind === 'verbs' ? [VERB, normVerb] : [NUMBER, normNumber];
+  const before = termsPerHunk(occurrences(sideText(parts, 'old'), re, norm), hs, 'old');
+  const after = termsPerHunk(occurrences(sideText(parts, 'new'), re, norm), hs, 'new');
+  return hs.flatMap((_, k) => termChanges(before[k]!, after[k]!));
 }
 
 /** Pairs the changes between two term sequences: a removed run next to an added run reads as "a → b". */
@@ -122,10 +187,8 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
     if (c.renumbered) s.renumbered.push(link);
     if (c.status !== 'changed') continue;
     s.changed++;
-    const before = sideText(c.parts, 'old');
-    const after = sideText(c.parts, 'new');
-    for (const t of termChanges(findVerbs(before), findVerbs(after))) s.verbs.push({ ...link, ...t });
-    for (const t of termChanges(findNumbers(before), findNumbers(after))) s.numbers.push({ ...link, ...t });
+    for (const t of changedTerms(c.parts, 'verbs')) s.verbs.push({ ...link, ...t });
+    for (const t of changedTerms(c.parts, 'numbers')) s.numbers.push({ ...link, ...t });
   }
   return s;
 }

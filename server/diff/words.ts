@@ -26,9 +26,30 @@ export function diffText(oldText: string, newText: string): DiffPart[] {
   if (oldText === newText) return oldText ? [{ op: 'equal', text: oldText }] : [];
   if (!oldText) return [{ op: 'insert', text: newText }];
   if (!newText) return [{ op: 'delete', text: oldText }];
-  const changes = diffWordsWithSpace(oldText, newText, { maxEditLength: MAX_EDIT_TOKENS });
-  if (!changes) return [{ op: 'delete', text: oldText }, { op: 'insert', text: newText }];
-  return normalise(changes.map((c) => ({ op: c.added ? 'insert' : c.removed ? 'delete' : 'equal', text: c.value })));
+  // most edits touch a few words of a long clause: only the middle is tokenised and diffed
+  const [pre, suf] = commonEnds(oldText, newText);
+  const oldMid = oldText.slice(pre, oldText.length - suf);
+  const newMid = newText.slice(pre, newText.length - suf);
+  const changes = diffWordsWithSpace(oldMid, newMid, { maxEditLength: MAX_EDIT_TOKENS });
+  const middle: DiffPart[] = changes
+    ? changes.map((c) => ({ op: c.added ? 'insert' : c.removed ? 'delete' : 'equal', text: c.value }))
+    : [{ op: 'delete', text: oldMid }, { op: 'insert', text: newMid }];
+  return normalise([{ op: 'equal', text: oldText.slice(0, pre) }, ...middle, { op: 'equal', text: oldText.slice(oldText.length - suf) }]);
+}
+
+/**
+ * Lengths of the common prefix and suffix, cut back to whitespace so no word is split (the word diff
+ * must see "should" → "shall", not "sh" + "ould" → "all").
+ */
+function commonEnds(a: string, b: string): [number, number] {
+  const max = Math.min(a.length, b.length);
+  let pre = 0;
+  while (pre < max && a.charCodeAt(pre) === b.charCodeAt(pre)) pre++;
+  while (pre > 0 && !/\s/.test(a[pre - 1]!)) pre--;
+  let suf = 0;
+  while (suf < max - pre && a.charCodeAt(a.length - 1 - suf) === b.charCodeAt(b.length - 1 - suf)) suf++;
+  while (suf > 0 && !/\s/.test(a[a.length - suf]!)) suf--;
+  return [pre, suf];
 }
 
 /** Merges each run of non-equal parts into one delete followed by one insert; drops empty parts. */

@@ -1,12 +1,16 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface CachedPage {
   etag: string;
   html: Buffer;
   gzip: Buffer;
+  /** headers set by the middleware when the page was rendered (security headers), replayed with it */
+  headers: [string, string][];
 }
+
+const OWN_HEADERS = new Set(['etag', 'vary', 'cache-control', 'content-type', 'content-length', 'content-encoding', 'set-cookie']);
 
 /**
  * Pages rendered once for readers who are not signed in. The key names everything the bytes depend
@@ -36,9 +40,12 @@ export class PageCache {
     return page;
   }
 
-  put(key: string, html: string): CachedPage {
+  put(key: string, html: string, headers: Record<string, unknown> = {}): CachedPage {
     const buf = Buffer.from(html, 'utf8');
-    const page = { etag: this.etagFor(key), html: buf, gzip: zlib.gzipSync(buf, { level: 6 }) };
+    const kept = Object.entries(headers)
+      .filter(([k, v]) => !OWN_HEADERS.has(k.toLowerCase()) && typeof v === 'string')
+      .map(([k, v]) => [k, v as string] as [string, string]);
+    const page = { etag: this.etagFor(key), html: buf, gzip: zlib.gzipSync(buf, { level: 6 }), headers: kept };
     this.pages.set(key, page);
     this.bytes += page.html.length + page.gzip.length;
     for (const [k, p] of this.pages) {
@@ -56,19 +63,24 @@ export class PageCache {
 }
 
 /** Does the request's If-None-Match name this ETag? */
-export function fresh(req: Request, etag: string): boolean {
+export function fresh(req: Req, etag: string): boolean {
   const inm = req.headers['if-none-match'];
   if (!inm) return false;
   return inm === etag || inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
-export function sendNotModified(res: Response, etag: string): void {
+export function sendNotModified(res: Res, etag: string): void {
+  res.statusCode = 304;
   res.setHeader('ETag', etag);
   res.setHeader('Vary', 'Accept-Encoding, Cookie');
-  res.status(304).end();
+  res.setHeader('Cache-Control', 'no-cache');
+  res.end();
 }
 
-export function sendCached(req: Request, res: Response, page: CachedPage): void {
+type Req = Pick<IncomingMessage, 'headers'>;
+type Res = ServerResponse;
+
+export function sendCached(req: Req, res: Res, page: CachedPage): void {
   res.setHeader('ETag', page.etag);
   res.setHeader('Vary', 'Accept-Encoding, Cookie');
   res.setHeader('Cache-Control', 'no-cache');

@@ -20,8 +20,8 @@ export function standardsApi(deps: Deps): Router {
 
   async function detail(ref: string, res: Response): Promise<StandardDetail> {
     // The API answers for any accepted spelling rather than redirecting: the body carries the canonical ref.
-    const standard = await service.resolveStandard(deps.db, ref);
-    return service.standardDetail(deps.db, deps.clock, standard, viewerOf(res));
+    const snapshot = await service.resolveStandard(deps.states, ref);
+    return service.standardDetail(snapshot, viewerOf(res), deps.clock.now());
   }
 
   r.get('/standards/:ref', allow('public'), async (req, res) => {

@@ -10,6 +10,7 @@ import * as service from './service.ts';
 import type { StandardDetail, VersionInfo } from './service.ts';
 import { fresh, sendCached, sendNotModified } from '../http/page-cache.ts';
 import { renderToString } from '../http/views.ts';
+import { pageKey, type PageKind } from './pages.ts';
 
 /** HTML pages of the public library: catalogue, a standard, its history, any version, a date. */
 export function standardsRoutes(deps: Deps): Router {
@@ -33,12 +34,12 @@ export function standardsRoutes(deps: Deps): Router {
   /** Loads the standard named in the URL, or redirects another spelling of its ref. */
   async function detailFor(req: Request, res: Response, rest = ''): Promise<StandardDetail | null> {
     const ref = String(req.params.ref);
-    const found = await service.findStandard(deps.db, ref);
+    const found = await service.findStandard(deps.states, ref);
     if ('redirect' in found) {
       res.redirect(301, `/standards/${encodeURIComponent(found.redirect)}${rest}`);
       return null;
     }
-    return service.standardDetail(deps.db, deps.clock, found.standard, viewerOf(res));
+    return service.standardDetail(found.snapshot, viewerOf(res), deps.clock.now());
   }
 
   r.get('/standards/:ref', allow('public'), async (req, res) => {
@@ -62,7 +63,7 @@ export function standardsRoutes(deps: Deps): Router {
     if (!Number.isInteger(n) || n < 1) throw new BadRequest('A version number is a whole number from 1, as in /standards/07.11/versions/2.');
     const detail = await detailFor(req, res, `/versions/${n}`);
     if (!detail) return;
-    await sendVersionPage(req, res, detail, service.versionOf(detail, n), { kind: 'version' });
+    await sendVersionPage(req, res, detail, service.versionOf(detail, n), { kind: 'version', n });
   });
 
   // The date form submits here (GET, no JavaScript); the canonical address has the date in the path.
@@ -103,9 +104,9 @@ export function standardsRoutes(deps: Deps): Router {
     await sendVersionPage(req, res, detail, v, { kind: 'on', date });
   });
 
-  async function sendVersionPage(req: Request, res: Response, detail: StandardDetail, v: VersionInfo, page: { kind: 'current' | 'version' | 'on'; date?: string }) {
+  async function sendVersionPage(req: Request, res: Response, detail: StandardDetail, v: VersionInfo, page: PageKind) {
     const cacheable = !viewerOf(res) && v.state === 'published';
-    const key = `${v.id}|en|r${detail.revision}|${detail.day}|${detail.openDrafts.map((d) => d.id).join(',')}|${page.kind}|${page.date ?? ''}`;
+    const key = pageKey(detail, v, page);
     if (cacheable) {
       const etag = deps.pageCache.etagFor(key);
       if (fresh(req, etag)) return sendNotModified(res, etag);
@@ -116,13 +117,14 @@ export function standardsRoutes(deps: Deps): Router {
     const locals = versionPageModel(detail, v, clauses, page);
     if (!cacheable) return res.render('standards/version', locals);
     const html = await renderToString(req.app as never, 'standards/version', { ...res.locals, ...locals });
-    sendCached(req, res, deps.pageCache.put(key, html));
+    // The security headers set so far (helmet's) are kept with the page for the fast path to replay.
+    sendCached(req, res, deps.pageCache.put(key, html, res.getHeaders()));
   }
 
   return r;
 }
 
-function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Awaited<ReturnType<typeof clausesOf>>, page: { kind: string; date?: string }) {
+function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Awaited<ReturnType<typeof clausesOf>>, page: PageKind) {
   const { standard } = detail;
   const published = detail.versions.filter((x) => x.state === 'published');
   return {
@@ -131,7 +133,7 @@ function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Await
     version: v,
     isDraft: v.state !== 'published',
     isCurrentPage: page.kind === 'current',
-    onDate: page.date ?? null,
+    onDate: page.kind === 'on' ? page.date : null,
     notCurrent: v.state === 'published' && !v.is_current,
     body: renderClauses(clauses),
     toc: clauses.filter((c) => c.depth <= 2).map((c) => ({ ref: c.ref, num: clauseNumber(c.ref), heading: c.heading, depth: c.depth })),

@@ -2,6 +2,7 @@ import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { utcDay } from '../clock.ts';
 import { NotFound } from '../errors.ts';
+import type { StandardSnapshot, StandardStates } from './state.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { seesUnreleasedDrafts } from '../auth/viewer.ts';
 import { consultationState, releasesDraft } from '../consultations/state.ts';
@@ -122,28 +123,24 @@ export async function catalogue(db: Db, clock: Clock, filter: CatalogueFilter = 
 }
 
 /** The standard a ref names, accepting other spellings (`07-11`, `IMAS 07.11`). */
-export async function resolveStandard(db: Db, ref: string): Promise<StandardRow> {
+export async function resolveStandard(states: StandardStates, ref: string): Promise<StandardSnapshot> {
   const canonical = canonicalRef(ref);
-  const s = (await repo.standardByRef(db, ref)) ?? (canonical ? await repo.standardByRef(db, canonical) : null);
-  if (!s) throw new NotFound(messages.noStandard(ref));
-  return s;
+  const key = (await states.key(ref)) ?? (canonical ? await states.key(canonical) : null);
+  const snap = key && (await states.snapshot(key));
+  if (!snap) throw new NotFound(messages.noStandard(ref));
+  return snap;
 }
 
 /** Finds a standard by its ref; `redirect` is set when the ref was spelt another way. */
-export async function findStandard(db: Db, ref: string): Promise<{ standard: StandardRow } | { redirect: string }> {
-  const s = await resolveStandard(db, ref);
-  return s.ref === ref ? { standard: s } : { redirect: s.ref };
+export async function findStandard(states: StandardStates, ref: string): Promise<{ snapshot: StandardSnapshot } | { redirect: string }> {
+  const snap = await resolveStandard(states, ref);
+  return snap.standard.ref === ref ? { snapshot: snap } : { redirect: snap.standard.ref };
 }
 
-/** Everything the standard's pages show, with drafts filtered by who is asking. */
-export async function standardDetail(db: Db, clock: Clock, s: StandardRow, viewer: Viewer | null): Promise<StandardDetail> {
-  const now = clock.now();
+/** Everything the standard's pages show, with drafts filtered by who is asking. Pure. */
+export function standardDetail(snap: StandardSnapshot, viewer: Viewer | null, now: Date): StandardDetail {
+  const { standard: s, versions: metas, consultations, replacedBy: replaced } = snap;
   const day = utcDay(now);
-  const [metas, consultations, replaced] = await Promise.all([
-    repo.versionMetas(db, s.id),
-    repo.consultationsOfStandard(db, s.id),
-    s.replaced_by ? repo.standardById(db, s.replaced_by) : null,
-  ]);
   const current = inForceOn(metas, day, s.withdrawn_on);
   const soon = new Set(upcoming(metas, day));
   const nById = new Map(metas.map((v) => [v.id, v.n]));
@@ -171,7 +168,8 @@ export async function standardDetail(db: Db, clock: Clock, s: StandardRow, viewe
   if (replaced) refsById.set(replaced.id, replaced.ref);
   return {
     standard: summarise(s, metas, day, refsById),
-    replacedBy: replaced ? summarise(replaced, await repo.versionMetas(db, replaced.id), day, refsById) : null,
+    // The replacing standard's own editions are not part of this snapshot: its name and link suffice.
+    replacedBy: replaced ? summarise(replaced, [], day, refsById) : null,
     versions,
     current: versions.find((v) => v.is_current) ?? null,
     upcoming: versions.filter((v) => v.is_upcoming),

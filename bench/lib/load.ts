@@ -1,0 +1,77 @@
+/**
+ * A lean HTTP/1.1 load client: raw keep-alive sockets, one request in flight per connection, the
+ * response body skipped by its Content-Length without being parsed or copied. autocannon spends its
+ * own CPU on large bodies (300 KB pages), which would measure the client rather than the server.
+ */
+import net from 'node:net';
+
+export interface LoadResult {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  statuses: Record<number, number>;
+  errors: number;
+}
+
+export async function load(opts: { port: number; path: string; headers?: Record<string, string>; connections: number; seconds: number }): Promise<LoadResult> {
+  const head = [`GET ${opts.path} HTTP/1.1`, 'Host: 127.0.0.1', ...Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+  const request = Buffer.from(head);
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let errors = 0;
+  const end = performance.now() + opts.seconds * 1000;
+
+  const connection = () =>
+    new Promise<void>((resolve) => {
+      const socket = net.connect(opts.port, '127.0.0.1');
+      socket.setNoDelay(true);
+      let started = 0;
+      let header: Buffer = Buffer.alloc(0);
+      let remaining = -1; // body bytes still to skip; -1 while reading the header
+      let status = 0;
+      const send = () => {
+        if (performance.now() >= end) return socket.end();
+        started = performance.now();
+        socket.write(request);
+      };
+      socket.on('connect', send);
+      socket.on('data', (chunk: Buffer) => {
+        let buf: Buffer = chunk;
+        while (buf.length) {
+          if (remaining < 0) {
+            header = header.length ? Buffer.concat([header, buf]) : buf;
+            const idx = header.indexOf('\r\n\r\n');
+            if (idx < 0) return;
+            const text = header.subarray(0, idx).toString('latin1');
+            status = Number(text.slice(9, 12));
+            const m = /\r\ncontent-length:\s*(\d+)/i.exec(text);
+            remaining = m ? Number(m[1]) : 0;
+            buf = header.subarray(idx + 4);
+            header = Buffer.alloc(0);
+          }
+          const take = Math.min(remaining, buf.length);
+          remaining -= take;
+          buf = buf.subarray(take);
+          if (remaining === 0) {
+            latencies.push(performance.now() - started);
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            remaining = -1;
+            send();
+          }
+        }
+      });
+      socket.on('error', () => {
+        errors++;
+        resolve();
+      });
+      socket.on('close', () => resolve());
+    });
+
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: opts.connections }, connection));
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+  return { requests: latencies.length, perSecond: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), statuses, errors };
+}

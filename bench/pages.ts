@@ -1,0 +1,100 @@
+/**
+ * Serving a published standard's page (issue: the public library, speed). Our page at 50 connections
+ * beside a bare Node http server returning the same bytes, both measured in this run by the same
+ * client (bench/lib/load.ts), one after the other, each server in its own process.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { createDb } from '../server/db.ts';
+import { systemClock } from '../server/clock.ts';
+import { createVersion } from '../server/versions/service.ts';
+import { generatePair } from './lib/gen-standard.ts';
+import { load, type LoadResult } from './lib/load.ts';
+
+const here = import.meta.dirname;
+
+function start(script: string, args: string[]): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(here, script), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function get(port: number, p: string): Promise<{ body: Buffer; headers: http.IncomingHttpHeaders; status: number }> {
+  return new Promise((resolve, reject) => {
+    http.get({ port, path: p, host: '127.0.0.1', headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ body: Buffer.concat(chunks), headers: res.headers, status: res.statusCode! }));
+    }).on('error', reject);
+  });
+}
+
+export interface PagesFigures {
+  words: number;
+  bytes: { html: number; gzip: number };
+  ours200: LoadResult;
+  bare200: LoadResult;
+  ours304: LoadResult;
+  bare304: LoadResult;
+}
+
+export async function run(opts: { seconds?: number; words?: number } = {}): Promise<PagesFigures> {
+  const seconds = opts.seconds ?? 5;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-bench-'));
+  const url = `sqlite:${path.join(dir, 'bench.sqlite3')}`;
+  const db = createDb(url);
+  await db.migrate.latest();
+  const { from } = generatePair(opts.words ?? 40_000, 7);
+  const [standardId] = await db('standards').insert({ type: 'IMAS', number: '99.01', ref: '99.01', title: 'Benchmark standard', series: '99' }).returning('id');
+  await createVersion(db, systemClock, {
+    standardId: typeof standardId === 'object' ? standardId.id : standardId,
+    source: from.markdown, label: 'Edition 1', state: 'published', edition: 1, publishedAt: '2020-01-01T00:00:00.000Z', inForceFrom: '2020-01-01', imported: true,
+  });
+  await db.destroy();
+
+  const ours = await start('serve-app.ts', [url]);
+  const page = await get(ours.port, '/standards/99.01');
+  if (page.status !== 200 || !page.headers.etag) throw new Error(`our page answered ${page.status}`);
+  const etag = page.headers.etag;
+  const html = (await new Promise<Buffer>((resolve) => http.get({ port: ours.port, path: '/standards/99.01', host: '127.0.0.1' }, (res) => { const c: Buffer[] = []; res.on('data', (d) => c.push(d)); res.on('end', () => resolve(Buffer.concat(c))); })));
+  const bodyFile = path.join(dir, 'page.gz');
+  fs.writeFileSync(bodyFile, page.body);
+  const bare = await start('serve-bare.ts', [bodyFile, etag]);
+
+  const common = { path: '/standards/99.01', connections: 50, seconds };
+  const gz = { 'Accept-Encoding': 'gzip' };
+  const reval = { ...gz, 'If-None-Match': etag };
+  await load({ ...common, port: ours.port, headers: gz, seconds: 1 }); // warm up both
+  await load({ ...common, port: bare.port, headers: gz, seconds: 1 });
+  const ours200 = await load({ ...common, port: ours.port, headers: gz });
+  const bare200 = await load({ ...common, port: bare.port, headers: gz });
+  const ours304 = await load({ ...common, port: ours.port, headers: reval });
+  const bare304 = await load({ ...common, port: bare.port, headers: reval });
+  ours.child.kill();
+  bare.child.kill();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { words: from.words, bytes: { html: html.length, gzip: page.body.length }, ours200, bare200, ours304, bare304 };
+}
+
+export function report(f: PagesFigures): string[] {
+  const line = (name: string, o: LoadResult, b: LoadResult, target: number) => {
+    const ratio = o.perSecond / b.perSecond;
+    const bad = o.errors + b.errors + Object.entries(o.statuses).filter(([s]) => s !== String(name.includes('304') ? 304 : 200)).reduce((n, [, c]) => n + c, 0);
+    return `page ${name}: ours ${o.perSecond.toFixed(0)} req/s p99 ${o.p99.toFixed(1)} ms · bare ${b.perSecond.toFixed(0)} req/s p99 ${b.p99.toFixed(1)} ms · ratio ${ratio.toFixed(2)} (target ≥ ${target}) ${ratio >= target ? 'ok' : 'MISSED'} · p99 ${o.p99 <= 25 ? 'ok' : 'MISSED'} (target ≤ 25 ms)${bad ? ` · ${bad} unexpected responses` : ''}`;
+  };
+  return [
+    `page: a generated standard of ${f.words} words, ${(f.bytes.html / 1024).toFixed(0)} KB HTML, ${(f.bytes.gzip / 1024).toFixed(0)} KB gzip; 50 connections, lean raw-socket client (bench/lib/load.ts), gzip accepted`,
+    line('200', f.ours200, f.bare200, 0.6),
+    line('304', f.ours304, f.bare304, 0.9),
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const f = await run();
+  for (const l of report(f)) console.log(l);
+}

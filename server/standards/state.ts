@@ -1,0 +1,90 @@
+import Database from 'better-sqlite3';
+import type { Db } from '../db.ts';
+import { isSqlite } from '../db.ts';
+import * as repo from './repo.ts';
+import type { ConsultationRow, StandardRow, VersionMeta } from './repo.ts';
+import { standardDetail, type StandardDetail } from './service.ts';
+
+/** What a standard's pages are derived from, as of one revision of the standard. */
+export interface StandardSnapshot {
+  standard: StandardRow;
+  versions: VersionMeta[];
+  consultations: ConsultationRow[];
+  replacedBy: StandardRow | null;
+}
+
+interface StandardKey {
+  id: number;
+  ref: string;
+  revision: number;
+}
+
+/**
+ * Reads a standard's state for its pages with one indexed lookup per request. Everything else is kept
+ * in memory per (standard, revision): every write to a standard, its versions or its consultations
+ * bumps the standard's revision (repo.bumpRevision), so a stale snapshot is never used. States that
+ * depend on time (current edition, open consultations) are derived from the snapshot and the clock.
+ *
+ * On SQLite the lookup uses a prepared statement on a read-only connection of its own: through the
+ * query builder it costs about 0.2 ms, more than serving a cached page.
+ */
+export class StandardStates {
+  private snapshots = new Map<number, StandardSnapshot>();
+  private publicDetails = new WeakMap<StandardSnapshot, { from: number; until: number; detail: StandardDetail }>();
+  private stmt: Database.Statement<[string], StandardKey> | null = null;
+  private conn: Database.Database | null = null;
+
+  constructor(private readonly db: Db) {
+    const filename = (db.client.config.connection as { filename?: string } | undefined)?.filename;
+    if (isSqlite(db) && filename && filename !== ':memory:') {
+      this.conn = new Database(filename, { readonly: true, fileMustExist: true });
+      this.conn.pragma('busy_timeout = 5000');
+      this.stmt = this.conn.prepare('select id, ref, revision from standards where ref = ?');
+    }
+  }
+
+  async key(ref: string): Promise<StandardKey | null> {
+    if (this.stmt) return this.stmt.get(ref) ?? null;
+    return (await this.db('standards').where({ ref }).first('id', 'ref', 'revision')) ?? null;
+  }
+
+  async snapshot(key: StandardKey): Promise<StandardSnapshot | null> {
+    const cached = this.snapshots.get(key.id);
+    if (cached && cached.standard.revision === key.revision) return cached;
+    const standard = await repo.standardById(this.db, key.id);
+    if (!standard) return null;
+    const [versions, consultations, replacedBy] = await Promise.all([
+      repo.versionMetas(this.db, standard.id),
+      repo.consultationsOfStandard(this.db, standard.id),
+      standard.replaced_by ? repo.standardById(this.db, standard.replaced_by) : null,
+    ]);
+    const snap = { standard, versions, consultations, replacedBy };
+    // Read after the standard row: a write in between bumps the revision again and the next request reloads.
+    if (standard.revision === key.revision || !cached || cached.standard.revision < standard.revision) this.snapshots.set(standard.id, snap);
+    return snap;
+  }
+
+  /**
+   * The public view of a snapshot at an instant, reused until the next instant at which any of it can
+   * change: the next UTC midnight (current edition, announcements) or a consultation's opening or close.
+   */
+  publicDetail(snap: StandardSnapshot, now: Date): StandardDetail {
+    const t = now.getTime();
+    const memo = this.publicDetails.get(snap);
+    if (memo && memo.from <= t && t < memo.until) return memo.detail;
+    const detail = standardDetail(snap, null, now);
+    let until = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+    for (const c of snap.consultations) {
+      for (const at of [c.opens_at, c.closes_at, c.cancelled_at]) {
+        const x = at ? Date.parse(at) : NaN;
+        if (x > t && x < until) until = x;
+      }
+    }
+    this.publicDetails.set(snap, { from: Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()), until, detail });
+    return detail;
+  }
+
+  close(): void {
+    this.conn?.close();
+  }
+}

@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { diffVersions } from '../../server/diff/index.ts';
+import { findNumbers, findVerbs } from '../../server/diff/summary.ts';
+import type { Clause } from '../../server/versions/clause.ts';
+
+function clause(ref: string, heading: string, text: string, position = 0): Clause {
+  return { ref, heading, text, depth: ref.split('.').length, position, key: `k-${heading}` };
+}
+
+/** The summary of a one-clause change, as "a → b" strings. */
+function terms(before: string, after: string, kind: 'verbs' | 'numbers'): string[] {
+  const d = diffVersions([clause('4.2', 'Marking', before)], [clause('4.2', 'Marking', after)]);
+  return d.summary[kind].map((t) => `${t.from ?? '∅'} → ${t.to ?? '∅'} in ${t.to_ref}`);
+}
+
+describe('diff: requirement verbs', () => {
+  it('finds the verbs with their negations, in order', () => {
+    expect(findVerbs('Teams shall mark. They SHALL NOT enter; they should not run, may rest, must report, can ask and cannot leave.')).to.deep.equal([
+      'shall', 'shall not', 'should not', 'may', 'must', 'can', 'cannot',
+    ]);
+    expect(findVerbs('Published in May 2020 by the shallow channel team.')).to.deep.equal([]);
+  });
+
+  it('reports a verb changed in place as "should → shall"', () => {
+    expect(terms('Teams should mark the area. Signs shall be red.', 'Teams shall mark the area. Signs shall be red.', 'verbs')).to.deep.equal(['should → shall in 4.2']);
+  });
+
+  it('reports a negation added', () => {
+    expect(terms('Deminers shall enter the lane.', 'Deminers shall not enter the lane.', 'verbs')).to.deep.equal(['shall → shall not in 4.2']);
+  });
+
+  it('reports verbs added and removed with their sentence', () => {
+    expect(terms('Signs shall be red.', 'Signs shall be red. Teams may rest.', 'verbs')).to.deep.equal(['∅ → may in 4.2']);
+    expect(terms('Signs shall be red. Teams must rest.', 'Signs shall be red.', 'verbs')).to.deep.equal(['must → ∅ in 4.2']);
+  });
+
+  it('reports nothing when only other words changed', () => {
+    expect(terms('Signs shall be red.', 'Signs shall be bright red.', 'verbs')).to.deep.equal([]);
+  });
+});
+
+describe('diff: numbers with units', () => {
+  it('finds numbers with units, whatever the spacing, and ignores clause refs and bare numbers', () => {
+    expect(findNumbers('Mark every 50 m (or 50m), dig 2.5 cm, wait 3 days, 30 % of 12 hours, 10 km², 40 °C, see 4.2 and 7 teams.')).to.deep.equal([
+      '50 m', '50 m', '2.5 cm', '3 days', '30 %', '12 hours', '10 km²', '40 °C',
+    ]);
+    expect(findNumbers('See clause 4.2 and annex B; 12 members; 5 mines; IMAS 07.11.')).to.deep.equal([]);
+  });
+
+  it('reports "50 m → 100 m"', () => {
+    expect(terms('Place signs every 50 m along the lane.', 'Place signs every 100 m along the lane.', 'numbers')).to.deep.equal(['50 m → 100 m in 4.2']);
+  });
+
+  it('reports a unit changed', () => {
+    expect(terms('Keep records for 5 years.', 'Keep records for 5 months.', 'numbers')).to.deep.equal(['5 years → 5 months in 4.2']);
+  });
+});
+
+describe('diff: summary counts', () => {
+  it('lists clauses added, removed, moved and renumbered, and counts words', () => {
+    const from = [clause('4.1', 'Marking', 'Signs shall be red.', 0), clause('4.2', 'Records', 'Keep records for 5 years.', 1), clause('4.3', 'Old', 'Obsolete text here.', 2)];
+    const to = [clause('4.1', 'Records', 'Keep records for 10 years.', 0), clause('4.2', 'Marking', 'Signs shall be red.', 1), clause('4.3', 'New', 'A brand new clause.', 2)];
+    const s = diffVersions(from, to).summary;
+    expect(s.added.map((l) => l.to_ref)).to.deep.equal(['4.3']);
+    expect(s.removed.map((l) => [l.from_ref, l.anchor])).to.deep.equal([['4.3', 'change-removed-4.3']]);
+    expect(s.moved).to.have.length(1);
+    expect(s.renumbered.map((l) => `${l.from_ref}→${l.to_ref}`)).to.deep.equal(['4.2→4.1', '4.1→4.2']);
+    expect(s.changed).to.equal(1);
+    expect(s.words_added).to.equal(1 + 4);
+    expect(s.words_removed).to.equal(1 + 3);
+    expect(s.numbers.map((t) => t.anchor)).to.deep.equal(['change-4.1']);
+  });
+
+  it('reports a heading change with from_heading', () => {
+    const d = diffVersions([clause('4.1', 'Marking', 'Text.')], [clause('4.1', 'Marking of areas', 'Text.')]);
+    expect(d.clauses[0]).to.include({ status: 'changed', heading: 'Marking of areas', from_heading: 'Marking' });
+    expect(diffVersions([clause('4.1', 'Marking', 'Text.')], [clause('4.1', 'Marking', 'Text.')]).clauses[0]).to.not.have.property('from_heading');
+  });
+});
