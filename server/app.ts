@@ -14,6 +14,11 @@ import { allow } from './auth/permissions.ts';
 import { homeRoutes } from './home/routes.ts';
 import { standardsRoutes } from './standards/routes.ts';
 import { standardsApi } from './standards/api.ts';
+import { createAuth } from './auth/middleware.ts';
+import { authRoutes } from './auth/routes.ts';
+import { authApi } from './auth/api.ts';
+import { usersRoutes } from './users/routes.ts';
+import { usersApi } from './users/api.ts';
 
 export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
 
@@ -89,16 +94,23 @@ export function createApp(given: AppDeps): Express {
     res.locals.path = req.path;
     next();
   });
+  // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
+  const auth = createAuth(deps);
+  app.use(auth.middleware);
 
   app.use(healthRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(standardsRoutes(deps));
+  app.use(authRoutes(deps, auth));
+  app.use(usersRoutes(auth));
 
   const api = express.Router();
   api.get('/openapi.json', allow('public'), (_req, res) => {
     res.json(openapi);
   });
   api.use(standardsApi(deps));
+  api.use(authApi(auth));
+  api.use(usersApi(auth));
   app.use('/api/v1', api);
 
   app.use(notFound);

@@ -36,10 +36,20 @@ export interface Config {
   publicUrl: string;
   /** https PUBLIC_URL → Secure cookies with the __Host- prefix */
   secureCookies: boolean;
-  trustProxy: string | false;
+  trustProxy: string | number | boolean;
   smtpUrl?: string;
+  /** argon2id costs: the library defaults, lowered only under NODE_ENV=test so the suite stays quick. */
+  argon2: { memoryCost?: number; timeCost?: number };
   logLevel: string;
   standardsDir: string;
+}
+
+/** Express's `trust proxy`: true/false, a hop count, or addresses/subnets ("loopback, 10.0.0.0/8"). */
+function parseTrustProxy(v: string | undefined): string | number | boolean {
+  if (v === undefined || v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
 }
 
 export class ConfigError extends Error {}
@@ -63,8 +73,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.ADMIN_PASSWORD,
     publicUrl,
     secureCookies: publicUrl.startsWith('https:'),
-    trustProxy: e.TRUST_PROXY ?? false,
-    smtpUrl: e.SMTP_URL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    smtpUrl: e.SMTP_URL || undefined,
+    argon2: e.NODE_ENV === 'test' ? { memoryCost: 1024, timeCost: 2 } : {},
     logLevel: e.LOG_LEVEL,
     standardsDir: e.STANDARDS_DIR,
   };

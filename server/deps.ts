@@ -3,6 +3,8 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { PageCache } from './http/page-cache.ts';
+import type { Mailer } from './mail/mailer.ts';
+import type { AuthLimits } from './auth/rate-limit.ts';
 import type { StandardStates } from './standards/state.ts';
 
 /** What the app is built from: passed in, never global, so tests can swap the clock or the db. */
@@ -12,6 +14,10 @@ export interface Deps {
   config: Config;
   logger: Logger;
   pageCache: PageCache;
+  /** made from config.smtpUrl when not given (tests pass their own) */
+  mailer?: Mailer;
+  /** brute-force limits; tests set short ones (the limiters keep real time) */
+  authLimits?: Partial<AuthLimits>;
   /** per-standard state for the pages, kept per revision */
   states: StandardStates;
 }

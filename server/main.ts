@@ -3,6 +3,8 @@ import { createDb } from './db.ts';
 import { createLogger, flushLogger } from './logger.ts';
 import http from 'node:http';
 import { createHandler } from './app.ts';
+import { createMailer } from './mail/mailer.ts';
+import { ensureFirstSecretariat } from './users/service.ts';
 import { systemClock } from './clock.ts';
 import { PageCache } from './http/page-cache.ts';
 import { buildId } from './http/views.ts';
@@ -29,7 +31,11 @@ async function main(): Promise<void> {
     for (const e of report.errors) logger.error(`standards: ${e}`);
     logger.info({ ...report, errors: report.errors.length }, 'standards loaded into the empty database');
   }
-  const { handler } = createHandler({ db, clock: systemClock, config, logger, pageCache: new PageCache(buildId()) });
+  const mailer = createMailer(config.smtpUrl, logger);
+  if (!config.smtpUrl) logger.warn('SMTP_URL is not set: mails (address confirmation, password reset) are written to the log');
+  const admin = await ensureFirstSecretariat({ db, clock: systemClock, config, mailer, logger }, config.adminEmail, config.adminPassword);
+  if (admin) logger.info({ user_id: admin.id }, `first secretariat account created for ${admin.email}`);
+  const { handler } = createHandler({ db, clock: systemClock, config, logger, pageCache: new PageCache(buildId()), mailer });
   const server = http.createServer(handler);
   server.listen(config.port, config.host, () => {
     logger.info(`imas-review listening on http://${config.host}:${(server.address() as { port: number }).port}`);

@@ -3,30 +3,93 @@ import { Forbidden, Unauthorized } from '../errors.ts';
 import type { Role, Viewer } from './viewer.ts';
 
 /**
- * Every route declares who may use it with allow(...) as its first handler; a test walks the
- * router and fails on a route without one (permissions fail closed).
+ * Who may do what: ONE table (design.md §8.4). Routes name an action of this table (or a rule directly)
+ * in allow(...) as their first handler; a test walks the router and fails on a route without one
+ * (permissions fail closed). Finer checks that depend on the object (own comment, own account) are made
+ * by the services on top of these.
+ *
+ * Rules: 'public' — anyone; 'signed-in' — any account; 'verified' — an account whose e-mail address is
+ * verified; a list of roles — those roles only.
  */
-export type Rule = 'public' | 'signed-in' | readonly Role[];
+export type Rule = 'public' | 'signed-in' | 'verified' | readonly Role[];
+
+export const PERMISSIONS = {
+  // the library (design.md §6 "who sees what")
+  'library.read': 'public',
+  'drafts.read-unreleased': ['board', 'secretariat'],
+  'consultation-report.read': 'public',
+  'comments.read-open': 'signed-in',
+  'comments.create': 'verified',
+  'comments.edit-own': 'verified',
+  'comments.dispose': ['secretariat'],
+  'comments.on-behalf': ['secretariat'],
+  'ballots.read-open': ['board', 'secretariat'],
+  'ballots.vote': ['board'],
+  'ballots.manage': ['secretariat'],
+  'standards.manage': ['secretariat'],
+  'drafts.create': ['secretariat'],
+  'consultations.manage': ['secretariat'],
+  'versions.publish': ['secretariat'],
+  // accounts
+  'auth.sign-in': 'public',
+  'auth.register': 'public',
+  'auth.sign-out': 'signed-in',
+  'account.own': 'signed-in',
+  'tokens.own': 'signed-in',
+  'accounts.manage': ['secretariat'],
+  'audit.read-all': ['secretariat'],
+} as const satisfies Record<string, Rule>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+export const messages = {
+  verifyFirst: 'Confirm your e-mail address first: follow the link we sent you, or ask for a new one on your account page.',
+} as const;
 
 export interface Guard extends RequestHandler {
   rule: Rule;
+  action?: Action;
 }
 
 export function viewerOf(res: Response): Viewer | null {
   return (res.locals.viewer as Viewer | undefined) ?? null;
 }
 
-export function allow(rule: Rule): Guard {
+const isAction = (x: unknown): x is Action => typeof x === 'string' && x in PERMISSIONS;
+
+/** The rule of an action or a rule given directly. */
+export function ruleOf(ruleOrAction: Rule | Action): Rule {
+  return isAction(ruleOrAction) ? PERMISSIONS[ruleOrAction] : ruleOrAction;
+}
+
+/** Whether `viewer` may do it: the same answer as allow(), for views and services. */
+export function can(viewer: Viewer | null, ruleOrAction: Rule | Action): boolean {
+  return refusal(viewer, ruleOf(ruleOrAction)) === null;
+}
+
+function refusal(viewer: Viewer | null, rule: Rule): 'anonymous' | 'role' | 'unverified' | null {
+  if (rule === 'public') return null;
+  if (!viewer) return 'anonymous';
+  if (rule === 'signed-in') return null;
+  if (rule === 'verified') return viewer.emailVerified ? null : 'unverified';
+  return rule.includes(viewer.role) ? null : 'role';
+}
+
+/** Anonymous → 401 on the API, a redirect to sign-in on pages; signed in without the right → 403. */
+export function allow(ruleOrAction: Rule | Action): Guard {
+  const rule = ruleOf(ruleOrAction);
   const guard = ((req: Request, res: Response, next: NextFunction) => {
-    if (rule === 'public') return next();
-    const viewer = viewerOf(res);
-    if (!viewer) {
-      if (req.path.startsWith('/api/') || req.originalUrl.startsWith('/api/')) return next(new Unauthorized());
-      return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    const why = refusal(viewerOf(res), rule);
+    if (!why) return next();
+    if (why === 'anonymous') {
+      if (req.originalUrl.startsWith('/api/')) return next(new Unauthorized());
+      // Only a GET can be replayed after signing in.
+      const back = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+      return res.redirect(303, `/login${back}`);
     }
-    if (rule !== 'signed-in' && !rule.includes(viewer.role)) return next(new Forbidden());
-    next();
+    next(new Forbidden(why === 'unverified' ? messages.verifyFirst : undefined));
   }) as Guard;
   guard.rule = rule;
+  if (isAction(ruleOrAction)) guard.action = ruleOrAction;
   return guard;
 }

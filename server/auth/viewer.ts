@@ -6,6 +6,8 @@ export interface Viewer {
   name: string;
   email: string;
   organisation: string | null;
+  /** Until the address is verified a stakeholder can sign in but not comment. */
+  emailVerified?: boolean;
 }
 
 /** Drafts that were never put out for consultation are for the Board and the secretariat only. */

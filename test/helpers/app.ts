@@ -8,6 +8,8 @@ import { createDb, type Db } from '../../server/db.ts';
 import { createLogger } from '../../server/logger.ts';
 import { PageCache } from '../../server/http/page-cache.ts';
 import { loadStandards } from '../../server/standards/loader.ts';
+import type { Mailer } from '../../server/mail/mailer.ts';
+import type { AuthLimits } from '../../server/auth/rate-limit.ts';
 
 /** Fixed "now" of the suites: 07.11 Edition 2 is current, its draft Edition 3 is under consultation. */
 export const TEST_NOW = '2026-11-23T12:00:00.000Z';
@@ -46,12 +48,13 @@ export async function emptyDb(): Promise<Db> {
   return db;
 }
 
-export async function testApp(opts: { now?: string; env?: Record<string, string> } = {}) {
+/** mailer: where mails go (default: from env SMTP_URL, else the silent log); authLimits: short brute-force windows. */
+export async function testApp(opts: { now?: string; env?: Record<string, string>; mailer?: Mailer; authLimits?: Partial<AuthLimits> } = {}) {
   const db = await testDb();
   const clock = new FakeClock(opts.now ?? TEST_NOW);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
   const logger = createLogger('silent');
   const pageCache = new PageCache('test');
-  const app = createApp({ db, clock, config, logger, pageCache });
+  const app = createApp({ db, clock, config, logger, pageCache, mailer: opts.mailer, authLimits: opts.authLimits });
   return { app, db, clock, config, pageCache, close: () => db.destroy() };
 }

@@ -1,0 +1,179 @@
+import type { Request, RequestHandler } from 'express';
+import session from 'express-session';
+import { ConnectSessionKnexStore } from 'connect-session-knex';
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { csrfSync } from 'csrf-sync';
+import type { Deps } from '../deps.ts';
+import { AppError, Unauthorized } from '../errors.ts';
+import { findUserById, viewerOf as toViewer, type UserRow } from '../users/repo.ts';
+import { authenticate } from '../users/service.ts';
+import { userForToken } from './tokens.ts';
+import { createLimiters, defaultLimits, type Limiters } from './rate-limit.ts';
+import { createMailer } from '../mail/mailer.ts';
+import type { Ctx } from '../users/service.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** when the user signed in and was last seen, by the app's clock (ms) */
+    signedInAt?: number;
+    lastSeenAt?: number;
+    /** where to go after signing in */
+    returnTo?: string;
+    passport?: { user?: number };
+  }
+}
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** how the viewer was recognised: a session cookie or an API token */
+    authVia?: 'session' | 'bearer';
+    apiTokenId?: number;
+  }
+}
+
+// ASVS 3.3: idle and absolute session timeouts, checked against the injected clock.
+export const IDLE_TIMEOUT_MS = 30 * 60_000;
+export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
+
+export const messages = {
+  csrf: 'This form has expired or did not come from this site. Go back, reload the page and try again.',
+  badToken: 'The API token is not valid: it may have been revoked. Ask for a new one with POST /api/v1/tokens.',
+  sessionEnded: 'Your session has ended. Please sign in again.',
+} as const;
+
+/** Secure and the __Host- prefix follow PUBLIC_URL's scheme: over plain http the browser would drop them. */
+export const sessionCookieName = (secure: boolean): string => (secure ? '__Host-imas.sid' : 'imas.sid');
+
+export interface Auth {
+  /** what the account services need: the app's deps with a mailer */
+  ctx: Ctx;
+  middleware: RequestHandler[];
+  passport: InstanceType<typeof Passport>;
+  limiters: Limiters;
+  /** the CSRF token for a form (creates the session of an anonymous visitor on the sign-in pages) */
+  csrfToken(req: Request, overwrite?: boolean): string;
+  store: ConnectSessionKnexStore;
+}
+
+/** Sessions, Passport, API tokens, the viewer, CSRF: mounted before every router. */
+export function createAuth(deps: Deps): Auth {
+  const { db, clock, config } = deps;
+  const ctx: Ctx = { db, clock, config, logger: deps.logger, mailer: deps.mailer ?? createMailer(config.smtpUrl, deps.logger) };
+  const store = new ConnectSessionKnexStore({
+    knex: db,
+    tableName: 'sessions',
+    createTable: false, // the migration makes it
+    // Expired rows are removed every quarter hour in a running server; never in tests, whose timer would keep mocha alive.
+    cleanupInterval: config.env === 'test' ? 0 : 15 * 60_000,
+  });
+  const secure = config.secureCookies;
+  const sessions = session({
+    name: sessionCookieName(secure),
+    secret: config.sessionSecret,
+    store,
+    resave: false,
+    saveUninitialized: false, // no session (and no cookie) until there is something to keep
+    rolling: false,
+    unset: 'destroy',
+    proxy: config.trustProxy ? true : undefined,
+    // No maxAge: a browser-session cookie; the idle and absolute limits are enforced on the server.
+    cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/' },
+  });
+
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true }, (req, email, password, done) => {
+      authenticate(ctx, { email: String(email).trim().toLowerCase(), password, ip: req.ip, via: 'form' })
+        .then((r) => done(null, r.ok ? r.user : false))
+        .catch(done);
+    }),
+  );
+  passport.serializeUser<number>((user, done) => done(null, (user as UserRow).id));
+  passport.deserializeUser<number>((id, done) => {
+    // A disabled or deleted user is signed out at their next request.
+    findUserById(db, id)
+      .then((u) => done(null, u && !u.disabled_at ? u : false))
+      .catch(done);
+  });
+
+  const timeouts: RequestHandler = (req, res, next) => {
+    const s = req.session;
+    if (!s?.passport?.user) return next();
+    const now = clock.now().getTime();
+    const idle = now - (s.lastSeenAt ?? 0);
+    const age = now - (s.signedInAt ?? 0);
+    if (idle > IDLE_TIMEOUT_MS || age > ABSOLUTE_TIMEOUT_MS) {
+      res.locals.sessionEnded = true;
+      // Destroy the old session in the store; a fresh empty one is saved only if something is put in it.
+      return s.regenerate((err) => next(err));
+    }
+    // At most one write a minute for an active user.
+    if (now - (s.lastSeenAt ?? 0) > 60_000) s.lastSeenAt = now;
+    next();
+  };
+
+  const viewer: RequestHandler = async (req, res, next) => {
+    const header = req.get('authorization');
+    if (header && req.originalUrl.startsWith('/api/')) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      const found = m ? await userForToken(deps, m[1]!) : null;
+      if (!found) {
+        res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+        return next(new Unauthorized(messages.badToken));
+      }
+      req.authVia = 'bearer';
+      req.apiTokenId = found.tokenRow.id;
+      res.locals.viewer = toViewer(found.user);
+      return next();
+    }
+    if (req.user) {
+      req.authVia = 'session';
+      res.locals.viewer = toViewer(req.user as UserRow);
+    } else {
+      res.locals.viewer = null;
+    }
+    next();
+  };
+
+  const csrf = csrfSync({
+    getTokenFromRequest: (req) => {
+      const fromBody = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>)._csrf : undefined;
+      if (typeof fromBody === 'string') return fromBody;
+      const header = req.get('x-csrf-token');
+      if (header) return header;
+      // Multipart bodies are read by the route (multer), after this check: their forms put the token in the action URL.
+      if (req.is('multipart/form-data') && typeof req.query._csrf === 'string') return req.query._csrf;
+      return undefined;
+    },
+  });
+  const csrfCheck: RequestHandler = (req, res, next) => {
+    // A Bearer token is not sent by browsers on their own, and an API call without a session user
+    // carries no ambient authority: nothing to forge. Session-authenticated API writes need the header.
+    if (req.authVia === 'bearer' || (req.originalUrl.startsWith('/api/') && req.authVia !== 'session')) return next();
+    csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => next(err ? new AppError(403, 'csrf', messages.csrf) : undefined));
+  };
+  const locals: RequestHandler = (req, res, next) => {
+    // Signed-in pages carry the token (the sign-out form is in the header); anonymous pages only where
+    // they have a form, so that the public library creates no sessions.
+    if (req.authVia === 'session') res.locals.csrfToken = csrf.generateToken(req);
+    next();
+  };
+
+  const limits = { ...defaultLimits(config.env), ...deps.authLimits };
+  return {
+    ctx,
+    middleware: [sessions, timeouts, passport.initialize(), passport.session(), viewer, csrfCheck, locals],
+    passport,
+    limiters: createLimiters(db, limits),
+    csrfToken: (req, overwrite) => csrf.generateToken(req, overwrite),
+    store,
+  };
+}
+
+/** Where to go after signing in: only a path on this site. */
+export function safeReturnPath(p: unknown): string | null {
+  if (typeof p !== 'string' || !p.startsWith('/') || p.startsWith('//') || p.startsWith('/\\') || p.length > 2000) return null;
+  if (/^\/(login|logout|register)\b/.test(p)) return null;
+  return p;
+}
+

@@ -1,0 +1,179 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../deps.ts';
+import { AppError, Validation } from '../errors.ts';
+import { allow, viewerOf } from './permissions.ts';
+import { safeReturnPath, sessionCookieName, type Auth } from './middleware.ts';
+import { TooManyRequests } from './rate-limit.ts';
+import * as users from '../users/service.ts';
+import { fieldsOf, forgotSchema, registerSchema, signInSchema } from '../users/validation.ts';
+import type { UserRow } from '../users/repo.ts';
+
+export const messages = {
+  signedOut: 'You have signed out.',
+  registered: 'Check your inbox: we have sent a link to confirm your address. You can sign in now, and comment once the address is confirmed.',
+  verified: 'Your e-mail address is confirmed.',
+  resetSent: 'If an account uses this address, we have sent it a link to choose a new password. The link works once, within one hour.',
+  resetDone: 'Your password has been changed. Sign in with it now.',
+} as const;
+
+/** Form values to put back in the page: never a password. */
+function keep(body: unknown, ...names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const b = (body ?? {}) as Record<string, unknown>;
+  for (const n of names) if (typeof b[n] === 'string') out[n] = b[n] as string;
+  return out;
+}
+
+/** Sign-in, sign-out, registration, address verification and password reset pages. */
+export function authRoutes(deps: Deps, auth: Auth): Router {
+  const r = Router();
+  const { ctx } = auth;
+
+  const renderLogin = (req: Request, res: Response, extra: Record<string, unknown> = {}) =>
+    res.render('auth/login', { title: 'Sign in', csrfToken: auth.csrfToken(req), ...extra });
+
+  r.get('/login', allow('auth.sign-in'), (req, res) => {
+    if (viewerOf(res)) return res.redirect(303, safeReturnPath(req.query.next) ?? '/account');
+    // Kept in the session through the sign-in (Passport regenerates it; keepSessionInfo carries it over).
+    const next = safeReturnPath(req.query.next);
+    if (next) req.session.returnTo = next;
+    renderLogin(req, res, { notice: res.locals.sessionEnded ? 'Your session has ended. Please sign in again.' : null, values: {} });
+  });
+
+  r.post('/login', allow('auth.sign-in'), async (req, res, next) => {
+    const values = keep(req.body, 'email');
+    const parsed = signInSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return renderLogin(req, res.status(422), { values, errors: fieldsOf(parsed.error) });
+    const { email } = parsed.data;
+    const ip = req.ip ?? 'unknown';
+    try {
+      await auth.limiters.check(res, ip, email);
+    } catch (err) {
+      if (err instanceof TooManyRequests) return renderLogin(req, res.status(429), { values, error: err.message });
+      throw err;
+    }
+    req.body.email = email;
+    auth.passport.authenticate('local', { session: false }, async (err: unknown, user: UserRow | false) => {
+      try {
+        if (err) return next(err);
+        if (!user) {
+          await auth.limiters.failed(ip, email);
+          return renderLogin(req, res.status(401), { values, error: users.messages.wrongCredentials });
+        }
+        await auth.limiters.succeeded(ip, email);
+        const returnTo = req.session.returnTo;
+        // Passport 0.7 regenerates the session here (no fixation); keepSessionInfo keeps returnTo.
+        req.login(user, { session: true, keepSessionInfo: true }, (loginErr) => {
+          if (loginErr) return next(loginErr);
+          const now = deps.clock.now().getTime();
+          req.session.signedInAt = now;
+          req.session.lastSeenAt = now;
+          delete req.session.returnTo;
+          // A new CSRF token for the signed-in session.
+          auth.csrfToken(req, true);
+          req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, safeReturnPath(returnTo) ?? '/account')));
+        });
+      } catch (e) {
+        next(e);
+      }
+    })(req, res, next);
+  });
+
+  r.post('/logout', allow('auth.sign-out'), async (req, res, next) => {
+    const viewer = viewerOf(res)!;
+    await users.signedOut(ctx, viewer, req.ip);
+    req.logout((err) => {
+      if (err) return next(err);
+      // Passport has regenerated the session; end it on the server too, and drop the cookie.
+      req.session.destroy((destroyErr) => {
+        if (destroyErr) return next(destroyErr);
+        res.clearCookie(sessionCookieName(deps.config.secureCookies), { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies });
+        res.redirect(303, '/?signed-out=1');
+      });
+    });
+  });
+
+  r.get('/register', allow('auth.register'), (req, res) => {
+    res.render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values: {} });
+  });
+
+  r.post('/register', allow('auth.register'), async (req, res) => {
+    const values = keep(req.body, 'name', 'email', 'organisation');
+    const again = (status: number, extra: Record<string, unknown>) =>
+      res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, ...extra });
+    try {
+      await auth.limiters.check(res, req.ip ?? 'unknown');
+    } catch (err) {
+      if (err instanceof TooManyRequests) return again(429, { error: err.message });
+      throw err;
+    }
+    const parsed = registerSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return again(422, { errors: fieldsOf(parsed.error) });
+    await users.register(ctx, parsed.data);
+    res.render('auth/message', { title: 'Check your inbox', message: messages.registered });
+  });
+
+  // The link in the mail opens a page with a button: a GET changes nothing (and mail scanners that
+  // follow links do not use them up).
+  r.get('/verify-email', allow('public'), async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const c = await users.checkLink(ctx, 'verify', token);
+    if (!c.ok) return res.status(400).render('auth/message', { title: 'Confirm your address', message: c.message, problem: true });
+    res.render('auth/verify', { title: 'Confirm your address', token, csrfToken: auth.csrfToken(req) });
+  });
+
+  r.post('/verify-email', allow('public'), async (req, res) => {
+    const token = typeof req.body?.token === 'string' ? req.body.token : '';
+    try {
+      await users.verifyEmail(ctx, token);
+    } catch (err) {
+      if (err instanceof Validation) return res.status(400).render('auth/message', { title: 'Confirm your address', message: err.message, problem: true });
+      throw err;
+    }
+    res.render('auth/message', { title: 'Address confirmed', message: messages.verified, signInLink: !viewerOf(res) });
+  });
+
+  r.get('/forgot-password', allow('public'), (req, res) => {
+    res.render('auth/forgot', { title: 'Forgot your password?', csrfToken: auth.csrfToken(req), values: {} });
+  });
+
+  r.post('/forgot-password', allow('public'), async (req, res) => {
+    const values = keep(req.body, 'email');
+    const again = (status: number, extra: Record<string, unknown>) =>
+      res.status(status).render('auth/forgot', { title: 'Forgot your password?', csrfToken: auth.csrfToken(req), values, ...extra });
+    try {
+      await auth.limiters.check(res, req.ip ?? 'unknown');
+    } catch (err) {
+      if (err instanceof TooManyRequests) return again(429, { error: err.message });
+      throw err;
+    }
+    const parsed = forgotSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return again(422, { errors: fieldsOf(parsed.error) });
+    await users.requestPasswordReset(ctx, parsed.data.email);
+    res.render('auth/message', { title: 'Check your inbox', message: messages.resetSent });
+  });
+
+  r.get('/reset-password', allow('public'), async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const c = await users.checkLink(ctx, 'reset', token);
+    if (!c.ok) return res.status(400).render('auth/message', { title: 'Choose a new password', message: c.message, problem: true, forgotLink: true });
+    res.render('auth/reset', { title: 'Choose a new password', token, csrfToken: auth.csrfToken(req) });
+  });
+
+  r.post('/reset-password', allow('public'), async (req, res) => {
+    const token = typeof req.body?.token === 'string' ? req.body.token : '';
+    const password = typeof req.body?.password === 'string' ? req.body.password : '';
+    try {
+      await users.resetPassword(ctx, token, password);
+    } catch (err) {
+      if (err instanceof Validation && err.fields?.token) return res.status(400).render('auth/message', { title: 'Choose a new password', message: err.message, problem: true, forgotLink: true });
+      if (err instanceof AppError && err.status === 422) {
+        return res.status(422).render('auth/reset', { title: 'Choose a new password', token, csrfToken: auth.csrfToken(req), errors: err.fields });
+      }
+      throw err;
+    }
+    res.render('auth/message', { title: 'Password changed', message: messages.resetDone, signInLink: true });
+  });
+
+  return r;
+}

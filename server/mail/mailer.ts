@@ -1,0 +1,40 @@
+import nodemailer from 'nodemailer';
+import type { Logger } from '../logger.ts';
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<void>;
+  /** Closes pooled connections (at shutdown and at the end of a test). */
+  close(): void;
+}
+
+export const FROM = 'imas-review <no-reply@imas-review.invalid>';
+
+/**
+ * Mails go through nodemailer to SMTP_URL; with none set (a fresh clone, development) they are written
+ * to the log instead, so that links can still be followed.
+ */
+export function createMailer(smtpUrl: string | undefined, logger: Logger): Mailer {
+  if (!smtpUrl) {
+    return {
+      async send(mail) {
+        logger.info({ mail: { to: mail.to, subject: mail.subject, text: mail.text } }, 'mail (no SMTP_URL set: written to the log)');
+      },
+      close() {},
+    };
+  }
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(mail) {
+      await transport.sendMail({ from: FROM, ...mail });
+    },
+    close() {
+      transport.close();
+    },
+  };
+}

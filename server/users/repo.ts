@@ -1,0 +1,96 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Role, Viewer } from '../auth/viewer.ts';
+
+export interface UserRow {
+  id: number;
+  email: string;
+  name: string;
+  organisation: string;
+  role: Role;
+  password_hash: string;
+  email_verified_at: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+type Q = Knex | Knex.Transaction;
+
+export const findUserById = async (db: Q, id: number): Promise<UserRow | undefined> => db('users').where({ id }).first();
+export const findUserByEmail = async (db: Q, email: string): Promise<UserRow | undefined> => db('users').where({ email: email.toLowerCase() }).first();
+
+export async function insertUser(db: Q, row: Omit<UserRow, 'id' | 'updated_at'>): Promise<UserRow> {
+  const [ins] = await db('users').insert({ ...row, email: row.email.toLowerCase() }).returning('id');
+  const id = typeof ins === 'object' ? (ins as { id: number }).id : (ins as number);
+  return (await findUserById(db, id))!;
+}
+
+export async function updateUserRow(db: Q, id: number, patch: Partial<Omit<UserRow, 'id'>>): Promise<void> {
+  await db('users').where({ id }).update(patch);
+}
+
+export async function listUsers(db: Q): Promise<UserRow[]> {
+  return db('users').select('*').orderBy([{ column: 'role' }, { column: 'name' }]);
+}
+
+export const countSecretariat = async (db: Q): Promise<number> =>
+  Number(((await db('users').where({ role: 'secretariat' }).whereNull('disabled_at').count({ n: '*' }).first()) as { n: number }).n);
+
+export function viewerOf(u: UserRow): Viewer {
+  return { id: u.id, role: u.role, name: u.name, email: u.email, organisation: u.organisation, emailVerified: Boolean(u.email_verified_at) };
+}
+
+/** What the API says about a user: never the hash. */
+export function userJson(u: UserRow) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    organisation: u.organisation,
+    role: u.role,
+    email_verified: Boolean(u.email_verified_at),
+    disabled: Boolean(u.disabled_at),
+    created_at: u.created_at,
+  };
+}
+
+// Links sent by e-mail carry a random secret; only its sha256 is stored.
+export const newSecret = (): string => crypto.randomBytes(32).toString('base64url');
+export const sha256 = (s: string): string => crypto.createHash('sha256').update(s).digest('hex');
+
+export type EmailTokenPurpose = 'verify' | 'reset';
+export interface EmailTokenRow {
+  id: number;
+  user_id: number;
+  purpose: EmailTokenPurpose;
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export async function insertEmailToken(db: Q, userId: number, purpose: EmailTokenPurpose, now: Date, ttlMs: number): Promise<string> {
+  const token = newSecret();
+  await db('email_tokens').insert({
+    user_id: userId,
+    purpose,
+    token_hash: sha256(token),
+    expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+    created_at: now.toISOString(),
+  });
+  return token;
+}
+
+export const findEmailToken = async (db: Q, purpose: EmailTokenPurpose, token: string): Promise<EmailTokenRow | undefined> =>
+  db('email_tokens').where({ purpose, token_hash: sha256(token) }).first();
+
+/** Marks it used only if nobody used it first: true when this call won. */
+export async function useEmailToken(db: Q, id: number, now: Date): Promise<boolean> {
+  return (await db('email_tokens').where({ id }).whereNull('used_at').update({ used_at: now.toISOString() })) === 1;
+}
+
+/** A new link replaces the older ones of the same purpose. */
+export async function expireEmailTokens(db: Q, userId: number, purpose: EmailTokenPurpose, now: Date): Promise<void> {
+  await db('email_tokens').where({ user_id: userId, purpose }).whereNull('used_at').update({ used_at: now.toISOString() });
+}

@@ -1,0 +1,175 @@
+import { Router, type Request, type Response } from 'express';
+import { AppError, NotFound } from '../errors.ts';
+import { allow, viewerOf } from '../auth/permissions.ts';
+import type { Auth } from '../auth/middleware.ts';
+import { createApiToken, listApiTokens, revokeApiToken } from '../auth/tokens.ts';
+import { listAudit, verifyChain } from '../audit/service.ts';
+import * as service from './service.ts';
+import { findUserById, listUsers, type UserRow } from './repo.ts';
+import { adminUpdateSchema, createUserSchema, fieldsOf, passwordChangeSchema, profileSchema, tokenNameSchema } from './validation.ts';
+
+export const messages = {
+  profileSaved: 'Your details are saved.',
+  passwordChanged: 'Your password has been changed. Your other sessions have been signed out.',
+  tokenRevoked: 'The token has been revoked.',
+  verificationSent: 'We have sent you a new link to confirm your address.',
+  userCreated: (u: UserRow) => `Account created for ${u.name}.`,
+  userSaved: 'The account is saved.',
+} as const;
+
+const ROLES = ['stakeholder', 'board', 'secretariat'] as const;
+const keep = (body: unknown, ...names: string[]) => {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(names.filter((n) => typeof b[n] === 'string').map((n) => [n, b[n]]));
+};
+const idOf = (s: unknown): number => {
+  const id = Number(s);
+  if (!Number.isInteger(id) || id < 1) throw new NotFound(service.messages.noSuchUser);
+  return id;
+};
+
+/** The account page of every user, and the secretariat's account administration. */
+export function usersRoutes(auth: Auth): Router {
+  const r = Router();
+  const { ctx } = auth;
+
+  async function renderAccount(req: Request, res: Response, extra: Record<string, unknown> = {}) {
+    const viewer = viewerOf(res)!;
+    const user = (await findUserById(ctx.db, viewer.id))!;
+    res.render('account/index', {
+      title: 'Your account',
+      user,
+      values: { name: user.name, organisation: user.organisation },
+      tokens: await listApiTokens(ctx.db, user.id),
+      history: (await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 20 })).map((e) => ({ ...e })),
+      ...extra,
+    });
+  }
+
+  r.get('/me', allow('account.own'), (_req, res) => res.redirect(303, '/account'));
+  r.get('/account', allow('account.own'), (req, res) => renderAccount(req, res, { notice: typeof req.query.done === 'string' ? doneMessage(req.query.done) : null }));
+
+  r.post('/account', allow('account.own'), async (req, res) => {
+    const parsed = profileSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return renderAccount(req, res.status(422), { values: keep(req.body, 'name', 'organisation'), errors: fieldsOf(parsed.error) });
+    await service.updateProfile(ctx, viewerOf(res)!, parsed.data);
+    res.redirect(303, '/account?done=profile');
+  });
+
+  r.post('/account/password', allow('account.own'), async (req, res) => {
+    const parsed = passwordChangeSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return renderAccount(req, res.status(422), { passwordErrors: fieldsOf(parsed.error) });
+    try {
+      await service.changePassword(ctx, viewerOf(res)!, { current: parsed.data.current_password, next: parsed.data.new_password }, req.sessionID);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422) return renderAccount(req, res.status(422), { passwordErrors: err.fields });
+      throw err;
+    }
+    res.redirect(303, '/account?done=password');
+  });
+
+  r.post('/account/verify-email', allow('account.own'), async (_req, res) => {
+    await service.resendVerification(ctx, viewerOf(res)!);
+    res.redirect(303, '/account?done=verification');
+  });
+
+  r.post('/account/tokens', allow('tokens.own'), async (req, res) => {
+    const parsed = tokenNameSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return renderAccount(req, res.status(422), { tokenErrors: fieldsOf(parsed.error), tokenValues: keep(req.body, 'name') });
+    const user = (await findUserById(ctx.db, viewerOf(res)!.id))!;
+    const { token, row } = await createApiToken(ctx, user, parsed.data.name);
+    // Shown once, on this response only (not through a redirect that would put it in a URL).
+    res.set('Cache-Control', 'no-store');
+    await renderAccount(req, res.status(201), { newToken: { token, name: row.name } });
+  });
+
+  r.post('/account/tokens/:id/revoke', allow('tokens.own'), async (req, res) => {
+    await revokeApiToken(ctx, viewerOf(res)!, Number(req.params.id) || -1);
+    res.redirect(303, '/account?done=token');
+  });
+
+  // — secretariat —
+  const renderNew = (res: Response, extra: Record<string, unknown> = {}) =>
+    res.render('admin/user-new', { title: 'New account', roles: ROLES, values: { role: 'stakeholder' }, ...extra });
+
+  r.get('/admin', allow('accounts.manage'), (_req, res) => res.redirect(303, '/admin/users'));
+
+  r.get('/admin/users', allow('accounts.manage'), async (req, res) => {
+    res.render('admin/users', { title: 'Accounts', users: await listUsers(ctx.db), notice: typeof req.query.done === 'string' ? doneMessage(req.query.done) : null });
+  });
+
+  r.get('/admin/users/new', allow('accounts.manage'), (_req, res) => renderNew(res));
+
+  r.post('/admin/users', allow('accounts.manage'), async (req, res) => {
+    const values = keep(req.body, 'name', 'email', 'organisation', 'role');
+    const parsed = createUserSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return renderNew(res.status(422), { values, errors: fieldsOf(parsed.error) });
+    try {
+      await service.createUser(ctx, viewerOf(res), parsed.data);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 409) return renderNew(res.status(409), { values, errors: { email: err.message } });
+      throw err;
+    }
+    res.redirect(303, '/admin/users?done=created');
+  });
+
+  async function renderUser(res: Response, id: number, extra: Record<string, unknown> = {}) {
+    const user = await findUserById(ctx.db, id);
+    if (!user) throw new NotFound(service.messages.noSuchUser);
+    res.render('admin/user', {
+      title: `Account: ${user.name}`,
+      user,
+      roles: ROLES,
+      values: { name: user.name, organisation: user.organisation, role: user.role },
+      history: await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 50 }),
+      ...extra,
+    });
+  }
+
+  r.get('/admin/users/:id', allow('accounts.manage'), async (req, res) => renderUser(res, idOf(req.params.id)));
+
+  r.post('/admin/users/:id', allow('accounts.manage'), async (req, res) => {
+    const id = idOf(req.params.id);
+    const parsed = adminUpdateSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return renderUser(res.status(422), id, { values: keep(req.body, 'name', 'organisation', 'role'), errors: fieldsOf(parsed.error) });
+    try {
+      await service.adminUpdate(ctx, viewerOf(res)!, id, { name: parsed.data.name, organisation: parsed.data.organisation, role: parsed.data.role });
+    } catch (err) {
+      if (err instanceof AppError && err.status === 409) return renderUser(res.status(409), id, { error: err.message });
+      throw err;
+    }
+    res.redirect(303, `/admin/users/${id}?done=saved`);
+  });
+
+  for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
+    r.post(`/admin/users/:id/${action}`, allow('accounts.manage'), async (req, res) => {
+      const id = idOf(req.params.id);
+      try {
+        await service.adminUpdate(ctx, viewerOf(res)!, id, { disabled });
+      } catch (err) {
+        if (err instanceof AppError && err.status === 409) return renderUser(res.status(409), id, { error: err.message });
+        throw err;
+      }
+      res.redirect(303, `/admin/users/${id}?done=saved`);
+    });
+  }
+
+  r.get('/admin/audit', allow('audit.read-all'), async (_req, res) => {
+    const [events, chain] = await Promise.all([listAudit(ctx.db, { limit: 200 }), verifyChain(ctx.db)]);
+    res.render('admin/audit', { title: 'Audit record', events, chain });
+  });
+
+  return r;
+}
+
+function doneMessage(done: string): string | null {
+  switch (done) {
+    case 'profile': return messages.profileSaved;
+    case 'password': return messages.passwordChanged;
+    case 'token': return messages.tokenRevoked;
+    case 'verification': return messages.verificationSent;
+    case 'created': return 'The account has been created.';
+    case 'saved': return messages.userSaved;
+    default: return null;
+  }
+}

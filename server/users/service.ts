@@ -1,0 +1,276 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { Role, Viewer } from '../auth/viewer.ts';
+import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
+import { appendAudit } from '../audit/service.ts';
+import { dummyHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
+import { endSessionsOf } from '../auth/sessions.ts';
+import { revokeAllTokensOf } from '../auth/tokens.ts';
+import * as repo from './repo.ts';
+import type { UserRow } from './repo.ts';
+
+export const messages = {
+  wrongCredentials: 'The e-mail address or password is not right.',
+  emailTaken: 'There is already an account with this e-mail address.',
+  linkInvalid: 'This link is not valid. Ask for a new one.',
+  linkUsed: 'This link has already been used. Ask for a new one if you need it.',
+  linkExpired: 'This link has expired. Ask for a new one.',
+  wrongCurrent: 'Your current password is not right.',
+  lastSecretariat: 'This is the last active secretariat account: create another one first.',
+  notYourAccount: 'You can change only your own account.',
+  noSuchUser: 'There is no such user.',
+  verifySubject: 'Confirm your e-mail address for imas-review',
+  resetSubject: 'Reset your imas-review password',
+  welcomeSubject: 'Your imas-review account',
+  alreadySubject: 'Someone tried to register with your address on imas-review',
+} as const;
+
+const HOUR = 3_600_000;
+export const VERIFY_TTL = 48 * HOUR;
+export const RESET_TTL = 1 * HOUR;
+// Accounts the secretariat creates without a password: the link to choose one lasts a week.
+export const WELCOME_TTL = 7 * 24 * HOUR;
+
+/** What account services need: no Express, no globals. */
+export interface Ctx {
+  db: Knex;
+  clock: Clock;
+  config: Pick<Config, 'publicUrl' | 'argon2'>;
+  mailer: Mailer;
+  logger?: Logger;
+}
+
+const link = (ctx: Ctx, path: string, token: string) => `${ctx.config.publicUrl.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;
+
+async function sendVerification(ctx: Ctx, user: UserRow): Promise<void> {
+  const now = ctx.clock.now();
+  await repo.expireEmailTokens(ctx.db, user.id, 'verify', now);
+  const token = await repo.insertEmailToken(ctx.db, user.id, 'verify', now, VERIFY_TTL);
+  await ctx.mailer.send({
+    to: user.email,
+    subject: messages.verifySubject,
+    text: `Hello ${user.name},\n\nTo confirm that this is your address, open this link within 48 hours:\n\n${link(ctx, '/verify-email', token)}\n\nIf you did not register on imas-review, ignore this message.\n`,
+  });
+}
+
+async function sendReset(ctx: Ctx, user: UserRow, welcome = false): Promise<void> {
+  const now = ctx.clock.now();
+  await repo.expireEmailTokens(ctx.db, user.id, 'reset', now);
+  const token = await repo.insertEmailToken(ctx.db, user.id, 'reset', now, welcome ? WELCOME_TTL : RESET_TTL);
+  const url = link(ctx, '/reset-password', token);
+  await ctx.mailer.send(
+    welcome
+      ? { to: user.email, subject: messages.welcomeSubject, text: `Hello ${user.name},\n\nThe IMAS secretariat has made you an account on imas-review (${user.role}).\nChoose your password within 7 days with this link:\n\n${url}\n` }
+      : { to: user.email, subject: messages.resetSubject, text: `Hello ${user.name},\n\nTo choose a new password, open this link within one hour. It works once.\n\n${url}\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n` },
+  );
+}
+
+/**
+ * A stakeholder registers. The answer is the same whether or not the address already has an account
+ * (the owner of an existing account gets a mail saying so), so registration does not reveal who has one.
+ */
+export async function register(ctx: Ctx, input: { name: string; email: string; organisation: string; password: string }): Promise<UserRow | null> {
+  const existing = await repo.findUserByEmail(ctx.db, input.email);
+  if (existing) {
+    await ctx.mailer.send({
+      to: existing.email,
+      subject: messages.alreadySubject,
+      text: `Hello ${existing.name},\n\nSomeone (perhaps you) tried to register on imas-review with this address, which already has an account.\nIf you forgot your password, reset it here: ${ctx.config.publicUrl.replace(/\/$/, '')}/forgot-password\n`,
+    });
+    return null;
+  }
+  const password_hash = await hashPassword(input.password, ctx.config.argon2);
+  const user = await ctx.db.transaction(async (trx) => {
+    const u = await repo.insertUser(trx, {
+      email: input.email,
+      name: input.name,
+      organisation: input.organisation,
+      role: 'stakeholder',
+      password_hash,
+      email_verified_at: null,
+      disabled_at: null,
+      created_at: ctx.clock.now().toISOString(),
+    });
+    await appendAudit(trx, ctx.clock, { actor_id: u.id, action: 'account.registered', subject_type: 'user', subject_id: u.id, data: { email: u.email, role: u.role } }, ctx.logger);
+    return u;
+  });
+  await sendVerification(ctx, user);
+  return user;
+}
+
+export async function resendVerification(ctx: Ctx, viewer: Viewer): Promise<void> {
+  const user = await repo.findUserById(ctx.db, viewer.id);
+  if (user && !user.email_verified_at) await sendVerification(ctx, user);
+}
+
+/** Checks a link before showing its form: the row, or the message to show instead. */
+export async function checkLink(ctx: Ctx, purpose: repo.EmailTokenPurpose, token: string): Promise<{ ok: true; row: repo.EmailTokenRow } | { ok: false; message: string }> {
+  const row = token ? await repo.findEmailToken(ctx.db, purpose, token) : undefined;
+  if (!row) return { ok: false, message: messages.linkInvalid };
+  if (row.used_at) return { ok: false, message: messages.linkUsed };
+  if (new Date(row.expires_at).getTime() <= ctx.clock.now().getTime()) return { ok: false, message: messages.linkExpired };
+  return { ok: true, row };
+}
+
+async function consumeLink(ctx: Ctx, trx: Knex.Transaction, purpose: repo.EmailTokenPurpose, token: string): Promise<repo.EmailTokenRow> {
+  const c = await checkLink({ ...ctx, db: trx }, purpose, token);
+  if (!c.ok) throw new Validation(c.message, { token: c.message });
+  if (!(await repo.useEmailToken(trx, c.row.id, ctx.clock.now()))) throw new Validation(messages.linkUsed, { token: messages.linkUsed });
+  return c.row;
+}
+
+export async function verifyEmail(ctx: Ctx, token: string): Promise<UserRow> {
+  return ctx.db.transaction(async (trx) => {
+    const row = await consumeLink(ctx, trx, 'verify', token);
+    const now = ctx.clock.now().toISOString();
+    await repo.updateUserRow(trx, row.user_id, { email_verified_at: now, updated_at: now });
+    await appendAudit(trx, ctx.clock, { actor_id: row.user_id, action: 'account.email_verified', subject_type: 'user', subject_id: row.user_id }, ctx.logger);
+    return (await repo.findUserById(trx, row.user_id))!;
+  });
+}
+
+/** Always answers the same way; mails a link only to an active account. */
+export async function requestPasswordReset(ctx: Ctx, email: string): Promise<void> {
+  const user = await repo.findUserByEmail(ctx.db, email);
+  if (!user || user.disabled_at) return;
+  await sendReset(ctx, user);
+  await appendAudit(ctx.db, ctx.clock, { actor_id: null, action: 'account.reset_requested', subject_type: 'user', subject_id: user.id }, ctx.logger);
+}
+
+/** Sets a new password from a reset link; ends every session of the user. The link also proves the address. */
+export async function resetPassword(ctx: Ctx, token: string, password: string): Promise<UserRow> {
+  const problem = passwordProblem(password);
+  if (problem) throw new Validation(problem, { password: problem });
+  const password_hash = await hashPassword(password, ctx.config.argon2);
+  return ctx.db.transaction(async (trx) => {
+    const row = await consumeLink(ctx, trx, 'reset', token);
+    const user = (await repo.findUserById(trx, row.user_id))!;
+    if (user.disabled_at) throw new Validation(messages.linkInvalid, { token: messages.linkInvalid });
+    const now = ctx.clock.now().toISOString();
+    await repo.updateUserRow(trx, user.id, { password_hash, email_verified_at: user.email_verified_at ?? now, updated_at: now });
+    await endSessionsOf(trx, user.id);
+    await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'account.password_reset', subject_type: 'user', subject_id: user.id }, ctx.logger);
+    return (await repo.findUserById(trx, user.id))!;
+  });
+}
+
+export type SignInResult = { ok: true; user: UserRow } | { ok: false; userId: number | null };
+
+/**
+ * Checks an e-mail address and password. An unknown address is checked against a dummy hash made with
+ * the same costs, so it takes as long as a wrong password. Success and failure both go to the audit.
+ */
+export async function authenticate(ctx: Ctx, input: { email: string; password: string; ip?: string; via: 'form' | 'api' }): Promise<SignInResult> {
+  const user = await repo.findUserByEmail(ctx.db, input.email);
+  const ok = await verifyPassword(user?.password_hash ?? (await dummyHash(ctx.config.argon2)), input.password);
+  if (!user || !ok || user.disabled_at) {
+    await appendAudit(ctx.db, ctx.clock, {
+      actor_id: null,
+      action: 'signin.failed',
+      subject_type: user ? 'user' : null,
+      subject_id: user?.id ?? null,
+      data: { email: input.email, ip: input.ip, via: input.via, reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled' },
+    }, ctx.logger);
+    return { ok: false, userId: user?.id ?? null };
+  }
+  await appendAudit(ctx.db, ctx.clock, { actor_id: user.id, action: 'signin.succeeded', subject_type: 'user', subject_id: user.id, data: { ip: input.ip, via: input.via } }, ctx.logger);
+  return { ok: true, user };
+}
+
+export async function signedOut(ctx: Ctx, viewer: Viewer, ip?: string): Promise<void> {
+  await appendAudit(ctx.db, ctx.clock, { actor_id: viewer.id, action: 'signout', subject_type: 'user', subject_id: viewer.id, data: { ip } }, ctx.logger);
+}
+
+/** The secretariat creates an account of any role; it is verified. Without a password, a link to choose one is mailed. */
+export async function createUser(ctx: Ctx, actor: Viewer | null, input: { name: string; email: string; organisation: string; role: Role; password?: string }): Promise<UserRow> {
+  if (await repo.findUserByEmail(ctx.db, input.email)) throw new Conflict(messages.emailTaken);
+  const password_hash = await hashPassword(input.password ?? repo.newSecret(), ctx.config.argon2);
+  const now = ctx.clock.now().toISOString();
+  const user = await ctx.db.transaction(async (trx) => {
+    const u = await repo.insertUser(trx, { email: input.email, name: input.name, organisation: input.organisation, role: input.role, password_hash, email_verified_at: now, disabled_at: null, created_at: now });
+    await appendAudit(trx, ctx.clock, { actor_id: actor?.id ?? null, action: 'account.created', subject_type: 'user', subject_id: u.id, data: { email: u.email, role: u.role, organisation: u.organisation } }, ctx.logger);
+    return u;
+  });
+  if (!input.password) await sendReset(ctx, user, true);
+  return user;
+}
+
+/** The secretariat changes name, organisation, role, or disables / re-enables an account. */
+export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { name?: string; organisation?: string; role?: Role; disabled?: boolean }): Promise<UserRow> {
+  return ctx.db.transaction(async (trx) => {
+    const user = await repo.findUserById(trx, id);
+    if (!user) throw new NotFound(messages.noSuchUser);
+    const now = ctx.clock.now();
+    const changes: Partial<UserRow> = {};
+    if (patch.name !== undefined && patch.name !== user.name) changes.name = patch.name;
+    if (patch.organisation !== undefined && patch.organisation !== user.organisation) changes.organisation = patch.organisation;
+    if (patch.role !== undefined && patch.role !== user.role) changes.role = patch.role;
+    const disabling = patch.disabled === true && !user.disabled_at;
+    const enabling = patch.disabled === false && Boolean(user.disabled_at);
+    // Someone must be left to manage accounts.
+    if (user.role === 'secretariat' && !user.disabled_at && (disabling || (changes.role && changes.role !== 'secretariat')) && (await repo.countSecretariat(trx)) <= 1) {
+      throw new Conflict(messages.lastSecretariat);
+    }
+    if (disabling) changes.disabled_at = now.toISOString();
+    if (enabling) changes.disabled_at = null;
+    if (!Object.keys(changes).length) return user;
+    await repo.updateUserRow(trx, id, { ...changes, updated_at: now.toISOString() });
+    if (disabling) {
+      // Disabling ends every session and token at once.
+      await endSessionsOf(trx, id);
+      await revokeAllTokensOf(trx, id, now);
+    }
+    const action = disabling ? 'account.disabled' : enabling ? 'account.enabled' : 'account.changed';
+    const data: Record<string, unknown> = {};
+    for (const k of ['name', 'organisation', 'role'] as const) if (k in changes) data[k] = { from: user[k], to: changes[k] };
+    await appendAudit(trx, ctx.clock, { actor_id: actor.id, action, subject_type: 'user', subject_id: id, data }, ctx.logger);
+    return (await repo.findUserById(trx, id))!;
+  });
+}
+
+export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: string; organisation?: string }): Promise<UserRow> {
+  return ctx.db.transaction(async (trx) => {
+    const user = (await repo.findUserById(trx, viewer.id))!;
+    const changes: Partial<UserRow> = {};
+    if (patch.name !== undefined && patch.name !== user.name) changes.name = patch.name;
+    if (patch.organisation !== undefined && patch.organisation !== user.organisation) changes.organisation = patch.organisation;
+    if (!Object.keys(changes).length) return user;
+    await repo.updateUserRow(trx, user.id, { ...changes, updated_at: ctx.clock.now().toISOString() });
+    const data: Record<string, unknown> = {};
+    for (const k of ['name', 'organisation'] as const) if (k in changes) data[k] = { from: user[k], to: changes[k] };
+    await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'account.changed', subject_type: 'user', subject_id: user.id, data }, ctx.logger);
+    return (await repo.findUserById(trx, user.id))!;
+  });
+}
+
+/** Needs the current password; ends the user's other sessions (not `keepSid`, the one asking). */
+export async function changePassword(ctx: Ctx, viewer: Viewer, input: { current: string; next: string }, keepSid?: string): Promise<void> {
+  const user = await repo.findUserById(ctx.db, viewer.id);
+  if (!user || !(await verifyPassword(user.password_hash, input.current))) throw new Validation(messages.wrongCurrent, { current_password: messages.wrongCurrent });
+  const problem = passwordProblem(input.next);
+  if (problem) throw new Validation(problem, { new_password: problem });
+  const password_hash = await hashPassword(input.next, ctx.config.argon2);
+  await ctx.db.transaction(async (trx) => {
+    await repo.updateUserRow(trx, user.id, { password_hash, updated_at: ctx.clock.now().toISOString() });
+    await endSessionsOf(trx, user.id, keepSid);
+    await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'account.password_changed', subject_type: 'user', subject_id: user.id }, ctx.logger);
+  });
+}
+
+/** PATCH /users/{id}: the secretariat changes anyone; a user changes only their own name, organisation, password. */
+export function assertSelfOrSecretariat(viewer: Viewer, id: number): void {
+  if (viewer.role !== 'secretariat' && viewer.id !== id) throw new Forbidden(messages.notYourAccount);
+}
+
+/** At start: the first secretariat account from ADMIN_EMAIL / ADMIN_PASSWORD when there is none. */
+export async function ensureFirstSecretariat(ctx: Ctx, email: string | undefined, password: string | undefined): Promise<UserRow | null> {
+  if (!email || !password) return null;
+  const any = await ctx.db('users').where({ role: 'secretariat' }).first();
+  if (any) return null;
+  const problem = passwordProblem(password);
+  if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`);
+  return createUser(ctx, null, { name: 'Secretariat', email: email.toLowerCase(), organisation: 'IMAS Secretariat', role: 'secretariat', password });
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { Validation } from '../errors.ts';
+import { passwordProblem } from '../auth/passwords.ts';
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `Enter ${label}.` })
+    .trim()
+    .min(1, `Enter ${label}.`)
+    .max(max, `Use at most ${max} characters.`);
+
+export const email = z
+  .string({ error: 'Enter your e-mail address.' })
+  .trim()
+  .min(1, 'Enter your e-mail address.')
+  .max(320, 'This address is too long.')
+  .pipe(z.email('Enter an e-mail address like name@example.org.'))
+  .transform((s) => s.toLowerCase());
+
+/** A new password: the policy of auth/passwords.ts (length and the common-passwords list only). */
+export const newPassword = z.string({ error: 'Choose a password.' }).superRefine((p, ctx) => {
+  const problem = passwordProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const role = z.enum(['secretariat', 'board', 'stakeholder'], { error: 'Choose secretariat, board or stakeholder.' });
+
+export const registerSchema = z.object({
+  name: text('your name', 200),
+  email,
+  organisation: text('your organisation', 200),
+  password: newPassword,
+});
+
+export const signInSchema = z.object({
+  email: z.string({ error: 'Enter your e-mail address.' }).trim().min(1, 'Enter your e-mail address.').max(320).transform((s) => s.toLowerCase()),
+  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(4096, 'This password is too long.'),
+});
+
+export const tokenRequestSchema = signInSchema.extend({
+  name: z.string().trim().max(100, 'Use at most 100 characters.').optional(),
+});
+
+export const createUserSchema = z.object({
+  name: text('a name', 200),
+  email,
+  organisation: text('an organisation', 200),
+  role,
+  // Optional: without one the new user gets a link to choose their own.
+  password: z.preprocess((v) => (v === '' ? undefined : v), newPassword.optional()),
+});
+
+const checkbox = z.preprocess((v) => v === true || v === 'true' || v === 'on' || v === '1', z.boolean());
+
+/** The secretariat's changes to an account (HTML form and PATCH /api/v1/users/{id}). */
+export const adminUpdateSchema = z.object({
+  name: text('a name', 200).optional(),
+  organisation: text('an organisation', 200).optional(),
+  role: role.optional(),
+  disabled: checkbox.optional(),
+});
+
+export const profileSchema = z.object({
+  name: text('your name', 200),
+  organisation: text('your organisation', 200),
+});
+
+export const passwordChangeSchema = z.object({
+  current_password: z.string({ error: 'Enter your current password.' }).min(1, 'Enter your current password.').max(4096),
+  new_password: newPassword,
+});
+
+/** A user's own changes through PATCH /api/v1/users/{id}. */
+export const selfUpdateSchema = z
+  .object({
+    name: text('your name', 200).optional(),
+    organisation: text('your organisation', 200).optional(),
+    current_password: z.string().max(4096).optional(),
+    password: newPassword.optional(),
+  })
+  .strict();
+
+export const forgotSchema = z.object({ email });
+export const resetSchema = z.object({ token: z.string().min(1).max(200), password: newPassword });
+export const tokenNameSchema = z.object({ name: text('a name for the token', 100) });
+
+/** Parses input or throws a 422 naming each field's problem (first message per field). */
+export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const r = schema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  throw new Validation('Some fields need attention.', fieldsOf(r.error));
+}
+
+export function fieldsOf(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : 'form';
+    const message = issue.code === 'unrecognized_keys' ? `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}.` : issue.message;
+    fields[key] ??= message;
+  }
+  return fields;
+}

@@ -1,0 +1,79 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { FakeClock } from '../../server/clock.ts';
+import type { Db } from '../../server/db.ts';
+import type { Role } from '../../server/auth/viewer.ts';
+import { hashPassword } from '../../server/auth/passwords.ts';
+import { createApiToken } from '../../server/auth/tokens.ts';
+import { insertUser, type UserRow } from '../../server/users/repo.ts';
+import { TEST_NOW } from './app.ts';
+
+/** Accounts, sign-in and tokens for tests of any feature. */
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+export type TestUser = UserRow & { password: string };
+type Agent = ReturnType<typeof request.agent>;
+interface TestAppLike {
+  app: Express;
+  db: Db;
+}
+
+// The argon2 costs of NODE_ENV=test (config.ts); one hash per password is enough for a run.
+const hashes = new Map<string, Promise<string>>();
+const hashFor = (password: string) => {
+  if (!hashes.has(password)) hashes.set(password, hashPassword(password, { memoryCost: 1024, timeCost: 2 }));
+  return hashes.get(password)!;
+};
+
+let seq = 0;
+/** Inserts a user straight into the database: verified and enabled unless told otherwise. */
+export async function createUser(
+  db: Db,
+  opts: { role?: Role; email?: string; name?: string; organisation?: string; password?: string; verified?: boolean; disabled?: boolean } = {},
+): Promise<TestUser> {
+  const role = opts.role ?? 'stakeholder';
+  const n = ++seq;
+  const password = opts.password ?? TEST_PASSWORD;
+  const user = await insertUser(db, {
+    email: opts.email ?? `${role}-${n}-${process.pid}@example.org`,
+    name: opts.name ?? `Test ${role} ${n}`,
+    organisation: opts.organisation ?? `Organisation ${n}`,
+    role,
+    password_hash: await hashFor(password),
+    email_verified_at: opts.verified === false ? null : TEST_NOW,
+    disabled_at: opts.disabled ? TEST_NOW : null,
+    created_at: TEST_NOW,
+  });
+  return { ...user, password };
+}
+
+/** The CSRF token in a page's forms. */
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('no CSRF token in the page');
+  return m[1]!;
+}
+
+/** Signs `user` in on `agent` (which keeps the cookie); returns the CSRF token to send with forms (`_csrf`) or as `x-csrf-token`. */
+export async function signIn(agent: Agent, user: { email: string; password: string }): Promise<string> {
+  const form = await agent.get('/login').expect(200);
+  const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(form.text), email: user.email, password: user.password });
+  if (res.status !== 303) throw new Error(`sign-in of ${user.email} failed with ${res.status}`);
+  const account = await agent.get('/account').expect(200);
+  return csrfFrom(account.text);
+}
+
+/** A new user of `role` (or the given user) signed in on a fresh agent. */
+export async function agentFor(t: TestAppLike, who: Role | TestUser, opts: Parameters<typeof createUser>[1] = {}): Promise<{ agent: Agent; user: TestUser; csrf: string }> {
+  const user = typeof who === 'string' ? await createUser(t.db, { ...opts, role: who }) : who;
+  const agent = request.agent(t.app);
+  const csrf = await signIn(agent, user);
+  return { agent, user, csrf };
+}
+
+/** An API token for a new user of `role` (or the given user): send it as `Authorization: Bearer <token>`. */
+export async function bearerFor(t: TestAppLike, who: Role | TestUser, opts: Parameters<typeof createUser>[1] = {}): Promise<{ token: string; user: TestUser; auth: [string, string] }> {
+  const user = typeof who === 'string' ? await createUser(t.db, { ...opts, role: who }) : who;
+  const { token } = await createApiToken({ db: t.db, clock: new FakeClock(TEST_NOW) }, user, 'test');
+  return { token, user, auth: ['Authorization', `Bearer ${token}`] };
+}
