@@ -20,6 +20,13 @@
 import type { VersionDiff } from './index.ts';
 import { type ChangeLink, type ClauseDiff, type TermChange, changeAnchor } from './summary.ts';
 import type { DiffPart } from './words.ts';
+import { clauseNumber } from '../versions/parse.ts';
+
+/** How a ref reads to people: 4.2, Annex A, A.1, Foreword. */
+function shown(ref: string | null): string {
+  if (!ref) return '';
+  return clauseNumber(ref) || ref.charAt(0).toUpperCase() + ref.slice(1).replace(/-/g, ' ');
+}
 
 export interface RenderOptions {
   view: 'inline' | 'side-by-side';
@@ -58,8 +65,8 @@ function isQuiet(c: ClauseDiff): boolean {
 }
 
 function renderFolded(run: ClauseDiff[], opts: RenderOptions, seen: Set<string>): string {
-  const first = run[0]!.to_ref;
-  const last = run.at(-1)!.to_ref;
+  const first = shown(run[0]!.to_ref);
+  const last = shown(run.at(-1)!.to_ref);
   const label =
     run.length === 1 ? `1 unchanged clause (${first})` : `${run.length} unchanged clauses (${first} to ${last})`;
   return `<details class="diff-folded"><summary>${escapeHtml(label)}</summary>\n${run.map((c) => renderClause(c, opts, seen)).join('\n')}\n</details>`;
@@ -80,13 +87,13 @@ function renderClause(c: ClauseDiff, opts: RenderOptions, seen: Set<string>): st
 }
 
 function clauseTitle(c: ClauseDiff): string {
-  const ref = escapeHtml(c.to_ref ?? c.from_ref ?? '');
+  const ref = escapeHtml(clauseNumber(c.to_ref ?? c.from_ref ?? ''));
   const heading =
     c.from_heading !== undefined ? `${del(c.from_heading)} ${ins(c.heading)}` : escapeHtml(c.heading);
   const notes: string[] = [];
   if (c.status === 'added') notes.push('added');
   if (c.status === 'removed') notes.push('removed');
-  if (c.from_ref !== null && c.to_ref !== null && c.from_ref !== c.to_ref) notes.push(`was ${c.from_ref}`);
+  if (c.from_ref !== null && c.to_ref !== null && c.from_ref !== c.to_ref) notes.push(`was ${shown(c.from_ref)}`);
   if (c.moved) notes.push('moved');
   const note = notes.length ? ` <span class="diff-note">(${escapeHtml(notes.join(', '))})</span>` : '';
   return `<h3><span class="diff-ref">${ref}</span> <span class="diff-heading">${heading}</span>${note}</h3>`;
@@ -142,11 +149,11 @@ function linkItem(l: ChangeLink, text: string): string {
 }
 
 function refOf(l: ChangeLink): string {
-  return (l.to_ref ?? l.from_ref)!;
+  return shown(l.to_ref ?? l.from_ref);
 }
 
 function moveText(l: ChangeLink): string {
-  return l.from_ref === l.to_ref ? refOf(l) : `${l.from_ref} → ${l.to_ref}`;
+  return l.from_ref === l.to_ref ? refOf(l) : `${shown(l.from_ref)} → ${shown(l.to_ref)}`;
 }
 
 /** "should → shall in 4.2", "shall added in 5.1", "50 m removed in 4.3" */

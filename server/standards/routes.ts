@@ -55,7 +55,9 @@ export function standardsRoutes(deps: Deps): Router {
     const detail = await detailFor(req, res, '/versions');
     if (!detail) return;
     const versions = [...detail.versions].reverse();
-    res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions });
+    // The picker starts on the last two versions: what changed most recently.
+    const compareChoices = detail.versions.length > 1 ? versions.map((v, i) => ({ n: v.n, label: v.label, isTo: i === 0, isFrom: i === 1 })) : [];
+    res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions, compareChoices });
   });
 
   r.get('/standards/:ref/versions/:n', allow('public'), async (req, res) => {

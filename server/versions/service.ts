@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import { Validation } from '../errors.ts';
 import { countWords, parseClauses, type ParsedClause, type ParseProblem } from './parse.ts';
 import type { Clause } from './clause.ts';
-import { inheritKeysSimple as inheritKeys } from './keys.ts';
+import { inheritKeys } from '../diff/align.ts';
 import { clausesOf } from '../standards/repo.ts';
 
 export interface NewVersion {

@@ -73,3 +73,32 @@ describe('browser: an operator reads the library', function () {
     await context.close();
   });
 });
+
+describe('browser: a reader compares two versions', function () {
+  const b = useBrowser(this);
+
+  it('picks two versions on the history page and reads the diff, with and without the unchanged clauses', async () => {
+    const context = await b.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${b.base}/standards/07.11/versions`);
+    await page.locator('select#from').selectOption('1');
+    await page.locator('select#to').selectOption('2');
+    await page.getByRole('button', { name: 'Show changes' }).click();
+    expect(page.url()).to.equal(`${b.base}/standards/07.11/diff/1..2`);
+    const summary = await page.locator('.diff-summary').innerText();
+    expect(summary).to.contain('should → shall in 6.2.1');
+    expect(summary).to.contain('25 m → 50 m in 7.4');
+    await page.getByRole('link', { name: '25 m → 50 m in 7.4' }).click();
+    expect(page.url()).to.match(/#change-7\.4$/);
+    expect(await page.locator('#change-7\\.4 del').first().innerText()).to.contain('25');
+    // folded clauses open without JavaScript
+    const folded = page.locator('details.diff-folded').first();
+    expect(await folded.getAttribute('open')).to.equal(null);
+    await folded.locator('summary').click();
+    expect(await folded.getAttribute('open')).to.equal('');
+    await page.getByRole('link', { name: 'Side by side' }).click();
+    expect(await page.locator('.diff-side').count()).to.be.greaterThan(0);
+    if (screenshotDir) await page.screenshot({ path: path.join(screenshotDir, 'diff-side.png') });
+    await context.close();
+  });
+});

@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import type { Deps } from '../deps.ts';
+import { allow, viewerOf } from '../auth/permissions.ts';
+import { BadRequest } from '../errors.ts';
+import * as standards from '../standards/service.ts';
+import { pair, type DiffCache } from './service.ts';
+
+/** /standards/{ref}/diff/{a}..{b}: what changed, inline or side by side, unchanged clauses folded. */
+export function diffRoutes(deps: Deps, cache: DiffCache): Router {
+  const r = Router();
+
+  // The picker on the history page submits here (GET, no JavaScript).
+  r.get('/standards/:ref/diff', allow('public'), async (req, res) => {
+    const from = typeof req.query.from === 'string' ? req.query.from : '';
+    const to = typeof req.query.to === 'string' ? req.query.to : '';
+    if (!from || !to) throw new BadRequest('Pick the two versions to compare.');
+    const snap = await standards.resolveStandard(deps.states, String(req.params.ref));
+    res.redirect(303, `/standards/${encodeURIComponent(snap.standard.ref)}/diff/${encodeURIComponent(from)}..${encodeURIComponent(to)}`);
+  });
+
+  r.get('/standards/:ref/diff/:range', allow('public'), async (req, res) => {
+    const m = /^([^.]+)\.\.([^.]+)$/.exec(String(req.params.range));
+    if (!m) throw new BadRequest('Compare two versions as /standards/07.11/diff/1..3 (numbers or "current").');
+    const found = await standards.findStandard(deps.states, String(req.params.ref));
+    if ('redirect' in found) return res.redirect(301, `/standards/${encodeURIComponent(found.redirect)}/diff/${req.params.range}`);
+    const detail = standards.standardDetail(found.snapshot, viewerOf(res), deps.clock.now());
+    const { from, to } = pair(detail, m[1]!, m[2]!);
+    const view = req.query.view === 'side-by-side' ? 'side-by-side' : 'inline';
+    const changesOnly = req.query.changes !== 'all';
+    const { diff, summary, body } = await cache.html(deps.db, from.id, to.id, { view, changesOnly });
+    const base = `/standards/${encodeURIComponent(detail.standard.ref)}/diff/${m[1]}..${m[2]}`;
+    res.render('diff/page', {
+      title: `${detail.standard.designation}: ${from.label} → ${to.label}`,
+      ...detail,
+      from,
+      to,
+      isDraft: from.state !== 'published' || to.state !== 'published',
+      summaryHtml: summary,
+      bodyHtml: body,
+      counts: diff.summary,
+      views: [
+        { label: 'Inline', href: `${base}?view=inline${changesOnly ? '' : '&changes=all'}`, current: view === 'inline' },
+        { label: 'Side by side', href: `${base}?view=side-by-side${changesOnly ? '' : '&changes=all'}`, current: view === 'side-by-side' },
+      ],
+      scopes: [
+        { label: 'Changes only', href: `${base}?view=${view}`, current: changesOnly },
+        { label: 'Whole text', href: `${base}?view=${view}&changes=all`, current: !changesOnly },
+      ],
+      reverse: `/standards/${encodeURIComponent(detail.standard.ref)}/diff/${m[2]}..${m[1]}?view=${view}`,
+      choices: detail.versions.map((v) => ({ n: v.n, label: v.label, fromSelected: v.id === from.id, toSelected: v.id === to.id })),
+    });
+  });
+
+  return r;
+}
