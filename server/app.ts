@@ -19,6 +19,9 @@ import { authRoutes } from './auth/routes.ts';
 import { authApi } from './auth/api.ts';
 import { usersRoutes } from './users/routes.ts';
 import { usersApi } from './users/api.ts';
+import { DiffCache } from './diff/service.ts';
+import { diffRoutes } from './diff/routes.ts';
+import { diffApi } from './diff/api.ts';
 
 export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
 
@@ -103,6 +106,8 @@ export function createApp(given: AppDeps): Express {
   app.use(standardsRoutes(deps));
   app.use(authRoutes(deps, auth));
   app.use(usersRoutes(auth));
+  const diffs = new DiffCache();
+  app.use(diffRoutes(deps, diffs));
 
   const api = express.Router();
   api.get('/openapi.json', allow('public'), (_req, res) => {
@@ -111,6 +116,7 @@ export function createApp(given: AppDeps): Express {
   api.use(standardsApi(deps));
   api.use(authApi(auth));
   api.use(usersApi(auth));
+  api.use(diffApi(deps, diffs));
   app.use('/api/v1', api);
 
   app.use(notFound);
