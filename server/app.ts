@@ -22,6 +22,12 @@ import { usersApi } from './users/api.ts';
 import { DiffCache } from './diff/service.ts';
 import { diffRoutes } from './diff/routes.ts';
 import { diffApi } from './diff/api.ts';
+import { draftsRoutes } from './drafts/routes.ts';
+import { draftsApi } from './drafts/api.ts';
+import { consultationsRoutes } from './consultations/routes.ts';
+import { consultationsApi } from './consultations/api.ts';
+import { ballotsRoutes } from './ballots/routes.ts';
+import { ballotsApi } from './ballots/api.ts';
 
 export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
 
@@ -108,6 +114,9 @@ export function createApp(given: AppDeps): Express {
   app.use(usersRoutes(auth));
   const diffs = new DiffCache();
   app.use(diffRoutes(deps, diffs));
+  app.use(draftsRoutes(deps));
+  app.use(consultationsRoutes(deps));
+  app.use(ballotsRoutes(deps));
 
   const api = express.Router();
   api.get('/openapi.json', allow('public'), (_req, res) => {
@@ -117,6 +126,9 @@ export function createApp(given: AppDeps): Express {
   api.use(authApi(auth));
   api.use(usersApi(auth));
   api.use(diffApi(deps, diffs));
+  api.use(draftsApi(deps));
+  api.use(consultationsApi(deps));
+  api.use(ballotsApi(deps));
   app.use('/api/v1', api);
 
   app.use(notFound);

@@ -1,3 +1,7 @@
+import { draftsPaths } from '../drafts/openapi.ts';
+import { consultationsPaths } from '../consultations/openapi.ts';
+import { ballotsPaths } from '../ballots/openapi.ts';
+
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
 const error = { $ref: '#/components/responses/Error' };
 const refParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: '07.11', description: 'The standard\'s ref: 07.11, tnma-12.10-01, tep-07.31-01-2022 (other spellings such as 07-11 are accepted).' };
@@ -108,5 +112,34 @@ export const openapi = {
         responses: { 200: { description: 'The version', content: { 'application/json': { schema: { $ref: '#/components/schemas/Version' } } } }, 400: error, 404: error },
       },
     },
+    '/standards/{ref}/diff': {
+      get: {
+        summary: 'What changed between two versions: summary and clause entries (design.md §5)',
+        parameters: [
+          refParam,
+          { name: 'from', in: 'query', required: true, schema: { type: 'string' }, description: 'a version number or "current"' },
+          { name: 'to', in: 'query', required: true, schema: { type: 'string' }, description: 'a version number or "current"' },
+        ],
+        responses: {
+          200: {
+            description: 'The diff',
+            content: { 'application/json': { schema: { type: 'object', properties: {
+              ref: { type: 'string' }, from: { type: 'object' }, to: { type: 'object' },
+              summary: { type: 'object', description: 'verbs, numbers, added, removed, moved, renumbered, split, merged, changed, words_added, words_removed' },
+              clauses: { type: 'array', items: { type: 'object', properties: {
+                status: { type: 'string', enum: ['unchanged', 'changed', 'added', 'removed'] }, moved: { type: 'boolean' }, renumbered: { type: 'boolean' },
+                from_ref: { type: 'string', nullable: true }, to_ref: { type: 'string', nullable: true }, heading: { type: 'string' }, from_heading: { type: 'string' },
+                parts: { type: 'array', items: { type: 'object', properties: { op: { type: 'string', enum: ['equal', 'insert', 'delete'] }, text: { type: 'string' } } } },
+              } } },
+            } } } },
+          },
+          400: error,
+          404: error,
+        },
+      },
+    },
+    ...draftsPaths,
+    ...consultationsPaths,
+    ...ballotsPaths,
   } as Record<string, unknown>,
 };
