@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { hashPassword, passwordProblem, verifyPassword, messages } from '../../server/auth/passwords.ts';
+
+const costs = { memoryCost: 1024, timeCost: 2 };
+
+describe('password policy', () => {
+  it('refuses fewer than 8 characters, counting characters not bytes', () => {
+    expect(passwordProblem('short')).to.equal(messages.short);
+    expect(passwordProblem('1234567')).to.equal(messages.short);
+    expect(passwordProblem('🙂🙂🙂🙂🙂🙂🙂')).to.equal(messages.short); // 7 characters, 14 UTF-16 units
+    expect(passwordProblem('🙂🙂🙂🙂 ok🙂🙂')).to.equal(null);
+  });
+
+  it('refuses the most common passwords, whatever the case', () => {
+    for (const p of ['password', 'Password1', '12345678', 'QWERTYUIOP', 'iloveyou', 'sunshine1', 'football123']) expect(passwordProblem(p), p).to.equal(messages.common);
+  });
+
+  it('has no composition rules: a passphrase of lower-case words is fine', () => {
+    expect(passwordProblem('mine clearance takes patience')).to.equal(null);
+  });
+
+  it('allows long Unicode passphrases and does not truncate them', async () => {
+    const long = 'Déminage humanitaire — 人道主义排雷 — إزالة الألغام '.repeat(5).slice(0, 200);
+    expect([...long].length).to.equal(200);
+    expect(passwordProblem(long)).to.equal(null);
+    const hash = await hashPassword(long, costs);
+    expect(hash).to.match(/^\$argon2id\$/);
+    expect(await verifyPassword(hash, long)).to.equal(true);
+    // a difference in the last character counts: nothing is cut off
+    expect(await verifyPassword(hash, long.slice(0, -1) + 'x')).to.equal(false);
+    expect(await verifyPassword(hash, long.slice(0, 72))).to.equal(false);
+  });
+
+  it('treats composed and decomposed accents as the same password', async () => {
+    const hash = await hashPassword('caf\u00e9 au lait du matin', costs);
+    expect(await verifyPassword(hash, 'cafe\u0301 au lait du matin')).to.equal(true);
+  });
+
+  it('ships a list of at least 1,000 common passwords', async () => {
+    const fs = await import('node:fs');
+    const lines = fs.readFileSync(new URL('../../server/auth/common-passwords.txt', import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(lines.length).to.be.at.least(1000);
+  });
+});
