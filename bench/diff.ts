@@ -106,7 +106,7 @@ async function measure(words: number): Promise<DiffBenchSize> {
   }
 }
 
-function report(s: DiffBenchSize): string {
+export function report(s: DiffBenchSize): string {
   const k = `${Math.round(s.words / 1000)}k words`;
   const f = (n: number) => n.toFixed(1);
   return [
