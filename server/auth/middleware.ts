@@ -20,6 +20,8 @@ declare module 'express-session' {
     lastSeenAt?: number;
     /** where to go after signing in */
     returnTo?: string;
+    /** the last session timed out: the sign-in page says so */
+    ended?: boolean;
     passport?: { user?: number };
   }
 }
@@ -103,9 +105,11 @@ export function createAuth(deps: Deps): Auth {
     const idle = now - (s.lastSeenAt ?? 0);
     const age = now - (s.signedInAt ?? 0);
     if (idle > IDLE_TIMEOUT_MS || age > ABSOLUTE_TIMEOUT_MS) {
-      res.locals.sessionEnded = true;
-      // Destroy the old session in the store; a fresh empty one is saved only if something is put in it.
-      return s.regenerate((err) => next(err));
+      // Destroy the old session in the store; the fresh one only remembers to say why at the sign-in page.
+      return s.regenerate((err) => {
+        if (!err) req.session.ended = true;
+        next(err);
+      });
     }
     // At most one write a minute for an active user.
     if (now - (s.lastSeenAt ?? 0) > 60_000) s.lastSeenAt = now;

@@ -13,6 +13,7 @@ export const messages = {
   registered: 'Check your inbox: we have sent a link to confirm your address. You can sign in now, and comment once the address is confirmed.',
   verified: 'Your e-mail address is confirmed.',
   resetSent: 'If an account uses this address, we have sent it a link to choose a new password. The link works once, within one hour.',
+  sessionEnded: 'Your session has ended after a time without activity, or after 12 hours. Please sign in again.',
   resetDone: 'Your password has been changed. Sign in with it now.',
 } as const;
 
@@ -37,7 +38,9 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
     // Kept in the session through the sign-in (Passport regenerates it; keepSessionInfo carries it over).
     const next = safeReturnPath(req.query.next);
     if (next) req.session.returnTo = next;
-    renderLogin(req, res, { notice: res.locals.sessionEnded ? 'Your session has ended. Please sign in again.' : null, values: {} });
+    const ended = req.session.ended;
+    delete req.session.ended;
+    renderLogin(req, res, { notice: ended ? messages.sessionEnded : null, values: {} });
   });
 
   r.post('/login', allow('auth.sign-in'), async (req, res, next) => {
