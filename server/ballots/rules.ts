@@ -1,0 +1,134 @@
+/**
+ * The state rules of ballots and publication (design.md §4): pure, each answering {ok, reason}, so that
+ * the API, the pages and the tests ask the same question the same way. Times are ISO 8601 UTC strings.
+ */
+import type { Result } from './tally.ts';
+
+export type BallotState = 'scheduled' | 'open' | 'closed' | 'cancelled';
+export interface Verdict {
+  ok: boolean;
+  reason: string;
+}
+const yes: Verdict = { ok: true, reason: '' };
+const no = (reason: string): Verdict => ({ ok: false, reason });
+
+export interface BallotTimes {
+  opens_at: string;
+  closes_at: string;
+  cancelled_at: string | null;
+}
+
+export interface BallotLike extends BallotTimes {
+  id: number;
+  version_id: number;
+  result: Result | null;
+}
+
+export interface VersionLike {
+  id: number;
+  n: number;
+  state: 'draft' | 'approved' | 'rejected' | 'published';
+  based_on: number | null;
+}
+
+/** Open means opens_at ≤ now < closes_at (design.md §2); closing early sets closes_at = now. */
+export function ballotState(b: BallotTimes, now: Date): BallotState {
+  if (b.cancelled_at) return 'cancelled';
+  const t = now.toISOString();
+  if (t < b.opens_at) return 'scheduled';
+  return t < b.closes_at ? 'open' : 'closed';
+}
+
+/** A ballot that has closed but whose result has not been written yet. */
+export const needsSettling = (b: BallotLike, now: Date): boolean => ballotState(b, now) === 'closed' && b.result === null;
+
+export function canOpenBallot(version: VersionLike, ballotsOnIt: BallotLike[], closesAt: string, now: Date): Verdict {
+  if (version.state !== 'draft') return no(`Version ${version.n} is ${version.state}: only a draft can go to ballot.`);
+  if (ballotsOnIt.some((b) => ballotState(b, now) === 'open')) return no(`Version ${version.n} already has an open ballot.`);
+  if (closesAt <= now.toISOString()) return no('The closing time must be in the future.');
+  return yes;
+}
+
+export function canVote(b: BallotTimes, now: Date): Verdict {
+  const s = ballotState(b, now);
+  if (s === 'open') return yes;
+  if (s === 'cancelled') return no('This ballot was cancelled: no vote can be cast.');
+  if (s === 'scheduled') return no('This ballot is not open yet.');
+  return no('This ballot has closed: votes can no longer be cast or changed.');
+}
+
+export function canExtend(b: BallotTimes, closesAt: string, now: Date): Verdict {
+  const s = ballotState(b, now);
+  if (s !== 'open') return no(`Only an open ballot can be extended; this one is ${s}.`);
+  if (closesAt <= b.closes_at) return no('The new closing time must be later than the current one.');
+  return yes;
+}
+
+export function canCloseEarly(b: BallotTimes, now: Date): Verdict {
+  const s = ballotState(b, now);
+  return s === 'open' ? yes : no(`Only an open ballot can be closed; this one is ${s}.`);
+}
+
+export function canCancel(b: BallotTimes, now: Date): Verdict {
+  const s = ballotState(b, now);
+  return s === 'open' || s === 'scheduled' ? yes : no(`Only an open ballot can be cancelled; this one is ${s}.`);
+}
+
+/**
+ * A ballot moves to a newer draft based (directly or through other drafts) on its version. `chain`
+ * gives based_on for every version of the standard.
+ */
+export function canMove(b: BallotLike, from: VersionLike, to: VersionLike, chain: Map<number, number | null>, otherBallotsOnTarget: BallotLike[], now: Date): Verdict {
+  const s = ballotState(b, now);
+  if (s !== 'open') return no(`Only an open ballot can be moved; this one is ${s}.`);
+  if (to.id === from.id) return no(`The ballot is already on version ${to.n}.`);
+  if (to.state !== 'draft') return no(`Version ${to.n} is ${to.state}: a ballot can only move to a draft.`);
+  if (to.n <= from.n) return no(`Version ${to.n} is not newer than version ${from.n}.`);
+  let at = to.based_on;
+  const seen = new Set<number>();
+  while (at != null && at !== from.id && !seen.has(at)) {
+    seen.add(at);
+    at = chain.get(at) ?? null;
+  }
+  if (at !== from.id) return no(`Version ${to.n} is not based on version ${from.n}.`);
+  if (otherBallotsOnTarget.some((o) => o.id !== b.id && ballotState(o, now) === 'open')) return no(`Version ${to.n} already has an open ballot.`);
+  return yes;
+}
+
+/** Only a version whose ballot closed approved may be published (design.md §4). */
+export function canPublish(version: VersionLike, ballot: BallotLike | null): Verdict {
+  if (version.state === 'published') return no(`Version ${version.n} is already published.`);
+  if (!ballot) return no(`Version ${version.n} has not been through a ballot of the Review Board.`);
+  if (ballot.version_id !== version.id) return no(`The ballot is on another version, not version ${version.n}.`);
+  if (ballot.cancelled_at) return no('Its ballot was cancelled.');
+  if (ballot.result === null) return no('Its ballot has not closed yet.');
+  if (ballot.result !== 'approved') return no(`Its ballot closed ${ballot.result === 'no_quorum' ? 'without a quorum' : 'rejected'}.`);
+  if (version.state !== 'approved') return no(`Version ${version.n} is ${version.state}, not approved.`);
+  return yes;
+}
+
+export interface EditionNumber {
+  edition: number | null;
+  amendment: number | null;
+}
+const rank = (e: EditionNumber) => [e.edition ?? 0, e.amendment ?? 0] as const;
+
+/** Edition N [Amendment M] must come after every edition already published and not repeat one. */
+export function canNumber(next: EditionNumber, published: EditionNumber[]): Verdict {
+  const [ne, na] = rank(next);
+  for (const p of published) {
+    const [pe, pa] = rank(p);
+    if (pe === ne && pa === na) return no(`${label(next)} is already published.`);
+    if (pe > ne || (pe === ne && pa > na)) return no(`${label(next)} would come before ${label(p)}, which is already published.`);
+  }
+  if (na > 0 && !published.some((p) => p.edition === ne)) return no(`Edition ${ne} has not been published: an amendment amends a published edition.`);
+  return yes;
+}
+
+const label = (e: EditionNumber) => (e.amendment ? `Edition ${e.edition} Amendment ${e.amendment}` : `Edition ${e.edition}`);
+
+/** The in-force date of a publication: a UTC day not before the day of publication. */
+export function canSetInForce(inForceFrom: string, now: Date): Verdict {
+  const today = now.toISOString().slice(0, 10);
+  return inForceFrom >= today ? yes : no(`The in-force date cannot be before today (${today}).`);
+}

@@ -1,0 +1,128 @@
+/**
+ * The count of a Review Board ballot (design.md §4). Pure: votes in, tally, result and what is still
+ * needed out. All comparisons are made in integers so that "exactly two thirds" and "exactly one
+ * quarter" fall on the right side.
+ */
+export type Rule = 'iso' | 'majority' | 'consensus';
+export type Position = 'approve' | 'disapprove' | 'abstain' | 'recuse';
+export type Result = 'approved' | 'rejected' | 'no_quorum';
+
+export const RULES: readonly Rule[] = ['iso', 'majority', 'consensus'];
+export const POSITIONS: readonly Position[] = ['approve', 'disapprove', 'abstain', 'recuse'];
+
+/** Quorum fractions are kept to this many parts (4 decimal places), so 0.7 × 10 is exactly 7. */
+const PARTS = 10_000;
+export const quorumParts = (quorum: number): number => Math.round(quorum * PARTS);
+
+export interface TallyVote {
+  organisation: string;
+  position: Position;
+  /** cast on the version now under ballot; an outdated vote (cast before a move) is shown, not counted */
+  current: boolean;
+}
+
+export interface Tally {
+  approve: number;
+  disapprove: number;
+  abstain: number;
+  recuse: number;
+  /** organisations of the electorate with no vote (an outdated vote is counted under outdated) */
+  not_voted: number;
+  outdated: number;
+}
+
+export interface Count {
+  tally: Tally;
+  /** the electorate less recused organisations */
+  electorate: number;
+  /** approve + disapprove + abstain: what the quorum counts */
+  positions: number;
+  /** approve + disapprove: what the rules count */
+  votes_cast: number;
+  quorum_required: number;
+  quorum_met: boolean;
+  rule_met: boolean;
+  result: Result;
+}
+
+export interface Needed {
+  /** more positions (approve, disapprove or abstain) needed for the quorum */
+  quorum: number;
+  /** more approvals that would carry the rule with nothing else changing; null when they cannot */
+  approvals: number | null;
+  messages: string[];
+}
+
+/** Whether approvals a and disapprovals d pass the rule. Votes cast = a + d. */
+export function passes(rule: Rule, a: number, d: number): boolean {
+  switch (rule) {
+    case 'iso': {
+      const cast = a + d;
+      // ≥ 2/3 of votes cast approve and ≤ 1/4 disapprove; with no vote cast nothing was approved.
+      return cast > 0 && 3 * a >= 2 * cast && 4 * d <= cast;
+    }
+    case 'majority':
+      return a > d;
+    case 'consensus':
+      return a >= 1 && d === 0;
+  }
+}
+
+/** How many positions the quorum requires of an electorate of n: the least k with k ≥ quorum × n. */
+export function quorumRequired(quorum: number, n: number): number {
+  return Math.ceil((quorumParts(quorum) * n) / PARTS);
+}
+
+/** Counts the votes of an electorate (organisation names); votes of others are ignored. */
+export function count(electorate: readonly string[], votes: readonly TallyVote[], rule: Rule, quorum: number): Count {
+  const members = new Set(electorate);
+  const tally: Tally = { approve: 0, disapprove: 0, abstain: 0, recuse: 0, not_voted: 0, outdated: 0 };
+  const seen = new Set<string>();
+  for (const v of votes) {
+    if (!members.has(v.organisation) || seen.has(v.organisation)) continue;
+    seen.add(v.organisation);
+    if (v.current) tally[v.position]++;
+    else tally.outdated++;
+  }
+  tally.not_voted = members.size - seen.size;
+  // Recused organisations leave the electorate.
+  const n = members.size - tally.recuse;
+  const positions = tally.approve + tally.disapprove + tally.abstain;
+  const required = quorumRequired(quorum, n);
+  const quorumMet = positions * PARTS >= quorumParts(quorum) * n;
+  const ruleMet = passes(rule, tally.approve, tally.disapprove);
+  return {
+    tally,
+    electorate: n,
+    positions,
+    votes_cast: tally.approve + tally.disapprove,
+    quorum_required: required,
+    quorum_met: quorumMet,
+    rule_met: ruleMet,
+    result: !quorumMet ? 'no_quorum' : ruleMet ? 'approved' : 'rejected',
+  };
+}
+
+const plural = (n: number, one: string, many: string) => `${n} more ${n === 1 ? one : many}`;
+
+/**
+ * What an open ballot still needs to be approved, if nothing already cast changes: more positions
+ * for the quorum, and more approvals from those who have not voted (or whose vote is outdated).
+ */
+export function needed(c: Count, rule: Rule): Needed {
+  const open = c.tally.not_voted + c.tally.outdated;
+  const quorum = Math.max(0, c.quorum_required - c.positions);
+  let approvals: number | null = null;
+  for (let k = 0; k <= open; k++) {
+    if (passes(rule, c.tally.approve + k, c.tally.disapprove)) {
+      approvals = k;
+      break;
+    }
+  }
+  const messages: string[] = [];
+  if (approvals === null) messages.push(`cannot be approved under the ${rule} rule with the votes still to come, unless votes change`);
+  else if (approvals > 0) messages.push(`needs ${plural(approvals, 'approval', 'approvals')}`);
+  else messages.push(`the ${rule} rule is met`);
+  messages.push(`quorum: ${c.positions} of ${c.electorate} have voted${quorum > 0 ? `, ${quorum} more needed (${c.quorum_required} required)` : ' (met)'}`);
+  return { quorum, approvals, messages };
+}
