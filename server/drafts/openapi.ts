@@ -1,2 +1,104 @@
 /** OpenAPI paths of drafts, merged into /api/v1/openapi.json by server/http/openapi.ts. */
+const error = { $ref: '#/components/responses/Error' };
+const refParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: '07.11' };
+const secretariat = [{ bearer: [] }];
+const standard = { 'application/json': { schema: { $ref: '#/components/schemas/Standard' } } };
+
+const draftBody = {
+  type: 'object',
+  required: ['text'],
+  properties: {
+    text: { type: 'string', description: 'The whole text as Markdown: headings carry clause numbers (`## 4.2 Marking`), named level-1 headings (`# Foreword`), annexes (`# Annex A (normative) …`, `## A.1 …`).' },
+    label: { type: 'string', maxLength: 200, description: 'Default: "Draft version {n}".' },
+    based_on: { type: 'integer', nullable: true, description: 'The version number this draft revises; clause keys are inherited from it. Default: the latest version; null for none.' },
+  },
+};
+
 export const draftsPaths: Record<string, unknown> = {};
+
+/**
+ * POST /standards shares its path with the catalogue's GET, and server/http/openapi.ts merges the
+ * features' paths with a shallow spread (a '/standards' key here would replace the GET): ./api.ts adds
+ * this operation beside the GET instead.
+ */
+export const standardsPost = {
+  summary: 'Add a standard to the catalogue (secretariat)',
+  security: secretariat,
+  requestBody: {
+    required: true,
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['type', 'number', 'title'],
+          properties: {
+            type: { type: 'string', enum: ['IMAS', 'TNMA', 'T&EP'] },
+            number: { type: 'string', description: 'IMAS 07.11; TNMA 12.10/01; T&EP 07.31/01/2022', example: '07.12' },
+            title: { type: 'string', maxLength: 300 },
+          },
+        },
+      },
+    },
+  },
+  responses: { 201: { description: 'The new standard', content: standard }, 401: error, 403: error, 409: error, 422: error },
+};
+
+draftsPaths['/standards/{ref}/withdraw'] = {
+  post: {
+    summary: 'Withdraw a standard from a date, optionally naming its replacement (secretariat)',
+    security: secretariat,
+    parameters: [refParam],
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            required: ['date'],
+            properties: { date: { type: 'string', format: 'date' }, replaced_by: { type: 'string', nullable: true, description: 'ref of the replacing standard', example: '07.12' } },
+          },
+        },
+      },
+    },
+    responses: { 200: { description: 'The standard, withdrawn', content: standard }, 401: error, 403: error, 404: error, 409: error, 422: error },
+  },
+};
+
+draftsPaths['/standards/{ref}/versions'] = {
+  post: {
+    summary: 'Add a draft: a new version of the standard from Markdown or a Word file (secretariat)',
+    description:
+      'The text is parsed into clauses; problems come back as 422 with `fields.text` listing them by line, and nothing is saved. ' +
+      'Clause keys are inherited from the `based_on` version where clauses match, so comments follow renumbered clauses. ' +
+      'A saved text never changes: a new text is a new version. With `?dry_run=1` the parsed clauses are returned and nothing is saved.',
+    security: secretariat,
+    parameters: [refParam, { name: 'dry_run', in: 'query', schema: { type: 'string', enum: ['1'] }, description: 'parse and return the clauses without saving' }],
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': { schema: draftBody },
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            properties: {
+              file: { type: 'string', format: 'binary', description: '.md (UTF-8) or .docx (Word; clauses numbered from the heading levels), at most 10 MB' },
+              label: { type: 'string' },
+              based_on: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'Dry run: the clauses the text would have', content: { 'application/json': { schema: { type: 'object', properties: { ref: { type: 'string' }, based_on: { type: 'integer', nullable: true }, words: { type: 'integer' }, notes: { type: 'array', items: { type: 'string' } }, clauses: { type: 'array', items: { $ref: '#/components/schemas/Clause' } } } } } } },
+      201: { description: 'The new draft with its clauses', content: { 'application/json': { schema: { $ref: '#/components/schemas/Version' } } } },
+      400: error,
+      401: error,
+      403: error,
+      404: error,
+      409: error,
+      413: error,
+      422: error,
+    },
+  },
+};

@@ -1,0 +1,153 @@
+import type { Knex } from 'knex';
+import { iso } from '../time.ts';
+import type { StandardType } from '../standards/refs.ts';
+import type { CommentType, Disposition, MatrixFilter } from './validation.ts';
+
+type Q = Knex | Knex.Transaction;
+
+/** A consultation with the draft and standard it is on. */
+export interface ConsultationFull {
+  id: number;
+  version_id: number;
+  opens_at: string;
+  closes_at: string;
+  instructions: string | null;
+  cancelled_at: string | null;
+  created_by: number | null;
+  standard_id: number;
+  standard_ref: string;
+  standard_type: StandardType;
+  standard_number: string;
+  standard_title: string;
+  n: number;
+  label: string;
+  version_state: string;
+}
+
+export interface CommentRow {
+  id: number;
+  consultation_id: number;
+  seq: number;
+  author_id: number | null;
+  author_name: string;
+  organisation: string;
+  entered_by: number | null;
+  clause_key: string | null;
+  clause_ref: string | null;
+  paragraph: string | null;
+  line_number: string | null;
+  type: CommentType;
+  comment: string;
+  proposed_change: string | null;
+  disposition: Disposition | null;
+  response: string | null;
+  disposed_by: number | null;
+  disposed_at: string | null;
+  withdrawn_at: string | null;
+  submitted_at: string;
+  updated_at: string | null;
+}
+
+export type NewComment = Omit<CommentRow, 'id' | 'seq' | 'disposition' | 'response' | 'disposed_by' | 'disposed_at' | 'withdrawn_at' | 'updated_at'>;
+
+const CONSULTATION_COLUMNS = [
+  'c.id', 'c.version_id', 'c.opens_at', 'c.closes_at', 'c.instructions', 'c.cancelled_at', 'c.created_by',
+  's.id as standard_id', 's.ref as standard_ref', 's.type as standard_type', 's.number as standard_number', 's.title as standard_title',
+  'v.n', 'v.label', 'v.state as version_state',
+];
+
+function toConsultation(r: Record<string, unknown>): ConsultationFull {
+  return { ...(r as unknown as ConsultationFull), opens_at: iso(r.opens_at)!, closes_at: iso(r.closes_at)!, cancelled_at: iso(r.cancelled_at) };
+}
+
+const consultations = (db: Q) =>
+  db('consultations as c').join('versions as v', 'v.id', 'c.version_id').join('standards as s', 's.id', 'v.standard_id').select(CONSULTATION_COLUMNS);
+
+export async function consultationById(db: Q, id: number): Promise<ConsultationFull | null> {
+  const r = await consultations(db).where('c.id', id).first();
+  return r ? toConsultation(r) : null;
+}
+
+export async function listConsultations(db: Q): Promise<ConsultationFull[]> {
+  return (await consultations(db).orderBy([{ column: 'c.closes_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])).map(toConsultation);
+}
+
+export async function consultationsOfVersion(db: Q, versionId: number): Promise<ConsultationFull[]> {
+  return (await consultations(db).where('c.version_id', versionId).orderBy('c.id')).map(toConsultation);
+}
+
+export async function insertConsultation(db: Q, row: { version_id: number; opens_at: string; closes_at: string; instructions: string | null; created_by: number; created_at: string }): Promise<number> {
+  const [ins] = await db('consultations').insert(row).returning('id');
+  return typeof ins === 'object' ? (ins as { id: number }).id : (ins as number);
+}
+
+export async function updateConsultation(db: Q, id: number, patch: Partial<{ opens_at: string; closes_at: string; instructions: string | null; cancelled_at: string }>): Promise<void> {
+  await db('consultations').where({ id }).update(patch);
+}
+
+/** Non-withdrawn comment counts per consultation (for the lists). */
+export async function commentCounts(db: Q, ids: number[]): Promise<Map<number, number>> {
+  if (!ids.length) return new Map();
+  const rows = (await db('comments').whereIn('consultation_id', ids).whereNull('withdrawn_at').groupBy('consultation_id').select('consultation_id').count({ n: '*' })) as Array<{ consultation_id: number; n: number }>;
+  return new Map(rows.map((r) => [r.consultation_id, Number(r.n)]));
+}
+
+/** Non-withdrawn comments per clause key ('' for general comments). */
+export async function countsByClause(db: Q, consultationId: number): Promise<Map<string, number>> {
+  const rows = (await db('comments').where({ consultation_id: consultationId }).whereNull('withdrawn_at').groupBy('clause_key').select('clause_key').count({ n: '*' })) as Array<{ clause_key: string | null; n: number }>;
+  return new Map(rows.map((r) => [r.clause_key ?? '', Number(r.n)]));
+}
+
+function toComment(r: Record<string, unknown>): CommentRow {
+  return {
+    ...(r as unknown as CommentRow),
+    submitted_at: iso(r.submitted_at)!,
+    updated_at: iso(r.updated_at),
+    disposed_at: iso(r.disposed_at),
+    withdrawn_at: iso(r.withdrawn_at),
+  };
+}
+
+export async function commentById(db: Q, id: number): Promise<CommentRow | null> {
+  const r = await db('comments').where({ id }).first();
+  return r ? toComment(r) : null;
+}
+
+export async function listComments(db: Q, consultationId: number, f: MatrixFilter & { authorId?: number } = {}): Promise<CommentRow[]> {
+  const q = db('comments').where({ consultation_id: consultationId });
+  if (f.clause === 'general') q.whereNull('clause_ref');
+  else if (f.clause) q.where((w) => w.where('clause_ref', f.clause!).orWhere('clause_ref', 'like', `${f.clause}.%`));
+  if (f.type) q.where('type', f.type);
+  if (f.organisation) q.where('organisation', f.organisation);
+  if (f.disposition === 'none') q.whereNull('disposition');
+  else if (f.disposition) q.where('disposition', f.disposition);
+  if (f.authorId) q.where((w) => w.where('author_id', f.authorId!).orWhere('entered_by', f.authorId!));
+  return (await q.orderBy('seq')).map(toComment);
+}
+
+export async function organisationsOf(db: Q, consultationId: number): Promise<string[]> {
+  const rows = (await db('comments').where({ consultation_id: consultationId }).distinct('organisation').orderBy('organisation')) as Array<{ organisation: string }>;
+  return rows.map((r) => r.organisation);
+}
+
+/**
+ * Inserts comments with consecutive receipt numbers. Call inside a write transaction: on SQLite it
+ * holds the only writer lock, so max(seq) cannot be read twice; the unique index backs it on PostgreSQL.
+ */
+export async function insertComments(trx: Knex.Transaction, consultationId: number, rows: NewComment[]): Promise<Array<{ id: number; seq: number }>> {
+  const last = (await trx('comments').where({ consultation_id: consultationId }).max({ seq: 'seq' }).first()) as { seq: number | null } | undefined;
+  let seq = Number(last?.seq ?? 0);
+  const out: Array<{ id: number; seq: number }> = [];
+  // One statement per chunk: a sheet of 2,000 rows is a handful of inserts, not 2,000.
+  const withSeq = rows.map((r) => ({ ...r, seq: ++seq }));
+  for (let i = 0; i < withSeq.length; i += 200) {
+    const chunk = withSeq.slice(i, i + 200);
+    const ids = (await trx('comments').insert(chunk).returning('id')) as Array<number | { id: number }>;
+    ids.forEach((x, k) => out.push({ id: typeof x === 'object' ? x.id : x, seq: chunk[k]!.seq }));
+  }
+  return out;
+}
+
+export async function updateComment(db: Q, id: number, patch: Partial<Omit<CommentRow, 'id' | 'consultation_id' | 'seq'>>): Promise<void> {
+  await db('comments').where({ id }).update(patch);
+}
