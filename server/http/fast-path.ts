@@ -1,39 +1,67 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Deps } from '../deps.ts';
-import { pageKey, pageVersion, parsePagePath } from '../standards/pages.ts';
-import { fresh, sendCached, sendNotModified } from './page-cache.ts';
+import { pageKey, pageVersion, parsePagePath, type PageKind } from '../standards/pages.ts';
+import { fresh, sendCached } from './page-cache.ts';
+
+interface Known {
+  ref: string;
+  page: PageKind;
+  revision: number;
+  /** the key and ETag hold from `from` until `until` (ms) at this revision */
+  from: number;
+  until: number;
+  key: string;
+  etag: string;
+}
+
+const MAX_KNOWN = 10_000;
 
 /**
  * Serves published pages that are already in the page cache to readers who are not signed in, and
  * answers their revalidations with 304, before Express: its routing and middleware cost more than
  * the rest of such a request. Anything else — a cookie, a token, a query string, a page not yet
  * rendered, a draft, another spelling of a ref — goes on to Express, which renders and fills the
- * cache. The key comes from the same functions as there (server/standards/pages.ts).
+ * cache. The key comes from the same functions as there (server/standards/pages.ts); what an address
+ * resolved to is remembered per revision of its standard and until the clock can change it.
  */
 export function fastPath(deps: Deps) {
+  const known = new Map<string, Known>();
+
+  async function resolve(url: string, now: Date): Promise<Known | null> {
+    const t = now.getTime();
+    const k = known.get(url);
+    const target = k ?? parsePagePath(url);
+    if (!target) return null;
+    const key = await deps.states.key(target.ref);
+    if (!key || key.ref !== target.ref) return null;
+    if (k && k.revision === key.revision && k.from <= t && t < k.until) return k;
+    const snap = await deps.states.snapshot(key);
+    if (!snap) return null;
+    const { detail, until } = deps.states.publicDetail(snap, now);
+    const v = pageVersion(detail, target.page);
+    if (!v || v.state !== 'published') return null;
+    const pageKeyString = pageKey(detail, v, target.page);
+    const entry = { ref: target.ref, page: target.page, revision: detail.revision, from: t, until, key: pageKeyString, etag: deps.pageCache.etagFor(pageKeyString) };
+    if (known.size >= MAX_KNOWN) known.clear();
+    known.set(url, entry);
+    return entry;
+  }
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers.cookie || req.headers.authorization) return false;
     const url = req.url ?? '';
     if (!url.startsWith('/standards/') || url.includes('?')) return false;
-    const target = parsePagePath(url);
-    if (!target) return false;
-    const key = await deps.states.key(target.ref);
-    if (!key || key.ref !== target.ref) return false;
-    const snap = await deps.states.snapshot(key);
-    if (!snap) return false;
-    const detail = deps.states.publicDetail(snap, deps.clock.now());
-    const v = pageVersion(detail, target.page);
-    if (!v || v.state !== 'published') return false;
-    const pageKeyString = pageKey(detail, v, target.page);
-    const etag = deps.pageCache.etagFor(pageKeyString);
     const started = performance.now();
-    if (fresh(req, etag)) {
-      sendNotModified(res, etag);
+    const page = await resolve(url, deps.clock.now());
+    if (!page) return false;
+    if (fresh(req, page.etag)) {
+      res.writeHead(304, { ETag: page.etag, Vary: 'Accept-Encoding, Cookie', 'Cache-Control': 'no-cache' });
+      res.end();
     } else {
-      const page = deps.pageCache.get(pageKeyString);
-      if (!page) return false;
-      for (const [k, val] of page.headers) res.setHeader(k, val);
-      sendCached(req, res, page);
+      const cached = deps.pageCache.get(page.key);
+      if (!cached) return false;
+      for (const [k, val] of cached.headers) res.setHeader(k, val);
+      sendCached(req, res, cached);
     }
     deps.logger.info({ req: { method: req.method, url }, res: { status: res.statusCode }, responseTime: Math.round(performance.now() - started), fast: true }, 'request completed');
     return true;

@@ -66,25 +66,34 @@ export class StandardStates {
 
   /**
    * The public view of a snapshot at an instant, reused until the next instant at which any of it can
-   * change: the next UTC midnight (current edition, announcements) or a consultation's opening or close.
+   * change (see stableUntil).
    */
-  publicDetail(snap: StandardSnapshot, now: Date): StandardDetail {
+  publicDetail(snap: StandardSnapshot, now: Date): { detail: StandardDetail; until: number } {
     const t = now.getTime();
     const memo = this.publicDetails.get(snap);
-    if (memo && memo.from <= t && t < memo.until) return memo.detail;
-    const detail = standardDetail(snap, null, now);
-    let until = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
-    for (const c of snap.consultations) {
-      for (const at of [c.opens_at, c.closes_at, c.cancelled_at]) {
-        const x = at ? Date.parse(at) : NaN;
-        if (x > t && x < until) until = x;
-      }
-    }
-    this.publicDetails.set(snap, { from: Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()), until, detail });
-    return detail;
+    if (memo && memo.from <= t && t < memo.until) return memo;
+    const entry = { from: t, until: stableUntil(snap, now), detail: standardDetail(snap, null, now) };
+    this.publicDetails.set(snap, entry);
+    return entry;
   }
 
   close(): void {
     this.conn?.close();
   }
+}
+
+/**
+ * The next instant at which a snapshot's pages can change by the clock alone: the next UTC midnight
+ * (current edition, announcements) or a consultation's opening, close or cancellation.
+ */
+export function stableUntil(snap: StandardSnapshot, now: Date): number {
+  const t = now.getTime();
+  let until = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  for (const c of snap.consultations) {
+    for (const at of [c.opens_at, c.closes_at, c.cancelled_at]) {
+      const x = at ? Date.parse(at) : NaN;
+      if (x > t && x < until) until = x;
+    }
+  }
+  return until;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../../server/app.ts';
+import { createHandler } from '../../server/app.ts';
 import { FakeClock } from '../../server/clock.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createDb, type Db } from '../../server/db.ts';
@@ -55,6 +55,7 @@ export async function testApp(opts: { now?: string; env?: Record<string, string>
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
   const logger = createLogger('silent');
   const pageCache = new PageCache('test');
-  const app = createApp({ db, clock, config, logger, pageCache, mailer: opts.mailer, authLimits: opts.authLimits });
-  return { app, db, clock, config, pageCache, close: () => db.destroy() };
+  // `app` is the Express app; `handler` is what the server listens with (fast path first, then app).
+  const { app, handler } = createHandler({ db, clock, config, logger, pageCache, mailer: opts.mailer, authLimits: opts.authLimits });
+  return { app, handler, db, clock, config, pageCache, close: () => db.destroy() };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { testApp } from './app.ts';
 
@@ -22,7 +22,7 @@ export function useBrowser(ctx: Mocha.Suite, opts: { now?: string } = {}) {
       this.skip();
     }
     state.app = await testApp(opts);
-    state.server = state.app.app.listen(0, '127.0.0.1');
+    state.server = http.createServer(state.app.handler).listen(0, '127.0.0.1'); // as server/main.ts: fast path, then Express
     await new Promise((r) => state.server.once('listening', r));
     state.base = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`;
     state.browser = await chromium.launch({

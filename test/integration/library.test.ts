@@ -199,3 +199,44 @@ describe('safety baseline', () => {
     expect(res.text).to.contain('@media print');
   });
 });
+
+describe('fast path for cached public pages', () => {
+  let t: App;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  it('serves the same bytes and headers as Express once the page is cached, and answers 304s', async () => {
+    const viaExpress = await request(t.app).get('/standards/07.11').set('Accept-Encoding', 'identity').expect(200);
+    const fast = await request(t.handler).get('/standards/07.11').set('Accept-Encoding', 'identity').expect(200);
+    expect(fast.text).to.equal(viaExpress.text);
+    expect(fast.headers.etag).to.equal(viaExpress.headers.etag);
+    expect(fast.headers['content-security-policy']).to.equal(viaExpress.headers['content-security-policy']);
+    await request(t.handler).get('/standards/07.11').set('If-None-Match', fast.headers.etag).expect(304);
+  });
+
+  it('sees a new revision and a new day at once', async () => {
+    const a = (await request(t.handler).get('/standards/07.11').expect(200)).headers.etag;
+    await t.db('standards').where({ ref: '07.11' }).increment('revision', 1);
+    const b = await request(t.handler).get('/standards/07.11').set('If-None-Match', a).expect(200);
+    expect(b.headers.etag).not.to.equal(a);
+    t.clock.set('2027-04-01T00:00:00Z');
+    try {
+      const later = await request(t.handler).get('/standards/10.60').expect(200);
+      expect(later.text).to.contain('<dd>Edition 2 Amendment 1</dd>');
+    } finally {
+      t.clock.set('2026-11-23T12:00:00Z');
+    }
+    const back = await request(t.handler).get('/standards/10.60').expect(200);
+    expect(back.text).to.contain('<dd>Edition 2</dd>');
+  });
+
+  it('leaves drafts, other spellings, queries and signed-in requests to Express', async () => {
+    await request(t.handler).get('/standards/07.11/versions/4').expect(200); // a draft: never cached
+    expect((await request(t.handler).get('/standards/07-11').expect(301)).headers.location).to.equal('/standards/07.11');
+    await request(t.handler).get('/standards/07.11?x=1').expect(200);
+    const withCookie = await request(t.handler).get('/standards/07.11').set('Cookie', 'imas.sid=nonsense').expect(200);
+    expect(withCookie.text).to.contain('Land release');
+  });
+});
