@@ -1,4 +1,5 @@
 import { draftsPaths } from '../drafts/openapi.ts';
+import { usersPaths, usersSchemas } from '../users/openapi.ts';
 import { consultationsPaths } from '../consultations/openapi.ts';
 import { ballotsPaths } from '../ballots/openapi.ts';
 
@@ -23,6 +24,7 @@ export const openapi = {
       },
     },
     schemas: {
+      ...usersSchemas,
       Error: {
         type: 'object',
         required: ['error'],
@@ -138,6 +140,7 @@ export const openapi = {
         },
       },
     },
+    ...usersPaths,
     ...draftsPaths,
     ...consultationsPaths,
     ...ballotsPaths,

@@ -1,0 +1,63 @@
+/** OpenAPI paths of accounts and tokens, merged into /api/v1/openapi.json by server/http/openapi.ts. */
+const error = { $ref: '#/components/responses/Error' };
+const bearer = [{ bearer: [] }];
+const json = (schema: object) => ({ 'application/json': { schema } });
+const user = { $ref: '#/components/schemas/User' };
+const userBody = { type: 'object', properties: { user } };
+
+export const usersSchemas = {
+  User: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, email: { type: 'string' }, name: { type: 'string' }, organisation: { type: 'string' },
+      role: { type: 'string', enum: ['secretariat', 'board', 'stakeholder'] }, email_verified: { type: 'boolean' }, disabled: { type: 'boolean' },
+      created_at: { type: 'string', format: 'date-time' },
+    },
+  },
+};
+
+export const usersPaths: Record<string, unknown> = {
+  '/tokens': {
+    post: {
+      summary: 'Sign in for the API: returns a bearer token (shown once; stored hashed)',
+      requestBody: { required: true, content: json({ type: 'object', required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string', description: 'a label for the token' } } }) },
+      responses: {
+        201: { description: 'The token', content: json({ type: 'object', properties: { token: { type: 'string' }, token_id: { type: 'integer' }, user } }) },
+        401: error, 422: error, 429: { description: 'Too many failed attempts: see Retry-After' },
+      },
+    },
+    get: { summary: 'Your tokens (never their secrets)', security: bearer, responses: { 200: { description: 'Tokens' }, 401: error } },
+  },
+  '/tokens/current': { delete: { summary: 'Revoke the token this request carries', security: bearer, responses: { 204: { description: 'Revoked' }, 401: error } } },
+  '/tokens/{id}': {
+    delete: { summary: 'Revoke one of your tokens', security: bearer, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 204: { description: 'Revoked' }, 401: error, 404: error } },
+  },
+  '/register': {
+    post: {
+      summary: 'Register as a stakeholder; a link to verify the address is e-mailed',
+      requestBody: { required: true, content: json({ type: 'object', required: ['name', 'email', 'organisation', 'password'], properties: { name: { type: 'string' }, email: { type: 'string' }, organisation: { type: 'string' }, password: { type: 'string', minLength: 8 } } }) },
+      responses: { 202: { description: 'Accepted: the same answer whether or not the address already has an account' }, 422: error, 429: error },
+    },
+  },
+  '/me': { get: { summary: 'Your account', security: bearer, responses: { 200: { description: 'You', content: json(userBody) }, 401: error } } },
+  '/users': {
+    get: { summary: 'All accounts (secretariat)', security: bearer, responses: { 200: { description: 'Accounts', content: json({ type: 'object', properties: { users: { type: 'array', items: user } } }) }, 401: error, 403: error } },
+    post: {
+      summary: 'Create an account with any role (secretariat); it is verified',
+      security: bearer,
+      requestBody: { required: true, content: json({ type: 'object', required: ['name', 'email', 'organisation', 'role'], properties: { name: { type: 'string' }, email: { type: 'string' }, organisation: { type: 'string' }, role: { type: 'string', enum: ['secretariat', 'board', 'stakeholder'] }, password: { type: 'string' } } }) },
+      responses: { 201: { description: 'Created', content: json(userBody) }, 401: error, 403: error, 409: error, 422: error },
+    },
+  },
+  '/users/{id}': {
+    get: { summary: 'An account: your own, or any for the secretariat', security: bearer, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'The account', content: json(userBody) }, 401: error, 403: error, 404: error } },
+    patch: {
+      summary: 'Change an account: name, organisation, password (with current_password) for yourself; role and disabled for the secretariat',
+      security: bearer,
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+      requestBody: { required: true, content: json({ type: 'object', properties: { name: { type: 'string' }, organisation: { type: 'string' }, password: { type: 'string' }, current_password: { type: 'string' }, role: { type: 'string' }, disabled: { type: 'boolean' } } }) },
+      responses: { 200: { description: 'The account', content: json(userBody) }, 401: error, 403: error, 404: error, 422: error },
+    },
+  },
+  '/audit': { get: { summary: 'The audit log, newest first (secretariat)', security: bearer, parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', maximum: 1000 } }], responses: { 200: { description: 'Events' }, 401: error, 403: error } } },
+};
