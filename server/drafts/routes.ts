@@ -1,8 +1,178 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
+import { allow, viewerOf } from '../auth/permissions.ts';
+import { AppError } from '../errors.ts';
+import { STANDARD_TYPES } from '../standards/refs.ts';
+import { catalogue, resolveStandard, standardDetail } from '../standards/service.ts';
+import { fieldsOf } from '../users/validation.ts';
+import type { ParseProblem } from '../versions/parse.ts';
+import * as service from './service.ts';
+import { textOfUpload, uploadOne } from './upload.ts';
+import { draftSchema, standardSchema, withdrawSchema } from './validation.ts';
 
-/** HTML pages of drafts (mounted by server/app.ts). */
-export function draftsRoutes(_deps: Deps): Router {
+export const messages = {
+  added: (d: string) => `${d} was added to the catalogue. Add its first draft below.`,
+  withdrawn: (d: string) => `${d} is withdrawn.`,
+  noText: 'Paste the text, or choose a .md or .docx file.',
+} as const;
+
+const keep = (body: unknown, ...names: string[]) => {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(names.filter((n) => typeof b[n] === 'string').map((n) => [n, b[n]]));
+};
+
+/** Lines around each problem, numbered, for the preview: the problem shown at its line. */
+export function problemExcerpts(text: string, problems: ParseProblem[], around = 2) {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const byLine = new Map<number, string[]>();
+  for (const p of problems) byLine.set(p.line, [...(byLine.get(p.line) ?? []), p.message]);
+  const excerpts: { lines: { no: number; text: string; messages: string[] | null }[] }[] = [];
+  let last = 0;
+  for (const line of [...byLine.keys()].sort((a, b) => a - b)) {
+    const from = Math.max(1, line - around);
+    const to = Math.min(lines.length, line + around);
+    const start = Math.max(from, last + 1);
+    // Windows that touch are one excerpt.
+    const target = excerpts.length && start <= last + 1 ? excerpts[excerpts.length - 1]! : (excerpts.push({ lines: [] }), excerpts[excerpts.length - 1]!);
+    for (let no = start; no <= to; no++) target.lines.push({ no, text: lines[no - 1] ?? '', messages: byLine.get(no) ?? null });
+    last = Math.max(last, to);
+  }
+  return excerpts;
+}
+
+/** The secretariat's pages: the catalogue admin, a standard's admin page, new drafts with a preview. */
+export function draftsRoutes(deps: Deps): Router {
   const r = Router();
+  const { db, clock } = deps;
+
+  async function renderList(res: Response, extra: Record<string, unknown> = {}) {
+    const cat = await catalogue(db, clock);
+    res.render('drafts/standards', { title: 'Manage the catalogue', standards: cat.standards, types: STANDARD_TYPES, values: { type: 'IMAS' }, ...extra });
+  }
+
+  r.get('/admin/standards', allow('standards.manage'), (_req, res) => renderList(res));
+
+  r.post('/admin/standards', allow('standards.manage'), async (req, res) => {
+    const values = keep(req.body, 'type', 'number', 'title');
+    const parsed = standardSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return renderList(res.status(422), { values, errors: fieldsOf(parsed.error) });
+    try {
+      const s = await service.addStandard(db, clock, viewerOf(res)!, parsed.data);
+      res.redirect(303, `/admin/standards/${encodeURIComponent(s.ref)}?done=added`);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 409) return renderList(res.status(409), { values, errors: { number: err.message } });
+      throw err;
+    }
+  });
+
+  async function renderStandard(req: Request, res: Response, extra: Record<string, unknown> = {}) {
+    const detail = standardDetail(await resolveStandard(deps.states, String(req.params.ref)), viewerOf(res), clock.now());
+    const done = req.query.done;
+    res.render('drafts/standard', {
+      title: `Manage ${detail.standard.designation}`,
+      ...detail,
+      versionsNewestFirst: [...detail.versions].reverse(),
+      notice: done === 'added' ? messages.added(detail.standard.designation) : done === 'withdrawn' ? messages.withdrawn(detail.standard.designation) : null,
+      withdrawValues: { date: detail.day },
+      ...extra,
+    });
+  }
+
+  r.get('/admin/standards/:ref', allow('standards.manage'), (req, res) => renderStandard(req, res));
+
+  r.post('/admin/standards/:ref/withdraw', allow('standards.manage'), async (req, res) => {
+    const withdrawValues = keep(req.body, 'date', 'replaced_by');
+    const parsed = withdrawSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return renderStandard(req, res.status(422), { withdrawValues, withdrawErrors: fieldsOf(parsed.error) });
+    try {
+      const s = await service.withdrawStandard(db, clock, viewerOf(res)!, String(req.params.ref), parsed.data);
+      res.redirect(303, `/admin/standards/${encodeURIComponent(s.ref)}?done=withdrawn`);
+    } catch (err) {
+      if (err instanceof AppError && (err.status === 409 || err.status === 422)) {
+        return renderStandard(req, res.status(err.status), { withdrawValues, withdrawErrors: err.fields ?? {}, withdrawError: err.message });
+      }
+      throw err;
+    }
+  });
+
+  // — new drafts: form → preview (nothing saved) → save —
+
+  async function renderDraft(req: Request, res: Response, extra: Record<string, unknown> & { values?: Record<string, unknown> } = {}) {
+    const detail = standardDetail(await resolveStandard(deps.states, String(req.params.ref)), viewerOf(res), clock.now());
+    const latest = detail.versions.at(-1);
+    const values = { based_on: latest ? String(latest.n) : 'none', ...extra.values };
+    res.render('drafts/new', {
+      title: `New draft of ${detail.standard.designation}`,
+      standard: detail.standard,
+      // A 413 or 422 from the upload carries the field it is about.
+      baseChoices: [
+        ...[...detail.versions].reverse().map((v) => ({ value: String(v.n), label: `${v.n}: ${v.label}`, selected: String(v.n) === String(values.based_on) })),
+        { value: 'none', label: 'none (a text of its own)', selected: values.based_on === 'none' },
+      ],
+      ...extra,
+      values,
+    });
+  }
+
+  r.get('/admin/standards/:ref/drafts/new', allow('drafts.create'), (req, res) => renderDraft(req, res));
+
+  r.post('/admin/standards/:ref/drafts/preview', allow('drafts.create'), uploadOne, async (req, res) => {
+    const values: Record<string, unknown> = keep(req.body, 'text', 'label', 'based_on');
+    let notes: string[] = [];
+    try {
+      const upload = await textOfUpload(req.file);
+      if (upload) {
+        values.text = upload.text;
+        notes = upload.notes;
+        values.filename = upload.filename;
+      }
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) return renderDraft(req, res.status(err.status), { values, errors: err.fields ?? { file: err.message } });
+      throw err;
+    }
+    if (!String(values.text ?? '').trim()) return renderDraft(req, res.status(422), { values, errors: { text: messages.noText } });
+    const parsed = draftSchema.safeParse(values);
+    if (!parsed.success) return renderDraft(req, res.status(422), { values, errors: fieldsOf(parsed.error) });
+    await renderPreview(req, res, parsed.data, values, notes);
+  });
+
+  async function renderPreview(req: Request, res: Response, input: ReturnType<typeof draftSchema.parse>, values: Record<string, unknown>, notes: string[] = [], saveError?: AppError) {
+    let preview: service.DraftPreview;
+    try {
+      preview = await service.previewDraft(db, String(req.params.ref), input);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422) return renderDraft(req, res.status(422), { values, errors: err.fields });
+      throw err;
+    }
+    const ok = !preview.problems.length && !saveError;
+    res.status(ok ? 200 : saveError?.status ?? 422);
+    await renderDraft(req, res, {
+      values,
+      notes,
+      preview: {
+        ...preview,
+        ok,
+        excerpts: problemExcerpts(input.text, preview.problems),
+        basedOnLabel: preview.basedOn ? `${preview.basedOn.n}: ${preview.basedOn.label}` : null,
+      },
+      errors: saveError?.fields,
+      saveError: saveError?.message,
+    });
+  }
+
+  r.post('/admin/standards/:ref/drafts', allow('drafts.create'), async (req, res) => {
+    const values: Record<string, unknown> = keep(req.body, 'text', 'label', 'based_on');
+    const parsed = draftSchema.safeParse(values);
+    if (!parsed.success) return renderDraft(req, res.status(422), { values, errors: fieldsOf(parsed.error) });
+    try {
+      const saved = await service.createDraft(db, clock, viewerOf(res)!, String(req.params.ref), parsed.data);
+      res.redirect(303, `/standards/${encodeURIComponent(saved.standard.ref)}/versions/${saved.n}`);
+    } catch (err) {
+      // The text is checked again here: it came back from the browser and may have been changed.
+      if (err instanceof AppError && (err.status === 422 || err.status === 409)) return renderPreview(req, res, parsed.data, values, [], err);
+      throw err;
+    }
+  });
+
   return r;
 }

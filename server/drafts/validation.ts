@@ -39,7 +39,11 @@ const basedOn = z.preprocess(
 );
 
 export const draftSchema = z.object({
-  text: z.string({ error: 'Paste the text or upload a file.' }).max(MAX_TEXT, `The text is longer than ${MAX_TEXT.toLocaleString('en')} characters.`),
+  text: z
+    .string({ error: 'Paste the text or upload a file.' })
+    .max(MAX_TEXT, `The text is longer than ${MAX_TEXT.toLocaleString('en')} characters.`)
+    // Browsers send form text with CRLF line ends: the stored text (and its sha256) uses LF.
+    .transform((s) => s.replace(/\r\n?/g, '\n')),
   label: z.preprocess(blankToUndefined, z.string().trim().max(200, 'Use at most 200 characters.').optional()),
   based_on: basedOn,
 });
