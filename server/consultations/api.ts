@@ -1,8 +1,118 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
+import { allow, viewerOf } from '../auth/permissions.ts';
+import { BadRequest } from '../errors.ts';
+import * as service from './service.ts';
+import type { CommentView, ConsultationView } from './service.ts';
+import { writeCsv, writeXlsx } from './sheets.ts';
+import { rowsOfUpload, uploadSheet } from './upload.ts';
+import { commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf, parseOr422 } from './validation.ts';
 
-/** JSON API of consultations under /api/v1 (mounted by server/app.ts); paths described in ./openapi.ts. */
-export function consultationsApi(_deps: Deps): Router {
+export function consultationJson(c: ConsultationView) {
+  return {
+    id: c.id,
+    ref: c.standard_ref,
+    designation: c.designation,
+    title: c.standard_title,
+    n: c.n,
+    label: c.label,
+    opens_at: c.opens_at,
+    closes_at: c.closes_at,
+    cancelled_at: c.cancelled_at,
+    instructions: c.instructions,
+    state: c.state,
+    comments: c.comments,
+    report_public: c.reportPublic,
+  };
+}
+
+const idOf = (req: Request) => Number(req.params.id);
+/** `?version=n`: follow the comments onto a later draft. */
+export function versionParam(req: Request): number | undefined {
+  const v = req.query.version;
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string' || !/^\d{1,6}$/.test(v) || Number(v) < 1) throw new BadRequest('?version= takes a version number (1, 2, …).', { version: 'must be a version number' });
+  return Number(v);
+}
+
+/** A file name for exports: IMAS-07.11-v4-comments-C-1.csv */
+export const exportName = (c: ConsultationView, ext: string) => `${c.designation.replace(/[^A-Za-z0-9.&-]+/g, '-')}-v${c.n}-comments-C-${c.id}.${ext}`;
+
+/** JSON API of consultations and comments under /api/v1 (design.md §6); paths described in ./openapi.ts. */
+export function consultationsApi(deps: Deps): Router {
   const r = Router();
+  const ctx: service.Ctx = { db: deps.db, clock: deps.clock, states: deps.states, logger: deps.logger };
+
+  r.post('/standards/:ref/versions/:n/consultations', allow('consultations.manage'), async (req, res) => {
+    const input = parseOr422(consultationCreateSchema, req.body);
+    const c = await service.openConsultation(ctx, viewerOf(res)!, String(req.params.ref), Number(req.params.n), input);
+    res.status(201).location(`/api/v1/consultations/${c.id}`).json(consultationJson(c));
+  });
+
+  r.get('/consultations', allow('public'), async (_req, res) => {
+    res.json({ consultations: (await service.listConsultations(ctx, viewerOf(res))).map(consultationJson) });
+  });
+
+  r.get('/consultations/:id', allow('public'), async (req, res) => {
+    res.json(consultationJson(await service.getConsultation(ctx, viewerOf(res), idOf(req))));
+  });
+
+  r.patch('/consultations/:id', allow('consultations.manage'), async (req, res) => {
+    const patch = parseOr422(consultationPatchSchema, req.body);
+    res.json(consultationJson(await service.changeConsultation(ctx, viewerOf(res)!, idOf(req), patch)));
+  });
+
+  r.post('/consultations/:id/comments', allow('comments.create'), async (req, res) => {
+    const input = parseOr422(commentCreateSchema, req.body);
+    const c = await service.submitComment(ctx, viewerOf(res)!, idOf(req), input);
+    res.status(201).location(`/api/v1/comments/${c.id}`).json(service.commentJson(c));
+  });
+
+  r.post('/consultations/:id/comments/sheet', allow('comments.create'), uploadSheet, async (req, res) => {
+    const rows = await rowsOfUpload(req.file);
+    const saved = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);
+    res.status(201).json({ imported: saved.length, comments: saved.map(service.commentJson) });
+  });
+
+  // Public once the report is out; signed-in users before that (the service says which).
+  r.get('/consultations/:id/comments', allow('consultation-report.read'), async (req, res) => {
+    const m = await service.listComments(ctx, viewerOf(res), idOf(req), matrixFilterOf(req.query as Record<string, unknown>), versionParam(req));
+    res.json({ consultation: consultationJson(m.consultation), mapped_to: m.mappedTo, comments: m.comments.map(service.commentJson) });
+  });
+
+  r.get('/consultations/:id/comments.csv', allow('consultation-report.read'), async (req, res) => {
+    const m = await service.listComments(ctx, viewerOf(res), idOf(req), matrixFilterOf(req.query as Record<string, unknown>));
+    sendExport(res, exportName(m.consultation, 'csv'), 'text/csv; charset=utf-8', writeCsv(m.comments.map(service.sheetComment)));
+  });
+
+  r.get('/consultations/:id/comments.xlsx', allow('consultation-report.read'), async (req, res) => {
+    const m = await service.listComments(ctx, viewerOf(res), idOf(req), matrixFilterOf(req.query as Record<string, unknown>));
+    const c = m.consultation;
+    const buf = await writeXlsx(m.comments.map(service.sheetComment), { date: deps.clock.now().toISOString().slice(0, 10), document: `${c.designation} ${c.label}`, project: `Consultation C-${c.id}` });
+    sendExport(res, exportName(c, 'xlsx'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buf);
+  });
+
+  r.get('/comments/:id', allow('consultation-report.read'), async (req, res) => {
+    res.json(service.commentJson((await service.getComment(ctx, viewerOf(res), idOf(req))).comment));
+  });
+
+  r.patch('/comments/:id', allow('comments.edit-own'), async (req, res) => {
+    const patch = parseOr422(commentPatchSchema, req.body);
+    res.json(service.commentJson(await service.editComment(ctx, viewerOf(res)!, idOf(req), patch)));
+  });
+
+  r.delete('/comments/:id', allow('comments.edit-own'), async (req, res) => {
+    res.json(service.commentJson(await service.withdrawComment(ctx, viewerOf(res)!, idOf(req))));
+  });
+
   return r;
 }
+
+export function sendExport(res: Response, filename: string, type: string, body: string | Buffer): void {
+  res.set('Content-Type', type);
+  res.set('Content-Disposition', `attachment; filename="${filename}"`);
+  res.set('Cache-Control', 'private, no-store');
+  res.send(body);
+}
+
+export type { CommentView };

@@ -1,2 +1,102 @@
 /** OpenAPI paths of consultations, merged into /api/v1/openapi.json by server/http/openapi.ts. */
-export const consultationsPaths: Record<string, unknown> = {};
+const error = { $ref: '#/components/responses/Error' };
+const bearer = [{ bearer: [] }];
+const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
+const json = (schema: object) => ({ 'application/json': { schema } });
+
+const consultation = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' }, ref: { type: 'string', example: '07.11' }, designation: { type: 'string' }, title: { type: 'string' },
+    n: { type: 'integer' }, label: { type: 'string' }, opens_at: { type: 'string', format: 'date-time' }, closes_at: { type: 'string', format: 'date-time' },
+    cancelled_at: { type: 'string', format: 'date-time', nullable: true }, instructions: { type: 'string', nullable: true },
+    state: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] }, comments: { type: 'integer' }, report_public: { type: 'boolean' },
+  },
+};
+const comment = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' }, reference: { type: 'string', example: 'C-1-17', description: 'The receipt number, unique per consultation' },
+    consultation_id: { type: 'integer' }, clause: { type: 'string', nullable: true, description: 'Clause ref; null for a general comment' },
+    clause_key: { type: 'string', nullable: true }, paragraph: { type: 'string', nullable: true }, line_number: { type: 'string', nullable: true },
+    type: { type: 'string', enum: ['general', 'technical', 'editorial'] }, comment: { type: 'string' }, proposed_change: { type: 'string', nullable: true },
+    author: { type: 'object', properties: { name: { type: 'string' }, organisation: { type: 'string' } } }, entered_on_behalf: { type: 'boolean' },
+    submitted_at: { type: 'string', format: 'date-time' }, updated_at: { type: 'string', format: 'date-time', nullable: true },
+    withdrawn: { type: 'boolean' }, withdrawn_at: { type: 'string', nullable: true },
+    disposition: { type: 'string', nullable: true, enum: ['accepted', 'partially_accepted', 'rejected', 'noted', null] }, response: { type: 'string', nullable: true },
+    disposed_at: { type: 'string', nullable: true },
+    location: { type: 'object', description: 'With ?version=n: where the clause is in that later draft', properties: { was_ref: { type: 'string' }, now_ref: { type: 'string', nullable: true }, status: { type: 'string', enum: ['general', 'unchanged', 'renumbered', 'changed', 'removed'] }, note: { type: 'string', example: 'was 4.3, now 5.2' }, change_anchor: { type: 'string', nullable: true, example: 'change-5.2' } } },
+  },
+};
+const commentInput = {
+  type: 'object',
+  required: ['type', 'comment'],
+  properties: {
+    clause: { type: 'string', nullable: true, example: '4.3', description: 'A clause number (4.3, A.1, Foreword); null or omitted for a general comment' },
+    paragraph: { type: 'string', description: 'Paragraph, figure or table' }, line_number: { type: 'string' },
+    type: { type: 'string', enum: ['general', 'technical', 'editorial', 'ge', 'te', 'ed'] },
+    comment: { type: 'string', maxLength: 10000 }, proposed_change: { type: 'string', maxLength: 10000 },
+    on_behalf_of: { description: 'Secretariat only: an organisation (string) or {organisation, name}', oneOf: [{ type: 'string' }, { type: 'object', properties: { organisation: { type: 'string' }, name: { type: 'string' } } }] },
+  },
+};
+const filters = ['clause', 'type', 'organisation', 'disposition'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }));
+const errors = { 401: error, 403: error, 404: error, 409: error, 422: error };
+
+export const consultationsPaths: Record<string, unknown> = {
+  '/standards/{ref}/versions/{n}/consultations': {
+    post: {
+      summary: 'Open (or schedule) a consultation on a draft (secretariat); one at a time per draft',
+      security: bearer,
+      parameters: [{ name: 'ref', in: 'path', required: true, schema: { type: 'string' } }, { name: 'n', in: 'path', required: true, schema: { type: 'integer' } }],
+      requestBody: { required: true, content: json({ type: 'object', required: ['closes_at'], properties: { opens_at: { type: 'string', format: 'date-time', description: 'Default: now. Without a zone: UTC.' }, closes_at: { type: 'string', format: 'date-time' }, instructions: { type: 'string' } } }) },
+      responses: { 201: { description: 'Opened', content: json(consultation) }, ...errors },
+    },
+  },
+  '/consultations': { get: { summary: 'All consultations with their state', responses: { 200: { description: 'OK', content: json({ type: 'object', properties: { consultations: { type: 'array', items: consultation } } }) } } } },
+  '/consultations/{id}': {
+    get: { summary: 'A consultation', parameters: [id], responses: { 200: { description: 'OK', content: json(consultation) }, 404: error } },
+    patch: {
+      summary: 'Extend or move the dates, close early or cancel (secretariat); one change per call',
+      security: bearer,
+      parameters: [id],
+      requestBody: { required: true, content: json({ type: 'object', properties: { opens_at: { type: 'string' }, closes_at: { type: 'string' }, instructions: { type: 'string', nullable: true }, close: { type: 'boolean' }, cancel: { type: 'boolean' } } }) },
+      responses: { 200: { description: 'Changed', content: json(consultation) }, ...errors },
+    },
+  },
+  '/consultations/{id}/comments': {
+    get: {
+      summary: 'The comment matrix: signed-in users while open, everyone after the close (409 for the public before)',
+      parameters: [id, ...filters, { name: 'version', in: 'query', schema: { type: 'integer' }, description: 'Follow the comments onto a later draft based on the commented one' }],
+      responses: { 200: { description: 'OK', content: json({ type: 'object', properties: { consultation, mapped_to: { type: 'object', nullable: true }, comments: { type: 'array', items: comment } } }) }, ...errors },
+    },
+    post: {
+      summary: 'Submit a comment (verified address); 409 outside the window',
+      security: bearer,
+      parameters: [id],
+      requestBody: { required: true, content: json(commentInput) },
+      responses: { 201: { description: 'Received: `reference` is the receipt', content: json(comment) }, ...errors },
+    },
+  },
+  '/consultations/{id}/comments/sheet': {
+    post: {
+      summary: 'Import a comment sheet in the ISO template layout (XLSX or CSV): all rows or none',
+      security: bearer,
+      parameters: [id],
+      requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { sheet: { type: 'string', format: 'binary' } } } } } },
+      responses: { 201: { description: 'Imported', content: json({ type: 'object', properties: { imported: { type: 'integer' }, comments: { type: 'array', items: comment } } }) }, 413: error, ...errors },
+    },
+  },
+  '/consultations/{id}/comments.csv': { get: { summary: 'The matrix as CSV, ISO template column order, formulas neutralised', parameters: [id, ...filters], responses: { 200: { description: 'CSV', content: { 'text/csv': {} } }, ...errors } } },
+  '/consultations/{id}/comments.xlsx': { get: { summary: 'The matrix as XLSX, ISO template column order', parameters: [id, ...filters], responses: { 200: { description: 'XLSX', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {} } }, ...errors } } },
+  '/comments/{id}': {
+    get: { summary: 'One comment (as visible as the matrix)', parameters: [id], responses: { 200: { description: 'OK', content: json(comment) }, ...errors } },
+    patch: {
+      summary: 'Edit one\'s own comment while open and before a disposition; the secretariat records {disposition, response}',
+      security: bearer,
+      parameters: [id],
+      requestBody: { required: true, content: json({ type: 'object', properties: { ...commentInput.properties, disposition: { type: 'string', enum: ['accepted', 'partially_accepted', 'rejected', 'noted'] }, response: { type: 'string' } } }) },
+      responses: { 200: { description: 'Saved', content: json(comment) }, ...errors },
+    },
+    delete: { summary: 'Withdraw one\'s own comment (it stays in the record, marked withdrawn)', security: bearer, parameters: [id], responses: { 200: { description: 'Withdrawn', content: json(comment) }, ...errors } },
+  },
+};

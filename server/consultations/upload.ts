@@ -1,0 +1,36 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
+import { AppError, BadRequest, Validation } from '../errors.ts';
+import { readSheet, SheetError, type SheetRow } from './sheets.ts';
+
+export const MAX_SHEET_BYTES = 5 * 1024 * 1024;
+
+export const messages = {
+  tooLarge: `The sheet is larger than ${MAX_SHEET_BYTES / 1024 / 1024} MB: split it into several sheets.`,
+  noFile: 'Choose a comment sheet (.xlsx or .csv) to upload, in the field "sheet".',
+} as const;
+
+const parser = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_SHEET_BYTES, files: 1, fields: 10 } });
+
+/** multer for one `sheet` file, kept in memory; its errors become AppErrors (413 for size). */
+export const uploadSheet: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  parser.single('sheet')(req, res, (err?: unknown) => {
+    if (!err) return next();
+    if (err instanceof multer.MulterError) {
+      if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'too_large', messages.tooLarge, { sheet: messages.tooLarge }));
+      return next(new BadRequest(messages.noFile, { sheet: messages.noFile }));
+    }
+    next(err);
+  });
+};
+
+/** The rows of the uploaded sheet; 422 when there is none or it cannot be read. */
+export async function rowsOfUpload(file: Express.Multer.File | undefined): Promise<SheetRow[]> {
+  if (!file || file.size === 0) throw new Validation(messages.noFile, { sheet: messages.noFile });
+  try {
+    return await readSheet(file.buffer, file.originalname ?? '', file.mimetype ?? '');
+  } catch (err) {
+    if (err instanceof SheetError) throw new Validation(err.message, { sheet: err.message });
+    throw err;
+  }
+}
