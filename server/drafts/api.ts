@@ -9,8 +9,6 @@ import { prepareClauses, SourceProblems } from '../versions/service.ts';
 import * as service from './service.ts';
 import { draftSchema, standardSchema, withdrawSchema } from './validation.ts';
 import { textOfUpload, uploadOne } from './upload.ts';
-import { openapi } from '../http/openapi.ts';
-import { standardsPost } from './openapi.ts';
 
 /** JSON API of drafts under /api/v1 (mounted by server/app.ts); paths described in ./openapi.ts. */
 export function draftsApi(deps: Deps): Router {
@@ -66,6 +64,3 @@ export function draftsApi(deps: Deps): Router {
   return r;
 }
 
-// Added beside the catalogue's GET /standards: see ./openapi.ts.
-const catalogue = (openapi.paths as Record<string, Record<string, unknown>>)['/standards'];
-if (catalogue && !catalogue.post) catalogue.post = standardsPost;

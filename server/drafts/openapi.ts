@@ -16,12 +16,8 @@ const draftBody = {
 
 export const draftsPaths: Record<string, unknown> = {};
 
-/**
- * POST /standards shares its path with the catalogue's GET, and server/http/openapi.ts merges the
- * features' paths with a shallow spread (a '/standards' key here would replace the GET): ./api.ts adds
- * this operation beside the GET instead.
- */
-export const standardsPost = {
+/** POST /standards, merged beside the catalogue's GET by server/http/openapi.ts. */
+const standardsPost = {
   summary: 'Add a standard to the catalogue (secretariat)',
   security: secretariat,
   requestBody: {
@@ -42,6 +38,8 @@ export const standardsPost = {
   },
   responses: { 201: { description: 'The new standard', content: standard }, 401: error, 403: error, 409: error, 422: error },
 };
+
+draftsPaths['/standards'] = { post: standardsPost };
 
 draftsPaths['/standards/{ref}/withdraw'] = {
   post: {

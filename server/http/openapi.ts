@@ -140,9 +140,12 @@ export const openapi = {
         },
       },
     },
-    ...usersPaths,
-    ...draftsPaths,
-    ...consultationsPaths,
-    ...ballotsPaths,
   } as Record<string, unknown>,
 };
+
+// Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths]) {
+  for (const [path, operations] of Object.entries(feature)) {
+    openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
+  }
+}
