@@ -93,24 +93,29 @@ describe('auth: sign-in and sign-out', () => {
   });
 
   it('an unknown address costs about as long as a wrong password', async () => {
+    // Real argon2 costs here (the suite's are too cheap to tell apart from request overhead).
+    const { authenticate } = await import('../../server/users/service.ts');
+    const { hashPassword } = await import('../../server/auth/passwords.ts');
+    const argon2 = { memoryCost: 19456, timeCost: 2 };
     const user = await createUser(t.db);
-    const agent = request.agent(t.app);
-    const csrf = csrfFrom((await agent.get('/login')).text);
+    await t.db('users').where({ id: user.id }).update({ password_hash: await hashPassword(user.password, argon2) });
+    const ctx = { db: t.db, clock: t.clock, config: { publicUrl: t.config.publicUrl, argon2 }, mailer: { send: async () => {}, close() {} } };
     const time = async (email: string) => {
       const s = performance.now();
-      await agent.post('/login').type('form').send({ _csrf: csrf, email, password: 'wrong password here' });
+      const r = await authenticate(ctx, { email, password: 'wrong password here', via: 'form' });
+      expect(r.ok).to.equal(false);
       return performance.now() - s;
     };
     await time('warm@example.org');
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       known.push(await time(user.email));
       unknown.push(await time(`nobody${i}@example.org`));
     }
-    const med = (a: number[]) => a.sort((x, y) => x - y)[1]!;
-    // Both do one argon2 verification; without the dummy hash an unknown address would be many times faster.
-    expect(med(unknown)).to.be.greaterThan(med(known) * 0.5);
+    const min = (a: number[]) => Math.min(...a);
+    // Both verify one argon2 hash of the same cost; without the dummy hash an unknown address would be ~100 times faster.
+    expect(min(unknown)).to.be.greaterThan(min(known) * 0.5);
   });
 
   it('a disabled user cannot sign in', async () => {
