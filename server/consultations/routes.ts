@@ -1,8 +1,276 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
+import { allow, can, viewerOf } from '../auth/permissions.ts';
+import { AppError } from '../errors.ts';
+import { renderClauses } from '../versions/render.ts';
+import { clauseNumber } from '../versions/parse.ts';
+import * as service from './service.ts';
+import type { CommentView, ConsultationView } from './service.ts';
+import { clauseLabel, DISPOSITION_LABELS, TYPE_CODES } from './sheets.ts';
+import { rowsOfUpload, uploadSheet } from './upload.ts';
+import { versionParam } from './api.ts';
+import {
+  COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, fieldsOf, matrixFilterOf,
+} from './validation.ts';
 
-/** HTML pages of consultations (mounted by server/app.ts). */
-export function consultationsRoutes(_deps: Deps): Router {
+const messages = {
+  received: (ref: string) => `Thank you: your comment was received. Its reference is ${ref}.`,
+  saved: 'Your changes are saved.',
+  withdrawn: 'The comment is withdrawn. It stays in the record, marked withdrawn.',
+  disposed: 'The disposition is recorded.',
+  imported: (n: number) => `${n} comment${n === 1 ? '' : 's'} imported from the sheet.`,
+  changed: 'The consultation is updated.',
+} as const;
+
+const TYPE_LABELS = { general: 'General (ge)', technical: 'Technical (te)', editorial: 'Editorial (ed)' } as const;
+const typeChoices = (selected?: string) => COMMENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], selected: t === selected }));
+const dispositionChoices = (selected?: string | null) => DISPOSITIONS.map((d) => ({ value: d, label: DISPOSITION_LABELS[d], selected: d === selected }));
+const utc = (s: string) => `${s.slice(0, 10)} ${s.slice(11, 16)} UTC`;
+const keep = (body: unknown) => Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+const idOf = (req: Request) => Number(req.params.id);
+
+/** What the views show of a comment. */
+function commentModel(c: CommentView, viewer: ReturnType<typeof viewerOf>, open: boolean) {
+  const own = Boolean(viewer && (c.author_id === viewer.id || c.entered_by === viewer.id));
+  return {
+    ...c,
+    clause_label: clauseLabel(c.clause_ref),
+    type_code: TYPE_CODES[c.type],
+    disposition_label: c.disposition ? DISPOSITION_LABELS[c.disposition] : null,
+    own,
+    editable: own && open && !c.withdrawn && !c.disposition,
+    submitted: utc(c.submitted_at),
+  };
+}
+
+function consultationModel(c: ConsultationView, viewer: ReturnType<typeof viewerOf>) {
+  return {
+    ...c,
+    opens: utc(c.opens_at),
+    closes: utc(c.closes_at),
+    isOpen: c.state === 'open',
+    isScheduled: c.state === 'scheduled',
+    isClosed: c.state === 'closed',
+    isCancelled: c.state === 'cancelled',
+    manage: can(viewer, 'consultations.manage') && (c.state === 'open' || c.state === 'scheduled'),
+    closesValue: c.closes_at.slice(0, 16),
+  };
+}
+
+/** HTML pages of consultations (design.md §6): lists, the draft with a form per clause, the matrix, receipts. */
+export function consultationsRoutes(deps: Deps): Router {
   const r = Router();
+  const ctx: service.Ctx = { db: deps.db, clock: deps.clock, states: deps.states, logger: deps.logger };
+
+  r.get('/consultations', allow('public'), async (_req, res) => {
+    const viewer = viewerOf(res);
+    const all = (await service.listConsultations(ctx, viewer)).map((c) => consultationModel(c, viewer));
+    res.render('consultations/list', {
+      title: 'Consultations',
+      open: all.filter((c) => c.isOpen),
+      scheduled: all.filter((c) => c.isScheduled),
+      past: all.filter((c) => c.isClosed || c.isCancelled),
+      canOpen: can(viewer, 'consultations.manage'),
+    });
+  });
+
+  const renderNew = (res: Response, values: Record<string, string>, errors?: Record<string, string>, error?: string) =>
+    res.render('consultations/new', { title: 'Open a consultation', values, errors, error });
+
+  r.get('/consultations/new', allow('consultations.manage'), (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    renderNew(res, { ref: typeof q.ref === 'string' ? q.ref : '', n: typeof q.n === 'string' ? q.n : '', opens_at: deps.clock.now().toISOString().slice(0, 16), closes_at: '', instructions: '' });
+  });
+
+  r.post('/consultations', allow('consultations.manage'), async (req, res) => {
+    const body = keep(req.body);
+    const { _csrf: _t, ref = '', n = '', ...rest } = body;
+    const parsed = consultationCreateSchema.safeParse(rest);
+    if (!parsed.success) return renderNew(res.status(422), body, fieldsOf(parsed.error));
+    try {
+      const c = await service.openConsultation(ctx, viewerOf(res)!, ref.trim(), Number(n), parsed.data);
+      res.redirect(303, `/consultations/${c.id}`);
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) return renderNew(res.status(err.status), body, err.fields, err.message);
+      throw err;
+    }
+  });
+
+  /** The consultation page: instructions, deadline, the draft clause by clause with a count and a form each. */
+  async function renderPage(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string>; notice?: string; sheetErrors?: Array<{ row: string; message: string }> } = {}) {
+    const viewer = viewerOf(res);
+    const c = await service.getConsultation(ctx, viewer, idOf(req));
+    const [clauses, counts, mine] = await Promise.all([service.draftClauses(ctx, c), service.clauseCounts(ctx, c), viewer ? service.ownComments(ctx, viewer, c.id) : []]);
+    const open = c.state === 'open';
+    const failedRef = extra.values ? extra.values.clause ?? '' : null;
+    const canComment = can(viewer, 'comments.create');
+    const onBehalf = can(viewer, 'comments.on-behalf');
+    // One form per clause; the one that failed is open again with the input and the messages.
+    const form = (clause: string) => {
+      const failed = failedRef === clause;
+      return {
+        consultationId: c.id, clause, prefix: clause ? `c-${clause}` : 'general', open: failed, onBehalf,
+        values: failed ? extra.values : {}, errors: failed ? extra.errors : {}, types: typeChoices(failed ? extra.values?.type : 'technical'),
+      };
+    };
+    res.render('consultations/page', {
+      title: `Consultation on ${c.designation} ${c.label}`,
+      consultation: consultationModel(c, viewer),
+      generalCount: counts.get('') ?? 0,
+      clauses: clauses.map((cl) => ({
+        ref: cl.ref,
+        label: clauseNumber(cl.ref) || cl.heading,
+        // markdown-it with raw HTML off, headings escaped: HTML we produced
+        html: renderClauses([cl]),
+        count: counts.get(cl.key) ?? 0,
+        form: canComment && open ? form(cl.ref) : null,
+      })),
+      generalForm: form(''),
+      open,
+      canComment: open && canComment,
+      needsSignIn: open && !viewer,
+      needsVerify: open && Boolean(viewer) && !canComment,
+      canRead: Boolean(viewer) || c.reportPublic,
+      mine: mine.map((m) => commentModel(m, viewer, open)),
+      uploadAction: `/consultations/${c.id}/comments/sheet?_csrf=${encodeURIComponent(String(res.locals.csrfToken ?? ''))}`,
+      ...extra,
+    });
+  }
+
+  r.get('/consultations/:id', allow('public'), async (req, res) => {
+    const done = typeof req.query.done === 'string' ? req.query.done : '';
+    await renderPage(req, res, { notice: done === 'imported' ? messages.imported(Number(req.query.count) || 0) : done === 'changed' ? messages.changed : undefined });
+  });
+
+  r.post('/consultations/:id/comments', allow('comments.create'), async (req, res) => {
+    const body = keep(req.body);
+    const { _csrf: _t, on_behalf_of = '', on_behalf_name = '', ...fields } = body;
+    const input = { ...fields, ...(on_behalf_of.trim() ? { on_behalf_of: { organisation: on_behalf_of, name: on_behalf_name } } : {}) };
+    const parsed = commentCreateSchema.safeParse(input);
+    try {
+      if (!parsed.success) throw new AppError(422, 'validation', 'Some fields need attention.', fieldsOf(parsed.error));
+      const saved = await service.submitComment(ctx, viewerOf(res)!, idOf(req), parsed.data);
+      res.redirect(303, `/comments/${saved.id}?done=received`);
+    } catch (err) {
+      // 409 (outside the window) goes to the error page with its message; a form problem re-renders the form.
+      if (err instanceof AppError && err.status === 422) return renderPage(req, res.status(422), { errors: err.fields, values: body });
+      throw err;
+    }
+  });
+
+  r.post('/consultations/:id/comments/sheet', allow('comments.create'), uploadSheet, async (req, res) => {
+    try {
+      const rows = await rowsOfUpload(req.file);
+      const saved = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);
+      res.redirect(303, `/consultations/${idOf(req)}?done=imported&count=${saved.length}`);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422) {
+        const sheetErrors = Object.entries(err.fields ?? {}).map(([row, message]) => ({ row, message }));
+        return renderPage(req, res.status(422), { sheetError: err.message, sheetErrors } as never);
+      }
+      throw err;
+    }
+  });
+
+  r.post('/consultations/:id/change', allow('consultations.manage'), async (req, res) => {
+    const body = keep(req.body);
+    const patch = body.action === 'close' ? { close: true } : body.action === 'cancel' ? { cancel: true } : { closes_at: body.closes_at };
+    const parsed = consultationPatchSchema.safeParse(patch);
+    if (!parsed.success) throw new AppError(422, 'validation', Object.values(fieldsOf(parsed.error)).join(' '), fieldsOf(parsed.error));
+    await service.changeConsultation(ctx, viewerOf(res)!, idOf(req), parsed.data);
+    res.redirect(303, `/consultations/${idOf(req)}?done=changed`);
+  });
+
+  /** The comment matrix (signed-in users; the public report after the close is the same page). */
+  async function renderMatrix(req: Request, res: Response, report: boolean) {
+    const viewer = viewerOf(res);
+    const filter = matrixFilterOf(req.query as Record<string, unknown>);
+    const version = report ? undefined : versionParam(req);
+    const m = await service.listComments(ctx, viewer, idOf(req), filter, version);
+    const c = m.consultation;
+    const open = c.state === 'open';
+    const canDispose = can(viewer, 'comments.dispose') && c.state !== 'scheduled';
+    const orgs = await service.organisations(ctx, c.id);
+    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => typeof v === 'string') as Array<[string, string]>).toString();
+    const base = `/standards/${encodeURIComponent(c.standard_ref)}`;
+    const later = (await deps.db('versions').where({ standard_id: c.standard_id }).where('n', '>', c.n).select('n', 'label')) as Array<{ n: number; label: string }>;
+    res.render('consultations/matrix', {
+      title: `${report ? 'Consultation report' : 'Comments'}: ${c.designation} ${c.label}`,
+      report,
+      consultation: consultationModel(c, viewer),
+      comments: m.comments.map((x) => ({
+        ...commentModel(x, viewer, open),
+        canDispose: canDispose && !x.withdrawn,
+        dispositions: dispositionChoices(x.disposition),
+        changeLink: m.mappedTo && x.location?.change_anchor ? `${m.mappedTo.diff}#${x.location.change_anchor}` : null,
+      })),
+      mappedTo: m.mappedTo,
+      laterVersions: later.map((v) => ({ ...v, selected: v.n === m.mappedTo?.n })),
+      filter,
+      filterClause: filter.clause ?? '',
+      types: COMMENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], selected: filter.type === t })),
+      organisations: orgs.map((o) => ({ value: o, selected: filter.organisation === o })),
+      dispositions: [{ value: 'none', label: 'No disposition yet', selected: filter.disposition === 'none' }, ...dispositionChoices(filter.disposition)],
+      csv: `/api/v1/consultations/${c.id}/comments.csv${query ? `?${query}` : ''}`,
+      xlsx: `/api/v1/consultations/${c.id}/comments.xlsx${query ? `?${query}` : ''}`,
+      draftLink: `${base}/versions/${c.n}`,
+      back: `${req.path}${query ? `?${query}` : ''}`,
+      notice: req.query.done === 'disposed' ? messages.disposed : undefined,
+    });
+  }
+
+  r.get('/consultations/:id/comments', allow('comments.read-open'), (req, res) => renderMatrix(req, res, false));
+  r.get('/consultations/:id/report', allow('consultation-report.read'), (req, res) => renderMatrix(req, res, true));
+
+  async function renderComment(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string> } = {}) {
+    const viewer = viewerOf(res);
+    const { comment, consultation } = await service.getComment(ctx, viewer, idOf(req));
+    const open = consultation.state === 'open';
+    const m = commentModel(comment, viewer, open);
+    const done = typeof req.query.done === 'string' ? req.query.done : '';
+    const values = extra.values ?? { clause: comment.clause_ref ? clauseLabel(comment.clause_ref) : '', paragraph: comment.paragraph ?? '', comment: comment.comment, proposed_change: comment.proposed_change ?? '', type: comment.type };
+    res.render('consultations/comment', {
+      title: `Comment ${comment.reference}`,
+      comment: m,
+      consultation: consultationModel(consultation, viewer),
+      values,
+      types: typeChoices(values.type),
+      notice: done === 'received' ? messages.received(comment.reference) : done === 'saved' ? messages.saved : done === 'withdrawn' ? messages.withdrawn : undefined,
+      canDispose: can(viewer, 'comments.dispose') && !comment.withdrawn && consultation.state !== 'scheduled',
+      dispositions: dispositionChoices(comment.disposition),
+      ...extra,
+    });
+  }
+
+  r.get('/comments/:id', allow('consultation-report.read'), (req, res) => renderComment(req, res));
+
+  r.post('/comments/:id', allow('comments.edit-own'), async (req, res) => {
+    const body = keep(req.body);
+    const { _csrf: _t, ...fields } = body;
+    const parsed = commentPatchSchema.safeParse(fields);
+    try {
+      if (!parsed.success) throw new AppError(422, 'validation', 'Some fields need attention.', fieldsOf(parsed.error));
+      await service.editComment(ctx, viewerOf(res)!, idOf(req), parsed.data);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422) return renderComment(req, res.status(422), { errors: err.fields, values: body });
+      throw err;
+    }
+    res.redirect(303, `/comments/${idOf(req)}?done=saved`);
+  });
+
+  r.post('/comments/:id/withdraw', allow('comments.edit-own'), async (req, res) => {
+    await service.withdrawComment(ctx, viewerOf(res)!, idOf(req));
+    res.redirect(303, `/comments/${idOf(req)}?done=withdrawn`);
+  });
+
+  r.post('/comments/:id/disposition', allow('comments.dispose'), async (req, res) => {
+    const body = keep(req.body);
+    const parsed = commentPatchSchema.safeParse({ disposition: body.disposition, response: body.response });
+    if (!parsed.success) throw new AppError(422, 'validation', Object.values(fieldsOf(parsed.error)).join(' '), fieldsOf(parsed.error));
+    const saved = await service.editComment(ctx, viewerOf(res)!, idOf(req), parsed.data);
+    const back = typeof body.back === 'string' && /^\/consultations\/\d+\/comments(\?[^#]*)?$/.test(body.back) ? body.back : null;
+    res.redirect(303, back ? `${back}${back.includes('?') ? '&' : '?'}done=disposed#comment-${saved.id}` : `/comments/${saved.id}?done=saved`);
+  });
+
   return r;
 }

@@ -6,7 +6,8 @@ import type { Viewer } from '../auth/viewer.ts';
 import { seesUnreleasedDrafts } from '../auth/viewer.ts';
 import { can } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
-import { appendAudit } from '../audit/service.ts';
+import { appendAudit, GENESIS, hashOf, type AuditInput } from '../audit/service.ts';
+import { isSqlite } from '../db.ts';
 import { bumpRevision, clausesOf, type ClauseRow } from '../standards/repo.ts';
 import type { StandardStates } from '../standards/state.ts';
 import { canonicalRef, designation } from '../standards/refs.ts';
@@ -153,6 +154,7 @@ export async function changeConsultation(ctx: Ctx, actor: Viewer, id: number, pa
       action = patch.closes_at && patch.closes_at > c.closes_at ? 'consultation.extended' : 'consultation.changed';
     }
     await repo.updateConsultation(trx, id, update);
+    forgetConsultation(ctx, id);
     await bumpRevision(trx, c.standard_id);
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action, subject_type: 'consultation', subject_id: id, data: { before: { opens_at: c.opens_at, closes_at: c.closes_at }, ...update } }, ctx.logger);
   });
@@ -294,12 +296,50 @@ function checkOpen(c: ConsultationFull, now: Date): void {
   if (!acceptsComments(c, now)) throw new Conflict(messages.notOpen({ state: consultationState(c, now), opens_at: c.opens_at, closes_at: c.closes_at }));
 }
 
+/**
+ * A version's clauses never change once saved: kept in memory per version (a few versions are under
+ * consultation at a time), so a comment costs no read of its draft.
+ */
+const clauseCache = new WeakMap<Db, Map<number, ClauseRow[]>>();
+async function cachedClauses(ctx: Ctx, versionId: number): Promise<ClauseRow[]> {
+  let m = clauseCache.get(ctx.db);
+  if (!m) clauseCache.set(ctx.db, (m = new Map()));
+  let clauses = m.get(versionId);
+  if (!clauses) {
+    clauses = await clausesOf(ctx.db, versionId);
+    if (m.size >= 16) m.delete(m.keys().next().value!);
+    m.set(versionId, clauses);
+  }
+  return clauses;
+}
+
+/**
+ * The consultation as a submission first sees it, reused for a second: the window is checked again,
+ * authoritatively, in the transaction that writes the comment.
+ */
+const recent = new WeakMap<Db, Map<number, { at: number; c: ConsultationFull }>>();
+async function consultationForSubmit(ctx: Ctx, viewer: Viewer, id: number): Promise<ConsultationView> {
+  let m = recent.get(ctx.db);
+  if (!m) recent.set(ctx.db, (m = new Map()));
+  const t = Date.now();
+  let hit = m.get(id);
+  if (!hit || t - hit.at > 1000) {
+    const c = Number.isInteger(id) && id > 0 ? await repo.consultationById(ctx.db, id) : null;
+    if (!c) throw new NotFound(messages.noConsultation);
+    m.set(id, (hit = { at: t, c }));
+  }
+  const v = view(hit.c, viewer, ctx.clock.now());
+  if (!v.draftVisible && v.state !== 'scheduled') throw new NotFound(messages.noConsultation);
+  return v;
+}
+const forgetConsultation = (ctx: Ctx, id: number) => recent.get(ctx.db)?.delete(id);
+
 /** Submits one comment; returns it with its receipt number. */
 export async function submitComment(ctx: Ctx, viewer: Viewer, id: number, input: CommentCreate): Promise<CommentView> {
-  const c = await getConsultation(ctx, viewer, id);
+  const c = await consultationForSubmit(ctx, viewer, id);
   checkOpen(c, ctx.clock.now());
   const who = authorOf(viewer, input.on_behalf_of);
-  const place = anchor(input.clause, await clausesOf(ctx.db, c.version_id));
+  const place = anchor(input.clause, await cachedClauses(ctx, c.version_id));
   if ('error' in place) throw new Validation(placeError(place.error), { clause: placeError(place.error) });
   const row: NewComment = {
     consultation_id: c.id, ...who, ...place, paragraph: input.paragraph ?? null, line_number: input.line_number ?? null, type: input.type,
@@ -310,10 +350,12 @@ export async function submitComment(ctx: Ctx, viewer: Viewer, id: number, input:
 }
 
 /**
- * Comments are written through a queue that commits whatever has arrived in one transaction: with
- * durable commits (synchronous=FULL) a commit costs an fsync, so fifty submissions at once become one
- * fsync, not fifty. Each comment is checked against the window again inside the transaction, at the
- * time it is written, and gets its own audit event; its promise settles only after the commit.
+ * Comments are written through a queue that commits whatever has arrived in one transaction: SQLite
+ * has one writer, and a transaction per comment (with its fsync and a dozen statements through the
+ * query builder) caps submissions far below what the HTTP side can take. A batch is a handful of
+ * statements whatever its size. Each comment is checked against the window again inside the
+ * transaction, at the time it is written, and gets its own audit event; its promise settles only
+ * after the commit, so a 201 is never sent for a comment that is not on disk.
  */
 class CommentWriter {
   private queue: Array<{ row: NewComment; actor: number; resolve: (r: CommentRow) => void; reject: (e: unknown) => void }> = [];
@@ -332,31 +374,36 @@ class CommentWriter {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, 500);
-        const settled: Array<() => void> = [];
+        let settle: Array<() => void> = [];
         try {
           await this.ctx.db.transaction(async (trx) => {
-            settled.length = 0;
+            settle = [];
             const now = this.ctx.clock.now();
-            const windows = new Map<number, ConsultationFull | null>();
-            for (const job of batch) {
-              const cid = job.row.consultation_id;
-              if (!windows.has(cid)) windows.set(cid, await repo.consultationById(trx, cid));
-              const c = windows.get(cid);
+            const byConsultation = new Map<number, typeof batch>();
+            for (const job of batch) byConsultation.set(job.row.consultation_id, [...(byConsultation.get(job.row.consultation_id) ?? []), job]);
+            const events: AuditInput[] = [];
+            for (const [cid, jobs] of byConsultation) {
+              const c = await repo.consultationById(trx, cid);
               try {
                 if (!c) throw new NotFound(messages.noConsultation);
                 checkOpen(c, now);
               } catch (err) {
-                settled.push(() => job.reject(err));
+                for (const job of jobs) settle.push(() => job.reject(err));
                 continue;
               }
-              const row = { ...job.row, submitted_at: now.toISOString() };
-              const [{ id, seq }] = (await repo.insertComments(trx, cid, [row])) as [{ id: number; seq: number }];
-              await appendAudit(trx, this.ctx.clock, { actor_id: job.actor, action: 'comment.submitted', subject_type: 'comment', subject_id: id, data: { consultation_id: cid, reference: reference({ consultation_id: cid, seq }), clause: row.clause_ref, type: row.type, organisation: row.organisation } });
-              const saved: CommentRow = { ...row, id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null };
-              settled.push(() => job.resolve(saved));
+              const rows = jobs.map((j) => ({ ...j.row, submitted_at: now.toISOString() }));
+              const saved = await repo.insertComments(trx, cid, rows);
+              jobs.forEach((job, k) => {
+                const { id, seq } = saved[k]!;
+                const row = rows[k]!;
+                events.push({ actor_id: job.actor, action: 'comment.submitted', subject_type: 'comment', subject_id: id, data: { consultation_id: cid, reference: reference({ consultation_id: cid, seq }), clause: row.clause_ref, type: row.type, organisation: row.organisation } });
+                const full: CommentRow = { ...row, id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null };
+                settle.push(() => job.resolve(full));
+              });
             }
+            await appendAuditMany(trx, this.ctx.clock, events);
           });
-          for (const s of settled) s();
+          for (const s of settle) s();
         } catch (err) {
           for (const job of batch) job.reject(err);
         }
@@ -365,6 +412,24 @@ class CommentWriter {
       this.running = false;
     }
   }
+}
+
+/**
+ * Appends several events to the audit chain with two statements: the same rows, hashes and chain as
+ * appendAudit() called once per event (audit/service.ts), inside the caller's transaction.
+ */
+async function appendAuditMany(trx: Knex.Transaction, clock: Clock, events: AuditInput[]): Promise<void> {
+  if (!events.length) return;
+  if (!isSqlite(trx)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['audit_events']);
+  const last = (await trx('audit_events').select('hash').orderBy('id', 'desc').first()) as { hash: string } | undefined;
+  let prev = last?.hash ?? GENESIS;
+  const at = clock.now().toISOString();
+  const rows = events.map((e) => {
+    const row = { at, actor_id: e.actor_id ?? null, action: e.action, subject_type: e.subject_type ?? null, subject_id: e.subject_id == null ? null : String(e.subject_id), data: JSON.stringify(e.data ?? {}), prev_hash: prev };
+    prev = hashOf(row);
+    return { ...row, hash: prev };
+  });
+  for (let i = 0; i < rows.length; i += 100) await trx('audit_events').insert(rows.slice(i, i + 100));
 }
 
 const writers = new WeakMap<Db, CommentWriter>();

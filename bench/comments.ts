@@ -1,0 +1,177 @@
+/**
+ * Comment submissions (issue "Consultations and comments", speed): POST /api/v1/consultations/{id}/comments
+ * from 50 concurrent keep-alive clients for a few seconds, beside an Express route in its own process
+ * that parses the same JSON and answers 201 without touching the database; then the comments table is
+ * counted: every 201 must be a row.
+ *
+ *   node --import tsx bench/comments.ts          (npm run bench -- comments)
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import { createDb } from '../server/db.ts';
+import { systemClock } from '../server/clock.ts';
+import { loadStandards } from '../server/standards/loader.ts';
+import { hashPassword } from '../server/auth/passwords.ts';
+import { insertUser } from '../server/users/repo.ts';
+
+const here = import.meta.dirname;
+const CONNECTIONS = 50;
+const PASSWORD = 'bench password that is long enough';
+
+export interface Run {
+  requests: number;
+  created: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  statuses: Record<number, number>;
+}
+export interface CommentsFigures {
+  seconds: number;
+  ours: Run;
+  bare: Run;
+  rows: number;
+}
+
+function start(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(args[0]!, args.slice(1), { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF && !args.includes('--bare') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cprof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+}
+
+function call(agent: http.Agent, port: number, method: string, p: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ agent, host: '127.0.0.1', port, method, path: p, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const CLAUSES = ['1', '4.1', '4.2', '5.1', '6.2.4', '7.4', '8.2', '9.1', null];
+const TYPES = ['te', 'ed', 'ge'];
+
+/** 50 clients, each with one request in flight on its own keep-alive socket, for `seconds`. */
+async function hammer(port: number, p: string, headers: Record<string, string>, seconds: number): Promise<Run> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let errors = 0;
+  let created = 0;
+  let k = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < end) {
+      const i = k++;
+      const body = JSON.stringify({ clause: CLAUSES[i % CLAUSES.length], type: TYPES[i % TYPES.length], paragraph: `para ${i % 7}`, comment: `Benchmark comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: `Add "the NMAA shall check the records every ${i % 12 + 1} months".` });
+      const s = performance.now();
+      try {
+        const res = await call(agent, port, 'POST', p, body, headers);
+        latencies.push(performance.now() - s);
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (res.status === 201) created++;
+        else errors++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, client));
+  const elapsed = (performance.now() - t0) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const q = (x: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * x))] ?? 0;
+  return { requests: latencies.length, created, perSecond: latencies.length / elapsed, p50: q(0.5), p99: q(0.99), errors, statuses };
+}
+
+export async function run(opts: { seconds?: number } = {}): Promise<CommentsFigures> {
+  const seconds = opts.seconds ?? 5;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-bench-comments-'));
+  const url = `sqlite:${path.join(dir, 'bench.sqlite3')}`;
+  const db = createDb(url);
+  await db.migrate.latest();
+  await loadStandards(db, systemClock, path.join(here, '..', 'standards'));
+  // A consultation open now, whatever today is: on the sample draft of 07.11.
+  const v = await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where({ 's.ref': '07.11', 'v.state': 'draft' }).orderBy('v.n', 'desc').first('v.id');
+  await db('consultations').where({ version_id: v.id }).del();
+  const now = Date.now();
+  const [ins] = await db('consultations').insert({ version_id: v.id, opens_at: new Date(now - 86_400_000).toISOString(), closes_at: new Date(now + 30 * 86_400_000).toISOString(), instructions: 'bench', created_at: new Date(now).toISOString() }).returning('id');
+  const cid = typeof ins === 'object' ? ins.id : ins;
+  const user = await insertUser(db, { email: 'bench@example.org', name: 'Bench Stakeholder', organisation: 'Bench NGO', role: 'stakeholder', password_hash: await hashPassword(PASSWORD), email_verified_at: new Date(now).toISOString(), disabled_at: null, created_at: new Date(now).toISOString() });
+  await db.destroy();
+
+  const ours = await start([path.join(here, 'serve-app.ts'), url]);
+  const bare = await start([path.join(here, 'comments.ts'), '--bare']);
+  try {
+    const agent = new http.Agent({ keepAlive: true });
+    const tok = await call(agent, ours.port, 'POST', '/api/v1/tokens', JSON.stringify({ email: user.email, password: PASSWORD, name: 'bench' }));
+    if (tok.status !== 201) throw new Error(`POST /api/v1/tokens answered ${tok.status}: ${tok.body}`);
+    agent.destroy();
+    const auth = { Authorization: `Bearer ${JSON.parse(tok.body).token}` };
+    const p = `/api/v1/consultations/${cid}/comments`;
+    // warm up both, then measure each on its own
+    await hammer(ours.port, p, auth, 1);
+    await hammer(bare.port, p, auth, 1);
+    const before = await countRows(url, cid);
+    const o = await hammer(ours.port, p, auth, seconds);
+    const b = await hammer(bare.port, p, auth, seconds);
+    const rows = (await countRows(url, cid)) - before;
+    return { seconds, ours: o, bare: b, rows };
+  } finally {
+    ours.child.kill('SIGINT');
+    bare.child.kill();
+    setTimeout(() => fs.rmSync(dir, { recursive: true, force: true }), 500).unref();
+  }
+}
+
+async function countRows(url: string, cid: number): Promise<number> {
+  const db = createDb(url);
+  try {
+    return Number(((await db('comments').where({ consultation_id: cid }).count({ n: '*' }).first()) as { n: number }).n);
+  } finally {
+    await db.destroy();
+  }
+}
+
+export function report(f: CommentsFigures): string[] {
+  const ratio = f.ours.perSecond / f.bare.perSecond;
+  const noLoss = f.rows === f.ours.created;
+  const ok = ratio >= 0.3 && f.ours.errors === 0 && f.bare.errors === 0 && noLoss;
+  return [
+    `comments: POST /api/v1/consultations/{id}/comments, ${CONNECTIONS} keep-alive clients, ${f.seconds} s each, Bearer token; bare = Express parsing the same JSON, 201, no database`,
+    `comments: ours ${f.ours.perSecond.toFixed(0)}/s p99 ${f.ours.p99.toFixed(1)} ms · bare route ${f.bare.perSecond.toFixed(0)}/s p99 ${f.bare.p99.toFixed(1)} ms · ratio ${ratio.toFixed(2)} (target ≥ 0.3) ${ok ? 'ok' : 'MISSED'} · errors ${f.ours.errors + f.bare.errors} · rows counted ${f.rows} of ${f.ours.created} sent${noLoss ? '' : ' LOST'}`,
+  ];
+}
+
+/** The baseline: an Express route that parses the JSON body and answers 201, nothing else. */
+function serveBare(): void {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '2mb' }));
+  let id = 0;
+  app.post('/api/v1/consultations/:id/comments', (req, res) => {
+    const body = req.body as { comment?: string };
+    res.status(201).json({ id: ++id, reference: `C-${req.params.id}-${id}`, comment: body.comment });
+  });
+  const server = http.createServer(app).listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (process.argv.includes('--bare')) {
+  serveBare();
+} else if (import.meta.url === `file://${process.argv[1]}`) {
+  const f = await run();
+  for (const l of report(f)) console.log(l);
+}
