@@ -1,8 +1,85 @@
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
+import { allow, viewerOf } from '../auth/permissions.ts';
+import { NotFound } from '../errors.ts';
+import * as service from './service.ts';
+import { extendSchema, moveSchema, openBallotSchema, parse, publishSchema, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
 
-/** JSON API of ballots under /api/v1 (mounted by server/app.ts); paths described in ./openapi.ts. */
-export function ballotsApi(_deps: Deps): Router {
+export const idOf = (s: unknown): number => {
+  const id = Number(s);
+  if (!Number.isInteger(id) || id < 1 || !/^\d+$/.test(String(s))) throw new NotFound(service.messages.noBallot);
+  return id;
+};
+export const nOf = (s: unknown): number => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1 || !/^\d+$/.test(String(s))) throw new NotFound(`There is no version "${String(s)}".`);
+  return n;
+};
+
+/** JSON API of ballots and publication under /api/v1 (mounted by server/app.ts); paths described in ./openapi.ts. */
+export function ballotsApi(deps: Deps): Router {
   const r = Router();
+  const { db, clock } = deps;
+  const view = (id: number, res: Parameters<typeof viewerOf>[0]) => service.getBallot(db, clock, id, viewerOf(res));
+
+  r.post('/standards/:ref/versions/:n/ballots', allow('ballots.manage'), async (req, res) => {
+    const input = parse(openBallotSchema, req.body) as OpenBallotInput;
+    const id = await service.openBallot(db, clock, viewerOf(res)!, String(req.params.ref), nOf(req.params.n), input);
+    res.status(201).location(`/api/v1/ballots/${id}`).json(await view(id, res));
+  });
+
+  r.get('/ballots', allow('public'), async (_req, res) => {
+    res.json(await service.listBallots(db, clock, viewerOf(res)));
+  });
+
+  r.get('/ballots/:id', allow('public'), async (req, res) => {
+    res.json(await view(idOf(req.params.id), res));
+  });
+
+  r.get('/ballots/:id/history', allow('ballots.read-open'), async (req, res) => {
+    const id = idOf(req.params.id);
+    await view(id, res); // 404 unless the ballot exists
+    res.json({ events: await service.voteHistory(db, id) });
+  });
+
+  r.put('/ballots/:id/vote', allow('ballots.vote'), async (req, res) => {
+    const id = idOf(req.params.id);
+    const input = parse(voteSchema, req.body) as VoteInput;
+    await service.castVote(db, clock, viewerOf(res)!, id, input);
+    res.json(await view(id, res));
+  });
+
+  // Extend: a later closing time.
+  r.patch('/ballots/:id', allow('ballots.manage'), async (req, res) => {
+    const id = idOf(req.params.id);
+    const { closes_at } = parse(extendSchema, req.body);
+    await service.extendBallot(db, clock, viewerOf(res)!, id, closes_at);
+    res.json(await view(id, res));
+  });
+
+  r.post('/ballots/:id/close', allow('ballots.manage'), async (req, res) => {
+    const id = idOf(req.params.id);
+    await service.closeBallot(db, clock, viewerOf(res)!, id);
+    res.json(await view(id, res));
+  });
+
+  r.post('/ballots/:id/cancel', allow('ballots.manage'), async (req, res) => {
+    const id = idOf(req.params.id);
+    await service.cancelBallot(db, clock, viewerOf(res)!, id);
+    res.json(await view(id, res));
+  });
+
+  r.post('/ballots/:id/move', allow('ballots.manage'), async (req, res) => {
+    const id = idOf(req.params.id);
+    const { n } = parse(moveSchema, req.body);
+    await service.moveBallot(db, clock, viewerOf(res)!, id, n);
+    res.json(await view(id, res));
+  });
+
+  r.post('/standards/:ref/versions/:n/publish', allow('versions.publish'), async (req, res) => {
+    const input = parse(publishSchema, req.body);
+    res.json(await service.publishVersion(db, clock, viewerOf(res)!, String(req.params.ref), nOf(req.params.n), input));
+  });
+
   return r;
 }

@@ -11,6 +11,7 @@ import type { StandardDetail, VersionInfo } from './service.ts';
 import { fresh, sendCached, sendNotModified } from '../http/page-cache.ts';
 import { renderToString } from '../http/views.ts';
 import { pageKey, type PageKind } from './pages.ts';
+import { publicationRecord } from '../ballots/service.ts';
 
 /** HTML pages of the public library: catalogue, a standard, its history, any version, a date. */
 export function standardsRoutes(deps: Deps): Router {
@@ -116,7 +117,9 @@ export function standardsRoutes(deps: Deps): Router {
       if (hit) return sendCached(req, res, hit);
     }
     const clauses = await clausesOf(deps.db, v.id);
-    const locals = versionPageModel(detail, v, clauses, page);
+    // A published version's record for anyone to check: its text's hash and the ballot that approved it.
+    const record = v.state === 'published' ? await publicationRecord(deps.db, v.id) : null;
+    const locals = { ...versionPageModel(detail, v, clauses, page), record };
     if (!cacheable) return res.render('standards/version', locals);
     const html = await renderToString(req.app as never, 'standards/version', { ...res.locals, ...locals });
     // The security headers set so far (helmet's) are kept with the page for the fast path to replay.

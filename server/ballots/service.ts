@@ -1,0 +1,433 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { can } from '../auth/permissions.ts';
+import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
+import { appendAudit } from '../audit/service.ts';
+import { canonicalRef, designation } from '../standards/refs.ts';
+import { editionLabel } from '../versions/edition.ts';
+import * as repo from './repo.ts';
+import type { BallotRow, FrozenCount, VersionRow, VoteRow } from './repo.ts';
+import { ballotState, canCancel, canCloseEarly, canExtend, canMove, canNumber, canOpenBallot, canPublish, canSetInForce, canVote, needsSettling, type BallotState } from './rules.ts';
+import { count, needed, type Needed, type Position, type Result, type Rule } from './tally.ts';
+import type { OpenBallotInput, PublishInput, VoteInput } from './validation.ts';
+
+export const messages = {
+  noStandard: (ref: string) => `There is no standard "${ref}" in the catalogue.`,
+  noVersion: (ref: string, n: number) => `${ref} has no version ${n}.`,
+  noBallot: 'There is no ballot with this number that you can see.',
+  noElectorate: 'The Review Board has no member organisations with an enabled board account: there is no one to vote.',
+  chair: 'The chair of the Review Board does not vote.',
+  notBoard: 'Only a member of the Review Board can vote.',
+  notInElectorate: (org: string) => `${org} was not a member organisation of the Review Board when this ballot opened, so it has no vote in it.`,
+  raceLost: 'This version was published or changed meanwhile. Reload and check.',
+} as const;
+
+type Q = Knex | Knex.Transaction;
+
+export interface BallotVoteView {
+  organisation: string;
+  position: Position;
+  reason: string | null;
+  cast_by: { name: string } | null;
+  cast_at: string;
+  n: number;
+  outdated: boolean;
+}
+
+export interface BallotView {
+  id: number;
+  ref: string;
+  designation: string;
+  title: string;
+  n: number;
+  label: string;
+  version_id: number;
+  version_state: VersionRow['state'];
+  based_on: number | null;
+  rule: Rule;
+  quorum: number;
+  opens_at: string;
+  closes_at: string;
+  cancelled_at: string | null;
+  state: BallotState;
+  electorate: string[];
+  tally: { approve: number; disapprove: number; abstain: number; recuse: number; not_voted: number; outdated: number };
+  /** electorate less recusals, positions cast, votes cast (approve + disapprove), quorum required */
+  counts: { electorate: number; positions: number; votes_cast: number; quorum_required: number };
+  needed: Needed | null;
+  result: Result | null;
+  close_hash: string | null;
+  close_event_id: number | null;
+  votes: BallotVoteView[];
+  not_voted: string[];
+  outdated: string[];
+}
+
+async function resolveVersion(db: Q, ref: string, n: number): Promise<VersionRow> {
+  const v = (await repo.versionByRef(db, ref, n)) ?? (canonicalRef(ref) ? await repo.versionByRef(db, canonicalRef(ref)!, n) : null);
+  if (!v) {
+    const s = await db('standards').where({ ref: canonicalRef(ref) ?? ref }).first('id');
+    throw new NotFound(s ? messages.noVersion(ref, n) : messages.noStandard(ref));
+  }
+  return v;
+}
+
+const voteViews = (b: BallotRow, votes: VoteRow[], named: boolean): BallotVoteView[] =>
+  votes
+    .filter((v) => b.electorate.includes(v.organisation))
+    .map((v) => ({
+      organisation: v.organisation,
+      position: v.position,
+      reason: v.reason,
+      cast_by: named ? { name: v.cast_by_name } : null,
+      cast_at: v.cast_at,
+      n: v.version_n,
+      outdated: v.version_id !== b.version_id,
+    }));
+
+/** The ballot as the API and the page show it: state, tally, what is still needed, result, votes. Pure. */
+export function ballotView(b: BallotRow, v: VersionRow, votes: VoteRow[], now: Date, named: boolean): BallotView {
+  const state = ballotState(b, now);
+  const live = count(b.electorate, votes.map((x) => ({ organisation: x.organisation, position: x.position, current: x.version_id === b.version_id })), b.rule, b.quorum);
+  // What was written at the close stands, whatever happens to the rows afterwards.
+  const frozen = b.result !== null && b.final_tally ? b.final_tally : null;
+  const tally = (frozen?.tally as BallotView['tally'] | undefined) ?? live.tally;
+  const vv = voteViews(b, votes, named);
+  const voted = new Set(vv.map((x) => x.organisation));
+  return {
+    id: b.id,
+    ref: v.ref,
+    designation: designation(v.type as never, v.number),
+    title: v.title,
+    n: v.n,
+    label: v.label,
+    version_id: v.id,
+    version_state: v.state,
+    based_on: v.based_on,
+    rule: b.rule,
+    quorum: b.quorum,
+    opens_at: b.opens_at,
+    closes_at: b.closes_at,
+    cancelled_at: b.cancelled_at,
+    state,
+    electorate: b.electorate,
+    tally,
+    counts: frozen
+      ? { electorate: frozen.electorate, positions: frozen.positions, votes_cast: frozen.votes_cast, quorum_required: frozen.quorum_required }
+      : { electorate: live.electorate, positions: live.positions, votes_cast: live.votes_cast, quorum_required: live.quorum_required },
+    needed: state === 'open' ? needed(live, b.rule) : null,
+    result: b.result,
+    close_hash: b.close_hash,
+    close_event_id: frozen?.close_event_id ?? null,
+    votes: vv,
+    not_voted: b.electorate.filter((o) => !voted.has(o)),
+    outdated: vv.filter((x) => x.outdated).map((x) => x.organisation),
+  };
+}
+
+/**
+ * Freezes a closed ballot, inside the caller's transaction: result and count, the version's state
+ * (approved or rejected; without a quorum it stays a draft), the standard's revision, and the audit
+ * event whose hash is kept on the ballot. Idempotent: only the transaction that writes the result
+ * (where result is null) does the rest.
+ */
+async function settleIn(trx: Knex.Transaction, clock: Clock, b: BallotRow, actorId: number | null): Promise<boolean> {
+  if (!needsSettling(b, clock.now())) return false;
+  const votes = await repo.votesOf(trx, b.id);
+  const c = count(b.electorate, votes.map((x) => ({ organisation: x.organisation, position: x.position, current: x.version_id === b.version_id })), b.rule, b.quorum);
+  const frozen: FrozenCount = { tally: { ...c.tally }, electorate: c.electorate, positions: c.positions, votes_cast: c.votes_cast, quorum_required: c.quorum_required, close_event_id: null };
+  if (!(await repo.freezeResult(trx, b.id, c.result, frozen))) return false;
+  const v = (await repo.versionById(trx, b.version_id))!;
+  if (c.result !== 'no_quorum' && v.state === 'draft') await repo.setVersionState(trx, v.id, c.result === 'approved' ? 'approved' : 'rejected');
+  await repo.bumpRevision(trx, v.standard_id);
+  const event = await appendAudit(trx, clock, {
+    actor_id: actorId,
+    action: 'ballot.close',
+    subject_type: 'ballot',
+    subject_id: b.id,
+    data: {
+      ref: v.ref,
+      n: v.n,
+      text_sha256: v.sha256,
+      closed_at: b.closes_at,
+      rule: b.rule,
+      quorum: b.quorum,
+      result: c.result,
+      tally: c.tally,
+      electorate: b.electorate,
+      votes: voteViews(b, votes, true).map((x) => ({ organisation: x.organisation, position: x.position, reason: x.reason, cast_by: x.cast_by?.name, on_version: x.n, outdated: x.outdated })),
+    },
+  });
+  await repo.setCloseEvent(trx, b.id, event.hash, { ...frozen, close_event_id: event.id });
+  return true;
+}
+
+/** The first transaction that finds the ballot closed writes what is frozen at the close. */
+export async function settle(db: Db, clock: Clock, id: number, actorId: number | null = null): Promise<void> {
+  await db.transaction(async (trx) => {
+    const b = await repo.ballotById(trx, id, true);
+    if (b) await settleIn(trx, clock, b, actorId);
+  });
+}
+
+async function settleIfDue(db: Db, clock: Clock, b: BallotRow): Promise<BallotRow> {
+  if (!needsSettling(b, clock.now())) return b;
+  await settle(db, clock, b.id);
+  return (await repo.ballotById(db, b.id))!;
+}
+
+/** Runs a state change; when it is refused because the ballot has closed, the close is still frozen. */
+async function changing<T>(db: Db, clock: Clock, id: number, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction(fn);
+  } catch (err) {
+    if (err instanceof Conflict) await settle(db, clock, id);
+    throw err;
+  }
+}
+
+async function lockedBallot(trx: Knex.Transaction, id: number): Promise<BallotRow> {
+  const b = await repo.ballotById(trx, id, true);
+  if (!b) throw new NotFound(messages.noBallot);
+  return b;
+}
+
+export async function getBallot(db: Db, clock: Clock, id: number, viewer: Viewer | null): Promise<BallotView> {
+  let b = await repo.ballotById(db, id);
+  if (!b) throw new NotFound(messages.noBallot);
+  b = await settleIfDue(db, clock, b);
+  const now = clock.now();
+  const seesOpen = can(viewer, 'ballots.read-open');
+  // An open, scheduled or cancelled ballot is the Board's business; a closed one is public.
+  if (ballotState(b, now) !== 'closed' && !seesOpen) throw new NotFound(messages.noBallot);
+  const v = (await repo.versionById(db, b.version_id))!;
+  return ballotView(b, v, await repo.votesOf(db, b.id), now, seesOpen);
+}
+
+export interface BallotListItem {
+  id: number;
+  ref: string;
+  designation: string;
+  title: string;
+  n: number;
+  label: string;
+  state: BallotState;
+  closes_at: string;
+  result: Result | null;
+  rule: Rule;
+}
+
+/** Open and closed ballots; open (and cancelled) ones only for the Board and the secretariat. */
+export async function listBallots(db: Db, clock: Clock, viewer: Viewer | null): Promise<{ open: BallotListItem[]; closed: BallotListItem[]; cancelled: BallotListItem[] }> {
+  let rows = await repo.allBallots(db);
+  const now = clock.now();
+  if (rows.some((b) => needsSettling(b, now))) {
+    for (const b of rows.filter((x) => needsSettling(x, now))) await settle(db, clock, b.id);
+    rows = await repo.allBallots(db);
+  }
+  const seesOpen = can(viewer, 'ballots.read-open');
+  const items = rows.map((b) => ({
+    id: b.id, ref: b.ref, designation: designation(b.type as never, b.number), title: b.title, n: b.n, label: b.label,
+    state: ballotState(b, now), closes_at: b.closes_at, result: b.result, rule: b.rule,
+  }));
+  return {
+    open: seesOpen ? items.filter((i) => i.state === 'open' || i.state === 'scheduled').reverse() : [],
+    closed: items.filter((i) => i.state === 'closed'),
+    cancelled: seesOpen ? items.filter((i) => i.state === 'cancelled') : [],
+  };
+}
+
+/** Drafts a ballot can be opened on (no open ballot), for the secretariat's form. */
+export async function ballotableDrafts(db: Db, clock: Clock): Promise<VersionRow[]> {
+  const drafts = await repo.draftVersions(db);
+  const now = clock.now();
+  const out: VersionRow[] = [];
+  for (const d of drafts) {
+    const ballots = await repo.ballotsOfVersion(db, d.id);
+    if (!ballots.some((b) => ballotState(b, now) === 'open')) out.push(d);
+  }
+  return out;
+}
+
+/** Opens a ballot on a draft; the electorate is the Board's member organisations now. */
+export async function openBallot(db: Db, clock: Clock, actor: Viewer, ref: string, n: number, input: OpenBallotInput): Promise<number> {
+  const v0 = await resolveVersion(db, ref, n);
+  for (const b of await repo.ballotsOfVersion(db, v0.id)) await settleIfDue(db, clock, b);
+  return db.transaction(async (trx) => {
+    const v = (await repo.versionById(trx, v0.id))!;
+    const now = clock.now();
+    const verdict = canOpenBallot(v, await repo.ballotsOfVersion(trx, v.id), input.closes_at, now);
+    if (!verdict.ok) throw new Conflict(verdict.reason);
+    const electorate = await repo.boardOrganisations(trx);
+    if (!electorate.length) throw new Conflict(messages.noElectorate);
+    const at = now.toISOString();
+    const id = await repo.insertBallot(trx, {
+      version_id: v.id, opens_at: at, closes_at: input.closes_at, rule: input.rule, quorum: input.quorum, electorate, created_by: actor.id, created_at: at,
+    });
+    await appendAudit(trx, clock, {
+      actor_id: actor.id, action: 'ballot.open', subject_type: 'ballot', subject_id: id,
+      data: { ref: v.ref, n: v.n, text_sha256: v.sha256, opens_at: at, closes_at: input.closes_at, rule: input.rule, quorum: input.quorum, electorate },
+    });
+    return id;
+  });
+}
+
+/**
+ * Casts or changes the vote of the member's organisation. One row per organisation (unique key and
+ * upsert) and one history row per cast; the close time is checked inside the same write transaction,
+ * so a vote after the close writes nothing (409).
+ */
+export async function castVote(db: Db, clock: Clock, viewer: Viewer, id: number, input: VoteInput): Promise<void> {
+  const who = await repo.voter(db, viewer.id);
+  if (!who || who.role !== 'board' || who.disabled_at) throw new Forbidden(messages.notBoard);
+  if (who.board_chair) throw new Forbidden(messages.chair);
+  await changing(db, clock, id, async (trx) => {
+    const b = await lockedBallot(trx, id);
+    const now = clock.now();
+    const verdict = canVote(b, now);
+    if (!verdict.ok) throw new Conflict(verdict.reason);
+    if (!b.electorate.includes(who.organisation)) throw new Forbidden(messages.notInElectorate(who.organisation));
+    const at = now.toISOString();
+    const row = { ballot_id: b.id, organisation: who.organisation, cast_by: who.id, version_id: b.version_id, position: input.position, reason: input.reason ?? null };
+    await repo.upsertVote(trx, { ...row, cast_at: at });
+    await repo.insertVoteEvent(trx, { ...row, at });
+    const v = (await repo.versionById(trx, b.version_id))!;
+    await appendAudit(trx, clock, {
+      actor_id: who.id, action: 'ballot.vote', subject_type: 'ballot', subject_id: b.id,
+      data: { ref: v.ref, n: v.n, organisation: who.organisation, position: input.position, reason: input.reason ?? null },
+    });
+  });
+}
+
+export async function voteHistory(db: Db, id: number, organisation?: string) {
+  return repo.voteEventsOf(db, id, organisation);
+}
+
+export async function extendBallot(db: Db, clock: Clock, actor: Viewer, id: number, closesAt: string): Promise<void> {
+  await changing(db, clock, id, async (trx) => {
+    const b = await lockedBallot(trx, id);
+    const verdict = canExtend(b, closesAt, clock.now());
+    if (!verdict.ok) throw new Conflict(verdict.reason);
+    await repo.updateBallot(trx, id, { closes_at: closesAt });
+    await appendAudit(trx, clock, { actor_id: actor.id, action: 'ballot.extend', subject_type: 'ballot', subject_id: id, data: { from: b.closes_at, to: closesAt } });
+  });
+}
+
+/** Closes now: closes_at = now, and the result is frozen in the same transaction. */
+export async function closeBallot(db: Db, clock: Clock, actor: Viewer, id: number): Promise<void> {
+  await changing(db, clock, id, async (trx) => {
+    const b = await lockedBallot(trx, id);
+    const now = clock.now();
+    const verdict = canCloseEarly(b, now);
+    if (!verdict.ok) throw new Conflict(verdict.reason);
+    const closesAt = now.toISOString();
+    await repo.updateBallot(trx, id, { closes_at: closesAt });
+    await settleIn(trx, clock, { ...b, closes_at: closesAt }, actor.id);
+  });
+}
+
+export async function cancelBallot(db: Db, clock: Clock, actor: Viewer, id: number): Promise<void> {
+  await changing(db, clock, id, async (trx) => {
+    const b = await lockedBallot(trx, id);
+    const now = clock.now();
+    const verdict = canCancel(b, now);
+    if (!verdict.ok) throw new Conflict(verdict.reason);
+    await repo.updateBallot(trx, id, { cancelled_at: now.toISOString() });
+    await appendAudit(trx, clock, { actor_id: actor.id, action: 'ballot.cancel', subject_type: 'ballot', subject_id: id, data: {} });
+  });
+}
+
+/** Moves an open ballot to a newer draft based on its version: votes on the older one become outdated. */
+export async function moveBallot(db: Db, clock: Clock, actor: Viewer, id: number, n: number): Promise<void> {
+  await changing(db, clock, id, async (trx) => {
+    const b = await lockedBallot(trx, id);
+    const from = (await repo.versionById(trx, b.version_id))!;
+    const to = await repo.versionByRef(trx, from.ref, n);
+    if (!to) throw new NotFound(messages.noVersion(from.ref, n));
+    const chain = new Map((await repo.versionsOfStandard(trx, from.standard_id)).map((x) => [x.id, x.based_on]));
+    const verdict = canMove(b, from, to, chain, await repo.ballotsOfVersion(trx, to.id), clock.now());
+    if (!verdict.ok) throw new Conflict(verdict.reason);
+    await repo.updateBallot(trx, id, { version_id: to.id });
+    const outdated = (await repo.votesOf(trx, id)).map((x) => x.organisation);
+    await appendAudit(trx, clock, {
+      actor_id: actor.id, action: 'ballot.move', subject_type: 'ballot', subject_id: id,
+      data: { ref: from.ref, from_n: from.n, to_n: to.n, text_sha256: to.sha256, outdated },
+    });
+  });
+}
+
+export interface Publication {
+  ref: string;
+  n: number;
+  label: string;
+  state: 'published';
+  edition: number;
+  amendment: number | null;
+  edition_label: string;
+  published_at: string;
+  in_force_from: string;
+  summary: string;
+  sha256: string;
+  ballot_id: number;
+}
+
+/** The latest ballot of a version that counts for publication: closed with a result, else the latest. */
+const decidingBallot = (ballots: BallotRow[]): BallotRow | null =>
+  [...ballots].reverse().find((b) => b.result !== null && !b.cancelled_at) ?? ballots.at(-1) ?? null;
+
+/**
+ * Publishes an approved version as Edition N [Amendment M] from an in-force date; the edition in
+ * force before it is superseded from that date (derived, server/versions/edition.ts).
+ */
+export async function publishVersion(db: Db, clock: Clock, actor: Viewer, ref: string, n: number, input: PublishInput): Promise<Publication> {
+  const v0 = await resolveVersion(db, ref, n);
+  for (const b of await repo.ballotsOfVersion(db, v0.id)) await settleIfDue(db, clock, b);
+  return db.transaction(async (trx) => {
+    const v = (await repo.versionById(trx, v0.id))!;
+    const ballot = decidingBallot(await repo.ballotsOfVersion(trx, v.id));
+    const verdict = canPublish(v, ballot);
+    if (!verdict.ok) throw new Conflict(`${v.label} cannot be published: ${verdict.reason}`);
+    const now = clock.now();
+    const amendment = input.amendment ?? null;
+    const published = (await repo.versionsOfStandard(trx, v.standard_id)).filter((x) => x.state === 'published');
+    const numbered = canNumber({ edition: input.edition, amendment }, published);
+    if (!numbered.ok) throw new Validation(numbered.reason, { [amendment ? 'amendment' : 'edition']: numbered.reason });
+    const inForce = canSetInForce(input.in_force_from, now);
+    if (!inForce.ok) throw new Validation(inForce.reason, { in_force_from: inForce.reason });
+    const publishedAt = now.toISOString();
+    const done = await repo.markPublished(trx, v.id, { edition: input.edition, amendment, in_force_from: input.in_force_from, published_at: publishedAt, summary: input.summary });
+    if (!done) throw new Conflict(messages.raceLost);
+    await repo.bumpRevision(trx, v.standard_id);
+    await appendAudit(trx, clock, {
+      actor_id: actor.id, action: 'version.publish', subject_type: 'version', subject_id: v.id,
+      data: {
+        ref: v.ref, n: v.n, edition: input.edition, amendment, in_force_from: input.in_force_from, summary: input.summary, text_sha256: v.sha256,
+        ballot_id: ballot!.id, ballot_result: ballot!.result, ballot_close_event_id: ballot!.final_tally?.close_event_id ?? null,
+      },
+    });
+    return {
+      ref: v.ref, n: v.n, label: v.label, state: 'published', edition: input.edition, amendment, edition_label: editionLabel(input.edition, amendment),
+      published_at: publishedAt, in_force_from: input.in_force_from, summary: input.summary, sha256: v.sha256, ballot_id: ballot!.id,
+    };
+  });
+}
+
+export interface PublicationRecord {
+  sha256: string;
+  ballot: { id: number; result: Result; closes_at: string; rule: Rule; quorum: number; tally: BallotView['tally']; close_hash: string | null; close_event_id: number | null } | null;
+}
+
+/** What a published version's page shows for anyone to check: the text's hash and the ballot that approved it. */
+export async function publicationRecord(db: Db, versionId: number): Promise<PublicationRecord | null> {
+  const v = await repo.versionById(db, versionId);
+  if (!v) return null;
+  const b = (await repo.ballotsOfVersion(db, versionId)).reverse().find((x) => x.result === 'approved');
+  return {
+    sha256: v.sha256,
+    ballot: b
+      ? { id: b.id, result: b.result!, closes_at: b.closes_at, rule: b.rule, quorum: b.quorum, tally: b.final_tally!.tally as BallotView['tally'], close_hash: b.close_hash, close_event_id: b.final_tally?.close_event_id ?? null }
+      : null,
+  };
+}
