@@ -1,2 +1,158 @@
-/** OpenAPI paths of ballots, merged into /api/v1/openapi.json by server/http/openapi.ts. */
-export const ballotsPaths: Record<string, unknown> = {};
+/** OpenAPI paths of ballots and publication, merged into /api/v1/openapi.json by server/http/openapi.ts. */
+const error = { $ref: '#/components/responses/Error' };
+const refParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: '07.11' };
+const nParam = { name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const bearer = [{ bearer: [] }];
+const counts = { type: 'integer', minimum: 0 };
+
+const ballot = {
+  type: 'object',
+  required: ['id', 'ref', 'n', 'rule', 'quorum', 'opens_at', 'closes_at', 'state', 'electorate', 'tally', 'needed', 'result', 'votes'],
+  properties: {
+    id: { type: 'integer' },
+    ref: { type: 'string', example: '07.11' },
+    n: { type: 'integer', description: 'The version now under ballot (a move changes it).' },
+    label: { type: 'string' },
+    rule: { type: 'string', enum: ['iso', 'majority', 'consensus'] },
+    quorum: { type: 'number', minimum: 0, maximum: 1 },
+    opens_at: { type: 'string', format: 'date-time' },
+    closes_at: { type: 'string', format: 'date-time', description: 'Open means opens_at ≤ now < closes_at; closing early sets it to the time of closing.' },
+    state: { type: 'string', enum: ['open', 'closed', 'cancelled'] },
+    electorate: { type: 'array', items: { type: 'string' }, description: 'The Board member organisations when the ballot opened (one vote each; the chair does not vote).' },
+    tally: { type: 'object', properties: { approve: counts, disapprove: counts, abstain: counts, recuse: counts, not_voted: counts, outdated: counts } },
+    counts: { type: 'object', properties: { electorate: counts, positions: counts, votes_cast: counts, quorum_required: counts } },
+    needed: {
+      type: 'object',
+      nullable: true,
+      description: 'While open: what is still needed, if nothing already cast changes.',
+      properties: { quorum: counts, approvals: { type: 'integer', nullable: true }, messages: { type: 'array', items: { type: 'string' }, example: ['needs 2 more approvals', 'quorum: 3 of 5 have voted (met)'] } },
+    },
+    result: { type: 'string', enum: ['approved', 'rejected', 'no_quorum'], nullable: true, description: 'Frozen at the close.' },
+    close_hash: { type: 'string', nullable: true, description: 'Hash of the audit event that recorded the close (the chain hash at close).' },
+    votes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          organisation: { type: 'string' },
+          position: { type: 'string', enum: ['approve', 'disapprove', 'abstain', 'recuse'] },
+          reason: { type: 'string', nullable: true },
+          cast_by: { type: 'object', nullable: true, properties: { name: { type: 'string' } }, description: 'For the Board and the secretariat only.' },
+          cast_at: { type: 'string', format: 'date-time' },
+          n: { type: 'integer', description: 'The version voted on.' },
+          outdated: { type: 'boolean', description: 'Cast on an older version before a move: shown, not counted.' },
+        },
+      },
+    },
+    not_voted: { type: 'array', items: { type: 'string' } },
+    outdated: { type: 'array', items: { type: 'string' } },
+  },
+};
+const ballotJson = { 'application/json': { schema: ballot } };
+const ok = (description: string) => ({ 200: { description, content: ballotJson }, 401: error, 403: error, 404: error, 409: error });
+
+export const ballotsPaths: Record<string, unknown> = {
+  '/standards/{ref}/versions/{n}/ballots': {
+    post: {
+      summary: 'Open a ballot on a draft (secretariat); one open ballot per version',
+      security: bearer,
+      parameters: [refParam, nParam],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['closes_at'],
+              properties: {
+                closes_at: { type: 'string', format: 'date-time' },
+                rule: { type: 'string', enum: ['iso', 'majority', 'consensus'], default: 'iso' },
+                quorum: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'At most 4 decimal places.' },
+              },
+            },
+          },
+        },
+      },
+      responses: { 201: { description: 'The ballot', content: ballotJson }, 401: error, 403: error, 404: error, 409: error, 422: error },
+    },
+  },
+  '/ballots': {
+    get: {
+      summary: 'Ballots: open and cancelled ones for the Board and the secretariat, closed ones for all',
+      responses: { 200: { description: '{open, closed, cancelled}: lists of {id, ref, designation, title, n, label, state, closes_at, result, rule}' } },
+    },
+  },
+  '/ballots/{id}': {
+    get: { summary: 'A ballot: state, tally, what is still needed, result, votes (open ones: Board and secretariat)', parameters: [idParam], responses: { 200: { description: 'The ballot', content: ballotJson }, 404: error } },
+    patch: {
+      summary: 'Extend an open ballot to a later closing time (secretariat)',
+      security: bearer,
+      parameters: [idParam],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['closes_at'], properties: { closes_at: { type: 'string', format: 'date-time' } } } } } },
+      responses: { ...ok('The ballot'), 422: error },
+    },
+  },
+  '/ballots/{id}/history': {
+    get: { summary: 'Every cast and change of a vote, in order (Board and secretariat)', security: bearer, parameters: [idParam], responses: { 200: { description: '{events: [{organisation, cast_by_name, version_n, position, reason, at}]}' }, 401: error, 403: error, 404: error } },
+  },
+  '/ballots/{id}/vote': {
+    put: {
+      summary: "Cast or change your organisation's vote (Board member); 409 once the ballot has closed, and nothing is written",
+      security: bearer,
+      parameters: [idParam],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['position'],
+              properties: { position: { type: 'string', enum: ['approve', 'disapprove', 'abstain', 'recuse'] }, reason: { type: 'string', description: 'Required to disapprove.' } },
+            },
+          },
+        },
+      },
+      responses: { ...ok('The ballot after the vote'), 422: error },
+    },
+  },
+  '/ballots/{id}/close': { post: { summary: 'Close now: closes_at = now, result frozen (secretariat)', security: bearer, parameters: [idParam], responses: ok('The closed ballot') } },
+  '/ballots/{id}/cancel': { post: { summary: 'Cancel an open ballot (secretariat)', security: bearer, parameters: [idParam], responses: ok('The cancelled ballot') } },
+  '/ballots/{id}/move': {
+    post: {
+      summary: 'Move an open ballot to a newer draft based on its version; earlier votes become outdated (secretariat)',
+      security: bearer,
+      parameters: [idParam],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer', minimum: 1 } } } } } },
+      responses: { ...ok('The ballot on the newer draft'), 422: error },
+    },
+  },
+  '/standards/{ref}/versions/{n}/publish': {
+    post: {
+      summary: 'Publish an approved version as Edition N [Amendment M] (secretariat); anything not approved → 409 with the reason',
+      security: bearer,
+      parameters: [refParam, nParam],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['edition', 'in_force_from', 'summary'],
+              properties: {
+                edition: { type: 'integer', minimum: 1 },
+                amendment: { type: 'integer', minimum: 1, nullable: true },
+                in_force_from: { type: 'string', format: 'date', description: 'A UTC day, not before today; the previous edition is superseded from it.' },
+                summary: { type: 'string', maxLength: 2000 },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        200: { description: '{ref, n, label, state, edition, amendment, edition_label, published_at, in_force_from, summary, sha256, ballot_id}' },
+        401: error, 403: error, 404: error, 409: error, 422: error,
+      },
+    },
+  },
+};

@@ -191,4 +191,12 @@ describe('ballots API: open, vote, live state, close', () => {
     expect(JSON.parse(moves[0].data)).to.include({ from_n: 4, to_n: five.n });
     await request(t.app).post(`/api/v1/ballots/${b.id}/cancel`).set(...sec.auth).expect(200);
   });
+
+  it('describes its routes in the OpenAPI document', async () => {
+    const doc = (await request(t.app).get('/api/v1/openapi.json').expect(200)).body;
+    for (const p of ['/standards/{ref}/versions/{n}/ballots', '/ballots/{id}', '/ballots/{id}/vote', '/ballots/{id}/close', '/ballots/{id}/cancel', '/ballots/{id}/move', '/standards/{ref}/versions/{n}/publish']) {
+      expect(doc.paths, p).to.have.property(p);
+    }
+    expect(doc.paths['/ballots/{id}/vote']).to.have.property('put');
+  });
 });
