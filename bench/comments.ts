@@ -36,6 +36,8 @@ export interface CommentsFigures {
   ours: Run;
   bare: Run;
   rows: number;
+  /** our app answering 404 after the Bearer token lookup: the floor under any authenticated API call */
+  authOnly: Run;
 }
 
 function start(args: string[]): Promise<{ child: ChildProcess; port: number }> {
@@ -128,7 +130,9 @@ export async function run(opts: { seconds?: number } = {}): Promise<CommentsFigu
     const o = await hammer(ours.port, p, auth, seconds);
     const b = await hammer(bare.port, p, auth, seconds);
     const rows = (await countRows(url, cid)) - before;
-    return { seconds, ours: o, bare: b, rows };
+    // Context: the same clients on a route of ours that only authenticates the token (then 404s).
+    const authOnly = await hammer(ours.port, `/api/v1/consultations/${cid}/no-such-route`, auth, Math.min(seconds, 3));
+    return { seconds, ours: o, bare: b, rows, authOnly };
   } finally {
     ours.child.kill('SIGINT');
     bare.child.kill();
@@ -151,6 +155,7 @@ export function report(f: CommentsFigures): string[] {
   const ok = ratio >= 0.3 && f.ours.errors === 0 && f.bare.errors === 0 && noLoss;
   return [
     `comments: POST /api/v1/consultations/{id}/comments, ${CONNECTIONS} keep-alive clients, ${f.seconds} s each, Bearer token; bare = Express parsing the same JSON, 201, no database`,
+    `comments: context — our app, token lookup then 404: ${f.authOnly.perSecond.toFixed(0)}/s p99 ${f.authOnly.p99.toFixed(1)} ms (ratio ${(f.authOnly.perSecond / f.bare.perSecond).toFixed(2)} of the bare route)`,
     `comments: ours ${f.ours.perSecond.toFixed(0)}/s p99 ${f.ours.p99.toFixed(1)} ms · bare route ${f.bare.perSecond.toFixed(0)}/s p99 ${f.bare.p99.toFixed(1)} ms · ratio ${ratio.toFixed(2)} (target ≥ 0.3) ${ok ? 'ok' : 'MISSED'} · errors ${f.ours.errors + f.bare.errors} · rows counted ${f.rows} of ${f.ours.created} sent${noLoss ? '' : ' LOST'}`,
   ];
 }

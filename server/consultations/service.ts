@@ -13,7 +13,7 @@ import type { StandardStates } from '../standards/state.ts';
 import { canonicalRef, designation } from '../standards/refs.ts';
 import { longDate } from '../time.ts';
 import { byKey, locate, resolveClause, type Location } from './anchors.ts';
-import { acceptsComments, checkChange, consultationState, releasesDraft, reportIsPublic, type ConsultationChange, type ConsultationState } from './state.ts';
+import { acceptsComments, checkChange, consultationState, releasesDraft, reportIsPublic, type ConsultationChange, type ConsultationState, type ConsultationTimes } from './state.ts';
 import * as repo from './repo.ts';
 import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
 import { commentFields, type CommentCreate, type CommentPatch, type ConsultationCreate, type ConsultationPatch, type MatrixFilter } from './validation.ts';
@@ -292,7 +292,7 @@ function anchor(input: string | null | undefined, clauses: ClauseRow[]): Pick<Ne
 }
 const placeError = (reason: string) => `Choose a clause of the draft: ${reason}.`;
 
-function checkOpen(c: ConsultationFull, now: Date): void {
+function checkOpen(c: ConsultationTimes, now: Date): void {
   if (!acceptsComments(c, now)) throw new Conflict(messages.notOpen({ state: consultationState(c, now), opens_at: c.opens_at, closes_at: c.closes_at }));
 }
 
@@ -373,17 +373,20 @@ class CommentWriter {
     this.running = true;
     try {
       while (this.queue.length) {
-        const batch = this.queue.splice(0, 500);
+        let batch: typeof this.queue = [];
         let settle: Array<() => void> = [];
         try {
           await this.ctx.db.transaction(async (trx) => {
+            // Taken once the connection is ours: what arrived while waiting for it joins this batch.
+            batch = this.queue.splice(0, 500);
             settle = [];
             const now = this.ctx.clock.now();
             const byConsultation = new Map<number, typeof batch>();
             for (const job of batch) byConsultation.set(job.row.consultation_id, [...(byConsultation.get(job.row.consultation_id) ?? []), job]);
             const events: AuditInput[] = [];
+            const raw = isSqlite(trx) ? sqliteStatements((await trx.client.acquireConnection()) as SqliteConnection) : null;
             for (const [cid, jobs] of byConsultation) {
-              const c = await repo.consultationById(trx, cid);
+              const c: ConsultationTimes | null | undefined = raw ? (raw.consultation.get(cid) as ConsultationTimes | undefined) : await repo.consultationById(trx, cid);
               try {
                 if (!c) throw new NotFound(messages.noConsultation);
                 checkOpen(c, now);
@@ -392,7 +395,7 @@ class CommentWriter {
                 continue;
               }
               const rows = jobs.map((j) => ({ ...j.row, submitted_at: now.toISOString() }));
-              const saved = await repo.insertComments(trx, cid, rows);
+              const saved = raw ? insertCommentsRaw(raw, cid, rows) : await repo.insertComments(trx, cid, rows);
               jobs.forEach((job, k) => {
                 const { id, seq } = saved[k]!;
                 const row = rows[k]!;
@@ -401,17 +404,79 @@ class CommentWriter {
                 settle.push(() => job.resolve(full));
               });
             }
-            await appendAuditMany(trx, this.ctx.clock, events);
+            if (raw) appendAuditRaw(raw, this.ctx.clock, events);
+            else await appendAuditMany(trx, this.ctx.clock, events);
           });
           for (const s of settle) s();
         } catch (err) {
-          for (const job of batch) job.reject(err);
+          // No connection at all: fail what is waiting rather than retry for ever.
+          for (const job of batch.length ? batch : this.queue.splice(0, 500)) job.reject(err);
         }
       }
     } finally {
       this.running = false;
     }
   }
+}
+
+/**
+ * On SQLite the batch runs on the transaction's own connection through prepared statements: each
+ * statement through the query builder costs far more than SQLite takes to run it, and the single
+ * connection is shared with every other request while the transaction holds it.
+ */
+interface SqliteStatement {
+  get(...params: unknown[]): unknown;
+  run(...params: unknown[]): { lastInsertRowid: number | bigint };
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+interface RawStatements {
+  consultation: SqliteStatement;
+  maxSeq: SqliteStatement;
+  insertComment: SqliteStatement;
+  lastHash: SqliteStatement;
+  insertAudit: SqliteStatement;
+}
+const prepared = new WeakMap<SqliteConnection, RawStatements>();
+function sqliteStatements(conn: SqliteConnection): RawStatements {
+  let s = prepared.get(conn);
+  if (!s) {
+    s = {
+      consultation: conn.prepare('select opens_at, closes_at, cancelled_at from consultations where id = ?'),
+      maxSeq: conn.prepare('select max(seq) as seq from comments where consultation_id = ?'),
+      insertComment: conn.prepare(
+        'insert into comments (consultation_id, seq, author_id, author_name, organisation, entered_by, clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change, submitted_at) values (@consultation_id, @seq, @author_id, @author_name, @organisation, @entered_by, @clause_key, @clause_ref, @paragraph, @line_number, @type, @comment, @proposed_change, @submitted_at)',
+      ),
+      lastHash: conn.prepare('select hash from audit_events order by id desc limit 1'),
+      insertAudit: conn.prepare('insert into audit_events (at, actor_id, action, subject_type, subject_id, data, prev_hash, hash) values (@at, @actor_id, @action, @subject_type, @subject_id, @data, @prev_hash, @hash)'),
+    };
+    prepared.set(conn, s);
+  }
+  return s;
+}
+
+function insertCommentsRaw(raw: RawStatements, cid: number, rows: NewComment[]): Array<{ id: number; seq: number }> {
+  let seq = Number((raw.maxSeq.get(cid) as { seq: number | null } | undefined)?.seq ?? 0);
+  return rows.map((r) => {
+    const row = { ...r, seq: ++seq };
+    return { id: Number(raw.insertComment.run(row).lastInsertRowid), seq: row.seq };
+  });
+}
+
+function auditRows(clock: Clock, events: AuditInput[], last: string | undefined) {
+  let prev = last ?? GENESIS;
+  const at = clock.now().toISOString();
+  return events.map((e) => {
+    const row = { at, actor_id: e.actor_id ?? null, action: e.action, subject_type: e.subject_type ?? null, subject_id: e.subject_id == null ? null : String(e.subject_id), data: JSON.stringify(e.data ?? {}), prev_hash: prev };
+    prev = hashOf(row);
+    return { ...row, hash: prev };
+  });
+}
+
+function appendAuditRaw(raw: RawStatements, clock: Clock, events: AuditInput[]): void {
+  if (!events.length) return;
+  for (const row of auditRows(clock, events, (raw.lastHash.get() as { hash: string } | undefined)?.hash)) raw.insertAudit.run(row);
 }
 
 /**
@@ -422,13 +487,7 @@ async function appendAuditMany(trx: Knex.Transaction, clock: Clock, events: Audi
   if (!events.length) return;
   if (!isSqlite(trx)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['audit_events']);
   const last = (await trx('audit_events').select('hash').orderBy('id', 'desc').first()) as { hash: string } | undefined;
-  let prev = last?.hash ?? GENESIS;
-  const at = clock.now().toISOString();
-  const rows = events.map((e) => {
-    const row = { at, actor_id: e.actor_id ?? null, action: e.action, subject_type: e.subject_type ?? null, subject_id: e.subject_id == null ? null : String(e.subject_id), data: JSON.stringify(e.data ?? {}), prev_hash: prev };
-    prev = hashOf(row);
-    return { ...row, hash: prev };
-  });
+  const rows = auditRows(clock, events, last?.hash);
   for (let i = 0; i < rows.length; i += 100) await trx('audit_events').insert(rows.slice(i, i + 100));
 }
 

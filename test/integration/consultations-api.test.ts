@@ -254,3 +254,25 @@ describe('consultations API: opening, extending, closing early, cancelling', () 
     expect(cancelled.body.state).to.equal('cancelled');
   });
 });
+
+describe('consultations API: many submissions at once', () => {
+  let t: App;
+  after(() => t.close());
+
+  it('writes every comment once, with consecutive receipt numbers and an unbroken audit chain', async () => {
+    t = await testApp();
+    const cid = await sampleConsultationId(t.db);
+    const users = await Promise.all(Array.from({ length: 5 }, () => bearerFor(t, 'stakeholder')));
+    const sent = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => request(t.app).post(`/api/v1/consultations/${cid}/comments`).set(...users[i % 5]!.auth).send({ clause: i % 2 ? '4.1' : null, type: 'ed', comment: `comment ${i}` })),
+    );
+    expect(sent.map((r) => r.status).every((s) => s === 201)).to.equal(true);
+    const refs = sent.map((r) => r.body.reference as string);
+    expect(new Set(refs).size).to.equal(60);
+    const seqs = (await t.db('comments').where({ consultation_id: cid }).orderBy('seq').pluck('seq')) as number[];
+    expect(seqs).to.deep.equal(Array.from({ length: 60 }, (_, i) => i + 1));
+    const { verifyChain } = await import('../../server/audit/service.ts');
+    expect((await verifyChain(t.db)).ok).to.equal(true);
+    expect(await t.db('audit_events').where({ action: 'comment.submitted' }).count({ n: '*' }).first()).to.deep.equal({ n: 60 });
+  });
+});
