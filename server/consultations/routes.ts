@@ -100,7 +100,9 @@ export function consultationsRoutes(deps: Deps): Router {
   async function renderPage(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string>; notice?: string; sheetErrors?: Array<{ row: string; message: string }> } = {}) {
     const viewer = viewerOf(res);
     const c = await service.getConsultation(ctx, viewer, idOf(req));
-    const [clauses, counts, mine] = await Promise.all([service.draftClauses(ctx, c), service.clauseCounts(ctx, c), viewer ? service.ownComments(ctx, viewer, c.id) : []]);
+    const [clauses, counts, mine, earlier] = await Promise.all([
+      service.draftClauses(ctx, c), service.clauseCounts(ctx, c), viewer ? service.ownComments(ctx, viewer, c.id) : [], service.earlierConsultations(ctx, viewer, c),
+    ]);
     const open = c.state === 'open';
     const failedRef = extra.values ? extra.values.clause ?? '' : null;
     const canComment = can(viewer, 'comments.create');
@@ -131,6 +133,7 @@ export function consultationsRoutes(deps: Deps): Router {
       needsSignIn: open && !viewer,
       needsVerify: open && Boolean(viewer) && !canComment,
       canRead: Boolean(viewer) || c.reportPublic,
+      earlier: earlier.map((e) => ({ id: e.id, label: e.label, state: e.state, link: viewer || e.reportPublic ? `/consultations/${e.id}/comments?version=${c.n}` : null })),
       mine: mine.map((m) => commentModel(m, viewer, open)),
       uploadAction: `/consultations/${c.id}/comments/sheet?_csrf=${encodeURIComponent(String(res.locals.csrfToken ?? ''))}`,
       ...extra,

@@ -266,6 +266,21 @@ async function laterVersion(ctx: Ctx, viewer: Viewer | null, c: ConsultationView
   return target;
 }
 
+/**
+ * Consultations on the drafts this consultation's draft descends from: their comments can be shown
+ * where their clauses are now (`/consultations/{id}/comments?version=n`).
+ */
+export async function earlierConsultations(ctx: Ctx, viewer: Viewer | null, c: ConsultationView): Promise<ConsultationView[]> {
+  const metas = (await ctx.db('versions').where({ standard_id: c.standard_id }).select('id', 'based_on')) as Array<{ id: number; based_on: number | null }>;
+  const byId = new Map(metas.map((m) => [m.id, m]));
+  const ancestors = new Set<number>();
+  for (let at = byId.get(c.version_id)?.based_on; at && !ancestors.has(at); at = byId.get(at)?.based_on ?? null) ancestors.add(at);
+  if (!ancestors.size) return [];
+  const now = ctx.clock.now();
+  const rows = (await repo.listConsultations(ctx.db)).filter((x) => ancestors.has(x.version_id));
+  return rows.map((x) => view(x, viewer, now)).filter((x) => x.draftVisible && x.state !== 'scheduled');
+}
+
 /** The comments the viewer wrote (or entered) on a consultation: their receipts. */
 export async function ownComments(ctx: Ctx, viewer: Viewer, id: number): Promise<CommentView[]> {
   return (await repo.listComments(ctx.db, id, { authorId: viewer.id })).map(commentView);

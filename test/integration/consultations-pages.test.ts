@@ -133,3 +133,31 @@ describe('consultation pages', () => {
     await (await agentFor(t, 'stakeholder')).agent.get('/consultations/new').expect(403);
   });
 });
+
+describe('consultation pages: a later draft', () => {
+  it('links to the comments of the earlier consultation shown on the new draft, each with where its clause is now', async () => {
+    const { laterDraft } = await import('../helpers/consultations.ts');
+    const t = await testApp();
+    try {
+      const cid = await sampleConsultationId(t.db);
+      const stake = await agentFor(t, 'stakeholder');
+      let csrf = csrfFrom((await stake.agent.get(`/consultations/${cid}`)).text);
+      await stake.agent.post(`/consultations/${cid}/comments`).type('form').send({ _csrf: csrf, clause: '4.1', type: 'technical', comment: 'NMAA duties.' }).expect(303);
+      await stake.agent.post(`/consultations/${cid}/comments`).type('form').send({ _csrf: csrf, clause: '9.4', type: 'technical', comment: 'Liability.' }).expect(303);
+      const { n } = await laterDraft(t.db);
+      const sec = await agentFor(t, 'secretariat');
+      csrf = sec.csrf;
+      const opened = await sec.agent.post('/consultations').type('form').send({ _csrf: csrf, ref: '07.11', n: String(n), closes_at: '2027-12-31T00:00' });
+      expect(opened.status).to.equal(303);
+      const page = await stake.agent.get(opened.headers.location).expect(200);
+      expect(page.text).to.contain('Comments on earlier drafts');
+      const link = `/consultations/${cid}/comments?version=${n}`;
+      expect(page.text.replace(/&#x3D;/g, '=')).to.contain(`href="${link}"`);
+      const matrix = await stake.agent.get(link).expect(200);
+      expect(matrix.text).to.contain('was 4.1, now 4.2');
+      expect(matrix.text).to.contain('clause removed');
+    } finally {
+      await t.close();
+    }
+  });
+});
