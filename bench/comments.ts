@@ -40,6 +40,7 @@ export interface CommentsFigures {
   authOnly: Run;
 }
 
+/** BENCH_PROF=1 writes a CPU profile of our server to /tmp/cprof (it is stopped with SIGINT so the profile is written). */
 function start(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     const child = fork(args[0]!, args.slice(1), { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF && !args.includes('--bare') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cprof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -391,37 +391,28 @@ class CommentWriter {
         let batch: typeof this.queue = [];
         let settle: Array<() => void> = [];
         try {
-          await this.ctx.db.transaction(async (trx) => {
-            // Taken once the connection is ours: what arrived while waiting for it joins this batch.
-            batch = this.queue.splice(0, 500);
-            settle = [];
-            const now = this.ctx.clock.now();
-            const byConsultation = new Map<number, typeof batch>();
-            for (const job of batch) byConsultation.set(job.row.consultation_id, [...(byConsultation.get(job.row.consultation_id) ?? []), job]);
-            const events: AuditInput[] = [];
-            const raw = isSqlite(trx) ? sqliteStatements((await trx.client.acquireConnection()) as SqliteConnection) : null;
-            for (const [cid, jobs] of byConsultation) {
-              const c: ConsultationTimes | null | undefined = raw ? (raw.consultation.get(cid) as ConsultationTimes | undefined) : await repo.consultationById(trx, cid);
-              try {
-                if (!c) throw new NotFound(messages.noConsultation);
-                checkOpen(c, now);
-              } catch (err) {
-                for (const job of jobs) settle.push(() => job.reject(err));
-                continue;
-              }
-              const rows = jobs.map((j) => ({ ...j.row, submitted_at: now.toISOString() }));
-              const saved = raw ? insertCommentsRaw(raw, cid, rows) : await repo.insertComments(trx, cid, rows);
-              jobs.forEach((job, k) => {
-                const { id, seq } = saved[k]!;
-                const row = rows[k]!;
-                events.push({ actor_id: job.actor, action: 'comment.submitted', subject_type: 'comment', subject_id: id, data: { consultation_id: cid, reference: reference({ consultation_id: cid, seq }), clause: row.clause_ref, type: row.type, organisation: row.organisation } });
-                const full: CommentRow = { ...row, id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null };
-                settle.push(() => job.resolve(full));
-              });
+          if (isSqlite(this.ctx.db)) {
+            // A commit waits for the disk (synchronous=FULL) with the event loop blocked: gather for a
+            // moment what the other requests in flight are about to submit, and commit them together.
+            if (this.queue.length < 16) await new Promise((r) => setTimeout(r, 3));
+            // The pool's connection, held for one synchronous transaction: nothing else can run on
+            // it in between, and no statement goes through the query builder.
+            const client = this.ctx.db.client as { acquireConnection(): Promise<SqliteConnection>; releaseConnection(c: SqliteConnection): Promise<unknown> };
+            const conn = await client.acquireConnection();
+            try {
+              // Taken once the connection is ours: what arrived while waiting for it joins this batch.
+              batch = this.queue.splice(0, 500);
+              const raw = sqliteStatements(conn);
+              settle = conn.transaction(() => this.writeRaw(raw, batch)).immediate();
+            } finally {
+              await client.releaseConnection(conn);
             }
-            if (raw) appendAuditRaw(raw, this.ctx.clock, events);
-            else await appendAuditMany(trx, this.ctx.clock, events);
-          });
+          } else {
+            await this.ctx.db.transaction(async (trx) => {
+              batch = this.queue.splice(0, 500);
+              settle = await this.writeKnex(trx, batch);
+            });
+          }
           for (const s of settle) s();
         } catch (err) {
           // No connection at all: fail what is waiting rather than retry for ever.
@@ -432,12 +423,64 @@ class CommentWriter {
       this.running = false;
     }
   }
+
+  /** Each consultation's window is checked at the time of writing; comments of a shut one are refused. */
+  private plan(batch: typeof this.queue, lookup: (cid: number) => ConsultationTimes | null | undefined, settle: Array<() => void>) {
+    const now = this.ctx.clock.now();
+    const byConsultation = new Map<number, typeof batch>();
+    for (const job of batch) byConsultation.set(job.row.consultation_id, [...(byConsultation.get(job.row.consultation_id) ?? []), job]);
+    const accepted: Array<{ cid: number; jobs: typeof batch; rows: NewComment[] }> = [];
+    for (const [cid, jobs] of byConsultation) {
+      const c = lookup(cid);
+      try {
+        if (!c) throw new NotFound(messages.noConsultation);
+        checkOpen(c, now);
+      } catch (err) {
+        for (const job of jobs) settle.push(() => job.reject(err));
+        continue;
+      }
+      accepted.push({ cid, jobs, rows: jobs.map((j) => ({ ...j.row, submitted_at: now.toISOString() })) });
+    }
+    return accepted;
+  }
+
+  private record(cid: number, jobs: typeof this.queue, rows: NewComment[], saved: Array<{ id: number; seq: number }>, events: AuditInput[], settle: Array<() => void>) {
+    jobs.forEach((job, k) => {
+      const { id, seq } = saved[k]!;
+      const row = rows[k]!;
+      events.push({ actor_id: job.actor, action: 'comment.submitted', subject_type: 'comment', subject_id: id, data: { consultation_id: cid, reference: reference({ consultation_id: cid, seq }), clause: row.clause_ref, type: row.type, organisation: row.organisation } });
+      const full: CommentRow = { ...row, id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null };
+      settle.push(() => job.resolve(full));
+    });
+  }
+
+  private writeRaw(raw: RawStatements, batch: typeof this.queue): Array<() => void> {
+    const settle: Array<() => void> = [];
+    const events: AuditInput[] = [];
+    for (const { cid, jobs, rows } of this.plan(batch, (cid) => raw.consultation.get(cid) as ConsultationTimes | undefined, settle)) {
+      this.record(cid, jobs, rows, insertCommentsRaw(raw, cid, rows), events, settle);
+    }
+    appendAuditRaw(raw, this.ctx.clock, events);
+    return settle;
+  }
+
+  private async writeKnex(trx: Knex.Transaction, batch: typeof this.queue): Promise<Array<() => void>> {
+    const settle: Array<() => void> = [];
+    const events: AuditInput[] = [];
+    const found = new Map<number, ConsultationFull | null>();
+    for (const cid of new Set(batch.map((j) => j.row.consultation_id))) found.set(cid, await repo.consultationById(trx, cid));
+    for (const { cid, jobs, rows } of this.plan(batch, (cid) => found.get(cid), settle)) {
+      this.record(cid, jobs, rows, await repo.insertComments(trx, cid, rows), events, settle);
+    }
+    await appendAuditMany(trx, this.ctx.clock, events);
+    return settle;
+  }
 }
 
 /**
- * On SQLite the batch runs on the transaction's own connection through prepared statements: each
- * statement through the query builder costs far more than SQLite takes to run it, and the single
- * connection is shared with every other request while the transaction holds it.
+ * On SQLite a batch runs through prepared statements: each statement through the query builder costs
+ * far more than SQLite takes to run it, and the single connection is shared with every other request
+ * while the batch holds it.
  */
 interface SqliteStatement {
   get(...params: unknown[]): unknown;
@@ -445,6 +488,7 @@ interface SqliteStatement {
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
+  transaction<T>(fn: () => T): { immediate(): T };
 }
 interface RawStatements {
   consultation: SqliteStatement;
