@@ -38,7 +38,7 @@ export interface Alignment<F extends AlignClause = Clause, T extends AlignClause
 
 const SIMILAR = 0.5; // Dice on word bigrams above which two leftover clauses are the same clause
 const CONTAINED = 0.6; // share of a clause's 4-grams found in another for it to be a piece of it
-const DUPLICATE = 0.5; // a piece this much inside the clause's own partner is a copy, not a split
+const DUPLICATE = 0.5; // a piece this much inside the clause's own partner is a copy, not a split (≤ CONTAINED)
 const MIN_PIECE = 3; // 4-grams: below this a piece is too short to tell
 const COMMON = 64; // a bigram found in more leftover clauses than this is boilerplate
 const WINDOW = 8; // clauses either side searched for the source of a split or merge piece
@@ -83,7 +83,11 @@ export function inheritKeys<D extends Omit<Clause, 'key'>>(
 }
 
 function byPosition<C extends AlignClause>(cs: readonly C[]): C[] {
-  return [...cs].sort((a, b) => a.position - b.position);
+  // versions come in order: check that before paying for a sort
+  for (let k = 1; k < cs.length; k++) {
+    if (cs[k - 1]!.position > cs[k]!.position) return [...cs].sort((a, b) => a.position - b.position);
+  }
+  return [...cs];
 }
 
 function normHeading(h: string): string {
@@ -120,7 +124,7 @@ class Pairs {
 
 function unpaired(partner: Int32Array): number[] {
   const out: number[] = [];
-  partner.forEach((p, i) => p < 0 && out.push(i));
+  for (let i = 0; i < partner.length; i++) if (partner[i]! < 0) out.push(i);
   return out;
 }
 
@@ -306,9 +310,12 @@ function findSources(
     let best = -1;
     let bestShared = CONTAINED * piece.size;
     for (const t of candidates(m, partnerOfMine, theirLeft)) {
+      const own = partnerOfTheirs[t]!;
+      // a clause that reads as its partner holds the piece exactly as much as the partner does, so the
+      // copy test below would turn it down (DUPLICATE ≤ CONTAINED): no need to shingle it
+      if (own >= 0 && sameClause(theirs[t]!, mine[own]!)) continue;
       const shared = overlap(piece, sh.quads(theirs[t]!));
       if (shared < bestShared) continue;
-      const own = partnerOfTheirs[t]!;
       if (own >= 0 && overlap(piece, sh.quads(mine[own]!)) >= DUPLICATE * piece.size) continue;
       best = t;
       bestShared = shared;
@@ -316,6 +323,11 @@ function findSources(
     if (best >= 0) found.push([m, best]);
   }
   return found;
+}
+
+/** Same heading and text: the same shingles. */
+function sameClause(a: AlignClause, b: AlignClause): boolean {
+  return a.text === b.text && a.heading === b.heading;
 }
 
 function candidates(m: number, partnerOfMine: Int32Array, theirLeft: number[]): Set<number> {
@@ -329,16 +341,24 @@ function candidates(m: number, partnerOfMine: Int32Array, theirLeft: number[]): 
 /** Indices (into the to-ordered primary pairs) whose old positions are not in the longest increasing run. */
 function movedTargets(fromOfTo: Int32Array): Set<number> {
   const targets: number[] = [];
-  fromOfTo.forEach((f, t) => f >= 0 && targets.push(t));
-  const keep = longestIncreasing(targets.map((t) => fromOfTo[t]!));
-  return new Set(targets.filter((_, k) => !keep.has(k)));
+  const olds: number[] = [];
+  for (let t = 0; t < fromOfTo.length; t++) {
+    if (fromOfTo[t]! < 0) continue;
+    targets.push(t);
+    olds.push(fromOfTo[t]!);
+  }
+  const keep = longestIncreasing(olds);
+  const moved = new Set<number>();
+  for (let k = 0; k < targets.length; k++) if (!keep.has(k)) moved.add(targets[k]!);
+  return moved;
 }
 
 /** Indices of one longest strictly increasing subsequence, O(n log n). */
 export function longestIncreasing(xs: readonly number[]): Set<number> {
   const tails: number[] = []; // tails[l] = index of the smallest tail of an increasing run of length l+1
   const prev = new Int32Array(xs.length).fill(-1);
-  xs.forEach((x, k) => {
+  for (let k = 0; k < xs.length; k++) {
+    const x = xs[k]!;
     let lo = 0;
     let hi = tails.length;
     while (lo < hi) {
@@ -348,7 +368,7 @@ export function longestIncreasing(xs: readonly number[]): Set<number> {
     }
     if (lo > 0) prev[k] = tails[lo - 1]!;
     tails[lo] = k;
-  });
+  }
   const keep = new Set<number>();
   for (let k = tails.at(-1) ?? -1; k >= 0; k = prev[k]!) keep.add(k);
   return keep;

@@ -64,7 +64,7 @@ const UNIT = [
 // a number not glued to a word or a clause ref (4.2.1), then a unit that ends the word, or % or °C/°F
 const NUMBER = new RegExp(`(?<![\\p{L}\\p{N}.,])\\d+(?:[.,]\\d+)?(?:\\s?(?:${UNIT})(?![\\p{L}\\p{N}²³])|\\s?%|\\s?°\\s?[CF])`, 'gu');
 
-interface Found {
+export interface Found {
   term: string;
   start: number;
   end: number;
@@ -79,12 +79,17 @@ const normNumber = (n: string) => n.replace(/^([\d.,]+)\s*/, '$1 ');
 
 /** Requirement verbs in order of appearance, lower case, single-spaced: `should not`, `cannot`, `may`. */
 export function findVerbs(text: string): string[] {
-  return occurrences(text, VERB, normVerb).map((f) => f.term);
+  return termsIn(text, 'verbs').map((f) => f.term);
 }
 
 /** Numbers with units in order of appearance, written `50 m`, `30 %`, `2.5 kg` whatever the spacing. */
 export function findNumbers(text: string): string[] {
-  return occurrences(text, NUMBER, normNumber).map((f) => f.term);
+  return termsIn(text, 'numbers').map((f) => f.term);
+}
+
+/** Every verb or number of a text, with where it is. */
+export function termsIn(text: string, kind: 'verbs' | 'numbers'): Found[] {
+  return kind === 'verbs' ? occurrences(text, VERB, normVerb) : occurrences(text, NUMBER, normNumber);
 }
 
 /** A run of changes between two equal parts: its span in the old text and in the new. */
@@ -133,10 +138,53 @@ function termsPerHunk(found: Found[], hs: Hunk[], side: 'old' | 'new'): string[]
 export function changedTerms(parts: readonly DiffPart[], kind: 'verbs' | 'numbers'): { from: string | null; to: string | null }[] {
   const hs = hunks(parts);
   if (!hs.length) return [];
+  return termsOfKind(hs, sideText(parts, 'old'), sideText(parts, 'new'), kind);
+}
+
+function termsOfKind(hs: Hunk[], oldText: string, newText: string, kind: 'verbs' | 'numbers'): { from: string | null; to: string | null }[] {
   const [re, norm] = kind === 'verbs' ? [VERB, normVerb] : [NUMBER, normNumber];
-  const before = termsPerHunk(occurrences(sideText(parts, 'old'), re, norm), hs, 'old');
-  const after = termsPerHunk(occurrences(sideText(parts, 'new'), re, norm), hs, 'new');
-  return hs.flatMap((_, k) => termChanges(before[k]!, after[k]!));
+  const before = termsPerHunk(termsNear(oldText, hs, 'old', re, norm), hs, 'old');
+  const after = termsPerHunk(termsNear(newText, hs, 'new', re, norm), hs, 'new');
+  const out: { from: string | null; to: string | null }[] = [];
+  for (let k = 0; k < hs.length; k++) for (const t of termChanges(before[k]!, after[k]!)) out.push(t);
+  return out;
+}
+
+/**
+ * The terms of one side of a clause that may touch its hunks, in order: what `occurrences` finds there,
+ * without scanning the rest of a long clause. Each hunk is scanned from the last sentence end before it,
+ * a '.' not followed by a digit: no verb or number holds such a '.' (a number's '.' is followed by a
+ * digit, as in 2.5), so no match straddles that point and a scan of the whole text resumes there
+ * with the same matches. exec on the whole text keeps \b and look-behind seeing the real neighbours.
+ */
+function termsNear(text: string, hs: readonly Hunk[], side: 'old' | 'new', re: RegExp, norm: (s: string) => string): Found[] {
+  const found: Found[] = [];
+  let resume = 0; // end of the last match taken: the scan goes on from there
+  for (const h of hs) {
+    const [start, end] = h[side];
+    re.lastIndex = Math.max(resume, sentenceStart(text, start - 1));
+    for (let m = re.exec(text); m && m.index <= end + 1; m = re.exec(text)) {
+      found.push({ term: norm(m[0]), start: m.index, end: m.index + m[0].length });
+      resume = re.lastIndex;
+    }
+  }
+  re.lastIndex = 0; // the regexps are shared (matchAll copies lastIndex)
+  return found;
+}
+
+/** The largest p ≤ pos that is 0 or follows a '.' not followed by a digit. */
+function sentenceStart(text: string, pos: number): number {
+  while (pos > 0) {
+    const dot = text.lastIndexOf('.', pos - 1);
+    if (dot < 0) return 0;
+    if (!isDigit(text.charCodeAt(dot + 1))) return dot + 1;
+    pos = dot;
+  }
+  return 0;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /** Pairs the changes between two term sequences: a removed run next to an added run reads as "a → b". */
@@ -174,21 +222,28 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
   const fromRefs = countRefs(clauses, 'from_ref');
   const toRefs = countRefs(clauses, 'to_ref');
   for (const c of clauses) {
-    const link: ChangeLink = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
     for (const p of c.parts) {
       if (p.op === 'insert') s.words_added += countWords(p.text);
       else if (p.op === 'delete') s.words_removed += countWords(p.text);
     }
+    const split = c.status !== 'added' && c.status !== 'removed' && fromRefs.get(c.from_ref!)! > 1;
+    const merged = !split && c.status !== 'added' && c.status !== 'removed' && toRefs.get(c.to_ref!)! > 1;
+    if (c.status === 'unchanged' && !c.moved && !c.renumbered && !split && !merged) continue; // nothing to list
+    const link: ChangeLink = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
     if (c.status === 'added') s.added.push(link);
     else if (c.status === 'removed') s.removed.push(link);
-    else if (fromRefs.get(c.from_ref!)! > 1) s.split.push(link);
-    else if (toRefs.get(c.to_ref!)! > 1) s.merged.push(link);
+    else if (split) s.split.push(link);
+    else if (merged) s.merged.push(link);
     if (c.moved) s.moved.push(link);
     if (c.renumbered) s.renumbered.push(link);
     if (c.status !== 'changed') continue;
     s.changed++;
-    for (const t of changedTerms(c.parts, 'verbs')) s.verbs.push({ ...link, ...t });
-    for (const t of changedTerms(c.parts, 'numbers')) s.numbers.push({ ...link, ...t });
+    const hs = hunks(c.parts);
+    if (!hs.length) continue; // only the heading changed
+    const oldText = sideText(c.parts, 'old');
+    const newText = sideText(c.parts, 'new');
+    for (const t of termsOfKind(hs, oldText, newText, 'verbs')) s.verbs.push({ ...link, ...t });
+    for (const t of termsOfKind(hs, oldText, newText, 'numbers')) s.numbers.push({ ...link, ...t });
   }
   return s;
 }

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { diffVersions } from '../../server/diff/index.ts';
-import { findNumbers, findVerbs } from '../../server/diff/summary.ts';
+import { changedTerms, findNumbers, findVerbs, termChanges, termsIn } from '../../server/diff/summary.ts';
+import { type DiffPart, diffText, sideText } from '../../server/diff/words.ts';
 import type { Clause } from '../../server/versions/clause.ts';
 
 function clause(ref: string, heading: string, text: string, position = 0): Clause {
@@ -75,5 +77,61 @@ describe('diff: summary counts', () => {
     const d = diffVersions([clause('4.1', 'Marking', 'Text.')], [clause('4.1', 'Marking of areas', 'Text.')]);
     expect(d.clauses[0]).to.include({ status: 'changed', heading: 'Marking of areas', from_heading: 'Marking' });
     expect(diffVersions([clause('4.1', 'Marking', 'Text.')], [clause('4.1', 'Marking', 'Text.')]).clauses[0]).to.not.have.property('from_heading');
+  });
+});
+
+describe('diff: terms of changed clauses', () => {
+  /** The rule changedTerms implements, over every term of both texts (it only scans near the changes). */
+  function reference(parts: DiffPart[], kind: 'verbs' | 'numbers'): { from: string | null; to: string | null }[] {
+    const hunks: { old: [number, number]; new: [number, number] }[] = [];
+    let o = 0;
+    let n = 0;
+    let open = false;
+    for (const p of parts) {
+      if (p.op === 'equal') {
+        o += p.text.length;
+        n += p.text.length;
+        open = false;
+        continue;
+      }
+      if (!open) hunks.push({ old: [o, o], new: [n, n] });
+      open = true;
+      if (p.op === 'delete') hunks.at(-1)!.old[1] = o += p.text.length;
+      else hunks.at(-1)!.new[1] = n += p.text.length;
+    }
+    const perHunk = (text: string, side: 'old' | 'new') => {
+      const per: string[][] = hunks.map(() => []);
+      for (const f of termsIn(text, kind)) {
+        // the first hunk that does not end more than one character before the term
+        const h = hunks.findIndex((x) => x[side][1] + 1 >= f.start);
+        if (h >= 0 && hunks[h]![side][0] <= f.end + 1) per[h]!.push(f.term);
+      }
+      return per;
+    };
+    const before = perHunk(sideText(parts, 'old'), 'old');
+    const after = perHunk(sideText(parts, 'new'), 'new');
+    return hunks.flatMap((_, k) => termChanges(before[k]!, after[k]!));
+  }
+
+  // sentences full of what the scan must not cut through: decimals, refs, dotted numbers, spaced negations
+  const token = fc.constantFrom(
+    'shall', 'should', 'may', 'must', 'can', 'cannot', 'not', 'mark', 'May', 'area', '50', '2.5', '1,5', '4.2', '07.11.', '.5',
+    'm', 'kg', 'km²', '%', '°C', 'per cent', 'square metres', 'days', '.', '. ', ', ', ' ', '  ', '\n', '\n\n', 'é', 'a12',
+  );
+  const text = fc.array(token, { maxLength: 80 }).map((ts) => ts.join(''));
+
+  it('finds the same verbs and numbers as a scan of the whole text', () => {
+    fc.assert(
+      fc.property(text, fc.array(fc.tuple(fc.nat(), fc.nat(8), text), { maxLength: 4 }), (a, edits) => {
+        let b = a;
+        for (const [at, cut, s] of edits) {
+          const k = at % (b.length + 1);
+          b = b.slice(0, k) + s + b.slice(k + cut);
+        }
+        const parts = diffText(a, b);
+        for (const kind of ['verbs', 'numbers'] as const) expect(changedTerms(parts, kind)).to.deep.equal(reference(parts, kind));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
