@@ -92,7 +92,8 @@ export function usersRoutes(auth: Auth): Router {
   const renderNew = (res: Response, extra: Record<string, unknown> = {}) =>
     res.render('admin/user-new', { title: 'New account', roles: ROLES, values: { role: 'stakeholder' }, ...extra });
 
-  r.get('/admin', allow('accounts.manage'), (_req, res) => res.redirect(303, '/admin/users'));
+  // The secretariat's desk: every task it runs, one click away.
+  r.get('/admin', allow('accounts.manage'), (_req, res) => res.render('admin/index', { title: 'Secretariat desk' }));
 
   r.get('/admin/users', allow('accounts.manage'), async (req, res) => {
     res.render('admin/users', { title: 'Accounts', users: await listUsers(ctx.db), notice: typeof req.query.done === 'string' ? doneMessage(req.query.done) : null });

@@ -20,8 +20,9 @@ describe('browser: the secretariat loads a draft', function () {
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
-    // the catalogue admin: add a standard, then its first draft
-    await page.getByRole('link', { name: 'Catalogue', exact: true }).click();
+    // the secretariat's desk → the catalogue admin: add a standard, then its first draft
+    await page.getByRole('link', { name: 'Secretariat desk' }).click();
+    await page.getByRole('link', { name: 'Catalogue and drafts' }).click();
     expect(new URL(page.url()).pathname).to.equal('/admin/standards');
     await page.getByLabel('Number').fill('07.99');
     await page.getByLabel('Title').fill('Marking of hazardous areas');

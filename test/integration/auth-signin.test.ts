@@ -131,6 +131,8 @@ describe('auth: sign-in and sign-out', () => {
     await signIn(agent, user);
     const home = await agent.get('/').expect(200);
     expect(home.text).to.contain(user.name);
-    expect(home.text).to.contain('href="/admin/users"');
+    expect(home.text).to.contain('href="/admin"');
+    const desk = await agent.get('/admin').expect(200);
+    for (const link of ['/admin/standards', '/admin/users', '/admin/audit', '/consultations/new', '/ballots/new']) expect(desk.text).to.contain(`href="${link}"`);
   });
 });
