@@ -64,7 +64,11 @@ export async function run(opts: { seconds?: number; words?: number } = {}): Prom
   const html = (await new Promise<Buffer>((resolve) => http.get({ port: ours.port, path: '/standards/99.01', host: '127.0.0.1' }, (res) => { const c: Buffer[] = []; res.on('data', (d) => c.push(d)); res.on('end', () => resolve(Buffer.concat(c))); })));
   const bodyFile = path.join(dir, 'page.gz');
   fs.writeFileSync(bodyFile, page.body);
-  const bare = await start('serve-bare.ts', [bodyFile, etag]);
+  // The bare server sends our headers too (less those of the connection): the same bytes on the wire.
+  const headersFile = path.join(dir, 'headers.json');
+  const { date: _d, connection: _c, 'keep-alive': _k, ...sameHeaders } = page.headers;
+  fs.writeFileSync(headersFile, JSON.stringify(sameHeaders));
+  const bare = await start('serve-bare.ts', [bodyFile, headersFile]);
 
   const common = { path: '/standards/99.01', connections: 50, seconds };
   const gz = { 'Accept-Encoding': 'gzip' };
@@ -83,6 +87,7 @@ export async function run(opts: { seconds?: number; words?: number } = {}): Prom
 
 export function report(f: PagesFigures): string[] {
   const line = (name: string, o: LoadResult, b: LoadResult, target: number) => {
+    // (both servers send the same headers and body: see bench/serve-bare.ts)
     const ratio = o.perSecond / b.perSecond;
     const bad = o.errors + b.errors + Object.entries(o.statuses).filter(([s]) => s !== String(name.includes('304') ? 304 : 200)).reduce((n, [, c]) => n + c, 0);
     return `page ${name}: ours ${o.perSecond.toFixed(0)} req/s p99 ${o.p99.toFixed(1)} ms · bare ${b.perSecond.toFixed(0)} req/s p99 ${b.p99.toFixed(1)} ms · ratio ${ratio.toFixed(2)} (target ≥ ${target}) ${ratio >= target ? 'ok' : 'MISSED'} · p99 ${o.p99 <= 25 ? 'ok' : 'MISSED'} (target ≤ 25 ms)${bad ? ` · ${bad} unexpected responses` : ''}`;

@@ -40,8 +40,11 @@ export function createHandler(given: AppDeps): { app: Express; handler: (req: In
   const app = createApp(deps);
   const fast = fastPath(deps);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    fast(req, res).then(
-      (done) => done || app(req, res),
+    const done = fast(req, res);
+    if (done === true) return;
+    if (done === false) return void app(req, res);
+    done.then(
+      (answered) => answered || app(req, res),
       (err) => {
         deps.logger.error({ err }, 'fast path failed');
         app(req, res);

@@ -13,6 +13,8 @@ export interface StandardSnapshot {
   replacedBy: StandardRow | null;
 }
 
+const KEY_TTL_MS = 100;
+
 interface StandardKey {
   id: number;
   ref: string;
@@ -25,8 +27,8 @@ interface StandardKey {
  * bumps the standard's revision (repo.bumpRevision), so a stale snapshot is never used. States that
  * depend on time (current edition, open consultations) are derived from the snapshot and the clock.
  *
- * On SQLite the lookup uses a prepared statement on a read-only connection of its own: through the
- * query builder it costs about 0.2 ms, more than serving a cached page.
+ * On SQLite the lookup uses a prepared statement on a read-only connection of its own (through the
+ * query builder it costs about 0.2 ms, more than serving a cached page), and is remembered briefly.
  */
 export class StandardStates {
   private snapshots = new Map<number, StandardSnapshot>();
@@ -34,7 +36,21 @@ export class StandardStates {
   private stmt: Database.Statement<[string], StandardKey> | null = null;
   private conn: Database.Database | null = null;
 
+  /**
+   * Lookups are remembered until this process writes anything through Knex (counted from its query
+   * events, before and after each statement, COMMIT included) and for at most KEY_TTL_MS, which
+   * bounds what another process's writes (a CLI, a second server) take to show. Reading the revision
+   * from SQLite on every request cost about a sixth of a cached answer.
+   */
+  private keys = new Map<string, { key: StandardKey | null; generation: number; at: number }>();
+  private writes = 0;
+
   constructor(private readonly db: Db) {
+    const countWrite = (q: { sql?: string }) => {
+      if (!q.sql || !/^\s*select\b/i.test(q.sql)) this.writes++;
+    };
+    db.on('query', countWrite);
+    db.on('query-response', (_r: unknown, q: { sql?: string }) => countWrite(q));
     const filename = (db.client.config.connection as { filename?: string } | undefined)?.filename;
     if (isSqlite(db) && filename && filename !== ':memory:') {
       this.conn = new Database(filename, { readonly: true, fileMustExist: true });
@@ -43,9 +59,23 @@ export class StandardStates {
     }
   }
 
+  /** The remembered lookup of a ref, if still good; undefined when it must be read again. */
+  cachedKey(ref: string): StandardKey | null | undefined {
+    const cached = this.keys.get(ref);
+    // Date.now(), not the app's clock: this bounds staleness in real time.
+    if (cached && cached.generation === this.writes && Date.now() - cached.at < KEY_TTL_MS) return cached.key;
+    return undefined;
+  }
+
   async key(ref: string): Promise<StandardKey | null> {
-    if (this.stmt) return this.stmt.get(ref) ?? null;
-    return (await this.db('standards').where({ ref }).first('id', 'ref', 'revision')) ?? null;
+    if (!this.stmt) return (await this.db('standards').where({ ref }).first('id', 'ref', 'revision')) ?? null;
+    const cached = this.cachedKey(ref);
+    if (cached !== undefined) return cached;
+    const now = Date.now();
+    const key = this.stmt.get(ref) ?? null;
+    if (this.keys.size > 10_000) this.keys.clear();
+    this.keys.set(ref, { key, generation: this.writes, at: now });
+    return key;
   }
 
   async snapshot(key: StandardKey): Promise<StandardSnapshot | null> {
