@@ -15,6 +15,7 @@ import express from 'express';
 import { createDb } from '../server/db.ts';
 import { systemClock } from '../server/clock.ts';
 import { loadStandards } from '../server/standards/loader.ts';
+import { load } from './lib/load.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { insertUser } from '../server/users/repo.ts';
 
@@ -65,38 +66,19 @@ function call(agent: http.Agent, port: number, method: string, p: string, body: 
 const CLAUSES = ['1', '4.1', '4.2', '5.1', '6.2.4', '7.4', '8.2', '9.1', null];
 const TYPES = ['te', 'ed', 'ge'];
 
-/** 50 clients, each with one request in flight on its own keep-alive socket, for `seconds`. */
+/** 50 clients, each with one request in flight on its own keep-alive socket, for `seconds` (bench/lib/load.ts). */
 async function hammer(port: number, p: string, headers: Record<string, string>, seconds: number): Promise<Run> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const latencies: number[] = [];
-  const statuses: Record<number, number> = {};
-  let errors = 0;
-  let created = 0;
-  let k = 0;
-  const t0 = performance.now();
-  const end = t0 + seconds * 1000;
-  const client = async () => {
-    while (performance.now() < end) {
-      const i = k++;
-      const body = JSON.stringify({ clause: CLAUSES[i % CLAUSES.length], type: TYPES[i % TYPES.length], paragraph: `para ${i % 7}`, comment: `Benchmark comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: `Add "the NMAA shall check the records every ${i % 12 + 1} months".` });
-      const s = performance.now();
-      try {
-        const res = await call(agent, port, 'POST', p, body, headers);
-        latencies.push(performance.now() - s);
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        if (res.status === 201) created++;
-        else errors++;
-      } catch {
-        errors++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, client));
-  const elapsed = (performance.now() - t0) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const q = (x: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * x))] ?? 0;
-  return { requests: latencies.length, created, perSecond: latencies.length / elapsed, p50: q(0.5), p99: q(0.99), errors, statuses };
+  const r = await load({
+    port,
+    path: p,
+    headers,
+    connections: CONNECTIONS,
+    seconds,
+    body: (i) =>
+      JSON.stringify({ clause: CLAUSES[i % CLAUSES.length], type: TYPES[i % TYPES.length], paragraph: `para ${i % 7}`, comment: `Benchmark comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: `Add "the NMAA shall check the records every ${i % 12 + 1} months".` }),
+  });
+  const created = r.statuses[201] ?? 0;
+  return { requests: r.requests, created, perSecond: r.perSecond, p50: r.p50, p99: r.p99, errors: r.errors + (r.requests - created), statuses: r.statuses };
 }
 
 export async function run(opts: { seconds?: number } = {}): Promise<CommentsFigures> {

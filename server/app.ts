@@ -110,17 +110,8 @@ export function createApp(given: AppDeps): Express {
   const auth = createAuth(deps);
   app.use(auth.middleware);
 
-  app.use(healthRoutes(deps));
-  app.use(homeRoutes(deps));
-  app.use(standardsRoutes(deps));
-  app.use(authRoutes(deps, auth));
-  app.use(usersRoutes(auth));
+  // The API first: its calls then skip the page routers' layers.
   const diffs = new DiffCache();
-  app.use(diffRoutes(deps, diffs));
-  app.use(draftsRoutes(deps));
-  app.use(consultationsRoutes(deps));
-  app.use(ballotsRoutes(deps));
-
   const api = express.Router();
   api.get('/openapi.json', allow('public'), (_req, res) => {
     res.json(openapi);
@@ -133,6 +124,16 @@ export function createApp(given: AppDeps): Express {
   api.use(consultationsApi(deps));
   api.use(ballotsApi(deps));
   app.use('/api/v1', api);
+
+  app.use(healthRoutes(deps));
+  app.use(homeRoutes(deps));
+  app.use(standardsRoutes(deps));
+  app.use(authRoutes(deps, auth));
+  app.use(usersRoutes(auth));
+  app.use(diffRoutes(deps, diffs));
+  app.use(draftsRoutes(deps));
+  app.use(consultationsRoutes(deps));
+  app.use(ballotsRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler);

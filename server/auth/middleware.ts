@@ -166,11 +166,22 @@ export function createAuth(deps: Deps): Auth {
   const limits = { ...defaultLimits(config.env), ...deps.authLimits };
   return {
     ctx,
-    middleware: [sessions, timeouts, passport.initialize(), passport.session(), viewer, csrfCheck, locals],
+    middleware: [...[sessions, timeouts, passport.initialize(), passport.session()].map(unlessBearer), viewer, csrfCheck, locals],
     passport,
     limiters: createLimiters(db, limits),
     csrfToken: (req, overwrite) => csrf.generateToken(req, overwrite),
     store,
+  };
+}
+
+/**
+ * An API call with a Bearer token never uses the session: skipping the session and Passport
+ * middleware spares it a session object (and its random id) per request.
+ */
+function unlessBearer(mw: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (req.originalUrl.startsWith('/api/') && /^Bearer\s/i.test(req.headers.authorization ?? '')) return next();
+    return mw(req, res, next);
   };
 }
 

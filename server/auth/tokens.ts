@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { NotFound } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { findUserById, sha256, type UserRow } from '../users/repo.ts';
+import { sha256, type UserRow } from '../users/repo.ts';
 
 /** API tokens: random, shown once, stored as sha256 (they are long and random, so no slow hash is needed). */
 export interface ApiTokenRow {
@@ -38,10 +38,24 @@ export async function createApiToken(ctx: Ctx, user: UserRow, name: string): Pro
 /** The live token and its user, or null (unknown, revoked, or the user is disabled). */
 export async function userForToken(ctx: Ctx, token: string): Promise<{ tokenRow: ApiTokenRow; user: UserRow } | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const row = (await ctx.db('api_tokens').where({ token_hash: sha256(token) }).whereNull('revoked_at').first()) as ApiTokenRow | undefined;
-  if (!row) return null;
-  const user = await findUserById(ctx.db, row.user_id);
-  if (!user || user.disabled_at) return null;
+  // One query for the token and its user: it runs on every API request.
+  const joined = (await ctx.db('api_tokens as t')
+    .join('users as u', 'u.id', 't.user_id')
+    .where('t.token_hash', sha256(token))
+    .whereNull('t.revoked_at')
+    .first(
+      'u.*',
+      ...(['id', 'user_id', 'token_hash', 'name', 'created_at', 'last_used_at', 'revoked_at'] as const).map((c) => `t.${c} as token_${c}`),
+    )) as (UserRow & Record<`token_${keyof ApiTokenRow}`, never>) | undefined;
+  if (!joined || joined.disabled_at) return null;
+  const fields: Record<string, unknown> = {};
+  const userFields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(joined)) {
+    if (k.startsWith('token_')) fields[k.slice(6)] = v;
+    else userFields[k] = v;
+  }
+  const row = fields as unknown as ApiTokenRow;
+  const user = userFields as unknown as UserRow;
   const now = ctx.clock.now();
   // Written at most once a minute: enough to show "last used" without a write per request.
   if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
