@@ -240,3 +240,20 @@ describe('fast path for cached public pages', () => {
     expect(withCookie.text).to.contain('Land release');
   });
 });
+
+describe('links between a standard and its consultation', () => {
+  let t: App;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  it('the current edition and the draft both lead to the open consultation', async () => {
+    const cur = await request(t.app).get('/standards/07.11').expect(200);
+    const id = /href="\/consultations\/(\d+)">read it and comment<\/a>/.exec(cur.text)?.[1];
+    expect(id, 'link on the current edition').to.be.a('string');
+    const draft = await request(t.app).get('/standards/07.11/versions/4').expect(200);
+    expect(draft.text).to.contain(`<a href="/consultations/${id}">Comment on this draft</a>`);
+    await request(t.app).get(`/consultations/${id}`).expect(200);
+  });
+});
