@@ -2,5 +2,6 @@ import date from './date.ts';
 import eq from './eq.ts';
 import plural from './plural.ts';
 import number from './number.ts';
+import datetime from './datetime.ts';
 
-export const helpers = { date, eq, plural, number };
+export const helpers = { date, datetime, eq, plural, number };
