@@ -1,19 +1,36 @@
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import http, { type Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { testApp } from './app.ts';
+import { startSmtp } from './mail.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let warned = false;
 
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
 /**
- * Starts the app on a free port and a headless Debian chromium. Where chromium is missing the browser
- * suites are skipped with one line saying how to install it — except under REQUIRE_BROWSER (CI).
+ * Starts the app on a free port (as server/main.ts does: the fast path, then Express) and a headless
+ * Debian chromium. With `mail`, also a real local SMTP server, and PUBLIC_URL set to the app's address
+ * so that mailed links lead back to it. Where chromium is missing the browser suites are skipped with
+ * one line saying how to install it — except under REQUIRE_BROWSER (CI), where that is an error.
  */
-export function useBrowser(ctx: Mocha.Suite, opts: { now?: string } = {}) {
-  const state = {} as { browser: Browser; server: Server; base: string; app: Awaited<ReturnType<typeof testApp>> };
-  ctx.timeout(60_000);
+export function useBrowser(ctx: Mocha.Suite, opts: { now?: string; mail?: boolean } = {}) {
+  const state = {} as {
+    browser: Browser;
+    server: Server;
+    base: string;
+    app: Awaited<ReturnType<typeof testApp>>;
+    smtp: Awaited<ReturnType<typeof startSmtp>>;
+  };
+  ctx.timeout(90_000);
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
       if (process.env.REQUIRE_BROWSER) throw new Error(`chromium not found at ${CHROMIUM}: apt-get install chromium`);
@@ -21,10 +38,16 @@ export function useBrowser(ctx: Mocha.Suite, opts: { now?: string } = {}) {
       warned = true;
       this.skip();
     }
-    state.app = await testApp(opts);
-    state.server = http.createServer(state.app.handler).listen(0, '127.0.0.1'); // as server/main.ts: fast path, then Express
+    const port = await freePort();
+    state.base = `http://127.0.0.1:${port}`;
+    const env: Record<string, string> = {};
+    if (opts.mail) {
+      state.smtp = await startSmtp();
+      Object.assign(env, { SMTP_URL: state.smtp.url, PUBLIC_URL: state.base });
+    }
+    state.app = await testApp({ now: opts.now, env });
+    state.server = http.createServer(state.app.handler).listen(port, '127.0.0.1');
     await new Promise((r) => state.server.once('listening', r));
-    state.base = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`;
     state.browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -34,6 +57,7 @@ export function useBrowser(ctx: Mocha.Suite, opts: { now?: string } = {}) {
     await state.browser?.close();
     if (state.server) await new Promise((r) => state.server.close(r));
     await state.app?.close();
+    await state.smtp?.close();
   });
   return state;
 }
