@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { renderClauses } from '../versions/render.ts';
+import { resolveStandard, standardDetail } from '../standards/service.ts';
 import { clauseNumber } from '../versions/parse.ts';
 import * as service from './service.ts';
 import type { CommentView, ConsultationView } from './service.ts';
@@ -196,7 +197,9 @@ export function consultationsRoutes(deps: Deps): Router {
     const orgs = await service.organisations(ctx, c.id);
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => typeof v === 'string') as Array<[string, string]>).toString();
     const base = `/standards/${encodeURIComponent(c.standard_ref)}`;
-    const later = (await deps.db('versions').where({ standard_id: c.standard_id }).where('n', '>', c.n).select('n', 'label')) as Array<{ n: number; label: string }>;
+    // The later versions the viewer may see (a draft never put out for consultation is for the Board and the secretariat).
+    const visible = standardDetail(await resolveStandard(deps.states, c.standard_ref), viewer, deps.clock.now()).versions;
+    const later = visible.filter((v) => v.n > c.n).map((v) => ({ n: v.n, label: v.label }));
     res.render('consultations/matrix', {
       title: `${report ? 'Consultation report' : 'Comments'}: ${c.designation} ${c.label}`,
       report,

@@ -8,6 +8,7 @@ export const MAX_SHEET_BYTES = 5 * 1024 * 1024;
 export const messages = {
   tooLarge: `The sheet is larger than ${MAX_SHEET_BYTES / 1024 / 1024} MB: split it into several sheets.`,
   noFile: 'Choose a comment sheet (.xlsx or .csv) to upload, in the field "sheet".',
+  unreadable: 'The upload could not be read: send the sheet as multipart/form-data, in the field "sheet".',
 } as const;
 
 const parser = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_SHEET_BYTES, files: 1, fields: 10 } });
@@ -20,7 +21,8 @@ export const uploadSheet: RequestHandler = (req: Request, res: Response, next: N
       if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'too_large', messages.tooLarge, { sheet: messages.tooLarge }));
       return next(new BadRequest(messages.noFile, { sheet: messages.noFile }));
     }
-    next(err);
+    // busboy's own errors (a broken multipart body: no boundary, a malformed part, an early end) are the request's fault.
+    next(new BadRequest(messages.unreadable, { sheet: messages.unreadable }));
   });
 };
 

@@ -14,6 +14,7 @@ export const messages = {
   oldWord: 'Old Word documents (.doc) cannot be read: open it in Word, save it as .docx and upload that.',
   notUtf8: 'The Markdown file is not UTF-8 text: save it as UTF-8 and upload it again.',
   unexpected: 'Upload one file, in the field "file".',
+  unreadable: 'The upload could not be read: send it as multipart/form-data, with the file in the field "file".',
 } as const;
 
 export class TooLarge extends AppError {
@@ -36,7 +37,8 @@ export const uploadOne: RequestHandler = (req: Request, res: Response, next: Nex
       if (err.code === 'LIMIT_FIELD_VALUE') return next(new TooLarge('The text is too long.'));
       return next(new BadRequest(messages.unexpected, { file: messages.unexpected }));
     }
-    next(err);
+    // busboy's own errors (a broken multipart body: no boundary, a malformed part, an early end) are the request's fault.
+    next(new BadRequest(messages.unreadable, { file: messages.unreadable }));
   });
 };
 

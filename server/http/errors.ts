@@ -20,13 +20,17 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let fields: Record<string, string> | undefined;
   if (err instanceof AppError) {
     ({ status, code, message, fields } = err);
-  } else if (err && typeof err === 'object' && 'type' in err && typeof err.status === 'number' && err.status < 500) {
-    // body-parser errors: malformed JSON, too large, bad charset
+  } else if (err && typeof err === 'object' && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+    // The request's own fault, found before any route ran: body-parser (malformed JSON, too large, bad
+    // charset or compression) and the router (a path parameter with a broken %-escape). Their messages
+    // are not ours to show: each gets a fixed one.
+    const type = 'type' in err ? err.type : undefined;
     status = err.status;
-    code = err.type === 'entity.too.large' ? 'too_large' : 'bad_request';
+    code = type === 'entity.too.large' ? 'too_large' : 'bad_request';
     message =
-      err.type === 'entity.too.large' ? 'The request body is too large.' :
-      err.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'The request could not be read.';
+      type === 'entity.too.large' ? 'The request body is too large.' :
+      type === 'entity.parse.failed' ? 'The request body is not valid JSON.' :
+      err instanceof URIError ? 'The address is not valid: it has a broken %-escape.' : 'The request could not be read.';
   }
   if (status >= 500) req.log?.error({ err }, 'request failed');
   if (res.headersSent) return;

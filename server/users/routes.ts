@@ -52,7 +52,12 @@ export function usersRoutes(auth: Auth): Router {
   r.post('/account', allow('account.own'), async (req, res) => {
     const parsed = profileSchema.safeParse(req.body ?? {});
     if (!parsed.success) return renderAccount(req, res.status(422), { values: keep(req.body, 'name', 'organisation'), errors: fieldsOf(parsed.error) });
-    await service.updateProfile(ctx, viewerOf(res)!, parsed.data);
+    try {
+      await service.updateProfile(ctx, viewerOf(res)!, parsed.data);
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500 && err.fields) return renderAccount(req, res.status(err.status), { values: keep(req.body, 'name', 'organisation'), errors: err.fields });
+      throw err;
+    }
     res.redirect(303, '/account?done=profile');
   });
 

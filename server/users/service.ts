@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Role, Viewer } from '../auth/viewer.ts';
-import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
+import { AppError, Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
 import { endSessionsOf } from '../auth/sessions.ts';
@@ -21,6 +21,7 @@ export const messages = {
   wrongCurrent: 'Your current password is not right.',
   lastSecretariat: 'This is the last active secretariat account: create another one first.',
   notYourAccount: 'You can change only your own account.',
+  boardOrganisation: 'On the Review Board your organisation is the member you vote for: ask the secretariat to change it.',
   noSuchUser: 'There is no such user.',
   verifySubject: 'Confirm your e-mail address for imas-review',
   resetSubject: 'Reset your imas-review password',
@@ -237,6 +238,9 @@ export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: st
     const changes: Partial<UserRow> = {};
     if (patch.name !== undefined && patch.name !== user.name) changes.name = patch.name;
     if (patch.organisation !== undefined && patch.organisation !== user.organisation) changes.organisation = patch.organisation;
+    // A board account votes for its organisation (ballots/service.ts castVote): changing it would let a
+    // member cast, or overwrite, another member organisation's vote. Only the secretariat may (adminUpdate).
+    if ('organisation' in changes && user.role === 'board') throw new AppError(403, 'forbidden', messages.boardOrganisation, { organisation: messages.boardOrganisation });
     if (!Object.keys(changes).length) return user;
     await repo.updateUserRow(trx, user.id, { ...changes, updated_at: ctx.clock.now().toISOString() });
     const data: Record<string, unknown> = {};

@@ -3,8 +3,17 @@ import { clauseNumber } from './parse.ts';
 
 // Raw HTML is shown as text, and links may only go to the web, mail or this site.
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
-const SAFE_LINK = /^(https?:\/\/|mailto:|#|\/(?!\/)|\.{0,2}\/?[\w-])/i;
-md.validateLink = (url: string) => SAFE_LINK.test(url.trim()) && !/^\s*(javascript|vbscript|data|file):/i.test(url);
+// Anything a browser reads as a scheme (RFC 3986: a letter, then letters, digits, + - .) must be one of
+// these; every other link must be relative to this site (an anchor, a path, never //host).
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+const RELATIVE = /^(#|\/(?!\/)|\.{0,2}\/?[\w-])/;
+export function isSafeLink(url: string): boolean {
+  const u = url.trim();
+  const scheme = SCHEME.exec(u)?.[1]?.toLowerCase();
+  if (scheme === undefined) return RELATIVE.test(u);
+  return scheme === 'mailto' || ((scheme === 'http' || scheme === 'https') && /^https?:\/\//i.test(u));
+}
+md.validateLink = isSafeLink;
 
 export function renderMarkdown(text: string): string {
   return md.render(text);
