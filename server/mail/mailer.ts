@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { Logger } from '../logger.ts';
+import { flushLogger, type Logger } from '../logger.ts';
 
 export interface Mail {
   to: string;
@@ -24,6 +24,9 @@ export function createMailer(smtpUrl: string | undefined, logger: Logger): Maile
     return {
       async send(mail) {
         logger.info({ mail: { to: mail.to, subject: mail.subject, text: mail.text } }, 'mail (no SMTP_URL set: written to the log)');
+        // The log is buffered (server/logger.ts): without a flush the link waits there until 4 KB of
+        // other lines follow, and whoever just registered finds nothing to follow.
+        flushLogger(logger);
       },
       close() {},
     };
