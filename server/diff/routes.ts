@@ -47,7 +47,7 @@ export function diffRoutes(deps: Deps, cache: DiffCache): Router {
         { label: 'Whole text', href: `${base}?view=${view}&changes=all`, current: !changesOnly },
       ],
       reverse: `/standards/${encodeURIComponent(detail.standard.ref)}/diff/${m[2]}..${m[1]}?view=${view}`,
-      choices: detail.versions.map((v) => ({ n: v.n, label: v.label, fromSelected: v.id === from.id, toSelected: v.id === to.id })),
+      choices: detail.versions.map((v) => ({ n: v.n, label: v.label, edition: v.edition, amendment: v.amendment, state: v.state, fromSelected: v.id === from.id, toSelected: v.id === to.id })),
     });
   });
 

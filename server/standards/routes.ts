@@ -57,7 +57,7 @@ export function standardsRoutes(deps: Deps): Router {
     if (!detail) return;
     const versions = [...detail.versions].reverse();
     // The picker starts on the last two versions: what changed most recently.
-    const compareChoices = detail.versions.length > 1 ? versions.map((v, i) => ({ n: v.n, label: v.label, isTo: i === 0, isFrom: i === 1 })) : [];
+    const compareChoices = detail.versions.length > 1 ? versions.map((v, i) => ({ n: v.n, label: v.label, edition: v.edition, amendment: v.amendment, state: v.state, isTo: i === 0, isFrom: i === 1 })) : [];
     res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions, compareChoices });
   });
 

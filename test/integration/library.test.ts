@@ -74,6 +74,10 @@ describe('the public library (HTML)', () => {
     for (const label of ['Edition 1', 'Edition 1 Amendment 1', 'Edition 2', 'Draft Edition 3']) expect(res.text).to.contain(label);
     expect(res.text).to.contain('consultation open');
     expect(res.text).to.match(/1 March 2019 – 1 July 2021/);
+    // "changes from" names a row of the # column; Edition 1, based on nothing, has no dangling separator
+    expect(res.text).to.contain('/diff/2..3">changes from #2</a>');
+    expect(res.text).not.to.match(/<td>[^<]*First edition[^<]*· /);
+    expect(res.text).to.match(/First edition[^<]*<a class="compare" href="\/standards\/07\.11\/diff\/1\.\.current">/);
   });
 
   it('shows any version, old ones marked as not current, drafts marked DRAFT', async () => {

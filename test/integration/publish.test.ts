@@ -74,6 +74,20 @@ describe('publication: an approved version becomes an edition', () => {
     expect(current.text).not.to.contain('DRAFT — not for use');
     // the amendment record lists it
     expect(current.text).to.match(/amendment-record[\s\S]*Edition 3[\s\S]*Third edition: residual contamination/);
+    // Readers see the published version by its edition, not by the label it had as a draft
+    const draftLabel = 'Draft Edition 3 for consultation';
+    expect(current.text).to.contain('/standards/07.11/versions/4">Edition 3</a>');
+    expect(current.text).not.to.contain(draftLabel);
+    const history = await request(t.app).get('/standards/07.11/versions').expect(200);
+    expect(history.text).to.contain('/standards/07.11/versions/4">Edition 3</a> <span class="badge">current</span>');
+    expect(history.text).to.contain('<option value="4" selected>4: Edition 3</option>');
+    expect(history.text).not.to.contain(draftLabel);
+    const home = await request(t.app).get('/').expect(200);
+    expect(home.text).to.contain('IMAS 07.11 Land release — Edition 3</a>, published 24 November 2026');
+    const catalogue = await request(t.app).get('/standards?q=07.11').expect(200);
+    expect(catalogue.text).to.contain('Edition 3, in force from 1 January 2027');
+    const diff = await request(t.app).get('/standards/07.11/diff/3..4').expect(200);
+    expect(diff.text).to.contain('/standards/07.11/versions/4">Edition 3</a>');
   });
 
   it("the published version's page shows the SHA-256 of its text and the ballot result with the chain hash at close", async () => {

@@ -3,5 +3,6 @@ import eq from './eq.ts';
 import plural from './plural.ts';
 import number from './number.ts';
 import datetime from './datetime.ts';
+import versionName from './version-name.ts';
 
-export const helpers = { date, datetime, eq, plural, number };
+export const helpers = { date, datetime, eq, plural, number, versionName };
