@@ -187,7 +187,7 @@ export function ballotsRoutes(deps: Deps): Router {
     const ballotId = Number(str(req.body, 'ballot_id'));
     const publishValues = { edition: str(req.body, 'edition'), amendment: str(req.body, 'amendment'), in_force_from: str(req.body, 'in_force_from'), summary: str(req.body, 'summary') };
     const fail = async (status: number, extra: Record<string, unknown>) => {
-      if (Number.isInteger(ballotId) && ballotId > 0) return renderBallot(req, res.status(status), ballotId, { publishValues, ...extra });
+      if (Number.isInteger(ballotId) && ballotId > 0) return renderBallot(req, res.status(status), ballotId, { publishValues, publishFailed: true, ...extra });
       res.status(status).render('errors/page', { title: 'Not published', status, message: String(extra.publishError ?? 'Some fields need attention.') });
     };
     const parsed = publishSchema.safeParse(req.body ?? {});

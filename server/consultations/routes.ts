@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
+import { longDateTime } from '../time.ts';
 import { renderClauses } from '../versions/render.ts';
 import { resolveStandard, standardDetail } from '../standards/service.ts';
 import { clauseNumber } from '../versions/parse.ts';
@@ -26,7 +27,8 @@ const messages = {
 const TYPE_LABELS = { general: 'General (ge)', technical: 'Technical (te)', editorial: 'Editorial (ed)' } as const;
 const typeChoices = (selected?: string) => COMMENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], selected: t === selected }));
 const dispositionChoices = (selected?: string | null) => DISPOSITIONS.map((d) => ({ value: d, label: DISPOSITION_LABELS[d], selected: d === selected }));
-const utc = (s: string) => `${s.slice(0, 10)} ${s.slice(11, 16)} UTC`;
+// Shown to people as on the ballot and account pages: 30 June 2027, 23:59 UTC
+const utc = (s: string) => longDateTime(s);
 const keep = (body: unknown) => Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 const idOf = (req: Request) => Number(req.params.id);
 
@@ -129,6 +131,7 @@ export function consultationsRoutes(deps: Deps): Router {
         form: canComment && open ? form(cl.ref) : null,
       })),
       generalForm: form(''),
+      failedForm: failedRef === null ? null : failedRef ? `c-${failedRef}` : 'general',
       open,
       canComment: open && canComment,
       needsSignIn: open && !viewer,

@@ -68,8 +68,13 @@ describe('browser: the Board votes, the secretariat closes and publishes, an ope
     await s.getByRole('button', { name: 'Close the ballot now' }).click();
     expect(await s.locator('.ballot-facts').innerText()).to.match(/approved/i);
     await s.getByLabel('Edition', { exact: true }).fill('3');
-    await s.getByLabel('In force from (YYYY-MM-DD)').fill('2027-01-01');
     await s.getByLabel('Summary of changes').fill('Third edition: residual contamination, remote sensing, monitoring of released land.');
+    // forgetting the in-force date: the top of the page says so and leads to the form, far below the diff
+    await s.getByRole('button', { name: 'Publish' }).click();
+    await s.getByRole('link', { name: 'the publication form' }).click();
+    expect(await s.locator('#publish-title').evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; })).to.equal(true);
+    expect(await s.getByLabel('Edition', { exact: true }).inputValue()).to.equal('3');
+    await s.getByLabel('In force from (YYYY-MM-DD)').fill('2027-01-01');
     await s.getByRole('button', { name: 'Publish' }).click();
     expect(s.url()).to.equal(`${b.base}/standards/07.11/versions/4`);
     expect(await s.locator('.publication-record').innerText()).to.match(/SHA-256 of the text[\s\S]*approved/i);

@@ -44,7 +44,7 @@ describe('browser: a stakeholder comments on a draft and sees the disposition', 
     await page.goto(`${b.base}/consultations`);
     await page.getByRole('link', { name: /IMAS 07\.11/ }).first().click();
     expect(page.url()).to.equal(`${b.base}/consultations/${cid}`);
-    expect(await page.locator('main').innerText()).to.contain('2027-06-30 23:59 UTC');
+    expect(await page.locator('main').innerText()).to.contain('30 June 2027, 23:59 UTC');
     const clause = page.locator('.clause-with-comments').filter({ has: page.locator('#clause-7\\.4') });
     expect(await clause.locator('.clause-comments').innerText()).to.contain('0 comments');
     await clause.locator('summary', { hasText: 'Comment on this clause' }).click();
@@ -52,6 +52,15 @@ describe('browser: a stakeholder comments on a draft and sees the disposition', 
     await clause.getByLabel('Technical (te)').check();
     await clause.getByLabel('Comment', { exact: true }).fill('50 m is too little where the contamination pattern is unknown. <b>Not bold</b>');
     await clause.getByLabel('Proposed change').fill('Replace "50 m" by "100 m".');
+    // with the comment left empty the page comes back at the same form (far down the draft), the input kept
+    await clause.getByLabel('Comment', { exact: true }).fill('');
+    await clause.getByRole('button', { name: 'Submit the comment' }).click();
+    expect(new URL(page.url()).hash).to.equal('#comment-form-c-7.4');
+    const form = page.locator('#comment-form-c-7\\.4');
+    expect(await form.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; })).to.equal(true);
+    expect(await form.getByLabel('Proposed change').inputValue()).to.equal('Replace "50 m" by "100 m".');
+    expect(await page.locator('.notice-error a').getAttribute('href')).to.equal('#comment-form-c-7.4');
+    await clause.getByLabel('Comment', { exact: true }).fill('50 m is too little where the contamination pattern is unknown. <b>Not bold</b>');
     await clause.getByRole('button', { name: 'Submit the comment' }).click();
     const receipt = await page.locator('main').innerText();
     expect(receipt).to.match(new RegExp(`Its reference is C-${cid}-\\d+`));

@@ -25,7 +25,7 @@ describe('consultation pages', () => {
 
   it('shows the draft clause by clause with counts, the instructions and the deadline in UTC; the public is asked to sign in', async () => {
     const res = await request(t.app).get(`/consultations/${cid}`).expect(200);
-    expect(res.text).to.contain('2027-06-30 23:59 UTC');
+    expect(res.text).to.contain('30 June 2027, 23:59 UTC');
     expect(res.text).to.contain('Comment on a clause by quoting its number');
     expect(res.text).to.contain('id="clause-7.4"');
     expect(res.text).to.contain('DRAFT — not for use');
@@ -42,6 +42,9 @@ describe('consultation pages', () => {
     expect(res.headers.location).to.match(/^\/comments\/\d+\?done=received$/);
     const receipt = await agent.get(res.headers.location).expect(200);
     expect(receipt.text).to.match(new RegExp(`Its reference is C-${cid}-\\d+`));
+    // times read as on the other pages, not as ISO timestamps
+    expect(receipt.text).to.match(/<dd>\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC<\/dd>/);
+    expect(receipt.text).to.contain('closes (30 June 2027, 23:59 UTC)');
     for (const html of [receipt.text, (await agent.get(`/consultations/${cid}/comments`).expect(200)).text]) {
       expect(html).not.to.contain('<script>alert(1)');
       expect(html).not.to.contain('<img src=x');
@@ -59,7 +62,10 @@ describe('consultation pages', () => {
     const res = await agent.post(`/consultations/${cid}/comments`).type('form').send({ _csrf: csrf, clause: '5.1', type: 'technical', comment: '', proposed_change: 'keep me' }).expect(422);
     expect(res.text).to.contain('Write your comment.');
     expect(res.text).to.contain('keep me');
-    expect(res.text).to.match(/<details class="comment-form" open>/);
+    expect(res.text).to.contain('<details class="comment-form" id="comment-form-c-5.1" open>');
+    expect(res.text).to.contain('check <a href="#comment-form-c-5.1">the form marked below</a>');
+    // the browser comes back to the form it sent, however far down the draft
+    expect(res.text).to.contain('action="/consultations/' + cid + '/comments#comment-form-c-5.1"');
   });
 
   it('an unverified user is told to confirm the address; outside the window a clear 409 page', async () => {
