@@ -116,6 +116,9 @@ describe('consultation pages', () => {
     const bad = await agent.post(action).attach('sheet', Buffer.from('Clause,Type,Comments\n4.1,te,ok\n77.7,te,nowhere\n'), 'c.csv').expect(422);
     expect(bad.text).to.contain('row 3');
     expect(bad.text).to.contain('no clause 77.7');
+    // the rows in error are shown, not folded away in a closed <details>
+    expect(bad.text).to.contain('<details class="comment-form" id="sheet-upload" open>');
+    expect(page.text).to.contain('<details class="comment-form" id="sheet-upload">');
     const ok = await agent.post(action).attach('sheet', Buffer.from('Clause,Type,Comments\n4.1,te,ok\n4.2,ed,fine\n'), 'c.csv').expect(303);
     expect(ok.headers.location).to.equal(`/consultations/${cid}?done=imported&count=2`);
   });
