@@ -188,7 +188,8 @@ function unlessBearer(mw: RequestHandler): RequestHandler {
 /** Where to go after signing in: only a path on this site. */
 export function safeReturnPath(p: unknown): string | null {
   if (typeof p !== 'string' || !p.startsWith('/') || p.startsWith('//') || p.startsWith('/\\') || p.length > 2000) return null;
-  if (/^\/(login|logout|register)\b/.test(p)) return null;
+  // Pages of the sign-in process itself are no place to come back to.
+  if (/^\/(login|logout|register|verify-email|forgot-password|reset-password)\b/.test(p)) return null;
   return p;
 }
 

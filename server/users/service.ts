@@ -276,5 +276,5 @@ export async function ensureFirstSecretariat(ctx: Ctx, email: string | undefined
   if (any) return null;
   const problem = passwordProblem(password);
   if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`);
-  return createUser(ctx, null, { name: 'Secretariat', email: email.toLowerCase(), organisation: 'IMAS Secretariat', role: 'secretariat', password });
+  return createUser(ctx, null, { name: 'Administrator', email: email.toLowerCase(), organisation: 'IMAS Secretariat', role: 'secretariat', password });
 }

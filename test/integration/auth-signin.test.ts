@@ -136,3 +136,21 @@ describe('auth: sign-in and sign-out', () => {
     for (const link of ['/admin/standards', '/admin/users', '/admin/audit', '/consultations/new', '/ballots/new']) expect(desk.text).to.contain(`href="${link}"`);
   });
 });
+
+describe('auth: signing in from the header', () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  it('returns the reader to the page they were on', async () => {
+    const page = await request(t.app).get('/standards/07.11/versions').expect(200);
+    expect(page.text).to.contain('href="/login?next=/standards/07.11/versions"');
+    const user = await createUser(t.db, { role: 'stakeholder' });
+    const agent = request.agent(t.app);
+    const form = await agent.get('/login?next=/standards/07.11/versions').expect(200);
+    const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(form.text), email: user.email, password: user.password }).expect(303);
+    expect(res.headers.location).to.equal('/standards/07.11/versions');
+  });
+});
