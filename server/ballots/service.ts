@@ -399,6 +399,7 @@ export async function publishVersion(db: Db, clock: Clock, actor: Viewer, ref: s
     const publishedAt = now.toISOString();
     const done = await repo.markPublished(trx, v.id, { edition: input.edition, amendment, in_force_from: input.in_force_from, published_at: publishedAt, summary: input.summary });
     if (!done) throw new Conflict(messages.raceLost);
+    await endConsultations(trx, clock, actor, v.id);
     await repo.bumpRevision(trx, v.standard_id);
     await appendAudit(trx, clock, {
       actor_id: actor.id, action: 'version.publish', subject_type: 'version', subject_id: v.id,
@@ -412,6 +413,23 @@ export async function publishVersion(db: Db, clock: Clock, actor: Viewer, ref: s
       published_at: publishedAt, in_force_from: input.in_force_from, summary: input.summary, sha256: v.sha256, ballot_id: ballot!.id,
     };
   });
+}
+
+/**
+ * A published text takes no more comments: a consultation still open on it closes at publication, and
+ * one not yet open is cancelled (design.md §2: closing early sets closes_at = now).
+ */
+async function endConsultations(trx: Db, clock: Clock, actor: Viewer, versionId: number): Promise<void> {
+  const now = clock.now().toISOString();
+  const live = await trx('consultations').where({ version_id: versionId }).whereNull('cancelled_at').where('closes_at', '>', now).select('id', 'opens_at');
+  for (const c of live) {
+    const scheduled = String(c.opens_at) > now;
+    await trx('consultations').where({ id: c.id }).update(scheduled ? { cancelled_at: now } : { closes_at: now });
+    await appendAudit(trx, clock, {
+      actor_id: actor.id, action: scheduled ? 'consultation.cancel' : 'consultation.close', subject_type: 'consultation', subject_id: c.id,
+      data: { reason: 'the version was published', version_id: versionId },
+    });
+  }
 }
 
 export interface PublicationRecord {

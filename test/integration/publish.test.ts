@@ -54,6 +54,10 @@ describe('publication: an approved version becomes an edition', () => {
     expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
     expect(ok.body).to.include({ ref: '07.11', n: 4, state: 'published', edition: 3, amendment: null, edition_label: 'Edition 3', in_force_from: '2027-01-01', published_at: '2026-11-24T09:00:00.000Z' });
     expect((await publish(4, body)).status).to.equal(409);
+    // a published text takes no more comments: its consultation closed at publication
+    const consultations = (await request(t.app).get('/api/v1/consultations').expect(200)).body.consultations as Array<{ id: number; n: number; ref: string; state: string }>;
+    const c = consultations.find((x) => x.ref === '07.11' && x.n === 4)!;
+    expect(c.state).to.equal('closed');
 
     // before the in-force date: Edition 2 is current and Edition 3 is announced
     const cur = await request(t.app).get('/api/v1/standards/07.11/current').expect(200);
