@@ -1,9 +1,8 @@
 /** OpenAPI paths of ballots and publication, merged into /api/v1/openapi.json by server/http/openapi.ts. */
-const error = { $ref: '#/components/responses/Error' };
-const refParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: '07.11' };
+import { body, bearer, error, json, refParam } from '../http/openapi-parts.ts';
+
 const nParam = { name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
-const bearer = [{ bearer: [] }];
 const counts = { type: 'integer', minimum: 0 };
 
 const ballot = {
@@ -49,7 +48,7 @@ const ballot = {
     outdated: { type: 'array', items: { type: 'string' } },
   },
 };
-const ballotJson = { 'application/json': { schema: ballot } };
+const ballotJson = json(ballot);
 const ok = (description: string) => ({ 200: { description, content: ballotJson }, 401: error, 403: error, 404: error, 409: error });
 
 export const ballotsPaths: Record<string, unknown> = {
@@ -58,11 +57,7 @@ export const ballotsPaths: Record<string, unknown> = {
       summary: 'Open a ballot on a draft (secretariat); one open ballot per version',
       security: bearer,
       parameters: [refParam, nParam],
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
+      requestBody: body({
               type: 'object',
               required: ['closes_at'],
               properties: {
@@ -70,10 +65,7 @@ export const ballotsPaths: Record<string, unknown> = {
                 rule: { type: 'string', enum: ['iso', 'majority', 'consensus'], default: 'iso' },
                 quorum: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'At most 4 decimal places.' },
               },
-            },
-          },
-        },
-      },
+            }),
       responses: { 201: { description: 'The ballot', content: ballotJson }, 401: error, 403: error, 404: error, 409: error, 422: error },
     },
   },
@@ -89,7 +81,7 @@ export const ballotsPaths: Record<string, unknown> = {
       summary: 'Extend an open ballot to a later closing time (secretariat)',
       security: bearer,
       parameters: [idParam],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['closes_at'], properties: { closes_at: { type: 'string', format: 'date-time' } } } } } },
+      requestBody: body({ type: 'object', required: ['closes_at'], properties: { closes_at: { type: 'string', format: 'date-time' } } }),
       responses: { ...ok('The ballot'), 422: error },
     },
   },
@@ -101,18 +93,11 @@ export const ballotsPaths: Record<string, unknown> = {
       summary: "Cast or change your organisation's vote (Board member); 409 once the ballot has closed, and nothing is written",
       security: bearer,
       parameters: [idParam],
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
+      requestBody: body({
               type: 'object',
               required: ['position'],
               properties: { position: { type: 'string', enum: ['approve', 'disapprove', 'abstain', 'recuse'] }, reason: { type: 'string', description: 'Required to disapprove.' } },
-            },
-          },
-        },
-      },
+            }),
       responses: { ...ok('The ballot after the vote'), 422: error },
     },
   },
@@ -123,7 +108,7 @@ export const ballotsPaths: Record<string, unknown> = {
       summary: 'Move an open ballot to a newer draft based on its version; earlier votes become outdated (secretariat)',
       security: bearer,
       parameters: [idParam],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer', minimum: 1 } } } } } },
+      requestBody: body({ type: 'object', required: ['n'], properties: { n: { type: 'integer', minimum: 1 } } }),
       responses: { ...ok('The ballot on the newer draft'), 422: error },
     },
   },
@@ -132,11 +117,7 @@ export const ballotsPaths: Record<string, unknown> = {
       summary: 'Publish an approved version as Edition N [Amendment M] (secretariat); anything not approved → 409 with the reason',
       security: bearer,
       parameters: [refParam, nParam],
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
+      requestBody: body({
               type: 'object',
               required: ['edition', 'in_force_from', 'summary'],
               properties: {
@@ -145,10 +126,7 @@ export const ballotsPaths: Record<string, unknown> = {
                 in_force_from: { type: 'string', format: 'date', description: 'A UTC day, not before today; the previous edition is superseded from it.' },
                 summary: { type: 'string', maxLength: 2000 },
               },
-            },
-          },
-        },
-      },
+            }),
       responses: {
         200: { description: '{ref, n, label, state, edition, amendment, edition_label, published_at, in_force_from, summary, sha256, ballot_id}' },
         401: error, 403: error, 404: error, 409: error, 422: error,

@@ -1,8 +1,7 @@
 /** OpenAPI paths of consultations, merged into /api/v1/openapi.json by server/http/openapi.ts. */
-const error = { $ref: '#/components/responses/Error' };
-const bearer = [{ bearer: [] }];
+import { bearer, error, json } from '../http/openapi-parts.ts';
+
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
-const json = (schema: object) => ({ 'application/json': { schema } });
 
 const consultation = {
   type: 'object',

@@ -1,8 +1,7 @@
 /** OpenAPI paths of drafts, merged into /api/v1/openapi.json by server/http/openapi.ts. */
-const error = { $ref: '#/components/responses/Error' };
-const refParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: '07.11' };
-const secretariat = [{ bearer: [] }];
-const standard = { 'application/json': { schema: { $ref: '#/components/schemas/Standard' } } };
+import { body, bearer, error, json, refParam } from '../http/openapi-parts.ts';
+
+const standard = json({ $ref: '#/components/schemas/Standard' });
 
 const draftBody = {
   type: 'object',
@@ -19,12 +18,8 @@ export const draftsPaths: Record<string, unknown> = {};
 /** POST /standards, merged beside the catalogue's GET by server/http/openapi.ts. */
 const standardsPost = {
   summary: 'Add a standard to the catalogue (secretariat)',
-  security: secretariat,
-  requestBody: {
-    required: true,
-    content: {
-      'application/json': {
-        schema: {
+  security: bearer,
+  requestBody: body({
           type: 'object',
           required: ['type', 'number', 'title'],
           properties: {
@@ -32,10 +27,7 @@ const standardsPost = {
             number: { type: 'string', description: 'IMAS 07.11; TNMA 12.10/01; T&EP 07.31/01/2022', example: '07.12' },
             title: { type: 'string', maxLength: 300 },
           },
-        },
-      },
-    },
-  },
+        }),
   responses: { 201: { description: 'The new standard', content: standard }, 401: error, 403: error, 409: error, 422: error },
 };
 
@@ -44,20 +36,13 @@ draftsPaths['/standards'] = { post: standardsPost };
 draftsPaths['/standards/{ref}/withdraw'] = {
   post: {
     summary: 'Withdraw a standard from a date, optionally naming its replacement (secretariat)',
-    security: secretariat,
+    security: bearer,
     parameters: [refParam],
-    requestBody: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: {
+    requestBody: body({
             type: 'object',
             required: ['date'],
             properties: { date: { type: 'string', format: 'date' }, replaced_by: { type: 'string', nullable: true, description: 'ref of the replacing standard', example: '07.12' } },
-          },
-        },
-      },
-    },
+          }),
     responses: { 200: { description: 'The standard, withdrawn', content: standard }, 401: error, 403: error, 404: error, 409: error, 422: error },
   },
 };
@@ -69,7 +54,7 @@ draftsPaths['/standards/{ref}/versions'] = {
       'The text is parsed into clauses; problems come back as 422 with `fields.text` listing them by line, and nothing is saved. ' +
       'Clause keys are inherited from the `based_on` version where clauses match, so comments follow renumbered clauses. ' +
       'A saved text never changes: a new text is a new version. With `?dry_run=1` the parsed clauses are returned and nothing is saved.',
-    security: secretariat,
+    security: bearer,
     parameters: [refParam, { name: 'dry_run', in: 'query', schema: { type: 'string', enum: ['1'] }, description: 'parse and return the clauses without saving' }],
     requestBody: {
       required: true,
@@ -88,8 +73,8 @@ draftsPaths['/standards/{ref}/versions'] = {
       },
     },
     responses: {
-      200: { description: 'Dry run: the clauses the text would have', content: { 'application/json': { schema: { type: 'object', properties: { ref: { type: 'string' }, based_on: { type: 'integer', nullable: true }, words: { type: 'integer' }, notes: { type: 'array', items: { type: 'string' } }, clauses: { type: 'array', items: { $ref: '#/components/schemas/Clause' } } } } } } },
-      201: { description: 'The new draft with its clauses', content: { 'application/json': { schema: { $ref: '#/components/schemas/Version' } } } },
+      200: { description: 'Dry run: the clauses the text would have', content: json({ type: 'object', properties: { ref: { type: 'string' }, based_on: { type: 'integer', nullable: true }, words: { type: 'integer' }, notes: { type: 'array', items: { type: 'string' } }, clauses: { type: 'array', items: { $ref: '#/components/schemas/Clause' } } } }) },
+      201: { description: 'The new draft with its clauses', content: json({ $ref: '#/components/schemas/Version' }) },
       400: error,
       401: error,
       403: error,

@@ -2,9 +2,9 @@ import { draftsPaths } from '../drafts/openapi.ts';
 import { usersPaths, usersSchemas } from '../users/openapi.ts';
 import { consultationsPaths } from '../consultations/openapi.ts';
 import { ballotsPaths } from '../ballots/openapi.ts';
+import { error, json } from './openapi-parts.ts';
 
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
-const error = { $ref: '#/components/responses/Error' };
 const refParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: '07.11', description: 'The standard\'s ref: 07.11, tnma-12.10-01, tep-07.31-01-2022 (other spellings such as 07-11 are accepted).' };
 
 export const openapi = {
@@ -20,7 +20,7 @@ export const openapi = {
     responses: {
       Error: {
         description: 'An error',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        content: json({ $ref: '#/components/schemas/Error' }),
       },
     },
     schemas: {
@@ -87,31 +87,31 @@ export const openapi = {
           { name: 'series', in: 'query', schema: { type: 'string', example: '07' } },
           { name: 'q', in: 'query', schema: { type: 'string' }, description: 'words of the designation or title' },
         ],
-        responses: { 200: { description: 'Standards', content: { 'application/json': { schema: { type: 'object', properties: { standards: { type: 'array', items: { $ref: '#/components/schemas/Standard' } } } } } } } },
+        responses: { 200: { description: 'Standards', content: json({ type: 'object', properties: { standards: { type: 'array', items: { $ref: '#/components/schemas/Standard' } } } }) } },
       },
     },
     '/standards/{ref}': {
       get: {
         summary: 'A standard with its versions and consultations (drafts as visible to the caller)',
         parameters: [refParam],
-        responses: { 200: { description: 'The standard', content: { 'application/json': { schema: { $ref: '#/components/schemas/Standard' } } } }, 404: error },
+        responses: { 200: { description: 'The standard', content: json({ $ref: '#/components/schemas/Standard' }) }, 404: error },
       },
     },
     '/standards/{ref}/versions/{n}': {
       get: {
         summary: 'A version with its text and clauses',
         parameters: [refParam, { name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
-        responses: { 200: { description: 'The version', content: { 'application/json': { schema: { $ref: '#/components/schemas/Version' } } } }, 400: error, 404: error },
+        responses: { 200: { description: 'The version', content: json({ $ref: '#/components/schemas/Version' }) }, 400: error, 404: error },
       },
     },
     '/standards/{ref}/versions/current': {
-      get: { summary: 'The edition in force today', parameters: [refParam], responses: { 200: { description: 'The version', content: { 'application/json': { schema: { $ref: '#/components/schemas/Version' } } } }, 404: error } },
+      get: { summary: 'The edition in force today', parameters: [refParam], responses: { 200: { description: 'The version', content: json({ $ref: '#/components/schemas/Version' }) }, 404: error } },
     },
     '/standards/{ref}/versions/in-force': {
       get: {
         summary: 'The edition in force on a date',
         parameters: [refParam, { name: 'date', in: 'query', required: true, schema: { type: 'string', format: 'date' } }],
-        responses: { 200: { description: 'The version', content: { 'application/json': { schema: { $ref: '#/components/schemas/Version' } } } }, 400: error, 404: error },
+        responses: { 200: { description: 'The version', content: json({ $ref: '#/components/schemas/Version' }) }, 400: error, 404: error },
       },
     },
     '/standards/{ref}/diff': {
@@ -125,7 +125,7 @@ export const openapi = {
         responses: {
           200: {
             description: 'The diff',
-            content: { 'application/json': { schema: { type: 'object', properties: {
+            content: json({ type: 'object', properties: {
               ref: { type: 'string' }, from: { type: 'object' }, to: { type: 'object' },
               summary: { type: 'object', description: 'verbs, numbers, added, removed, moved, renumbered, split, merged, changed, words_added, words_removed' },
               clauses: { type: 'array', items: { type: 'object', properties: {
@@ -133,7 +133,7 @@ export const openapi = {
                 from_ref: { type: 'string', nullable: true }, to_ref: { type: 'string', nullable: true }, heading: { type: 'string' }, from_heading: { type: 'string' },
                 parts: { type: 'array', items: { type: 'object', properties: { op: { type: 'string', enum: ['equal', 'insert', 'delete'] }, text: { type: 'string' } } } },
               } } },
-            } } } },
+            } }),
           },
           400: error,
           404: error,

@@ -1,7 +1,6 @@
 /** OpenAPI paths of accounts and tokens, merged into /api/v1/openapi.json by server/http/openapi.ts. */
-const error = { $ref: '#/components/responses/Error' };
-const bearer = [{ bearer: [] }];
-const json = (schema: object) => ({ 'application/json': { schema } });
+import { bearer, error, json } from '../http/openapi-parts.ts';
+
 const user = { $ref: '#/components/schemas/User' };
 const userBody = { type: 'object', properties: { user } };
 
