@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { isSqlite } from '../db.ts';
+import type { VersionMeta } from '../standards/repo.ts';
 import type { Position, Result, Rule } from './tally.ts';
 
 /** All SQL of ballots, votes and their history. Functions take the db or a transaction. */
@@ -54,23 +55,13 @@ export interface VoteEventRow {
   at: string;
 }
 
-export interface VersionRow {
-  id: number;
-  standard_id: number;
+/** A version with the standard it belongs to. */
+export interface VersionRow
+  extends Pick<VersionMeta, 'id' | 'standard_id' | 'n' | 'label' | 'state' | 'based_on' | 'edition' | 'amendment' | 'in_force_from' | 'published_at' | 'summary' | 'sha256'> {
   ref: string;
   type: string;
   number: string;
   title: string;
-  n: number;
-  label: string;
-  state: 'draft' | 'approved' | 'rejected' | 'published';
-  based_on: number | null;
-  edition: number | null;
-  amendment: number | null;
-  in_force_from: string | null;
-  published_at: string | null;
-  summary: string | null;
-  sha256: string;
 }
 
 const toBallot = (r: Record<string, unknown>): BallotRow => ({

@@ -206,18 +206,7 @@ export async function getBallot(db: Db, clock: Clock, id: number, viewer: Viewer
   return ballotView(b, v, await repo.votesOf(db, b.id), now, seesOpen);
 }
 
-export interface BallotListItem {
-  id: number;
-  ref: string;
-  designation: string;
-  title: string;
-  n: number;
-  label: string;
-  state: BallotState;
-  closes_at: string;
-  result: Result | null;
-  rule: Rule;
-}
+export type BallotListItem = Pick<BallotView, 'id' | 'ref' | 'designation' | 'title' | 'n' | 'label' | 'state' | 'closes_at' | 'result' | 'rule'>;
 
 /** Open and closed ballots; open (and cancelled) ones only for the Board and the secretariat. */
 export async function listBallots(db: Db, clock: Clock, viewer: Viewer | null): Promise<{ open: BallotListItem[]; closed: BallotListItem[]; cancelled: BallotListItem[] }> {

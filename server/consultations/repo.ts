@@ -1,18 +1,13 @@
 import type { Knex } from 'knex';
 import { iso } from '../time.ts';
 import type { StandardType } from '../standards/refs.ts';
+import type { ConsultationRow } from '../standards/repo.ts';
 import type { CommentType, Disposition, MatrixFilter } from './validation.ts';
 
 type Q = Knex | Knex.Transaction;
 
 /** A consultation with the draft and standard it is on. */
-export interface ConsultationFull {
-  id: number;
-  version_id: number;
-  opens_at: string;
-  closes_at: string;
-  instructions: string | null;
-  cancelled_at: string | null;
+export interface ConsultationFull extends ConsultationRow {
   created_by: number | null;
   standard_id: number;
   standard_ref: string;
