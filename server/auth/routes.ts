@@ -49,12 +49,8 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
     if (!parsed.success) return renderLogin(req, res.status(422), { values, errors: fieldsOf(parsed.error) });
     const { email } = parsed.data;
     const ip = req.ip ?? 'unknown';
-    try {
-      await auth.limiters.check(res, ip, email);
-    } catch (err) {
-      if (err instanceof TooManyRequests) return renderLogin(req, res.status(429), { values, error: err.message });
-      throw err;
-    }
+    const limited = await refusal(() => auth.limiters.check(res, ip, email));
+    if (limited) return renderLogin(req, res.status(429), { values, error: limited });
     req.body.email = email;
     auth.passport.authenticate('local', { session: false }, async (err: unknown, user: UserRow | false) => {
       try {
@@ -104,12 +100,8 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
     const values = keep(req.body, 'name', 'email', 'organisation');
     const again = (status: number, extra: Record<string, unknown>) =>
       res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, ...extra });
-    try {
-      await auth.limiters.check(res, req.ip ?? 'unknown');
-    } catch (err) {
-      if (err instanceof TooManyRequests) return again(429, { error: err.message });
-      throw err;
-    }
+    const limited = await refusal(() => auth.limiters.check(res, req.ip ?? 'unknown'));
+    if (limited) return again(429, { error: limited });
     const parsed = registerSchema.safeParse(req.body ?? {});
     if (!parsed.success) return again(422, { errors: fieldsOf(parsed.error) });
     await users.register(ctx, parsed.data);
@@ -144,12 +136,8 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
     const values = keep(req.body, 'email');
     const again = (status: number, extra: Record<string, unknown>) =>
       res.status(status).render('auth/forgot', { title: 'Forgot your password?', csrfToken: auth.csrfToken(req), values, ...extra });
-    try {
-      await auth.limiters.check(res, req.ip ?? 'unknown');
-    } catch (err) {
-      if (err instanceof TooManyRequests) return again(429, { error: err.message });
-      throw err;
-    }
+    const limited = await refusal(() => auth.limiters.check(res, req.ip ?? 'unknown'));
+    if (limited) return again(429, { error: limited });
     const parsed = forgotSchema.safeParse(req.body ?? {});
     if (!parsed.success) return again(422, { errors: fieldsOf(parsed.error) });
     await users.requestPasswordReset(ctx, parsed.data.email);
@@ -179,4 +167,15 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
   });
 
   return r;
+}
+
+/** The message of a brute-force refusal (forms show it above the form, 429), or null when allowed. */
+async function refusal(check: () => Promise<void>): Promise<string | null> {
+  try {
+    await check();
+    return null;
+  } catch (err) {
+    if (err instanceof TooManyRequests) return err.message;
+    throw err;
+  }
 }
