@@ -11,7 +11,11 @@ export const messages = {
   short: `Use at least ${MIN_LENGTH} characters. A few words make a good passphrase.`,
   long: `Use at most ${MAX_LENGTH} characters.`,
   common: 'This password is one of the most common ones and would be guessed quickly. Choose another.',
+  blank: 'Use some letters, digits or symbols: a password of only spaces (or other invisible characters) is too easy to guess.',
 } as const;
+
+// Something visible: spaces, controls and invisible format characters (zero-width space…) alone make no password.
+const VISIBLE = /[^\s\p{Cc}\p{Cf}]/u;
 
 let common: Set<string> | null = null;
 function commonPasswords(): Set<string> {
@@ -31,6 +35,7 @@ const length = (s: string): number => [...s].length;
 /** null when acceptable, else the message to show beside the field. */
 export function passwordProblem(password: string): string | null {
   const n = length(password);
+  if (n > 0 && !VISIBLE.test(password)) return messages.blank;
   if (n < MIN_LENGTH) return messages.short;
   if (n > MAX_LENGTH) return messages.long;
   if (commonPasswords().has(password.toLowerCase())) return messages.common;

@@ -11,6 +11,13 @@ describe('password policy', () => {
     expect(passwordProblem('🙂🙂🙂🙂 ok🙂🙂')).to.equal(null);
   });
 
+  it('refuses a password of only spaces or invisible characters, and says what to fix', () => {
+    for (const p of [' '.repeat(8), '\t'.repeat(10), '\u00a0'.repeat(8), '\u3000'.repeat(12), '\u200b'.repeat(9), ' \u200b \ufeff \u2028  ']) expect(passwordProblem(p), JSON.stringify(p)).to.equal(messages.blank);
+    expect(messages.blank).to.match(/letters, digits or symbols/);
+    // spaces inside a passphrase are fine
+    expect(passwordProblem('        x       ')).to.equal(null);
+  });
+
   it('refuses the most common passwords, whatever the case', () => {
     for (const p of ['password', 'Password1', '12345678', 'QWERTYUIOP', 'iloveyou', 'sunshine1', 'football123']) expect(passwordProblem(p), p).to.equal(messages.common);
   });
