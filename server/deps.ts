@@ -6,6 +6,7 @@ import type { PageCache } from './http/page-cache.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { AuthLimits } from './auth/rate-limit.ts';
 import type { StandardStates } from './standards/state.ts';
+import type { PasswordHasher } from './auth/passwords.ts';
 
 /** What the app is built from: passed in, never global, so tests can swap the clock or the db. */
 export interface Deps {
@@ -18,6 +19,8 @@ export interface Deps {
   mailer?: Mailer;
   /** brute-force limits; tests set short ones (the limiters keep real time) */
   authLimits?: Partial<AuthLimits>;
+  /** argon2id with config.argon2 when not given (tests count its calls) */
+  hashPassword?: PasswordHasher;
   /** per-standard state for the pages, kept per revision */
   states: StandardStates;
 }

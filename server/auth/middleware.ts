@@ -60,7 +60,7 @@ export interface Auth {
 /** Sessions, Passport, API tokens, the viewer, CSRF: mounted before every router. */
 export function createAuth(deps: Deps): Auth {
   const { db, clock, config } = deps;
-  const ctx: Ctx = { db, clock, config, logger: deps.logger, mailer: deps.mailer ?? createMailer(config.smtpUrl, deps.logger) };
+  const ctx: Ctx = { db, clock, config, logger: deps.logger, mailer: deps.mailer ?? createMailer(config.smtpUrl, deps.logger), ...(deps.hashPassword ? { hashPassword: deps.hashPassword } : {}) };
   const store = new ConnectSessionKnexStore({
     knex: db,
     tableName: 'sessions',

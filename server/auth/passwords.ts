@@ -47,6 +47,9 @@ export interface Argon2Costs {
   timeCost?: number;
 }
 
+/** Hashes a new password. Injected (Deps.hashPassword) so that a test can count the calls. */
+export type PasswordHasher = (password: string) => Promise<string>;
+
 /** argon2id with the library's defaults (lower costs only in tests, see config.ts). */
 export function hashPassword(password: string, costs: Argon2Costs = {}): Promise<string> {
   // NFC so that the same passphrase typed on two keyboards hashes the same; never truncated.

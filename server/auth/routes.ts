@@ -14,7 +14,7 @@ export const messages = {
   verified: 'Your e-mail address is confirmed.',
   resetSent: 'If an account uses this address, we have sent it a link to choose a new password. The link works once, within one hour.',
   sessionEnded: 'Your session has ended after a time without activity, or after 12 hours. Please sign in again.',
-  resetDone: 'Your password has been changed. Sign in with it now.',
+  resetDone: 'Your password has been changed. Every session of your account has been signed out and its API tokens revoked. Sign in with the new password now.',
 } as const;
 
 /** Form values to put back in the page: never a password. */

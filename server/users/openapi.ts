@@ -52,6 +52,7 @@ export const usersPaths: Record<string, unknown> = {
     get: { summary: 'An account: your own, or any for the secretariat', security: bearer, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'The account', content: json(userBody) }, 401: error, 403: error, 404: error } },
     patch: {
       summary: 'Change an account: name, organisation, password (with current_password) for yourself; role and disabled for the secretariat',
+      description: 'A new password signs out your other sessions and revokes all your API tokens, the one making this call included: ask for a new one with POST /tokens. A mail tells the owner.',
       security: bearer,
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
       requestBody: { required: true, content: json({ type: 'object', properties: { name: { type: 'string' }, organisation: { type: 'string' }, password: { type: 'string' }, current_password: { type: 'string' }, role: { type: 'string' }, disabled: { type: 'boolean' } } }) },

@@ -10,7 +10,7 @@ import { adminUpdateSchema, createUserSchema, fieldsOf, passwordChangeSchema, pr
 
 export const messages = {
   profileSaved: 'Your details are saved.',
-  passwordChanged: 'Your password has been changed. Your other sessions have been signed out.',
+  passwordChanged: 'Your password has been changed. Your other sessions have been signed out and your API tokens revoked: make new ones below if you need them.',
   tokenRevoked: 'The token has been revoked.',
   verificationSent: 'We have sent you a new link to confirm your address.',
   userCreated: (u: UserRow) => `Account created for ${u.name}.`,

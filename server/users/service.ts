@@ -6,7 +6,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { Role, Viewer } from '../auth/viewer.ts';
 import { AppError, Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { dummyHash, hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
+import { dummyHash, hashPassword, passwordProblem, verifyPassword, type PasswordHasher } from '../auth/passwords.ts';
 import { endSessionsOf } from '../auth/sessions.ts';
 import { revokeAllTokensOf } from '../auth/tokens.ts';
 import * as repo from './repo.ts';
@@ -27,6 +27,7 @@ export const messages = {
   resetSubject: 'Reset your imas-review password',
   welcomeSubject: 'Your imas-review account',
   alreadySubject: 'Someone tried to register with your address on imas-review',
+  passwordChangedSubject: 'Your imas-review password has been changed',
 } as const;
 
 const HOUR = 3_600_000;
@@ -42,7 +43,14 @@ export interface Ctx {
   config: Pick<Config, 'publicUrl' | 'argon2'>;
   mailer: Mailer;
   logger?: Logger;
+  /** argon2id with config.argon2 when not given */
+  hashPassword?: PasswordHasher;
 }
+
+const hashOf = (ctx: Ctx, password: string): Promise<string> => (ctx.hashPassword ? ctx.hashPassword(password) : hashPassword(password, ctx.config.argon2));
+
+// Said in the reset mail: what a new password ends (the pages and the change notice say it too).
+const RESET_ENDS = 'Choosing a new password signs out every session of your account and revokes its API tokens.';
 
 const link = (ctx: Ctx, path: string, token: string) => `${ctx.config.publicUrl.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;
 
@@ -65,7 +73,7 @@ async function sendReset(ctx: Ctx, user: UserRow, welcome = false): Promise<void
   await ctx.mailer.send(
     welcome
       ? { to: user.email, subject: messages.welcomeSubject, text: `Hello ${user.name},\n\nThe IMAS secretariat has made you an account on imas-review (${user.role}).\nChoose your password within 7 days with this link:\n\n${url}\n` }
-      : { to: user.email, subject: messages.resetSubject, text: `Hello ${user.name},\n\nTo choose a new password, open this link within one hour. It works once.\n\n${url}\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n` },
+      : { to: user.email, subject: messages.resetSubject, text: `Hello ${user.name},\n\nTo choose a new password, open this link within one hour. It works once.\n\n${url}\n\n${RESET_ENDS}\nIf you did not ask for this, ignore this message: your password stays as it is.\n` },
   );
 }
 
@@ -75,6 +83,8 @@ async function sendReset(ctx: Ctx, user: UserRow, welcome = false): Promise<void
  */
 export async function register(ctx: Ctx, input: { name: string; email: string; organisation: string; password: string }): Promise<UserRow | null> {
   const existing = await repo.findUserByEmail(ctx.db, input.email);
+  // Hashed on both paths: skipping the slow hash for a known address would tell, by the time taken, that it has an account.
+  const password_hash = await hashOf(ctx, input.password);
   if (existing) {
     await ctx.mailer.send({
       to: existing.email,
@@ -83,7 +93,6 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
     });
     return null;
   }
-  const password_hash = await hashPassword(input.password, ctx.config.argon2);
   const user = await ctx.db.transaction(async (trx) => {
     const u = await repo.insertUser(trx, {
       email: input.email,
@@ -141,11 +150,11 @@ export async function requestPasswordReset(ctx: Ctx, email: string): Promise<voi
   await appendAudit(ctx.db, ctx.clock, { actor_id: null, action: 'account.reset_requested', subject_type: 'user', subject_id: user.id }, ctx.logger);
 }
 
-/** Sets a new password from a reset link; ends every session of the user. The link also proves the address. */
+/** Sets a new password from a reset link; ends every session and API token of the user. The link also proves the address. */
 export async function resetPassword(ctx: Ctx, token: string, password: string): Promise<UserRow> {
   const problem = passwordProblem(password);
   if (problem) throw new Validation(problem, { password: problem });
-  const password_hash = await hashPassword(password, ctx.config.argon2);
+  const password_hash = await hashOf(ctx, password);
   return ctx.db.transaction(async (trx) => {
     const row = await consumeLink(ctx, trx, 'reset', token);
     const user = (await repo.findUserById(trx, row.user_id))!;
@@ -153,7 +162,9 @@ export async function resetPassword(ctx: Ctx, token: string, password: string): 
     const now = ctx.clock.now().toISOString();
     await repo.updateUserRow(trx, user.id, { password_hash, email_verified_at: user.email_verified_at ?? now, updated_at: now });
     await endSessionsOf(trx, user.id);
-    await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'account.password_reset', subject_type: 'user', subject_id: user.id }, ctx.logger);
+    // A stolen token must not outlive the password it was made with.
+    const tokensRevoked = await revokeAllTokensOf(trx, user.id, ctx.clock.now());
+    await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'account.password_reset', subject_type: 'user', subject_id: user.id, data: { api_access_revoked: tokensRevoked } }, ctx.logger);
     return (await repo.findUserById(trx, user.id))!;
   });
 }
@@ -188,7 +199,7 @@ export async function signedOut(ctx: Ctx, viewer: Viewer, ip?: string): Promise<
 /** The secretariat creates an account of any role; it is verified. Without a password, a link to choose one is mailed. */
 export async function createUser(ctx: Ctx, actor: Viewer | null, input: { name: string; email: string; organisation: string; role: Role; password?: string }): Promise<UserRow> {
   if (await repo.findUserByEmail(ctx.db, input.email)) throw new Conflict(messages.emailTaken);
-  const password_hash = await hashPassword(input.password ?? repo.newSecret(), ctx.config.argon2);
+  const password_hash = await hashOf(ctx, input.password ?? repo.newSecret());
   const now = ctx.clock.now().toISOString();
   const user = await ctx.db.transaction(async (trx) => {
     const u = await repo.insertUser(trx, { email: input.email, name: input.name, organisation: input.organisation, role: input.role, password_hash, email_verified_at: now, disabled_at: null, created_at: now });
@@ -250,18 +261,32 @@ export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: st
   });
 }
 
-/** Needs the current password; ends the user's other sessions (not `keepSid`, the one asking). */
-export async function changePassword(ctx: Ctx, viewer: Viewer, input: { current: string; next: string }, keepSid?: string): Promise<void> {
+/**
+ * Needs the current password; ends the user's other sessions (not `keepSid`, the one asking) and revokes
+ * all their API tokens (the one making an API call too: a token is not a session to keep), then mails
+ * the owner, so that a change they did not make does not go unnoticed.
+ */
+export async function changePassword(ctx: Ctx, viewer: Viewer, input: { current: string; next: string }, keepSid?: string): Promise<{ tokensRevoked: number }> {
   const user = await repo.findUserById(ctx.db, viewer.id);
   if (!user || !(await verifyPassword(user.password_hash, input.current))) throw new Validation(messages.wrongCurrent, { current_password: messages.wrongCurrent });
   const problem = passwordProblem(input.next);
   if (problem) throw new Validation(problem, { new_password: problem });
-  const password_hash = await hashPassword(input.next, ctx.config.argon2);
-  await ctx.db.transaction(async (trx) => {
-    await repo.updateUserRow(trx, user.id, { password_hash, updated_at: ctx.clock.now().toISOString() });
+  const password_hash = await hashOf(ctx, input.next);
+  const tokensRevoked = await ctx.db.transaction(async (trx) => {
+    const now = ctx.clock.now();
+    await repo.updateUserRow(trx, user.id, { password_hash, updated_at: now.toISOString() });
     await endSessionsOf(trx, user.id, keepSid);
-    await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'account.password_changed', subject_type: 'user', subject_id: user.id }, ctx.logger);
+    const n = await revokeAllTokensOf(trx, user.id, now);
+    await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'account.password_changed', subject_type: 'user', subject_id: user.id, data: { api_access_revoked: n } }, ctx.logger);
+    return n;
   });
+  const base = ctx.config.publicUrl.replace(/\/$/, '');
+  await ctx.mailer.send({
+    to: user.email,
+    subject: messages.passwordChangedSubject,
+    text: `Hello ${user.name},\n\nThe password of your imas-review account has just been changed. Your other sessions have been signed out and your API tokens${tokensRevoked ? ` (${tokensRevoked})` : ''} revoked: make new ones on your account page (${base}/account) if you need them.\n\nIf you did not change it, choose a new password now: ${base}/forgot-password\n`,
+  });
+  return { tokensRevoked };
 }
 
 /** PATCH /users/{id}: the secretariat changes anyone; a user changes only their own name, organisation, password. */

@@ -10,6 +10,7 @@ import { PageCache } from '../../server/http/page-cache.ts';
 import { loadStandards } from '../../server/standards/loader.ts';
 import type { Mailer } from '../../server/mail/mailer.ts';
 import type { AuthLimits } from '../../server/auth/rate-limit.ts';
+import type { PasswordHasher } from '../../server/auth/passwords.ts';
 
 /** Fixed "now" of the suites: 07.11 Edition 2 is current, its draft Edition 3 is under consultation. */
 export const TEST_NOW = '2026-11-23T12:00:00.000Z';
@@ -48,14 +49,14 @@ export async function emptyDb(): Promise<Db> {
   return db;
 }
 
-/** mailer: where mails go (default: from env SMTP_URL, else the silent log); authLimits: short brute-force windows. */
-export async function testApp(opts: { now?: string; env?: Record<string, string>; mailer?: Mailer; authLimits?: Partial<AuthLimits> } = {}) {
+/** mailer: where mails go (default: from env SMTP_URL, else the silent log); authLimits: short brute-force windows; hashPassword: to count hashes. */
+export async function testApp(opts: { now?: string; env?: Record<string, string>; mailer?: Mailer; authLimits?: Partial<AuthLimits>; hashPassword?: PasswordHasher } = {}) {
   const db = await testDb();
   const clock = new FakeClock(opts.now ?? TEST_NOW);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
   const logger = createLogger('silent');
   const pageCache = new PageCache('test');
   // `app` is the Express app; `handler` is what the server listens with (fast path first, then app).
-  const { app, handler } = createHandler({ db, clock, config, logger, pageCache, mailer: opts.mailer, authLimits: opts.authLimits });
+  const { app, handler } = createHandler({ db, clock, config, logger, pageCache, mailer: opts.mailer, authLimits: opts.authLimits, hashPassword: opts.hashPassword });
   return { app, handler, db, clock, config, pageCache, close: () => db.destroy() };
 }
