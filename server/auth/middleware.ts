@@ -3,9 +3,9 @@ import session from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { csrfSync } from 'csrf-sync';
+import { createCsrf, messages as csrfMessages } from './csrf.ts';
 import type { Deps } from '../deps.ts';
-import { AppError, Unauthorized } from '../errors.ts';
+import { Unauthorized } from '../errors.ts';
 import { findUserById, viewerOf as toViewer, type UserRow } from '../users/repo.ts';
 import { authenticate } from '../users/service.ts';
 import { userForToken } from './tokens.ts';
@@ -38,7 +38,7 @@ export const IDLE_TIMEOUT_MS = 30 * 60_000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
 
 export const messages = {
-  csrf: 'This form has expired or did not come from this site. Go back, reload the page and try again.',
+  csrf: csrfMessages.csrf,
   badToken: 'The API token is not valid: it may have been revoked. Ask for a new one with POST /api/v1/tokens.',
   sessionEnded: 'Your session has ended. Please sign in again.',
 } as const;
@@ -52,7 +52,7 @@ export interface Auth {
   middleware: RequestHandler[];
   passport: InstanceType<typeof Passport>;
   limiters: Limiters;
-  /** the CSRF token for a form (creates the session of an anonymous visitor on the sign-in pages) */
+  /** the CSRF token for a form: the session's when signed in, else a signed double-submit token (no session stored) */
   csrfToken(req: Request, overwrite?: boolean): string;
   store: ConnectSessionKnexStore;
 }
@@ -139,37 +139,15 @@ export function createAuth(deps: Deps): Auth {
     next();
   };
 
-  const csrf = csrfSync({
-    getTokenFromRequest: (req) => {
-      const fromBody = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>)._csrf : undefined;
-      if (typeof fromBody === 'string') return fromBody;
-      const header = req.get('x-csrf-token');
-      if (header) return header;
-      // Multipart bodies are read by the route (multer), after this check: their forms put the token in the action URL.
-      if (req.is('multipart/form-data') && typeof req.query._csrf === 'string') return req.query._csrf;
-      return undefined;
-    },
-  });
-  const csrfCheck: RequestHandler = (req, res, next) => {
-    // A Bearer token is not sent by browsers on their own, and an API call without a session user
-    // carries no ambient authority: nothing to forge. Session-authenticated API writes need the header.
-    if (req.authVia === 'bearer' || (req.originalUrl.startsWith('/api/') && req.authVia !== 'session')) return next();
-    csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => next(err ? new AppError(403, 'csrf', messages.csrf) : undefined));
-  };
-  const locals: RequestHandler = (req, res, next) => {
-    // Signed-in pages carry the token (the sign-out form is in the header); anonymous pages only where
-    // they have a form, so that the public library creates no sessions.
-    if (req.authVia === 'session') res.locals.csrfToken = csrf.generateToken(req);
-    next();
-  };
+  const csrf = createCsrf({ sessionSecret: config.sessionSecret, secure });
 
   const limits = { ...defaultLimits(config.env), ...deps.authLimits };
   return {
     ctx,
-    middleware: [...[sessions, timeouts, passport.initialize(), passport.session()].map(unlessBearer), viewer, csrfCheck, locals],
+    middleware: [...[sessions, timeouts, passport.initialize(), passport.session()].map(unlessBearer), viewer, ...csrf.middleware],
     passport,
     limiters: createLimiters(db, limits),
-    csrfToken: (req, overwrite) => csrf.generateToken(req, overwrite),
+    csrfToken: (req, overwrite) => csrf.token(req, overwrite),
     store,
   };
 }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { Forbidden, Unauthorized } from '../errors.ts';
+import { AppError, Forbidden, Unauthorized } from '../errors.ts';
+import { csrfPendingUnchecked, messages as csrfMessages } from './csrf.ts';
 import type { Role, Viewer } from './viewer.ts';
 
 /**
@@ -79,6 +80,9 @@ function refusal(viewer: Viewer | null, rule: Rule): 'anonymous' | 'role' | 'unv
 export function allow(ruleOrAction: Rule | Action): Guard {
   const rule = ruleOf(ruleOrAction);
   const guard = ((req: Request, res: Response, next: NextFunction) => {
+    // A multipart write carries its CSRF token in the body: a route that does not check it there
+    // (csrfFromBody after its parser) takes no multipart writes at all.
+    if (csrfPendingUnchecked(req)) return next(new AppError(403, 'csrf', csrfMessages.csrf));
     const why = refusal(viewerOf(res), rule);
     if (!why) return next();
     if (why === 'anonymous') {

@@ -6,6 +6,7 @@ import * as service from './service.ts';
 import type { CommentView, ConsultationView } from './service.ts';
 import { writeCsv, writeXlsx } from './sheets.ts';
 import { rowsOfUpload, uploadSheet } from './upload.ts';
+import { csrfFromBody } from '../auth/csrf.ts';
 import { commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf, parseOr422 } from './validation.ts';
 
 export function consultationJson(c: ConsultationView) {
@@ -68,7 +69,7 @@ export function consultationsApi(deps: Deps): Router {
     res.status(201).location(`/api/v1/comments/${c.id}`).json(service.commentJson(c));
   });
 
-  r.post('/consultations/:id/comments/sheet', allow('comments.create'), uploadSheet, async (req, res) => {
+  r.post('/consultations/:id/comments/sheet', allow('comments.create'), uploadSheet, csrfFromBody, async (req, res) => {
     const rows = await rowsOfUpload(req.file);
     const saved = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);
     res.status(201).json({ imported: saved.length, comments: saved.map(service.commentJson) });

@@ -10,6 +10,7 @@ import * as service from './service.ts';
 import type { CommentView, ConsultationView } from './service.ts';
 import { clauseLabel, DISPOSITION_LABELS, TYPE_CODES } from './sheets.ts';
 import { rowsOfUpload, uploadSheet } from './upload.ts';
+import { csrfFromBody } from '../auth/csrf.ts';
 import { versionParam } from './api.ts';
 import {
   COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, fieldsOf, matrixFilterOf,
@@ -139,7 +140,8 @@ export function consultationsRoutes(deps: Deps): Router {
       canRead: Boolean(viewer) || c.reportPublic,
       earlier: earlier.map((e) => ({ id: e.id, label: e.label, state: e.state, link: viewer || e.reportPublic ? `/consultations/${e.id}/comments?version=${c.n}` : null })),
       mine: mine.map((m) => commentModel(m, viewer, open)),
-      uploadAction: `/consultations/${c.id}/comments/sheet?_csrf=${encodeURIComponent(String(res.locals.csrfToken ?? ''))}`,
+      // The CSRF token goes in the form's body (a hidden field), never in this URL: logs and Referer keep URLs.
+      uploadAction: `/consultations/${c.id}/comments/sheet`,
       ...extra,
     });
   }
@@ -165,7 +167,7 @@ export function consultationsRoutes(deps: Deps): Router {
     }
   });
 
-  r.post('/consultations/:id/comments/sheet', allow('comments.create'), uploadSheet, async (req, res) => {
+  r.post('/consultations/:id/comments/sheet', allow('comments.create'), uploadSheet, csrfFromBody, async (req, res) => {
     try {
       const rows = await rowsOfUpload(req.file);
       const saved = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);

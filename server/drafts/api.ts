@@ -9,6 +9,7 @@ import { prepareClauses, SourceProblems } from '../versions/service.ts';
 import * as service from './service.ts';
 import { draftSchema, standardSchema, withdrawSchema } from './validation.ts';
 import { textOfUpload, uploadOne } from './upload.ts';
+import { csrfFromBody } from '../auth/csrf.ts';
 
 /** JSON API of drafts under /api/v1 (mounted by server/app.ts); paths described in ./openapi.ts. */
 export function draftsApi(deps: Deps): Router {
@@ -31,7 +32,7 @@ export function draftsApi(deps: Deps): Router {
   });
 
   // JSON {text, label?, based_on?}, or multipart with a .md or .docx `file` instead of `text`.
-  r.post('/standards/:ref/versions', allow('drafts.create'), uploadOne, async (req, res) => {
+  r.post('/standards/:ref/versions', allow('drafts.create'), uploadOne, csrfFromBody, async (req, res) => {
     const upload = await textOfUpload(req.file);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const input = parse(draftSchema, upload ? { ...body, text: upload.text } : body);

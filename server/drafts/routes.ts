@@ -8,6 +8,7 @@ import { fieldsOf } from '../users/validation.ts';
 import type { ParseProblem } from '../versions/parse.ts';
 import * as service from './service.ts';
 import { textOfUpload, uploadOne } from './upload.ts';
+import { csrfFromBody } from '../auth/csrf.ts';
 import { draftSchema, standardSchema, withdrawSchema } from './validation.ts';
 
 export const messages = {
@@ -116,7 +117,7 @@ export function draftsRoutes(deps: Deps): Router {
 
   r.get('/admin/standards/:ref/drafts/new', allow('drafts.create'), (req, res) => renderDraft(req, res));
 
-  r.post('/admin/standards/:ref/drafts/preview', allow('drafts.create'), uploadOne, async (req, res) => {
+  r.post('/admin/standards/:ref/drafts/preview', allow('drafts.create'), uploadOne, csrfFromBody, async (req, res) => {
     const values: Record<string, unknown> = keep(req.body, 'text', 'label', 'based_on');
     let notes: string[] = [];
     try {

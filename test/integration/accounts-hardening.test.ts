@@ -3,7 +3,9 @@ import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor, createUser, csrfFrom, signIn } from '../helpers/auth.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
+import { insertEmailToken } from '../../server/users/repo.ts';
 import type { Mail } from '../../server/mail/mailer.ts';
+import { sampleConsultationId } from '../helpers/consultations.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 
@@ -102,6 +104,111 @@ describe('accounts hardening (issue 9)', () => {
       expect(done.text).to.contain('API tokens revoked');
       await me(token).expect(401);
       await signIn(request.agent(t.app), { email: user.email, password: 'a reset passphrase' });
+    });
+  });
+
+  describe('anonymous forms keep their CSRF protection without a stored session per visit', () => {
+    const rows = async () => Number(((await t.db('sessions').count({ n: '*' }).first()) as { n: number }).n);
+    const csrfCookie = (res: request.Response) => ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('imas.csrf='));
+
+    it('50 visits of the sign-in, registration, forgotten and reset password pages add no session row', async () => {
+      const user = await createUser(t.db);
+      const reset = await insertEmailToken(t.db, user.id, 'reset', t.clock.now(), 3_600_000);
+      const pages = ['/login', '/register', '/forgot-password', `/reset-password?token=${reset}`];
+      const before = await rows();
+      for (let i = 0; i < 50; i++) {
+        const res = await request(t.app).get(pages[i % pages.length]!).expect(200);
+        expect(res.text).to.match(/name="_csrf" value="[^"]+"/);
+        expect(csrfCookie(res)).to.match(/HttpOnly/i).and.match(/SameSite=Strict/i);
+        expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => c.startsWith('imas.sid='))).to.equal(false);
+      }
+      // one visitor coming back keeps its token (several tabs work)
+      const agent = request.agent(t.app);
+      const first = csrfFrom((await agent.get('/login')).text);
+      expect(csrfFrom((await agent.get('/register')).text)).to.equal(first);
+      expect(await rows()).to.equal(before);
+    });
+
+    it('a form posted without the token, with a wrong one, or with another visitor’s is refused 403; the right one works', async () => {
+      const user = await createUser(t.db);
+      const agent = request.agent(t.app);
+      const token = csrfFrom((await agent.get('/login').expect(200)).text);
+      const other = request.agent(t.app);
+      const othersToken = csrfFrom((await other.get('/login').expect(200)).text);
+      const creds = { email: user.email, password: user.password };
+      for (const path of ['/login', '/register', '/forgot-password', '/reset-password', '/verify-email']) {
+        expect((await agent.post(path).type('form').send({ ...creds })).status, `${path} without`).to.equal(403);
+        expect((await agent.post(path).type('form').send({ ...creds, _csrf: token.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')) })).status, `${path} altered`).to.equal(403);
+        expect((await agent.post(path).type('form').send({ ...creds, _csrf: othersToken })).status, `${path} another visitor's`).to.equal(403);
+        // the token without its cookie
+        expect((await request(t.app).post(path).type('form').send({ ...creds, _csrf: token })).status, `${path} no cookie`).to.equal(403);
+      }
+      // a pair made up by an attacker (cookie and field alike, but not signed with the server's key)
+      const forged = `${'0'.repeat(64)}.${'1'.repeat(64)}`;
+      const made = await request(t.app).post('/login').set('Cookie', `imas.csrf=${encodeURIComponent(forged)}`).type('form').send({ ...creds, _csrf: forged });
+      expect(made.status).to.equal(403);
+      expect(made.text).to.contain('did not come from this site');
+      await agent.post('/forgot-password').type('form').send({ _csrf: token, email: user.email }).expect(200);
+      const signedIn = await agent.post('/login').type('form').send({ ...creds, _csrf: token }).expect(303);
+      expect(signedIn.headers.location).to.equal('/account');
+      // signed in, the session's token is needed: the anonymous one no longer does
+      await agent.post('/account').type('form').send({ _csrf: token, name: 'X', organisation: 'Y' }).expect(403);
+      const sessionToken = csrfFrom((await agent.get('/account').expect(200)).text);
+      await agent.post('/account').type('form').send({ _csrf: sessionToken, name: 'X', organisation: 'Y' }).expect(303);
+    });
+  });
+
+  describe('upload forms carry the CSRF token in the multipart body, never in the URL', () => {
+    let cid: number;
+    before(async () => {
+      cid = await sampleConsultationId(t.db);
+    });
+    const sheet = () => Buffer.from('Clause,Type,Comments\n4.1,te,A comment from a sheet.\n');
+    const comments = async () => Number(((await t.db('comments').count({ n: '*' }).first()) as { n: number }).n);
+
+    it('the sheet upload: no token in the action; with the token in the body it imports, without it 403 and nothing written', async () => {
+      const { agent, csrf } = await agentFor(t, 'stakeholder');
+      const page = await agent.get(`/consultations/${cid}`).expect(200);
+      const form = /<form[^>]*enctype="multipart\/form-data"[^>]*>[\s\S]*?<\/form>/.exec(page.text)![0];
+      expect(form).to.match(/action="\/consultations\/\d+\/comments\/sheet"/);
+      expect(page.text).not.to.match(/action="[^"]*_csrf/);
+      expect(form).to.contain(`name="_csrf" value="${csrf}"`);
+      const before = await comments();
+      const url = `/consultations/${cid}/comments/sheet`;
+      const none = await agent.post(url).attach('sheet', sheet(), 'c.csv').expect(403);
+      expect(none.text).to.contain('did not come from this site');
+      await agent.post(url).field('_csrf', 'wrong').attach('sheet', sheet(), 'c.csv').expect(403);
+      // in the URL it is no longer read
+      await agent.post(`${url}?_csrf=${encodeURIComponent(csrf)}`).attach('sheet', sheet(), 'c.csv').expect(403);
+      expect(await comments()).to.equal(before);
+      await agent.post(url).field('_csrf', csrf).attach('sheet', sheet(), 'c.csv').expect(303);
+      expect(await comments()).to.equal(before + 1);
+      // the API with a session: the header, as for every cookie-authenticated API write
+      await agent.post(`/api/v1${url}`).attach('sheet', sheet(), 'c.csv').expect(403);
+      await agent.post(`/api/v1${url}`).set('x-csrf-token', csrf).attach('sheet', sheet(), 'c.csv').expect(201);
+      expect(await comments()).to.equal(before + 2);
+    });
+
+    it('the draft preview: no token in the action; with the token in the body it previews, without it 403', async () => {
+      const { agent, csrf } = await agentFor(t, 'secretariat');
+      const page = await agent.get('/admin/standards/07.11/drafts/new').expect(200);
+      expect(page.text).to.contain('action="/admin/standards/07.11/drafts/preview"');
+      expect(page.text).not.to.match(/action="[^"]*_csrf/);
+      const url = '/admin/standards/07.11/drafts/preview';
+      const md = Buffer.from('# 1 Scope\n\nThis standard applies.\n');
+      await agent.post(url).attach('file', md, 'd.md').expect(403);
+      await agent.post(`${url}?_csrf=${encodeURIComponent(csrf)}`).attach('file', md, 'd.md').expect(403);
+      const ok = await agent.post(url).field('_csrf', csrf).attach('file', md, 'd.md').expect(200);
+      expect(ok.text).to.contain('This standard applies.');
+    });
+
+    it('a multipart write to a route that does not read its body is refused, whatever the token (fails closed)', async () => {
+      const { agent, csrf } = await agentFor(t, 'stakeholder');
+      await agent.post('/logout').field('_csrf', csrf).expect(403);
+      await agent.post('/account/verify-email').field('_csrf', csrf).expect(403);
+      await agent.get('/account').expect(200); // still signed in
+      // with the header it is checked up front, as before
+      await agent.post('/logout').set('x-csrf-token', csrf).field('x', 'y').expect(303);
     });
   });
 });

@@ -109,17 +109,17 @@ describe('consultation pages', () => {
     expect(seen.text).not.to.contain('Change your comment');
   });
 
-  it('imports a sheet through the page (CSRF token in the form action), and reports bad rows by number', async () => {
-    const { agent } = await agentFor(t, 'stakeholder');
+  it('imports a sheet through the page (CSRF token in the multipart body), and reports bad rows by number', async () => {
+    const { agent, csrf } = await agentFor(t, 'stakeholder');
     const page = await agent.get(`/consultations/${cid}`).expect(200);
-    const action = /action="(\/consultations\/\d+\/comments\/sheet\?_csrf(?:=|&#x3D;)[^"]+)"/.exec(page.text)![1]!.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
-    const bad = await agent.post(action).attach('sheet', Buffer.from('Clause,Type,Comments\n4.1,te,ok\n77.7,te,nowhere\n'), 'c.csv').expect(422);
+    const action = /action="(\/consultations\/\d+\/comments\/sheet)"/.exec(page.text)![1]!;
+    const bad = await agent.post(action).field('_csrf', csrf).attach('sheet', Buffer.from('Clause,Type,Comments\n4.1,te,ok\n77.7,te,nowhere\n'), 'c.csv').expect(422);
     expect(bad.text).to.contain('row 3');
     expect(bad.text).to.contain('no clause 77.7');
     // the rows in error are shown, not folded away in a closed <details>
     expect(bad.text).to.contain('<details class="comment-form" id="sheet-upload" open>');
     expect(page.text).to.contain('<details class="comment-form" id="sheet-upload">');
-    const ok = await agent.post(action).attach('sheet', Buffer.from('Clause,Type,Comments\n4.1,te,ok\n4.2,ed,fine\n'), 'c.csv').expect(303);
+    const ok = await agent.post(action).field('_csrf', csrf).attach('sheet', Buffer.from('Clause,Type,Comments\n4.1,te,ok\n4.2,ed,fine\n'), 'c.csv').expect(303);
     expect(ok.headers.location).to.equal(`/consultations/${cid}?done=imported&count=2`);
   });
 

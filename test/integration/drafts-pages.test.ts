@@ -47,8 +47,10 @@ describe('drafts pages: the secretariat adds standards and drafts', () => {
   it('preview of a pasted draft: clause tree with word counts, nothing saved until confirmed; then the draft page', async () => {
     const form = await sec.agent.get('/admin/standards/07.99/drafts/new').expect(200);
     expect(form.text).to.contain('enctype="multipart/form-data"');
-    expect(form.text).to.contain(`action="/admin/standards/07.99/drafts/preview?_csrf=`);
-    const preview = await sec.agent.post(`/admin/standards/07.99/drafts/preview?_csrf=${encodeURIComponent(sec.csrf)}`).field('text', FIRST_DRAFT).field('label', 'Working draft 1').field('based_on', 'none').expect(200);
+    // the CSRF token in the multipart body, never in the action URL (issue 9)
+    expect(form.text).to.contain(`action="/admin/standards/07.99/drafts/preview"`);
+    expect(form.text).not.to.match(/action="[^"]*_csrf/);
+    const preview = await sec.agent.post('/admin/standards/07.99/drafts/preview').field('_csrf', sec.csrf).field('text', FIRST_DRAFT).field('label', 'Working draft 1').field('based_on', 'none').expect(200);
     expect(preview.text).to.contain('5 clauses');
     expect(preview.text).to.match(/<span class="clause-number">2\.1<\/span> Signs <span class="note">16 words/);
     expect(await t.db('versions').whereIn('standard_id', t.db('standards').select('id').where({ ref: '07.99' })).count({ n: '*' }).first()).to.deep.equal({ n: 0 });
@@ -59,7 +61,7 @@ describe('drafts pages: the secretariat adds standards and drafts', () => {
     const v = (await request(t.app).get('/api/v1/standards/07.99/versions/1').set(...(await bearerFor(t, sec.user)).auth).expect(200)).body;
     expect(v.text).to.equal(FIRST_DRAFT); // line ends as given, not the browser's CRLF
     // the second draft: renumbered clauses shown against version 1
-    const second = await sec.agent.post(`/admin/standards/07.99/drafts/preview?_csrf=${encodeURIComponent(sec.csrf)}`).field('text', SECOND_DRAFT).expect(200);
+    const second = await sec.agent.post('/admin/standards/07.99/drafts/preview').field('_csrf', sec.csrf).field('text', SECOND_DRAFT).expect(200);
     expect(second.text).to.contain('based on version 1: Working draft 1');
     expect(second.text).to.match(/2\.2<\/span> Signs <span class="note">16 words · was 2\.1/);
     await sec.agent.post('/admin/standards/07.99/drafts').type('form').send({ _csrf: sec.csrf, text: hidden(second.text, 'text'), label: '', based_on: hidden(second.text, 'based_on') }).expect(303);
@@ -70,7 +72,7 @@ describe('drafts pages: the secretariat adds standards and drafts', () => {
   });
 
   it('a text with problems: 422, each problem beside its line, the text kept, nothing saved', async () => {
-    const res = await sec.agent.post(`/admin/standards/07.99/drafts/preview?_csrf=${encodeURIComponent(sec.csrf)}`).field('text', BROKEN_DRAFT).field('label', 'Broken').expect(422);
+    const res = await sec.agent.post('/admin/standards/07.99/drafts/preview').field('_csrf', sec.csrf).field('text', BROKEN_DRAFT).field('label', 'Broken').expect(422);
     expect(res.text).to.contain('3 problems in the text');
     expect(res.text).to.contain('<a href="#line-1">Line 1</a>: Text before the first heading');
     expect(res.text).to.match(/id="line-7"><span class="line-no">7<\/span> ### 1\.1\.1 Too deep<\/span>\n<span class="line-problem">[^<]*Level skipped/);
@@ -82,7 +84,7 @@ describe('drafts pages: the secretariat adds standards and drafts', () => {
     // posting the broken text straight to save is refused the same way
     const direct = await sec.agent.post('/admin/standards/07.99/drafts').type('form').send({ _csrf: sec.csrf, text: BROKEN_DRAFT }).expect(422);
     expect(direct.text).to.contain('Line 7');
-    const empty = await sec.agent.post(`/admin/standards/07.99/drafts/preview?_csrf=${encodeURIComponent(sec.csrf)}`).field('text', '').expect(422);
+    const empty = await sec.agent.post('/admin/standards/07.99/drafts/preview').field('_csrf', sec.csrf).field('text', '').expect(422);
     expect(empty.text).to.contain('id="text-error"');
     expect(await t.db('versions').whereIn('standard_id', t.db('standards').select('id').where({ ref: '07.99' })).count({ n: '*' }).first()).to.deep.equal({ n: 2 });
   });
@@ -100,7 +102,7 @@ describe('drafts pages: the secretariat adds standards and drafts', () => {
       { h: 1, text: 'Annex A (informative) Examples' }, { h: 2, text: 'A marked area' }, { p: 'Example.' },
     ]);
     await sec.agent.post('/admin/standards').type('form').send({ _csrf: sec.csrf, type: 'IMAS', number: '07.98', title: 'Marking requirements' }).expect(303);
-    const res = await sec.agent.post(`/admin/standards/07.98/drafts/preview?_csrf=${encodeURIComponent(sec.csrf)}`).attach('file', docx, 'draft.docx').expect(200);
+    const res = await sec.agent.post('/admin/standards/07.98/drafts/preview').field('_csrf', sec.csrf).attach('file', docx, 'draft.docx').expect(200);
     expect(res.text).to.contain('1 paragraph before the first heading');
     const text = hidden(res.text, 'text')!;
     expect(text).to.contain('### 2.1.1 Marker sizes');
@@ -116,7 +118,7 @@ describe('drafts pages: the secretariat adds standards and drafts', () => {
     const page = await sec.agent.get('/standards/07.98/versions/1').expect(200);
     expect(page.text).to.contain('<td>30 cm</td>');
 
-    const wrong = await sec.agent.post(`/admin/standards/07.98/drafts/preview?_csrf=${encodeURIComponent(sec.csrf)}`).attach('file', Buffer.from('%PDF-1.4'), 'draft.pdf').expect(422);
+    const wrong = await sec.agent.post('/admin/standards/07.98/drafts/preview').field('_csrf', sec.csrf).attach('file', Buffer.from('%PDF-1.4'), 'draft.pdf').expect(422);
     expect(wrong.text).to.contain('id="file-error"');
     expect(wrong.text).to.contain('Markdown file (.md) or a Word document (.docx)');
     const doc = await request(t.app).post('/api/v1/standards/07.98/versions').set(...auth).attach('file', Buffer.from('\xD0\xCF\x11\xE0'), 'old.doc').expect(422);
@@ -124,11 +126,11 @@ describe('drafts pages: the secretariat adds standards and drafts', () => {
     const fake = await request(t.app).post('/api/v1/standards/07.98/versions').set(...auth).attach('file', Buffer.from('not a zip'), 'fake.docx').expect(422);
     expect(fake.body.error.fields.file).to.contain('not a Word document');
     const big = Buffer.alloc(10 * 1024 * 1024 + 1, 'a');
-    const tooBig = await sec.agent.post(`/admin/standards/07.98/drafts/preview?_csrf=${encodeURIComponent(sec.csrf)}`).attach('file', big, 'big.md').expect(413);
+    const tooBig = await sec.agent.post('/admin/standards/07.98/drafts/preview').field('_csrf', sec.csrf).attach('file', big, 'big.md').expect(413);
     expect(tooBig.text).to.contain('larger than 10 MB');
     const tooBigApi = await request(t.app).post('/api/v1/standards/07.98/versions').set(...auth).attach('file', big, 'big.md').expect(413);
     expect(tooBigApi.body.error.code).to.equal('too_large');
-    const md = await sec.agent.post(`/admin/standards/07.98/drafts/preview?_csrf=${encodeURIComponent(sec.csrf)}`).attach('file', Buffer.from('\uFEFF# 1 Scope\n\nText.\n'), 'x.md').expect(200);
+    const md = await sec.agent.post('/admin/standards/07.98/drafts/preview').field('_csrf', sec.csrf).attach('file', Buffer.from('\uFEFF# 1 Scope\n\nText.\n'), 'x.md').expect(200);
     expect(md.text).to.contain('1 clause,');
     await sec.agent.post('/admin/standards/07.98/drafts/preview').attach('file', Buffer.from('# 1 Scope\n'), 'x.md').expect(403);
   });
