@@ -57,7 +57,10 @@ const link = (ctx: Ctx, path: string, token: string) => `${ctx.config.publicUrl.
 async function sendVerification(ctx: Ctx, user: UserRow): Promise<void> {
   const now = ctx.clock.now();
   await repo.expireEmailTokens(ctx.db, user.id, 'verify', now);
-  const token = await repo.insertEmailToken(ctx.db, user.id, 'verify', now, VERIFY_TTL);
+  await mailVerification(ctx, user, await repo.insertEmailToken(ctx.db, user.id, 'verify', now, VERIFY_TTL));
+}
+
+async function mailVerification(ctx: Ctx, user: UserRow, token: string): Promise<void> {
   await ctx.mailer.send({
     to: user.email,
     subject: messages.verifySubject,
@@ -86,6 +89,8 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
   // Hashed on both paths: skipping the slow hash for a known address would tell, by the time taken, that it has an account.
   const password_hash = await hashOf(ctx, input.password);
   if (existing) {
+    // One write and one mail, as on the other path (one transaction, one mail): the same work, the same time.
+    await appendAudit(ctx.db, ctx.clock, { actor_id: null, action: 'account.register_existing', subject_type: 'user', subject_id: existing.id }, ctx.logger);
     await ctx.mailer.send({
       to: existing.email,
       subject: messages.alreadySubject,
@@ -93,7 +98,7 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
     });
     return null;
   }
-  const user = await ctx.db.transaction(async (trx) => {
+  const { user, token } = await ctx.db.transaction(async (trx) => {
     const u = await repo.insertUser(trx, {
       email: input.email,
       name: input.name,
@@ -105,9 +110,10 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
       created_at: ctx.clock.now().toISOString(),
     });
     await appendAudit(trx, ctx.clock, { actor_id: u.id, action: 'account.registered', subject_type: 'user', subject_id: u.id, data: { email: u.email, role: u.role } }, ctx.logger);
-    return u;
+    // The link's token in the same transaction: one commit, as on the other path.
+    return { user: u, token: await repo.insertEmailToken(trx, u.id, 'verify', ctx.clock.now(), VERIFY_TTL) };
   });
-  await sendVerification(ctx, user);
+  await mailVerification(ctx, user, token);
   return user;
 }
 

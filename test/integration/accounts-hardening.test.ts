@@ -38,6 +38,9 @@ describe('accounts hardening (issue 9)', () => {
       expect([known.status, known.body]).to.deep.equal([fresh.status, fresh.body]);
       // one mail each: a link to the new address, a note to the owner of the known one
       expect(mails.slice(sentBefore).map((m) => m.to)).to.deep.equal(['new.one@example.org', existing.email]);
+      // and one write each: the new account (with its link) in one transaction, a note in the audit for the known one
+      const tried = await t.db('audit_events').where({ action: 'account.register_existing', subject_id: String(existing.id) }).first();
+      expect(tried).to.include({ actor_id: null });
     });
 
     it('the form hashes on both paths and shows the same page', async () => {
