@@ -132,6 +132,17 @@ describe('accounts hardening (issue 9)', () => {
       expect(await rows()).to.equal(before);
     });
 
+    it('over https the token cookie is __Host-, Secure and HttpOnly, like the session cookie', async () => {
+      const https = await testApp({ env: { PUBLIC_URL: 'https://imas.test' } });
+      try {
+        const res = await request(https.app).get('/login').expect(200);
+        const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-imas.csrf='));
+        expect(cookie).to.match(/; Path=\/(;|$)/).and.match(/Secure/).and.match(/HttpOnly/).and.not.match(/Domain=/i);
+      } finally {
+        await https.close();
+      }
+    });
+
     it('a form posted without the token, with a wrong one, or with another visitor’s is refused 403; the right one works', async () => {
       const user = await createUser(t.db);
       const agent = request.agent(t.app);
