@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import request from 'supertest';
 import { HtmlValidate } from 'html-validate';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor, createUser } from '../helpers/auth.ts';
