@@ -203,3 +203,49 @@ describe('personal data: export and closing an account', () => {
     expect((await verifyChain(t.db)).ok).to.equal(true);
   });
 });
+
+describe('personal data: the privacy page, the API description, and the last secretariat account', () => {
+  let t: App;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  it('/privacy says what is kept and why, is linked from every page’s footer, and is valid HTML', async () => {
+    const { HtmlValidate } = await import('html-validate');
+    const validator = new HtmlValidate({
+      extends: ['html-validate:standard', 'html-validate:a11y'],
+      rules: { 'doctype-style': 'off', 'require-sri': 'off', 'long-title': 'off', 'no-trailing-whitespace': 'off', 'attribute-boolean-style': 'off', 'void-style': 'off', 'no-redundant-role': 'off', 'text-content': 'off' },
+    });
+    const home = await request(t.app).get('/').expect(200);
+    expect(home.text).to.contain('<a href="/privacy">Privacy</a>');
+    const page = await request(t.app).get('/privacy').expect(200);
+    for (const s of ['Your account', 'public record', 'audit record', 'Sessions', '/api/v1/users/me/export', 'former member of']) expect(page.text).to.contain(s);
+    const { agent, user } = await agentFor(t, 'stakeholder');
+    const close = await agent.get('/account/close').expect(200);
+    const admin = await agentFor(t, 'secretariat');
+    const adminClose = await admin.agent.get(`/admin/users/${user.id}/close`).expect(200);
+    for (const html of [page.text, close.text, adminClose.text, (await agent.get('/account').expect(200)).text]) {
+      const report = await validator.validateString(html);
+      const problems = report.results.flatMap((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    }
+    // the secretariat downloads anyone's data on request
+    const data = await admin.agent.get(`/admin/users/${user.id}/export`).expect(200);
+    expect(JSON.parse(data.text).user.email).to.equal(user.email);
+  });
+
+  it('the OpenAPI document describes export and close', async () => {
+    const doc = (await request(t.app).get('/api/v1/openapi.json').expect(200)).body;
+    expect(doc.paths['/users/{id}/export'].get.responses).to.have.property('200');
+    expect(doc.paths['/users/{id}/close'].post.responses).to.include.keys(['200', '403', '409', '422']);
+  });
+
+  it('the last active secretariat account cannot be closed (409)', async () => {
+    await t.db('users').where({ role: 'secretariat' }).update({ role: 'stakeholder' });
+    const only = await bearerFor(t, 'secretariat');
+    const res = await request(t.app).post('/api/v1/users/me/close').set(...only.auth).send({ password: TEST_PASSWORD }).expect(409);
+    expect(res.body.error.message).to.contain('last active secretariat');
+    expect((await t.db('users').where({ id: only.user.id }).first()).closed_at).to.equal(null);
+  });
+});
