@@ -10,10 +10,10 @@ export const formerMemberOf = (organisation: string): string => `${FORMER_MEMBER
 /**
  * `cast_by_name`, the name shown for whoever cast a vote (`u` the users row, `x` the vote or vote event): a closed
  * account is "former member of" the organisation the vote was cast for. Plain SQL string concatenation
- * (`||`) on both databases.
+ * (`||`, the parameter cast so PostgreSQL knows its type) on both databases.
  */
 export const castByNameSql = (db: Q, users = 'u', vote = 'x') =>
-  db.raw(`case when ${users}.closed_at is null then ${users}.name else ? || ${vote}.organisation end as cast_by_name`, [FORMER_MEMBER]);
+  db.raw(`case when ${users}.closed_at is null then ${users}.name else cast(? as text) || ${vote}.organisation end as cast_by_name`, [FORMER_MEMBER]);
 
 // — the export —
 
@@ -87,7 +87,7 @@ export async function eraseUser(db: Q, user: { id: number; organisation: string;
     updated_at: at,
   });
   // The organisation at the time of each comment, not the account's now.
-  await db('comments').where({ author_id: user.id }).update({ author_name: db.raw('? || organisation', [FORMER_MEMBER]) });
+  await db('comments').where({ author_id: user.id }).update({ author_name: db.raw('cast(? as text) || organisation', [FORMER_MEMBER]) });
   await db('api_tokens').where({ user_id: user.id }).delete();
   await db('email_tokens').where({ user_id: user.id }).delete();
   await sessionsWhere(db, db('sessions'), user.id).delete();
