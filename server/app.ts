@@ -28,6 +28,8 @@ import { consultationsRoutes } from './consultations/routes.ts';
 import { consultationsApi } from './consultations/api.ts';
 import { ballotsRoutes } from './ballots/routes.ts';
 import { ballotsApi } from './ballots/api.ts';
+import { privacyApi } from './privacy/api.ts';
+import { privacyRoutes } from './privacy/routes.ts';
 
 export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
 
@@ -123,6 +125,7 @@ export function createApp(given: AppDeps): Express {
   api.use(draftsApi(deps));
   api.use(consultationsApi(deps));
   api.use(ballotsApi(deps));
+  api.use(privacyApi(auth));
   app.use('/api/v1', api);
 
   app.use(healthRoutes(deps));
@@ -134,6 +137,7 @@ export function createApp(given: AppDeps): Express {
   app.use(draftsRoutes(deps));
   app.use(consultationsRoutes(deps));
   app.use(ballotsRoutes(deps));
+  app.use(privacyRoutes(deps, auth));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { isSqlite } from '../db.ts';
 import type { VersionMeta } from '../standards/repo.ts';
 import type { Position, Result, Rule } from './tally.ts';
+import { castByNameSql } from '../privacy/repo.ts';
 
 /** All SQL of ballots, votes and their history. Functions take the db or a transaction. */
 type Q = Knex | Knex.Transaction;
@@ -120,7 +121,7 @@ export async function votesOf(db: Q, ballotId: number): Promise<VoteRow[]> {
     .join('users as u', 'u.id', 'x.cast_by')
     .join('versions as v', 'v.id', 'x.version_id')
     .where('x.ballot_id', ballotId)
-    .select('x.id', 'x.ballot_id', 'x.organisation', 'x.cast_by', 'u.name as cast_by_name', 'x.version_id', 'v.n as version_n', 'x.position', 'x.reason', 'x.cast_at')
+    .select('x.id', 'x.ballot_id', 'x.organisation', 'x.cast_by', castByNameSql(db, 'u', 'x'), 'x.version_id', 'v.n as version_n', 'x.position', 'x.reason', 'x.cast_at')
     .orderBy('x.organisation');
 }
 
@@ -129,7 +130,7 @@ export async function voteEventsOf(db: Q, ballotId: number, organisation?: strin
     .join('users as u', 'u.id', 'e.cast_by')
     .join('versions as v', 'v.id', 'e.version_id')
     .where('e.ballot_id', ballotId)
-    .select('e.id', 'e.organisation', 'u.name as cast_by_name', 'v.n as version_n', 'e.position', 'e.reason', 'e.at')
+    .select('e.id', 'e.organisation', castByNameSql(db, 'u', 'e'), 'v.n as version_n', 'e.position', 'e.reason', 'e.at')
     .orderBy('e.id');
   if (organisation) q.andWhere('e.organisation', organisation);
   return q;

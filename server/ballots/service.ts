@@ -157,7 +157,8 @@ async function settleIn(trx: Knex.Transaction, clock: Clock, b: BallotRow, actor
       result: c.result,
       tally: c.tally,
       electorate: b.electorate,
-      votes: voteViews(b, votes, true).map((x) => ({ organisation: x.organisation, position: x.position, reason: x.reason, cast_by: x.cast_by?.name, on_version: x.n, outdated: x.outdated })),
+      // Who cast each vote by account id: the audit keeps ids, not names (a closed account's name is erased).
+      votes: voteViews(b, votes, false).map((x) => ({ organisation: x.organisation, position: x.position, reason: x.reason, cast_by_id: votes.find((r) => r.organisation === x.organisation)?.cast_by ?? null, on_version: x.n, outdated: x.outdated })),
     },
   });
   await repo.setCloseEvent(trx, b.id, event.hash, { ...frozen, close_event_id: event.id });

@@ -2,6 +2,7 @@ import { draftsPaths } from '../drafts/openapi.ts';
 import { usersPaths, usersSchemas } from '../users/openapi.ts';
 import { consultationsPaths } from '../consultations/openapi.ts';
 import { ballotsPaths } from '../ballots/openapi.ts';
+import { privacyPaths } from '../privacy/openapi.ts';
 import { error, json } from './openapi-parts.ts';
 
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
@@ -144,7 +145,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, privacyPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }

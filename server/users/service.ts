@@ -23,6 +23,7 @@ export const messages = {
   notYourAccount: 'You can change only your own account.',
   boardOrganisation: 'On the Review Board your organisation is the member you vote for: ask the secretariat to change it.',
   noSuchUser: 'There is no such user.',
+  accountClosed: 'This account is closed: it can no longer be changed.',
   verifySubject: 'Confirm your e-mail address for imas-review',
   resetSubject: 'Reset your imas-review password',
   welcomeSubject: 'Your imas-review account',
@@ -109,7 +110,7 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
       disabled_at: null,
       created_at: ctx.clock.now().toISOString(),
     });
-    await appendAudit(trx, ctx.clock, { actor_id: u.id, action: 'account.registered', subject_type: 'user', subject_id: u.id, data: { email: u.email, role: u.role } }, ctx.logger);
+    await appendAudit(trx, ctx.clock, { actor_id: u.id, action: 'account.registered', subject_type: 'user', subject_id: u.id, data: { role: u.role } }, ctx.logger);
     // The link's token in the same transaction: one commit, as on the other path.
     return { user: u, token: await repo.insertEmailToken(trx, u.id, 'verify', ctx.clock.now(), VERIFY_TTL) };
   });
@@ -190,7 +191,8 @@ export async function authenticate(ctx: Ctx, input: { email: string; password: s
       action: 'signin.failed',
       subject_type: user ? 'user' : null,
       subject_id: user?.id ?? null,
-      data: { email: input.email, ip: input.ip, via: input.via, reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled' },
+      // No address: the audit keeps ids, not names or e-mail addresses (privacy page); an unknown one has no id.
+      data: { ip: input.ip, via: input.via, reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'disabled' },
     }, ctx.logger);
     return { ok: false, userId: user?.id ?? null };
   }
@@ -209,18 +211,23 @@ export async function createUser(ctx: Ctx, actor: Viewer | null, input: { name: 
   const now = ctx.clock.now().toISOString();
   const user = await ctx.db.transaction(async (trx) => {
     const u = await repo.insertUser(trx, { email: input.email, name: input.name, organisation: input.organisation, role: input.role, password_hash, email_verified_at: now, disabled_at: null, created_at: now });
-    await appendAudit(trx, ctx.clock, { actor_id: actor?.id ?? null, action: 'account.created', subject_type: 'user', subject_id: u.id, data: { email: u.email, role: u.role, organisation: u.organisation } }, ctx.logger);
+    await appendAudit(trx, ctx.clock, { actor_id: actor?.id ?? null, action: 'account.created', subject_type: 'user', subject_id: u.id, data: { role: u.role, organisation: u.organisation } }, ctx.logger);
     return u;
   });
   if (!input.password) await sendReset(ctx, user, true);
   return user;
 }
 
+/** What the audit keeps of a changed field: a name only as 'changed' (the audit keeps ids, not names). */
+const auditChange = (field: string, from: unknown, to: unknown) => (field === 'name' ? 'changed' : { from, to });
+
 /** The secretariat changes name, organisation, role, or disables / re-enables an account. */
 export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { name?: string; organisation?: string; role?: Role; disabled?: boolean }): Promise<UserRow> {
   return ctx.db.transaction(async (trx) => {
     const user = await repo.findUserById(trx, id);
     if (!user) throw new NotFound(messages.noSuchUser);
+    // A closed account's person is erased (privacy/service.ts): re-enabling it would bring back a voter.
+    if ((user as { closed_at?: string | null }).closed_at) throw new Conflict(messages.accountClosed);
     const now = ctx.clock.now();
     const changes: Partial<UserRow> = {};
     if (patch.name !== undefined && patch.name !== user.name) changes.name = patch.name;
@@ -243,7 +250,7 @@ export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { 
     }
     const action = disabling ? 'account.disabled' : enabling ? 'account.enabled' : 'account.changed';
     const data: Record<string, unknown> = {};
-    for (const k of ['name', 'organisation', 'role'] as const) if (k in changes) data[k] = { from: user[k], to: changes[k] };
+    for (const k of ['name', 'organisation', 'role'] as const) if (k in changes) data[k] = auditChange(k, user[k], changes[k]);
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action, subject_type: 'user', subject_id: id, data }, ctx.logger);
     return (await repo.findUserById(trx, id))!;
   });
@@ -261,7 +268,7 @@ export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: st
     if (!Object.keys(changes).length) return user;
     await repo.updateUserRow(trx, user.id, { ...changes, updated_at: ctx.clock.now().toISOString() });
     const data: Record<string, unknown> = {};
-    for (const k of ['name', 'organisation'] as const) if (k in changes) data[k] = { from: user[k], to: changes[k] };
+    for (const k of ['name', 'organisation'] as const) if (k in changes) data[k] = auditChange(k, user[k], changes[k]);
     await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'account.changed', subject_type: 'user', subject_id: user.id, data }, ctx.logger);
     return (await repo.findUserById(trx, user.id))!;
   });

@@ -48,6 +48,8 @@ function expected(rule: Rule, who: Who, api: boolean): 'ok' | 401 | 303 | 403 {
 const OBJECT_CHECKS: Record<string, Partial<Record<Who, number>>> = {
   'GET /api/v1/users/:id': { stakeholder: 403, board: 403 },
   'PATCH /api/v1/users/:id': { stakeholder: 403, board: 403 },
+  'GET /api/v1/users/:id/export': { stakeholder: 403, board: 403 },
+  'POST /api/v1/users/:id/close': { stakeholder: 403, board: 403 },
 };
 
 describe('permissions', () => {

@@ -4,5 +4,7 @@ import plural from './plural.ts';
 import number from './number.ts';
 import datetime from './datetime.ts';
 import versionName from './version-name.ts';
+import bdi from './bdi.ts';
+import isolate from './isolate.ts';
 
-export const helpers = { date, datetime, eq, plural, number, versionName };
+export const helpers = { date, datetime, eq, plural, number, versionName, bdi, isolate };
