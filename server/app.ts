@@ -28,6 +28,7 @@ import { consultationsRoutes } from './consultations/routes.ts';
 import { consultationsApi } from './consultations/api.ts';
 import { ballotsRoutes } from './ballots/routes.ts';
 import { ballotsApi } from './ballots/api.ts';
+import { feedsRoutes } from './feeds/routes.ts';
 
 export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
 
@@ -134,6 +135,7 @@ export function createApp(given: AppDeps): Express {
   app.use(draftsRoutes(deps));
   app.use(consultationsRoutes(deps));
   app.use(ballotsRoutes(deps));
+  app.use(feedsRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler);
