@@ -14,7 +14,7 @@ import { ConfigError, loadConfig, TEST_AUDIT_KEY } from '../../server/config.ts'
 import { createDb, type Db } from '../../server/db.ts';
 import { FakeClock } from '../../server/clock.ts';
 import { createLogger } from '../../server/logger.ts';
-import { bearerFor } from '../helpers/auth.ts';
+import { agentFor, bearerFor } from '../helpers/auth.ts';
 import { sampleConsultationId } from '../helpers/consultations.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -69,7 +69,7 @@ describe('audit chain: published heads, the feed and audit:verify', () => {
   it('the head at publication is that of the publication event, and the published page prints it', async () => {
     const event = await t.db('audit_events').where({ action: 'version.publish' }).first();
     expect(head.hash).to.equal(event.hash);
-    expect(head.count).to.equal(Number((await t.db('audit_events').where('id', '<=', event.id).count({ n: '*' }).first()).n));
+    expect(head.count).to.equal(Number((await t.db('audit_events').where('id', '<=', event.id).count({ n: '*' }).first())!.n));
     const page = await request(t.app).get('/standards/07.11/versions/4').expect(200);
     expect(page.text).to.match(/Audit chain head at publication<\/dt><dd><code class="hash">(\d+):([0-9a-f]{64})<\/code>/);
     expect(page.text).to.contain(formatted(head));
@@ -97,6 +97,14 @@ describe('audit chain: published heads, the feed and audit:verify', () => {
     expect(entries.filter((e) => e.includes('Published before imas-review kept an audit chain head.'))).to.have.length(entries.length - 1);
     const home = await request(t.app).get('/').expect(200);
     expect(home.text).to.contain('<link rel="alternate" type="application/atom+xml" title="IMAS publications" href="/feeds/publications.atom">');
+  });
+
+  it("the secretariat's audit page says how the chain verifies and prints its head now", async () => {
+    const { agent } = await agentFor(t, 'secretariat');
+    const page = await agent.get('/admin/audit').expect(200);
+    const now = (await chainHead(t.db))!;
+    expect(page.text).to.match(/The chain of \d+ events is intact \(keyed with AUDIT_KEY from event 1 on\)\./);
+    expect(page.text).to.contain(`Head now: <code class="hash">${formatted(now)}</code>`);
   });
 
   describe('audit:verify (its verify function)', () => {
@@ -218,6 +226,22 @@ describe('audit chain: keying begins on a chain written without a key', () => {
       expect(await unkeyed('audit_events').count({ n: '*' }).first()).to.deep.equal({ n: 2 });
     } finally {
       await unkeyed.destroy();
+    }
+  });
+
+  it("the secretariat's audit page names a chain that does not verify as a whole", async () => {
+    const t = await testApp();
+    try {
+      const { agent } = await agentFor(t, 'secretariat');
+      // the chain replaced by one plain row, as by someone without the key
+      await t.db('audit_events').delete();
+      const unkeyed = createDb(`sqlite:${t.db.client.config.connection.filename}`);
+      await appendAudit(unkeyed, clock, { actor_id: null, action: 'forged' });
+      await unkeyed.destroy();
+      const page = await agent.get('/admin/audit').expect(200);
+      expect(page.text).to.contain('The chain does not verify: none of the 1 rows is keyed although AUDIT_KEY is set');
+    } finally {
+      await t.close();
     }
   });
 
