@@ -48,9 +48,17 @@ export interface Head {
 const canonical = (row: HashedFields): string =>
   JSON.stringify([row.prev_hash, row.at, row.actor_id, row.action, row.subject_type, row.subject_id, row.data]);
 
+// A key object made once per key: an HMAC from it is about a fifth cheaper than from the string.
+const keyObjects = new Map<string, crypto.KeyObject>();
+const keyObject = (key: string): crypto.KeyObject => {
+  let k = keyObjects.get(key);
+  if (!k) keyObjects.set(key, (k = crypto.createSecretKey(Buffer.from(key, 'utf8'))));
+  return k;
+};
+
 /** The hash of a row: every stored field in a fixed order, joined with the previous hash; keyed with the audit key when given. */
 export function hashOf(row: HashedFields, key: string | null = null): string {
-  const h = key == null ? crypto.createHash('sha256') : crypto.createHmac('sha256', key);
+  const h = key == null ? crypto.createHash('sha256') : crypto.createHmac('sha256', keyObject(key));
   return h.update(canonical(row)).digest('hex');
 }
 
