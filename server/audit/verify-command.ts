@@ -29,7 +29,8 @@ export async function verifyCommand(db: Knex, argv: string[], key: string | null
     return { code: 2, lines: [(err as Error).message, usage] };
   }
   const r = await verifyChain(db, { key, heads });
-  const keying = r.keyedFrom != null ? `plain SHA-256 before event ${r.keyedFrom}, HMAC with AUDIT_KEY from it on` : key ? 'no keyed rows' : 'plain SHA-256, no AUDIT_KEY given';
+  const keying =
+    r.keyedFrom != null ? `HMAC with AUDIT_KEY from event ${r.keyedFrom} on${r.keyedFrom > 1 ? ', plain SHA-256 before it' : ''}` : key ? 'no keyed rows' : 'plain SHA-256, no AUDIT_KEY given';
   if (r.ok) {
     const lines = [`audit chain intact: ${r.count} events (${keying})`];
     for (const h of heads) lines.push(`matches the known head ${formatHead(h)}`);
