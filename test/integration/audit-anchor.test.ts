@@ -161,6 +161,15 @@ describe('audit chain: published heads, the feed and audit:verify', () => {
       expect(noKey.lines[0]).to.match(/fewer than the known head|differs from the known head/);
     });
 
+    it('the migration gives versions published before it the head at their publication event, and goes down', async () => {
+      const name = '20261201090702_add_audit_head_to_versions.ts';
+      await db.migrate.down({ name });
+      expect(await db('versions').columnInfo()).not.to.have.property('audit_head_hash');
+      await db.migrate.up({ name });
+      const v = await db('versions').whereNotNull('audit_head_hash').select('audit_head_count', 'audit_head_hash');
+      expect(v).to.deep.equal([{ audit_head_count: known.count, audit_head_hash: known.hash }]);
+    });
+
     it('a bad --head is a usage error (exit 2) with a message', async () => {
       const r = await verifyCommand(db, ['--head', '12:abc'], TEST_AUDIT_KEY);
       expect(r.code).to.equal(2);
