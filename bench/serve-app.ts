@@ -9,8 +9,8 @@ import { PageCache } from '../server/http/page-cache.ts';
 import { buildId } from '../server/http/views.ts';
 import pino from 'pino';
 
-const db = createDb(process.argv[2]!);
-const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent' });
+const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(40), LOG_LEVEL: 'silent' });
+const db = createDb(process.argv[2]!, { auditKey: config.auditKey });
 // Request logs on, as in production, written to /dev/null (LOG_LEVEL=silent would flatter us).
 const { handler } = createHandler({ db, clock: systemClock, config, logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 })), pageCache: new PageCache(buildId()) });
 const server = http.createServer(handler).listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));

@@ -30,6 +30,7 @@ import { ballotsRoutes } from './ballots/routes.ts';
 import { ballotsApi } from './ballots/api.ts';
 import { privacyApi } from './privacy/api.ts';
 import { privacyRoutes } from './privacy/routes.ts';
+import { feedsRoutes } from './feeds/routes.ts';
 
 export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
 
@@ -138,6 +139,7 @@ export function createApp(given: AppDeps): Express {
   app.use(consultationsRoutes(deps));
   app.use(ballotsRoutes(deps));
   app.use(privacyRoutes(deps, auth));
+  app.use(feedsRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 // Parsed once at start; a bad value stops the process with a message naming the variable.
@@ -11,6 +12,7 @@ const schema = z
       .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
       .default('sqlite:data/imas-review.sqlite3'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    AUDIT_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     ADMIN_EMAIL: z.email().optional(),
     ADMIN_PASSWORD: z.string().min(8).optional(),
     PUBLIC_URL: z.url().optional(),
@@ -23,6 +25,9 @@ const schema = z
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required when NODE_ENV=production' });
     }
+    if (env.NODE_ENV === 'production' && !env.AUDIT_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['AUDIT_KEY'], message: 'is required when NODE_ENV=production' });
+    }
   });
 
 export interface Config {
@@ -31,6 +36,10 @@ export interface Config {
   host: string;
   databaseUrl: string;
   sessionSecret: string;
+  /** HMAC key of the audit chain; in development without AUDIT_KEY it comes from auditKeyFile (server/audit/key.ts) */
+  auditKey?: string;
+  /** where development keeps its generated audit key: beside the SQLite database */
+  auditKeyFile: string;
   adminEmail?: string;
   adminPassword?: string;
   publicUrl: string;
@@ -52,6 +61,14 @@ function parseTrustProxy(v: string | undefined): string | number | boolean {
   return v;
 }
 
+/** Beside the SQLite database file; data/ for PostgreSQL or an in-memory database. */
+function auditKeyFileFor(databaseUrl: string): string {
+  const file = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : ':memory:';
+  return path.join(file === ':memory:' ? 'data' : path.dirname(file), 'audit.key');
+}
+
+export const TEST_AUDIT_KEY = 'test-audit-key-not-for-production-0123456789';
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -69,6 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     // Outside production a fixed development secret keeps a fresh clone working with no configuration.
     sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-not-for-production-use',
+    // Tests get a fixed key, so that their chains are keyed as in production.
+    auditKey: e.AUDIT_KEY ?? (e.NODE_ENV === 'test' ? TEST_AUDIT_KEY : undefined),
+    auditKeyFile: auditKeyFileFor(e.DATABASE_URL),
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     publicUrl,

@@ -37,12 +37,16 @@ export function knexConfig(databaseUrl: string): Knex.Config {
   };
 }
 
-export function createDb(databaseUrl: string): Db {
+/**
+ * auditKey: the HMAC key of the audit chain, carried in the handle's userParams (transactions inherit
+ * them) for server/audit/ to read; without one the chain can only be appended to before keying began.
+ */
+export function createDb(databaseUrl: string, opts: { auditKey?: string | null } = {}): Db {
   if (databaseUrl.startsWith('sqlite:')) {
     const filename = databaseUrl.replace(/^sqlite:/, '');
     if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   }
-  return knex(knexConfig(databaseUrl));
+  return knex({ ...knexConfig(databaseUrl), ...(opts.auditKey ? { userParams: { auditKey: opts.auditKey } } : {}) });
 }
 
 export const isSqlite = (db: Db): boolean => /sqlite/.test(String(db.client.config.client));

@@ -9,6 +9,8 @@ import { systemClock } from './clock.ts';
 import { PageCache } from './http/page-cache.ts';
 import { buildId } from './http/views.ts';
 import { loadStandards } from './standards/loader.ts';
+import { loadAuditKey } from './audit/key.ts';
+import { beginKeying } from './audit/service.ts';
 
 /** Start: read config, open and migrate the database, load standards/ on first start, listen. */
 async function main(): Promise<void> {
@@ -23,8 +25,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, { auditKey: loadAuditKey(config, logger, { create: true }) });
   await db.migrate.latest();
+  if (await beginKeying(db, systemClock)) logger.info('audit chain: keying with AUDIT_KEY began (earlier rows stay plain SHA-256)');
   const { count } = (await db('standards').count({ count: '*' }).first()) as { count: number };
   if (Number(count) === 0) {
     const report = await loadStandards(db, systemClock, config.standardsDir);

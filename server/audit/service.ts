@@ -1,11 +1,16 @@
-import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
+import { linkRows, verifyRows, type ChainReport, type ChainRow, type Head, type LinkedRow, type NewRow, type Tail } from './chain.ts';
+import { auditKeyOf } from './key.ts';
+
+export { GENESIS, hashOf, type ChainReport, type Head } from './chain.ts';
 
 /**
  * The audit record: append-only and hash-chained, so that a changed, removed or inserted row shows up
- * (npm run audit:verify). Later features (votes, closes, publications) append to the same chain.
+ * (npm run audit:verify); keyed with AUDIT_KEY so that it cannot be recomputed without the key, and
+ * anchored by the heads printed at each publication (chain.ts). Votes, closes and publications append
+ * to the same chain.
  */
 export interface AuditInput {
   actor_id: number | null;
@@ -15,19 +20,7 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
-export interface AuditEvent {
-  id: number;
-  at: string;
-  actor_id: number | null;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
-
-export const GENESIS = '0'.repeat(64);
+export type AuditEvent = ChainRow;
 
 // Never in the record, whoever calls: a value under such a key would let someone act as a user.
 const SECRET_KEY = /pass(word)?|token|cookie|secret|authorization|hash/i;
@@ -41,64 +34,107 @@ function scrub(data: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** The hash of a row: every stored field in a fixed order, joined with the previous hash. */
-export function hashOf(row: Omit<AuditEvent, 'id' | 'hash'>): string {
-  const canonical = JSON.stringify([row.prev_hash, row.at, row.actor_id, row.action, row.subject_type, row.subject_id, row.data]);
-  return crypto.createHash('sha256').update(canonical).digest('hex');
+const isSqlite = (db: Knex): boolean => /sqlite/.test(String(db.client.config.client));
+
+/**
+ * The rows to append for `events` at time `at` after the chain's `tail`, hashed with `key`: the one
+ * function every writer of the chain goes through (appendAudit here, the comment queue's batches in
+ * consultations/service.ts), so that they write the same rows, hashes and chain.
+ */
+export function auditRows(at: string, events: AuditInput[], tail: Tail | undefined, key: string | null): LinkedRow[] {
+  const rows: NewRow[] = events.map((e) => ({
+    at,
+    actor_id: e.actor_id ?? null,
+    action: e.action,
+    subject_type: e.subject_type ?? null,
+    subject_id: e.subject_id == null ? null : String(e.subject_id),
+    data: JSON.stringify(scrub(e.data ?? {})),
+  }));
+  return linkRows(tail, rows, key, at);
 }
 
-const isSqlite = (db: Knex): boolean => /sqlite/.test(String(db.client.config.client));
+/** The tail as stored: `keyed` comes back as 0/1 from SQLite. */
+export const toTail = (r: { hash: string; keyed: unknown } | undefined): Tail | undefined => (r ? { hash: r.hash, keyed: Boolean(r.keyed) } : undefined);
+
+async function lockedTail(trx: Knex.Transaction): Promise<Tail | undefined> {
+  if (!isSqlite(trx)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['audit_events']);
+  return toTail(await trx('audit_events').select('hash', 'keyed').orderBy('id', 'desc').first());
+}
+
+async function insertRows(trx: Knex.Transaction, rows: LinkedRow[]): Promise<AuditEvent[]> {
+  const out: AuditEvent[] = [];
+  for (const row of rows) {
+    const [inserted] = await trx('audit_events').insert(row).returning('id');
+    out.push({ id: typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number), ...row });
+  }
+  return out;
+}
+
+const inTransaction = <T>(db: Knex | Knex.Transaction, run: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
+  (db as Knex.Transaction).isTransaction ? run(db as Knex.Transaction) : (db as Knex).transaction(run);
 
 /**
  * Appends one event. Appends are serialised: the last hash is read and the row inserted in one
  * transaction. On SQLite a write transaction holds the only writer lock (and the pool has one
  * connection); on PostgreSQL two transactions could read the same last hash, so a transaction-level
  * advisory lock is taken first. Pass a transaction to record the event with the change it describes.
+ * Rows are keyed with the database handle's audit key (server/audit/key.ts).
  */
 export async function appendAudit(db: Knex | Knex.Transaction, clock: Clock, input: AuditInput, logger?: Logger): Promise<AuditEvent> {
-  const run = async (trx: Knex.Transaction) => {
-    if (!isSqlite(trx)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['audit_events']);
-    const last = (await trx('audit_events').select('hash').orderBy('id', 'desc').first()) as { hash: string } | undefined;
-    const row = {
-      at: clock.now().toISOString(),
-      actor_id: input.actor_id ?? null,
-      action: input.action,
-      subject_type: input.subject_type ?? null,
-      subject_id: input.subject_id == null ? null : String(input.subject_id),
-      data: JSON.stringify(scrub(input.data ?? {})),
-      prev_hash: last?.hash ?? GENESIS,
-    };
-    const hash = hashOf(row);
-    const [inserted] = await trx('audit_events').insert({ ...row, hash }).returning('id');
-    const id = typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);
-    return { id, ...row, hash };
-  };
-  const event = (db as Knex.Transaction).isTransaction ? await run(db as Knex.Transaction) : await (db as Knex).transaction(run);
+  const event = await inTransaction(db, async (trx) => {
+    const rows = auditRows(clock.now().toISOString(), [input], await lockedTail(trx), auditKeyOf(trx));
+    return (await insertRows(trx, rows)).at(-1)!;
+  });
   // The JSON log gets the same event (already scrubbed of secrets).
   logger?.info({ audit: { id: event.id, action: event.action, actor_id: event.actor_id, subject_type: event.subject_type, subject_id: event.subject_id, data: JSON.parse(event.data) } }, `audit: ${event.action}`);
   return event;
 }
 
-export interface ChainReport {
-  ok: boolean;
-  count: number;
-  /** The first row that does not match, and why. */
-  firstBad?: { id: number; reason: string };
+/**
+ * Appends several events inside the caller's transaction with a few statements: the same rows, hashes
+ * and chain as appendAudit() called once per event.
+ */
+export async function appendAuditEvents(trx: Knex.Transaction, clock: Clock, events: AuditInput[]): Promise<void> {
+  if (!events.length) return;
+  const rows = auditRows(clock.now().toISOString(), events, await lockedTail(trx), auditKeyOf(trx));
+  for (let i = 0; i < rows.length; i += 100) await trx('audit_events').insert(rows.slice(i, i + 100));
 }
 
-/** Walks the chain in order and names the first row whose links or hash do not match. */
-export async function verifyChain(db: Knex): Promise<ChainReport> {
-  const rows = (await db('audit_events').select('*').orderBy('id')) as AuditEvent[];
-  let prev = GENESIS;
-  let count = 0;
-  for (const r of rows) {
-    const row = { ...r, actor_id: r.actor_id == null ? null : Number(r.actor_id), at: String(r.at) };
-    if (row.prev_hash !== prev) return { ok: false, count, firstBad: { id: row.id, reason: 'prev_hash does not match the hash of the row before (a row was removed, inserted or reordered)' } };
-    if (hashOf(row) !== row.hash) return { ok: false, count, firstBad: { id: row.id, reason: 'hash does not match the row contents (the row was changed)' } };
-    prev = row.hash;
-    count++;
-  }
-  return { ok: true, count };
+/**
+ * At start with a key: records where keying began (the "keying began" event) if the chain has not
+ * begun yet, so that the chain is keyed before anything else is written and a verifier holding the
+ * key can insist on it. Returns whether it wrote the event.
+ */
+export async function beginKeying(db: Knex, clock: Clock): Promise<boolean> {
+  const key = auditKeyOf(db);
+  if (!key) return false;
+  return db.transaction(async (trx) => {
+    const tail = await lockedTail(trx);
+    if (tail?.keyed) return false;
+    await insertRows(trx, linkRows(tail, [], key, clock.now().toISOString()));
+    return true;
+  });
+}
+
+/** The chain's head: its number of rows and the last hash (what a publication prints, for copies outside the database). */
+export async function chainHead(db: Knex | Knex.Transaction): Promise<Head | null> {
+  const last = (await db('audit_events').select('hash').orderBy('id', 'desc').first()) as { hash: string } | undefined;
+  if (!last) return null;
+  const { n } = (await db('audit_events').count({ n: '*' }).first()) as { n: number | string };
+  return { count: Number(n), hash: last.hash };
+}
+
+const toRow = (r: Record<string, unknown>): AuditEvent =>
+  ({ ...r, actor_id: r.actor_id == null ? null : Number(r.actor_id), at: String(r.at), keyed: Boolean(r.keyed) }) as AuditEvent;
+
+/**
+ * Checks the chain (chain.ts verifyRows) with the database handle's audit key unless one is given, and
+ * against known heads: a head's row must have its hash, and a chain with fewer rows than a head was
+ * cut short.
+ */
+export async function verifyChain(db: Knex, opts: { key?: string | null; heads?: Head[] } = {}): Promise<ChainReport> {
+  const rows = (await db('audit_events').select('*').orderBy('id')) as Record<string, unknown>[];
+  return verifyRows(rows.map(toRow), { key: opts.key === undefined ? auditKeyOf(db) : opts.key, heads: opts.heads });
 }
 
 /** Newest first, for the secretariat's audit page and a user's own history. */

@@ -17,6 +17,7 @@ export type Rule = 'public' | 'signed-in' | 'verified' | readonly Role[];
 export const PERMISSIONS = {
   // the library (design.md §6 "who sees what")
   'library.read': 'public',
+  'feeds.read': 'public',
   'drafts.read-unreleased': ['board', 'secretariat'],
   'consultation-report.read': 'public',
   'comments.read-open': 'signed-in',

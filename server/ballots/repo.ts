@@ -197,6 +197,16 @@ export async function markPublished(db: Q, versionId: number, p: { edition: numb
   return (await db('versions').where({ id: versionId, state: 'approved' }).update({ state: 'published', ...p })) === 1;
 }
 
+/** The audit chain's head right after the publication, kept on the version for its page and the feed. */
+export async function setPublicationHead(db: Q, versionId: number, head: { count: number; hash: string }): Promise<void> {
+  await db('versions').where({ id: versionId }).update({ audit_head_count: head.count, audit_head_hash: head.hash });
+}
+
+export async function publicationHead(db: Q, versionId: number): Promise<{ count: number; hash: string } | null> {
+  const r = (await db('versions').where({ id: versionId }).first('audit_head_count', 'audit_head_hash')) as { audit_head_count: number | null; audit_head_hash: string | null } | undefined;
+  return r?.audit_head_count != null && r.audit_head_hash ? { count: Number(r.audit_head_count), hash: r.audit_head_hash } : null;
+}
+
 /** Every write to versions bumps the standard's revision in the same transaction (server/standards/state.ts). */
 export async function bumpRevision(db: Q, standardId: number): Promise<void> {
   await db('standards').where({ id: standardId }).increment('revision', 1);

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { can } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
-import { appendAudit } from '../audit/service.ts';
+import { appendAudit, chainHead, type Head } from '../audit/service.ts';
 import { canonicalRef, designation } from '../standards/refs.ts';
 import { editionLabel } from '../versions/edition.ts';
 import * as repo from './repo.ts';
@@ -398,6 +398,9 @@ export async function publishVersion(db: Db, clock: Clock, actor: Viewer, ref: s
         ballot_id: ballot!.id, ballot_result: ballot!.result, ballot_close_event_id: ballot!.final_tally?.close_event_id ?? null,
       },
     });
+    // The head with this publication's event, printed on the page and in the feed (copies outside the database).
+    const head = (await chainHead(trx))!;
+    await repo.setPublicationHead(trx, v.id, head);
     return {
       ref: v.ref, n: v.n, label: v.label, state: 'published', edition: input.edition, amendment, edition_label: editionLabel(input.edition, amendment),
       published_at: publishedAt, in_force_from: input.in_force_from, summary: input.summary, sha256: v.sha256, ballot_id: ballot!.id,
@@ -424,6 +427,8 @@ async function endConsultations(trx: Db, clock: Clock, actor: Viewer, versionId:
 
 export interface PublicationRecord {
   sha256: string;
+  /** the audit chain's head right after the publication (none for versions imported as published) */
+  audit_head: Head | null;
   ballot: { id: number; result: Result; closes_at: string; rule: Rule; quorum: number; tally: BallotView['tally']; close_hash: string | null; close_event_id: number | null } | null;
 }
 
@@ -434,6 +439,7 @@ export async function publicationRecord(db: Db, versionId: number): Promise<Publ
   const b = (await repo.ballotsOfVersion(db, versionId)).reverse().find((x) => x.result === 'approved');
   return {
     sha256: v.sha256,
+    audit_head: await repo.publicationHead(db, versionId),
     ballot: b
       ? { id: b.id, result: b.result!, closes_at: b.closes_at, rule: b.rule, quorum: b.quorum, tally: b.final_tally!.tally as BallotView['tally'], close_hash: b.close_hash, close_event_id: b.final_tally?.close_event_id ?? null }
       : null,

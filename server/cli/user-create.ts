@@ -11,6 +11,7 @@ import { createMailer } from '../mail/mailer.ts';
 import { createUser } from '../users/service.ts';
 import { createUserSchema, fieldsOf } from '../users/validation.ts';
 import { AppError } from '../errors.ts';
+import { loadAuditKey } from '../audit/key.ts';
 
 const { values } = parseArgs({
   options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, organisation: { type: 'string' }, 'no-password': { type: 'boolean' } },
@@ -35,7 +36,7 @@ if (!parsed.success) {
   console.error('usage: npm run user:create -- --email a@b.org --role secretariat|board|stakeholder [--name "…"] [--organisation "…"]');
   process.exit(2);
 }
-const db = createDb(config.databaseUrl);
+const db = createDb(config.databaseUrl, { auditKey: loadAuditKey(config, logger, { create: true }) });
 const mailer = createMailer(config.smtpUrl, logger);
 try {
   await db.migrate.latest();

@@ -6,7 +6,8 @@ import type { Viewer } from '../auth/viewer.ts';
 import { seesUnreleasedDrafts } from '../auth/viewer.ts';
 import { can } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
-import { appendAudit, GENESIS, hashOf, type AuditInput } from '../audit/service.ts';
+import { appendAudit, appendAuditEvents, auditRows, toTail, type AuditInput } from '../audit/service.ts';
+import { auditKeyOf } from '../audit/key.ts';
 import { isSqlite } from '../db.ts';
 import { bumpRevision, clausesOf, type ClauseRow } from '../standards/repo.ts';
 import type { StandardStates } from '../standards/state.ts';
@@ -460,7 +461,7 @@ class CommentWriter {
     for (const { cid, jobs, rows } of this.plan(batch, (cid) => raw.consultation.get(cid) as ConsultationTimes | undefined, settle)) {
       this.record(cid, jobs, rows, insertCommentsRaw(raw, cid, rows), events, settle);
     }
-    appendAuditRaw(raw, this.ctx.clock, events);
+    appendAuditRaw(raw, this.ctx.clock, auditKeyOf(this.ctx.db), events);
     return settle;
   }
 
@@ -472,7 +473,7 @@ class CommentWriter {
     for (const { cid, jobs, rows } of this.plan(batch, (cid) => found.get(cid), settle)) {
       this.record(cid, jobs, rows, await repo.insertComments(trx, cid, rows), events, settle);
     }
-    await appendAuditMany(trx, this.ctx.clock, events);
+    await appendAuditEvents(trx, this.ctx.clock, events);
     return settle;
   }
 }
@@ -507,8 +508,8 @@ function sqliteStatements(conn: SqliteConnection): RawStatements {
       insertComment: conn.prepare(
         'insert into comments (consultation_id, seq, author_id, author_name, organisation, entered_by, clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change, submitted_at) values (@consultation_id, @seq, @author_id, @author_name, @organisation, @entered_by, @clause_key, @clause_ref, @paragraph, @line_number, @type, @comment, @proposed_change, @submitted_at)',
       ),
-      lastHash: conn.prepare('select hash from audit_events order by id desc limit 1'),
-      insertAudit: conn.prepare('insert into audit_events (at, actor_id, action, subject_type, subject_id, data, prev_hash, hash) values (@at, @actor_id, @action, @subject_type, @subject_id, @data, @prev_hash, @hash)'),
+      lastHash: conn.prepare('select hash, keyed from audit_events order by id desc limit 1'),
+      insertAudit: conn.prepare('insert into audit_events (at, actor_id, action, subject_type, subject_id, data, prev_hash, hash, keyed) values (@at, @actor_id, @action, @subject_type, @subject_id, @data, @prev_hash, @hash, @keyed)'),
     };
     prepared.set(conn, s);
   }
@@ -523,31 +524,12 @@ function insertCommentsRaw(raw: RawStatements, cid: number, rows: NewComment[]):
   });
 }
 
-function auditRows(clock: Clock, events: AuditInput[], last: string | undefined) {
-  let prev = last ?? GENESIS;
-  const at = clock.now().toISOString();
-  return events.map((e) => {
-    const row = { at, actor_id: e.actor_id ?? null, action: e.action, subject_type: e.subject_type ?? null, subject_id: e.subject_id == null ? null : String(e.subject_id), data: JSON.stringify(e.data ?? {}), prev_hash: prev };
-    prev = hashOf(row);
-    return { ...row, hash: prev };
-  });
-}
-
-function appendAuditRaw(raw: RawStatements, clock: Clock, events: AuditInput[]): void {
+/** The rows, hashes and chain of audit/service.ts auditRows(), written with the prepared statements. */
+function appendAuditRaw(raw: RawStatements, clock: Clock, key: string | null, events: AuditInput[]): void {
   if (!events.length) return;
-  for (const row of auditRows(clock, events, (raw.lastHash.get() as { hash: string } | undefined)?.hash)) raw.insertAudit.run(row);
-}
-
-/**
- * Appends several events to the audit chain with two statements: the same rows, hashes and chain as
- * appendAudit() called once per event (audit/service.ts), inside the caller's transaction.
- */
-async function appendAuditMany(trx: Knex.Transaction, clock: Clock, events: AuditInput[]): Promise<void> {
-  if (!events.length) return;
-  if (!isSqlite(trx)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['audit_events']);
-  const last = (await trx('audit_events').select('hash').orderBy('id', 'desc').first()) as { hash: string } | undefined;
-  const rows = auditRows(clock, events, last?.hash);
-  for (let i = 0; i < rows.length; i += 100) await trx('audit_events').insert(rows.slice(i, i + 100));
+  const tail = toTail(raw.lastHash.get() as { hash: string; keyed: number } | undefined);
+  // better-sqlite3 binds no booleans.
+  for (const row of auditRows(clock.now().toISOString(), events, tail, key)) raw.insertAudit.run({ ...row, keyed: row.keyed ? 1 : 0 });
 }
 
 const writers = new WeakMap<Db, CommentWriter>();

@@ -3,7 +3,7 @@ import { AppError, NotFound } from '../errors.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/tokens.ts';
-import { listAudit, verifyChain } from '../audit/service.ts';
+import { chainHead, listAudit, verifyChain } from '../audit/service.ts';
 import * as service from './service.ts';
 import { findUserById, listUsers, type UserRow } from './repo.ts';
 import { adminUpdateSchema, createUserSchema, fieldsOf, passwordChangeSchema, profileSchema, tokenNameSchema } from './validation.ts';
@@ -161,8 +161,8 @@ export function usersRoutes(auth: Auth): Router {
   }
 
   r.get('/admin/audit', allow('audit.read-all'), async (_req, res) => {
-    const [events, chain] = await Promise.all([listAudit(ctx.db, { limit: 200 }), verifyChain(ctx.db)]);
-    res.render('admin/audit', { title: 'Audit record', events, chain });
+    const [events, chain, head] = await Promise.all([listAudit(ctx.db, { limit: 200 }), verifyChain(ctx.db), chainHead(ctx.db)]);
+    res.render('admin/audit', { title: 'Audit record', events, chain, head });
   });
 
   return r;

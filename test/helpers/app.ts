@@ -35,11 +35,11 @@ function template(): Promise<string> {
 }
 
 let counter = 0;
-/** A fresh copy of the template database. */
-export async function testDb(): Promise<Db> {
+/** A fresh copy of the template database; auditKey: key its audit chain (as testApp does). */
+export async function testDb(opts: { auditKey?: string } = {}): Promise<Db> {
   const file = path.join(tmpDir, `suite-${process.pid}-${++counter}.sqlite3`);
   fs.copyFileSync(await template(), file);
-  return createDb(`sqlite:${file}`);
+  return createDb(`sqlite:${file}`, opts);
 }
 
 /** An empty migrated database. */
@@ -51,9 +51,10 @@ export async function emptyDb(): Promise<Db> {
 
 /** mailer: where mails go (default: from env SMTP_URL, else the silent log); authLimits: short brute-force windows; hashPassword: to count hashes. */
 export async function testApp(opts: { now?: string; env?: Record<string, string>; mailer?: Mailer; authLimits?: Partial<AuthLimits>; hashPassword?: PasswordHasher } = {}) {
-  const db = await testDb();
-  const clock = new FakeClock(opts.now ?? TEST_NOW);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
+  // The app's database handle carries the audit key of its config, as in server/main.ts.
+  const db = await testDb({ auditKey: config.auditKey });
+  const clock = new FakeClock(opts.now ?? TEST_NOW);
   const logger = createLogger('silent');
   const pageCache = new PageCache('test');
   // `app` is the Express app; `handler` is what the server listens with (fast path first, then app).
