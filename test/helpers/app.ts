@@ -33,6 +33,9 @@ function template(): Promise<string> {
   return templatePath;
 }
 
+/** The clock of each test app, by its database: helpers that compute time-based codes read it. */
+export const clockOfDb = new WeakMap<Db, FakeClock>();
+
 let counter = 0;
 /** A fresh copy of the template database. */
 export async function testDb(): Promise<Db> {
@@ -52,6 +55,7 @@ export async function emptyDb(): Promise<Db> {
 export async function testApp(opts: { now?: string; env?: Record<string, string>; mailer?: Mailer; authLimits?: Partial<AuthLimits> } = {}) {
   const db = await testDb();
   const clock = new FakeClock(opts.now ?? TEST_NOW);
+  clockOfDb.set(db, clock);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
   const logger = createLogger('silent');
   const pageCache = new PageCache('test');
