@@ -9,7 +9,7 @@ import type { Role } from '../auth/viewer.ts';
  */
 
 export const PERIOD_SEC = 30;
-// One period either side: a phone a few seconds off, or a code typed as it turned over, still works.
+// 30 seconds either side of a code's period: a device a little off, or a code typed as it turned over, still works.
 const TOLERANCE_SEC = PERIOD_SEC;
 export const RECOVERY_CODE_COUNT = 10;
 export const ISSUER = 'IMAS Review';
