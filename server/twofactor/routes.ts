@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../deps.ts';
-import { AppError, Validation } from '../errors.ts';
+import { AppError, NotFound, Validation } from '../errors.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { TooManyRequests } from '../auth/rate-limit.ts';
@@ -136,12 +136,20 @@ export function twoFactorRoutes(deps: Deps, auth: Auth): Router {
   r.post(`${ENROL_PATH}/disable`, allow('account.own'), async (req, res) => {
     const viewer = viewerOf(res)!;
     try {
-      await guarded(req, res, () => service.disable(ctx, viewer, { code: field(req.body, 'code'), password: field(req.body, 'password', 4096) }, meta(req, 'account')));
+      await guarded(req, res, () => service.disable(ctx, viewer, { code: field(req.body, 'disable_code'), password: field(req.body, 'password', 4096) }, meta(req, 'account')));
     } catch (err) {
-      if (err instanceof Validation) return renderEnrol(req, res.status(422), { disableErrors: err.fields });
+      // The field is disable_code on the page: the renewal form above has its own "code".
+      if (err instanceof Validation) return renderEnrol(req, res.status(422), { disableErrors: { disable_code: err.fields?.code, password: err.fields?.password } });
       throw err;
     }
     res.redirect(303, `${ENROL_PATH}?done=off`);
+  });
+
+  r.post('/admin/users/:id/two-factor/disable', allow('accounts.manage'), async (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id) || id < 1 || !(await findUserById(deps.db, id))) throw new NotFound('There is no such user.');
+    await service.resetFor(ctx, viewerOf(res)!.id, id);
+    res.redirect(303, `/admin/users/${id}`);
   });
 
   return r;

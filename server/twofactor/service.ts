@@ -19,6 +19,7 @@ export const messages = {
   enrolFirst: 'Two-factor sign-in is required for secretariat accounts: enrol in two-factor sign-in first, on your account page (/account/two-factor).',
   alreadyOn: 'Two-factor sign-in is already on for your account.',
   notOn: 'Two-factor sign-in is not on for your account.',
+  notOnForThem: 'Two-factor sign-in is not on for this account.',
   codeOrPassword: 'Enter a current code, a recovery code or your password to turn two-factor sign-in off.',
   wrongPassword: 'Your password is not right.',
   pendingEnded: 'The sign-in took too long. Please sign in again.',
@@ -139,4 +140,17 @@ export async function renewRecoveryCodes(ctx: TwoFactorCtx, user: Who, code: str
     await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'twofactor.recovery_codes_renewed', subject_type: 'user', subject_id: user.id, data: { recovery_codes: codes.length } }, ctx.logger);
   });
   return codes;
+}
+
+/**
+ * The secretariat (or the shell: npm run user:two-factor-off) turns it off for someone who lost both
+ * their device and their recovery codes, after checking who they are. A secretariat account so reset
+ * enrols again at its next sign-in.
+ */
+export async function resetFor(ctx: TwoFactorCtx, actorId: number | null, userId: number): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    if (!(await repo.findTotp(trx, userId))) throw new Conflict(messages.notOnForThem);
+    await repo.removeTwoFactor(trx, userId);
+    await appendAudit(trx, ctx.clock, { actor_id: actorId, action: 'twofactor.disabled', subject_type: 'user', subject_id: userId, data: { with: actorId ? 'secretariat' : 'shell' } }, ctx.logger);
+  });
 }

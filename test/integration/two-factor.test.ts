@@ -1,6 +1,11 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
 import request from 'supertest';
-import { testApp } from '../helpers/app.ts';
+import { testApp, tmpDir } from '../helpers/app.ts';
+import { HtmlValidate } from 'html-validate';
+import { createDb } from '../../server/db.ts';
 import { createUser, csrfFrom, currentCode, signIn, type TestUser } from '../helpers/auth.ts';
 import { createApiToken } from '../../server/auth/tokens.ts';
 import { totpCodeAt } from '../../server/twofactor/totp.ts';
@@ -167,7 +172,7 @@ describe('two-factor sign-in', () => {
     const none = await agent.post('/account/two-factor/disable').type('form').send({ _csrf: csrf }).expect(422);
     expect(none.text).to.contain('Enter a current code, a recovery code or your password');
     await agent.post('/account/two-factor/disable').type('form').send({ _csrf: csrf, password: 'not my password' }).expect(422);
-    await agent.post('/account/two-factor/disable').type('form').send({ _csrf: csrf, code: recovery[0] }).expect(422); // an old one
+    await agent.post('/account/two-factor/disable').type('form').send({ _csrf: csrf, disable_code: recovery[0] }).expect(422); // an old one
     await agent.post('/account/two-factor/disable').type('form').send({ _csrf: csrf, password: user.password }).expect(303).expect('Location', '/account/two-factor?done=off');
     expect(await t.db('totp_secrets').where({ user_id: user.id }).first()).to.equal(undefined);
     expect(await t.db('recovery_codes').where({ user_id: user.id }).first()).to.equal(undefined);
@@ -213,7 +218,7 @@ describe('two-factor sign-in', () => {
     const agent = request.agent(t.app);
     const csrf = await signIn(agent, user);
     await agent.get('/admin').expect(200);
-    await agent.post('/account/two-factor/disable').type('form').send({ _csrf: csrf, code: await currentCode(user.email) }).expect(303);
+    await agent.post('/account/two-factor/disable').type('form').send({ _csrf: csrf, disable_code: await currentCode(user.email) }).expect(303);
     await agent.get('/admin').expect(303).expect('Location', '/account/two-factor');
     await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(303).expect('Location', /^\/\?/);
     await agent.get('/account').expect(303).expect('Location', /^\/login/);
@@ -238,11 +243,89 @@ describe('two-factor sign-in', () => {
     await request(t.app).post('/api/v1/tokens').send({ email: board.email, password: board.password }).expect(201);
   });
 
+  it('the secretariat turns it off for someone who lost their device and recovery codes; so does the shell', async () => {
+    const { agent, csrf } = await (async () => {
+      const admin = await createUser(t.db, { role: 'secretariat' });
+      const a = request.agent(t.app);
+      return { agent: a, csrf: await signIn(a, admin) };
+    })();
+    const user = await createUser(t.db, { role: 'board', twoFactor: true });
+    const page = await agent.get(`/admin/users/${user.id}`).expect(200);
+    expect(page.text).to.contain(`action="/admin/users/${user.id}/two-factor/disable"`);
+    await agent.post(`/admin/users/${user.id}/two-factor/disable`).type('form').send({ _csrf: csrf }).expect(303);
+    expect(await t.db('totp_secrets').where({ user_id: user.id }).first()).to.equal(undefined);
+    expect((await agent.get(`/admin/users/${user.id}`)).text).to.not.contain('two-factor/disable');
+    await agent.post(`/admin/users/${user.id}/two-factor/disable`).type('form').send({ _csrf: csrf }).expect(409);
+    await agent.post('/admin/users/999999/two-factor/disable').type('form').send({ _csrf: csrf }).expect(404);
+    const event = await t.db('audit_events').where({ action: 'twofactor.disabled', subject_id: String(user.id) }).first();
+    expect(JSON.parse(event.data)).to.deep.equal({ with: 'secretariat' });
+    expect((await password(request.agent(t.app), user)).headers.location).to.equal('/account');
+    // others may not
+    const board = request.agent(t.app);
+    const boardCsrf = await signIn(board, await createUser(t.db, { role: 'board' }));
+    await board.post(`/admin/users/${user.id}/two-factor/disable`).type('form').send({ _csrf: boardCsrf }).expect(403);
+
+    // npm run user:two-factor-off, for the last secretariat account
+    const file = path.join(tmpDir, 'two-factor-cli.sqlite3');
+    const db = createDb(`sqlite:${file}`);
+    await db.migrate.latest();
+    const sec = await createUser(db, { role: 'secretariat' });
+    await db.destroy();
+    const run = promisify(execFile);
+    const out = await run(process.execPath, ['--import', 'tsx', 'server/cli/two-factor-off.ts', '--email', sec.email], { env: { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' } });
+    expect(out.stdout).to.contain('they enrol again at their next sign-in');
+    const after = createDb(`sqlite:${file}`);
+    try {
+      expect(await after('totp_secrets').where({ user_id: sec.id }).first()).to.equal(undefined);
+      expect(await after('audit_events').where({ action: 'twofactor.disabled', subject_id: String(sec.id) }).first()).to.not.equal(undefined);
+    } finally {
+      await after.destroy();
+    }
+  });
+
   it('the OpenAPI document describes the code of POST /tokens and its 403', async () => {
     const doc = (await request(t.app).get('/api/v1/openapi.json').expect(200)).body;
     const post = doc.paths['/tokens'].post;
     expect(post.requestBody.content['application/json'].schema.properties).to.have.property('code');
     expect(post.responses).to.have.property('403');
+  });
+});
+
+describe('two-factor sign-in: valid HTML', () => {
+  // The rules of test/integration/html.test.ts.
+  const validator = new HtmlValidate({
+    extends: ['html-validate:standard', 'html-validate:a11y'],
+    rules: {
+      'no-inline-style': 'error', 'valid-id': ['error', { relaxed: true }], 'doctype-style': 'off', 'require-sri': 'off', 'long-title': 'off',
+      'no-trailing-whitespace': 'off', 'attribute-boolean-style': 'off', 'void-style': 'off', 'no-redundant-role': 'off', 'text-content': 'off',
+    },
+  });
+  const valid = async (html: string) => {
+    const report = await validator.validateString(html);
+    const problems = report.results.flatMap((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+  };
+  let t: App;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  it('the code page, the enrolment page, the recovery codes, the page once on, the admin page', async () => {
+    const user = await createUser(t.db, { role: 'secretariat', twoFactor: false });
+    const agent = request.agent(t.app);
+    await password(agent, user);
+    const page = await agent.get('/account/two-factor').expect(200);
+    await valid(page.text);
+    await valid((await agent.post('/account/two-factor').type('form').send({ _csrf: csrfFrom(page.text), code: 'x' }).expect(422)).text);
+    const done = await agent.post('/account/two-factor').type('form').send({ _csrf: csrfFrom(page.text), code: await totpCodeAt(secretOf(page.text), t.clock.now()) }).expect(201);
+    await valid(done.text);
+    await valid((await agent.get('/account/two-factor').expect(200)).text);
+    await valid((await agent.get(`/admin/users/${user.id}`).expect(200)).text);
+    const other = request.agent(t.app);
+    await password(other, user);
+    await valid((await other.get('/login/code').expect(200)).text);
+    await valid((await code(other, '000000')).text);
   });
 });
 
