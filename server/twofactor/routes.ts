@@ -96,7 +96,7 @@ export function twoFactorRoutes(deps: Deps, auth: Auth): Router {
     res.render('account/two-factor', { ...base, ...(await service.pendingEnrolment(ctx, viewer)), ...extra });
   }
 
-  /** A wrong code on the account page counts toward the lockout too (a stolen session cannot guess on). */
+  /** A wrong code or password on the account page counts toward the lockout too (a stolen session cannot guess on). */
   async function guarded<T>(req: Request, res: Response, run: () => Promise<T>): Promise<T> {
     const viewer = viewerOf(res)!;
     const ip = req.ip ?? 'unknown';
@@ -104,7 +104,7 @@ export function twoFactorRoutes(deps: Deps, auth: Auth): Router {
     try {
       return await run();
     } catch (err) {
-      if (err instanceof Validation) await auth.limiters.failed(ip, viewer.email);
+      if (err instanceof service.WrongFactor) await auth.limiters.failed(ip, viewer.email);
       throw err;
     }
   }
@@ -114,7 +114,8 @@ export function twoFactorRoutes(deps: Deps, auth: Auth): Router {
   r.post(ENROL_PATH, allow('account.own'), async (req, res) => {
     const viewer = viewerOf(res)!;
     try {
-      const recoveryCodes = await guarded(req, res, () => service.confirmEnrolment(ctx, viewer, field(req.body, 'code')));
+      // Not counted toward the lockout: the secret was just shown to this session, there is nothing to guess.
+      const recoveryCodes = await service.confirmEnrolment(ctx, viewer, field(req.body, 'code'));
       await renderEnrol(req, res.status(201), { recoveryCodes, notice: 'Two-factor sign-in is on.' });
     } catch (err) {
       if (err instanceof Validation) return renderEnrol(req, res.status(422), { errors: err.fields, error: null });

@@ -25,6 +25,10 @@ export const messages = {
   pendingEnded: 'The sign-in took too long. Please sign in again.',
 } as const;
 
+/** A wrong guess at an existing factor (a code or the password): the routes count it toward the lockout. */
+export class WrongFactor extends Validation {}
+const plausible = (code: string): boolean => looksLikeTotp(code) || looksLikeRecoveryCode(code);
+
 /** What the two-factor services need: no Express. */
 export interface TwoFactorCtx {
   db: Knex;
@@ -95,7 +99,10 @@ export async function checkSecondFactor(ctx: TwoFactorCtx, userId: number, input
     if (looksLikeTotp(input)) {
       const secret = decryptSecret(row.secret_encrypted, keyOf(ctx), userId);
       const checked = secret ? await checkTotp(secret, input, now, row.last_step) : { ok: false as const };
-      if (checked.ok && (await repo.useStep(ctx.db, userId, checked.step))) result = { ok: true, method: 'totp' };
+      if (checked.ok && (await repo.useStep(ctx.db, userId, checked.step))) {
+        result = { ok: true, method: 'totp' };
+        await appendAudit(ctx.db, ctx.clock, { actor_id: userId, action: 'twofactor.verified', subject_type: 'user', subject_id: userId, data: { ip: meta.ip, via: meta.via } }, ctx.logger);
+      }
     } else if (looksLikeRecoveryCode(input)) {
       result = await ctx.db.transaction(async (trx): Promise<SecondFactorResult> => {
         if (!(await repo.useRecoveryCode(trx, userId, hashRecoveryCode(input), now))) return { ok: false };
@@ -116,10 +123,10 @@ export async function disable(ctx: TwoFactorCtx, user: Who, input: { code?: stri
   if (!(await isEnrolled(ctx, user.id))) throw new Conflict(messages.notOn);
   const code = input.code?.trim();
   if (code) {
-    if (!(await checkSecondFactor(ctx, user.id, code, meta)).ok) throw new Validation(messages.wrongCode, { code: messages.wrongCode });
+    if (!(await checkSecondFactor(ctx, user.id, code, meta)).ok) throw new (plausible(code) ? WrongFactor : Validation)(messages.wrongCode, { code: messages.wrongCode });
   } else if (input.password) {
     const row = await findUserById(ctx.db, user.id);
-    if (!row || !(await verifyPassword(row.password_hash, input.password))) throw new Validation(messages.wrongPassword, { password: messages.wrongPassword });
+    if (!row || !(await verifyPassword(row.password_hash, input.password))) throw new WrongFactor(messages.wrongPassword, { password: messages.wrongPassword });
   } else {
     throw new Validation(messages.codeOrPassword, { code: messages.codeOrPassword });
   }
@@ -132,7 +139,9 @@ export async function disable(ctx: TwoFactorCtx, user: Who, input: { code?: stri
 /** New recovery codes (the old ones stop working), with a current code. */
 export async function renewRecoveryCodes(ctx: TwoFactorCtx, user: Who, code: string, meta: Meta): Promise<string[]> {
   if (!(await isEnrolled(ctx, user.id))) throw new Conflict(messages.notOn);
-  if (!(await checkSecondFactor(ctx, user.id, code.trim(), meta)).ok) throw new Validation(messages.wrongCode, { code: code.trim() ? messages.wrongCode : messages.enterCode });
+  const given = code.trim();
+  if (!given) throw new Validation(messages.enterCode, { code: messages.enterCode });
+  if (!(await checkSecondFactor(ctx, user.id, given, meta)).ok) throw new (plausible(given) ? WrongFactor : Validation)(messages.wrongCode, { code: messages.wrongCode });
   const codes = newRecoveryCodes();
   const now = ctx.clock.now();
   await ctx.db.transaction(async (trx) => {

@@ -383,4 +383,20 @@ describe('two-factor sign-in: lockout', () => {
     expect(api.status).to.equal(401);
     expect((await b.code(await currentCode(user.email))).status).to.equal(429);
   });
+
+  it('wrong codes or passwords on the account page count too; input that could never be a code does not', async () => {
+    const user = await createUser(t.db, { role: 'secretariat' });
+    const agent = request.agent(t.app);
+    const csrf = await signIn(agent, user);
+    const ip = '203.0.113.32';
+    const disable = (body: Record<string, string>) => agent.post('/account/two-factor/disable').set('X-Forwarded-For', ip).type('form').send({ _csrf: csrf, ...body });
+    for (let i = 0; i < 4; i++) expect((await disable({ disable_code: 'not a code' })).status).to.equal(422);
+    expect((await disable({})).status).to.equal(422);
+    expect((await disable({ disable_code: '000000' })).status).to.equal(422);
+    expect((await disable({ password: 'not the password' })).status).to.equal(422);
+    expect((await agent.post('/account/two-factor/recovery-codes').set('X-Forwarded-For', ip).type('form').send({ _csrf: csrf, code: 'aaaa-bbbb-cccc-dddd' })).status).to.equal(422);
+    const blocked = await disable({ password: user.password });
+    expect(blocked.status).to.equal(429);
+    expect(await t.db('totp_secrets').where({ user_id: user.id }).first()).to.not.equal(undefined);
+  });
 });
