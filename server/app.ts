@@ -31,6 +31,7 @@ import { ballotsApi } from './ballots/api.ts';
 import { privacyApi } from './privacy/api.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { feedsRoutes } from './feeds/routes.ts';
+import { twoFactorGate, twoFactorRoutes } from './twofactor/routes.ts';
 
 export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
 
@@ -112,6 +113,8 @@ export function createApp(given: AppDeps): Express {
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
   const auth = createAuth(deps);
   app.use(auth.middleware);
+  // A secretariat account without two-factor sign-in may only enrol (or sign out).
+  app.use(twoFactorGate(deps));
 
   // The API first: its calls then skip the page routers' layers.
   const diffs = new DiffCache();
@@ -120,7 +123,7 @@ export function createApp(given: AppDeps): Express {
     res.json(openapi);
   });
   api.use(standardsApi(deps));
-  api.use(authApi(auth));
+  api.use(authApi(auth, deps));
   api.use(usersApi(auth));
   api.use(diffApi(deps, diffs));
   api.use(draftsApi(deps));
@@ -133,6 +136,7 @@ export function createApp(given: AppDeps): Express {
   app.use(homeRoutes(deps));
   app.use(standardsRoutes(deps));
   app.use(authRoutes(deps, auth));
+  app.use(twoFactorRoutes(deps, auth));
   app.use(usersRoutes(auth));
   app.use(diffRoutes(deps, diffs));
   app.use(draftsRoutes(deps));

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { Unauthorized } from '../errors.ts';
+import { Forbidden, Unauthorized } from '../errors.ts';
 import { allow, viewerOf } from './permissions.ts';
 import type { Auth } from './middleware.ts';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenRow } from './tokens.ts';
@@ -7,11 +7,14 @@ import * as users from '../users/service.ts';
 import { parse, registerSchema, tokenRequestSchema } from '../users/validation.ts';
 import { userJson } from '../users/repo.ts';
 import { messages as authMessages } from './routes.ts';
+import * as twoFactor from '../twofactor/service.ts';
+import type { TwoFactorCtx } from '../twofactor/service.ts';
+import { requiresTwoFactor } from '../twofactor/totp.ts';
 
 const tokenJson = (t: ApiTokenRow) => ({ id: t.id, name: t.name, created_at: t.created_at, last_used_at: t.last_used_at });
 
 /** API tokens and registration (design.md §6). */
-export function authApi(auth: Auth): Router {
+export function authApi(auth: Auth, deps: TwoFactorCtx): Router {
   const r = Router();
   const { ctx } = auth;
 
@@ -23,6 +26,17 @@ export function authApi(auth: Auth): Router {
     if (!result.ok) {
       await auth.limiters.failed(ip, input.email);
       throw new Unauthorized(users.messages.wrongCredentials);
+    }
+    // A token is as good as a signed-in session: issued only after the second factor (auth.second-factor).
+    const code = typeof req.body?.code === 'string' ? req.body.code.trim().slice(0, 200) : '';
+    if (await twoFactor.isEnrolled(ctx, result.user.id)) {
+      if (!code) throw new Unauthorized(twoFactor.messages.codeNeeded);
+      if (!(await twoFactor.checkSecondFactor(deps, result.user.id, code, { ip, via: 'api' })).ok) {
+        await auth.limiters.failed(ip, input.email);
+        throw new Unauthorized(twoFactor.messages.wrongCode);
+      }
+    } else if (requiresTwoFactor(result.user.role)) {
+      throw new Forbidden(twoFactor.messages.enrolFirst);
     }
     await auth.limiters.succeeded(ip, input.email);
     const { token, row } = await createApiToken(ctx, result.user, input.name || `API token ${ctx.clock.now().toISOString().slice(0, 10)}`);

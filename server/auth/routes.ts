@@ -7,6 +7,8 @@ import { TooManyRequests } from './rate-limit.ts';
 import * as users from '../users/service.ts';
 import { fieldsOf, forgotSchema, registerSchema, signInSchema } from '../users/validation.ts';
 import type { UserRow } from '../users/repo.ts';
+import { isEnrolled } from '../twofactor/service.ts';
+import { finishSignIn, startSecondStep } from '../twofactor/signin.ts';
 
 export const messages = {
   signedOut: 'You have signed out.',
@@ -59,19 +61,11 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
           await auth.limiters.failed(ip, email);
           return renderLogin(req, res.status(401), { values, error: users.messages.wrongCredentials });
         }
+        // With two-factor sign-in the password alone signs nobody in, and does not reset the count of
+        // failures: a wrong code counts as a failed attempt until the code is right.
+        if (await isEnrolled(ctx, user.id)) return startSecondStep(deps, auth, req, res, next, user);
         await auth.limiters.succeeded(ip, email);
-        const returnTo = req.session.returnTo;
-        // Passport 0.7 regenerates the session here (no fixation); keepSessionInfo keeps returnTo.
-        req.login(user, { session: true, keepSessionInfo: true }, (loginErr) => {
-          if (loginErr) return next(loginErr);
-          const now = deps.clock.now().getTime();
-          req.session.signedInAt = now;
-          req.session.lastSeenAt = now;
-          delete req.session.returnTo;
-          // A new CSRF token for the signed-in session.
-          auth.csrfToken(req, true);
-          req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, safeReturnPath(returnTo) ?? '/account')));
-        });
+        finishSignIn(deps, auth, req, res, next, user);
       } catch (e) {
         next(e);
       }

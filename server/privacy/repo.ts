@@ -90,6 +90,9 @@ export async function eraseUser(db: Q, user: { id: number; organisation: string;
   await db('comments').where({ author_id: user.id }).update({ author_name: db.raw('cast(? as text) || organisation', [FORMER_MEMBER]) });
   await db('api_tokens').where({ user_id: user.id }).delete();
   await db('email_tokens').where({ user_id: user.id }).delete();
+  // Second-factor secrets and recovery codes are personal too.
+  await db('totp_secrets').where({ user_id: user.id }).delete();
+  await db('recovery_codes').where({ user_id: user.id }).delete();
   await sessionsWhere(db, db('sessions'), user.id).delete();
   // Brute-force counters are keyed by address: none should outlive the account.
   const escaped = user.email.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);

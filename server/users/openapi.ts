@@ -19,10 +19,25 @@ export const usersPaths: Record<string, unknown> = {
   '/tokens': {
     post: {
       summary: 'Sign in for the API: returns a bearer token (shown once; stored hashed)',
-      requestBody: { required: true, content: json({ type: 'object', required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string', description: 'a label for the token' } } }) },
+      description:
+        'An account with two-factor sign-in must also send `code`: the current 6-digit code of its authenticator app, or one of its ' +
+        'recovery codes (used up). Without it the answer is 401 saying a code is needed; a wrong code counts as a failed sign-in. ' +
+        'Secretariat accounts must enrol in two-factor sign-in (on /account/two-factor) before they can have a token: 403 until then, ' +
+        'and any API call made for such an account (with a token issued earlier) is refused with 403 `two_factor_required`.',
+      requestBody: {
+        required: true,
+        content: json({
+          type: 'object',
+          required: ['email', 'password'],
+          properties: {
+            email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string', description: 'a label for the token' },
+            code: { type: 'string', description: 'the second factor: a current TOTP code (6 digits) or a recovery code; required for accounts with two-factor sign-in' },
+          },
+        }),
+      },
       responses: {
         201: { description: 'The token', content: json({ type: 'object', properties: { token: { type: 'string' }, token_id: { type: 'integer' }, user } }) },
-        401: error, 422: error, 429: { description: 'Too many failed attempts: see Retry-After' },
+        401: error, 403: error, 422: error, 429: { description: 'Too many failed attempts (passwords or codes): see Retry-After' },
       },
     },
     get: { summary: 'Your tokens (never their secrets)', security: bearer, responses: { 200: { description: 'Tokens' }, 401: error } },

@@ -4,6 +4,7 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/tokens.ts';
 import { chainHead, listAudit, verifyChain } from '../audit/service.ts';
+import { isEnrolled } from '../twofactor/service.ts';
 import * as service from './service.ts';
 import { findUserById, listUsers, type UserRow } from './repo.ts';
 import { adminUpdateSchema, createUserSchema, fieldsOf, passwordChangeSchema, profileSchema, tokenNameSchema } from './validation.ts';
@@ -128,6 +129,7 @@ export function usersRoutes(auth: Auth): Router {
       roles: ROLES,
       values: { name: user.name, organisation: user.organisation, role: user.role },
       history: await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 50 }),
+      twoFactor: await isEnrolled(ctx, user.id),
       ...extra,
     });
   }

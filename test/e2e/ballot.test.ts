@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { screenshotDir, useBrowser } from '../helpers/browser.ts';
+import { screenshotDir, secondStepIfAsked, useBrowser } from '../helpers/browser.ts';
 import { createUser, TEST_PASSWORD } from '../helpers/auth.ts';
 
 describe('browser: the Board votes, the secretariat closes and publishes, an operator reads the new edition', function () {
@@ -17,6 +17,7 @@ describe('browser: the Board votes, the secretariat closes and publishes, an ope
     await page.getByLabel('E-mail address').fill(email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await secondStepIfAsked(page, email);
     return page;
   }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { screenshotDir, useBrowser } from '../helpers/browser.ts';
+import { screenshotDir, secondStepIfAsked, useBrowser } from '../helpers/browser.ts';
 import { createUser, TEST_PASSWORD } from '../helpers/auth.ts';
 import { sampleConsultationId } from '../helpers/consultations.ts';
 
@@ -21,6 +21,7 @@ describe('browser: a stakeholder comments on a draft and sees the disposition', 
     await page.getByLabel('E-mail address').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await secondStepIfAsked(page, email);
   };
 
   it('register → comment on clause 7.4 → disposition by the secretariat → seen by the stakeholder', async () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { screenshotDir, useBrowser } from '../helpers/browser.ts';
+import { screenshotDir, secondStepIfAsked, useBrowser } from '../helpers/browser.ts';
 import { createUser } from '../helpers/auth.ts';
 import { SECOND_DRAFT } from '../helpers/drafts.ts';
 
@@ -19,6 +19,7 @@ describe('browser: the secretariat loads a draft', function () {
     await page.getByLabel('E-mail address').fill(user.email);
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await secondStepIfAsked(page, user.email);
 
     // the secretariat's desk → the catalogue admin: add a standard, then its first draft
     await page.getByRole('link', { name: 'Secretariat desk' }).click();

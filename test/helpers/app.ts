@@ -34,6 +34,9 @@ function template(): Promise<string> {
   return templatePath;
 }
 
+/** The clock of each test app, by its database: helpers that compute time-based codes read it. */
+export const clockOfDb = new WeakMap<Db, FakeClock>();
+
 let counter = 0;
 /** A fresh copy of the template database; auditKey: key its audit chain (as testApp does). */
 export async function testDb(opts: { auditKey?: string } = {}): Promise<Db> {
@@ -55,6 +58,7 @@ export async function testApp(opts: { now?: string; env?: Record<string, string>
   // The app's database handle carries the audit key of its config, as in server/main.ts.
   const db = await testDb({ auditKey: config.auditKey });
   const clock = new FakeClock(opts.now ?? TEST_NOW);
+  clockOfDb.set(db, clock);
   const logger = createLogger('silent');
   const pageCache = new PageCache('test');
   // `app` is the Express app; `handler` is what the server listens with (fast path first, then app).

@@ -6,12 +6,15 @@ import type { Role } from '../../server/auth/viewer.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createApiToken } from '../../server/auth/tokens.ts';
 import { insertUser, type UserRow } from '../../server/users/repo.ts';
-import { TEST_NOW } from './app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { encryptSecret, newTotpSecret, requiresTwoFactor, secretKey, totpCodeAt } from '../../server/twofactor/totp.ts';
+import { clockOfDb, TEST_NOW } from './app.ts';
 
 /** Accounts, sign-in and tokens for tests of any feature. */
 
 export const TEST_PASSWORD = 'correct horse battery staple';
-export type TestUser = UserRow & { password: string };
+/** totpSecret: the authenticator secret of a user enrolled in two-factor sign-in (as an app would keep it). */
+export type TestUser = UserRow & { password: string; totpSecret?: string };
 type Agent = ReturnType<typeof request.agent>;
 interface TestAppLike {
   app: Express;
@@ -25,11 +28,38 @@ const hashFor = (password: string) => {
   return hashes.get(password)!;
 };
 
+// Users enrolled in two-factor sign-in, by e-mail: their database and secret, to compute codes at sign-in.
+const enrolled = new Map<string, { db: Db; userId: number; secret: string }>();
+
+/**
+ * A current code for an enrolled user, as their app would show it at the app's (fake) time. The suites'
+ * clocks stand still, so the record of the last code used is cleared first, as if a new period had begun:
+ * otherwise a second sign-in at the same fake instant would be refused as a replay.
+ */
+export async function currentCode(email: string): Promise<string> {
+  const e = enrolled.get(email.toLowerCase());
+  if (!e) throw new Error(`${email} is not enrolled in two-factor sign-in`);
+  await e.db('totp_secrets').where({ user_id: e.userId }).update({ last_step: null });
+  return totpCodeAt(e.secret, (clockOfDb.get(e.db) ?? new FakeClock(TEST_NOW)).now());
+}
+
+/** Enrols a user in two-factor sign-in straight in the database (the key of the test config); returns the secret. */
+export async function enrolTwoFactor(db: Db, user: { id: number; email: string }): Promise<string> {
+  const secret = newTotpSecret();
+  const key = secretKey(loadConfig({ NODE_ENV: 'test' }).sessionSecret);
+  await db('totp_secrets').insert({ user_id: user.id, secret_encrypted: encryptSecret(secret, key, user.id), created_at: TEST_NOW, confirmed_at: TEST_NOW, last_step: null });
+  enrolled.set(user.email.toLowerCase(), { db, userId: user.id, secret });
+  return secret;
+}
+
 let seq = 0;
-/** Inserts a user straight into the database: verified and enabled unless told otherwise. */
+/**
+ * Inserts a user straight into the database: verified and enabled unless told otherwise. Secretariat
+ * accounts are enrolled in two-factor sign-in (required for them) unless `twoFactor: false`.
+ */
 export async function createUser(
   db: Db,
-  opts: { role?: Role; email?: string; name?: string; organisation?: string; password?: string; verified?: boolean; disabled?: boolean } = {},
+  opts: { role?: Role; email?: string; name?: string; organisation?: string; password?: string; verified?: boolean; disabled?: boolean; twoFactor?: boolean } = {},
 ): Promise<TestUser> {
   const role = opts.role ?? 'stakeholder';
   const n = ++seq;
@@ -44,7 +74,8 @@ export async function createUser(
     disabled_at: opts.disabled ? TEST_NOW : null,
     created_at: TEST_NOW,
   });
-  return { ...user, password };
+  const totpSecret = (opts.twoFactor ?? requiresTwoFactor(role)) ? await enrolTwoFactor(db, user) : undefined;
+  return { ...user, password, ...(totpSecret ? { totpSecret } : {}) };
 }
 
 /** The CSRF token in a page's forms. */
@@ -59,6 +90,12 @@ export async function signIn(agent: Agent, user: { email: string; password: stri
   const form = await agent.get('/login').expect(200);
   const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(form.text), email: user.email, password: user.password });
   if (res.status !== 303) throw new Error(`sign-in of ${user.email} failed with ${res.status}`);
+  if (res.headers.location === '/login/code') {
+    // The second step of two-factor sign-in, with the code the user's app shows now.
+    const page = await agent.get('/login/code').expect(200);
+    const second = await agent.post('/login/code').type('form').send({ _csrf: csrfFrom(page.text), code: await currentCode(user.email) });
+    if (second.status !== 303) throw new Error(`second step of the sign-in of ${user.email} failed with ${second.status}`);
+  }
   const account = await agent.get('/account').expect(200);
   return csrfFrom(account.text);
 }

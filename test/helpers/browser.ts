@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import http, { type Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { testApp } from './app.ts';
+import { currentCode } from './auth.ts';
 import { startSmtp } from './mail.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -64,3 +65,10 @@ export function useBrowser(ctx: Mocha.Suite, opts: { now?: string; mail?: boolea
 
 /** Where screenshots go (kept out of git); set SCREENSHOTS=dir to keep them. */
 export const screenshotDir = process.env.SCREENSHOTS ?? null;
+
+/** After "Sign in": the second step of two-factor sign-in when the page asks for it, with the code the user's app shows now. */
+export async function secondStepIfAsked(page: Page, email: string): Promise<void> {
+  if (new URL(page.url()).pathname !== '/login/code') return;
+  await page.getByLabel('Code').fill(await currentCode(email));
+  await page.getByRole('button', { name: 'Continue' }).click();
+}

@@ -165,7 +165,8 @@ describe('personal data: export and closing an account', () => {
   });
 
   it('the secretariat closes an account from the accounts page', async () => {
-    const fred = await createUser(t.db, { name: 'Fred Asked', organisation: 'Asking NGO' });
+    const fred = await createUser(t.db, { name: 'Fred Asked', organisation: 'Asking NGO', twoFactor: true });
+    await t.db('recovery_codes').insert({ user_id: fred.id, code_hash: 'x'.repeat(64), created_at: '2026-11-23T12:00:00.000Z' });
     const { agent } = await agentFor(t, 'secretariat');
     const user = await agent.get(`/admin/users/${fred.id}`).expect(200);
     expect(user.text).to.contain(`href="/admin/users/${fred.id}/close"`);
@@ -175,6 +176,9 @@ describe('personal data: export and closing an account', () => {
     const shown = await agent.get(`/admin/users/${fred.id}`).expect(200);
     expect(shown.text).to.contain('This account was closed');
     expect((await t.db('users').where({ id: fred.id }).first()).name).to.equal('former member of Asking NGO');
+    // the second factor's secret and recovery codes are erased with the account
+    expect(await t.db('totp_secrets').where({ user_id: fred.id }).first()).to.equal(undefined);
+    expect(await t.db('recovery_codes').where({ user_id: fred.id }).first()).to.equal(undefined);
     // and the stakeholder's own export route is not a way into another's data
     const other = await agentFor(t, 'stakeholder');
     expect((await other.agent.get(`/admin/users/${fred.id}/export`)).status).to.equal(403);
