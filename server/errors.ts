@@ -39,3 +39,9 @@ export class Validation extends AppError {
     super(422, 'validation', message, fields);
   }
 }
+/** A passing condition (e.g. the database locked by another process): try again after retryAfterSec. */
+export class ServiceUnavailable extends AppError {
+  constructor(message: string, readonly retryAfterSec: number) {
+    super(503, 'unavailable', message);
+  }
+}

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, { busyWaitMs: config.dbBusyWaitMs });
   await db.migrate.latest();
   const { count } = (await db('standards').count({ count: '*' }).first()) as { count: number };
   if (Number(count) === 0) {

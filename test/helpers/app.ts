@@ -34,11 +34,11 @@ function template(): Promise<string> {
 }
 
 let counter = 0;
-/** A fresh copy of the template database. */
-export async function testDb(): Promise<Db> {
+/** A fresh copy of the template database; busyWaitMs: how long writes wait for a lock held elsewhere. */
+export async function testDb(opts: { busyWaitMs?: number } = {}): Promise<Db> {
   const file = path.join(tmpDir, `suite-${process.pid}-${++counter}.sqlite3`);
   fs.copyFileSync(await template(), file);
-  return createDb(`sqlite:${file}`);
+  return createDb(`sqlite:${file}`, opts);
 }
 
 /** An empty migrated database. */
@@ -49,8 +49,8 @@ export async function emptyDb(): Promise<Db> {
 }
 
 /** mailer: where mails go (default: from env SMTP_URL, else the silent log); authLimits: short brute-force windows. */
-export async function testApp(opts: { now?: string; env?: Record<string, string>; mailer?: Mailer; authLimits?: Partial<AuthLimits> } = {}) {
-  const db = await testDb();
+export async function testApp(opts: { now?: string; env?: Record<string, string>; mailer?: Mailer; authLimits?: Partial<AuthLimits>; busyWaitMs?: number } = {}) {
+  const db = await testDb({ busyWaitMs: opts.busyWaitMs });
   const clock = new FakeClock(opts.now ?? TEST_NOW);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
   const logger = createLogger('silent');
