@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Deps } from './deps.ts';
 import { StandardStates } from './standards/state.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { BadRequest } from './errors.ts';
 import { rootDir, setupViews } from './http/views.ts';
 import { openapi } from './http/openapi.ts';
 import { healthRoutes } from './http/health.ts';
@@ -28,6 +29,10 @@ import { consultationsRoutes } from './consultations/routes.ts';
 import { consultationsApi } from './consultations/api.ts';
 import { ballotsRoutes } from './ballots/routes.ts';
 import { ballotsApi } from './ballots/api.ts';
+
+const messages = {
+  badTarget: 'The request target is not a path: ask for an address that starts with /.',
+} as const;
 
 export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
 
@@ -105,6 +110,12 @@ export function createApp(given: AppDeps): Express {
     res.locals.viewer ??= null;
     res.locals.path = req.path;
     next();
+  });
+  // Only a path (or an absolute URL, which HTTP/1.1 servers must accept) names a page: `GET *` (the
+  // asterisk form, meant for OPTIONS of a whole server) or any other target gets a 400, before the
+  // session (whose cookie path it cannot match) and the rest.
+  app.use((req, _res, next) => {
+    next(/^(\/|https?:\/\/)/i.test(req.url) ? undefined : new BadRequest(messages.badTarget));
   });
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
   const auth = createAuth(deps);
