@@ -36,7 +36,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
       type === 'entity.parse.failed' ? 'The request body is not valid JSON.' :
       err instanceof URIError ? 'The address is not valid: it has a broken %-escape.' : 'The request could not be read.';
   }
-  if (err instanceof ServiceUnavailable) req.log?.warn({ err }, 'request refused for now');
+  // The request log (pino-http) records a 503 with this error rather than one it would make itself.
+  if (err instanceof ServiceUnavailable) (res as unknown as { err: unknown }).err = err;
   else if (status >= 500) req.log?.error({ err }, 'request failed');
   if (res.headersSent) return;
   res.status(status);
