@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Deps } from './deps.ts';
 import { StandardStates } from './standards/state.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { BadRequest } from './errors.ts';
 import { rootDir, setupViews } from './http/views.ts';
 import { openapi } from './http/openapi.ts';
 import { healthRoutes } from './http/health.ts';
@@ -32,6 +33,10 @@ import { privacyApi } from './privacy/api.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { feedsRoutes } from './feeds/routes.ts';
 import { twoFactorGate, twoFactorRoutes } from './twofactor/routes.ts';
+
+const messages = {
+  badTarget: 'The request target is not a path: ask for an address that starts with /.',
+} as const;
 
 export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
 
@@ -80,7 +85,8 @@ export function createApp(given: AppDeps): Express {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // 503: the database was locked by another process for longer than the wait — a passing condition.
+      customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
   app.use(
@@ -109,6 +115,12 @@ export function createApp(given: AppDeps): Express {
     res.locals.viewer ??= null;
     res.locals.path = req.path;
     next();
+  });
+  // Only a path (or an absolute URL, which HTTP/1.1 servers must accept) names a page: `GET *` (the
+  // asterisk form, meant for OPTIONS of a whole server) or any other target gets a 400, before the
+  // session (whose cookie path it cannot match) and the rest.
+  app.use((req, _res, next) => {
+    next(/^(\/|https?:\/\/)/i.test(req.url) ? undefined : new BadRequest(messages.badTarget));
   });
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
   const auth = createAuth(deps);

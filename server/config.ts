@@ -20,6 +20,10 @@ const schema = z
     SMTP_URL: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     STANDARDS_DIR: z.string().default('standards'),
+    DB_BUSY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -27,6 +31,9 @@ const schema = z
     }
     if (env.NODE_ENV === 'production' && !env.AUDIT_KEY) {
       ctx.addIssue({ code: 'custom', path: ['AUDIT_KEY'], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not be more than HTTP_REQUEST_TIMEOUT_MS' });
     }
   });
 
@@ -51,6 +58,10 @@ export interface Config {
   argon2: { memoryCost?: number; timeCost?: number };
   logLevel: string;
   standardsDir: string;
+  /** how long a write waits for a SQLite database locked by another process before answering 503 */
+  dbBusyWaitMs: number;
+  /** how long a client may take to send a request's headers, and the whole request (server/http/server.ts) */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
 }
 
 /** Express's `trust proxy`: true/false, a hop count, or addresses/subnets ("loopback, 10.0.0.0/8"). */
@@ -98,5 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     argon2: e.NODE_ENV === 'test' ? { memoryCost: 1024, timeCost: 2 } : {},
     logLevel: e.LOG_LEVEL,
     standardsDir: e.STANDARDS_DIR,
+    dbBusyWaitMs: e.DB_BUSY_WAIT_MS,
+    http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import knex, { type Knex } from 'knex';
+import { BusyWait, retryWhenBusy } from './db-busy.ts';
 
 export type Db = Knex;
 
@@ -24,7 +25,8 @@ export function knexConfig(databaseUrl: string): Knex.Config {
       afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
         try {
           conn.pragma('foreign_keys = ON');
-          conn.pragma('busy_timeout = 5000');
+          // No waiting inside the driver: it would block the event loop (see db-busy.ts).
+          conn.pragma('busy_timeout = 0');
           // WAL lets readers go on during a write; FULL makes every commit durable (design.md §7).
           if (filename !== ':memory:') conn.pragma('journal_mode = WAL');
           conn.pragma('synchronous = FULL');
@@ -37,17 +39,29 @@ export function knexConfig(databaseUrl: string): Knex.Config {
   };
 }
 
+export const DEFAULT_BUSY_WAIT_MS = 5000;
+const busyWaits = new WeakMap<Db, BusyWait>();
+
 /**
  * auditKey: the HMAC key of the audit chain, carried in the handle's userParams (transactions inherit
  * them) for server/audit/ to read; without one the chain can only be appended to before keying began.
- */
-export function createDb(databaseUrl: string, opts: { auditKey?: string | null } = {}): Db {
+ * busyWaitMs: how long a write waits for a SQLite database locked by another process before a 503. */
+export function createDb(databaseUrl: string, opts: { auditKey?: string | null; busyWaitMs?: number } = {}): Db {
   if (databaseUrl.startsWith('sqlite:')) {
     const filename = databaseUrl.replace(/^sqlite:/, '');
     if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   }
-  return knex({ ...knexConfig(databaseUrl), ...(opts.auditKey ? { userParams: { auditKey: opts.auditKey } } : {}) });
+  const db = knex({ ...knexConfig(databaseUrl), ...(opts.auditKey ? { userParams: { auditKey: opts.auditKey } } : {}) });
+  if (isSqlite(db)) {
+    const busy = new BusyWait(opts.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS);
+    retryWhenBusy(db, busy);
+    busyWaits.set(db, busy);
+  }
+  return db;
 }
+
+/** The busy-database waits of a SQLite db made by createDb (none on PostgreSQL). */
+export const busyWaitOf = (db: Db): BusyWait | undefined => busyWaits.get(db);
 
 export const isSqlite = (db: Db): boolean => /sqlite/.test(String(db.client.config.client));
 

@@ -39,3 +39,12 @@ export class Validation extends AppError {
     super(422, 'validation', message, fields);
   }
 }
+/** A passing condition (e.g. the database locked by another process): try again after retryAfterSec. */
+export class ServiceUnavailable extends AppError {
+  constructor(message: string, readonly retryAfterSec: number) {
+    super(503, 'unavailable', message);
+    // An expected condition, not a fault: no stack trace, which the request log would format (through
+    // the source maps) for every refused request, in a burst when a lock outlasts the wait.
+    this.stack = `ServiceUnavailable: ${message}`;
+  }
+}

@@ -1,8 +1,8 @@
 import { loadConfig, ConfigError } from './config.ts';
 import { createDb } from './db.ts';
 import { createLogger, flushLogger } from './logger.ts';
-import http from 'node:http';
 import { createHandler } from './app.ts';
+import { createHttpServer } from './http/server.ts';
 import { createMailer } from './mail/mailer.ts';
 import { ensureFirstSecretariat } from './users/service.ts';
 import { systemClock } from './clock.ts';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const db = createDb(config.databaseUrl, { auditKey: loadAuditKey(config, logger, { create: true }) });
+  const db = createDb(config.databaseUrl, { auditKey: loadAuditKey(config, logger, { create: true }), busyWaitMs: config.dbBusyWaitMs });
   await db.migrate.latest();
   if (await beginKeying(db, systemClock)) logger.info('audit chain: keying with AUDIT_KEY began (earlier rows stay plain SHA-256)');
   const { count } = (await db('standards').count({ count: '*' }).first()) as { count: number };
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const admin = await ensureFirstSecretariat({ db, clock: systemClock, config, mailer, logger }, config.adminEmail, config.adminPassword);
   if (admin) logger.info({ user_id: admin.id }, `first secretariat account created for ${admin.email}`);
   const { handler } = createHandler({ db, clock: systemClock, config, logger, pageCache: new PageCache(buildId()), mailer });
-  const server = http.createServer(handler);
+  const server = createHttpServer(handler, config.http);
   server.listen(config.port, config.host, () => {
     logger.info(`imas-review listening on http://${config.host}:${(server.address() as { port: number }).port}`);
   });

@@ -8,7 +8,8 @@ import { can } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit, appendAuditEvents, auditRows, toTail, type AuditInput } from '../audit/service.ts';
 import { auditKeyOf } from '../audit/key.ts';
-import { isSqlite } from '../db.ts';
+import { busyWaitOf, isSqlite } from '../db.ts';
+import { isBusyError } from '../db-busy.ts';
 import { bumpRevision, clausesOf, type ClauseRow } from '../standards/repo.ts';
 import type { StandardStates } from '../standards/state.ts';
 import { canonicalRef, designation } from '../standards/refs.ts';
@@ -399,15 +400,28 @@ class CommentWriter {
             // The pool's connection, held for one synchronous transaction: nothing else can run on
             // it in between, and no statement goes through the query builder.
             const client = this.ctx.db.client as { acquireConnection(): Promise<SqliteConnection>; releaseConnection(c: SqliteConnection): Promise<unknown> };
-            const conn = await client.acquireConnection();
-            try {
-              // Taken once the connection is ours: what arrived while waiting for it joins this batch.
-              batch = this.queue.splice(0, 500);
-              const raw = sqliteStatements(conn);
-              settle = conn.transaction(() => this.writeRaw(raw, batch)).immediate();
-            } finally {
-              await client.releaseConnection(conn);
-            }
+            const once = async () => {
+              const conn = await client.acquireConnection();
+              try {
+                // Taken once the connection is ours: what arrived while waiting for it joins this batch.
+                batch = this.queue.splice(0, 500);
+                const raw = sqliteStatements(conn);
+                settle = conn.transaction(() => this.writeRaw(raw, batch)).immediate();
+              } catch (err) {
+                // Another process holds the write lock and nothing was written: the batch goes back to
+                // the head of the queue, to be taken again (with what arrives meanwhile) after a pause.
+                if (isBusyError(err)) {
+                  this.queue.unshift(...batch);
+                  batch = [];
+                }
+                throw err;
+              } finally {
+                await client.releaseConnection(conn);
+              }
+            };
+            // Waits without blocking the loop, then 503 for everything queued (db-busy.ts).
+            const busy = busyWaitOf(this.ctx.db);
+            await (busy ? busy.run(once) : once());
           } else {
             await this.ctx.db.transaction(async (trx) => {
               batch = this.queue.splice(0, 500);
@@ -416,7 +430,7 @@ class CommentWriter {
           }
           for (const s of settle) s();
         } catch (err) {
-          // No connection at all: fail what is waiting rather than retry for ever.
+          // No connection at all, or a lock that outlasted the wait: fail what is waiting rather than retry for ever.
           for (const job of batch.length ? batch : this.queue.splice(0, 500)) job.reject(err);
         }
       }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { AppError, NotFound } from '../errors.ts';
+import { AppError, NotFound, ServiceUnavailable } from '../errors.ts';
+import { isBusyError, messages as busyMessages } from '../db-busy.ts';
 
 const wantsJson = (req: Request): boolean => req.path.startsWith('/api/') || (!req.accepts('html') && Boolean(req.accepts('json')));
 
@@ -10,6 +11,7 @@ export const notFound: RequestHandler = (req, _res, next) => {
 const TITLES: Record<number, string> = {
   400: 'Bad request', 401: 'Sign in needed', 403: 'Not allowed', 404: 'Page not found', 409: 'Not possible now',
   413: 'Too large', 422: 'Please check what you entered', 429: 'Too many requests', 500: 'Something went wrong',
+  503: 'Busy: please try again',
 };
 
 /** The one error handler: known errors say what to fix; anything else is a plain 500 with no detail. */
@@ -18,6 +20,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let code = 'internal';
   let message = 'Something went wrong on our side. It has been logged; please try again later.';
   let fields: Record<string, string> | undefined;
+  // A lock that outlasted the waits of db-busy.ts, if it escaped them (a library's own statement): 503.
+  if (isBusyError(err)) err = new ServiceUnavailable(busyMessages.busy, 5);
   if (err instanceof AppError) {
     ({ status, code, message, fields } = err);
   } else if (err && typeof err === 'object' && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
@@ -32,9 +36,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
       type === 'entity.parse.failed' ? 'The request body is not valid JSON.' :
       err instanceof URIError ? 'The address is not valid: it has a broken %-escape.' : 'The request could not be read.';
   }
-  if (status >= 500) req.log?.error({ err }, 'request failed');
+  // The request log (pino-http) records a 503 with this error rather than one it would make itself.
+  if (err instanceof ServiceUnavailable) (res as unknown as { err: unknown }).err = err;
+  else if (status >= 500) req.log?.error({ err }, 'request failed');
   if (res.headersSent) return;
   res.status(status);
+  if (err instanceof ServiceUnavailable) res.set('Retry-After', String(err.retryAfterSec));
   if (wantsJson(req)) {
     res.json({ error: { code, message, ...(fields ? { fields } : {}) } });
     return;

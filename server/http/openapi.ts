@@ -23,6 +23,11 @@ export const openapi = {
         description: 'An error',
         content: json({ $ref: '#/components/schemas/Error' }),
       },
+      Unavailable: {
+        description: 'The database is locked by another process and stayed locked for the configured wait (DB_BUSY_WAIT_MS): nothing was written; try again after Retry-After seconds',
+        headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'seconds' } },
+        content: json({ $ref: '#/components/schemas/Error' }),
+      },
     },
     schemas: {
       ...usersSchemas,
@@ -148,5 +153,12 @@ export const openapi = {
 for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, privacyPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
+  }
+}
+
+// Any write can find the database locked by another process for longer than the wait (server/db-busy.ts).
+for (const operations of Object.values(openapi.paths)) {
+  for (const [method, op] of Object.entries(operations as Record<string, { responses?: Record<string, unknown> }>)) {
+    if (['post', 'put', 'patch', 'delete'].includes(method) && op.responses) op.responses[503] ??= { $ref: '#/components/responses/Unavailable' };
   }
 }

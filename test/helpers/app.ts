@@ -38,8 +38,8 @@ function template(): Promise<string> {
 export const clockOfDb = new WeakMap<Db, FakeClock>();
 
 let counter = 0;
-/** A fresh copy of the template database; auditKey: key its audit chain (as testApp does). */
-export async function testDb(opts: { auditKey?: string } = {}): Promise<Db> {
+/** A fresh copy of the template database; auditKey: key its audit chain (as testApp does); busyWaitMs: how long writes wait for a lock held elsewhere. */
+export async function testDb(opts: { auditKey?: string; busyWaitMs?: number } = {}): Promise<Db> {
   const file = path.join(tmpDir, `suite-${process.pid}-${++counter}.sqlite3`);
   fs.copyFileSync(await template(), file);
   return createDb(`sqlite:${file}`, opts);
@@ -53,10 +53,10 @@ export async function emptyDb(): Promise<Db> {
 }
 
 /** mailer: where mails go (default: from env SMTP_URL, else the silent log); authLimits: short brute-force windows; hashPassword: to count hashes. */
-export async function testApp(opts: { now?: string; env?: Record<string, string>; mailer?: Mailer; authLimits?: Partial<AuthLimits>; hashPassword?: PasswordHasher } = {}) {
+export async function testApp(opts: { now?: string; env?: Record<string, string>; mailer?: Mailer; authLimits?: Partial<AuthLimits>; hashPassword?: PasswordHasher; busyWaitMs?: number } = {}) {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...opts.env });
   // The app's database handle carries the audit key of its config, as in server/main.ts.
-  const db = await testDb({ auditKey: config.auditKey });
+  const db = await testDb({ auditKey: config.auditKey, busyWaitMs: opts.busyWaitMs });
   const clock = new FakeClock(opts.now ?? TEST_NOW);
   clockOfDb.set(db, clock);
   const logger = createLogger('silent');
