@@ -171,9 +171,10 @@ export function consultationsRoutes(deps: Deps): Router {
       const saved = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);
       res.redirect(303, `/consultations/${idOf(req)}?done=imported&count=${saved.length}`);
     } catch (err) {
-      if (err instanceof AppError && err.status === 422) {
+      // A sheet refused (rows that cannot be placed, too many rows, too large once unpacked): the form again, with why.
+      if (err instanceof AppError && (err.status === 422 || err.status === 413)) {
         const sheetErrors = Object.entries(err.fields ?? {}).map(([row, message]) => ({ row, message }));
-        return renderPage(req, res.status(422), { sheetError: err.message, sheetErrors } as never);
+        return renderPage(req, res.status(err.status), { sheetError: err.message, sheetErrors } as never);
       }
       throw err;
     }
