@@ -8,8 +8,9 @@ import { resolveStandard, standardDetail } from '../standards/service.ts';
 import { clauseNumber } from '../versions/parse.ts';
 import * as service from './service.ts';
 import type { CommentView, ConsultationView } from './service.ts';
-import { clauseLabel, DISPOSITION_LABELS, TYPE_CODES } from './sheets.ts';
-import { rowsOfUpload, uploadSheet } from './upload.ts';
+import { clauseLabel, DISPOSITION_LABELS, MAX_SHEET_ROWS, MAX_SHEET_UNPACKED, TYPE_CODES } from './sheets.ts';
+import { MAX_SHEET_BYTES, rowsOfUpload, uploadSheet } from './upload.ts';
+import { mb } from '../uploads/zip.ts';
 import { versionParam } from './api.ts';
 import {
   COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, fieldsOf, matrixFilterOf,
@@ -140,6 +141,7 @@ export function consultationsRoutes(deps: Deps): Router {
       earlier: earlier.map((e) => ({ id: e.id, label: e.label, state: e.state, link: viewer || e.reportPublic ? `/consultations/${e.id}/comments?version=${c.n}` : null })),
       mine: mine.map((m) => commentModel(m, viewer, open)),
       uploadAction: `/consultations/${c.id}/comments/sheet?_csrf=${encodeURIComponent(String(res.locals.csrfToken ?? ''))}`,
+      sheetLimits: { rows: MAX_SHEET_ROWS.toLocaleString('en'), file: mb(MAX_SHEET_BYTES), unpacked: mb(MAX_SHEET_UNPACKED) },
       ...extra,
     });
   }
@@ -173,7 +175,8 @@ export function consultationsRoutes(deps: Deps): Router {
     } catch (err) {
       // A sheet refused (rows that cannot be placed, too many rows, too large once unpacked): the form again, with why.
       if (err instanceof AppError && (err.status === 422 || err.status === 413)) {
-        const sheetErrors = Object.entries(err.fields ?? {}).map(([row, message]) => ({ row, message }));
+        // Rows in error are listed by number; a refusal of the whole file is the message itself.
+        const sheetErrors = Object.entries(err.fields ?? {}).filter(([k]) => k !== 'sheet').map(([row, message]) => ({ row, message }));
         return renderPage(req, res.status(err.status), { sheetError: err.message, sheetErrors } as never);
       }
       throw err;
