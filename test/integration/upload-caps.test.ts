@@ -59,6 +59,15 @@ describe('uploads: zip bombs and oversized sheets are refused early, with a mess
     expect(many.text).to.match(/role="alert">[^<]*more than 5,000 comments/);
   });
 
+  it('the OpenAPI document states the caps and the 413/422 refusals', async () => {
+    const doc = (await request(t.app).get('/api/v1/openapi.json').expect(200)).body;
+    const sheet = doc.paths['/consultations/{id}/comments/sheet'].post;
+    expect(sheet.responses['413'].description).to.contain('unpacks to more than 50 MB');
+    expect(sheet.responses['422'].description).to.contain('more than 5,000 comments');
+    expect(sheet.requestBody.content['multipart/form-data'].schema.properties.sheet.description).to.contain('several sheets');
+    expect(doc.paths['/standards/{ref}/versions'].post.responses['413'].description).to.contain('.docx unpacks to more than 50 MB');
+  });
+
   it('drafts: a Word file that unpacks too large is refused with 413 on the API and on the form', async () => {
     const sec = await agentFor(t, 'secretariat');
     const { auth } = await bearerFor(t, sec.user);
