@@ -183,9 +183,9 @@ export function readCsv(buf: Buffer): SheetRow[] {
   return noDelimiterFits(lastError);
 }
 
-const CSV_CHUNK = 64 * 1024;
+const CSV_CHUNK = 16 * 1024;
 
-/** Reads a CSV sheet as a stream, 64 KB at a time, letting the event loop turn between chunks; the same rules as readCsv. */
+/** Reads a CSV sheet as a stream, 16 KB at a time, letting the event loop turn between chunks; the same rules as readCsv. */
 export async function readCsvStream(buf: Buffer): Promise<SheetRow[]> {
   let lastError: unknown = null;
   for (const delimiter of DELIMITERS) {
@@ -222,7 +222,7 @@ async function eachXmlEvent(zip: UploadZip, name: string, handlers: ConstructorP
   let since = performance.now();
   for await (const chunk of zip.read(name)) {
     parser.write(text.write(chunk));
-    if (performance.now() - since > 10) {
+    if (performance.now() - since > 5) {
       await nextTurn();
       since = performance.now();
     }
