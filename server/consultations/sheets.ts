@@ -234,8 +234,10 @@ async function eachXmlEvent(zip: UploadZip, name: string, handlers: ConstructorP
 /** Element and attribute names without their namespace prefix (`x:row` is a `row`). */
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 
+/** An attribute by its local name (called for every cell: no allocation). */
 function attr(attribs: Record<string, string>, name: string): string | undefined {
-  for (const [k, v] of Object.entries(attribs)) if (local(k) === name) return v;
+  if (name in attribs) return attribs[name];
+  for (const k in attribs) if (k.endsWith(`:${name}`)) return attribs[k];
   return undefined;
 }
 
