@@ -9,7 +9,6 @@
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
@@ -185,26 +184,49 @@ export function readCsv(buf: Buffer): SheetRow[] {
 
 const CSV_CHUNK = 16 * 1024;
 
-/** Reads a CSV sheet as a stream, 16 KB at a time, letting the event loop turn between chunks; the same rules as readCsv. */
+/**
+ * One delimiter's pass over a CSV as a stream: 16 KB written to csv-parse's stream parser at a time, its
+ * records handed to `into` as they come (within the write), and the event loop let turn between chunks.
+ * Throws what stopped it: a cap passed in `into`, or the parser's error.
+ */
+async function streamCsv(buf: Buffer, delimiter: string, into: SheetCollector): Promise<void> {
+  const parser = parseStream(csvOptions(delimiter));
+  let failure: unknown;
+  let record = 0;
+  parser.on('data', (cells: string[]) => {
+    if (failure !== undefined) return;
+    try {
+      into.push(cells, ++record);
+    } catch (err) {
+      failure = err;
+    }
+  });
+  const done = new Promise<void>((resolve) => {
+    parser.on('end', resolve);
+    parser.on('error', (err) => {
+      failure ??= err;
+      resolve();
+    });
+  });
+  for (let at = 0; at < buf.length && failure === undefined; at += CSV_CHUNK) {
+    parser.write(buf.subarray(at, at + CSV_CHUNK));
+    await nextTurn();
+  }
+  if (failure === undefined) {
+    parser.end();
+    await done;
+  } else parser.destroy();
+  if (failure !== undefined) throw failure;
+}
+
+/** Reads a CSV sheet as a stream, 16 KB at a time, refused as soon as a cap is passed; the same rules as readCsv. */
 export async function readCsvStream(buf: Buffer): Promise<SheetRow[]> {
   let lastError: unknown = null;
   for (const delimiter of DELIMITERS) {
     const into = new SheetCollector();
     let err: unknown;
-    let record = 0;
     try {
-      await pipeline(
-        async function* () {
-          for (let at = 0; at < buf.length; at += CSV_CHUNK) {
-            yield buf.subarray(at, at + CSV_CHUNK);
-            await nextTurn();
-          }
-        },
-        parseStream(csvOptions(delimiter)),
-        async function (records: AsyncIterable<string[]>) {
-          for await (const cells of records) into.push(cells, ++record);
-        },
-      );
+      await streamCsv(buf, delimiter, into);
     } catch (e) {
       err = e;
       if (!(e instanceof SheetError)) lastError = e;
