@@ -1,5 +1,8 @@
 /** OpenAPI paths of consultations, merged into /api/v1/openapi.json by server/http/openapi.ts. */
 import { bearer, error, json } from '../http/openapi-parts.ts';
+import { mb } from '../uploads/zip.ts';
+import { MAX_SHEET_ROWS, MAX_SHEET_UNPACKED } from './sheets.ts';
+import { MAX_SHEET_BYTES } from './upload.ts';
 
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
 
@@ -81,8 +84,13 @@ export const consultationsPaths: Record<string, unknown> = {
       summary: 'Import a comment sheet in the ISO template layout (XLSX or CSV): all rows or none',
       security: bearer,
       parameters: [id],
-      requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { sheet: { type: 'string', format: 'binary' } } } } } },
-      responses: { 201: { description: 'Imported', content: json({ type: 'object', properties: { imported: { type: 'integer' }, comments: { type: 'array', items: comment } } }) }, 413: error, ...errors },
+      requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { sheet: { type: 'string', format: 'binary', description: `.xlsx (first worksheet) or .csv; at most ${MAX_SHEET_ROWS.toLocaleString('en')} comments (upload a larger set as several sheets), ${mb(MAX_SHEET_BYTES)}, and ${mb(MAX_SHEET_UNPACKED)} once unpacked` } } } } } },
+      responses: {
+        201: { description: 'Imported', content: json({ type: 'object', properties: { imported: { type: 'integer' }, comments: { type: 'array', items: comment } } }) },
+        ...errors,
+        413: { description: `too_large: the file is over ${mb(MAX_SHEET_BYTES)}, or the .xlsx unpacks to more than ${mb(MAX_SHEET_UNPACKED)} (or more than it declares); refused as soon as the count passes it`, content: json({ $ref: '#/components/schemas/Error' }) },
+        422: { description: `validation: not a sheet that can be read, no header row, more than ${MAX_SHEET_ROWS.toLocaleString('en')} comments (refused at the first one past it), or rows that cannot be placed (fields name them by row); nothing is imported`, content: json({ $ref: '#/components/schemas/Error' }) },
+      },
     },
   },
   '/consultations/{id}/comments.csv': { get: { summary: 'The matrix as CSV, ISO template column order, formulas neutralised', parameters: [id, ...filters], responses: { 200: { description: 'CSV', content: { 'text/csv': {} } }, ...errors } } },

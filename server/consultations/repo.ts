@@ -133,7 +133,7 @@ export async function insertComments(trx: Knex.Transaction, consultationId: numb
   const last = (await trx('comments').where({ consultation_id: consultationId }).max({ seq: 'seq' }).first()) as { seq: number | null } | undefined;
   let seq = Number(last?.seq ?? 0);
   const out: Array<{ id: number; seq: number }> = [];
-  // One statement per chunk: a sheet of 2,000 rows is a handful of inserts, not 2,000.
+  // One statement per chunk: a sheet of 5,000 rows is a handful of inserts, not 5,000.
   const withSeq = rows.map((r) => ({ ...r, seq: ++seq }));
   for (let i = 0; i < withSeq.length; i += 200) {
     const chunk = withSeq.slice(i, i + 200);

@@ -8,8 +8,9 @@ import { resolveStandard, standardDetail } from '../standards/service.ts';
 import { clauseNumber } from '../versions/parse.ts';
 import * as service from './service.ts';
 import type { CommentView, ConsultationView } from './service.ts';
-import { clauseLabel, DISPOSITION_LABELS, TYPE_CODES } from './sheets.ts';
-import { rowsOfUpload, uploadSheet } from './upload.ts';
+import { clauseLabel, DISPOSITION_LABELS, MAX_SHEET_ROWS, MAX_SHEET_UNPACKED, TYPE_CODES } from './sheets.ts';
+import { MAX_SHEET_BYTES, rowsOfUpload, uploadSheet } from './upload.ts';
+import { mb } from '../uploads/zip.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
 import { versionParam } from './api.ts';
 import {
@@ -142,6 +143,7 @@ export function consultationsRoutes(deps: Deps): Router {
       mine: mine.map((m) => commentModel(m, viewer, open)),
       // The CSRF token goes in the form's body (a hidden field), never in this URL: logs and Referer keep URLs.
       uploadAction: `/consultations/${c.id}/comments/sheet`,
+      sheetLimits: { rows: MAX_SHEET_ROWS.toLocaleString('en'), file: mb(MAX_SHEET_BYTES), unpacked: mb(MAX_SHEET_UNPACKED) },
       ...extra,
     });
   }
@@ -173,9 +175,11 @@ export function consultationsRoutes(deps: Deps): Router {
       const saved = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);
       res.redirect(303, `/consultations/${idOf(req)}?done=imported&count=${saved.length}`);
     } catch (err) {
-      if (err instanceof AppError && err.status === 422) {
-        const sheetErrors = Object.entries(err.fields ?? {}).map(([row, message]) => ({ row, message }));
-        return renderPage(req, res.status(422), { sheetError: err.message, sheetErrors } as never);
+      // A sheet refused (rows that cannot be placed, too many rows, too large once unpacked): the form again, with why.
+      if (err instanceof AppError && (err.status === 422 || err.status === 413)) {
+        // Rows in error are listed by number; a refusal of the whole file is the message itself.
+        const sheetErrors = Object.entries(err.fields ?? {}).filter(([k]) => k !== 'sheet').map(([row, message]) => ({ row, message }));
+        return renderPage(req, res.status(err.status), { sheetError: err.message, sheetErrors } as never);
       }
       throw err;
     }

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { AppError, BadRequest, Validation } from '../errors.ts';
-import { readSheet, SheetError, type SheetRow } from './sheets.ts';
+import { readSheet, SheetError, SheetTooLarge, type SheetRow } from './sheets.ts';
 
 export const MAX_SHEET_BYTES = 5 * 1024 * 1024;
 
@@ -26,12 +26,13 @@ export const uploadSheet: RequestHandler = (req: Request, res: Response, next: N
   });
 };
 
-/** The rows of the uploaded sheet; 422 when there is none or it cannot be read. */
+/** The rows of the uploaded sheet; 422 when there is none, it cannot be read or has too many rows; 413 when it unpacks too large. */
 export async function rowsOfUpload(file: Express.Multer.File | undefined): Promise<SheetRow[]> {
   if (!file || file.size === 0) throw new Validation(messages.noFile, { sheet: messages.noFile });
   try {
     return await readSheet(file.buffer, file.originalname ?? '', file.mimetype ?? '');
   } catch (err) {
+    if (err instanceof SheetTooLarge) throw new AppError(413, 'too_large', err.message, { sheet: err.message });
     if (err instanceof SheetError) throw new Validation(err.message, { sheet: err.message });
     throw err;
   }

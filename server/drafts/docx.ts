@@ -9,7 +9,8 @@
 import mammoth from 'mammoth';
 import sanitizeHtml from 'sanitize-html';
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { Validation } from '../errors.ts';
+import { AppError, Validation } from '../errors.ts';
+import { mb, openUploadZip, ZipTooLarge } from '../uploads/zip.ts';
 
 type Node = ReturnType<typeof parseDocument>['children'][number];
 type Element = Extract<Node, { name: string; attribs: Record<string, string> }>;
@@ -21,7 +22,11 @@ export const messages = {
   contents: 'The table of contents was left out: the clauses make their own.',
   images: (n: number) => `${n} image${n === 1 ? ' was' : 's were'} left out: describe ${n === 1 ? 'it' : 'them'} in the text if needed.`,
   noHeadings: 'No headings found: in Word, give clause titles the styles Heading 1, Heading 2, Heading 3….',
+  tooLarge: (why: string) => `${why} A Word document may unpack to at most ${mb(MAX_DOCX_UNPACKED)}: remove embedded images or split the document, then try again.`,
 } as const;
+
+/** What a .docx may unpack to, all its parts together: the longest IMAS is a few MB of Word XML. */
+export const MAX_DOCX_UNPACKED = 50 * 1024 * 1024;
 
 export interface Converted {
   markdown: string;
@@ -46,6 +51,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
 export async function docxToMarkdown(buffer: Buffer): Promise<Converted> {
   // A .docx is a zip archive: refuse anything else before handing it to the zip reader.
   if (buffer.length < 4 || buffer.readUInt32LE(0) !== 0x04034b50) throw new Validation(messages.notDocx, { file: messages.notDocx });
+  await checkUnpackedSize(buffer);
   let html: string;
   try {
     // Images are not kept: an empty src avoids base64-encoding each one only to drop it.
@@ -56,6 +62,27 @@ export async function docxToMarkdown(buffer: Buffer): Promise<Converted> {
     throw new Validation(why, { file: why });
   }
   return htmlToMarkdown(html);
+}
+
+/**
+ * mammoth unzips the whole document in memory: a small .docx can unpack to gigabytes. Every part is
+ * inflated here first as a stream, its bytes counted, and the file refused (413) as soon as the count
+ * passes the cap; a file that is not a zip we can read is not a Word document (422).
+ */
+async function checkUnpackedSize(buffer: Buffer): Promise<void> {
+  let zip: Awaited<ReturnType<typeof openUploadZip>> | undefined;
+  try {
+    zip = await openUploadZip(buffer, { maxUnpacked: MAX_DOCX_UNPACKED, maxEntries: 10_000 });
+    await zip.checkAll();
+  } catch (err) {
+    if (err instanceof ZipTooLarge) {
+      const m = messages.tooLarge(err.message);
+      throw new AppError(413, 'too_large', m, { file: m });
+    }
+    throw new Validation(messages.notDocx, { file: messages.notDocx });
+  } finally {
+    zip?.close();
+  }
 }
 
 /** Mammoth's HTML → clause Markdown. Pure. */

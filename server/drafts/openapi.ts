@@ -1,5 +1,7 @@
 /** OpenAPI paths of drafts, merged into /api/v1/openapi.json by server/http/openapi.ts. */
 import { body, bearer, error, json, refParam } from '../http/openapi-parts.ts';
+import { mb } from '../uploads/zip.ts';
+import { MAX_DOCX_UNPACKED } from './docx.ts';
 
 const standard = json({ $ref: '#/components/schemas/Standard' });
 
@@ -64,7 +66,7 @@ draftsPaths['/standards/{ref}/versions'] = {
           schema: {
             type: 'object',
             properties: {
-              file: { type: 'string', format: 'binary', description: '.md (UTF-8) or .docx (Word; clauses numbered from the heading levels), at most 10 MB' },
+              file: { type: 'string', format: 'binary', description: `.md (UTF-8) or .docx (Word; clauses numbered from the heading levels), at most 10 MB; a .docx at most ${mb(MAX_DOCX_UNPACKED)} once unpacked` },
               label: { type: 'string' },
               based_on: { type: 'string' },
             },
@@ -80,7 +82,7 @@ draftsPaths['/standards/{ref}/versions'] = {
       403: error,
       404: error,
       409: error,
-      413: error,
+      413: { description: `too_large: the file is over 10 MB, or the .docx unpacks to more than ${mb(MAX_DOCX_UNPACKED)} (or more than it declares); refused as soon as the count passes it`, content: json({ $ref: '#/components/schemas/Error' }) },
       422: error,
     },
   },
