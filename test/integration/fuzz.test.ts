@@ -104,6 +104,9 @@ function fieldValue(known: Iterable<string> | undefined, json: boolean): fc.Arbi
   );
 }
 
+/** A path (which may have a query already) and a query string starting with '?'. */
+const join = (path: string, query: string) => (query && path.includes('?') ? `${path}&${query.slice(1)}` : path + query);
+
 /** percent-encoding that survives lone surrogates (encodeURIComponent throws on them) */
 function enc(s: string): string {
   try {
@@ -122,7 +125,7 @@ function queryText(keys: Map<string, Set<string>>, json: boolean): fc.Arbitrary<
   const pair = fc.tuple(
     fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }),
     fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...RAW_SEGMENTS) }),
-  ).chain(([k, raw]) => fieldValue(keys.get(k), false).map((v) => `${enc(k)}=${raw ?? enc(String(v))}`));
+  ).chain(([k, raw]) => fieldValue(keys.get(k), false).filter((v) => String(v).length < 1000).map((v) => `${enc(k)}=${raw ?? enc(String(v))}`));
   void json;
   return fc.array(pair, { maxLength: 5 }).map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
 }
@@ -158,7 +161,7 @@ describe('fuzzing: no request makes a 5xx', function () {
   const forms = new Map<string, FormInfo>(); // 'POST /comments/:id' → its form
   const formUrls = new Map<string, string[]>(); // 'POST /comments/:id' → actions seen in pages (real ids)
   const files: Record<string, Buffer> = {};
-  const stats = { requests: 0, byStatus: new Map<number, number>(), clientErrors: 0 };
+  const stats = { requests: 0, byStatus: new Map<number, number>(), clientErrors: 0, byRoute: new Map<string, Map<number, number>>() };
 
   const http$ = () => request(t.handler as never);
 
@@ -193,13 +196,15 @@ describe('fuzzing: no request makes a 5xx', function () {
 
   /** Records the forms of a page: which route each posts to, its fields and the values they offer. */
   function collectForms(html: string) {
-    type Form = { action: string; multipart: boolean; fields: Map<string, Set<string>> };
+    type Form = { method: string; action: string; multipart: boolean; fields: Map<string, Set<string>> };
+    const links: string[] = [];
     let form = null as Form | null;
     let select: string | null = null;
     const done: Form[] = [];
     const parser = new Parser({
       onopentag(tag, a) {
-        if (tag === 'form' && (a.method ?? 'get').toLowerCase() === 'post') form = { action: a.action ?? '', multipart: /multipart/i.test(a.enctype ?? ''), fields: new Map() };
+        if (tag === 'form') form = { method: (a.method ?? 'get').toUpperCase(), action: a.action ?? '', multipart: /multipart/i.test(a.enctype ?? ''), fields: new Map() };
+        if (tag === 'a' && a.href?.startsWith('/') && !a.href.startsWith('//')) links.push(a.href.split('#')[0]!);
         if (!form) return;
         if (['input', 'textarea', 'select', 'button'].includes(tag) && a.name) {
           const set = form.fields.get(a.name) ?? new Set<string>();
@@ -219,11 +224,20 @@ describe('fuzzing: no request makes a 5xx', function () {
     });
     parser.write(html);
     parser.end();
+    const routeOf = (method: string, path: string) =>
+      routes.find((x) => x.method === method && new RegExp(`^${x.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/?]+')}$`).test(path));
+    for (const link of links) {
+      const r = routeOf('GET', link.split('?')[0]!);
+      if (!r) continue;
+      const urls = formUrls.get(`GET ${r.path}`) ?? [];
+      if (!urls.includes(link) && urls.length < 50) urls.push(link);
+      formUrls.set(`GET ${r.path}`, urls);
+    }
     for (const f of done) {
       const path = f.action.split(/[?#]/)[0]!;
-      const r = routes.find((x) => x.method === 'POST' && new RegExp(`^${x.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`).test(path));
+      const r = routeOf(f.method, path);
       if (!r) continue;
-      const key = `POST ${r.path}`;
+      const key = `${f.method} ${r.path}`;
       const info = forms.get(key) ?? { fields: new Map(), multipart: false };
       info.multipart ||= f.multipart;
       for (const [name, values] of f.fields) {
@@ -234,7 +248,7 @@ describe('fuzzing: no request makes a 5xx', function () {
       }
       forms.set(key, info);
       const urls = formUrls.get(key) ?? [];
-      if (!urls.includes(path)) urls.push(path);
+      if (!urls.includes(path) && f.method === 'POST') urls.push(path);
       formUrls.set(key, urls);
     }
   }
@@ -305,13 +319,17 @@ describe('fuzzing: no request makes a 5xx', function () {
   after(async () => {
     if (LONG) {
       const statuses = [...stats.byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ');
+      if (process.env.FUZZ_VERBOSE) for (const [r, m] of stats.byRoute) console.log(`  ${r}: ${[...m].sort((a, b) => a[0] - b[0]).map(([st, n]) => `${st}×${n}`).join(' ')}`);
       console.log(`\n  fuzz: ${stats.requests} requests (${stats.clientErrors} not sent or cut off by the client) — ${statuses}`);
     }
     await new Promise((resolve) => server?.close(resolve));
     await t?.close();
   });
 
-  const count = (status: number) => {
+  const count = (status: number, route = 'raw') => {
+    const m = stats.byRoute.get(route) ?? new Map<number, number>();
+    m.set(status, (m.get(status) ?? 0) + 1);
+    stats.byRoute.set(route, m);
     stats.requests++;
     stats.byStatus.set(status, (stats.byStatus.get(status) ?? 0) + 1);
   };
@@ -338,7 +356,7 @@ describe('fuzzing: no request makes a 5xx', function () {
       const pool = poolFor(name, before);
       return fc.oneof(
         { weight: 6, arbitrary: fc.constantFrom(...pool).map(enc) },
-        { weight: 2, arbitrary: scalarText.filter((s) => s.length < 5000).map(enc) },
+        { weight: 2, arbitrary: scalarText.filter((s) => s.length < 1000).map(enc) },
         { weight: 1, arbitrary: fc.constantFrom(...RAW_SEGMENTS) },
         { weight: 1, arbitrary: fc.integer({ min: -10, max: 1e9 }).map(String) },
       );
@@ -347,7 +365,8 @@ describe('fuzzing: no request makes a 5xx', function () {
       let i = 0;
       return r.path.replace(/:\w+/g, () => values[i++]!);
     });
-    return seen.length ? fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...seen) }, { weight: 3, arbitrary: built }) : built;
+    // URLs the pages link to or post to: real objects in states the pages offer them in
+    return seen.length ? fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...seen) }, { weight: 1, arbitrary: built }) : built;
   };
 
   // ---- the JSON API ------------------------------------------------------------------------------
@@ -400,7 +419,7 @@ describe('fuzzing: no request makes a 5xx', function () {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...api).chain((r) => apiCase(r).map((c) => ({ route: `${r.method} ${r.path}`, ...c }))), async (c) => {
         const [method] = c.route.split(' ') as [string];
-        const url = c.path + c.query;
+        const url = join(c.path, c.query);
         let req = http$()[method.toLowerCase() as 'get'](url);
         if (c.who !== 'anonymous') req = req.set('Authorization', `Bearer ${c.badToken ? 'not-a-token' : creds[c.who].bearer}`);
         if (c.body && !['GET', 'HEAD'].includes(method)) req = req.set('Content-Type', c.body.type).send(c.body.text);
@@ -411,7 +430,7 @@ describe('fuzzing: no request makes a 5xx', function () {
           stats.clientErrors++;
           return; // superagent refused to send it (an address it cannot parse): the raw socket property covers those
         }
-        count(res.status);
+        count(res.status, c.route);
         if (res.status >= 500) throw new Error(`${method} ${url} as ${c.who} → ${res.status} ${res.text.slice(0, 300)}`);
         if (!c.badToken) await heal(c.who, true, res);
       }),
@@ -454,7 +473,7 @@ describe('fuzzing: no request makes a 5xx', function () {
     return fc.record({
       who: fc.constantFrom(...WHO),
       path: pathFor(r),
-      query: queryText(r.method === 'GET' ? globalFields : new Map(), false),
+      query: queryText(r.method === 'GET' ? (form?.fields ?? globalFields) : new Map(), false),
       entries,
       encoding,
       csrf: fc.constantFrom(...CSRF_MODES),
@@ -486,7 +505,7 @@ describe('fuzzing: no request makes a 5xx', function () {
         const session = c.who === 'anonymous' ? anon : creds[c.who];
         const token = c.csrf === 'wrong' ? 'x'.repeat(session.csrf.length) : session.csrf;
         const withToken = c.csrf === 'query' && method !== 'GET' ? `${c.query ? `${c.query}&` : '?'}_csrf=${enc(token)}` : c.query;
-        const url = c.path + withToken;
+        const url = join(c.path, withToken);
         let req = http$()[method.toLowerCase() as 'get'](url).set('Cookie', session.cookie);
         if (c.csrf === 'header') req = req.set('x-csrf-token', token);
         const entries = c.csrf === 'body' || c.csrf === 'wrong' ? [['_csrf', token] as [string, string], ...c.entries] : c.entries;
@@ -506,7 +525,7 @@ describe('fuzzing: no request makes a 5xx', function () {
           stats.clientErrors++;
           return;
         }
-        count(res.status);
+        count(res.status, c.route);
         if (res.status >= 500) throw new Error(`${method} ${url} as ${c.who} (${c.encoding}, csrf ${c.csrf}) → ${res.status} ${res.text.slice(0, 300)}`);
         if (c.who === 'anonymous') {
           if (res.status === 403 && /did not come from this site/.test(res.text) && c.csrf === 'body') await renewAnon();
@@ -534,7 +553,8 @@ describe('fuzzing: no request makes a 5xx', function () {
         const m = /^HTTP\/1\.[01] (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
         resolve(m ? Number(m[1]) : null);
       });
-      socket.end(text);
+      // write, not end: a half-closed socket lets the server drop a response it had not sent yet, hiding a 500
+      socket.write(text);
     });
   }
 
@@ -572,8 +592,9 @@ describe('fuzzing: no request makes a 5xx', function () {
     });
     await fc.assert(
       fc.asyncProperty(arb, async (c) => {
-        // TODO(dblock): '*' fixed in the dblock branch — the asterisk target answers 500 until then; see the skipped test below.
-        fc.pre(c.target !== '*');
+        // TODO(dblock): '*' fixed in the dblock branch — an asterisk target (Node also accepts `*anything`) answers 500
+        // until then; see the skipped test below. Re-enable at merge by deleting this line.
+        fc.pre(!c.target.startsWith('*'));
         const headers = [`Host: ${c.host}`, 'Connection: close'];
         if (c.who !== 'anonymous') headers.push(`Cookie: ${creds[c.who].cookie}`, `Authorization: Bearer ${creds[c.who].bearer}`);
         if (!['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(c.method)) headers.push('Content-Length: 0');
@@ -588,6 +609,8 @@ describe('fuzzing: no request makes a 5xx', function () {
   // TODO(dblock): '*' fixed in the dblock branch — un-skip this test when that branch is merged.
   it.skip("an asterisk request target (GET * HTTP/1.1) answers 400, not 500 — skipped: the fix is in the dblock branch", async () => {
     expect(await raw('GET * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).to.equal(400);
+    // Node's parser takes any target starting with '*' as the asterisk form: found by the fuzzer
+    for (const target of ['*a', '*lengt', '*/standards']) expect(await raw(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`), target).to.be.within(400, 499);
     for (const method of ['HEAD', 'POST', 'OPTIONS', 'DELETE']) {
       const status = await raw(`${method} * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       expect(status, method).to.be.lessThan(500);
