@@ -74,16 +74,19 @@ async function sendReset(ctx: Ctx, user: UserRow, welcome = false): Promise<void
  * (the owner of an existing account gets a mail saying so), so registration does not reveal who has one.
  */
 export async function register(ctx: Ctx, input: { name: string; email: string; organisation: string; password: string }): Promise<UserRow | null> {
-  const existing = await repo.findUserByEmail(ctx.db, input.email);
-  if (existing) {
+  const already = async (existing: UserRow) => {
     await ctx.mailer.send({
       to: existing.email,
       subject: messages.alreadySubject,
       text: `Hello ${existing.name},\n\nSomeone (perhaps you) tried to register on imas-review with this address, which already has an account.\nIf you forgot your password, reset it here: ${ctx.config.publicUrl.replace(/\/$/, '')}/forgot-password\n`,
     });
     return null;
-  }
+  };
+  const existing = await repo.findUserByEmail(ctx.db, input.email);
+  if (existing) return already(existing);
   const password_hash = await hashPassword(input.password, ctx.config.argon2);
+  // Two registrations of one address at once both pass the check above; the second is refused by the
+  // unique index and answers as for an existing account.
   const user = await ctx.db.transaction(async (trx) => {
     const u = await repo.insertUser(trx, {
       email: input.email,
@@ -97,7 +100,11 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
     });
     await appendAudit(trx, ctx.clock, { actor_id: u.id, action: 'account.registered', subject_type: 'user', subject_id: u.id, data: { email: u.email, role: u.role } }, ctx.logger);
     return u;
+  }).catch((err: unknown) => {
+    if (err instanceof repo.EmailTaken) return null;
+    throw err;
   });
+  if (!user) return already((await repo.findUserByEmail(ctx.db, input.email))!);
   await sendVerification(ctx, user);
   return user;
 }
@@ -194,6 +201,9 @@ export async function createUser(ctx: Ctx, actor: Viewer | null, input: { name: 
     const u = await repo.insertUser(trx, { email: input.email, name: input.name, organisation: input.organisation, role: input.role, password_hash, email_verified_at: now, disabled_at: null, created_at: now });
     await appendAudit(trx, ctx.clock, { actor_id: actor?.id ?? null, action: 'account.created', subject_type: 'user', subject_id: u.id, data: { email: u.email, role: u.role, organisation: u.organisation } }, ctx.logger);
     return u;
+  }).catch((err: unknown) => {
+    // the same address created twice at once: the second insert meets the first's row
+    throw err instanceof repo.EmailTaken ? new Conflict(messages.emailTaken) : err;
   });
   if (!input.password) await sendReset(ctx, user, true);
   return user;
