@@ -293,7 +293,7 @@ describe('fuzzing: no request makes a 5xx', function () {
       const cookie = who === 'anonymous' ? anon.cookie : creds[who].cookie;
       for (const r of routes.filter((x) => x.method === 'GET' && !x.path.startsWith('/api/'))) {
         const urls = new Set([concrete(r, (name, before) => poolFor(name, before)[0] ?? '1')]);
-        for (const id of (r.path.includes(':id') ? poolFor('id', r.path.split('/')[1]!) : []).slice(0, 8)) urls.add(concrete(r, (name, before) => (name === 'id' ? id : poolFor(name, before)[0]!)));
+        for (const id of (r.path.includes(':id') ? poolFor('id', r.path.split('/')[1]!) : []).slice(0, 4)) urls.add(concrete(r, (name, before) => (name === 'id' ? id : poolFor(name, before)[0]!)));
         for (const url of urls) {
           const res = await http$().get(url).set('Cookie', cookie);
           if (res.status === 200 && /html/.test(String(res.headers['content-type']))) collectForms(res.text);
@@ -413,11 +413,11 @@ describe('fuzzing: no request makes a 5xx', function () {
     return fc.record({ who: fc.constantFrom(...WHO), path: pathFor(r), query: queryText(query, true), body, badToken: fc.integer({ min: 0, max: 9 }).map((n) => n === 0) });
   };
 
-  it('JSON API: every route, every role, generated bodies and queries', async function () {
-    const api = routes.filter((r) => r.path.startsWith('/api/'));
-    expect(api.length).to.be.greaterThan(30);
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...api).chain((r) => apiCase(r).map((c) => ({ route: `${r.method} ${r.path}`, ...c }))), async (c) => {
+  type ApiCase = fc.Arbitrary<{ route: string } & (ReturnType<typeof apiCase> extends fc.Arbitrary<infer T> ? T : never)>;
+  const apiCases = (): ApiCase => fc.constantFrom(...routes.filter((r) => r.path.startsWith('/api/'))).chain((r) => apiCase(r).map((c) => ({ route: `${r.method} ${r.path}`, ...c })));
+
+  /** Sends one API case; throws on a 5xx; heals the role's token if the case ended it (unless told not to). */
+  async function runApi(c: ApiCase extends fc.Arbitrary<infer T> ? T : never, healAfter = true) {
         const [method] = c.route.split(' ') as [string];
         const url = join(c.path, c.query);
         let req = http$()[method.toLowerCase() as 'get'](url);
@@ -432,10 +432,12 @@ describe('fuzzing: no request makes a 5xx', function () {
         }
         count(res.status, c.route);
         if (res.status >= 500) throw new Error(`${method} ${url} as ${c.who} → ${res.status} ${res.text.slice(0, 300)}`);
-        if (!c.badToken) await heal(c.who, true, res);
-      }),
-      params(),
-    );
+        if (healAfter && !c.badToken) await heal(c.who, true, res);
+  }
+
+  it('JSON API: every route, every role, generated bodies and queries', async function () {
+    expect(routes.filter((r) => r.path.startsWith('/api/')).length).to.be.greaterThan(30);
+    await fc.assert(fc.asyncProperty(apiCases(), (c) => runApi(c)), params());
   });
   // ---- the pages and their forms -------------------------------------------------------------------
 
@@ -495,12 +497,11 @@ describe('fuzzing: no request makes a 5xx', function () {
     return globalFields.keys();
   }
 
-  it('HTML pages and forms: every route, every role, url-encoded, multipart and other bodies', async function () {
-    const pages = routes.filter((r) => !r.path.startsWith('/api/'));
-    allFields();
-    expect(forms.size, 'forms found by crawling the pages').to.be.greaterThan(20);
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...pages).chain((r) => pageCase(r).map((c) => ({ route: `${r.method} ${r.path}`, ...c }))), async (c) => {
+  type PageCase = fc.Arbitrary<{ route: string } & (ReturnType<typeof pageCase> extends fc.Arbitrary<infer T> ? T : never)>;
+  const pageCases = (): PageCase => fc.constantFrom(...routes.filter((r) => !r.path.startsWith('/api/'))).chain((r) => pageCase(r).map((c) => ({ route: `${r.method} ${r.path}`, ...c })));
+
+  /** Sends one page or form case; throws on a 5xx; heals the role's session if the case ended it (unless told not to). */
+  async function runPage(c: PageCase extends fc.Arbitrary<infer T> ? T : never, healAfter = true) {
         const [method] = c.route.split(' ') as [string];
         const session = c.who === 'anonymous' ? anon : creds[c.who];
         const token = c.csrf === 'wrong' ? 'x'.repeat(session.csrf.length) : session.csrf;
@@ -527,11 +528,36 @@ describe('fuzzing: no request makes a 5xx', function () {
         }
         count(res.status, c.route);
         if (res.status >= 500) throw new Error(`${method} ${url} as ${c.who} (${c.encoding}, csrf ${c.csrf}) → ${res.status} ${res.text.slice(0, 300)}`);
+        if (!healAfter) return;
         if (c.who === 'anonymous') {
           if (res.status === 403 && /did not come from this site/.test(res.text) && c.csrf === 'body') await renewAnon();
         } else await heal(c.who, false, res);
+  }
+
+  it('HTML pages and forms: every route, every role, url-encoded, multipart and other bodies', async function () {
+    allFields();
+    expect(forms.size, 'forms found by crawling the pages').to.be.greaterThan(20);
+    await fc.assert(fc.asyncProperty(pageCases(), (c) => runPage(c)), params());
+  });
+
+  // Races: two requests passing a check before either writes (found: two registrations of one address).
+  it('bursts: the same generated request several times at once, API and forms', async function () {
+    const burst = fc.oneof(apiCases().map((c) => ({ api: c })), pageCases().map((c) => ({ page: c })));
+    await fc.assert(
+      fc.asyncProperty(burst, fc.integer({ min: 2, max: 6 }), async (b, n) => {
+        const one = () => ('api' in b ? runApi(b.api, false) : runPage(b.page, false));
+        const settled = await Promise.allSettled(Array.from({ length: n }, one));
+        const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+        // the role may have ended its own session or token: start it afresh for the next case
+        const who = 'api' in b ? b.api.who : b.page.who;
+        if (who !== 'anonymous') {
+          const token = await http$().get('/api/v1/me').set('Authorization', `Bearer ${creds[who].bearer}`);
+          const page = await http$().get('/account').set('Cookie', creds[who].cookie);
+          if (token.status !== 200 || page.status !== 200) await renew(who, who === 'board' ? creds.board.user.organisation : undefined);
+        }
+        if (failed) throw new Error(`${n} at once: ${String((failed.reason as Error).message)}`);
       }),
-      params(),
+      { ...params(), numRuns: Math.max(10, Math.round(RUNS / 4)) },
     );
   });
 
