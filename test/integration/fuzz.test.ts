@@ -94,9 +94,24 @@ const jsonValue: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
 /** A JSON document built by hand: duplicate keys and `__proto__` survive, which JSON.stringify of an object would lose. */
 const objectText = (entries: Array<[string, unknown]>) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`;
 
-/** A value for a named field: one of its known values, a random text, or (JSON only) any JSON value. */
-function fieldValue(known: Iterable<string> | undefined, json: boolean): fc.Arbitrary<unknown> {
+/** Plausible values by a field's name, so that many requests get past validation into the services. */
+const PLAUSIBLE: Array<[RegExp, string[]]> = [
+  [/email/, ['fuzz@example.org', 'FUZZ@Example.org ']],
+  [/password/, ['a long enough password', 'correct horse battery staple']],
+  [/(^|_)(at|date|from|in_force_from)$/, ['2026-12-15T10:00:00Z', '2027-01-01', '2026-11-24T08:00']],
+  [/^(n|edition|amendment|quorum|count|line_number|based_on|version|ballot_id)$/, ['1', '2', '3', '4', '0.5']],
+  [/clause/, ['4.3', '7.4', 'foreword', 'General', '']],
+  [/^/, ['Fuzz text', 'A clear comment about clause 4.3.', 'Organisation F']],
+];
+
+const plausible = (known: Iterable<string> | undefined, name: string) => {
   const values = [...(known ?? [])];
+  return values.length ? values : PLAUSIBLE.find(([re]) => re.test(name))![1];
+};
+
+/** A value for a named field: one of its known values, a random text, or (JSON only) any JSON value. */
+function fieldValue(known: Iterable<string> | undefined, json: boolean, name = ''): fc.Arbitrary<unknown> {
+  const values = [...(known ?? []), ...PLAUSIBLE.find(([re]) => re.test(name))![1]];
   return fc.oneof(
     { weight: values.length ? 4 : 0, arbitrary: values.length ? fc.constantFrom(...values) : fc.constant('') },
     { weight: 4, arbitrary: scalarText },
@@ -374,6 +389,8 @@ describe('fuzzing: no request makes a 5xx', function () {
   interface ApiDoc {
     fields: Map<string, Set<string>>;
     query: Map<string, Set<string>>;
+    /** the body may be multipart/form-data (an upload) */
+    multipart: boolean;
   }
   type Schema = { properties?: Record<string, { enum?: unknown[]; example?: unknown; default?: unknown; type?: string; format?: string }>; $ref?: string };
   const doc = openapi as unknown as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; schema?: { enum?: unknown[] } }>; requestBody?: { content: Record<string, { schema: Schema }> } }>>; components: { schemas: Record<string, Schema> } };
@@ -395,22 +412,40 @@ describe('fuzzing: no request makes a 5xx', function () {
       }
     }
     for (const p of op?.parameters ?? []) if (p.in === 'query') query.set(p.name, new Set((p.schema?.enum ?? []).map(String)));
-    return { fields, query };
+    return { fields, query, multipart: Object.keys(op?.requestBody?.content ?? {}).some((t) => t.startsWith('multipart/')) };
   }
 
+  const FILE_NAMES = ['comments.csv', 'comments.xlsx', 'draft.docx', 'draft.md', 'old.doc', 'noext', '../../x.csv', 'é\u202e.xlsx', 'a"b.csv', ''];
+
+  const fileArb = fc.record({
+    field: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('sheet', 'file') }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }),
+    name: fc.constantFrom(...FILE_NAMES),
+    type: fc.constantFrom('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/markdown', 'application/octet-stream', 'text/plain', ''),
+    content: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('xlsx', 'docx', 'csv', 'md', 'zip').map((k) => files[k]!) },
+      { weight: 2, arbitrary: fc.uint8Array({ maxLength: 2000 }).map((a) => Buffer.from(a)) },
+      { weight: 2, arbitrary: fc.array(fc.array(scalarText.filter((x) => x.length < 500), { maxLength: 9 }), { maxLength: 6 }).map((rows) => Buffer.from([ISO_COLUMNS.join(','), ...rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(','))].join('\n'))) },
+      { weight: 1, arbitrary: scalarText.map((x) => Buffer.from(x)) },
+    ),
+  });
+
   const apiCase = (r: Route) => {
-    const { fields, query } = apiDoc(r);
+    const { fields, query, multipart } = apiDoc(r);
     const names = [...fields.keys()];
-    const fieldEntries = fc.tuple(...names.map((n) => fc.option(fieldValue(fields.get(n), true).map((v) => [n, v] as [string, unknown]), { nil: undefined, freq: 3 })));
+    const fieldEntries = fc.tuple(...names.map((n) => fc.option(fieldValue(fields.get(n), true, n).map((v) => [n, v] as [string, unknown]), { nil: undefined, freq: 3 })));
     const extra = fc.array(fc.tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'on_behalf_of', 'id', 'role'), fc.string({ maxLength: 10 })), jsonValue), { maxLength: 2 });
+    // well-formed: every field sent gets a plausible value, so the request reaches the service
+    const wellFormed = fc.tuple(...names.map((n) => fc.option(fc.constantFrom(...plausible(fields.get(n), n)).map((v) => [n, v] as [string, unknown]), { nil: undefined, freq: 6 })));
     const body = fc.oneof(
+      { weight: 6, arbitrary: wellFormed.map((known) => ({ type: 'application/json', text: objectText(known.filter((e): e is [string, unknown] => !!e)) })) },
       { weight: 8, arbitrary: fc.tuple(fieldEntries, extra).map(([known, more]) => ({ type: 'application/json', text: objectText([...known.filter((e): e is [string, unknown] => !!e), ...more]) })) },
       { weight: 2, arbitrary: jsonValue.map((v) => ({ type: 'application/json', text: JSON.stringify(v) ?? 'null' })) },
       { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', '[1,', 'nul', '"\\ud800"', '{"a":1}}', '\u0000', '{"__proto__":{"isAdmin":true}}').map((text) => ({ type: 'application/json', text })) },
       { weight: 1, arbitrary: fc.tuple(fc.constantFrom('text/plain', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data', 'multipart/form-data; boundary=x'), scalarText).map(([type, text]) => ({ type, text })) },
       { weight: 1, arbitrary: fc.constant(null) },
     );
-    return fc.record({ who: fc.constantFrom(...WHO), path: pathFor(r), query: queryText(query, true), body, badToken: fc.integer({ min: 0, max: 9 }).map((n) => n === 0) });
+    const upload = fc.record({ fields: fc.array(fc.tuple(fc.constantFrom(...names, '_csrf', 'x'), scalarText.map(String)), { maxLength: 3 }), files: fc.array(fileArb, { maxLength: 2 }) });
+    return fc.record({ who: fc.constantFrom(...WHO), path: pathFor(r), query: queryText(query, true), body, badToken: fc.integer({ min: 0, max: 9 }).map((n) => n === 0), upload: multipart ? fc.option(upload, { freq: 2 }) : fc.constant(null) });
   };
 
   type ApiCase = fc.Arbitrary<{ route: string } & (ReturnType<typeof apiCase> extends fc.Arbitrary<infer T> ? T : never)>;
@@ -422,7 +457,10 @@ describe('fuzzing: no request makes a 5xx', function () {
         const url = join(c.path, c.query);
         let req = http$()[method.toLowerCase() as 'get'](url);
         if (c.who !== 'anonymous') req = req.set('Authorization', `Bearer ${c.badToken ? 'not-a-token' : creds[c.who].bearer}`);
-        if (c.body && !['GET', 'HEAD'].includes(method)) req = req.set('Content-Type', c.body.type).send(c.body.text);
+        if (c.upload) {
+          for (const [k, v] of c.upload.fields) req = req.field(k, v);
+          for (const f of c.upload.files) req = req.attach(f.field, f.content, { filename: f.name, contentType: f.type || undefined });
+        } else if (c.body && !['GET', 'HEAD'].includes(method)) req = req.set('Content-Type', c.body.type).send(c.body.text);
         let res: request.Response;
         try {
           res = await req;
@@ -442,30 +480,17 @@ describe('fuzzing: no request makes a 5xx', function () {
   // ---- the pages and their forms -------------------------------------------------------------------
 
   const CSRF_MODES = ['body', 'body', 'body', 'body', 'header', 'query', 'none', 'wrong'] as const;
-  const FILE_NAMES = ['comments.csv', 'comments.xlsx', 'draft.docx', 'draft.md', 'old.doc', 'noext', '../../x.csv', 'é\u202e.xlsx', 'a"b.csv', ''];
-
-  const fileArb = fc.record({
-    field: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('sheet', 'file') }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }),
-    name: fc.constantFrom(...FILE_NAMES),
-    type: fc.constantFrom('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/markdown', 'application/octet-stream', 'text/plain', ''),
-    content: fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom('xlsx', 'docx', 'csv', 'md', 'zip').map((k) => files[k]!) },
-      { weight: 2, arbitrary: fc.uint8Array({ maxLength: 2000 }).map((a) => Buffer.from(a)) },
-      { weight: 2, arbitrary: fc.array(fc.array(scalarText.filter((x) => x.length < 500), { maxLength: 9 }), { maxLength: 6 }).map((rows) => Buffer.from([ISO_COLUMNS.join(','), ...rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(','))].join('\n'))) },
-      { weight: 1, arbitrary: scalarText.map((x) => Buffer.from(x)) },
-    ),
-  });
-
   const pageCase = (r: Route) => {
     const form = forms.get(`${r.method} ${r.path}`);
     const known = form?.fields ?? new Map<string, Set<string>>();
     const names = form ? [...known.keys()] : [];
     const pool = [...allFields()];
-    const entry = (name: string) => fieldValue(known.get(name) ?? globalFields.get(name), false).map((v) => [name, String(v)] as [string, string]);
-    const entries = fc.tuple(
+    const entry = (name: string) => fieldValue(known.get(name) ?? globalFields.get(name), false, name).map((v) => [name, String(v)] as [string, string]);
+    const wellFormed = fc.tuple(...names.map((n) => fc.option(fc.constantFrom(...plausible(known.get(n), n)).map((v) => [n, v] as [string, string]), { nil: undefined, freq: 6 })));
+    const entries = fc.oneof(wellFormed.map((e) => e.filter((x): x is [string, string] => !!x)), fc.tuple(
       fc.tuple(...names.map((n) => fc.option(entry(n), { nil: undefined, freq: 4 }))),
       fc.array(fc.oneof(fc.constantFrom(...pool), fc.string({ maxLength: 8 })).chain(entry), { maxLength: form ? 2 : 5 }),
-    ).map(([a, b]) => [...a.filter((e): e is [string, string] => !!e), ...b]);
+    ).map(([a, b]) => [...a.filter((e): e is [string, string] => !!e), ...b]));
     const encoding = fc.oneof(
       { weight: form?.multipart ? 2 : 6, arbitrary: fc.constant('urlencoded' as const) },
       { weight: form?.multipart ? 6 : 2, arbitrary: fc.constant('multipart' as const) },
