@@ -618,6 +618,13 @@ describe('fuzzing: no request makes a 5xx', function () {
     '/standards/07.11/diff/%zz..%zz', '/consultations/%zz', '/api/v1/consultations/1/comments.csv?clause=%zz', '/healthz?%zz', '/readyz/',
     '/api/v1/openapi.json/', '/favicon.ico', '/robots.txt', '/api/v1/tokens/current/', '/api/v1/../../admin',
   ];
+  // Odd conditional, negotiation, range, proxy and credential headers.
+  const HEADERS = [
+    'Cookie: imas.sid=%zz', 'Cookie: imas.sid=s%3Aabc.def', 'Cookie: =;;;; a', 'Authorization: Bearer %00', 'Authorization: Basic Zm9vOmJhcg==',
+    'If-None-Match: *', 'If-None-Match: "x", W/"y"', 'If-Modified-Since: garbage', 'Accept: */*;q=abc', 'Accept: application/json', 'Accept: image/png',
+    'Accept-Language: ;;;,,q=', 'Range: bytes=99999999999-', 'Range: bytes=5-1', 'X-Forwarded-For: %zz, ::ffff:1.1.1.1', 'Accept-Encoding: gzip;q=x',
+    'Content-Type: multipart/form-data', 'X-CSRF-Token: %zz', 'Origin: null', 'Referer: %zz',
+  ];
   const METHODS = ['GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'PROPFIND', 'FOO'];
 
   const targetArb = () => fc.oneof(
@@ -640,6 +647,7 @@ describe('fuzzing: no request makes a 5xx', function () {
       version: fc.constantFrom('HTTP/1.1', 'HTTP/1.1', 'HTTP/1.1', 'HTTP/1.0'),
       who: fc.constantFrom(...WHO),
       host: fc.constantFrom('localhost', 'localhost', 'evil.example', '', '[::1]'),
+      extra: fc.subarray(HEADERS, { maxLength: 3 }),
     });
     await fc.assert(
       fc.asyncProperty(arb, async (c) => {
@@ -649,6 +657,7 @@ describe('fuzzing: no request makes a 5xx', function () {
         const headers = [`Host: ${c.host}`, 'Connection: close'];
         if (c.who !== 'anonymous') headers.push(`Cookie: ${creds[c.who].cookie}`, `Authorization: Bearer ${creds[c.who].bearer}`);
         if (!['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(c.method)) headers.push('Content-Length: 0');
+        headers.push(...c.extra.filter((h) => c.who === 'anonymous' || !/^(Cookie|Authorization):/.test(h)));
         const status = await raw(`${c.method} ${c.target} ${c.version}\r\n${headers.join('\r\n')}\r\n\r\n`);
         count(status ?? 0);
         if (status !== null && status >= 500) throw new Error(`${c.method} ${c.target.slice(0, 300)} ${c.version} as ${c.who} → ${status}`);

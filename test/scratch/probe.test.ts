@@ -1,0 +1,31 @@
+import request from 'supertest';
+import ExcelJS from 'exceljs';
+import { testApp } from '../helpers/app.ts';
+import { bearerFor } from '../helpers/auth.ts';
+import { sampleConsultationId } from '../helpers/consultations.ts';
+import { ISO_COLUMNS } from '../../server/consultations/sheets.ts';
+it('probe', async () => {
+  const t = await testApp();
+  const st = await bearerFor(t, 'stakeholder');
+  const sec = await bearerFor(t, 'secretariat');
+  const c = await sampleConsultationId(t.db);
+  const send = async (name: string, buf: Buffer, who = st) => {
+    const r = await request(t.app).post(`/api/v1/consultations/${c}/comments/sheet`).set(...who.auth).attach('sheet', buf, { filename: name });
+    console.log(name, r.status, r.text.slice(0, 200));
+  };
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('C');
+  ws.addRow([...ISO_COLUMNS]);
+  ws.addRow(['X', 1, { formula: '1+1', result: 2 }, '', 'te', { richText: [{ text: 'rich' }] }, '', '']);
+  ws.addRow(['X', new Date(), 4.3, { text: 'link', hyperlink: 'http://x' }, 'ed', { error: '#N/A' }, true, '']);
+  ws.addRow([{ sharedFormula: 'C2', result: 3 }, null, '4.3', null, 'ge', 'ok', null, '']);
+  ws.addRow(['X', 1, '4.3', '', 'te', 'x'.repeat(100000), '', '']);
+  await send('a.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+  await send('a.xlsx', Buffer.from(await wb.xlsx.writeBuffer()), sec);
+  const rows = [ISO_COLUMNS.join(','), 'X,1,99.99,,te,unknown clause,,', 'X,1,4.3,,zz,bad type,,', 'X,1,,,,,,', 'X,1,annex-z.9,,te,"' + 'y'.repeat(200000) + '",,', '"unterminated,1,4.3'];
+  await send('a.csv', Buffer.from(rows.join('\n')));
+  await send('a.csv', Buffer.from(ISO_COLUMNS.join(',') + '\n' + 'X,1,4.3,,te,ok,,\n'.repeat(2001)));
+  await send('a.csv', Buffer.from([0xff, 0xfe, 0, 0x41, 0, 0x42]));
+  await send('a.csv', Buffer.from(ISO_COLUMNS.join('\t') + '\nX\t1\t4.3\t\tte\tok\t\t\n'), sec);
+  await t.close();
+});
