@@ -20,8 +20,23 @@ type Q = Knex | Knex.Transaction;
 export const findUserById = async (db: Q, id: number): Promise<UserRow | undefined> => db('users').where({ id }).first();
 export const findUserByEmail = async (db: Q, email: string): Promise<UserRow | undefined> => db('users').where({ email: email.toLowerCase() }).first();
 
+/** The address already has an account: the unique index caught what a check before the insert could not (two at once). */
+export class EmailTaken extends Error {}
+
+// better-sqlite3: SQLITE_CONSTRAINT_UNIQUE naming users.email; PostgreSQL: unique_violation (23505) on users_email_unique.
+const isEmailUnique = (err: unknown): boolean => {
+  const e = err as { code?: string; message?: string; constraint?: string } | null;
+  return (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /users\.email/.test(e.message ?? '')) || (e?.code === '23505' && /email/.test(e.constraint ?? ''));
+};
+
+/** Throws EmailTaken when the address has an account already. */
 export async function insertUser(db: Q, row: Omit<UserRow, 'id' | 'updated_at'>): Promise<UserRow> {
-  const [ins] = await db('users').insert({ ...row, email: row.email.toLowerCase() }).returning('id');
+  const [ins] = await db('users')
+    .insert({ ...row, email: row.email.toLowerCase() })
+    .returning('id')
+    .catch((err: unknown) => {
+      throw isEmailUnique(err) ? new EmailTaken(row.email) : err;
+    });
   const id = typeof ins === 'object' ? (ins as { id: number }).id : (ins as number);
   return (await findUserById(db, id))!;
 }

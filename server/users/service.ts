@@ -89,7 +89,7 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
   const existing = await repo.findUserByEmail(ctx.db, input.email);
   // Hashed on both paths: skipping the slow hash for a known address would tell, by the time taken, that it has an account.
   const password_hash = await hashOf(ctx, input.password);
-  if (existing) {
+  const already = async (existing: UserRow) => {
     // One write and one mail, as on the other path (one transaction, one mail): the same work, the same time.
     await appendAudit(ctx.db, ctx.clock, { actor_id: null, action: 'account.register_existing', subject_type: 'user', subject_id: existing.id }, ctx.logger);
     await ctx.mailer.send({
@@ -98,8 +98,11 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
       text: `Hello ${existing.name},\n\nSomeone (perhaps you) tried to register on imas-review with this address, which already has an account.\nIf you forgot your password, reset it here: ${ctx.config.publicUrl.replace(/\/$/, '')}/forgot-password\n`,
     });
     return null;
-  }
-  const { user, token } = await ctx.db.transaction(async (trx) => {
+  };
+  if (existing) return already(existing);
+  // Two registrations of one address at once both pass the check above; the second is refused by the
+  // unique index and answers as for an existing account.
+  const created = await ctx.db.transaction(async (trx) => {
     const u = await repo.insertUser(trx, {
       email: input.email,
       name: input.name,
@@ -113,7 +116,12 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
     await appendAudit(trx, ctx.clock, { actor_id: u.id, action: 'account.registered', subject_type: 'user', subject_id: u.id, data: { role: u.role } }, ctx.logger);
     // The link's token in the same transaction: one commit, as on the other path.
     return { user: u, token: await repo.insertEmailToken(trx, u.id, 'verify', ctx.clock.now(), VERIFY_TTL) };
+  }).catch((err: unknown) => {
+    if (err instanceof repo.EmailTaken) return null;
+    throw err;
   });
+  if (!created) return already((await repo.findUserByEmail(ctx.db, input.email))!);
+  const { user, token } = created;
   await mailVerification(ctx, user, token);
   return user;
 }
@@ -213,6 +221,9 @@ export async function createUser(ctx: Ctx, actor: Viewer | null, input: { name: 
     const u = await repo.insertUser(trx, { email: input.email, name: input.name, organisation: input.organisation, role: input.role, password_hash, email_verified_at: now, disabled_at: null, created_at: now });
     await appendAudit(trx, ctx.clock, { actor_id: actor?.id ?? null, action: 'account.created', subject_type: 'user', subject_id: u.id, data: { role: u.role, organisation: u.organisation } }, ctx.logger);
     return u;
+  }).catch((err: unknown) => {
+    // the same address created twice at once: the second insert meets the first's row
+    throw err instanceof repo.EmailTaken ? new Conflict(messages.emailTaken) : err;
   });
   if (!input.password) await sendReset(ctx, user, true);
   return user;
