@@ -7,7 +7,7 @@ import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { Parser } from 'htmlparser2';
 import { TEST_NOW, testApp } from '../helpers/app.ts';
-import { createUser, csrfFrom, type TestUser } from '../helpers/auth.ts';
+import { createUser, csrfFrom, currentCode, type TestUser } from '../helpers/auth.ts';
 import { laterDraft, sampleConsultationId } from '../helpers/consultations.ts';
 import { makeDocx } from '../helpers/drafts.ts';
 import { FakeClock } from '../../server/clock.ts';
@@ -184,6 +184,13 @@ describe('fuzzing: no request makes a 5xx', function () {
     const res = await http$().post('/login').set('Cookie', cookie).type('form').send({ _csrf: csrfFrom(form.text), email: user.email, password: user.password });
     if (res.status !== 303) throw new Error(`sign-in of ${user.email} failed with ${res.status}`);
     cookie = mergeCookies(cookie, res.headers['set-cookie']);
+    if (res.headers.location === '/login/code') {
+      // two-factor sign-in (required for the secretariat): the code the user's app shows now
+      const page = await http$().get('/login/code').set('Cookie', cookie);
+      const second = await http$().post('/login/code').set('Cookie', cookie).type('form').send({ _csrf: csrfFrom(page.text), code: await currentCode(user.email) });
+      if (second.status !== 303) throw new Error(`second step of the sign-in of ${user.email} failed with ${second.status}`);
+      cookie = mergeCookies(cookie, second.headers['set-cookie']);
+    }
     const account = await http$().get('/account').set('Cookie', cookie);
     cookie = mergeCookies(cookie, account.headers['set-cookie']);
     return { cookie, csrf: csrfFrom(account.text) };
