@@ -10,7 +10,7 @@ import { errorHandler, notFound } from './http/errors.ts';
 import { BadRequest } from './errors.ts';
 import { rootDir, setupViews } from './http/views.ts';
 import { openapi } from './http/openapi.ts';
-import { healthRoutes } from './http/health.ts';
+import { healthRoutes } from './health/routes.ts';
 import { allow } from './auth/permissions.ts';
 import { homeRoutes } from './home/routes.ts';
 import { standardsRoutes } from './standards/routes.ts';

@@ -63,7 +63,8 @@ export function createDb(databaseUrl: string, opts: { auditKey?: string | null; 
 /** The busy-database waits of a SQLite db made by createDb (none on PostgreSQL). */
 export const busyWaitOf = (db: Db): BusyWait | undefined => busyWaits.get(db);
 
-export const isSqlite = (db: Db): boolean => /sqlite/.test(String(db.client.config.client));
+/** The one test of the dialect, for the few places SQL differs between SQLite and PostgreSQL. */
+export const isSqlite = (db: Pick<Knex, 'client'>): boolean => /sqlite/.test(String(db.client.config.client));
 
 /**
  * Loads migrations from the folder with import(), so they run the same under tsx, mocha and the

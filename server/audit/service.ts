@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { linkRows, verifyRows, type ChainReport, type ChainRow, type Head, type LinkedRow, type NewRow, type Tail } from './chain.ts';
 import { auditKeyOf } from './key.ts';
+import { isSqlite } from '../db.ts';
 
 export { GENESIS, hashOf, type ChainReport, type Head } from './chain.ts';
 
@@ -33,8 +34,6 @@ function scrub(data: Record<string, unknown>): Record<string, unknown> {
   }
   return out;
 }
-
-const isSqlite = (db: Knex): boolean => /sqlite/.test(String(db.client.config.client));
 
 /**
  * The rows to append for `events` at time `at` after the chain's `tail`, hashed with `key`: the one

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Knex } from 'knex';
 import { AppError } from '../errors.ts';
+import { isSqlite } from '../db.ts';
 
 /**
  * Brute-force limits (ASVS 2.2.1), counted in the database so that several app processes share them.
@@ -50,7 +51,7 @@ export interface Limiters {
 }
 
 export function createLimiters(db: Knex, limits: AuthLimits): Limiters {
-  const sqlite = /sqlite/.test(String(db.client.config.client));
+  const sqlite = isSqlite(db);
   const make = (keyPrefix: string, points: number, duration: number, blockDuration = 0): RateLimiterAbstract => {
     const opts = { storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, keyPrefix, points, duration, blockDuration };
     return sqlite ? new RateLimiterSQLite(opts) : new RateLimiterPostgres(opts);

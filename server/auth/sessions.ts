@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
+import { isSqlite } from '../db.ts';
 
 type Q = Knex | Knex.Transaction;
-const isSqlite = (db: Q): boolean => /sqlite/.test(String(db.client.config.client));
 
 /**
  * Deletes the server sessions of a user (disabling, password change or reset), except `keepSid`.

@@ -17,8 +17,7 @@
  *   diff-folded                 the <details> holding a run of unchanged clauses (changes only)
  *   sr-only                     visually hidden, read by screen readers
  */
-import type { VersionDiff } from './index.ts';
-import { type ChangeLink, type ClauseDiff, type TermChange, changeAnchor } from './summary.ts';
+import { type ChangeLink, type ClauseDiff, type TermChange, type VersionDiff, changeAnchor } from './summary.ts';
 import type { DiffPart } from './words.ts';
 import { clauseNumber } from '../versions/parse.ts';
 

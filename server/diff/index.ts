@@ -19,21 +19,16 @@
  *   renderSummaryHtml(diff): string                                                  ./html.ts
  */
 import { type AlignClause, type Alignment, alignClauses } from './align.ts';
-import { type ClauseDiff, type DiffSummary, summarise } from './summary.ts';
+import { type ClauseDiff, type VersionDiff, summarise } from './summary.ts';
 import { diffText, partitionText } from './words.ts';
 
 export type { Alignment, AlignClause, Link } from './align.ts';
 export { alignClauses, inheritKeys } from './align.ts';
-export type { ChangeLink, ClauseDiff, DiffSummary, TermChange } from './summary.ts';
+export type { ChangeLink, ClauseDiff, DiffSummary, TermChange, VersionDiff } from './summary.ts';
 export { changeAnchor, findNumbers, findVerbs, summarise } from './summary.ts';
 export type { DiffPart, PartOp } from './words.ts';
 export { diffText } from './words.ts';
 export { renderDiffHtml, renderSummaryHtml, type RenderOptions } from './html.ts';
-
-export interface VersionDiff {
-  summary: DiffSummary;
-  clauses: ClauseDiff[];
-}
 
 /** Takes `Clause`s (or a new draft's clauses, without keys yet) in any order. */
 export function diffVersions(from: readonly AlignClause[], to: readonly AlignClause[]): VersionDiff {

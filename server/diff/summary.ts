@@ -53,6 +53,12 @@ export interface DiffSummary {
   words_removed: number;
 }
 
+/** What diffVersions (./index.ts) returns and ./html.ts renders: here, below both, so neither imports the other. */
+export interface VersionDiff {
+  summary: DiffSummary;
+  clauses: ClauseDiff[];
+}
+
 const VERB = /\b(?:shall|should|must|can)(?:\s+not)?\b|\bcannot\b|\bmay(?:\s+not)?\b(?!\s+\d)/gi;
 const UNIT = [
   'km²', 'km2', 'm²', 'm2', 'm³', 'm3', 'km/h', 'm/s', 'mm', 'cm', 'km', 'm', 'ha', 'mg', 'kg', 'g', 't',

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LRUCache } from 'lru-cache';
 import type { Deps } from '../deps.ts';
 import { pageKey, pageVersion, parsePagePath, type PageKind } from '../standards/pages.ts';
 import { fresh, sendCached } from './page-cache.ts';
@@ -25,7 +26,8 @@ const MAX_KNOWN = 10_000;
  * resolved to is remembered per revision of its standard and until the clock can change it.
  */
 export function fastPath(deps: Deps) {
-  const known = new Map<string, Known>();
+  // Bounded: any address under /standards/ can be asked for; the least recently asked are forgotten.
+  const known = new LRUCache<string, Known>({ max: MAX_KNOWN });
   // A log line costs more than a cached answer (a third of the throughput, measured): each one is
   // logged at debug level, and a summary line at info level once a minute when there were any.
   const served = { pages: 0, notModified: 0 };
@@ -51,7 +53,6 @@ export function fastPath(deps: Deps) {
     if (!v || v.state !== 'published') return null;
     const pageKeyString = pageKey(detail, v, target.page);
     const entry = { ref: target.ref, page: target.page, revision: detail.revision, from: t, until, key: pageKeyString, etag: deps.pageCache.etagFor(pageKeyString) };
-    if (known.size >= MAX_KNOWN) known.clear();
     known.set(url, entry);
     return entry;
   }

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import isFresh from 'fresh';
+import { LRUCache } from 'lru-cache';
 
 export interface CachedPage {
   etag: string;
@@ -18,26 +20,22 @@ const OWN_HEADERS = new Set(['etag', 'vary', 'cache-control', 'content-type', 'c
  * computed — and a 304 answered — before anything is rendered.
  */
 export class PageCache {
-  private pages = new Map<string, CachedPage>();
-  private bytes = 0;
+  // Least recently used pages go first once their bytes (HTML and gzip) pass maxBytes.
+  private readonly pages: LRUCache<string, CachedPage>;
 
   constructor(
     private readonly build: string,
-    private readonly maxBytes = 64 * 1024 * 1024,
-  ) {}
+    maxBytes = 64 * 1024 * 1024,
+  ) {
+    this.pages = new LRUCache({ maxSize: maxBytes, sizeCalculation: (p) => p.html.length + p.gzip.length });
+  }
 
   etagFor(key: string): string {
     return `"${crypto.createHash('sha1').update(this.build).update(key).digest('base64url')}"`;
   }
 
   get(key: string): CachedPage | undefined {
-    const page = this.pages.get(key);
-    if (page) {
-      // Map keeps insertion order: re-inserting marks it recently used.
-      this.pages.delete(key);
-      this.pages.set(key, page);
-    }
-    return page;
+    return this.pages.get(key);
   }
 
   put(key: string, html: string, headers: Record<string, unknown> = {}): CachedPage {
@@ -46,27 +44,19 @@ export class PageCache {
       .filter(([k, v]) => !OWN_HEADERS.has(k.toLowerCase()) && typeof v === 'string')
       .map(([k, v]) => [k, v as string] as [string, string]);
     const page = { etag: this.etagFor(key), html: buf, gzip: zlib.gzipSync(buf, { level: 6 }), headers: kept };
+    // A page larger than the whole cache is served but not kept.
     this.pages.set(key, page);
-    this.bytes += page.html.length + page.gzip.length;
-    for (const [k, p] of this.pages) {
-      if (this.bytes <= this.maxBytes || this.pages.size === 1) break;
-      this.pages.delete(k);
-      this.bytes -= p.html.length + p.gzip.length;
-    }
     return page;
   }
 
   clear(): void {
     this.pages.clear();
-    this.bytes = 0;
   }
 }
 
-/** Does the request's If-None-Match name this ETag? */
+/** May the request's copy (If-None-Match, weak or strong) be used, so a 304 answers? The rules are Express's own (the `fresh` package). */
 export function fresh(req: Req, etag: string): boolean {
-  const inm = req.headers['if-none-match'];
-  if (!inm) return false;
-  return inm === etag || inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+  return isFresh(req.headers, { etag });
 }
 
 export function sendNotModified(res: Res, etag: string): void {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
+import { isSqlite } from '../db.ts';
 
 type Q = Knex | Knex.Transaction;
-const isSqlite = (db: Q): boolean => /sqlite/.test(String(db.client.config.client));
 
 /** What a closed account is called wherever its comments and votes are shown. */
 export const FORMER_MEMBER = 'former member of ';
