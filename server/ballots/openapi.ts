@@ -1,5 +1,6 @@
 /** OpenAPI paths of ballots and publication, merged into /api/v1/openapi.json by server/http/openapi.ts. */
-import { body, bearer, error, json, refParam } from '../http/openapi-parts.ts';
+import { bearer, bodyOf, error, json, refParam } from '../http/openapi-parts.ts';
+import { extendSchema, moveSchema, openBallotSchema, publishSchema, voteSchema } from './validation.ts';
 
 const nParam = { name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
@@ -57,15 +58,7 @@ export const ballotsPaths: Record<string, unknown> = {
       summary: 'Open a ballot on a draft (secretariat); one open ballot per version',
       security: bearer,
       parameters: [refParam, nParam],
-      requestBody: body({
-              type: 'object',
-              required: ['closes_at'],
-              properties: {
-                closes_at: { type: 'string', format: 'date-time' },
-                rule: { type: 'string', enum: ['iso', 'majority', 'consensus'], default: 'iso' },
-                quorum: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'At most 4 decimal places.' },
-              },
-            }),
+      requestBody: bodyOf(openBallotSchema, { closes_at: { format: 'date-time' }, quorum: { description: 'At most 4 decimal places.' } }),
       responses: { 201: { description: 'The ballot', content: ballotJson }, 401: error, 403: error, 404: error, 409: error, 422: error },
     },
   },
@@ -81,7 +74,7 @@ export const ballotsPaths: Record<string, unknown> = {
       summary: 'Extend an open ballot to a later closing time (secretariat)',
       security: bearer,
       parameters: [idParam],
-      requestBody: body({ type: 'object', required: ['closes_at'], properties: { closes_at: { type: 'string', format: 'date-time' } } }),
+      requestBody: bodyOf(extendSchema, { closes_at: { format: 'date-time' } }),
       responses: { ...ok('The ballot'), 422: error },
     },
   },
@@ -93,11 +86,7 @@ export const ballotsPaths: Record<string, unknown> = {
       summary: "Cast or change your organisation's vote (Board member); 409 once the ballot has closed, and nothing is written",
       security: bearer,
       parameters: [idParam],
-      requestBody: body({
-              type: 'object',
-              required: ['position'],
-              properties: { position: { type: 'string', enum: ['approve', 'disapprove', 'abstain', 'recuse'] }, reason: { type: 'string', description: 'Required to disapprove.' } },
-            }),
+      requestBody: bodyOf(voteSchema, { reason: { description: 'Required to disapprove.' } }),
       responses: { ...ok('The ballot after the vote'), 422: error },
     },
   },
@@ -108,7 +97,7 @@ export const ballotsPaths: Record<string, unknown> = {
       summary: 'Move an open ballot to a newer draft based on its version; earlier votes become outdated (secretariat)',
       security: bearer,
       parameters: [idParam],
-      requestBody: body({ type: 'object', required: ['n'], properties: { n: { type: 'integer', minimum: 1 } } }),
+      requestBody: bodyOf(moveSchema),
       responses: { ...ok('The ballot on the newer draft'), 422: error },
     },
   },
@@ -117,16 +106,11 @@ export const ballotsPaths: Record<string, unknown> = {
       summary: 'Publish an approved version as Edition N [Amendment M] (secretariat); anything not approved → 409 with the reason',
       security: bearer,
       parameters: [refParam, nParam],
-      requestBody: body({
-              type: 'object',
-              required: ['edition', 'in_force_from', 'summary'],
-              properties: {
-                edition: { type: 'integer', minimum: 1 },
-                amendment: { type: 'integer', minimum: 1, nullable: true },
-                in_force_from: { type: 'string', format: 'date', description: 'A UTC day, not before today; the previous edition is superseded from it.' },
-                summary: { type: 'string', maxLength: 2000 },
-              },
-            }),
+      requestBody: bodyOf(publishSchema, {
+        // A null amendment is read as none (the preprocess step of the schema).
+        amendment: { nullable: true },
+        in_force_from: { format: 'date', description: 'A UTC day, not before today; the previous edition is superseded from it.' },
+      }),
       responses: {
         200: { description: '{ref, n, label, state, edition, amendment, edition_label, published_at, in_force_from, summary, sha256, ballot_id}' },
         401: error, 403: error, 404: error, 409: error, 422: error,

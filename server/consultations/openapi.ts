@@ -1,8 +1,9 @@
 /** OpenAPI paths of consultations, merged into /api/v1/openapi.json by server/http/openapi.ts. */
-import { bearer, error, json } from '../http/openapi-parts.ts';
+import { bearer, bodyOf, error, json, type FieldNotes } from '../http/openapi-parts.ts';
 import { mb } from '../uploads/zip.ts';
 import { MAX_SHEET_ROWS, MAX_SHEET_UNPACKED } from './sheets.ts';
 import { MAX_SHEET_BYTES } from './upload.ts';
+import { commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema } from './validation.ts';
 
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
 
@@ -30,16 +31,11 @@ const comment = {
     location: { type: 'object', description: 'With ?version=n: where the clause is in that later draft', properties: { was_ref: { type: 'string' }, now_ref: { type: 'string', nullable: true }, status: { type: 'string', enum: ['general', 'unchanged', 'renumbered', 'changed', 'removed'] }, note: { type: 'string', example: 'was 4.3, now 5.2' }, change_anchor: { type: 'string', nullable: true, example: 'change-5.2' } } },
   },
 };
-const commentInput = {
-  type: 'object',
-  required: ['type', 'comment'],
-  properties: {
-    clause: { type: 'string', nullable: true, example: '4.3', description: 'A clause number (4.3, A.1, Foreword); null or omitted for a general comment' },
-    paragraph: { type: 'string', description: 'Paragraph, figure or table' }, line_number: { type: 'string' },
-    type: { type: 'string', enum: ['general', 'technical', 'editorial', 'ge', 'te', 'ed'] },
-    comment: { type: 'string', maxLength: 10000 }, proposed_change: { type: 'string', maxLength: 10000 },
-    on_behalf_of: { description: 'Secretariat only: an organisation (string) or {organisation, name}', oneOf: [{ type: 'string' }, { type: 'object', properties: { organisation: { type: 'string' }, name: { type: 'string' } } }] },
-  },
+/** What the comment schemas' preprocess steps also accept, and what their fields mean. */
+const commentNotes: FieldNotes = {
+  clause: { example: '4.3', description: 'A clause number (4.3, A.1, Foreword); null or omitted for a general comment' },
+  paragraph: { description: 'Paragraph, figure or table' },
+  type: { enum: ['general', 'technical', 'editorial', 'ge', 'te', 'ed'] },
 };
 const filters = ['clause', 'type', 'organisation', 'disposition'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }));
 const errors = { 401: error, 403: error, 404: error, 409: error, 422: error };
@@ -50,7 +46,7 @@ export const consultationsPaths: Record<string, unknown> = {
       summary: 'Open (or schedule) a consultation on a draft (secretariat); one at a time per draft',
       security: bearer,
       parameters: [{ name: 'ref', in: 'path', required: true, schema: { type: 'string' } }, { name: 'n', in: 'path', required: true, schema: { type: 'integer' } }],
-      requestBody: { required: true, content: json({ type: 'object', required: ['closes_at'], properties: { opens_at: { type: 'string', format: 'date-time', description: 'Default: now. Without a zone: UTC.' }, closes_at: { type: 'string', format: 'date-time' }, instructions: { type: 'string' } } }) },
+      requestBody: bodyOf(consultationCreateSchema, { opens_at: { format: 'date-time', description: 'Default: now. Without a zone: UTC.' }, closes_at: { format: 'date-time' } }),
       responses: { 201: { description: 'Opened', content: json(consultation) }, ...errors },
     },
   },
@@ -61,7 +57,7 @@ export const consultationsPaths: Record<string, unknown> = {
       summary: 'Extend or move the dates, close early or cancel (secretariat); one change per call',
       security: bearer,
       parameters: [id],
-      requestBody: { required: true, content: json({ type: 'object', properties: { opens_at: { type: 'string' }, closes_at: { type: 'string' }, instructions: { type: 'string', nullable: true }, close: { type: 'boolean' }, cancel: { type: 'boolean' } } }) },
+      requestBody: bodyOf(consultationPatchSchema),
       responses: { 200: { description: 'Changed', content: json(consultation) }, ...errors },
     },
   },
@@ -75,7 +71,11 @@ export const consultationsPaths: Record<string, unknown> = {
       summary: 'Submit a comment (verified address); 409 outside the window',
       security: bearer,
       parameters: [id],
-      requestBody: { required: true, content: json(commentInput) },
+      requestBody: bodyOf(commentCreateSchema, {
+        ...commentNotes,
+        // A string is read as {organisation} by the schema's preprocess step.
+        on_behalf_of: (object) => ({ description: 'Secretariat only: an organisation (string) or {organisation, name}', oneOf: [{ type: 'string' }, object] }),
+      }),
       responses: { 201: { description: 'Received: `reference` is the receipt', content: json(comment) }, ...errors },
     },
   },
@@ -101,7 +101,7 @@ export const consultationsPaths: Record<string, unknown> = {
       summary: 'Edit one\'s own comment while open and before a disposition; the secretariat records {disposition, response}',
       security: bearer,
       parameters: [id],
-      requestBody: { required: true, content: json({ type: 'object', properties: { ...commentInput.properties, disposition: { type: 'string', enum: ['accepted', 'partially_accepted', 'rejected', 'noted'] }, response: { type: 'string' } } }) },
+      requestBody: bodyOf(commentPatchSchema, commentNotes),
       responses: { 200: { description: 'Saved', content: json(comment) }, ...errors },
     },
     delete: { summary: 'Withdraw one\'s own comment (it stays in the record, marked withdrawn)', security: bearer, parameters: [id], responses: { 200: { description: 'Withdrawn', content: json(comment) }, ...errors } },

@@ -1,19 +1,16 @@
 /** OpenAPI paths of drafts, merged into /api/v1/openapi.json by server/http/openapi.ts. */
-import { body, bearer, error, json, refParam } from '../http/openapi-parts.ts';
+import { bearer, bodyOf, error, json, refParam, schemaOf } from '../http/openapi-parts.ts';
 import { mb } from '../uploads/zip.ts';
 import { MAX_DOCX_UNPACKED } from './docx.ts';
+import { draftSchema, standardSchema, withdrawSchema } from './validation.ts';
 
 const standard = json({ $ref: '#/components/schemas/Standard' });
 
-const draftBody = {
-  type: 'object',
-  required: ['text'],
-  properties: {
-    text: { type: 'string', description: 'The whole text as Markdown: headings carry clause numbers (`## 4.2 Marking`), named level-1 headings (`# Foreword`), annexes (`# Annex A (normative) …`, `## A.1 …`).' },
-    label: { type: 'string', maxLength: 200, description: 'Default: "Draft version {n}".' },
-    based_on: { type: 'integer', nullable: true, description: 'The version number this draft revises; clause keys are inherited from it. Default: the latest version; null for none.' },
-  },
-};
+const draftBody = schemaOf(draftSchema, {
+  text: { description: 'The whole text as Markdown: headings carry clause numbers (`## 4.2 Marking`), named level-1 headings (`# Foreword`), annexes (`# Annex A (normative) …`, `## A.1 …`).' },
+  label: { description: 'Default: "Draft version {n}".' },
+  based_on: { description: 'The version number this draft revises; clause keys are inherited from it. Default: the latest version; null for none.' },
+});
 
 export const draftsPaths: Record<string, unknown> = {};
 
@@ -21,15 +18,7 @@ export const draftsPaths: Record<string, unknown> = {};
 const standardsPost = {
   summary: 'Add a standard to the catalogue (secretariat)',
   security: bearer,
-  requestBody: body({
-          type: 'object',
-          required: ['type', 'number', 'title'],
-          properties: {
-            type: { type: 'string', enum: ['IMAS', 'TNMA', 'T&EP'] },
-            number: { type: 'string', description: 'IMAS 07.11; TNMA 12.10/01; T&EP 07.31/01/2022', example: '07.12' },
-            title: { type: 'string', maxLength: 300 },
-          },
-        }),
+  requestBody: bodyOf(standardSchema, { number: { description: 'IMAS 07.11; TNMA 12.10/01; T&EP 07.31/01/2022', example: '07.12' } }),
   responses: { 201: { description: 'The new standard', content: standard }, 401: error, 403: error, 409: error, 422: error },
 };
 
@@ -40,11 +29,7 @@ draftsPaths['/standards/{ref}/withdraw'] = {
     summary: 'Withdraw a standard from a date, optionally naming its replacement (secretariat)',
     security: bearer,
     parameters: [refParam],
-    requestBody: body({
-            type: 'object',
-            required: ['date'],
-            properties: { date: { type: 'string', format: 'date' }, replaced_by: { type: 'string', nullable: true, description: 'ref of the replacing standard', example: '07.12' } },
-          }),
+    requestBody: bodyOf(withdrawSchema, { date: { format: 'date' }, replaced_by: { description: 'ref of the replacing standard', example: '07.12' } }),
     responses: { 200: { description: 'The standard, withdrawn', content: standard }, 401: error, 403: error, 404: error, 409: error, 422: error },
   },
 };

@@ -156,6 +156,10 @@ for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths
   }
 }
 
+// The short forms of the same two routes (server/standards/api.ts answers both).
+openapi.paths['/standards/{ref}/current'] = openapi.paths['/standards/{ref}/versions/current'];
+openapi.paths['/standards/{ref}/in-force'] = openapi.paths['/standards/{ref}/versions/in-force'];
+
 // Any write can find the database locked by another process for longer than the wait (server/db-busy.ts).
 for (const operations of Object.values(openapi.paths)) {
   for (const [method, op] of Object.entries(operations as Record<string, { responses?: Record<string, unknown> }>)) {

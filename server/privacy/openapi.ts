@@ -1,5 +1,6 @@
 /** OpenAPI paths of personal data (export, closing an account), merged into /api/v1/openapi.json. */
-import { bearer, error, json } from '../http/openapi-parts.ts';
+import { bearer, error, json, schemaOf } from '../http/openapi-parts.ts';
+import { closeSchema } from './validation.ts';
 
 const idParam = { name: 'id', in: 'path', required: true, schema: { oneOf: [{ type: 'integer' }, { type: 'string', enum: ['me'] }] }, description: 'An account id, or `me`' };
 
@@ -37,7 +38,7 @@ export const privacyPaths: Record<string, unknown> = {
       description: 'Erases the name, e-mail address (replaced by a placeholder that is not an address), password hash, API tokens, e-mail links and sessions. Comments and votes stay in the public record under their organisation, shown as "former member of <organisation>". The audit record keeps account ids only. Irreversible.',
       security: bearer,
       parameters: [idParam],
-      requestBody: { required: false, content: json({ type: 'object', properties: { password: { type: 'string', description: 'required to close your own account' } } }) },
+      requestBody: { required: false, content: json(schemaOf(closeSchema, { password: { description: 'required to close your own account' } })) },
       responses: {
         200: { description: 'Closed', content: json({ type: 'object', properties: { user: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string', example: 'former member of Field NGO' }, organisation: { type: 'string' }, role: { type: 'string' }, closed_at: { type: 'string', format: 'date-time' } } } } }) },
         401: error, 403: error, 404: error, 409: { description: 'Already closed, or the last active secretariat account' }, 422: error,

@@ -1,8 +1,17 @@
 /** OpenAPI paths of accounts and tokens, merged into /api/v1/openapi.json by server/http/openapi.ts. */
-import { bearer, error, json } from '../http/openapi-parts.ts';
+import { bearer, bodyOf, error, json, schemaOf, type FieldNotes } from '../http/openapi-parts.ts';
+import { MAX_LENGTH, MIN_LENGTH } from '../auth/passwords.ts';
+import { adminUpdateSchema, createUserSchema, registerSchema, selfUpdateSchema, tokenRequestSchema } from './validation.ts';
 
 const user = { $ref: '#/components/schemas/User' };
 const userBody = { type: 'object', properties: { user } };
+
+// The password policy is checked in a refinement (auth/passwords.ts), which JSON Schema cannot see.
+const newPassword: FieldNotes = { password: { minLength: MIN_LENGTH, maxLength: MAX_LENGTH } };
+
+/** POST /tokens: the schema's fields, and the second factor, which auth/api.ts reads beside it (a code that is not a string is ignored, not refused). */
+const tokenRequest = schemaOf(tokenRequestSchema, { name: { description: 'a label for the token' } });
+tokenRequest.properties!.code = { type: 'string', description: 'the second factor: a current TOTP code (6 digits) or a recovery code; required for accounts with two-factor sign-in' };
 
 export const usersSchemas = {
   User: {
@@ -24,17 +33,7 @@ export const usersPaths: Record<string, unknown> = {
         'recovery codes (used up). Without it the answer is 401 saying a code is needed; a wrong code counts as a failed sign-in. ' +
         'Secretariat accounts must enrol in two-factor sign-in (on /account/two-factor) before they can have a token: 403 until then, ' +
         'and any API call made for such an account (with a token issued earlier) is refused with 403 `two_factor_required`.',
-      requestBody: {
-        required: true,
-        content: json({
-          type: 'object',
-          required: ['email', 'password'],
-          properties: {
-            email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string', description: 'a label for the token' },
-            code: { type: 'string', description: 'the second factor: a current TOTP code (6 digits) or a recovery code; required for accounts with two-factor sign-in' },
-          },
-        }),
-      },
+      requestBody: { required: true, content: json(tokenRequest) },
       responses: {
         201: { description: 'The token', content: json({ type: 'object', properties: { token: { type: 'string' }, token_id: { type: 'integer' }, user } }) },
         401: error, 403: error, 422: error, 429: { description: 'Too many failed attempts (passwords or codes): see Retry-After' },
@@ -49,7 +48,7 @@ export const usersPaths: Record<string, unknown> = {
   '/register': {
     post: {
       summary: 'Register as a stakeholder; a link to verify the address is e-mailed',
-      requestBody: { required: true, content: json({ type: 'object', required: ['name', 'email', 'organisation', 'password'], properties: { name: { type: 'string' }, email: { type: 'string' }, organisation: { type: 'string' }, password: { type: 'string', minLength: 8 } } }) },
+      requestBody: bodyOf(registerSchema, newPassword),
       responses: { 202: { description: 'Accepted: the same answer whether or not the address already has an account' }, 422: error, 429: error },
     },
   },
@@ -59,7 +58,7 @@ export const usersPaths: Record<string, unknown> = {
     post: {
       summary: 'Create an account with any role (secretariat); it is verified',
       security: bearer,
-      requestBody: { required: true, content: json({ type: 'object', required: ['name', 'email', 'organisation', 'role'], properties: { name: { type: 'string' }, email: { type: 'string' }, organisation: { type: 'string' }, role: { type: 'string', enum: ['secretariat', 'board', 'stakeholder'] }, password: { type: 'string' } } }) },
+      requestBody: bodyOf(createUserSchema, newPassword),
       responses: { 201: { description: 'Created', content: json(userBody) }, 401: error, 403: error, 409: error, 422: error },
     },
   },
@@ -70,7 +69,8 @@ export const usersPaths: Record<string, unknown> = {
       description: 'A new password signs out your other sessions and revokes all your API tokens, the one making this call included: ask for a new one with POST /tokens. A mail tells the owner.',
       security: bearer,
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
-      requestBody: { required: true, content: json({ type: 'object', properties: { name: { type: 'string' }, organisation: { type: 'string' }, password: { type: 'string' }, current_password: { type: 'string' }, role: { type: 'string' }, disabled: { type: 'boolean' } } }) },
+      // The widest of the three forms users/api.ts parses with (the secretariat's own account); others send a part of it.
+      requestBody: bodyOf(adminUpdateSchema.extend(selfUpdateSchema.shape).strict(), newPassword),
       responses: { 200: { description: 'The account', content: json(userBody) }, 401: error, 403: error, 404: error, 422: error },
     },
   },
