@@ -4,8 +4,9 @@ import { fastPath } from './http/fast-path.ts';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import path from 'node:path';
-import type { Deps } from './deps.ts';
+import type { Caches, Deps } from './deps.ts';
 import { StandardStates } from './standards/state.ts';
+import { ConsultationCaches } from './consultations/caches.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { BadRequest } from './errors.ts';
 import { rootDir, setupViews } from './http/views.ts';
@@ -38,7 +39,7 @@ const messages = {
   badTarget: 'The request target is not a path: ask for an address that starts with /.',
 } as const;
 
-export type AppDeps = Omit<Deps, 'states'> & { states?: StandardStates };
+export type AppDeps = Omit<Deps, 'states' | 'caches'> & { states?: StandardStates; caches?: Caches };
 
 /**
  * The request handler the server listens with: cached public pages from the fast path, everything
@@ -63,7 +64,7 @@ export function createHandler(given: AppDeps): { app: Express; handler: (req: In
   return { app, handler };
 }
 
-const withStates = (given: AppDeps): Deps => ({ ...given, states: given.states ?? new StandardStates(given.db) });
+const withStates = (given: AppDeps): Deps => ({ ...given, states: given.states ?? new StandardStates(given.db), caches: given.caches ?? { consultations: new ConsultationCaches() } });
 
 /** Builds the app from its dependencies; server/main.ts listens, tests drive it with supertest. */
 export function createApp(given: AppDeps): Express {

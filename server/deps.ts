@@ -7,6 +7,12 @@ import type { Mailer } from './mail/mailer.ts';
 import type { AuthLimits } from './auth/rate-limit.ts';
 import type { StandardStates } from './standards/state.ts';
 import type { PasswordHasher } from './auth/passwords.ts';
+import type { ConsultationCaches } from './consultations/caches.ts';
+
+/** The features' in-memory caches, in one object so that any feature can clear what its changes make stale. */
+export interface Caches {
+  consultations: ConsultationCaches;
+}
 
 /** What the app is built from: passed in, never global, so tests can swap the clock or the db. */
 export interface Deps {
@@ -23,4 +29,5 @@ export interface Deps {
   hashPassword?: PasswordHasher;
   /** per-standard state for the pages, kept per revision */
   states: StandardStates;
+  caches: Caches;
 }

@@ -3,8 +3,9 @@
  * the API, the pages and the tests ask the same question the same way. Times are ISO 8601 UTC strings.
  */
 import type { Result } from './tally.ts';
+import { windowState, type WindowState, type WindowTimes } from '../window.ts';
 
-export type BallotState = 'scheduled' | 'open' | 'closed' | 'cancelled';
+export type BallotState = WindowState;
 export interface Verdict {
   ok: boolean;
   reason: string;
@@ -12,11 +13,7 @@ export interface Verdict {
 const yes: Verdict = { ok: true, reason: '' };
 const no = (reason: string): Verdict => ({ ok: false, reason });
 
-export interface BallotTimes {
-  opens_at: string;
-  closes_at: string;
-  cancelled_at: string | null;
-}
+export type BallotTimes = WindowTimes;
 
 export interface BallotLike extends BallotTimes {
   id: number;
@@ -31,13 +28,8 @@ export interface VersionLike {
   based_on: number | null;
 }
 
-/** Open means opens_at ≤ now < closes_at (design.md §2); closing early sets closes_at = now. */
-export function ballotState(b: BallotTimes, now: Date): BallotState {
-  if (b.cancelled_at) return 'cancelled';
-  const t = now.toISOString();
-  if (t < b.opens_at) return 'scheduled';
-  return t < b.closes_at ? 'open' : 'closed';
-}
+/** The same rule as a consultation's window (server/window.ts). */
+export const ballotState: (b: BallotTimes, now: Date) => BallotState = windowState;
 
 /** A ballot that has closed but whose result has not been written yet. */
 export const needsSettling = (b: BallotLike, now: Date): boolean => ballotState(b, now) === 'closed' && b.result === null;

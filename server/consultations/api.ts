@@ -3,29 +3,11 @@ import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { BadRequest } from '../errors.ts';
 import * as service from './service.ts';
-import type { CommentView, ConsultationView } from './service.ts';
+import { consultationJson, type CommentView, type ConsultationView } from './views.ts';
 import { writeCsv, writeXlsx } from './sheets.ts';
 import { rowsOfUpload, uploadSheet } from './upload.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
 import { commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf, parseOr422 } from './validation.ts';
-
-export function consultationJson(c: ConsultationView) {
-  return {
-    id: c.id,
-    ref: c.standard_ref,
-    designation: c.designation,
-    title: c.standard_title,
-    n: c.n,
-    label: c.label,
-    opens_at: c.opens_at,
-    closes_at: c.closes_at,
-    cancelled_at: c.cancelled_at,
-    instructions: c.instructions,
-    state: c.state,
-    comments: c.comments,
-    report_public: c.reportPublic,
-  };
-}
 
 const idOf = (req: Request) => Number(req.params.id);
 /** `?version=n`: follow the comments onto a later draft. */
@@ -42,7 +24,7 @@ export const exportName = (c: ConsultationView, ext: string) => `${c.designation
 /** JSON API of consultations and comments under /api/v1 (design.md §6); paths described in ./openapi.ts. */
 export function consultationsApi(deps: Deps): Router {
   const r = Router();
-  const ctx: service.Ctx = { db: deps.db, clock: deps.clock, states: deps.states, logger: deps.logger };
+  const ctx: service.Ctx = { db: deps.db, clock: deps.clock, states: deps.states, caches: deps.caches, logger: deps.logger };
 
   r.post('/standards/:ref/versions/:n/consultations', allow('consultations.manage'), async (req, res) => {
     const input = parseOr422(consultationCreateSchema, req.body);

@@ -65,7 +65,7 @@ function consultationModel(c: ConsultationView, viewer: ReturnType<typeof viewer
 /** HTML pages of consultations (design.md §6): lists, the draft with a form per clause, the matrix, receipts. */
 export function consultationsRoutes(deps: Deps): Router {
   const r = Router();
-  const ctx: service.Ctx = { db: deps.db, clock: deps.clock, states: deps.states, logger: deps.logger };
+  const ctx: service.Ctx = { db: deps.db, clock: deps.clock, states: deps.states, caches: deps.caches, logger: deps.logger };
 
   r.get('/consultations', allow('public'), async (_req, res) => {
     const viewer = viewerOf(res);

@@ -1,18 +1,11 @@
+import { windowState, type WindowState, type WindowTimes } from '../window.ts';
+
 /** A consultation's state is derived from its dates and the clock (design.md §2); nothing stores it. */
-export type ConsultationState = 'scheduled' | 'open' | 'closed' | 'cancelled';
+export type ConsultationState = WindowState;
+export type ConsultationTimes = WindowTimes;
 
-export interface ConsultationTimes {
-  opens_at: string;
-  closes_at: string;
-  cancelled_at: string | null;
-}
-
-export function consultationState(c: ConsultationTimes, now: Date): ConsultationState {
-  if (c.cancelled_at) return 'cancelled';
-  const t = now.toISOString();
-  if (t < c.opens_at) return 'scheduled';
-  return t < c.closes_at ? 'open' : 'closed';
-}
+/** The same rule as a ballot's window (server/window.ts). */
+export const consultationState: (c: ConsultationTimes, now: Date) => ConsultationState = windowState;
 
 /** A draft becomes public once a consultation on it has opened (and was not cancelled before that). */
 export function releasesDraft(c: ConsultationTimes, now: Date): boolean {

@@ -1,0 +1,50 @@
+import type { ClauseRow } from '../standards/repo.ts';
+import type { ConsultationFull } from './repo.ts';
+
+const CLAUSE_VERSIONS = 16;
+const CONSULTATION_MS = 1000;
+
+/**
+ * The consultations' in-memory caches, one object per app (`deps.caches.consultations`) rather than
+ * module state, so that another feature that changes a consultation can clear them, and each app (each
+ * test) has its own. They spare a comment submission its reads; what they hold is checked again in the
+ * transaction that writes.
+ */
+export class ConsultationCaches {
+  private readonly clauses = new Map<number, ClauseRow[]>();
+  private readonly consultations = new Map<number, { at: number; c: ConsultationFull }>();
+
+  /**
+   * A version's clauses never change once saved: kept in memory per version (a few versions are under
+   * consultation at a time), so a comment costs no read of its draft.
+   */
+  async clausesOf(versionId: number, load: (versionId: number) => Promise<ClauseRow[]>): Promise<ClauseRow[]> {
+    let clauses = this.clauses.get(versionId);
+    if (!clauses) {
+      clauses = await load(versionId);
+      if (this.clauses.size >= CLAUSE_VERSIONS) this.clauses.delete(this.clauses.keys().next().value!);
+      this.clauses.set(versionId, clauses);
+    }
+    return clauses;
+  }
+
+  /** The consultation as a submission first sees it, reused for a second; null when there is none (not kept). */
+  async consultation(id: number, load: (id: number) => Promise<ConsultationFull | null>): Promise<ConsultationFull | null> {
+    const t = Date.now();
+    const hit = this.consultations.get(id);
+    if (hit && t - hit.at <= CONSULTATION_MS) return hit.c;
+    const c = await load(id);
+    if (c) this.consultations.set(id, { at: t, c });
+    return c;
+  }
+
+  /** After a change to the consultation's dates. */
+  forgetConsultation(id: number): void {
+    this.consultations.delete(id);
+  }
+
+  clear(): void {
+    this.clauses.clear();
+    this.consultations.clear();
+  }
+}

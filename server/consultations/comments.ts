@@ -1,0 +1,256 @@
+import type { Viewer } from '../auth/viewer.ts';
+import { seesUnreleasedDrafts } from '../auth/viewer.ts';
+import { can } from '../auth/permissions.ts';
+import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
+import { appendAudit } from '../audit/service.ts';
+import { clausesOf, type ClauseRow } from '../standards/repo.ts';
+import { z } from 'zod';
+import { byKey, locate, resolveClause } from './anchors.ts';
+import { getConsultation, type Ctx } from './lifecycle.ts';
+import { messages } from './messages.ts';
+import * as repo from './repo.ts';
+import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
+import type { SheetRow } from './sheets.ts';
+import { consultationState, releasesDraft } from './state.ts';
+import { commentFields, fieldsOf, type CommentCreate, type CommentPatch, type MatrixFilter } from './validation.ts';
+import { commentView, consultationView, reference, type CommentView, type ConsultationView } from './views.ts';
+import { checkOpen, writerFor } from './writer.ts';
+
+/** Comments on a consultation: submit, edit (and dispose), withdraw, import a sheet, read. */
+
+/**
+ * Who may read the comments: everyone once the report is public; signed-in users before that.
+ * The public asking too early is told when the report comes (409: the consultation is not in that state yet).
+ */
+function checkCanRead(c: ConsultationView, viewer: Viewer | null): void {
+  if (c.reportPublic || viewer) return;
+  if (!c.draftVisible) throw new NotFound(messages.noConsultation);
+  throw new Conflict(messages.reportLater(c.closes_at));
+}
+
+export interface Matrix {
+  consultation: ConsultationView;
+  comments: CommentView[];
+  /** the later draft the comments were followed onto */
+  mappedTo: { n: number; label: string; diff: string } | null;
+}
+
+/** The comment matrix, filtered, optionally followed onto a later draft (`?version=n`). */
+export async function listComments(ctx: Ctx, viewer: Viewer | null, id: number, filter: MatrixFilter = {}, version?: number): Promise<Matrix> {
+  const c = await getConsultation(ctx, viewer, id);
+  checkCanRead(c, viewer);
+  const comments = (await repo.listComments(ctx.db, c.id, filter)).map(commentView);
+  let mappedTo: Matrix['mappedTo'] = null;
+  if (version !== undefined && version !== c.n) {
+    const later = await laterVersion(ctx, viewer, c, version);
+    const [from, to] = await Promise.all([clausesOf(ctx.db, c.version_id), clausesOf(ctx.db, later.id)]);
+    const before = byKey(from);
+    const after = byKey(to);
+    for (const cm of comments) cm.location = locate(cm, before, after);
+    mappedTo = { n: later.n, label: later.label, diff: `/standards/${encodeURIComponent(c.standard_ref)}/diff/${c.n}..${later.n}` };
+  }
+  return { consultation: c, comments, mappedTo };
+}
+
+/** Version n of the consultation's standard, if the viewer may see it and it descends from the commented draft. */
+async function laterVersion(ctx: Ctx, viewer: Viewer | null, c: ConsultationView, n: number) {
+  const metas = (await ctx.db('versions').where({ standard_id: c.standard_id }).select('id', 'n', 'label', 'state', 'based_on')) as Array<{ id: number; n: number; label: string; state: string; based_on: number | null }>;
+  const target = metas.find((m) => m.n === n);
+  if (!target) throw new NotFound(messages.noVersion(c.designation, n));
+  if (target.state !== 'published' && !seesUnreleasedDrafts(viewer)) {
+    const released = (await repo.consultationsOfVersion(ctx.db, target.id)).some((x) => releasesDraft(x, ctx.clock.now()));
+    if (!released) throw new NotFound(messages.noVersion(c.designation, n));
+  }
+  const byId = new Map(metas.map((m) => [m.id, m]));
+  let at: (typeof metas)[number] | undefined = target;
+  const seen = new Set<number>();
+  while (at && at.id !== c.version_id && !seen.has(at.id)) {
+    seen.add(at.id);
+    at = at.based_on ? byId.get(at.based_on) : undefined;
+  }
+  if (!at) throw new Validation(messages.notLater(n, c.n), { version: messages.notLater(n, c.n) });
+  return target;
+}
+
+/** The comments the viewer wrote (or entered) on a consultation: their receipts. */
+export async function ownComments(ctx: Ctx, viewer: Viewer, id: number): Promise<CommentView[]> {
+  return (await repo.listComments(ctx.db, id, { authorId: viewer.id })).map(commentView);
+}
+
+export async function organisations(ctx: Ctx, id: number): Promise<string[]> {
+  return repo.organisationsOf(ctx.db, id);
+}
+
+function authorOf(viewer: Viewer, onBehalf: CommentCreate['on_behalf_of']): Pick<NewComment, 'author_id' | 'author_name' | 'organisation' | 'entered_by'> {
+  if (onBehalf) {
+    if (!can(viewer, 'comments.on-behalf')) throw new Forbidden(messages.onBehalfOnly);
+    return { author_id: null, author_name: onBehalf.name ?? onBehalf.organisation, organisation: onBehalf.organisation, entered_by: viewer.id };
+  }
+  return { author_id: viewer.id, author_name: viewer.name, organisation: viewer.organisation ?? '', entered_by: null };
+}
+
+/** The clause key and ref to store, or why the clause cannot be placed. */
+function anchor(input: string | null | undefined, clauses: ClauseRow[]): Pick<NewComment, 'clause_key' | 'clause_ref'> | { error: string } {
+  const r = resolveClause(input, clauses);
+  if (r.kind === 'general') return { clause_key: null, clause_ref: null };
+  if (r.kind === 'clause') return { clause_key: r.clause.key, clause_ref: r.clause.ref };
+  return { error: r.reason };
+}
+const placeError = (reason: string) => `Choose a clause of the draft: ${reason}.`;
+
+/**
+ * The consultation as a submission first sees it, reused for a second (ctx.caches): the window is
+ * checked again, authoritatively, in the transaction that writes the comment.
+ */
+async function consultationForSubmit(ctx: Ctx, viewer: Viewer, id: number): Promise<ConsultationView> {
+  const c = Number.isInteger(id) && id > 0 ? await ctx.caches.consultations.consultation(id, (x) => repo.consultationById(ctx.db, x)) : null;
+  if (!c) throw new NotFound(messages.noConsultation);
+  const v = consultationView(c, viewer, ctx.clock.now());
+  if (!v.draftVisible && v.state !== 'scheduled') throw new NotFound(messages.noConsultation);
+  return v;
+}
+
+/** Submits one comment, through the write queue (writer.ts); returns it with its receipt number. */
+export async function submitComment(ctx: Ctx, viewer: Viewer, id: number, input: CommentCreate): Promise<CommentView> {
+  const c = await consultationForSubmit(ctx, viewer, id);
+  checkOpen(c, ctx.clock.now());
+  const who = authorOf(viewer, input.on_behalf_of);
+  const place = anchor(input.clause, await ctx.caches.consultations.clausesOf(c.version_id, (v) => clausesOf(ctx.db, v)));
+  if ('error' in place) throw new Validation(placeError(place.error), { clause: placeError(place.error) });
+  const row: NewComment = {
+    consultation_id: c.id, ...who, ...place, paragraph: input.paragraph ?? null, line_number: input.line_number ?? null, type: input.type,
+    comment: input.comment, proposed_change: input.proposed_change ?? null, submitted_at: '',
+  };
+  const saved = await writerFor(ctx).write(row, viewer.id);
+  return commentView(saved);
+}
+
+async function commentAndConsultation(ctx: Ctx, id: number): Promise<{ comment: CommentRow; consultation: ConsultationFull }> {
+  const comment = Number.isInteger(id) && id > 0 ? await repo.commentById(ctx.db, id) : null;
+  if (!comment) throw new NotFound(messages.noComment);
+  const consultation = (await repo.consultationById(ctx.db, comment.consultation_id))!;
+  return { comment, consultation };
+}
+
+/** One comment, for its receipt page: visible as the matrix is. */
+export async function getComment(ctx: Ctx, viewer: Viewer | null, id: number): Promise<{ comment: CommentView; consultation: ConsultationView }> {
+  const { comment } = await commentAndConsultation(ctx, id);
+  const consultation = await getConsultation(ctx, viewer, comment.consultation_id);
+  checkCanRead(consultation, viewer);
+  return { comment: commentView(comment), consultation };
+}
+
+const isOwn = (viewer: Viewer, c: CommentRow) => c.author_id === viewer.id || c.entered_by === viewer.id;
+const AUTHOR_FIELDS = ['clause', 'paragraph', 'line_number', 'type', 'comment', 'proposed_change'] as const;
+
+/** Edits a comment (its author, while open and before a disposition) and/or records a disposition (the secretariat). */
+export async function editComment(ctx: Ctx, viewer: Viewer, id: number, patch: CommentPatch): Promise<CommentView> {
+  const { comment, consultation } = await commentAndConsultation(ctx, id);
+  const now = ctx.clock.now();
+  const authorChange = AUTHOR_FIELDS.some((f) => patch[f] !== undefined);
+  const disposing = patch.disposition !== undefined || patch.response !== undefined;
+  if (!authorChange && !disposing) throw new Validation(messages.nothingToChange, { form: messages.nothingToChange });
+  if (!isOwn(viewer, comment) && !can(viewer, 'comments.dispose')) throw new NotFound(messages.noComment);
+  const update: Partial<CommentRow> = {};
+  const events: Array<{ action: string; data: Record<string, unknown> }> = [];
+  if (authorChange) {
+    if (!isOwn(viewer, comment)) throw new Forbidden(messages.notYours);
+    if (comment.withdrawn_at) throw new Conflict(messages.withdrawn);
+    if (comment.disposition) throw new Conflict(messages.disposed);
+    checkOpen(consultation, now);
+    if (patch.clause !== undefined) {
+      const place = anchor(patch.clause, await clausesOf(ctx.db, consultation.version_id));
+      if ('error' in place) throw new Validation(placeError(place.error), { clause: placeError(place.error) });
+      Object.assign(update, place);
+    }
+    for (const f of ['paragraph', 'line_number', 'type', 'comment', 'proposed_change'] as const) if (patch[f] !== undefined) Object.assign(update, { [f]: patch[f] });
+    events.push({ action: 'comment.edited', data: { fields: AUTHOR_FIELDS.filter((f) => patch[f] !== undefined) } });
+  }
+  if (disposing) {
+    if (!can(viewer, 'comments.dispose')) throw new Forbidden();
+    if (comment.withdrawn_at) throw new Conflict(messages.withdrawn);
+    if (consultationState(consultation, now) === 'scheduled') throw new Conflict(messages.disposeNotYet);
+    const disposition = patch.disposition ?? comment.disposition;
+    const response = patch.response !== undefined ? patch.response : comment.response;
+    if (!disposition) throw new Validation(messages.chooseDisposition, { disposition: messages.chooseDisposition });
+    if ((disposition === 'rejected' || disposition === 'partially_accepted') && !response) throw new Validation(messages.responseNeeded, { response: messages.responseNeeded });
+    Object.assign(update, { disposition, response: response ?? null, disposed_by: viewer.id, disposed_at: now.toISOString() });
+    events.push({ action: 'comment.disposed', data: { disposition, previous: comment.disposition } });
+  }
+  update.updated_at = now.toISOString();
+  await ctx.db.transaction(async (trx) => {
+    await repo.updateComment(trx, id, update);
+    for (const e of events) await appendAudit(trx, ctx.clock, { actor_id: viewer.id, action: e.action, subject_type: 'comment', subject_id: id, data: { reference: reference(comment), ...e.data } }, ctx.logger);
+  });
+  return commentView((await repo.commentById(ctx.db, id))!);
+}
+
+/** Withdraws one's own comment: it stays in the record, marked withdrawn. */
+export async function withdrawComment(ctx: Ctx, viewer: Viewer, id: number): Promise<CommentView> {
+  const { comment, consultation } = await commentAndConsultation(ctx, id);
+  if (!isOwn(viewer, comment)) {
+    if (can(viewer, 'comments.dispose')) throw new Forbidden(messages.notYours);
+    throw new NotFound(messages.noComment);
+  }
+  if (comment.withdrawn_at) throw new Conflict(messages.withdrawn);
+  if (comment.disposition) throw new Conflict(messages.disposed);
+  const now = ctx.clock.now();
+  checkOpen(consultation, now);
+  await ctx.db.transaction(async (trx) => {
+    await repo.updateComment(trx, id, { withdrawn_at: now.toISOString(), updated_at: now.toISOString() });
+    await appendAudit(trx, ctx.clock, { actor_id: viewer.id, action: 'comment.withdrawn', subject_type: 'comment', subject_id: id, data: { reference: reference(comment) } }, ctx.logger);
+  });
+  return commentView((await repo.commentById(ctx.db, id))!);
+}
+
+const sheetRowSchema = z.object({
+  clause: commentFields.clause,
+  paragraph: commentFields.paragraph,
+  line_number: commentFields.line_number,
+  type: commentFields.type,
+  comment: commentFields.comment,
+  proposed_change: commentFields.proposed_change,
+});
+
+/**
+ * Imports a comment sheet: every row becomes a comment on its clause, or — when any row cannot be
+ * placed — nothing is imported and every bad row is reported by its row number. The secretariat's
+ * sheets are entered on behalf of the organisation in each row's MB/NC column.
+ */
+export async function importSheet(ctx: Ctx, viewer: Viewer, id: number, rows: SheetRow[]): Promise<CommentView[]> {
+  const c = await getConsultation(ctx, viewer, id);
+  checkOpen(c, ctx.clock.now());
+  const clauses = await clausesOf(ctx.db, c.version_id);
+  const onBehalf = can(viewer, 'comments.on-behalf');
+  const problems: Record<string, string> = {};
+  const prepared: NewComment[] = [];
+  for (const r of rows) {
+    const parsed = sheetRowSchema.safeParse({ clause: r.clause, paragraph: r.paragraph, line_number: r.line_number, type: r.type, comment: r.comment, proposed_change: r.proposed_change });
+    const issues: string[] = [];
+    if (!parsed.success) issues.push(...Object.entries(fieldsOf(parsed.error)).map(([f, m]) => `${f.replace('_', ' ')}: ${m}`));
+    const place = anchor(r.clause, clauses);
+    if ('error' in place) issues.push(`clause: ${place.error}`);
+    if (issues.length || !parsed.success || 'error' in place) {
+      problems[`row ${r.row}`] = issues.join('; ');
+      continue;
+    }
+    const who = onBehalf && r.organisation ? authorOf(viewer, { organisation: r.organisation.slice(0, 200) }) : authorOf(viewer, undefined);
+    prepared.push({
+      consultation_id: c.id, ...who, ...place, paragraph: parsed.data.paragraph ?? null, line_number: parsed.data.line_number ?? null,
+      type: parsed.data.type, comment: parsed.data.comment, proposed_change: parsed.data.proposed_change ?? null, submitted_at: '',
+    });
+  }
+  const bad = Object.keys(problems).length;
+  if (bad) throw new Validation(messages.sheetRows(bad), problems);
+  const ids = await ctx.db.transaction(async (trx) => {
+    const now = ctx.clock.now();
+    const fresh = (await repo.consultationById(trx, c.id))!;
+    checkOpen(fresh, now);
+    const saved = await repo.insertComments(trx, c.id, prepared.map((p) => ({ ...p, submitted_at: now.toISOString() })));
+    await appendAudit(trx, ctx.clock, { actor_id: viewer.id, action: 'comments.imported', subject_type: 'consultation', subject_id: c.id, data: { count: saved.length, first: reference({ consultation_id: c.id, seq: saved[0]!.seq }), last: reference({ consultation_id: c.id, seq: saved.at(-1)!.seq }) } }, ctx.logger);
+    return saved.map((s) => s.id);
+  });
+  const all = await repo.listComments(ctx.db, c.id);
+  const wanted = new Set(ids);
+  return all.filter((x) => wanted.has(x.id)).map(commentView);
+}

@@ -1,0 +1,95 @@
+import type { Viewer } from '../auth/viewer.ts';
+import { seesUnreleasedDrafts } from '../auth/viewer.ts';
+import { designation } from '../standards/refs.ts';
+import type { Location } from './anchors.ts';
+import type { CommentRow, ConsultationFull } from './repo.ts';
+import type { SheetComment } from './sheets.ts';
+import { consultationState, releasesDraft, reportIsPublic, type ConsultationState } from './state.ts';
+
+/**
+ * What the services hand to the pages and the API, and the JSON of it: pure shaping of the repo's rows,
+ * with what the viewer may see and the state at `now`.
+ */
+
+export interface ConsultationView extends ConsultationFull {
+  state: ConsultationState;
+  designation: string;
+  /** whether the viewer may read the draft's text */
+  draftVisible: boolean;
+  reportPublic: boolean;
+  comments: number;
+}
+
+export function consultationView(c: ConsultationFull, viewer: Viewer | null, now: Date, count = 0): ConsultationView {
+  return {
+    ...c,
+    state: consultationState(c, now),
+    designation: designation(c.standard_type, c.standard_number),
+    draftVisible: c.version_state === 'published' || seesUnreleasedDrafts(viewer) || releasesDraft(c, now),
+    reportPublic: reportIsPublic(c, now),
+    comments: count,
+  };
+}
+
+export function consultationJson(c: ConsultationView) {
+  return {
+    id: c.id,
+    ref: c.standard_ref,
+    designation: c.designation,
+    title: c.standard_title,
+    n: c.n,
+    label: c.label,
+    opens_at: c.opens_at,
+    closes_at: c.closes_at,
+    cancelled_at: c.cancelled_at,
+    instructions: c.instructions,
+    state: c.state,
+    comments: c.comments,
+    report_public: c.reportPublic,
+  };
+}
+
+/** A comment's receipt number: C-{consultation}-{seq}. */
+export const reference = (c: { consultation_id: number; seq: number }): string => `C-${c.consultation_id}-${c.seq}`;
+
+export interface CommentView extends CommentRow {
+  reference: string;
+  withdrawn: boolean;
+  on_behalf: boolean;
+  location?: Location;
+}
+
+export const commentView = (r: CommentRow): CommentView => ({ ...r, reference: reference(r), withdrawn: Boolean(r.withdrawn_at), on_behalf: r.entered_by !== null && r.author_id === null });
+
+export function commentJson(c: CommentView) {
+  return {
+    id: c.id,
+    reference: c.reference,
+    consultation_id: c.consultation_id,
+    clause: c.clause_ref,
+    clause_key: c.clause_key,
+    paragraph: c.paragraph,
+    line_number: c.line_number,
+    type: c.type,
+    comment: c.comment,
+    proposed_change: c.proposed_change,
+    author: { name: c.author_name, organisation: c.organisation },
+    entered_on_behalf: c.on_behalf,
+    submitted_at: c.submitted_at,
+    updated_at: c.updated_at,
+    withdrawn: c.withdrawn,
+    withdrawn_at: c.withdrawn_at,
+    disposition: c.disposition,
+    response: c.response,
+    disposed_at: c.disposed_at,
+    ...(c.location ? { location: c.location } : {}),
+  };
+}
+
+export function sheetComment(c: CommentView): SheetComment {
+  return {
+    reference: c.reference, organisation: c.organisation, author_name: c.author_name, line_number: c.line_number, clause_ref: c.clause_ref,
+    paragraph: c.paragraph, type: c.type, comment: c.comment, proposed_change: c.proposed_change, disposition: c.disposition,
+    response: c.response, withdrawn: c.withdrawn, submitted_at: c.submitted_at,
+  };
+}

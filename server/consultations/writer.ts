@@ -1,0 +1,177 @@
+import type { Knex } from 'knex';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Db } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import { Conflict, NotFound } from '../errors.ts';
+import { appendAuditEvents, appendAuditEventsSqlite, type AuditInput } from '../audit/service.ts';
+import { busyWaitOf, isSqlite } from '../db.ts';
+import { isBusyError } from '../db-busy.ts';
+import { messages } from './messages.ts';
+import * as repo from './repo.ts';
+import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
+import { acceptsComments, consultationState, type ConsultationTimes } from './state.ts';
+import { reference } from './views.ts';
+
+/** The audit event of a submitted comment (its data is scrubbed like any other by server/audit/). */
+export const submittedEvent = (actor: number, c: CommentRow): AuditInput => ({
+  actor_id: actor,
+  action: 'comment.submitted',
+  subject_type: 'comment',
+  subject_id: c.id,
+  data: { consultation_id: c.consultation_id, reference: reference(c), clause: c.clause_ref, type: c.type, organisation: c.organisation },
+});
+
+/** Comments are written, edited and withdrawn only while the window is open: checked before, and again in the writing transaction. */
+export function checkOpen(c: ConsultationTimes, now: Date): void {
+  if (!acceptsComments(c, now)) throw new Conflict(messages.notOpen({ state: consultationState(c, now), opens_at: c.opens_at, closes_at: c.closes_at }));
+}
+
+export interface WriterOptions {
+  /** SQLite's prepared statements and group commit (the default on SQLite), or Knex transactions */
+  sqlite?: boolean;
+  /** the audit event of each comment written */
+  eventOf?: (actor: number, c: CommentRow) => AuditInput;
+}
+
+type Job = { row: NewComment; actor: number; resolve: (r: CommentRow) => void; reject: (e: unknown) => void };
+
+/**
+ * Comments are written through a queue that commits whatever has arrived in one transaction: SQLite
+ * has one writer, and a transaction per comment (with its fsync and a dozen statements through the
+ * query builder) caps submissions far below what the HTTP side can take. A batch is a handful of
+ * statements whatever its size. Each comment is checked against the window again inside the
+ * transaction, at the time it is written, and gets its own audit event (rows made by server/audit/);
+ * its promise settles only after the commit, so a 201 is never sent for a comment that is not on disk.
+ */
+export class CommentWriter {
+  private queue: Job[] = [];
+  private running = false;
+  private readonly sqlite: boolean;
+  private readonly eventOf: (actor: number, c: CommentRow) => AuditInput;
+
+  constructor(
+    private readonly ctx: { db: Db; clock: Clock },
+    opts: WriterOptions = {},
+  ) {
+    this.sqlite = opts.sqlite ?? isSqlite(ctx.db);
+    this.eventOf = opts.eventOf ?? submittedEvent;
+  }
+
+  write(row: NewComment, actor: number): Promise<CommentRow> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, actor, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length) {
+        let batch: Job[] = [];
+        let settle: Array<() => void> = [];
+        try {
+          if (this.sqlite) {
+            // A commit waits for the disk (synchronous=FULL) with the event loop blocked: gather for a
+            // moment what the other requests in flight are about to submit, and commit them together.
+            if (this.queue.length < 16) await new Promise((r) => setTimeout(r, 3));
+            // The pool's connection, held for one synchronous transaction: nothing else can run on
+            // it in between, and no statement goes through the query builder.
+            const client = this.ctx.db.client as { acquireConnection(): Promise<BetterSqlite3.Database>; releaseConnection(c: BetterSqlite3.Database): Promise<unknown> };
+            const once = async () => {
+              const conn = await client.acquireConnection();
+              try {
+                // Taken once the connection is ours: what arrived while waiting for it joins this batch.
+                batch = this.queue.splice(0, 500);
+                settle = conn.transaction(() => this.writeSqlite(conn, batch)).immediate();
+              } catch (err) {
+                // Another process holds the write lock and nothing was written: the batch goes back to
+                // the head of the queue, to be taken again (with what arrives meanwhile) after a pause.
+                if (isBusyError(err)) {
+                  this.queue.unshift(...batch);
+                  batch = [];
+                }
+                throw err;
+              } finally {
+                await client.releaseConnection(conn);
+              }
+            };
+            // Waits without blocking the loop, then 503 for everything queued (db-busy.ts).
+            const busy = busyWaitOf(this.ctx.db);
+            await (busy ? busy.run(once) : once());
+          } else {
+            await this.ctx.db.transaction(async (trx) => {
+              batch = this.queue.splice(0, 500);
+              settle = await this.writeKnex(trx, batch);
+            });
+          }
+          for (const s of settle) s();
+        } catch (err) {
+          // No connection at all, or a lock that outlasted the wait: fail what is waiting rather than retry for ever.
+          for (const job of batch.length ? batch : this.queue.splice(0, 500)) job.reject(err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Each consultation's window is checked at the time of writing; comments of a shut one are refused. */
+  private plan(batch: Job[], lookup: (cid: number) => ConsultationTimes | null | undefined, settle: Array<() => void>) {
+    const now = this.ctx.clock.now();
+    const byConsultation = new Map<number, Job[]>();
+    for (const job of batch) byConsultation.set(job.row.consultation_id, [...(byConsultation.get(job.row.consultation_id) ?? []), job]);
+    const accepted: Array<{ cid: number; jobs: Job[]; rows: NewComment[] }> = [];
+    for (const [cid, jobs] of byConsultation) {
+      const c = lookup(cid);
+      try {
+        if (!c) throw new NotFound(messages.noConsultation);
+        checkOpen(c, now);
+      } catch (err) {
+        for (const job of jobs) settle.push(() => job.reject(err));
+        continue;
+      }
+      accepted.push({ cid, jobs, rows: jobs.map((j) => ({ ...j.row, submitted_at: now.toISOString() })) });
+    }
+    return accepted;
+  }
+
+  private record(jobs: Job[], rows: NewComment[], saved: Array<{ id: number; seq: number }>, events: AuditInput[], settle: Array<() => void>) {
+    jobs.forEach((job, k) => {
+      const { id, seq } = saved[k]!;
+      const full: CommentRow = { ...rows[k]!, id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null };
+      events.push(this.eventOf(job.actor, full));
+      settle.push(() => job.resolve(full));
+    });
+  }
+
+  private writeSqlite(conn: BetterSqlite3.Database, batch: Job[]): Array<() => void> {
+    const settle: Array<() => void> = [];
+    const events: AuditInput[] = [];
+    for (const { cid, jobs, rows } of this.plan(batch, (cid) => repo.consultationTimesSqlite(conn, cid), settle)) {
+      this.record(jobs, rows, repo.insertCommentsSqlite(conn, cid, rows), events, settle);
+    }
+    appendAuditEventsSqlite(conn, this.ctx.db, this.ctx.clock, events);
+    return settle;
+  }
+
+  private async writeKnex(trx: Knex.Transaction, batch: Job[]): Promise<Array<() => void>> {
+    const settle: Array<() => void> = [];
+    const events: AuditInput[] = [];
+    const found = new Map<number, ConsultationFull | null>();
+    for (const cid of new Set(batch.map((j) => j.row.consultation_id))) found.set(cid, await repo.consultationById(trx, cid));
+    for (const { cid, jobs, rows } of this.plan(batch, (cid) => found.get(cid), settle)) {
+      this.record(jobs, rows, await repo.insertComments(trx, cid, rows), events, settle);
+    }
+    await appendAuditEvents(trx, this.ctx.clock, events);
+    return settle;
+  }
+}
+
+// One queue per database handle: its batches are what serialise the comments written through it.
+const writers = new WeakMap<Db, CommentWriter>();
+export function writerFor(ctx: { db: Db; clock: Clock }): CommentWriter {
+  let w = writers.get(ctx.db);
+  if (!w) writers.set(ctx.db, (w = new CommentWriter(ctx)));
+  return w;
+}
