@@ -7,7 +7,7 @@ import { loadConfig } from '../config.ts';
 import { createDb } from '../db.ts';
 import { systemClock } from '../clock.ts';
 import { createLogger } from '../logger.ts';
-import { findUserByEmail } from '../users/repo.ts';
+import { findUserByEmail } from '../accounts/repo.ts';
 import { resetFor } from '../twofactor/service.ts';
 import { AppError } from '../errors.ts';
 

@@ -8,7 +8,7 @@ import { createDb } from '../db.ts';
 import { systemClock } from '../clock.ts';
 import { createLogger } from '../logger.ts';
 import { createMailer } from '../mail/mailer.ts';
-import { createUser } from '../users/service.ts';
+import { createUser } from '../accounts/service.ts';
 import { createUserSchema, fieldsOf } from '../users/validation.ts';
 import { AppError } from '../errors.ts';
 import { loadAuditKey } from '../audit/key.ts';

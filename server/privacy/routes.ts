@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { AppError, NotFound } from '../errors.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { sessionCookieName, type Auth } from '../auth/middleware.ts';
-import { findUserById } from '../users/repo.ts';
+import { findUserById } from '../accounts/repo.ts';
 import * as service from './service.ts';
 
 export const messages = {

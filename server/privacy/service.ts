@@ -1,10 +1,10 @@
 import type { Viewer } from '../auth/viewer.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { verifyPassword } from '../auth/passwords.ts';
+import { verifyPassword } from '../accounts/passwords.ts';
 import { reference } from '../consultations/service.ts';
-import { countSecretariat, findUserById } from '../users/repo.ts';
-import { messages as userMessages, type Ctx } from '../users/service.ts';
+import { countSecretariat, findUserById } from '../accounts/repo.ts';
+import { messages as userMessages, type Ctx } from '../accounts/service.ts';
 import * as repo from './repo.ts';
 
 /**

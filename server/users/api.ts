@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { NotFound, Validation } from '../errors.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
-import * as service from './service.ts';
-import { findUserById, listUsers, userJson } from './repo.ts';
+import * as service from '../accounts/service.ts';
+import { findUserById, listUsers, userJson } from '../accounts/repo.ts';
 import { adminUpdateSchema, createUserSchema, parse, selfUpdateSchema } from './validation.ts';
 import { listAudit } from '../audit/service.ts';
 

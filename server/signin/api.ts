@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { Forbidden, Unauthorized } from '../errors.ts';
-import { allow, viewerOf } from './permissions.ts';
-import type { Auth } from './middleware.ts';
-import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenRow } from './tokens.ts';
-import * as users from '../users/service.ts';
+import { allow, viewerOf } from '../auth/permissions.ts';
+import type { Auth } from '../auth/middleware.ts';
+import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenRow } from '../accounts/tokens.ts';
+import * as users from '../accounts/service.ts';
 import { parse, registerSchema, tokenRequestSchema } from '../users/validation.ts';
-import { userJson } from '../users/repo.ts';
+import { userJson } from '../accounts/repo.ts';
 import { messages as authMessages } from './routes.ts';
 import * as twoFactor from '../twofactor/service.ts';
 import type { TwoFactorCtx } from '../twofactor/service.ts';

@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { AppError, Validation } from '../errors.ts';
-import { allow, viewerOf } from './permissions.ts';
-import { safeReturnPath, sessionCookieName, type Auth } from './middleware.ts';
-import { TooManyRequests } from './rate-limit.ts';
-import * as users from '../users/service.ts';
+import { allow, viewerOf } from '../auth/permissions.ts';
+import { safeReturnPath, sessionCookieName, type Auth } from '../auth/middleware.ts';
+import { TooManyRequests } from '../auth/rate-limit.ts';
+import * as users from '../accounts/service.ts';
 import { fieldsOf, forgotSchema, registerSchema, signInSchema } from '../users/validation.ts';
-import type { UserRow } from '../users/repo.ts';
+import type { UserRow } from '../accounts/repo.ts';
 import { isEnrolled } from '../twofactor/service.ts';
 import { finishSignIn, startSecondStep } from '../twofactor/signin.ts';
 

@@ -1,14 +1,11 @@
 import type { Knex } from 'knex';
-import type { Clock } from '../clock.ts';
-import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import type { AccountsCtx } from '../deps.ts';
 import type { Role, Viewer } from '../auth/viewer.ts';
 import { AppError, Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { dummyHash, hashPassword, passwordProblem, verifyPassword, type PasswordHasher } from '../auth/passwords.ts';
-import { endSessionsOf } from '../auth/sessions.ts';
-import { revokeAllTokensOf } from '../auth/tokens.ts';
+import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { endSessionsOf } from './sessions.ts';
+import { revokeAllTokensOf } from './tokens.ts';
 import * as repo from './repo.ts';
 import type { UserRow } from './repo.ts';
 
@@ -38,15 +35,7 @@ export const RESET_TTL = 1 * HOUR;
 export const WELCOME_TTL = 7 * 24 * HOUR;
 
 /** What account services need: no Express, no globals. */
-export interface Ctx {
-  db: Knex;
-  clock: Clock;
-  config: Pick<Config, 'publicUrl' | 'argon2'>;
-  mailer: Mailer;
-  logger?: Logger;
-  /** argon2id with config.argon2 when not given */
-  hashPassword?: PasswordHasher;
-}
+export type Ctx = AccountsCtx;
 
 const hashOf = (ctx: Ctx, password: string): Promise<string> => (ctx.hashPassword ? ctx.hashPassword(password) : hashPassword(password, ctx.config.argon2));
 

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { NotFound } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { sha256, type UserRow } from '../users/repo.ts';
+import { sha256, type UserRow } from './repo.ts';
 
 /** API tokens: random, shown once, stored as sha256 (they are long and random, so no slow hash is needed). */
 export interface ApiTokenRow {
