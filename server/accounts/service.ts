@@ -3,6 +3,7 @@ import type { AccountsCtx } from '../deps.ts';
 import type { Role, Viewer } from '../auth/viewer.ts';
 import { AppError, Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
+import { can, roleCan, rolesThatCan } from '../auth/permissions.ts';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { endSessionsOf } from './sessions.ts';
 import { revokeAllTokensOf } from './tokens.ts';
@@ -225,7 +226,8 @@ export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { 
     const disabling = patch.disabled === true && !user.disabled_at;
     const enabling = patch.disabled === false && Boolean(user.disabled_at);
     // Someone must be left to manage accounts.
-    if (user.role === 'secretariat' && !user.disabled_at && (disabling || (changes.role && changes.role !== 'secretariat')) && (await repo.countSecretariat(trx)) <= 1) {
+    const manager = roleCan(user.role, 'accounts.manage');
+    if (manager && !user.disabled_at && (disabling || (changes.role && !roleCan(changes.role, 'accounts.manage'))) && (await repo.countSecretariat(trx)) <= 1) {
       throw new Conflict(messages.lastSecretariat);
     }
     if (disabling) changes.disabled_at = now.toISOString();
@@ -253,7 +255,7 @@ export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: st
     if (patch.organisation !== undefined && patch.organisation !== user.organisation) changes.organisation = patch.organisation;
     // A board account votes for its organisation (ballots/service.ts castVote): changing it would let a
     // member cast, or overwrite, another member organisation's vote. Only the secretariat may (adminUpdate).
-    if ('organisation' in changes && user.role === 'board') throw new AppError(403, 'forbidden', messages.boardOrganisation, { organisation: messages.boardOrganisation });
+    if ('organisation' in changes && roleCan(user.role, 'ballots.vote')) throw new AppError(403, 'forbidden', messages.boardOrganisation, { organisation: messages.boardOrganisation });
     if (!Object.keys(changes).length) return user;
     await repo.updateUserRow(trx, user.id, { ...changes, updated_at: ctx.clock.now().toISOString() });
     const data: Record<string, unknown> = {};
@@ -293,13 +295,13 @@ export async function changePassword(ctx: Ctx, viewer: Viewer, input: { current:
 
 /** PATCH /users/{id}: the secretariat changes anyone; a user changes only their own name, organisation, password. */
 export function assertSelfOrSecretariat(viewer: Viewer, id: number): void {
-  if (viewer.role !== 'secretariat' && viewer.id !== id) throw new Forbidden(messages.notYourAccount);
+  if (!can(viewer, 'accounts.manage') && viewer.id !== id) throw new Forbidden(messages.notYourAccount);
 }
 
 /** At start: the first secretariat account from ADMIN_EMAIL / ADMIN_PASSWORD when there is none. */
 export async function ensureFirstSecretariat(ctx: Ctx, email: string | undefined, password: string | undefined): Promise<UserRow | null> {
   if (!email || !password) return null;
-  const any = await ctx.db('users').where({ role: 'secretariat' }).first();
+  const any = await ctx.db('users').whereIn('role', rolesThatCan('accounts.manage')).first();
   if (any) return null;
   const problem = passwordProblem(password);
   if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`);

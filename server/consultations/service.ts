@@ -3,7 +3,6 @@ import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { seesUnreleasedDrafts } from '../auth/viewer.ts';
 import { can } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit, appendAuditEvents, auditRows, toTail, type AuditInput } from '../audit/service.ts';
@@ -76,7 +75,7 @@ function view(c: ConsultationFull, viewer: Viewer | null, now: Date, count = 0):
     ...c,
     state: consultationState(c, now),
     designation: designation(c.standard_type, c.standard_number),
-    draftVisible: c.version_state === 'published' || seesUnreleasedDrafts(viewer) || releasesDraft(c, now),
+    draftVisible: c.version_state === 'published' || can(viewer, 'drafts.read-unreleased') || releasesDraft(c, now),
     reportPublic: reportIsPublic(c, now),
     comments: count,
   };
@@ -253,7 +252,7 @@ async function laterVersion(ctx: Ctx, viewer: Viewer | null, c: ConsultationView
   const metas = (await ctx.db('versions').where({ standard_id: c.standard_id }).select('id', 'n', 'label', 'state', 'based_on')) as Array<{ id: number; n: number; label: string; state: string; based_on: number | null }>;
   const target = metas.find((m) => m.n === n);
   if (!target) throw new NotFound(messages.noVersion(c.designation, n));
-  if (target.state !== 'published' && !seesUnreleasedDrafts(viewer)) {
+  if (target.state !== 'published' && !can(viewer, 'drafts.read-unreleased')) {
     const released = (await repo.consultationsOfVersion(ctx.db, target.id)).some((x) => releasesDraft(x, ctx.clock.now()));
     if (!released) throw new NotFound(messages.noVersion(c.designation, n));
   }
