@@ -19,8 +19,8 @@ import { createAuth } from './auth/middleware.ts';
 import { authenticate } from './accounts/service.ts';
 import { findUserById, viewerOf } from './accounts/repo.ts';
 import { userForToken } from './accounts/tokens.ts';
-import { authRoutes } from './signin/routes.ts';
-import { authApi } from './signin/api.ts';
+import { signinRoutes } from './signin/routes.ts';
+import { signinApi } from './signin/api.ts';
 import { usersRoutes } from './users/routes.ts';
 import { usersApi } from './users/api.ts';
 import { DiffCache } from './diff/service.ts';
@@ -138,7 +138,7 @@ export function createApp(given: AppDeps): Express {
     res.json(openapi);
   });
   api.use(standardsApi(deps));
-  api.use(authApi(auth, deps));
+  api.use(signinApi(auth, deps));
   api.use(usersApi(auth));
   api.use(diffApi(deps, diffs));
   api.use(draftsApi(deps));
@@ -150,7 +150,7 @@ export function createApp(given: AppDeps): Express {
   app.use(healthRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(standardsRoutes(deps));
-  app.use(authRoutes(deps, auth));
+  app.use(signinRoutes(deps, auth));
   app.use(twoFactorRoutes(deps, auth));
   app.use(usersRoutes(auth));
   app.use(diffRoutes(deps, diffs));

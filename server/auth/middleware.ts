@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import { Passport } from 'passport';
@@ -63,6 +63,8 @@ export interface Auth {
   limiters: Limiters;
   /** the CSRF token for a form: the session's when signed in, else a signed double-submit token (no session stored) */
   csrfToken(req: Request, overwrite?: boolean): string;
+  /** Ends this browser's session (Passport, the stored session, the cookie), then redirects to `to`. */
+  signOut(req: Request, res: Response, next: NextFunction, to: string): void;
   store: ConnectSessionKnexStore;
 }
 
@@ -158,6 +160,16 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
     passport,
     limiters: createLimiters(db, limits),
     csrfToken: (req, overwrite) => csrf.token(req, overwrite),
+    signOut: (req, res, next, to) =>
+      req.logout((err) => {
+        if (err) return next(err);
+        // Passport has regenerated the session; end it on the server too, and drop the cookie.
+        req.session.destroy((destroyErr) => {
+          if (destroyErr) return next(destroyErr);
+          res.clearCookie(sessionCookieName(secure), { path: '/', httpOnly: true, sameSite: 'lax', secure });
+          res.redirect(303, to);
+        });
+      }),
     store,
   };
 }

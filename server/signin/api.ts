@@ -14,7 +14,7 @@ import { requiresTwoFactor } from '../twofactor/totp.ts';
 const tokenJson = (t: ApiTokenRow) => ({ id: t.id, name: t.name, created_at: t.created_at, last_used_at: t.last_used_at });
 
 /** API tokens and registration (design.md §6). */
-export function authApi(auth: Auth, deps: TwoFactorCtx): Router {
+export function signinApi(auth: Auth, deps: TwoFactorCtx): Router {
   const r = Router();
   const { ctx } = auth;
 

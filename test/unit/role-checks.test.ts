@@ -24,6 +24,8 @@ const PATTERNS: RegExp[] = [
   // a query that picks accounts by a role it names: where({ role: 'board' })
   new RegExp(`\\bwhere(?:Not)?\\(\\s*\\{[^}]*\\brole:\\s*['"\`]${ROLE}`),
   new RegExp(`\\bwhere(?:In|NotIn)?\\(\\s*['"\`]role['"\`]\\s*,\\s*(?:\\[\\s*)?['"\`]${ROLE}`),
+  // a rule written in place instead of an action of the table: allow(['secretariat']), can(viewer, ['board'])
+  new RegExp(`\\b(?:allow|can|roleCan)\\([^)]*\\[\\s*['"\`]${ROLE}`),
   // Handlebars: (eq viewer.role "secretariat"), (eq "board" user.role)
   /\(eq\s+[\w.@]*\brole\b/,
   /\(eq\s+"[^"]*"\s+[\w.@]*\brole\b/,
@@ -56,6 +58,8 @@ describe('role checks only in the permissions table', () => {
       "await db('users').whereIn('role', ['secretariat'])",
       '{{#if (eq viewer.role "secretariat")}}',
       '{{#unless (eq "stakeholder" viewer.role)}}',
+      "r.post('/x', allow(['secretariat']), handler);",
+      "if (can(viewer, ['board', 'secretariat'])) {",
     ];
     for (const l of bad) expect(roleChecks(l), l).to.have.length(1);
     const fine = [
