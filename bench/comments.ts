@@ -16,8 +16,8 @@ import { createDb } from '../server/db.ts';
 import { systemClock } from '../server/clock.ts';
 import { loadStandards } from '../server/standards/loader.ts';
 import { load } from './lib/load.ts';
-import { hashPassword } from '../server/auth/passwords.ts';
-import { insertUser } from '../server/users/repo.ts';
+import { hashPassword } from '../server/accounts/passwords.ts';
+import { insertUser } from '../server/accounts/repo.ts';
 
 const here = import.meta.dirname;
 const CONNECTIONS = 50;

@@ -17,8 +17,11 @@ import { homeRoutes } from './home/routes.ts';
 import { standardsRoutes } from './standards/routes.ts';
 import { standardsApi } from './standards/api.ts';
 import { createAuth } from './auth/middleware.ts';
-import { authRoutes } from './auth/routes.ts';
-import { authApi } from './auth/api.ts';
+import { authenticate } from './accounts/service.ts';
+import { findUserById, viewerOf } from './accounts/repo.ts';
+import { userForToken } from './accounts/tokens.ts';
+import { signinRoutes } from './signin/routes.ts';
+import { signinApi } from './signin/api.ts';
 import { usersRoutes } from './users/routes.ts';
 import { usersApi } from './users/api.ts';
 import { DiffCache } from './diff/service.ts';
@@ -124,7 +127,7 @@ export function createApp(given: AppDeps): Express {
     next(/^(\/|https?:\/\/)/i.test(req.url) ? undefined : new BadRequest(messages.badTarget));
   });
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
-  const auth = createAuth(deps);
+  const auth = createAuth(deps, { authenticate, findUserById, userForToken, viewerOf });
   app.use(auth.middleware);
   // A secretariat account without two-factor sign-in may only enrol (or sign out).
   app.use(twoFactorGate(deps));
@@ -136,7 +139,7 @@ export function createApp(given: AppDeps): Express {
     res.json(openapi);
   });
   api.use(standardsApi(deps));
-  api.use(authApi(auth, deps));
+  api.use(signinApi(auth, deps));
   api.use(usersApi(auth));
   api.use(diffApi(deps, diffs));
   api.use(draftsApi(deps));
@@ -148,7 +151,7 @@ export function createApp(given: AppDeps): Express {
   app.use(healthRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(standardsRoutes(deps));
-  app.use(authRoutes(deps, auth));
+  app.use(signinRoutes(deps, auth));
   app.use(twoFactorRoutes(deps, auth));
   app.use(usersRoutes(auth));
   app.use(diffRoutes(deps, diffs));

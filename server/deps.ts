@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from './db.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -6,7 +7,7 @@ import type { PageCache } from './http/page-cache.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { AuthLimits } from './auth/rate-limit.ts';
 import type { StandardStates } from './standards/state.ts';
-import type { PasswordHasher } from './auth/passwords.ts';
+import type { PasswordHasher } from './accounts/passwords.ts';
 import type { ConsultationCaches } from './consultations/caches.ts';
 
 /** The features' in-memory caches, in one object so that any feature can clear what its changes make stale. */
@@ -30,4 +31,15 @@ export interface Deps {
   /** per-standard state for the pages, kept per revision */
   states: StandardStates;
   caches: Caches;
+}
+
+/** What the account services need: the app's deps with a mailer (made once, by createAuth). */
+export interface AccountsCtx {
+  db: Knex;
+  clock: Clock;
+  config: Pick<Config, 'publicUrl' | 'argon2'>;
+  mailer: Mailer;
+  logger?: Logger;
+  /** argon2id with config.argon2 when not given */
+  hashPassword?: PasswordHasher;
 }

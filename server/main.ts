@@ -4,7 +4,7 @@ import { createLogger, flushLogger } from './logger.ts';
 import { createHandler } from './app.ts';
 import { createHttpServer } from './http/server.ts';
 import { createMailer } from './mail/mailer.ts';
-import { ensureFirstSecretariat } from './users/service.ts';
+import { ensureFirstSecretariat } from './accounts/service.ts';
 import { systemClock } from './clock.ts';
 import { PageCache } from './http/page-cache.ts';
 import { buildId } from './http/views.ts';

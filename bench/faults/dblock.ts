@@ -25,8 +25,8 @@ import { PageCache } from '../../server/http/page-cache.ts';
 import { buildId } from '../../server/http/views.ts';
 import { createHttpServer } from '../../server/http/server.ts';
 import { loadStandards } from '../../server/standards/loader.ts';
-import { hashPassword } from '../../server/auth/passwords.ts';
-import { insertUser } from '../../server/users/repo.ts';
+import { hashPassword } from '../../server/accounts/passwords.ts';
+import { insertUser } from '../../server/accounts/repo.ts';
 import { holdLock } from '../../test/helpers/hold-lock.ts';
 
 const here = import.meta.dirname;

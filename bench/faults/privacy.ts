@@ -11,9 +11,9 @@ import { createDb } from '../../server/db.ts';
 import { FakeClock } from '../../server/clock.ts';
 import { loadConfig } from '../../server/config.ts';
 import { loadStandards } from '../../server/standards/loader.ts';
-import { hashPassword } from '../../server/auth/passwords.ts';
-import { insertUser } from '../../server/users/repo.ts';
-import { viewerOf } from '../../server/users/repo.ts';
+import { hashPassword } from '../../server/accounts/passwords.ts';
+import { insertUser } from '../../server/accounts/repo.ts';
+import { viewerOf } from '../../server/accounts/repo.ts';
 import { closeAccount, exportData } from '../../server/privacy/service.ts';
 
 const NOW = '2026-11-23T12:00:00.000Z';

@@ -12,8 +12,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../../server/db.ts';
-import { hashPassword } from '../../server/auth/passwords.ts';
-import { insertUser } from '../../server/users/repo.ts';
+import { hashPassword } from '../../server/accounts/passwords.ts';
+import { insertUser } from '../../server/accounts/repo.ts';
 
 const ROUNDS = 30;
 // The register endpoint allows 60 requests a minute per address: spread the calls over loopback addresses.

@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../../server/db.ts';
 import { systemClock } from '../../server/clock.ts';
-import { hashPassword } from '../../server/auth/passwords.ts';
-import { createApiToken } from '../../server/auth/tokens.ts';
-import { insertUser } from '../../server/users/repo.ts';
+import { hashPassword } from '../../server/accounts/passwords.ts';
+import { createApiToken } from '../../server/accounts/tokens.ts';
+import { insertUser } from '../../server/accounts/repo.ts';
 import { encryptSecret, newTotpSecret, secretKey } from '../../server/twofactor/totp.ts';
 import { load, type LoadResult } from '../lib/load.ts';
 

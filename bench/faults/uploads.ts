@@ -15,8 +15,8 @@ import path from 'node:path';
 import { createDb } from '../../server/db.ts';
 import { systemClock } from '../../server/clock.ts';
 import { loadStandards } from '../../server/standards/loader.ts';
-import { hashPassword } from '../../server/auth/passwords.ts';
-import { insertUser } from '../../server/users/repo.ts';
+import { hashPassword } from '../../server/accounts/passwords.ts';
+import { insertUser } from '../../server/accounts/repo.ts';
 import { bombDocx, bombXlsx, deflatePieces, SHEET_HEAD, SHEET_TAIL, writeZip, xlsxParts, xlsxRow } from '../../test/helpers/zip-bombs.ts';
 
 const here = import.meta.dirname;

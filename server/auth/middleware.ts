@@ -1,17 +1,15 @@
-import type { Request, RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { createCsrf, messages as csrfMessages } from './csrf.ts';
-import type { Deps } from '../deps.ts';
+import type { Knex } from 'knex';
+import type { AccountsCtx, Deps } from '../deps.ts';
 import { Unauthorized } from '../errors.ts';
-import { findUserById, viewerOf as toViewer, type UserRow } from '../users/repo.ts';
-import { authenticate } from '../users/service.ts';
-import { userForToken } from './tokens.ts';
 import { createLimiters, defaultLimits, type Limiters } from './rate-limit.ts';
 import { createMailer } from '../mail/mailer.ts';
-import type { Ctx } from '../users/service.ts';
+import type { Viewer } from './viewer.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -46,21 +44,35 @@ export const messages = {
 /** Secure and the __Host- prefix follow PUBLIC_URL's scheme: over plain http the browser would drop them. */
 export const sessionCookieName = (secure: boolean): string => (secure ? '__Host-imas.sid' : 'imas.sid');
 
+/**
+ * The accounts as the sign-in plumbing needs them. app.ts passes in the functions of accounts/, so that
+ * auth stays below the accounts (which consult its permission table) and never imports them.
+ */
+export interface AccountLookup<U extends { id: number; disabled_at: string | null }> {
+  authenticate(ctx: AccountsCtx, input: { email: string; password: string; ip?: string; via: 'form' }): Promise<{ ok: true; user: U } | { ok: false }>;
+  findUserById(db: Knex, id: number): Promise<U | undefined>;
+  userForToken(ctx: Pick<Deps, 'db' | 'clock' | 'logger'>, token: string): Promise<{ tokenRow: { id: number }; user: U } | null>;
+  viewerOf(user: U): Viewer;
+}
+
 export interface Auth {
   /** what the account services need: the app's deps with a mailer */
-  ctx: Ctx;
+  ctx: AccountsCtx;
   middleware: RequestHandler[];
   passport: InstanceType<typeof Passport>;
   limiters: Limiters;
   /** the CSRF token for a form: the session's when signed in, else a signed double-submit token (no session stored) */
   csrfToken(req: Request, overwrite?: boolean): string;
+  /** Ends this browser's session (Passport, the stored session, the cookie), then redirects to `to`. */
+  signOut(req: Request, res: Response, next: NextFunction, to: string): void;
   store: ConnectSessionKnexStore;
 }
 
 /** Sessions, Passport, API tokens, the viewer, CSRF: mounted before every router. */
-export function createAuth(deps: Deps): Auth {
+export function createAuth<U extends { id: number; disabled_at: string | null }>(deps: Deps, accounts: AccountLookup<U>): Auth {
   const { db, clock, config } = deps;
-  const ctx: Ctx = { db, clock, config, logger: deps.logger, mailer: deps.mailer ?? createMailer(config.smtpUrl, deps.logger), ...(deps.hashPassword ? { hashPassword: deps.hashPassword } : {}) };
+  const { authenticate, findUserById, userForToken, viewerOf: toViewer } = accounts;
+  const ctx: AccountsCtx = { db, clock, config, logger: deps.logger, mailer: deps.mailer ?? createMailer(config.smtpUrl, deps.logger), ...(deps.hashPassword ? { hashPassword: deps.hashPassword } : {}) };
   const store = new ConnectSessionKnexStore({
     knex: db,
     tableName: 'sessions',
@@ -90,7 +102,7 @@ export function createAuth(deps: Deps): Auth {
         .catch(done);
     }),
   );
-  passport.serializeUser<number>((user, done) => done(null, (user as UserRow).id));
+  passport.serializeUser<number>((user, done) => done(null, (user as U).id));
   passport.deserializeUser<number>((id, done) => {
     // A disabled or deleted user is signed out at their next request.
     findUserById(db, id)
@@ -132,7 +144,7 @@ export function createAuth(deps: Deps): Auth {
     }
     if (req.user) {
       req.authVia = 'session';
-      res.locals.viewer = toViewer(req.user as UserRow);
+      res.locals.viewer = toViewer(req.user as U);
     } else {
       res.locals.viewer = null;
     }
@@ -148,6 +160,16 @@ export function createAuth(deps: Deps): Auth {
     passport,
     limiters: createLimiters(db, limits),
     csrfToken: (req, overwrite) => csrf.token(req, overwrite),
+    signOut: (req, res, next, to) =>
+      req.logout((err) => {
+        if (err) return next(err);
+        // Passport has regenerated the session; end it on the server too, and drop the cookie.
+        req.session.destroy((destroyErr) => {
+          if (destroyErr) return next(destroyErr);
+          res.clearCookie(sessionCookieName(secure), { path: '/', httpOnly: true, sameSite: 'lax', secure });
+          res.redirect(303, to);
+        });
+      }),
     store,
   };
 }

@@ -11,13 +11,16 @@ import type { Role, Viewer } from './viewer.ts';
  *
  * Rules: 'public' — anyone; 'signed-in' — any account; 'verified' — an account whose e-mail address is
  * verified; a list of roles — those roles only.
+ *
+ * This is the only place that names a role in a decision (test/unit/role-checks.test.ts): code asks
+ * can(viewer, action), or roleCan(role, action) about an account other than the viewer's.
  */
 export type Rule = 'public' | 'signed-in' | 'verified' | readonly Role[];
 
 export const PERMISSIONS = {
   // the library (design.md §6 "who sees what")
-  'library.read': 'public',
   'feeds.read': 'public',
+  // drafts never put out for consultation
   'drafts.read-unreleased': ['board', 'secretariat'],
   'consultation-report.read': 'public',
   'comments.read-open': 'signed-in',
@@ -40,9 +43,13 @@ export const PERMISSIONS = {
   'tokens.own': 'signed-in',
   'accounts.manage': ['secretariat'],
   'audit.read-all': ['secretariat'],
+  // Not a right but a duty: these accounts sign in with a second factor (ASVS 2.2.3 for administrators).
+  'twofactor.required': ['secretariat'],
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof PERMISSIONS;
+/** The actions decided by role alone. */
+export type RoleAction = { [A in Action]: (typeof PERMISSIONS)[A] extends readonly Role[] ? A : never }[Action];
 
 export const messages = {
   verifyFirst: 'Confirm your e-mail address first: follow the link we sent you, or ask for a new one on your account page.',
@@ -68,6 +75,17 @@ export function ruleOf(ruleOrAction: Rule | Action): Rule {
 export function can(viewer: Viewer | null, ruleOrAction: Rule | Action): boolean {
   return refusal(viewer, ruleOf(ruleOrAction)) === null;
 }
+
+/**
+ * Whether an account of this role may do it: for rules about another account than the viewer's (the
+ * last account that manages accounts, a voter's organisation, who must enrol a second factor).
+ */
+export function roleCan(role: Role | string, action: RoleAction): boolean {
+  return (PERMISSIONS[action] as readonly string[]).includes(role);
+}
+
+/** The roles that may do it: for a query over accounts (the Board's voting members). */
+export const rolesThatCan = (action: RoleAction): readonly Role[] => PERMISSIONS[action];
 
 function refusal(viewer: Viewer | null, rule: Rule): 'anonymous' | 'role' | 'unverified' | null {
   if (rule === 'public') return null;

@@ -9,6 +9,3 @@ export interface Viewer {
   /** Until the address is verified a stakeholder can sign in but not comment. */
   emailVerified?: boolean;
 }
-
-/** Drafts that were never put out for consultation are for the Board and the secretariat only. */
-export const seesUnreleasedDrafts = (v: Viewer | null): boolean => v?.role === 'board' || v?.role === 'secretariat';

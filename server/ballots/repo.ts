@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { isSqlite } from '../db.ts';
+import { rolesThatCan } from '../auth/permissions.ts';
 import type { VersionMeta } from '../standards/repo.ts';
 import type { Position, Result, Rule } from './tally.ts';
 import { castByNameSql } from '../privacy/repo.ts';
@@ -150,7 +151,7 @@ export async function insertVoteEvent(db: Q, e: { ballot_id: number; organisatio
  * not the chair's (users.board_chair; the chair does not vote, design.md §4).
  */
 export async function boardOrganisations(db: Q): Promise<string[]> {
-  const rows = await db('users').where({ role: 'board', board_chair: false }).whereNull('disabled_at').distinct('organisation').orderBy('organisation');
+  const rows = await db('users').whereIn('role', rolesThatCan('ballots.vote')).where({ board_chair: false }).whereNull('disabled_at').distinct('organisation').orderBy('organisation');
   return rows.map((r: { organisation: string }) => r.organisation);
 }
 

@@ -83,8 +83,8 @@ export function ballotsRoutes(deps: Deps): Router {
     const viewer = viewerOf(res);
     const ballot = await service.getBallot(db, clock, id, viewer);
     const insider = can(viewer, 'ballots.read-open');
-    const own = viewer?.role === 'board' ? ballot.votes.find((v) => v.organisation === viewer.organisation) ?? null : null;
-    const voter = viewer?.role === 'board' && viewer.organisation != null && ballot.electorate.includes(viewer.organisation) && !(await repo.voter(db, viewer.id))?.board_chair;
+    const own = can(viewer, 'ballots.vote') ? ballot.votes.find((v) => v.organisation === viewer?.organisation) ?? null : null;
+    const voter = can(viewer, 'ballots.vote') && viewer?.organisation != null && ballot.electorate.includes(viewer.organisation) && !(await repo.voter(db, viewer.id))?.board_chair;
 
     // The diff the members read: against the current edition, or else the draft it is based on.
     let diff: { fromLabel: string; href: string; summary: string; body: string } | null = null;

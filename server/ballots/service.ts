@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { can } from '../auth/permissions.ts';
+import { can, roleCan } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit, chainHead, type Head } from '../audit/service.ts';
 import { canonicalRef, designation } from '../standards/refs.ts';
@@ -271,7 +271,7 @@ export async function openBallot(db: Db, clock: Clock, actor: Viewer, ref: strin
  */
 export async function castVote(db: Db, clock: Clock, viewer: Viewer, id: number, input: VoteInput): Promise<void> {
   const who = await repo.voter(db, viewer.id);
-  if (!who || who.role !== 'board' || who.disabled_at) throw new Forbidden(messages.notBoard);
+  if (!who || !roleCan(who.role, 'ballots.vote') || who.disabled_at) throw new Forbidden(messages.notBoard);
   if (who.board_chair) throw new Forbidden(messages.chair);
   await changing(db, clock, id, async (trx) => {
     const b = await lockedBallot(trx, id);

@@ -7,8 +7,9 @@ import { loadConfig } from '../config.ts';
 import { createDb } from '../db.ts';
 import { systemClock } from '../clock.ts';
 import { createLogger } from '../logger.ts';
-import { findUserByEmail } from '../users/repo.ts';
+import { findUserByEmail } from '../accounts/repo.ts';
 import { resetFor } from '../twofactor/service.ts';
+import { requiresTwoFactor } from '../twofactor/totp.ts';
 import { AppError } from '../errors.ts';
 
 const { values } = parseArgs({ options: { email: { type: 'string' } } });
@@ -26,7 +27,7 @@ try {
     process.exitCode = 1;
   } else {
     await resetFor({ db, clock: systemClock, config, logger: createLogger(config.logLevel) }, null, user.id);
-    console.log(`two-factor sign-in is off for ${user.email}${user.role === 'secretariat' ? ': they enrol again at their next sign-in' : ''}`);
+    console.log(`two-factor sign-in is off for ${user.email}${requiresTwoFactor(user.role) ? ': they enrol again at their next sign-in' : ''}`);
   }
 } catch (err) {
   if (err instanceof AppError) {

@@ -8,8 +8,9 @@ import { createDb } from '../db.ts';
 import { systemClock } from '../clock.ts';
 import { createLogger } from '../logger.ts';
 import { createMailer } from '../mail/mailer.ts';
-import { createUser } from '../users/service.ts';
-import { createUserSchema, fieldsOf } from '../users/validation.ts';
+import { createUser } from '../accounts/service.ts';
+import { createUserSchema, fieldsOf, role } from '../users/validation.ts';
+import { roleCan } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { loadAuditKey } from '../audit/key.ts';
 
@@ -24,11 +25,14 @@ if (password === undefined && !values['no-password'] && process.stdin.isTTY) {
   password = (await rl.question('Password (empty: mail a link to choose one): ')) || undefined;
   rl.close();
 }
+const chosen = role.safeParse(values.role);
+const runsTheSite = chosen.success && roleCan(chosen.data, 'accounts.manage');
 const parsed = createUserSchema.safeParse({
   email: values.email,
   role: values.role,
   name: values.name ?? values.email?.split('@')[0],
-  organisation: values.organisation ?? (values.role === 'secretariat' ? 'IMAS Secretariat' : undefined),
+  // The accounts that run the site belong to the IMAS Secretariat unless told otherwise.
+  organisation: values.organisation ?? (runsTheSite ? 'IMAS Secretariat' : undefined),
   password,
 });
 if (!parsed.success) {

@@ -1,5 +1,4 @@
 import type { Viewer } from '../auth/viewer.ts';
-import { seesUnreleasedDrafts } from '../auth/viewer.ts';
 import { can } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
@@ -57,7 +56,7 @@ async function laterVersion(ctx: Ctx, viewer: Viewer | null, c: ConsultationView
   const metas = (await ctx.db('versions').where({ standard_id: c.standard_id }).select('id', 'n', 'label', 'state', 'based_on')) as Array<{ id: number; n: number; label: string; state: string; based_on: number | null }>;
   const target = metas.find((m) => m.n === n);
   if (!target) throw new NotFound(messages.noVersion(c.designation, n));
-  if (target.state !== 'published' && !seesUnreleasedDrafts(viewer)) {
+  if (target.state !== 'published' && !can(viewer, 'drafts.read-unreleased')) {
     const released = (await repo.consultationsOfVersion(ctx.db, target.id)).some((x) => releasesDraft(x, ctx.clock.now()));
     if (!released) throw new NotFound(messages.noVersion(c.designation, n));
   }

@@ -1,5 +1,5 @@
 import type { Viewer } from '../auth/viewer.ts';
-import { seesUnreleasedDrafts } from '../auth/viewer.ts';
+import { can } from '../auth/permissions.ts';
 import { designation } from '../standards/refs.ts';
 import type { Location } from './anchors.ts';
 import type { CommentRow, ConsultationFull } from './repo.ts';
@@ -25,7 +25,7 @@ export function consultationView(c: ConsultationFull, viewer: Viewer | null, now
     ...c,
     state: consultationState(c, now),
     designation: designation(c.standard_type, c.standard_number),
-    draftVisible: c.version_state === 'published' || seesUnreleasedDrafts(viewer) || releasesDraft(c, now),
+    draftVisible: c.version_state === 'published' || can(viewer, 'drafts.read-unreleased') || releasesDraft(c, now),
     reportPublic: reportIsPublic(c, now),
     comments: count,
   };

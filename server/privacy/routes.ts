@@ -2,8 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { AppError, NotFound } from '../errors.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
-import { sessionCookieName, type Auth } from '../auth/middleware.ts';
-import { findUserById } from '../users/repo.ts';
+import type { Auth } from '../auth/middleware.ts';
+import { findUserById } from '../accounts/repo.ts';
 import * as service from './service.ts';
 
 export const messages = {
@@ -64,14 +64,7 @@ export function privacyRoutes(deps: Deps, auth: Auth): Router {
   r.post('/account/close', allow('account.own'), (req, res, next) =>
     close(req, res, viewerOf(res)!.id, () => {
       // The account's sessions are already deleted; end this one in the browser too.
-      req.logout((err) => {
-        if (err) return next(err);
-        req.session.destroy((destroyErr) => {
-          if (destroyErr) return next(destroyErr);
-          res.clearCookie(sessionCookieName(deps.config.secureCookies), { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies });
-          res.redirect(303, '/privacy?closed=1');
-        });
-      });
+      auth.signOut(req, res, next, '/privacy?closed=1');
     }),
   );
 

@@ -1,10 +1,11 @@
 import type { Viewer } from '../auth/viewer.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { verifyPassword } from '../auth/passwords.ts';
+import { can, roleCan } from '../auth/permissions.ts';
+import { verifyPassword } from '../accounts/passwords.ts';
 import { reference } from '../consultations/service.ts';
-import { countSecretariat, findUserById } from '../users/repo.ts';
-import { messages as userMessages, type Ctx } from '../users/service.ts';
+import { countSecretariat, findUserById } from '../accounts/repo.ts';
+import { messages as userMessages, type Ctx } from '../accounts/service.ts';
 import * as repo from './repo.ts';
 
 /**
@@ -23,7 +24,7 @@ export const messages = {
 } as const;
 
 function assertSelfOrSecretariat(viewer: Viewer, id: number): void {
-  if (viewer.role !== 'secretariat' && viewer.id !== id) throw new Forbidden(messages.notYours);
+  if (!can(viewer, 'accounts.manage') && viewer.id !== id) throw new Forbidden(messages.notYours);
 }
 
 const parseData = (s: unknown): unknown => {
@@ -88,7 +89,7 @@ export async function closeAccount(ctx: Ctx, actor: Viewer, id: number, input: {
   const now = ctx.clock.now();
   await ctx.db.transaction(async (trx) => {
     // Someone must be left to manage accounts.
-    if (user.role === 'secretariat' && !user.disabled_at && (await countSecretariat(trx)) <= 1) throw new Conflict(messages.lastSecretariat);
+    if (roleCan(user.role, 'accounts.manage') && !user.disabled_at && (await countSecretariat(trx)) <= 1) throw new Conflict(messages.lastSecretariat);
     await repo.eraseUser(trx, user, now);
     // Ids only: the audit never holds the name or address (it is hash-chained and cannot be rewritten).
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action: 'account.closed', subject_type: 'user', subject_id: id, data: { by: self ? 'self' : 'secretariat' } }, ctx.logger);

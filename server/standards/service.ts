@@ -4,7 +4,7 @@ import { utcDay } from '../clock.ts';
 import { NotFound } from '../errors.ts';
 import type { StandardSnapshot, StandardStates } from './state.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { seesUnreleasedDrafts } from '../auth/viewer.ts';
+import { can } from '../auth/permissions.ts';
 import { consultationState, releasesDraft } from '../consultations/state.ts';
 import { editionLabel, inForceOn, inForceUntil, upcoming } from '../versions/edition.ts';
 import * as repo from './repo.ts';
@@ -149,7 +149,7 @@ export function standardDetail(snap: StandardSnapshot, viewer: Viewer | null, no
   const visible = metas.filter(
     (v) =>
       v.state === 'published' ||
-      seesUnreleasedDrafts(viewer) ||
+      can(viewer, 'drafts.read-unreleased') ||
       consultations.some((c) => c.version_id === v.id && releasesDraft(c, now)),
   );
   const versions: VersionInfo[] = visible.map((v) => {

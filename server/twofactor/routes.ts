@@ -4,7 +4,7 @@ import { AppError, NotFound, Validation } from '../errors.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { TooManyRequests } from '../auth/rate-limit.ts';
-import { findUserById } from '../users/repo.ts';
+import { findUserById } from '../accounts/repo.ts';
 import * as service from './service.ts';
 import { requiresTwoFactor } from './totp.ts';
 import { finishSignIn, pendingSecondStep } from './signin.ts';

@@ -4,8 +4,8 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { Conflict, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { verifyPassword } from '../auth/passwords.ts';
-import { findUserById } from '../users/repo.ts';
+import { verifyPassword } from '../accounts/passwords.ts';
+import { findUserById } from '../accounts/repo.ts';
 import * as repo from './repo.ts';
 import {
   checkTotp, decryptSecret, encryptSecret, groupedSecret, hashRecoveryCode, looksLikeRecoveryCode, looksLikeTotp, newRecoveryCodes,

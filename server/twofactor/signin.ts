@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Deps } from '../deps.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { safeReturnPath } from '../auth/middleware.ts';
-import type { UserRow } from '../users/repo.ts';
+import type { UserRow } from '../accounts/repo.ts';
 
 declare module 'express-session' {
   interface SessionData {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { generate, generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import type { Role } from '../auth/viewer.ts';
+import { roleCan } from '../auth/permissions.ts';
 
 /**
  * Two-factor sign-in (ASVS 2.8): TOTP (RFC 6238, what authenticator apps speak) through otplib, and
@@ -15,7 +16,7 @@ export const RECOVERY_CODE_COUNT = 10;
 export const ISSUER = 'IMAS Review';
 
 /** Roles that must have two-factor sign-in (ASVS L2 for privileged accounts). */
-export const requiresTwoFactor = (role: Role): boolean => role === 'secretariat';
+export const requiresTwoFactor = (role: Role): boolean => roleCan(role, 'twofactor.required');
 
 /** A new base32 secret of 160 bits (RFC 4226's recommended length). */
 export const newTotpSecret = (): string => generateSecret({ length: 20 });

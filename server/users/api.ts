@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { NotFound, Validation } from '../errors.ts';
-import { allow, viewerOf } from '../auth/permissions.ts';
+import { allow, can, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
-import * as service from './service.ts';
-import { findUserById, listUsers, userJson } from './repo.ts';
+import * as service from '../accounts/service.ts';
+import { findUserById, listUsers, userJson } from '../accounts/repo.ts';
 import { adminUpdateSchema, createUserSchema, parse, selfUpdateSchema } from './validation.ts';
 import { listAudit } from '../audit/service.ts';
 
@@ -43,14 +43,15 @@ export function usersApi(auth: Auth): Router {
     const viewer = viewerOf(res)!;
     const id = idOf(req.params.id);
     service.assertSelfOrSecretariat(viewer, id);
-    if (viewer.role === 'secretariat' && id !== viewer.id) {
+    const manages = can(viewer, 'accounts.manage');
+    if (manages && id !== viewer.id) {
       const user = await service.adminUpdate(ctx, viewer, id, parse(adminUpdateSchema.strict(), req.body));
       return res.json({ user: userJson(user) });
     }
     // One's own account: name and organisation; the password with the current one. The secretariat
     // may also change role and the rest of its own account through the admin fields.
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const own = viewer.role === 'secretariat' ? parse(adminUpdateSchema.extend(selfUpdateSchema.shape).strict(), body) : parse(selfUpdateSchema, body);
+    const own = manages ? parse(adminUpdateSchema.extend(selfUpdateSchema.shape).strict(), body) : parse(selfUpdateSchema, body);
     if (own.password !== undefined) {
       if (!own.current_password) throw new Validation('Give your current password to change it.', { current_password: 'Enter your current password.' });
       await service.changePassword(ctx, viewer, { current: own.current_password, next: own.password }, req.authVia === 'session' ? req.sessionID : undefined);

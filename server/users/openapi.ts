@@ -1,12 +1,12 @@
 /** OpenAPI paths of accounts and tokens, merged into /api/v1/openapi.json by server/http/openapi.ts. */
 import { bearer, bodyOf, error, json, schemaOf, type FieldNotes } from '../http/openapi-parts.ts';
-import { MAX_LENGTH, MIN_LENGTH } from '../auth/passwords.ts';
+import { MAX_LENGTH, MIN_LENGTH } from '../accounts/passwords.ts';
 import { adminUpdateSchema, createUserSchema, registerSchema, selfUpdateSchema, tokenRequestSchema } from './validation.ts';
 
 const user = { $ref: '#/components/schemas/User' };
 const userBody = { type: 'object', properties: { user } };
 
-// The password policy is checked in a refinement (auth/passwords.ts), which JSON Schema cannot see.
+// The password policy is checked in a refinement (accounts/passwords.ts), which JSON Schema cannot see.
 const newPassword: FieldNotes = { password: { minLength: MIN_LENGTH, maxLength: MAX_LENGTH } };
 
 /** POST /tokens: the schema's fields, and the second factor, which auth/api.ts reads beside it (a code that is not a string is ignored, not refused). */

@@ -2,11 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import { AppError, NotFound } from '../errors.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
-import { createApiToken, listApiTokens, revokeApiToken } from '../auth/tokens.ts';
+import { createApiToken, listApiTokens, revokeApiToken } from '../accounts/tokens.ts';
 import { chainHead, listAudit, verifyChain } from '../audit/service.ts';
 import { isEnrolled } from '../twofactor/service.ts';
-import * as service from './service.ts';
-import { findUserById, listUsers, type UserRow } from './repo.ts';
+import { requiresTwoFactor } from '../twofactor/totp.ts';
+import * as service from '../accounts/service.ts';
+import { findUserById, listUsers, type UserRow } from '../accounts/repo.ts';
 import { adminUpdateSchema, createUserSchema, fieldsOf, passwordChangeSchema, profileSchema, tokenNameSchema } from './validation.ts';
 
 export const messages = {
@@ -130,6 +131,7 @@ export function usersRoutes(auth: Auth): Router {
       values: { name: user.name, organisation: user.organisation, role: user.role },
       history: await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 50 }),
       twoFactor: await isEnrolled(ctx, user.id),
+      twoFactorRequired: requiresTwoFactor(user.role),
       ...extra,
     });
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Validation } from '../errors.ts';
-import { passwordProblem } from '../auth/passwords.ts';
+import { passwordProblem } from '../accounts/passwords.ts';
 
 const text = (label: string, max: number) =>
   z
@@ -17,7 +17,7 @@ export const email = z
   .pipe(z.email('Enter an e-mail address like name@example.org.'))
   .transform((s) => s.toLowerCase());
 
-/** A new password: the policy of auth/passwords.ts (length and the common-passwords list only). */
+/** A new password: the policy of accounts/passwords.ts (length and the common-passwords list only). */
 export const newPassword = z.string({ error: 'Choose a password.' }).superRefine((p, ctx) => {
   const problem = passwordProblem(p);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });

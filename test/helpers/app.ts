@@ -10,7 +10,7 @@ import { PageCache } from '../../server/http/page-cache.ts';
 import { loadStandards } from '../../server/standards/loader.ts';
 import type { Mailer } from '../../server/mail/mailer.ts';
 import type { AuthLimits } from '../../server/auth/rate-limit.ts';
-import type { PasswordHasher } from '../../server/auth/passwords.ts';
+import type { PasswordHasher } from '../../server/accounts/passwords.ts';
 
 /** Fixed "now" of the suites: 07.11 Edition 2 is current, its draft Edition 3 is under consultation. */
 export const TEST_NOW = '2026-11-23T12:00:00.000Z';

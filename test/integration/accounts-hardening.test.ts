@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor, createUser, csrfFrom, signIn } from '../helpers/auth.ts';
-import { hashPassword } from '../../server/auth/passwords.ts';
-import { insertEmailToken } from '../../server/users/repo.ts';
+import { hashPassword } from '../../server/accounts/passwords.ts';
+import { insertEmailToken } from '../../server/accounts/repo.ts';
 import type { Mail } from '../../server/mail/mailer.ts';
 import { sampleConsultationId } from '../helpers/consultations.ts';
 

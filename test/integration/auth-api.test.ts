@@ -47,7 +47,7 @@ describe('auth: API tokens and accounts API', () => {
     await request(t.app).delete('/api/v1/tokens/current').set(...auth).expect(204);
     await request(t.app).get('/api/v1/me').set(...auth).expect(401);
     await request(t.app).get('/api/v1/me').set(...other.auth).expect(200);
-    const id = (await t.db('api_tokens').where({ token_hash: (await import('../../server/users/repo.ts')).sha256(other.token) }).first()).id;
+    const id = (await t.db('api_tokens').where({ token_hash: (await import('../../server/accounts/repo.ts')).sha256(other.token) }).first()).id;
     // someone else cannot revoke it
     const stranger = await bearerFor(t, 'board');
     await request(t.app).delete(`/api/v1/tokens/${id}`).set(...stranger.auth).expect(404);

@@ -95,8 +95,8 @@ describe('auth: sign-in and sign-out', () => {
 
   it('an unknown address costs about as long as a wrong password', async () => {
     // Real argon2 costs here (the suite's are too cheap to tell apart from request overhead).
-    const { authenticate } = await import('../../server/users/service.ts');
-    const { hashPassword } = await import('../../server/auth/passwords.ts');
+    const { authenticate } = await import('../../server/accounts/service.ts');
+    const { hashPassword } = await import('../../server/accounts/passwords.ts');
     const argon2 = { memoryCost: 19456, timeCost: 2 };
     const user = await createUser(t.db);
     await t.db('users').where({ id: user.id }).update({ password_hash: await hashPassword(user.password, argon2) });

@@ -11,7 +11,7 @@ import { createUser, csrfFrom, currentCode, type TestUser } from '../helpers/aut
 import { laterDraft, sampleConsultationId } from '../helpers/consultations.ts';
 import { makeDocx } from '../helpers/drafts.ts';
 import { FakeClock } from '../../server/clock.ts';
-import { createApiToken } from '../../server/auth/tokens.ts';
+import { createApiToken } from '../../server/accounts/tokens.ts';
 import { openapi } from '../../server/http/openapi.ts';
 import { ISO_COLUMNS } from '../../server/consultations/sheets.ts';
 import { walkRoutes, type RouteInfo as Route } from '../helpers/routes.ts';

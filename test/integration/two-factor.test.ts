@@ -7,7 +7,7 @@ import { testApp, tmpDir } from '../helpers/app.ts';
 import { HtmlValidate } from 'html-validate';
 import { createDb } from '../../server/db.ts';
 import { createUser, csrfFrom, currentCode, signIn, type TestUser } from '../helpers/auth.ts';
-import { createApiToken } from '../../server/auth/tokens.ts';
+import { createApiToken } from '../../server/accounts/tokens.ts';
 import { totpCodeAt } from '../../server/twofactor/totp.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { hashPassword, passwordProblem, verifyPassword, messages } from '../../server/auth/passwords.ts';
+import { hashPassword, passwordProblem, verifyPassword, messages } from '../../server/accounts/passwords.ts';
 
 const costs = { memoryCost: 1024, timeCost: 2 };
 
@@ -45,7 +45,7 @@ describe('password policy', () => {
 
   it('ships a list of at least 1,000 common passwords', async () => {
     const fs = await import('node:fs');
-    const lines = fs.readFileSync(new URL('../../server/auth/common-passwords.txt', import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const lines = fs.readFileSync(new URL('../../server/accounts/common-passwords.txt', import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
     expect(lines.length).to.be.at.least(1000);
   });
 });

@@ -6,5 +6,6 @@ import datetime from './datetime.ts';
 import versionName from './version-name.ts';
 import bdi from './bdi.ts';
 import isolate from './isolate.ts';
+import can from './can.ts';
 
-export const helpers = { date, datetime, eq, plural, number, versionName, bdi, isolate };
+export const helpers = { date, datetime, eq, plural, number, versionName, bdi, isolate, can };

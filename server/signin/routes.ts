@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { AppError, Validation } from '../errors.ts';
-import { allow, viewerOf } from './permissions.ts';
-import { safeReturnPath, sessionCookieName, type Auth } from './middleware.ts';
-import { TooManyRequests } from './rate-limit.ts';
-import * as users from '../users/service.ts';
+import { allow, viewerOf } from '../auth/permissions.ts';
+import { safeReturnPath, type Auth } from '../auth/middleware.ts';
+import { TooManyRequests } from '../auth/rate-limit.ts';
+import * as users from '../accounts/service.ts';
 import { fieldsOf, forgotSchema, registerSchema, signInSchema } from '../users/validation.ts';
-import type { UserRow } from '../users/repo.ts';
+import type { UserRow } from '../accounts/repo.ts';
 import { isEnrolled } from '../twofactor/service.ts';
 import { finishSignIn, startSecondStep } from '../twofactor/signin.ts';
 
@@ -28,7 +28,7 @@ function keep(body: unknown, ...names: string[]): Record<string, string> {
 }
 
 /** Sign-in, sign-out, registration, address verification and password reset pages. */
-export function authRoutes(deps: Deps, auth: Auth): Router {
+export function signinRoutes(deps: Deps, auth: Auth): Router {
   const r = Router();
   const { ctx } = auth;
 
@@ -75,15 +75,7 @@ export function authRoutes(deps: Deps, auth: Auth): Router {
   r.post('/logout', allow('auth.sign-out'), async (req, res, next) => {
     const viewer = viewerOf(res)!;
     await users.signedOut(ctx, viewer, req.ip);
-    req.logout((err) => {
-      if (err) return next(err);
-      // Passport has regenerated the session; end it on the server too, and drop the cookie.
-      req.session.destroy((destroyErr) => {
-        if (destroyErr) return next(destroyErr);
-        res.clearCookie(sessionCookieName(deps.config.secureCookies), { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies });
-        res.redirect(303, '/?signed-out=1');
-      });
-    });
+    auth.signOut(req, res, next, '/?signed-out=1');
   });
 
   r.get('/register', allow('auth.register'), (req, res) => {

@@ -1,14 +1,12 @@
 import type { Knex } from 'knex';
-import type { Clock } from '../clock.ts';
-import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import type { AccountsCtx } from '../deps.ts';
 import type { Role, Viewer } from '../auth/viewer.ts';
 import { AppError, Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { dummyHash, hashPassword, passwordProblem, verifyPassword, type PasswordHasher } from '../auth/passwords.ts';
-import { endSessionsOf } from '../auth/sessions.ts';
-import { revokeAllTokensOf } from '../auth/tokens.ts';
+import { can, roleCan, rolesThatCan } from '../auth/permissions.ts';
+import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { endSessionsOf } from './sessions.ts';
+import { revokeAllTokensOf } from './tokens.ts';
 import * as repo from './repo.ts';
 import type { UserRow } from './repo.ts';
 
@@ -38,15 +36,7 @@ export const RESET_TTL = 1 * HOUR;
 export const WELCOME_TTL = 7 * 24 * HOUR;
 
 /** What account services need: no Express, no globals. */
-export interface Ctx {
-  db: Knex;
-  clock: Clock;
-  config: Pick<Config, 'publicUrl' | 'argon2'>;
-  mailer: Mailer;
-  logger?: Logger;
-  /** argon2id with config.argon2 when not given */
-  hashPassword?: PasswordHasher;
-}
+export type Ctx = AccountsCtx;
 
 const hashOf = (ctx: Ctx, password: string): Promise<string> => (ctx.hashPassword ? ctx.hashPassword(password) : hashPassword(password, ctx.config.argon2));
 
@@ -247,7 +237,8 @@ export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { 
     const disabling = patch.disabled === true && !user.disabled_at;
     const enabling = patch.disabled === false && Boolean(user.disabled_at);
     // Someone must be left to manage accounts.
-    if (user.role === 'secretariat' && !user.disabled_at && (disabling || (changes.role && changes.role !== 'secretariat')) && (await repo.countSecretariat(trx)) <= 1) {
+    const manager = roleCan(user.role, 'accounts.manage');
+    if (manager && !user.disabled_at && (disabling || (changes.role && !roleCan(changes.role, 'accounts.manage'))) && (await repo.countSecretariat(trx)) <= 1) {
       throw new Conflict(messages.lastSecretariat);
     }
     if (disabling) changes.disabled_at = now.toISOString();
@@ -275,7 +266,7 @@ export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: st
     if (patch.organisation !== undefined && patch.organisation !== user.organisation) changes.organisation = patch.organisation;
     // A board account votes for its organisation (ballots/service.ts castVote): changing it would let a
     // member cast, or overwrite, another member organisation's vote. Only the secretariat may (adminUpdate).
-    if ('organisation' in changes && user.role === 'board') throw new AppError(403, 'forbidden', messages.boardOrganisation, { organisation: messages.boardOrganisation });
+    if ('organisation' in changes && roleCan(user.role, 'ballots.vote')) throw new AppError(403, 'forbidden', messages.boardOrganisation, { organisation: messages.boardOrganisation });
     if (!Object.keys(changes).length) return user;
     await repo.updateUserRow(trx, user.id, { ...changes, updated_at: ctx.clock.now().toISOString() });
     const data: Record<string, unknown> = {};
@@ -315,13 +306,13 @@ export async function changePassword(ctx: Ctx, viewer: Viewer, input: { current:
 
 /** PATCH /users/{id}: the secretariat changes anyone; a user changes only their own name, organisation, password. */
 export function assertSelfOrSecretariat(viewer: Viewer, id: number): void {
-  if (viewer.role !== 'secretariat' && viewer.id !== id) throw new Forbidden(messages.notYourAccount);
+  if (!can(viewer, 'accounts.manage') && viewer.id !== id) throw new Forbidden(messages.notYourAccount);
 }
 
 /** At start: the first secretariat account from ADMIN_EMAIL / ADMIN_PASSWORD when there is none. */
 export async function ensureFirstSecretariat(ctx: Ctx, email: string | undefined, password: string | undefined): Promise<UserRow | null> {
   if (!email || !password) return null;
-  const any = await ctx.db('users').where({ role: 'secretariat' }).first();
+  const any = await ctx.db('users').whereIn('role', rolesThatCan('accounts.manage')).first();
   if (any) return null;
   const problem = passwordProblem(password);
   if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`);

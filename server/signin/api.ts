@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { Forbidden, Unauthorized } from '../errors.ts';
-import { allow, viewerOf } from './permissions.ts';
-import type { Auth } from './middleware.ts';
-import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenRow } from './tokens.ts';
-import * as users from '../users/service.ts';
+import { allow, viewerOf } from '../auth/permissions.ts';
+import type { Auth } from '../auth/middleware.ts';
+import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenRow } from '../accounts/tokens.ts';
+import * as users from '../accounts/service.ts';
 import { parse, registerSchema, tokenRequestSchema } from '../users/validation.ts';
-import { userJson } from '../users/repo.ts';
+import { userJson } from '../accounts/repo.ts';
 import { messages as authMessages } from './routes.ts';
 import * as twoFactor from '../twofactor/service.ts';
 import type { TwoFactorCtx } from '../twofactor/service.ts';
@@ -14,7 +14,7 @@ import { requiresTwoFactor } from '../twofactor/totp.ts';
 const tokenJson = (t: ApiTokenRow) => ({ id: t.id, name: t.name, created_at: t.created_at, last_used_at: t.last_used_at });
 
 /** API tokens and registration (design.md §6). */
-export function authApi(auth: Auth, deps: TwoFactorCtx): Router {
+export function signinApi(auth: Auth, deps: TwoFactorCtx): Router {
   const r = Router();
   const { ctx } = auth;
 

@@ -4,7 +4,9 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { NotFound } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { sha256, type UserRow } from '../users/repo.ts';
+import { can } from '../auth/permissions.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { sha256, type UserRow } from './repo.ts';
 
 /** API tokens: random, shown once, stored as sha256 (they are long and random, so no slow hash is needed). */
 export interface ApiTokenRow {
@@ -69,10 +71,10 @@ export async function listApiTokens(db: Knex, userId: number): Promise<ApiTokenR
 }
 
 /** Revokes one of the actor's own tokens (the secretariat may revoke anyone's). */
-export async function revokeApiToken(ctx: Ctx, actor: { id: number; role: string }, tokenId: number): Promise<void> {
+export async function revokeApiToken(ctx: Ctx, actor: Viewer, tokenId: number): Promise<void> {
   await ctx.db.transaction(async (trx) => {
     const row = (await trx('api_tokens').where({ id: tokenId }).whereNull('revoked_at').first()) as ApiTokenRow | undefined;
-    if (!row || (row.user_id !== actor.id && actor.role !== 'secretariat')) throw new NotFound('There is no such token.');
+    if (!row || (row.user_id !== actor.id && !can(actor, 'accounts.manage'))) throw new NotFound('There is no such token.');
     await trx('api_tokens').where({ id: tokenId }).update({ revoked_at: ctx.clock.now().toISOString() });
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action: 'token.revoked', subject_type: 'api_token', subject_id: tokenId, data: { user_id: row.user_id } }, ctx.logger);
   });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Role, Viewer } from '../auth/viewer.ts';
+import { rolesThatCan } from '../auth/permissions.ts';
 
 export interface UserRow {
   id: number;
@@ -50,7 +51,7 @@ export async function listUsers(db: Q): Promise<UserRow[]> {
 }
 
 export const countSecretariat = async (db: Q): Promise<number> =>
-  Number(((await db('users').where({ role: 'secretariat' }).whereNull('disabled_at').count({ n: '*' }).first()) as { n: number }).n);
+  Number(((await db('users').whereIn('role', rolesThatCan('accounts.manage')).whereNull('disabled_at').count({ n: '*' }).first()) as { n: number }).n);
 
 export function viewerOf(u: UserRow): Viewer {
   return { id: u.id, role: u.role, name: u.name, email: u.email, organisation: u.organisation, emailVerified: Boolean(u.email_verified_at) };
