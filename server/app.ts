@@ -29,6 +29,7 @@ import { consultationsRoutes } from './consultations/routes.ts';
 import { consultationsApi } from './consultations/api.ts';
 import { ballotsRoutes } from './ballots/routes.ts';
 import { ballotsApi } from './ballots/api.ts';
+import { publicationApi } from './publication/api.ts';
 import { privacyApi } from './privacy/api.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { feedsRoutes } from './feeds/routes.ts';
@@ -141,6 +142,7 @@ export function createApp(given: AppDeps): Express {
   api.use(draftsApi(deps));
   api.use(consultationsApi(deps));
   api.use(ballotsApi(deps));
+  api.use(publicationApi(deps));
   api.use(privacyApi(auth));
   app.use('/api/v1', api);
 
