@@ -7,9 +7,10 @@ import * as standards from '../standards/service.ts';
 import { fieldsOf } from '../users/validation.ts';
 import * as service from './service.ts';
 import * as publication from '../publication/service.ts';
+import { publishSchema } from '../publication/validation.ts';
 import * as repo from './repo.ts';
 import { idOf, nOf } from './api.ts';
-import { extendSchema, moveSchema, openBallotSchema, publishSchema, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
+import { extendSchema, moveSchema, openBallotSchema, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
 import { RULES } from './tally.ts';
 
 const notices: Record<string, string> = {

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { nOf } from '../ballots/api.ts';
-import { parse, publishSchema } from '../ballots/validation.ts';
+import { parse } from '../ballots/validation.ts';
+import { publishSchema } from './validation.ts';
 import * as service from './service.ts';
 
 /**

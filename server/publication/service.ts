@@ -9,15 +9,15 @@ import * as versions from '../versions/repo.ts';
 import * as ballots from '../ballots/repo.ts';
 import type { BallotRow } from '../ballots/repo.ts';
 import { resolveVersion, settleBallotsOf, type BallotView } from '../ballots/service.ts';
-import { canNumber, canPublish, canSetInForce } from '../ballots/rules.ts';
+import { canNumber, canPublish, canSetInForce } from './rules.ts';
 import type { Result, Rule } from '../ballots/tally.ts';
-import type { PublishInput } from '../ballots/validation.ts';
+import type { PublishInput } from './validation.ts';
 import { consultationsOfVersion, updateConsultation } from '../consultations/repo.ts';
 
 /**
  * Publication: an approved version becomes Edition N [Amendment M]; a consultation still running on it
  * ends; the publication record (text hash, approving ballot, audit chain head) is kept for its page.
- * The rules that decide it are pure (ballots/rules.ts: canPublish, canNumber, canSetInForce).
+ * The rules that decide it are pure (./rules.ts).
  */
 export const messages = {
   raceLost: 'This version was published or changed meanwhile. Reload and check.',
