@@ -118,9 +118,10 @@ export async function clausesOf(db: Q, versionId: number): Promise<ClauseRow[]> 
   return db('clauses').select('ref', 'heading', 'text', 'depth', 'position', 'key').where({ version_id: versionId }).orderBy('position');
 }
 
-/** The id and text hash of a standard's version n, if there is one. */
-export async function versionByN(db: Q, standardId: number, n: number): Promise<{ id: number; sha256: string } | null> {
-  return (await db('versions').where({ standard_id: standardId, n }).first('id', 'sha256')) ?? null;
+/** A standard's version n, if there is one. */
+export async function versionByN(db: Q, standardId: number, n: number): Promise<VersionMeta | null> {
+  const r = await db('versions').where({ standard_id: standardId, n }).first(VERSION_COLUMNS);
+  return r ? toVersion(r) : null;
 }
 
 /** The highest n of a standard's versions, 0 when it has none. */
