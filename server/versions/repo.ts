@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { day, iso } from '../time.ts';
+import type { Clause } from './clause.ts';
 
 /**
  * All SQL of versions and their clauses, and the one place a standard's revision is bumped.
@@ -30,14 +31,8 @@ export interface VersionMeta {
   created_at: string;
 }
 
-export interface ClauseRow {
-  ref: string;
-  heading: string;
-  text: string;
-  depth: number;
-  position: number;
-  key: string;
-}
+/** A clause as stored in `clauses` (the same shape as a parsed one). */
+export type ClauseRow = Clause;
 
 /** A version with the standard it belongs to. */
 export interface VersionRow
@@ -156,24 +151,8 @@ export async function publicationHead(db: Q, versionId: number): Promise<{ count
 
 // ---- writes: each bumps the standard's revision ----
 
-export interface NewVersionRow {
-  standard_id: number;
-  label: string;
-  state: 'draft' | 'published';
-  source: string;
-  based_on: number | null;
-  edition: number | null;
-  amendment: number | null;
-  published_at: string | null;
-  in_force_from: string | null;
-  summary: string | null;
-  sha256: string;
-  imported: boolean;
-  sample: boolean;
-  word_count: number;
-  created_by: number | null;
-  created_at: string;
-}
+/** A new version's row; n is given by insertVersion. */
+export type NewVersionRow = Omit<VersionMeta, 'id' | 'n' | 'state'> & { state: 'draft' | 'published'; source: string; created_by: number | null };
 
 /** Inserts a standard's next version (n = last + 1) and its clauses. Call inside a transaction. */
 export async function insertVersion(trx: Knex.Transaction, row: NewVersionRow, clauses: ClauseRow[]): Promise<{ id: number; n: number }> {
