@@ -6,6 +6,7 @@ import { can } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
 import { canonicalRef, designation } from '../standards/refs.ts';
+import { standardByRef } from '../standards/repo.ts';
 import * as repo from './repo.ts';
 import type { BallotRow, FrozenCount, VoteRow } from './repo.ts';
 import * as versions from '../versions/repo.ts';
@@ -68,7 +69,7 @@ export interface BallotView {
 export async function resolveVersion(db: Q, ref: string, n: number): Promise<VersionRow> {
   const v = (await versions.versionByRef(db, ref, n)) ?? (canonicalRef(ref) ? await versions.versionByRef(db, canonicalRef(ref)!, n) : null);
   if (!v) {
-    const s = await db('standards').where({ ref: canonicalRef(ref) ?? ref }).first('id');
+    const s = await standardByRef(db, canonicalRef(ref) ?? ref);
     throw new NotFound(s ? messages.noVersion(ref, n) : messages.noStandard(ref));
   }
   return v;

@@ -143,16 +143,16 @@ export async function loadStandards(db: Db, clock: Clock, dir: string): Promise<
 
   await db.transaction(async (trx) => {
     for (const [code, name] of Object.entries(catalogue.series)) {
-      await trx('series').insert({ code, name }).onConflict('code').merge();
+      await repo.upsertSeries(trx, code, name);
     }
     for (const d of catalogue.documents) {
       const ref = refFor(d.type, d.number);
       const fields = { type: d.type, number: d.number, title: d.title, title_unconfirmed: d.title_unconfirmed ?? false, series: seriesOf(d.number), withdrawn_on: d.withdrawn_on ?? null };
-      const existing = await trx('standards').where({ ref }).first();
+      const existing = await repo.standardByRef(trx, ref);
       if (!existing) {
         await repo.insertStandard(trx, { ref, ...fields, created_at: clock.now().toISOString() });
         report.standardsAdded++;
-      } else if (existing.title !== fields.title || Boolean(existing.title_unconfirmed) !== fields.title_unconfirmed || String(existing.withdrawn_on ?? '') !== String(fields.withdrawn_on ?? '')) {
+      } else if (existing.title !== fields.title || existing.title_unconfirmed !== fields.title_unconfirmed || (existing.withdrawn_on ?? '') !== (fields.withdrawn_on ?? '')) {
         await repo.updateStandard(trx, existing.id, fields);
         report.standardsUpdated++;
       }
@@ -168,7 +168,7 @@ export async function loadStandards(db: Db, clock: Clock, dir: string): Promise<
     const ref = refFor(d.type, d.number);
     const folder = path.join(dir, ref);
     if (!fs.existsSync(folder)) continue;
-    const standard = await db('standards').where({ ref }).first('id');
+    const standard = (await repo.standardByRef(db, ref))!;
     const files = fs.readdirSync(folder).filter((f) => f.endsWith('.md')).sort();
     let basedOn: number | null = null;
     for (const [i, file] of files.entries()) {

@@ -73,6 +73,10 @@ export async function allConsultations(db: Q): Promise<ConsultationRow[]> {
 
 // ---- writes: each bumps the standard's revision (or starts it), so its cached pages go stale ----
 
+export async function upsertSeries(db: Q, code: string, name: string): Promise<void> {
+  await db('series').insert({ code, name }).onConflict('code').merge();
+}
+
 export async function standardClash(db: Q, ref: string, type: StandardType, number: string): Promise<boolean> {
   return Boolean(await db('standards').where({ ref }).orWhere({ type, number }).first('id'));
 }
