@@ -10,7 +10,7 @@ import { ConsultationCaches } from './consultations/caches.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { BadRequest } from './errors.ts';
 import { rootDir, setupViews } from './http/views.ts';
-import { openapi } from './http/openapi.ts';
+import { openapi } from './openapi.ts';
 import { healthRoutes } from './health/routes.ts';
 import { allow } from './auth/permissions.ts';
 import { homeRoutes } from './home/routes.ts';
@@ -33,6 +33,7 @@ import { consultationsRoutes } from './consultations/routes.ts';
 import { consultationsApi } from './consultations/api.ts';
 import { ballotsRoutes } from './ballots/routes.ts';
 import { ballotsApi } from './ballots/api.ts';
+import { publicationApi } from './publication/api.ts';
 import { privacyApi } from './privacy/api.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { feedsRoutes } from './feeds/routes.ts';
@@ -145,6 +146,7 @@ export function createApp(given: AppDeps): Express {
   api.use(draftsApi(deps));
   api.use(consultationsApi(deps));
   api.use(ballotsApi(deps));
+  api.use(publicationApi(deps));
   api.use(privacyApi(auth));
   app.use('/api/v1', api);
 

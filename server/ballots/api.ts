@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { NotFound } from '../errors.ts';
 import * as service from './service.ts';
-import { extendSchema, moveSchema, openBallotSchema, parse, publishSchema, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
+import { extendSchema, moveSchema, openBallotSchema, parse, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
 
 export const idOf = (s: unknown): number => {
   const id = Number(s);
@@ -16,7 +16,7 @@ export const nOf = (s: unknown): number => {
   return n;
 };
 
-/** JSON API of ballots and publication under /api/v1 (mounted by server/app.ts); paths described in ./openapi.ts. */
+/** JSON API of ballots under /api/v1 (mounted by server/app.ts; publication is in server/publication/api.ts); paths described in ./openapi.ts. */
 export function ballotsApi(deps: Deps): Router {
   const r = Router();
   const { db, clock } = deps;
@@ -74,11 +74,6 @@ export function ballotsApi(deps: Deps): Router {
     const { n } = parse(moveSchema, req.body);
     await service.moveBallot(db, clock, viewerOf(res)!, id, n);
     res.json(await view(id, res));
-  });
-
-  r.post('/standards/:ref/versions/:n/publish', allow('versions.publish'), async (req, res) => {
-    const input = parse(publishSchema, req.body);
-    res.json(await service.publishVersion(db, clock, viewerOf(res)!, String(req.params.ref), nOf(req.params.n), input));
   });
 
   return r;

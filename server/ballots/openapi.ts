@@ -1,6 +1,6 @@
-/** OpenAPI paths of ballots and publication, merged into /api/v1/openapi.json by server/http/openapi.ts. */
+/** OpenAPI paths of ballots, merged into /api/v1/openapi.json by server/http/openapi.ts. */
 import { bearer, bodyOf, error, json, refParam } from '../http/openapi-parts.ts';
-import { extendSchema, moveSchema, openBallotSchema, publishSchema, voteSchema } from './validation.ts';
+import { extendSchema, moveSchema, openBallotSchema, voteSchema } from './validation.ts';
 
 const nParam = { name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
@@ -99,22 +99,6 @@ export const ballotsPaths: Record<string, unknown> = {
       parameters: [idParam],
       requestBody: bodyOf(moveSchema),
       responses: { ...ok('The ballot on the newer draft'), 422: error },
-    },
-  },
-  '/standards/{ref}/versions/{n}/publish': {
-    post: {
-      summary: 'Publish an approved version as Edition N [Amendment M] (secretariat); anything not approved → 409 with the reason',
-      security: bearer,
-      parameters: [refParam, nParam],
-      requestBody: bodyOf(publishSchema, {
-        // A null amendment is read as none (the preprocess step of the schema).
-        amendment: { nullable: true },
-        in_force_from: { format: 'date', description: 'A UTC day, not before today; the previous edition is superseded from it.' },
-      }),
-      responses: {
-        200: { description: '{ref, n, label, state, edition, amendment, edition_label, published_at, in_force_from, summary, sha256, ballot_id}' },
-        401: error, 403: error, 404: error, 409: error, 422: error,
-      },
     },
   },
 };

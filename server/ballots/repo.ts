@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
 import { isSqlite } from '../db.ts';
 import { rolesThatCan } from '../auth/permissions.ts';
-import type { VersionMeta } from '../standards/repo.ts';
+import { bumpRevisionOfBallot, bumpRevisionOfVersion } from '../versions/repo.ts';
 import type { Position, Result, Rule } from './tally.ts';
 import { castByNameSql } from '../privacy/repo.ts';
 
-/** All SQL of ballots, votes and their history. Functions take the db or a transaction. */
+/**
+ * All SQL of ballots, votes and their history. Functions take the db or a transaction. A published
+ * version's page shows the ballot that approved it, so every write of a ballot or a vote bumps the
+ * standard's revision (server/versions/repo.ts); the vote history is not on any standard's page.
+ */
 type Q = Knex | Knex.Transaction;
 
 export interface BallotRow {
@@ -57,15 +61,6 @@ export interface VoteEventRow {
   at: string;
 }
 
-/** A version with the standard it belongs to. */
-export interface VersionRow
-  extends Pick<VersionMeta, 'id' | 'standard_id' | 'n' | 'label' | 'state' | 'based_on' | 'edition' | 'amendment' | 'in_force_from' | 'published_at' | 'summary' | 'sha256'> {
-  ref: string;
-  type: string;
-  number: string;
-  title: string;
-}
-
 const toBallot = (r: Record<string, unknown>): BallotRow => ({
   ...(r as unknown as BallotRow),
   quorum: Number(r.quorum),
@@ -101,20 +96,25 @@ export async function allBallots(db: Q): Promise<(BallotRow & { ref: string; typ
 
 export async function insertBallot(db: Q, row: Omit<BallotRow, 'id' | 'result' | 'final_tally' | 'close_hash' | 'cancelled_at'>): Promise<number> {
   const [ins] = await db('ballots').insert({ ...row, electorate: JSON.stringify(row.electorate), result: null, final_tally: null }).returning('id');
+  await bumpRevisionOfVersion(db, row.version_id);
   return typeof ins === 'object' ? (ins as { id: number }).id : (ins as number);
 }
 
 export async function updateBallot(db: Q, id: number, patch: Partial<Pick<BallotRow, 'closes_at' | 'cancelled_at' | 'version_id' | 'close_hash'>>): Promise<void> {
   await db('ballots').where({ id }).update(patch);
+  await bumpRevisionOfBallot(db, id);
 }
 
 /** Writes the result once: true only for the transaction that wrote it. */
 export async function freezeResult(db: Q, id: number, result: Result, frozen: FrozenCount): Promise<boolean> {
-  return (await db('ballots').where({ id }).whereNull('result').update({ result, final_tally: JSON.stringify(frozen) })) === 1;
+  const done = (await db('ballots').where({ id }).whereNull('result').update({ result, final_tally: JSON.stringify(frozen) })) === 1;
+  if (done) await bumpRevisionOfBallot(db, id);
+  return done;
 }
 
 export async function setCloseEvent(db: Q, id: number, hash: string, frozen: FrozenCount): Promise<void> {
   await db('ballots').where({ id }).update({ close_hash: hash, final_tally: JSON.stringify(frozen) });
+  await bumpRevisionOfBallot(db, id);
 }
 
 export async function votesOf(db: Q, ballotId: number): Promise<VoteRow[]> {
@@ -140,6 +140,7 @@ export async function voteEventsOf(db: Q, ballotId: number, organisation?: strin
 /** One row per organisation: the unique (ballot_id, organisation) makes a second cast an update. */
 export async function upsertVote(db: Q, v: { ballot_id: number; organisation: string; cast_by: number; version_id: number; position: Position; reason: string | null; cast_at: string }): Promise<void> {
   await db('votes').insert(v).onConflict(['ballot_id', 'organisation']).merge(['cast_by', 'version_id', 'position', 'reason', 'cast_at']);
+  await bumpRevisionOfBallot(db, v.ballot_id);
 }
 
 export async function insertVoteEvent(db: Q, e: { ballot_id: number; organisation: string; cast_by: number; version_id: number; position: Position; reason: string | null; at: string }): Promise<void> {
@@ -158,59 +159,6 @@ export async function boardOrganisations(db: Q): Promise<string[]> {
 export async function voter(db: Q, userId: number): Promise<{ id: number; role: string; organisation: string; board_chair: boolean; disabled_at: string | null } | null> {
   const r = await db('users').where({ id: userId }).first('id', 'role', 'organisation', 'board_chair', 'disabled_at');
   return r ? { ...r, board_chair: Boolean(r.board_chair) } : null;
-}
-
-const VERSION_SELECT = [
-  'v.id', 'v.standard_id', 's.ref', 's.type', 's.number', 's.title', 'v.n', 'v.label', 'v.state', 'v.based_on',
-  'v.edition', 'v.amendment', 'v.in_force_from', 'v.published_at', 'v.summary', 'v.sha256',
-];
-const toVersion = (r: Record<string, unknown>): VersionRow => ({
-  ...(r as unknown as VersionRow),
-  in_force_from: r.in_force_from == null ? null : String(r.in_force_from).slice(0, 10),
-  published_at: r.published_at == null ? null : r.published_at instanceof Date ? r.published_at.toISOString() : String(r.published_at),
-});
-
-export async function versionById(db: Q, id: number): Promise<VersionRow | null> {
-  const r = await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where('v.id', id).first(VERSION_SELECT);
-  return r ? toVersion(r) : null;
-}
-
-export async function versionByRef(db: Q, ref: string, n: number): Promise<VersionRow | null> {
-  const r = await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where({ 's.ref': ref, 'v.n': n }).first(VERSION_SELECT);
-  return r ? toVersion(r) : null;
-}
-
-export async function versionsOfStandard(db: Q, standardId: number): Promise<VersionRow[]> {
-  return (await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where('v.standard_id', standardId).select(VERSION_SELECT).orderBy('v.n')).map(toVersion);
-}
-
-/** Drafts with no open ballot, for the secretariat's form. */
-export async function draftVersions(db: Q): Promise<VersionRow[]> {
-  return (await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where('v.state', 'draft').select(VERSION_SELECT).orderBy([{ column: 's.ref' }, { column: 'v.n' }])).map(toVersion);
-}
-
-export async function setVersionState(db: Q, versionId: number, state: VersionRow['state']): Promise<void> {
-  await db('versions').where({ id: versionId }).update({ state });
-}
-
-/** Publishes only what is still approved: true when this call did it. */
-export async function markPublished(db: Q, versionId: number, p: { edition: number; amendment: number | null; in_force_from: string; published_at: string; summary: string }): Promise<boolean> {
-  return (await db('versions').where({ id: versionId, state: 'approved' }).update({ state: 'published', ...p })) === 1;
-}
-
-/** The audit chain's head right after the publication, kept on the version for its page and the feed. */
-export async function setPublicationHead(db: Q, versionId: number, head: { count: number; hash: string }): Promise<void> {
-  await db('versions').where({ id: versionId }).update({ audit_head_count: head.count, audit_head_hash: head.hash });
-}
-
-export async function publicationHead(db: Q, versionId: number): Promise<{ count: number; hash: string } | null> {
-  const r = (await db('versions').where({ id: versionId }).first('audit_head_count', 'audit_head_hash')) as { audit_head_count: number | null; audit_head_hash: string | null } | undefined;
-  return r?.audit_head_count != null && r.audit_head_hash ? { count: Number(r.audit_head_count), hash: r.audit_head_hash } : null;
-}
-
-/** Every write to versions bumps the standard's revision in the same transaction (server/standards/state.ts). */
-export async function bumpRevision(db: Q, standardId: number): Promise<void> {
-  await db('standards').where({ id: standardId }).increment('revision', 1);
 }
 
 export async function consultationIdsOf(db: Q, versionId: number): Promise<number[]> {

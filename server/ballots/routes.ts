@@ -6,9 +6,11 @@ import { DiffCache } from '../diff/service.ts';
 import * as standards from '../standards/service.ts';
 import { fieldsOf } from '../users/validation.ts';
 import * as service from './service.ts';
+import * as publication from '../publication/service.ts';
+import { publishSchema } from '../publication/validation.ts';
 import * as repo from './repo.ts';
 import { idOf, nOf } from './api.ts';
-import { extendSchema, moveSchema, openBallotSchema, publishSchema, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
+import { extendSchema, moveSchema, openBallotSchema, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
 import { RULES } from './tally.ts';
 
 const notices: Record<string, string> = {
@@ -193,7 +195,7 @@ export function ballotsRoutes(deps: Deps): Router {
     const parsed = publishSchema.safeParse(req.body ?? {});
     if (!parsed.success) return fail(422, { publishErrors: fieldsOf(parsed.error) });
     try {
-      const p = await service.publishVersion(db, clock, viewerOf(res)!, ref, n, parsed.data);
+      const p = await publication.publishVersion(db, clock, viewerOf(res)!, ref, n, parsed.data);
       res.redirect(303, `/standards/${encodeURIComponent(p.ref)}/versions/${p.n}`);
     } catch (err) {
       if (err instanceof AppError && err.status < 500) return fail(err.status, { publishError: err.message, publishErrors: err.fields });

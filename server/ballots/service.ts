@@ -3,15 +3,17 @@ import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { can, roleCan } from '../auth/permissions.ts';
-import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
-import { appendAudit, chainHead, type Head } from '../audit/service.ts';
+import { Conflict, Forbidden, NotFound } from '../errors.ts';
+import { appendAudit } from '../audit/service.ts';
 import { canonicalRef, designation } from '../standards/refs.ts';
-import { editionLabel } from '../versions/edition.ts';
+import { standardByRef } from '../standards/repo.ts';
 import * as repo from './repo.ts';
-import type { BallotRow, FrozenCount, VersionRow, VoteRow } from './repo.ts';
-import { ballotState, canCancel, canCloseEarly, canExtend, canMove, canNumber, canOpenBallot, canPublish, canSetInForce, canVote, needsSettling, type BallotState } from './rules.ts';
+import type { BallotRow, FrozenCount, VoteRow } from './repo.ts';
+import * as versions from '../versions/repo.ts';
+import type { VersionRow } from '../versions/repo.ts';
+import { ballotState, canCancel, canCloseEarly, canExtend, canMove, canOpenBallot, canVote, needsSettling, type BallotState } from './rules.ts';
 import { count, needed, type Needed, type Position, type Result, type Rule } from './tally.ts';
-import type { OpenBallotInput, PublishInput, VoteInput } from './validation.ts';
+import type { OpenBallotInput, VoteInput } from './validation.ts';
 
 export const messages = {
   noStandard: (ref: string) => `There is no standard "${ref}" in the catalogue.`,
@@ -21,7 +23,6 @@ export const messages = {
   chair: 'The chair of the Review Board does not vote.',
   notBoard: 'Only a member of the Review Board can vote.',
   notInElectorate: (org: string) => `${org} was not a member organisation of the Review Board when this ballot opened, so it has no vote in it.`,
-  raceLost: 'This version was published or changed meanwhile. Reload and check.',
 } as const;
 
 type Q = Knex | Knex.Transaction;
@@ -65,10 +66,10 @@ export interface BallotView {
   outdated: string[];
 }
 
-async function resolveVersion(db: Q, ref: string, n: number): Promise<VersionRow> {
-  const v = (await repo.versionByRef(db, ref, n)) ?? (canonicalRef(ref) ? await repo.versionByRef(db, canonicalRef(ref)!, n) : null);
+export async function resolveVersion(db: Q, ref: string, n: number): Promise<VersionRow> {
+  const v = (await versions.versionByRef(db, ref, n)) ?? (canonicalRef(ref) ? await versions.versionByRef(db, canonicalRef(ref)!, n) : null);
   if (!v) {
-    const s = await db('standards').where({ ref: canonicalRef(ref) ?? ref }).first('id');
+    const s = await standardByRef(db, canonicalRef(ref) ?? ref);
     throw new NotFound(s ? messages.noVersion(ref, n) : messages.noStandard(ref));
   }
   return v;
@@ -129,7 +130,7 @@ export function ballotView(b: BallotRow, v: VersionRow, votes: VoteRow[], now: D
 
 /**
  * Freezes a closed ballot, inside the caller's transaction: result and count, the version's state
- * (approved or rejected; without a quorum it stays a draft), the standard's revision, and the audit
+ * (approved or rejected; without a quorum it stays a draft) and the audit
  * event whose hash is kept on the ballot. Idempotent: only the transaction that writes the result
  * (where result is null) does the rest.
  */
@@ -139,9 +140,8 @@ async function settleIn(trx: Knex.Transaction, clock: Clock, b: BallotRow, actor
   const c = count(b.electorate, votes.map((x) => ({ organisation: x.organisation, position: x.position, current: x.version_id === b.version_id })), b.rule, b.quorum);
   const frozen: FrozenCount = { tally: { ...c.tally }, electorate: c.electorate, positions: c.positions, votes_cast: c.votes_cast, quorum_required: c.quorum_required, close_event_id: null };
   if (!(await repo.freezeResult(trx, b.id, c.result, frozen))) return false;
-  const v = (await repo.versionById(trx, b.version_id))!;
-  if (c.result !== 'no_quorum' && v.state === 'draft') await repo.setVersionState(trx, v.id, c.result === 'approved' ? 'approved' : 'rejected');
-  await repo.bumpRevision(trx, v.standard_id);
+  const v = (await versions.versionById(trx, b.version_id))!;
+  if (c.result !== 'no_quorum' && v.state === 'draft') await versions.setVersionState(trx, v.id, c.result === 'approved' ? 'approved' : 'rejected');
   const event = await appendAudit(trx, clock, {
     actor_id: actorId,
     action: 'ballot.close',
@@ -171,6 +171,11 @@ export async function settle(db: Db, clock: Clock, id: number, actorId: number |
     const b = await repo.ballotById(trx, id, true);
     if (b) await settleIn(trx, clock, b, actorId);
   });
+}
+
+/** Freezes whatever ballot of a version has closed since it was last read (before publishing it). */
+export async function settleBallotsOf(db: Db, clock: Clock, versionId: number): Promise<void> {
+  for (const b of await repo.ballotsOfVersion(db, versionId)) await settleIfDue(db, clock, b);
 }
 
 async function settleIfDue(db: Db, clock: Clock, b: BallotRow): Promise<BallotRow> {
@@ -203,7 +208,7 @@ export async function getBallot(db: Db, clock: Clock, id: number, viewer: Viewer
   const seesOpen = can(viewer, 'ballots.read-open');
   // An open, scheduled or cancelled ballot is the Board's business; a closed one is public.
   if (ballotState(b, now) !== 'closed' && !seesOpen) throw new NotFound(messages.noBallot);
-  const v = (await repo.versionById(db, b.version_id))!;
+  const v = (await versions.versionById(db, b.version_id))!;
   return ballotView(b, v, await repo.votesOf(db, b.id), now, seesOpen);
 }
 
@@ -231,7 +236,7 @@ export async function listBallots(db: Db, clock: Clock, viewer: Viewer | null): 
 
 /** Drafts a ballot can be opened on (no open ballot), for the secretariat's form. */
 export async function ballotableDrafts(db: Db, clock: Clock): Promise<VersionRow[]> {
-  const drafts = await repo.draftVersions(db);
+  const drafts = await versions.draftVersions(db);
   const now = clock.now();
   const out: VersionRow[] = [];
   for (const d of drafts) {
@@ -246,7 +251,7 @@ export async function openBallot(db: Db, clock: Clock, actor: Viewer, ref: strin
   const v0 = await resolveVersion(db, ref, n);
   for (const b of await repo.ballotsOfVersion(db, v0.id)) await settleIfDue(db, clock, b);
   return db.transaction(async (trx) => {
-    const v = (await repo.versionById(trx, v0.id))!;
+    const v = (await versions.versionById(trx, v0.id))!;
     const now = clock.now();
     const verdict = canOpenBallot(v, await repo.ballotsOfVersion(trx, v.id), input.closes_at, now);
     if (!verdict.ok) throw new Conflict(verdict.reason);
@@ -283,7 +288,7 @@ export async function castVote(db: Db, clock: Clock, viewer: Viewer, id: number,
     const row = { ballot_id: b.id, organisation: who.organisation, cast_by: who.id, version_id: b.version_id, position: input.position, reason: input.reason ?? null };
     await repo.upsertVote(trx, { ...row, cast_at: at });
     await repo.insertVoteEvent(trx, { ...row, at });
-    const v = (await repo.versionById(trx, b.version_id))!;
+    const v = (await versions.versionById(trx, b.version_id))!;
     await appendAudit(trx, clock, {
       actor_id: who.id, action: 'ballot.vote', subject_type: 'ballot', subject_id: b.id,
       data: { ref: v.ref, n: v.n, organisation: who.organisation, position: input.position, reason: input.reason ?? null },
@@ -333,10 +338,10 @@ export async function cancelBallot(db: Db, clock: Clock, actor: Viewer, id: numb
 export async function moveBallot(db: Db, clock: Clock, actor: Viewer, id: number, n: number): Promise<void> {
   await changing(db, clock, id, async (trx) => {
     const b = await lockedBallot(trx, id);
-    const from = (await repo.versionById(trx, b.version_id))!;
-    const to = await repo.versionByRef(trx, from.ref, n);
+    const from = (await versions.versionById(trx, b.version_id))!;
+    const to = await versions.versionByRef(trx, from.ref, n);
     if (!to) throw new NotFound(messages.noVersion(from.ref, n));
-    const chain = new Map((await repo.versionsOfStandard(trx, from.standard_id)).map((x) => [x.id, x.based_on]));
+    const chain = new Map((await versions.versionsOfStandard(trx, from.standard_id)).map((x) => [x.id, x.based_on]));
     const verdict = canMove(b, from, to, chain, await repo.ballotsOfVersion(trx, to.id), clock.now());
     if (!verdict.ok) throw new Conflict(verdict.reason);
     await repo.updateBallot(trx, id, { version_id: to.id });
@@ -346,102 +351,4 @@ export async function moveBallot(db: Db, clock: Clock, actor: Viewer, id: number
       data: { ref: from.ref, from_n: from.n, to_n: to.n, text_sha256: to.sha256, outdated },
     });
   });
-}
-
-export interface Publication {
-  ref: string;
-  n: number;
-  label: string;
-  state: 'published';
-  edition: number;
-  amendment: number | null;
-  edition_label: string;
-  published_at: string;
-  in_force_from: string;
-  summary: string;
-  sha256: string;
-  ballot_id: number;
-}
-
-/** The latest ballot of a version that counts for publication: closed with a result, else the latest. */
-const decidingBallot = (ballots: BallotRow[]): BallotRow | null =>
-  [...ballots].reverse().find((b) => b.result !== null && !b.cancelled_at) ?? ballots.at(-1) ?? null;
-
-/**
- * Publishes an approved version as Edition N [Amendment M] from an in-force date; the edition in
- * force before it is superseded from that date (derived, server/versions/edition.ts).
- */
-export async function publishVersion(db: Db, clock: Clock, actor: Viewer, ref: string, n: number, input: PublishInput): Promise<Publication> {
-  const v0 = await resolveVersion(db, ref, n);
-  for (const b of await repo.ballotsOfVersion(db, v0.id)) await settleIfDue(db, clock, b);
-  return db.transaction(async (trx) => {
-    const v = (await repo.versionById(trx, v0.id))!;
-    const ballot = decidingBallot(await repo.ballotsOfVersion(trx, v.id));
-    const verdict = canPublish(v, ballot);
-    if (!verdict.ok) throw new Conflict(`${v.label} cannot be published: ${verdict.reason}`);
-    const now = clock.now();
-    const amendment = input.amendment ?? null;
-    const published = (await repo.versionsOfStandard(trx, v.standard_id)).filter((x) => x.state === 'published');
-    const numbered = canNumber({ edition: input.edition, amendment }, published);
-    if (!numbered.ok) throw new Validation(numbered.reason, { [amendment ? 'amendment' : 'edition']: numbered.reason });
-    const inForce = canSetInForce(input.in_force_from, now);
-    if (!inForce.ok) throw new Validation(inForce.reason, { in_force_from: inForce.reason });
-    const publishedAt = now.toISOString();
-    const done = await repo.markPublished(trx, v.id, { edition: input.edition, amendment, in_force_from: input.in_force_from, published_at: publishedAt, summary: input.summary });
-    if (!done) throw new Conflict(messages.raceLost);
-    await endConsultations(trx, clock, actor, v.id);
-    await repo.bumpRevision(trx, v.standard_id);
-    await appendAudit(trx, clock, {
-      actor_id: actor.id, action: 'version.publish', subject_type: 'version', subject_id: v.id,
-      data: {
-        ref: v.ref, n: v.n, edition: input.edition, amendment, in_force_from: input.in_force_from, summary: input.summary, text_sha256: v.sha256,
-        ballot_id: ballot!.id, ballot_result: ballot!.result, ballot_close_event_id: ballot!.final_tally?.close_event_id ?? null,
-      },
-    });
-    // The head with this publication's event, printed on the page and in the feed (copies outside the database).
-    const head = (await chainHead(trx))!;
-    await repo.setPublicationHead(trx, v.id, head);
-    return {
-      ref: v.ref, n: v.n, label: v.label, state: 'published', edition: input.edition, amendment, edition_label: editionLabel(input.edition, amendment),
-      published_at: publishedAt, in_force_from: input.in_force_from, summary: input.summary, sha256: v.sha256, ballot_id: ballot!.id,
-    };
-  });
-}
-
-/**
- * A published text takes no more comments: a consultation still open on it closes at publication, and
- * one not yet open is cancelled (design.md §2: closing early sets closes_at = now).
- */
-async function endConsultations(trx: Db, clock: Clock, actor: Viewer, versionId: number): Promise<void> {
-  const now = clock.now().toISOString();
-  const live = await trx('consultations').where({ version_id: versionId }).whereNull('cancelled_at').where('closes_at', '>', now).select('id', 'opens_at');
-  for (const c of live) {
-    const scheduled = String(c.opens_at) > now;
-    await trx('consultations').where({ id: c.id }).update(scheduled ? { cancelled_at: now } : { closes_at: now });
-    await appendAudit(trx, clock, {
-      actor_id: actor.id, action: scheduled ? 'consultation.cancel' : 'consultation.close', subject_type: 'consultation', subject_id: c.id,
-      data: { reason: 'the version was published', version_id: versionId },
-    });
-  }
-}
-
-export interface PublicationRecord {
-  sha256: string;
-  /** the audit chain's head right after the publication (none for versions imported as published) */
-  audit_head: Head | null;
-  ballot: { id: number; result: Result; closes_at: string; rule: Rule; quorum: number; tally: BallotView['tally']; close_hash: string | null; close_event_id: number | null } | null;
-}
-
-/** What a published version's page shows for anyone to check: the text's hash and the ballot that approved it. */
-export async function publicationRecord(db: Db, versionId: number): Promise<PublicationRecord | null> {
-  const v = await repo.versionById(db, versionId);
-  if (!v) return null;
-  const b = (await repo.ballotsOfVersion(db, versionId)).reverse().find((x) => x.result === 'approved');
-  return {
-    sha256: v.sha256,
-    audit_head: await repo.publicationHead(db, versionId),
-    ballot: b
-      ? { id: b.id, result: b.result!, closes_at: b.closes_at, rule: b.rule, quorum: b.quorum, tally: b.final_tally!.tally as BallotView['tally'], close_hash: b.close_hash, close_event_id: b.final_tally?.close_event_id ?? null }
-      : null,
-  };
 }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { Validation } from '../errors.ts';
 import { fieldsOf } from '../users/validation.ts';
-import { isValidDay } from '../time.ts';
 import { POSITIONS, RULES } from './tally.ts';
 
 /** Empty form fields are "not given". */
-const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+export const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /**
  * An instant: ISO 8601 with a zone, or what a datetime-local field sends (YYYY-MM-DDTHH:MM[:SS]),
@@ -25,7 +24,7 @@ export const instant = (label: string) =>
       return new Date(t).toISOString();
     });
 
-const wholeNumber = (label: string, min: number) =>
+export const wholeNumber = (label: string, min: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
     z.number({ error: `Enter ${label} as a whole number.` }).int(`Enter ${label} as a whole number.`).min(min, `${label[0]!.toUpperCase()}${label.slice(1)} starts at ${min}.`).max(999, 'That number is too large.'),
@@ -59,17 +58,6 @@ export type VoteInput = { position: 'approve' | 'disapprove' | 'abstain' | 'recu
 
 export const extendSchema = z.object({ closes_at: instant('the new closing time') });
 export const moveSchema = z.object({ n: wholeNumber('the version number', 1) });
-
-export const publishSchema = z.object({
-  edition: wholeNumber('the edition', 1),
-  amendment: z.preprocess((v) => (blank(v) === undefined || v === null ? undefined : v), wholeNumber('the amendment', 1).optional()),
-  in_force_from: z
-    .string({ error: 'Enter the in-force date as YYYY-MM-DD.' })
-    .trim()
-    .refine(isValidDay, 'Enter the in-force date as YYYY-MM-DD, for example 2027-03-01.'),
-  summary: z.string({ error: 'Summarise what this edition changes.' }).trim().min(1, 'Summarise what this edition changes.').max(2000, 'Use at most 2000 characters.'),
-});
-export type PublishInput = z.infer<typeof publishSchema>;
 
 /** Parses or throws Validation (422) with a message per field. */
 export function parse<T>(schema: z.ZodType<T>, body: unknown): T {

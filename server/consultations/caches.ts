@@ -1,4 +1,4 @@
-import type { ClauseRow } from '../standards/repo.ts';
+import type { ClauseRow } from '../versions/repo.ts';
 import type { ConsultationFull } from './repo.ts';
 
 const CLAUSE_VERSIONS = 16;

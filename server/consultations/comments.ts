@@ -2,7 +2,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { can } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { clausesOf, type ClauseRow } from '../standards/repo.ts';
+import { clausesOf, type ClauseRow } from '../versions/repo.ts';
 import { z } from 'zod';
 import { byKey, locate, resolveClause } from './anchors.ts';
 import { getConsultation, type Ctx } from './lifecycle.ts';

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { Conflict, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { bumpRevision, clausesOf, type ClauseRow } from '../standards/repo.ts';
+import { clausesOf, type ClauseRow } from '../versions/repo.ts';
 import { canonicalRef, designation } from '../standards/refs.ts';
 import { messages } from './messages.ts';
 import { checkChange, consultationState, type ConsultationChange } from './state.ts';
@@ -56,8 +56,6 @@ export async function openConsultation(ctx: Ctx, actor: Viewer, ref: string, n: 
     const live = (await repo.consultationsOfVersion(trx, version.id)).find((c) => ['scheduled', 'open'].includes(consultationState(c, now)));
     if (live) throw new Conflict(messages.oneAtATime(live.id));
     const newId = await repo.insertConsultation(trx, { version_id: version.id, opens_at: opens, closes_at: input.closes_at, instructions: input.instructions ?? null, created_by: actor.id, created_at: now.toISOString() });
-    // The standard's pages are cached per revision: the notice and the draft's visibility change now.
-    await bumpRevision(trx, standard.id);
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action: 'consultation.opened', subject_type: 'consultation', subject_id: newId, data: { ref: standard.ref, n: version.n, opens_at: opens, closes_at: input.closes_at } }, ctx.logger);
     return newId;
   });
@@ -91,7 +89,6 @@ export async function changeConsultation(ctx: Ctx, actor: Viewer, id: number, pa
     }
     await repo.updateConsultation(trx, id, update);
     ctx.caches.consultations.forgetConsultation(id);
-    await bumpRevision(trx, c.standard_id);
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action, subject_type: 'consultation', subject_id: id, data: { before: { opens_at: c.opens_at, closes_at: c.closes_at }, ...update } }, ctx.logger);
   });
   return getConsultation(ctx, actor, id);

@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { iso } from '../time.ts';
 import type { StandardType } from '../standards/refs.ts';
 import type { ConsultationRow } from '../standards/repo.ts';
+import { bumpRevisionOfConsultation, bumpRevisionOfVersion } from '../versions/repo.ts';
 import type { CommentType, Disposition, MatrixFilter } from './validation.ts';
 import type { ConsultationTimes } from './state.ts';
 
@@ -73,13 +74,16 @@ export async function consultationsOfVersion(db: Q, versionId: number): Promise<
   return (await consultations(db).where('c.version_id', versionId).orderBy('c.id')).map(toConsultation);
 }
 
-export async function insertConsultation(db: Q, row: { version_id: number; opens_at: string; closes_at: string; instructions: string | null; created_by: number; created_at: string }): Promise<number> {
+/** Consultation writes bump the standard's revision: its pages show the notice and release the draft. */
+export async function insertConsultation(db: Q, row: { version_id: number; opens_at: string; closes_at: string; instructions: string | null; created_by: number | null; created_at: string }): Promise<number> {
   const [ins] = await db('consultations').insert(row).returning('id');
+  await bumpRevisionOfVersion(db, row.version_id);
   return typeof ins === 'object' ? (ins as { id: number }).id : (ins as number);
 }
 
 export async function updateConsultation(db: Q, id: number, patch: Partial<{ opens_at: string; closes_at: string; instructions: string | null; cancelled_at: string }>): Promise<void> {
   await db('consultations').where({ id }).update(patch);
+  await bumpRevisionOfConsultation(db, id);
 }
 
 /** Non-withdrawn comment counts per consultation (for the lists). */

@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import { BadRequest } from '../errors.ts';
-import { clausesOf } from '../standards/repo.ts';
+import { clausesOf } from '../versions/repo.ts';
 import type { StandardDetail, VersionInfo } from '../standards/service.ts';
 import { versionOf } from '../standards/service.ts';
 import { diffVersions, renderDiffHtml, renderSummaryHtml, type RenderOptions, type VersionDiff } from './index.ts';

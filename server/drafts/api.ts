@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
-import { clausesOf, versionSource } from '../standards/repo.ts';
+import { clausesOf, versionSource } from '../versions/repo.ts';
 import { resolveStandard, standardDetail, versionOf } from '../standards/service.ts';
 import { standardJson, versionMetaJson } from '../standards/api.ts';
 import { parse } from '../users/validation.ts';

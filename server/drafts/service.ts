@@ -4,7 +4,9 @@ import type { Viewer } from '../auth/viewer.ts';
 import { Conflict, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
 import * as repo from '../standards/repo.ts';
-import type { StandardRow, VersionMeta } from '../standards/repo.ts';
+import type { StandardRow } from '../standards/repo.ts';
+import * as versionsRepo from '../versions/repo.ts';
+import type { VersionMeta } from '../versions/repo.ts';
 import { canonicalRef, designation, refFor, seriesOf } from '../standards/refs.ts';
 import { clauseNumber, countWords, parseClauses, type ParseProblem } from '../versions/parse.ts';
 import { createVersion, sha256 } from '../versions/service.ts';
@@ -37,12 +39,8 @@ async function standardOrThrow(db: Db, ref: string): Promise<StandardRow> {
 export async function addStandard(db: Db, clock: Clock, actor: Viewer, input: StandardInput): Promise<StandardRow> {
   const ref = refFor(input.type, input.number);
   const id = await db.transaction(async (trx) => {
-    const clash = await trx('standards').where({ ref }).orWhere({ type: input.type, number: input.number }).first('id');
-    if (clash) throw new Conflict(messages.exists(designation(input.type, input.number)));
-    const [row] = await trx('standards')
-      .insert({ type: input.type, number: input.number, ref, title: input.title, title_unconfirmed: false, series: seriesOf(input.number), created_at: clock.now().toISOString() })
-      .returning('id');
-    const newId = typeof row === 'object' ? (row as { id: number }).id : (row as number);
+    if (await repo.standardClash(trx, ref, input.type, input.number)) throw new Conflict(messages.exists(designation(input.type, input.number)));
+    const newId = await repo.insertStandard(trx, { type: input.type, number: input.number, ref, title: input.title, title_unconfirmed: false, series: seriesOf(input.number), created_at: clock.now().toISOString() });
     await appendAudit(trx, clock, { actor_id: actor.id, action: 'standard.added', subject_type: 'standard', subject_id: newId, data: { ref, type: input.type, number: input.number, title: input.title } });
     return newId;
   });
@@ -61,10 +59,7 @@ export async function withdrawStandard(db: Db, clock: Clock, actor: Viewer, ref:
     if (replacement.id === s.id) throw new Validation(messages.notItself, { replaced_by: messages.notItself });
   }
   await db.transaction(async (trx) => {
-    // The revision bump makes the standard's cached pages and snapshot stale (standards/state.ts).
-    await trx('standards')
-      .where({ id: s.id })
-      .update({ withdrawn_on: input.date, replaced_by: replacement?.id ?? null, revision: trx.raw('revision + 1') });
+    await repo.withdraw(trx, s.id, input.date, replacement?.id ?? null);
     await appendAudit(trx, clock, {
       actor_id: actor.id,
       action: 'standard.withdrawn',
@@ -111,13 +106,13 @@ function baseOf(s: StandardRow, versions: VersionMeta[], basedOn: number | null 
 /** Parses a draft's text without saving anything: its clause tree, its problems by line, what changed. */
 export async function previewDraft(db: Db, ref: string, input: Pick<DraftInput, 'text' | 'based_on'>): Promise<DraftPreview> {
   const standard = await standardOrThrow(db, ref);
-  const versions = await repo.versionMetas(db, standard.id);
+  const versions = await versionsRepo.versionMetas(db, standard.id);
   const basedOn = baseOf(standard, versions, input.based_on);
   const { clauses, problems } = parseClauses(input.text);
   let changes: DiffSummary | null = null;
   const status = new Map<string, { status: PreviewClause['status']; from_ref: string | null }>();
   if (basedOn && !problems.length) {
-    const diff = diffVersions(await repo.clausesOf(db, basedOn.id), clauses);
+    const diff = diffVersions(await versionsRepo.clausesOf(db, basedOn.id), clauses);
     changes = diff.summary;
     for (const e of diff.clauses) {
       if (e.to_ref && !status.has(e.to_ref)) status.set(e.to_ref, { status: e.status === 'removed' ? null : e.status, from_ref: e.from_ref });
@@ -150,12 +145,11 @@ export async function previewDraft(db: Db, ref: string, input: Pick<DraftInput, 
 export async function createDraft(db: Db, clock: Clock, actor: Viewer, ref: string, input: DraftInput): Promise<{ standard: StandardRow; id: number; n: number }> {
   const standard = await standardOrThrow(db, ref);
   if (standard.withdrawn_on) throw new Conflict(messages.withdrawnNoDrafts(designation(standard.type, standard.number)));
-  const versions = await repo.versionMetas(db, standard.id);
+  const versions = await versionsRepo.versionMetas(db, standard.id);
   const basedOn = baseOf(standard, versions, input.based_on);
   if (basedOn && basedOn.sha256 === sha256(input.text)) throw new Validation(messages.sameText(basedOn.n), { text: messages.sameText(basedOn.n) });
   const saved = await db.transaction(async (trx) => {
-    const last = await trx('versions').where({ standard_id: standard.id }).max({ n: 'n' }).first();
-    const label = input.label ?? messages.defaultLabel(Number(last?.n ?? 0) + 1);
+    const label = input.label ?? messages.defaultLabel((await versionsRepo.lastN(trx, standard.id)) + 1);
     // createVersion parses (SourceProblems, 422 with fields.text by line), inherits keys and bumps the revision.
     const v = await createVersion(trx, clock, { standardId: standard.id, source: input.text, label, basedOn: basedOn?.id ?? null, createdBy: actor.id });
     await appendAudit(trx, clock, {

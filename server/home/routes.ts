@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow } from '../auth/permissions.ts';
 import { utcDay } from '../clock.ts';
-import { allConsultations, allStandards, allVersionMetas } from '../standards/repo.ts';
+import { allConsultations, allStandards } from '../standards/repo.ts';
+import { allVersionMetas } from '../versions/repo.ts';
 import { consultationState } from '../consultations/state.ts';
 import { designation } from '../standards/refs.ts';
 

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { BadRequest, NotFound } from '../errors.ts';
 import { isValidDay } from '../time.ts';
-import { clausesOf, versionSource } from './repo.ts';
+import { clausesOf, versionSource } from '../versions/repo.ts';
 import * as service from './service.ts';
 import type { StandardDetail, StandardSummary, VersionInfo } from './service.ts';
 

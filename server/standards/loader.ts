@@ -10,6 +10,9 @@ import { z } from 'zod';
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { createVersion, sha256, SourceProblems } from '../versions/service.ts';
+import { versionByN } from '../versions/repo.ts';
+import { insertConsultation } from '../consultations/repo.ts';
+import * as repo from './repo.ts';
 import { NUMBER_FORMATS, refFor, seriesOf, STANDARD_TYPES, type StandardType } from './refs.ts';
 import { isValidDay } from '../time.ts';
 
@@ -140,23 +143,24 @@ export async function loadStandards(db: Db, clock: Clock, dir: string): Promise<
 
   await db.transaction(async (trx) => {
     for (const [code, name] of Object.entries(catalogue.series)) {
-      await trx('series').insert({ code, name }).onConflict('code').merge();
+      await repo.upsertSeries(trx, code, name);
     }
     for (const d of catalogue.documents) {
       const ref = refFor(d.type, d.number);
       const fields = { type: d.type, number: d.number, title: d.title, title_unconfirmed: d.title_unconfirmed ?? false, series: seriesOf(d.number), withdrawn_on: d.withdrawn_on ?? null };
-      const existing = await trx('standards').where({ ref }).first();
+      const existing = await repo.standardByRef(trx, ref);
       if (!existing) {
-        await trx('standards').insert({ ref, ...fields, created_at: clock.now().toISOString() });
+        await repo.insertStandard(trx, { ref, ...fields, created_at: clock.now().toISOString() });
         report.standardsAdded++;
-      } else if (existing.title !== fields.title || Boolean(existing.title_unconfirmed) !== fields.title_unconfirmed || String(existing.withdrawn_on ?? '') !== String(fields.withdrawn_on ?? '')) {
-        await trx('standards').where({ ref }).update({ ...fields, revision: existing.revision + 1 });
+      } else if (existing.title !== fields.title || existing.title_unconfirmed !== fields.title_unconfirmed || (existing.withdrawn_on ?? '') !== (fields.withdrawn_on ?? '')) {
+        await repo.updateStandard(trx, existing.id, fields);
         report.standardsUpdated++;
       }
     }
     for (const d of catalogue.documents.filter((x) => x.replaced_by)) {
-      const by = await trx('standards').where({ ref: d.replaced_by }).first('id');
-      await trx('standards').where({ ref: refFor(d.type, d.number) }).update({ replaced_by: by.id });
+      const self = (await repo.standardByRef(trx, refFor(d.type, d.number)))!;
+      const by = (await repo.standardByRef(trx, d.replaced_by!))!;
+      await repo.setReplacedBy(trx, self.id, by.id);
     }
   });
 
@@ -164,7 +168,7 @@ export async function loadStandards(db: Db, clock: Clock, dir: string): Promise<
     const ref = refFor(d.type, d.number);
     const folder = path.join(dir, ref);
     if (!fs.existsSync(folder)) continue;
-    const standard = await db('standards').where({ ref }).first('id');
+    const standard = (await repo.standardByRef(db, ref))!;
     const files = fs.readdirSync(folder).filter((f) => f.endsWith('.md')).sort();
     let basedOn: number | null = null;
     for (const [i, file] of files.entries()) {
@@ -186,7 +190,7 @@ async function loadVersionFile(db: Db, clock: Clock, standardId: number, n: numb
   const text = fs.readFileSync(file, 'utf8');
   const { yaml, body, bodyOffset } = splitFrontMatter(text);
   const fm: FrontMatter = parseYaml(yaml, frontMatterSchema, 1);
-  const existing = await db('versions').where({ standard_id: standardId, n }).first('id', 'sha256');
+  const existing = await versionByN(db, standardId, n);
   if (existing) {
     if (existing.sha256 !== sha256(body)) {
       throw new FileError(1, `version ${n} is already loaded with another text; a version never changes — add the new text as a new file`);
@@ -215,13 +219,16 @@ async function loadVersionFile(db: Db, clock: Clock, standardId: number, n: numb
   );
   report.versionsAdded++;
   if (fm.consultation) {
-    await db('consultations').insert({
-      version_id: id,
-      opens_at: fm.consultation.opens_at,
-      closes_at: fm.consultation.closes_at,
-      instructions: fm.consultation.instructions ?? null,
-      created_at: clock.now().toISOString(),
-    });
+    await db.transaction((trx) =>
+      insertConsultation(trx, {
+        version_id: id,
+        opens_at: fm.consultation!.opens_at,
+        closes_at: fm.consultation!.closes_at,
+        instructions: fm.consultation!.instructions ?? null,
+        created_by: null,
+        created_at: clock.now().toISOString(),
+      }),
+    );
     report.consultationsAdded++;
   }
   return id;

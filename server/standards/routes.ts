@@ -5,13 +5,13 @@ import { BadRequest } from '../errors.ts';
 import { isValidDay, longDate } from '../time.ts';
 import { renderClauses } from '../versions/render.ts';
 import { clauseNumber } from '../versions/parse.ts';
-import { clausesOf } from './repo.ts';
+import { clausesOf } from '../versions/repo.ts';
 import * as service from './service.ts';
 import type { StandardDetail, VersionInfo } from './service.ts';
 import { fresh, sendCached, sendNotModified } from '../http/page-cache.ts';
 import { renderToString } from '../http/views.ts';
 import { pageKey, type PageKind } from './pages.ts';
-import { publicationRecord } from '../ballots/service.ts';
+import { publicationRecord } from '../publication/service.ts';
 
 /** HTML pages of the public library: catalogue, a standard, its history, any version, a date. */
 export function standardsRoutes(deps: Deps): Router {

@@ -2,13 +2,14 @@ import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { utcDay } from '../clock.ts';
 import { NotFound } from '../errors.ts';
-import type { StandardSnapshot, StandardStates } from './state.ts';
+import type { SnapshotSource, StandardSnapshot } from './snapshot.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { can } from '../auth/permissions.ts';
 import { consultationState, releasesDraft } from '../consultations/state.ts';
 import { editionLabel, inForceOn, inForceUntil, upcoming } from '../versions/edition.ts';
 import * as repo from './repo.ts';
-import type { ConsultationRow, StandardRow, VersionMeta } from './repo.ts';
+import type { ConsultationRow, StandardRow } from './repo.ts';
+import { allVersionMetas, type VersionMeta } from '../versions/repo.ts';
 import { canonicalRef, designation } from './refs.ts';
 
 const messages = {
@@ -94,7 +95,7 @@ export interface CatalogueGroup {
 export async function catalogue(db: Db, clock: Clock, filter: CatalogueFilter = {}) {
   const [standards, versions, seriesRows] = await Promise.all([
     repo.allStandards(db),
-    repo.allVersionMetas(db),
+    allVersionMetas(db),
     db('series').select('code', 'name'),
   ]);
   const day = utcDay(clock.now());
@@ -123,7 +124,7 @@ export async function catalogue(db: Db, clock: Clock, filter: CatalogueFilter = 
 }
 
 /** The standard a ref names, accepting other spellings (`07-11`, `IMAS 07.11`). */
-export async function resolveStandard(states: StandardStates, ref: string): Promise<StandardSnapshot> {
+export async function resolveStandard(states: SnapshotSource, ref: string): Promise<StandardSnapshot> {
   const canonical = canonicalRef(ref);
   const key = (await states.key(ref)) ?? (canonical ? await states.key(canonical) : null);
   const snap = key && (await states.snapshot(key));
@@ -132,7 +133,7 @@ export async function resolveStandard(states: StandardStates, ref: string): Prom
 }
 
 /** Finds a standard by its ref; `redirect` is set when the ref was spelt another way. */
-export async function findStandard(states: StandardStates, ref: string): Promise<{ snapshot: StandardSnapshot } | { redirect: string }> {
+export async function findStandard(states: SnapshotSource, ref: string): Promise<{ snapshot: StandardSnapshot } | { redirect: string }> {
   const snap = await resolveStandard(states, ref);
   return snap.standard.ref === ref ? { snapshot: snap } : { redirect: snap.standard.ref };
 }

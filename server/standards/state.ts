@@ -2,35 +2,22 @@ import Database from 'better-sqlite3';
 import type { Db } from '../db.ts';
 import { isSqlite } from '../db.ts';
 import * as repo from './repo.ts';
-import type { ConsultationRow, StandardRow, VersionMeta } from './repo.ts';
+import { versionMetas } from '../versions/repo.ts';
 import { standardDetail, type StandardDetail } from './service.ts';
-
-/** What a standard's pages are derived from, as of one revision of the standard. */
-export interface StandardSnapshot {
-  standard: StandardRow;
-  versions: VersionMeta[];
-  consultations: ConsultationRow[];
-  replacedBy: StandardRow | null;
-}
+import type { SnapshotSource, StandardKey, StandardSnapshot } from './snapshot.ts';
 
 const KEY_TTL_MS = 100;
-
-interface StandardKey {
-  id: number;
-  ref: string;
-  revision: number;
-}
 
 /**
  * Reads a standard's state for its pages with one indexed lookup per request. Everything else is kept
  * in memory per (standard, revision): every write to a standard, its versions or its consultations
- * bumps the standard's revision (repo.bumpRevision), so a stale snapshot is never used. States that
+ * bumps the standard's revision (in the repository function that writes it: server/versions/repo.ts), so a stale snapshot is never used. States that
  * depend on time (current edition, open consultations) are derived from the snapshot and the clock.
  *
  * On SQLite the lookup uses a prepared statement on a read-only connection of its own (through the
  * query builder it costs about 0.2 ms, more than serving a cached page), and is remembered briefly.
  */
-export class StandardStates {
+export class StandardStates implements SnapshotSource {
   private snapshots = new Map<number, StandardSnapshot>();
   private publicDetails = new WeakMap<StandardSnapshot, { from: number; until: number; detail: StandardDetail }>();
   private stmt: Database.Statement<[string], StandardKey> | null = null;
@@ -84,7 +71,7 @@ export class StandardStates {
     const standard = await repo.standardById(this.db, key.id);
     if (!standard) return null;
     const [versions, consultations, replacedBy] = await Promise.all([
-      repo.versionMetas(this.db, standard.id),
+      versionMetas(this.db, standard.id),
       repo.consultationsOfStandard(this.db, standard.id),
       standard.replaced_by ? repo.standardById(this.db, standard.replaced_by) : null,
     ]);

@@ -5,7 +5,7 @@ import { Validation } from '../errors.ts';
 import { countWords, parseClauses, type ParsedClause, type ParseProblem } from './parse.ts';
 import type { Clause } from './clause.ts';
 import { inheritKeys } from '../diff/align.ts';
-import { clausesOf } from '../standards/repo.ts';
+import { clausesOf, insertVersion } from './repo.ts';
 
 export interface NewVersion {
   standardId: number;
@@ -45,17 +45,15 @@ export async function prepareClauses(db: Db, source: string, basedOn: number | n
 
 /**
  * Saves a version and its clauses in one transaction. A version's text never changes after this:
- * a new text is a new version with the next n.
+ * a new text is a new version with the next n. The repository bumps the standard's revision.
  */
 export async function createVersion(db: Db, clock: Clock, input: NewVersion, lineOffset = 0): Promise<{ id: number; n: number }> {
   const clauses = await prepareClauses(db, input.source, input.basedOn ?? null, lineOffset);
-  return db.transaction(async (trx) => {
-    const last = await trx('versions').where({ standard_id: input.standardId }).max({ n: 'n' }).first();
-    const n = Number(last?.n ?? 0) + 1;
-    const [row] = await trx('versions')
-      .insert({
+  return db.transaction((trx) =>
+    insertVersion(
+      trx,
+      {
         standard_id: input.standardId,
-        n,
         label: input.label,
         state: input.state ?? 'draft',
         source: input.source,
@@ -71,13 +69,8 @@ export async function createVersion(db: Db, clock: Clock, input: NewVersion, lin
         word_count: countWords(input.source),
         created_by: input.createdBy ?? null,
         created_at: clock.now().toISOString(),
-      })
-      .returning('id');
-    const id = typeof row === 'object' ? row.id : row;
-    // SQLite allows at most 32766 variables a statement: insert in chunks.
-    const rows = clauses.map((c) => ({ version_id: id, ref: c.ref, heading: c.heading, text: c.text, depth: c.depth, position: c.position, key: c.key }));
-    for (let i = 0; i < rows.length; i += 500) await trx('clauses').insert(rows.slice(i, i + 500));
-    await trx('standards').where({ id: input.standardId }).increment('revision', 1);
-    return { id, n };
-  });
+      },
+      clauses,
+    ),
+  );
 }

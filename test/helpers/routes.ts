@@ -27,4 +27,3 @@ export function walkRoutes(app: Express): RouteInfo[] {
   walk((app as unknown as { router: { stack: unknown[] } }).router.stack, '');
   return out;
 }
-

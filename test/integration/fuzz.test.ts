@@ -12,7 +12,7 @@ import { laterDraft, sampleConsultationId } from '../helpers/consultations.ts';
 import { makeDocx } from '../helpers/drafts.ts';
 import { FakeClock } from '../../server/clock.ts';
 import { createApiToken } from '../../server/accounts/tokens.ts';
-import { openapi } from '../../server/http/openapi.ts';
+import { openapi } from '../../server/openapi.ts';
 import { ISO_COLUMNS } from '../../server/consultations/sheets.ts';
 import { walkRoutes, type RouteInfo as Route } from '../helpers/routes.ts';
 

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor, createUser, csrfFrom, type TestUser } from '../helpers/auth.ts';
-import { walkRoutes } from '../helpers/routes.ts';
 import { PERMISSIONS, type Rule } from '../../server/auth/permissions.ts';
 import type { Role } from '../../server/auth/viewer.ts';
+import { walkRoutes } from '../helpers/routes.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 const WHO = ['anonymous', 'stakeholder', 'board', 'secretariat'] as const;

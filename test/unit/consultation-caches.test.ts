@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ConsultationCaches } from '../../server/consultations/caches.ts';
 import type { ConsultationFull } from '../../server/consultations/repo.ts';
-import type { ClauseRow } from '../../server/standards/repo.ts';
+import type { ClauseRow } from '../../server/versions/repo.ts';
 
 describe('consultations: the caches in deps.caches', () => {
   it('loads a version’s clauses once, keeping the last 16 versions', async () => {

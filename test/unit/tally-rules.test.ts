@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ballotState, canCancel, canCloseEarly, canExtend, canMove, canNumber, canOpenBallot, canPublish, canSetInForce, canVote, needsSettling, type BallotLike, type VersionLike } from '../../server/ballots/rules.ts';
+import { ballotState, canCancel, canCloseEarly, canExtend, canMove, canOpenBallot, canVote, needsSettling, type BallotLike, type VersionLike } from '../../server/ballots/rules.ts';
+import { canNumber, canPublish, canSetInForce } from '../../server/publication/rules.ts';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const ballot = (o: Partial<BallotLike> = {}): BallotLike => ({

@@ -1,9 +1,10 @@
-import { draftsPaths } from '../drafts/openapi.ts';
-import { usersPaths, usersSchemas } from '../users/openapi.ts';
-import { consultationsPaths } from '../consultations/openapi.ts';
-import { ballotsPaths } from '../ballots/openapi.ts';
-import { privacyPaths } from '../privacy/openapi.ts';
-import { error, json } from './openapi-parts.ts';
+import { draftsPaths } from './drafts/openapi.ts';
+import { usersPaths, usersSchemas } from './users/openapi.ts';
+import { consultationsPaths } from './consultations/openapi.ts';
+import { ballotsPaths } from './ballots/openapi.ts';
+import { privacyPaths } from './privacy/openapi.ts';
+import { publicationPaths } from './publication/openapi.ts';
+import { error, json } from './http/openapi-parts.ts';
 
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
 const refParam = { name: 'ref', in: 'path', required: true, schema: { type: 'string' }, example: '07.11', description: 'The standard\'s ref: 07.11, tnma-12.10-01, tep-07.31-01-2022 (other spellings such as 07-11 are accepted).' };
@@ -150,7 +151,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, privacyPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, privacyPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }
