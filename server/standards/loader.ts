@@ -8,7 +8,7 @@ import path from 'node:path';
 import YAML, { LineCounter } from 'yaml';
 import { z } from 'zod';
 import type { Db } from '../db.ts';
-import type { Clock } from '../clock.ts';
+import { type Clock, utcDay } from '../clock.ts';
 import { createVersion, sha256, SourceProblems } from '../versions/service.ts';
 import { versionByN } from '../versions/repo.ts';
 import { insertConsultation } from '../consultations/repo.ts';
@@ -82,6 +82,15 @@ const frontMatterSchema = z
   });
 
 type FrontMatter = z.infer<typeof frontMatterSchema>;
+
+/** The front matter as of `today` (the loader's clock): a publication date lies in the past. */
+function frontMatterOn(today: string) {
+  return frontMatterSchema.superRefine((f, ctx) => {
+    if (f.published !== undefined && f.published > today) {
+      ctx.addIssue({ code: 'custom', path: ['published'], message: `${f.published} is after today (${today}); a version is published before it comes into force, so only in_force_from may lie in the future` });
+    }
+  });
+}
 
 class FileError extends Error {
   constructor(readonly line: number, message: string) {
@@ -189,7 +198,7 @@ export async function loadStandards(db: Db, clock: Clock, dir: string): Promise<
 async function loadVersionFile(db: Db, clock: Clock, standardId: number, n: number, file: string, basedOn: number | null, report: LoadReport): Promise<number> {
   const text = fs.readFileSync(file, 'utf8');
   const { yaml, body, bodyOffset } = splitFrontMatter(text);
-  const fm: FrontMatter = parseYaml(yaml, frontMatterSchema, 1);
+  const fm: FrontMatter = parseYaml(yaml, frontMatterOn(utcDay(clock.now())), 1);
   const existing = await versionByN(db, standardId, n);
   if (existing) {
     if (existing.sha256 !== sha256(body)) {

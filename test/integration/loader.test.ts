@@ -70,6 +70,22 @@ describe('loading standards/', () => {
     expect(r.errors).to.deep.equal([`${path.relative(process.cwd(), file)}:${line}: in_force_from: must be a date written YYYY-MM-DD`]);
   });
 
+  it('refuses a publication date after today, at the line of the field', async () => {
+    const dir = copyStandards();
+    const file = path.join(dir, '10.60', '02-edition-2-amendment-1.md');
+    const text = fs.readFileSync(file, 'utf8').replace(/^published: .*$/m, 'published: 2026-11-24'); // the day after TEST_NOW
+    fs.writeFileSync(file, text);
+    const line = text.split('\n').findIndex((l) => l.startsWith('published:')) + 1;
+    const r = await loadStandards(db, clock, dir);
+    expect(r.errors).to.have.length(1);
+    expect(r.errors[0]).to.match(new RegExp(`^${path.relative(process.cwd(), file).replace(/\./g, '\\.')}:${line}: published: 2026-11-24 is after today \\(2026-11-23\\)`));
+    const s = await db('standards').where({ ref: '10.60' }).first();
+    expect((await db('versions').where({ standard_id: s.id })).map((v: { n: number }) => v.n)).to.deep.equal([1]);
+    // the same day is today, not the future; and only the publication date is held to it
+    fs.writeFileSync(file, text.replace(/^published: .*$/m, 'published: 2026-11-23'));
+    expect((await loadStandards(db, clock, dir)).errors).to.deep.equal([]);
+  });
+
   it('refuses a catalogue it cannot read, naming the line, and loads nothing', async () => {
     const dir = copyStandards();
     fs.writeFileSync(path.join(dir, 'catalogue.yaml'), 'series:\n  "07": x\ndocuments:\n  - type: IMAS\n    number: "7.11"\n    title: Land release\n');
