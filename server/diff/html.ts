@@ -2,7 +2,10 @@
  * HTML for a version diff: plain string building, every piece of clause text through `escapeHtml`.
  * Works without JavaScript (folded clauses are `<details>`) and without colour: insertions and deletions
  * are `<ins>`/`<del>` (underlined / struck through by default, in print too) and carry visually hidden
- * "[inserted: …]" / "[deleted: …]" markers that screen readers read out.
+ * "[inserted: …]" / "[deleted: …]" markers that screen readers read out. A deletion followed at once by
+ * an insertion is separated by a visible arrow ("25 → 50 m", not "2550 m"), hidden from screen readers
+ * (their markers already separate the two). In a changed clause, the requirement verbs and numbers that
+ * the summary reads are wrapped in <mark> inside the <ins>/<del>: bold, so they stand out in print too.
  *
  * CSS classes (public/style.css):
  *   diff-summary                the summary block; diff-summary-list one of its lists
@@ -13,11 +16,13 @@
  *   diff-note                   "moved", "renumbered from 4.3" remarks beside the heading
  *   diff-text                   a clause body (Markdown source: keep `white-space: pre-wrap`)
  *   diff-ins, diff-del          an inserted / deleted run (<ins>, <del>): keep the text decoration
+ *   diff-to                     the arrow between a deletion and the insertion that replaces it
+ *   diff-term diff-verb|diff-number   a changed requirement verb / number with its unit (<mark>)
  *   diff-side, diff-old, diff-new   side-by-side: the pair of columns, the old and the new column
  *   diff-folded                 the <details> holding a run of unchanged clauses (changes only)
  *   sr-only                     visually hidden, read by screen readers
  */
-import { type ChangeLink, type ClauseDiff, type TermChange, type VersionDiff, changeAnchor } from './summary.ts';
+import { type ChangeLink, type ClauseDiff, type TermChange, type TermSpan, type VersionDiff, changeAnchor, changedTermSpans } from './summary.ts';
 import type { DiffPart } from './words.ts';
 import { clauseNumber } from '../versions/parse.ts';
 
@@ -78,61 +83,100 @@ function renderClause(c: ClauseDiff, opts: RenderOptions, seen: Set<string>): st
   const classes = ['diff-clause', `diff-status-${c.status}`];
   if (c.moved) classes.push('diff-moved');
   if (c.renumbered) classes.push('diff-renumbered');
+  // as in the summary: verbs and numbers are read in changed clauses, not in whole added or removed ones
+  const terms = c.status === 'changed' ? changedTermSpans(c.parts) : { old: [], new: [] };
   const body =
     opts.view === 'inline'
-      ? `<div class="diff-text">${inlineParts(c.parts)}</div>`
-      : `<div class="diff-side"><div class="diff-old diff-text">${sideParts(c.parts, 'delete')}</div><div class="diff-new diff-text">${sideParts(c.parts, 'insert')}</div></div>`;
+      ? `<div class="diff-text">${inlineParts(c.parts, terms)}</div>`
+      : `<div class="diff-side"><div class="diff-old diff-text">${sideParts(c.parts, 'delete', terms.old)}</div><div class="diff-new diff-text">${sideParts(c.parts, 'insert', terms.new)}</div></div>`;
   return `<section class="${classes.join(' ')}"${id}>\n${clauseTitle(c)}\n${body}\n</section>`;
 }
 
 function clauseTitle(c: ClauseDiff): string {
   const ref = escapeHtml(clauseNumber(c.to_ref ?? c.from_ref ?? ''));
   const heading =
-    c.from_heading !== undefined ? `${del(c.from_heading)} ${ins(c.heading)}` : escapeHtml(c.heading);
+    c.from_heading !== undefined ? `${del(escapeHtml(c.from_heading))}${THEN}${ins(escapeHtml(c.heading))}` : escapeHtml(c.heading);
   const notes: string[] = [];
   if (c.status === 'added') notes.push('added');
   if (c.status === 'removed') notes.push('removed');
-  if (c.from_ref !== null && c.to_ref !== null && c.from_ref !== c.to_ref) notes.push(`was ${shown(c.from_ref)}`);
-  if (c.moved) notes.push('moved');
+  const renumbered = c.from_ref !== null && c.to_ref !== null && c.from_ref !== c.to_ref;
+  if (c.moved) notes.push(renumbered ? `moved from ${shown(c.from_ref)}` : 'moved');
+  else if (renumbered) notes.push(`was ${shown(c.from_ref)}`);
   const note = notes.length ? ` <span class="diff-note">(${escapeHtml(notes.join(', '))})</span>` : '';
   return `<h3><span class="diff-ref">${ref}</span> <span class="diff-heading">${heading}</span>${note}</h3>`;
 }
 
-function ins(text: string): string {
-  return `<ins class="diff-ins"><span class="sr-only">[inserted: </span>${escapeHtml(text)}<span class="sr-only">]</span></ins>`;
+/** Between a deletion and the insertion right after it: seen (on screen and paper), not read out. */
+const THEN = '<span class="diff-to" aria-hidden="true"> → </span>';
+
+/** `html` is escaped already (it may hold the <mark>s of `marked`). */
+function ins(html: string): string {
+  return `<ins class="diff-ins"><span class="sr-only">[inserted: </span>${html}<span class="sr-only">]</span></ins>`;
 }
 
-function del(text: string): string {
-  return `<del class="diff-del"><span class="sr-only">[deleted: </span>${escapeHtml(text)}<span class="sr-only">]</span></del>`;
+function del(html: string): string {
+  return `<del class="diff-del"><span class="sr-only">[deleted: </span>${html}<span class="sr-only">]</span></del>`;
 }
 
-function inlineParts(parts: readonly DiffPart[]): string {
+/**
+ * `text`, which starts at `offset` in its side of the clause, escaped, with the parts of it that belong
+ * to a term of `spans` (sorted by start) wrapped in <mark>.
+ */
+export function marked(text: string, offset: number, spans: readonly TermSpan[]): string {
   let s = '';
-  for (const p of parts) s += p.op === 'equal' ? escapeHtml(p.text) : p.op === 'insert' ? ins(p.text) : del(p.text);
+  let at = 0; // within text
+  for (const t of spans) {
+    const start = Math.max(t.start - offset, at);
+    const end = Math.min(t.end - offset, text.length);
+    if (end <= start) continue;
+    s += escapeHtml(text.slice(at, start)) + `<mark class="diff-term diff-${t.kind}">${escapeHtml(text.slice(start, end))}</mark>`;
+    at = end;
+  }
+  return s + escapeHtml(text.slice(at));
+}
+
+function inlineParts(parts: readonly DiffPart[], terms: { old: readonly TermSpan[]; new: readonly TermSpan[] }): string {
+  let s = '';
+  let o = 0; // offsets in the old and the new text
+  let n = 0;
+  let prev: DiffPart['op'] | null = null;
+  for (const p of parts) {
+    if (p.op === 'equal') s += escapeHtml(p.text);
+    else if (p.op === 'delete') s += del(marked(p.text, o, terms.old));
+    else s += (prev === 'delete' ? THEN : '') + ins(marked(p.text, n, terms.new));
+    if (p.op !== 'insert') o += p.text.length;
+    if (p.op !== 'delete') n += p.text.length;
+    prev = p.op;
+  }
   return s;
 }
 
 /** One column of the side-by-side view: the equal parts and the changes of that side (`show`). */
-function sideParts(parts: readonly DiffPart[], show: 'insert' | 'delete'): string {
+function sideParts(parts: readonly DiffPart[], show: 'insert' | 'delete', spans: readonly TermSpan[]): string {
   let s = '';
+  let at = 0; // offset in this side's text
   for (const p of parts) {
     if (p.op === 'equal') s += escapeHtml(p.text);
-    else if (p.op === show) s += show === 'insert' ? ins(p.text) : del(p.text);
+    else if (p.op === show) s += show === 'insert' ? ins(marked(p.text, at, spans)) : del(marked(p.text, at, spans));
+    else continue;
+    at += p.text.length;
   }
   return s;
 }
 
 export function renderSummaryHtml(diff: VersionDiff): string {
   const s = diff.summary;
+  const moved = new Set(s.moved.map(pairKey));
   const sections = [
     list('Requirement verbs', s.verbs.map((t) => termItem(t))),
     list('Numbers and units', s.numbers.map((t) => termItem(t))),
-    list('Clauses added', s.added.map((l) => linkItem(l, refOf(l)))),
-    list('Clauses removed', s.removed.map((l) => linkItem(l, refOf(l)))),
-    list('Clauses moved', s.moved.map((l) => linkItem(l, moveText(l)))),
-    list('Clauses renumbered', s.renumbered.map((l) => linkItem(l, moveText(l)))),
-    list('Clauses split', s.split.map((l) => linkItem(l, moveText(l)))),
-    list('Clauses merged', s.merged.map((l) => linkItem(l, moveText(l)))),
+    list('Clauses added', s.added.map((l) => linkItem(l, titled(l)))),
+    list('Clauses removed', s.removed.map((l) => linkItem(l, titled(l)))),
+    list('Clauses moved', s.moved.map((l) => linkItem(l, moveText(l, 'was')))),
+    // a clause moved and renumbered is listed once, under "moved", with its old number
+    list('Clauses renumbered', s.renumbered.filter((l) => !moved.has(pairKey(l))).map((l) => linkItem(l, moveText(l, 'was')))),
+    list('Clauses split', s.split.map((l) => linkItem(l, moveText(l, 'from')))),
+    list('Clauses merged', s.merged.map((l) => linkItem(l, moveText(l, 'from')))),
   ].join('');
   const counts = `<p>${s.changed} ${s.changed === 1 ? 'clause' : 'clauses'} changed; ${s.words_added} words added, ${s.words_removed} words removed.</p>`;
   return `<section class="diff-summary">\n<h2>Summary of changes</h2>\n${counts}\n${sections}</section>`;
@@ -143,16 +187,25 @@ function list(title: string, items: string[]): string {
   return `<h3>${escapeHtml(title)}</h3>\n<ul class="diff-summary-list">\n${items.map((i) => `<li>${i}</li>`).join('\n')}\n</ul>\n`;
 }
 
-function linkItem(l: ChangeLink, text: string): string {
+function linkItem(l: Omit<ChangeLink, 'heading'>, text: string): string {
   return `<a href="#${escapeHtml(l.anchor)}">${escapeHtml(text)}</a>`;
 }
 
-function refOf(l: ChangeLink): string {
+function refOf(l: Omit<ChangeLink, 'heading'>): string {
   return shown(l.to_ref ?? l.from_ref);
 }
 
-function moveText(l: ChangeLink): string {
-  return l.from_ref === l.to_ref ? refOf(l) : `${shown(l.from_ref)} → ${shown(l.to_ref)}`;
+const pairKey = (l: ChangeLink) => `${l.from_ref}\u0000${l.to_ref}`;
+
+/** "9.5 Informing communities", "Annex B Forms", "Foreword": as the clause's own title reads. */
+function titled(l: ChangeLink): string {
+  const number = clauseNumber(l.to_ref ?? l.from_ref ?? '');
+  return number ? `${number} ${l.heading}` : l.heading;
+}
+
+/** "4.1 Records (was 4.2)"; "4.3 Marking (from 4.2)" for a piece of a split. */
+function moveText(l: ChangeLink, word: 'was' | 'from'): string {
+  return l.from_ref === l.to_ref || l.from_ref === null ? titled(l) : `${titled(l)} (${word} ${shown(l.from_ref)})`;
 }
 
 /** "should → shall in 4.2", "shall added in 5.1", "50 m removed in 4.3" */

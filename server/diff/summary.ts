@@ -23,15 +23,17 @@ export interface ClauseDiff {
   parts: DiffPart[];
 }
 
-/** Where a change is: the anchor of its clause entry in the HTML diff, and its refs. */
+/** Where a change is: the anchor of its clause entry in the HTML diff, its refs and its heading. */
 export interface ChangeLink {
   anchor: string;
   from_ref: string | null;
   to_ref: string | null;
+  /** the clause's heading (the new one; the old one for a removed clause) */
+  heading: string;
 }
 
-/** A verb or number in a clause: `from` null when added, `to` null when removed. */
-export interface TermChange extends ChangeLink {
+/** A verb or number in a clause: `from` null when added, `to` null when removed. (The summary reads "in 4.2": no heading.) */
+export interface TermChange extends Omit<ChangeLink, 'heading'> {
   from: string | null;
   to: string | null;
 }
@@ -193,6 +195,28 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
+/** Where a verb or a number is in one side of a clause: [start, end) in that side's text. */
+export interface TermSpan {
+  kind: 'verb' | 'number';
+  start: number;
+  end: number;
+}
+
+/**
+ * The verbs and numbers touching the changes of a clause, on each side, in order: the terms the summary
+ * reads, so that the HTML can make them stand out in the text. Pure.
+ */
+export function changedTermSpans(parts: readonly DiffPart[]): { old: TermSpan[]; new: TermSpan[] } {
+  const hs = hunks(parts);
+  const spans = (side: 'old' | 'new') => {
+    if (!hs.length) return [];
+    const text = sideText(parts, side);
+    const of = (kind: TermSpan['kind'], re: RegExp) => termsNear(text, hs, side, re, (t) => t).map((f) => ({ kind, start: f.start, end: f.end }));
+    return [...of('verb', VERB), ...of('number', NUMBER)].sort((a, b) => a.start - b.start);
+  };
+  return { old: spans('old'), new: spans('new') };
+}
+
 /** Pairs the changes between two term sequences: a removed run next to an added run reads as "a → b". */
 export function termChanges(before: string[], after: string[]): { from: string | null; to: string | null }[] {
   if (before.join('\u0000') === after.join('\u0000')) return [];
@@ -235,7 +259,8 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
     const split = c.status !== 'added' && c.status !== 'removed' && fromRefs.get(c.from_ref!)! > 1;
     const merged = !split && c.status !== 'added' && c.status !== 'removed' && toRefs.get(c.to_ref!)! > 1;
     if (c.status === 'unchanged' && !c.moved && !c.renumbered && !split && !merged) continue; // nothing to list
-    const link: ChangeLink = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
+    const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
+    const link: ChangeLink = { ...at, heading: c.heading };
     if (c.status === 'added') s.added.push(link);
     else if (c.status === 'removed') s.removed.push(link);
     else if (split) s.split.push(link);
@@ -248,8 +273,8 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
     if (!hs.length) continue; // only the heading changed
     const oldText = sideText(c.parts, 'old');
     const newText = sideText(c.parts, 'new');
-    for (const t of termsOfKind(hs, oldText, newText, 'verbs')) s.verbs.push({ ...link, ...t });
-    for (const t of termsOfKind(hs, oldText, newText, 'numbers')) s.numbers.push({ ...link, ...t });
+    for (const t of termsOfKind(hs, oldText, newText, 'verbs')) s.verbs.push({ ...at, ...t });
+    for (const t of termsOfKind(hs, oldText, newText, 'numbers')) s.numbers.push({ ...at, ...t });
   }
   return s;
 }

@@ -101,4 +101,30 @@ describe('browser: a reader compares two versions', function () {
     if (screenshotDir) await page.screenshot({ path: path.join(screenshotDir, 'diff-side.png') });
     await context.close();
   });
+
+  it('keeps "25 → 50 m" apart and the changed terms bold on paper and on a phone', async () => {
+    const context = await b.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(`${b.base}/standards/07.11/diff/1..2`);
+    const seen = await page.locator('#change-7\\.4 .diff-text').evaluate((el) => {
+      const copy = el.cloneNode(true) as Element;
+      copy.querySelectorAll('.sr-only').forEach((n) => n.remove()); // drawn off-screen: not what the eye reads
+      return copy.textContent;
+    });
+    expect(seen).to.contain('25 → 50 m');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).to.be.at.most(0);
+    await page.emulateMedia({ media: 'print' });
+    // one selector per property: a helper function inside evaluate would not survive the tsx transform
+    const look = await page.evaluate(() => ({
+      arrow: getComputedStyle(document.querySelector('#change-7\\.4 .diff-to')!).display,
+      weight: getComputedStyle(document.querySelector('#change-7\\.4 ins mark.diff-term')!).fontWeight,
+      background: getComputedStyle(document.querySelector('#change-7\\.4 ins mark.diff-term')!).backgroundColor,
+      ins: getComputedStyle(document.querySelector('#change-7\\.4 ins')!).textDecorationLine,
+      del: getComputedStyle(document.querySelector('#change-7\\.4 del')!).textDecorationLine,
+    }));
+    // black and white: the arrow, bold, underline and strike-through carry it, not colour
+    expect(look).to.deep.equal({ arrow: 'inline', weight: '700', background: 'rgba(0, 0, 0, 0)', ins: 'underline', del: 'line-through' });
+    if (screenshotDir) await page.screenshot({ path: path.join(screenshotDir, 'diff-print-phone.png') });
+    await context.close();
+  });
 });

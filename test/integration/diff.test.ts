@@ -60,6 +60,32 @@ describe('diffs between versions', () => {
     expect(side.text).not.to.contain('diff-folded');
   });
 
+  it('HTML: a changed number reads "25 → 50 m", with the changed verbs and numbers marked in the text', async () => {
+    const res = await request(t.app).get('/standards/07.11/diff/1..2').expect(200);
+    const clause = res.text.split('id="change-7.4"')[1]!.split('</section>')[0]!;
+    expect(clause).to.contain('<mark class="diff-term diff-number">25</mark><span class="sr-only">]</span></del><span class="diff-to" aria-hidden="true"> → </span><ins class="diff-ins"><span class="sr-only">[inserted: </span><mark class="diff-term diff-number">50</mark>');
+    const seen = clause.replace(/<span class="sr-only">[^<]*<\/span>/g, '').replace(/<[^>]+>/g, '');
+    expect(seen).to.contain('at least 25 → 50 m shall');
+    const desk = res.text.split('id="change-6.2.1"')[1]!.split('</section>')[0]!;
+    expect(desk).to.contain('<mark class="diff-term diff-verb">should</mark>');
+    expect(desk).to.contain('<mark class="diff-term diff-verb">shall</mark>');
+  });
+
+  it('HTML: the summary names added and removed clauses, and a clause moved and renumbered once', async () => {
+    const one = await request(t.app).get('/standards/07.11/diff/1..2').expect(200);
+    expect(one.text).to.contain('<a href="#change-9.5">9.5 Informing communities after release</a>');
+    const res = await request(t.app).get('/standards/07.11/diff/2..3').expect(200);
+    const summary = res.text.split('<section class="diff-summary">')[1]!.split('</section>')[0]!;
+    expect(summary).to.contain('<a href="#change-removed-4.4">4.4 Efficiency</a>');
+    expect(summary).to.contain('<a href="#change-11">11 Residual contamination</a>');
+    const moved = summary.split('<h3>Clauses moved</h3>')[1]!.split('<h3>')[0]!;
+    const renumbered = summary.split('<h3>Clauses renumbered</h3>')[1]!.split('<h3>')[0]!;
+    expect(moved).to.contain('4 Responsibilities (was 5)');
+    expect(renumbered).to.contain('5 General principles (was 4)');
+    for (const item of moved.match(/<li>.*?<\/li>/g)!) expect(renumbered).not.to.contain(item);
+    expect(res.text).to.contain('<span class="diff-note">(moved from 5)</span>');
+  });
+
   it('HTML: a draft under consultation can be compared, with the DRAFT banner; the picker redirects', async () => {
     const res = await request(t.app).get('/standards/07.11/diff/current..4').expect(200);
     expect(res.text).to.contain('DRAFT — not for use');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { diffVersions, renderDiffHtml, renderSummaryHtml } from '../../server/diff/index.ts';
+import { marked } from '../../server/diff/html.ts';
 import type { Clause } from '../../server/versions/clause.ts';
 
 function clause(ref: string, heading: string, text: string, position: number, key = ref): Clause {
@@ -36,8 +37,47 @@ describe('diff: HTML', () => {
 
   it('marks insertions and deletions in text, not by colour alone', () => {
     const html = renderDiffHtml(diff, { view: 'inline', changesOnly: false });
-    expect(html).to.include('<del class="diff-del"><span class="sr-only">[deleted: </span>should<span class="sr-only">]</span></del>');
-    expect(html).to.include('<ins class="diff-ins"><span class="sr-only">[inserted: </span>shall<span class="sr-only">]</span></ins>');
+    expect(html).to.include('<del class="diff-del"><span class="sr-only">[deleted: </span><mark class="diff-term diff-verb">should</mark><span class="sr-only">]</span></del>');
+    expect(html).to.include('<ins class="diff-ins"><span class="sr-only">[inserted: </span><mark class="diff-term diff-verb">shall</mark><span class="sr-only">]</span></ins>');
+  });
+
+  it('separates a deletion from the insertion that replaces it by an arrow screen readers skip', () => {
+    const html = renderDiffHtml(diff, { view: 'inline', changesOnly: false });
+    expect(html).to.include('</del><span class="diff-to" aria-hidden="true"> → </span><ins class="diff-ins">');
+    // what a sighted reader sees (screen-reader text left out), and what a screen reader reads
+    const seen = html.replace(/<span class="sr-only">[^<]*<\/span>/g, '').replace(/<[^>]+>/g, '');
+    expect(seen).to.include('Teams should → shall mark every 50 → 100 m with');
+    const heard = html.replace(/<span class="diff-to" aria-hidden="true">[^<]*<\/span>/g, '').replace(/<[^>]+>/g, '');
+    expect(heard).to.include('every [deleted: 50][inserted: 100] m');
+    // an insertion alone gets no arrow
+    const added = renderDiffHtml(diffVersions([clause('4.1', 'A', 'Keep records.', 0)], [clause('4.1', 'A', 'Keep records. Add more.', 0)]), { view: 'inline', changesOnly: false });
+    expect(added).to.not.include('diff-to');
+  });
+
+  it('makes changed verbs and numbers stand out in the text, as the summary reads them', () => {
+    const d = diffVersions(
+      [clause('4.1', 'Buffer', 'A buffer of 25 m shall be searched. Teams should report within 5 days.', 0)],
+      [clause('4.1', 'Buffer', 'A buffer of 50 m shall not be skipped. Teams should report within 5 days.', 0)],
+    );
+    const html = renderDiffHtml(d, { view: 'inline', changesOnly: false });
+    expect(html).to.include('<mark class="diff-term diff-number">25</mark>');
+    expect(html).to.include('<mark class="diff-term diff-number">50</mark>');
+    expect(html).to.include('<mark class="diff-term diff-verb">not</mark>'); // "shall" → "shall not"
+    expect(html.match(/<mark /g)).to.have.length(3); // unchanged "should" and "5 days" are not marked
+    const side = renderDiffHtml(d, { view: 'side-by-side', changesOnly: false });
+    const [oldCol, newCol] = side.split('<div class="diff-new diff-text">');
+    expect(oldCol).to.include('<mark class="diff-term diff-number">25</mark>').and.not.include('>50<');
+    expect(newCol).to.include('<mark class="diff-term diff-number">50</mark>').and.include('<mark class="diff-term diff-verb">not</mark>');
+    // a whole added or removed clause is not strewn with marks (the summary does not list its terms either)
+    const whole = renderDiffHtml(diffVersions([], [clause('4.1', 'New', 'Teams shall mark every 50 m.', 0)]), { view: 'inline', changesOnly: false });
+    expect(whole).to.not.include('<mark');
+  });
+
+  it('marks a term in escaped text without breaking the escapes', () => {
+    const spans = [{ kind: 'verb' as const, start: 13, end: 18 }];
+    expect(marked('<b> & they shall', 2, spans)).to.equal('&lt;b&gt; &amp; they <mark class="diff-term diff-verb">shall</mark>');
+    expect(marked('all <now>', 15, spans)).to.equal('<mark class="diff-term diff-verb">all</mark> &lt;now&gt;'); // the end of a term begun in the part before
+    expect(marked('x', 0, [])).to.equal('x');
   });
 
   it('gives each clause an anchor the summary links to', () => {
@@ -47,7 +87,7 @@ describe('diff: HTML', () => {
     expect(html).to.include('id="change-removed-4.5"');
     expect(summary).to.include('<a href="#change-4.2">should → shall in 4.2</a>');
     expect(summary).to.include('<a href="#change-4.2">50 m → 100 m in 4.2</a>');
-    expect(summary).to.include('<a href="#change-removed-4.5">4.5</a>');
+    expect(summary).to.include('<a href="#change-removed-4.5">4.5 Old</a>');
   });
 
   it('folds runs of unchanged clauses into <details> in "changes only"', () => {
@@ -64,6 +104,29 @@ describe('diff: HTML', () => {
     const [oldCol, newCol] = side.split('<div class="diff-new diff-text">');
     expect(oldCol).to.include('should').and.not.include('shall');
     expect(newCol).to.include('shall').and.not.include('should');
+  });
+
+  it('names added and removed clauses by number and heading in the summary', () => {
+    const d = diffVersions([clause('foreword', 'Foreword', 'Old.', 0), clause('4.1', 'Scope', 'Text.', 1)], [clause('4.1', 'Scope', 'Text.', 0), clause('annex-b', 'Forms & <lists>', 'New.', 1)]);
+    const summary = renderSummaryHtml(d);
+    expect(summary).to.include('<a href="#change-annex-b">Annex B Forms &amp; &lt;lists&gt;</a>');
+    expect(summary).to.include('<a href="#change-removed-foreword">Foreword</a>');
+  });
+
+  it('lists a clause moved and renumbered once, under "moved", with its old number', () => {
+    const from = [clause('4.1', 'Marking', 'Signs shall be red.', 0, 'a'), clause('4.2', 'Records', 'Keep records for 5 years.', 1, 'b'), clause('4.3', 'Training', 'Train.', 2, 'c')];
+    const to = [clause('4.1', 'Records', 'Keep records for 5 years.', 0, 'b'), clause('4.2', 'Marking', 'Signs shall be red.', 1, 'a'), clause('4.3', 'Training', 'Train.', 2, 'c')];
+    const d = diffVersions(from, to);
+    const summary = renderSummaryHtml(d);
+    const moved = d.clauses.find((c) => c.moved)!;
+    const other = d.clauses.find((c) => c.renumbered && !c.moved)!;
+    const movedText = `${moved.to_ref} ${moved.heading} (was ${moved.from_ref})`;
+    expect(summary.split(movedText)).to.have.length(2); // once
+    expect(summary).to.match(new RegExp(`<h3>Clauses moved</h3>\\n<ul class="diff-summary-list">\\n<li><a href="#change-${moved.to_ref}">${movedText.replace(/[.()]/g, '\\$&')}</a></li>\\n</ul>`));
+    expect(summary).to.match(new RegExp(`<h3>Clauses renumbered</h3>\\n<ul class="diff-summary-list">\\n<li><a href="#change-${other.to_ref}">${other.to_ref} ${other.heading} \\(was ${other.from_ref}\\)</a></li>\\n</ul>`));
+    const html = renderDiffHtml(d, { view: 'inline', changesOnly: true });
+    expect(html).to.include(`(moved from ${moved.from_ref})`);
+    expect(html).to.include(`(was ${other.from_ref})`);
   });
 
   it('shows a heading change and renumbering in the clause title', () => {
