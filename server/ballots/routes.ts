@@ -11,7 +11,7 @@ import { publishSchema } from '../publication/validation.ts';
 import * as repo from './repo.ts';
 import { idOf, nOf } from './api.ts';
 import { extendSchema, moveSchema, openBallotSchema, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
-import { RULES } from './tally.ts';
+import { explain, RULES } from './tally.ts';
 
 const notices: Record<string, string> = {
   opened: 'The ballot is open.',
@@ -114,6 +114,8 @@ export function ballotsRoutes(deps: Deps): Router {
     res.render('ballots/show', {
       title: `Ballot ${ballot.id}: ${ballot.designation} ${ballot.label}`,
       ballot,
+      // the rule and the quorum with their figures (frozen ones once closed); a cancelled ballot counts nothing
+      explanation: ballot.state === 'cancelled' ? null : explain({ ...ballot.tally, ...ballot.counts }, ballot.rule, ballot.quorum),
       insider,
       isOpen: ballot.state === 'open',
       isClosed: ballot.state === 'closed',
