@@ -66,6 +66,8 @@ describe('browser: the Board votes, the secretariat closes and publishes, an ope
 
     // the secretariat closes it: approved; then publishes Edition 3 in force from 1 January 2027
     await s.goto(ballotUrl);
+    await s.getByRole('link', { name: 'Close the ballot now…' }).click();
+    expect(await s.locator('h1').innerText()).to.match(/^Close ballot \d+ now\?$/);
     await s.getByRole('button', { name: 'Close the ballot now' }).click();
     expect(await s.locator('.ballot-facts').innerText()).to.match(/approved/i);
     await s.getByLabel('Edition', { exact: true }).fill('3');
