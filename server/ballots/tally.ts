@@ -157,7 +157,8 @@ const cmp = (n: number, d: number, p: number, q: number) => Math.sign(n * q - p 
 /** A percentage with the fewest decimals (0 to 2) that keeps its comparison with the threshold honest. */
 function percents(n: number, d: number, p: number, q: number): [string, string] {
   const exact = cmp(n, d, p, q);
-  const fmt = (x: number, k: number) => `${Number((100 * x).toFixed(k))} %`;
+  // a no-break space: "20 %" never splits across lines on a phone
+  const fmt = (x: number, k: number) => `${Number((100 * x).toFixed(k))}\u00a0%`;
   const thr = (k: number) => fmt(p / q, Math.max(k, 1));
   for (let k = 0; k <= 2; k++) {
     const shown = Number((100 * (n / d)).toFixed(k));
@@ -206,5 +207,5 @@ export function explain(c: { approve: number; disapprove: number; positions: num
     c.electorate === 0
       ? { text: `cast ${c.positions} of an electorate of 0 (everyone recused)`, met: true }
       : share('cast', c.positions, c.electorate, '', parts, PARTS, true);
-  return { rule: RULE_WORDING[rule], tests, rule_met: passes(rule, a, d), quorum_share: `${Number(((100 * parts) / PARTS).toFixed(2))} %`, quorum: q };
+  return { rule: RULE_WORDING[rule], tests, rule_met: passes(rule, a, d), quorum_share: `${Number(((100 * parts) / PARTS).toFixed(2))}\u00a0%`, quorum: q };
 }

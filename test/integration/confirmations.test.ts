@@ -44,7 +44,7 @@ describe('destructive actions: a confirmation page first', () => {
 
     const ask = await sec.agent.get(`/ballots/${b.id}/close/confirm`).expect(200);
     expect(ask.text).to.contain(`Close ballot ${b.id} now?`);
-    expect(read(ask.text)).to.contain('approve 1 of 1 votes cast = 100 % ≥ 66.7 %');
+    expect(read(ask.text)).to.contain('approve 1 of 1 votes cast = 100\u00a0% ≥ 66.7\u00a0%');
     expect(ask.text).to.contain('UNDP, UNICEF have not voted and could no longer vote.');
     expect(ask.text).to.contain('This cannot be undone');
     expectConfirmation(ask.text, `/ballots/${b.id}/close`, `/ballots/${b.id}`);

@@ -150,18 +150,18 @@ describe('tally: the rule stated with its figures', () => {
   };
   it('states the ISO rule and the quorum as the issue words them', () => {
     const e = of(7, { approve: 4, disapprove: 1 });
-    expect(e.tests.map((t) => t.text).join('; ')).to.equal('approve 4 of 5 votes cast = 80 % ≥ 66.7 %; disapprove 1 of 5 = 20 % ≤ 25 %');
+    expect(e.tests.map((t) => t.text).join('; ')).to.equal('approve 4 of 5 votes cast = 80\u00a0% ≥ 66.7\u00a0%; disapprove 1 of 5 = 20\u00a0% ≤ 25\u00a0%');
     expect(e.rule_met).to.equal(true);
-    expect(e.quorum).to.deep.equal({ text: 'cast 5 of 7 = 71 % ≥ 50 %', met: true });
-    expect(e.quorum_share).to.equal('50 %');
+    expect(e.quorum).to.deep.equal({ text: 'cast 5 of 7 = 71\u00a0% ≥ 50\u00a0%', met: true });
+    expect(e.quorum_share).to.equal('50\u00a0%');
   });
   it('says which side of the threshold, and keeps exact equality honest', () => {
     const e = of(3, { approve: 2, disapprove: 1 });
-    // two thirds exactly: not rounded up to 67 %, which would read as more
-    expect(e.tests.map((t) => [t.text, t.met])).to.deep.equal([['approve 2 of 3 votes cast = 66.7 % ≥ 66.7 %', true], ['disapprove 1 of 3 = 33 % > 25 %', false]]);
+    // two thirds exactly: not rounded up to 67\u00a0%, which would read as more
+    expect(e.tests.map((t) => [t.text, t.met])).to.deep.equal([['approve 2 of 3 votes cast = 66.7\u00a0% ≥ 66.7\u00a0%', true], ['disapprove 1 of 3 = 33\u00a0% > 25\u00a0%', false]]);
     expect(e.rule_met).to.equal(false);
-    expect(of(5, { approve: 3, disapprove: 1 }).tests[1]!.text).to.equal('disapprove 1 of 4 = 25 % ≤ 25 %');
-    expect(of(9, { approve: 1, disapprove: 2 }).quorum).to.deep.equal({ text: 'cast 3 of 9 = 33 % < 50 %', met: false });
+    expect(of(5, { approve: 3, disapprove: 1 }).tests[1]!.text).to.equal('disapprove 1 of 4 = 25\u00a0% ≤ 25\u00a0%');
+    expect(of(9, { approve: 1, disapprove: 2 }).quorum).to.deep.equal({ text: 'cast 3 of 9 = 33\u00a0% < 50\u00a0%', met: false });
     expect(of(5, {}).tests).to.deep.equal([{ text: 'no votes cast (approve + disapprove = 0): nothing is approved', met: false }]);
   });
   it('states majority and consensus, and agrees with count() everywhere', () => {
