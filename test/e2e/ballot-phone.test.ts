@@ -40,11 +40,9 @@ describe('browser: the ballot page on a phone, and closing it through the confir
     expect(await fits(phone, '.ballot-votes table')).to.equal(true);
     expect(await phone.locator('.ballot-rule').innerText()).to.contain('approve 4 of 5 votes cast = 80\u00a0% ≥ 66.7\u00a0%; disapprove 1 of 5 = 20\u00a0% ≤ 25\u00a0%');
     await shot(phone, 'ballot-phone');
-    for (let i = 0; i < 3; i++) await phone.screenshot({ path: `/tmp/board-shots/pp${i}.png`, fullPage: true, clip: { x: 0, y: i * 1400, width: 390, height: 1400 } });
     const wide = await signedIn(b.browser, member.email, 1280);
     await wide.goto(url);
     await shot(wide, 'ballot-wide');
-    for (let i = 0; i < 2; i++) await wide.screenshot({ path: `/tmp/board-shots/ww${i}.png`, fullPage: true, clip: { x: 0, y: i * 1000, width: 1280, height: 1000 } });
 
     const sec = await createUser(b.app.db, { role: 'secretariat', email: 'secretary@gichd.example' });
     const s = await signedIn(b.browser, sec.email, 390);
