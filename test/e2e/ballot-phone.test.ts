@@ -1,24 +1,15 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { screenshotDir, secondStepIfAsked, useBrowser } from '../helpers/browser.ts';
-import { createUser, TEST_PASSWORD } from '../helpers/auth.ts';
+import { screenshotDir, signedInPage, useBrowser } from '../helpers/browser.ts';
+import { createUser } from '../helpers/auth.ts';
 import { boardOf, openBallot, secretariat, vote } from '../helpers/ballots.ts';
 
 /** The Board's ballot page on a phone (issue 11 item 10), and the confirmation step before closing (item 7). */
 describe('browser: the ballot page on a phone, and closing it through the confirmation page', function () {
   const b = useBrowser(this);
 
-  async function signedIn(browser: Browser, email: string, width: number): Promise<Page> {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height: 844 } });
-    const page = await context.newPage();
-    await page.goto(`${b.base}/login`);
-    await page.getByLabel('E-mail address').fill(email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await secondStepIfAsked(page, email);
-    return page;
-  }
+  const signedIn = (browser: Browser, email: string, width: number): Promise<Page> => signedInPage(browser, b.base, email, { width, height: 844 });
   const shot = async (page: Page, name: string) => {
     if (screenshotDir) await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
   };
