@@ -11,7 +11,10 @@ import { publishSchema } from '../publication/validation.ts';
 import * as repo from './repo.ts';
 import { idOf, nOf } from './api.ts';
 import { extendSchema, moveSchema, openBallotSchema, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
-import { RULES } from './tally.ts';
+import { explain, RULES } from './tally.ts';
+import { canCancel, canCloseEarly } from './rules.ts';
+import { confirmed, renderConfirmation } from '../http/confirm.ts';
+import { longDateTime } from '../time.ts';
 
 const notices: Record<string, string> = {
   opened: 'The ballot is open.',
@@ -114,6 +117,8 @@ export function ballotsRoutes(deps: Deps): Router {
     res.render('ballots/show', {
       title: `Ballot ${ballot.id}: ${ballot.designation} ${ballot.label}`,
       ballot,
+      // the rule and the quorum with their figures (frozen ones once closed); a cancelled ballot counts nothing
+      explanation: ballot.state === 'cancelled' ? null : explain({ ...ballot.tally, ...ballot.counts }, ballot.rule, ballot.quorum),
       insider,
       isOpen: ballot.state === 'open',
       isClosed: ballot.state === 'closed',
@@ -165,15 +170,58 @@ export function ballotsRoutes(deps: Deps): Router {
     await act(req, res, id, () => service.extendBallot(db, clock, viewerOf(res)!, id, parsed.data.closes_at), 'extended', (e) => ({ manageError: e.message }));
   });
 
-  r.post('/ballots/:id/close', allow('ballots.manage'), async (req, res) => {
-    const id = idOf(req.params.id);
-    await act(req, res, id, () => service.closeBallot(db, clock, viewerOf(res)!, id), 'closed', (e) => ({ manageError: e.message }));
-  });
+  // Closing early and cancelling cannot be undone: a page says what will happen first (issue 11 item 7).
+  const RESULT_WORDS = { approved: 'approved', rejected: 'rejected', no_quorum: 'without a quorum (no result: the draft stays a draft)' } as const;
+  const endings = {
+    close: {
+      verdict: canCloseEarly,
+      done: 'closed',
+      run: service.closeBallot,
+      confirmation: (b: service.BallotView) => {
+        const e = explain({ ...b.tally, ...b.counts }, b.rule, b.quorum);
+        const result = !e.quorum.met ? 'no_quorum' : e.rule_met ? 'approved' : 'rejected';
+        return {
+          title: `Close ballot ${b.id} now?`,
+          what: [
+            `The ballot on ${b.designation} ${b.label} closes now instead of ${longDateTime(b.closes_at)}, and its result is counted from the votes cast so far and recorded.`,
+            `As the votes stand it would close ${RESULT_WORDS[result]}: ${e.tests.map((t) => t.text).join('; ')}; quorum: ${e.quorum.text}.`,
+            b.not_voted.length ? `${b.not_voted.join(', ')} ${b.not_voted.length === 1 ? 'has' : 'have'} not voted and could no longer vote.` : 'Every member organisation has voted.',
+          ],
+          undo: 'This cannot be undone: a closed ballot cannot be reopened, and its result is frozen.',
+          button: 'Close the ballot now',
+        };
+      },
+    },
+    cancel: {
+      verdict: canCancel,
+      done: 'cancelled',
+      run: service.cancelBallot,
+      confirmation: (b: service.BallotView) => ({
+        title: `Cancel ballot ${b.id}?`,
+        what: [
+          `The ballot on ${b.designation} ${b.label} ends now with no result; ${b.label} stays a draft.`,
+          `The ${b.votes.length} vote${b.votes.length === 1 ? '' : 's'} cast stay${b.votes.length === 1 ? 's' : ''} in the record but count for nothing.`,
+        ],
+        undo: 'This cannot be undone: to ballot the draft again, open a new ballot.',
+        button: 'Cancel the ballot',
+      }),
+    },
+  } as const;
 
-  r.post('/ballots/:id/cancel', allow('ballots.manage'), async (req, res) => {
-    const id = idOf(req.params.id);
-    await act(req, res, id, () => service.cancelBallot(db, clock, viewerOf(res)!, id), 'cancelled', (e) => ({ manageError: e.message }));
-  });
+  for (const [name, ending] of Object.entries(endings)) {
+    async function confirmOrRefuse(req: Request, res: Response, id: number) {
+      const ballot = await service.getBallot(db, clock, id, viewerOf(res));
+      const verdict = ending.verdict(ballot, clock.now());
+      if (!verdict.ok) return renderBallot(req, res.status(409), id, { manageError: verdict.reason });
+      renderConfirmation(res, { ...ending.confirmation(ballot), action: `/ballots/${id}/${name}`, back: { href: `/ballots/${id}`, label: `Back to ballot ${id}` } });
+    }
+    r.get(`/ballots/:id/${name}/confirm`, allow('ballots.manage'), (req, res) => confirmOrRefuse(req, res, idOf(req.params.id)));
+    r.post(`/ballots/:id/${name}`, allow('ballots.manage'), async (req, res) => {
+      const id = idOf(req.params.id);
+      if (!confirmed(req.body)) return confirmOrRefuse(req, res, id);
+      await act(req, res, id, () => ending.run(db, clock, viewerOf(res)!, id), ending.done, (e) => ({ manageError: e.message }));
+    });
+  }
 
   r.post('/ballots/:id/move', allow('ballots.manage'), async (req, res) => {
     const id = idOf(req.params.id);

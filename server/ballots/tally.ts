@@ -120,9 +120,92 @@ export function needed(c: Count, rule: Rule): Needed {
     }
   }
   const messages: string[] = [];
-  if (approvals === null) messages.push(`cannot be approved under the ${rule} rule with the votes still to come, unless votes change`);
+  // With everyone voted there are no "votes still to come": only a changed vote can carry it.
+  if (approvals === null) messages.push(open > 0 ? `cannot be approved under the ${rule} rule with the votes still to come, unless votes change` : `cannot be approved under the ${rule} rule: everyone has voted; only a changed vote can carry it`);
   else if (approvals > 0) messages.push(`needs ${plural(approvals, 'approval', 'approvals')}`);
   else messages.push(`the ${rule} rule is met`);
   messages.push(`quorum: ${c.positions} of ${c.electorate} have voted${quorum > 0 ? `, ${quorum} more needed (${c.quorum_required} required)` : ' (met)'}`);
   return { quorum, approvals, messages };
+}
+
+/** One test of a rule, stated with its figures: "approve 4 of 5 votes cast = 80 % ≥ 66.7 %". */
+export interface Test {
+  text: string;
+  met: boolean;
+}
+
+export interface Explanation {
+  /** the rule in words, e.g. "at least two thirds of the votes cast approve, at most one quarter disapprove" */
+  rule: string;
+  /** each test of the rule, in order */
+  tests: Test[];
+  rule_met: boolean;
+  /** the share of the electorate the quorum asks for, e.g. "50 %" */
+  quorum_share: string;
+  quorum: Test;
+}
+
+export const RULE_WORDING: Record<Rule, string> = {
+  iso: 'at least two thirds of the votes cast (approve + disapprove) approve, and at most one quarter disapprove',
+  majority: 'more approvals than disapprovals',
+  consensus: 'at least one approval and no disapproval',
+};
+
+/** The sign of n/d − p/q in integers (d, q > 0), so that equality is exact. */
+const cmp = (n: number, d: number, p: number, q: number) => Math.sign(n * q - p * d);
+
+/** A percentage with the fewest decimals (0 to 2) that keeps its comparison with the threshold honest. */
+function percents(n: number, d: number, p: number, q: number): [string, string] {
+  const exact = cmp(n, d, p, q);
+  // a no-break space: "20 %" never splits across lines on a phone
+  const fmt = (x: number, k: number) => `${Number((100 * x).toFixed(k))}\u00a0%`;
+  const thr = (k: number) => fmt(p / q, Math.max(k, 1));
+  for (let k = 0; k <= 2; k++) {
+    const shown = Number((100 * (n / d)).toFixed(k));
+    const shownThr = Number((100 * (p / q)).toFixed(Math.max(k, 1)));
+    if (Math.sign(shown - shownThr) === exact) return [fmt(n / d, k), thr(k)];
+  }
+  return [fmt(n / d, 4), thr(4)];
+}
+
+/** "x of n = 80 % ≥ 66.7 %": `atLeast` for a lower bound (≥ / <), otherwise an upper bound (≤ / >). */
+function share(what: string, x: number, n: number, of: string, p: number, q: number, atLeast: boolean): Test {
+  const c = cmp(x, n, p, q);
+  const met = atLeast ? c >= 0 : c <= 0;
+  const [got, needed] = percents(x, n, p, q);
+  const sign = atLeast ? (met ? '≥' : '<') : met ? '≤' : '>';
+  return { text: `${what} ${x} of ${n}${of ? ` ${of}` : ''} = ${got} ${sign} ${needed}`, met };
+}
+
+/**
+ * The rule and the quorum of a ballot stated with its figures, for the page (design.md §4): the same
+ * integer comparisons as count(), so the words never disagree with the result.
+ */
+export function explain(c: { approve: number; disapprove: number; positions: number; electorate: number }, rule: Rule, quorum: number): Explanation {
+  const { approve: a, disapprove: d } = c;
+  const cast = a + d;
+  let tests: Test[];
+  switch (rule) {
+    case 'iso':
+      tests =
+        cast === 0
+          ? [{ text: 'no votes cast (approve + disapprove = 0): nothing is approved', met: false }]
+          : [share('approve', a, cast, 'votes cast', 2, 3, true), share('disapprove', d, cast, '', 1, 4, false)];
+      break;
+    case 'majority':
+      tests = [{ text: `approve ${a} ${a > d ? '>' : '≤'} disapprove ${d}`, met: a > d }];
+      break;
+    case 'consensus':
+      tests = [
+        { text: `approve ${a} ${a >= 1 ? '≥' : '<'} 1`, met: a >= 1 },
+        { text: `disapprove ${d} ${d === 0 ? '=' : '>'} 0`, met: d === 0 },
+      ];
+      break;
+  }
+  const parts = quorumParts(quorum);
+  const q =
+    c.electorate === 0
+      ? { text: `cast ${c.positions} of an electorate of 0 (everyone recused)`, met: true }
+      : share('cast', c.positions, c.electorate, '', parts, PARTS, true);
+  return { rule: RULE_WORDING[rule], tests, rule_met: passes(rule, a, d), quorum_share: `${Number(((100 * parts) / PARTS).toFixed(2))}\u00a0%`, quorum: q };
 }

@@ -13,6 +13,8 @@ import { MAX_SHEET_BYTES, rowsOfUpload, uploadSheet } from './upload.ts';
 import { mb } from '../uploads/zip.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
 import { versionParam } from './api.ts';
+import { checkChange } from './state.ts';
+import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import {
   COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, fieldsOf, matrixFilterOf,
 } from './validation.ts';
@@ -185,8 +187,32 @@ export function consultationsRoutes(deps: Deps): Router {
     }
   });
 
+  /** Cancelling cannot be undone: a page says what will happen first (issue 11 item 7). */
+  async function confirmCancel(req: Request, res: Response) {
+    const c = await service.getConsultation(ctx, viewerOf(res), idOf(req));
+    const verdict = checkChange(c, { kind: 'cancel' }, deps.clock.now());
+    if (!verdict.ok) throw new AppError(409, 'conflict', verdict.reason);
+    renderConfirmation(res, {
+      title: `Cancel consultation C-${c.id}?`,
+      what: [
+        c.state === 'scheduled'
+          ? `The consultation on ${c.designation} ${c.label}, due to open on ${utc(c.opens_at)}, will not open.`
+          : `The consultation on ${c.designation} ${c.label} ends now, before ${utc(c.closes_at)}: it takes no more comments, and the comments received are published as its report.`,
+        `The ${c.comments} comment${c.comments === 1 ? '' : 's'} received stay${c.comments === 1 ? 's' : ''} in the record; the draft stays a draft.`,
+      ],
+      undo: 'This cannot be undone: to consult on the draft again, open a new consultation.',
+      action: `/consultations/${c.id}/change`,
+      fields: { action: 'cancel' },
+      button: 'Cancel the consultation',
+      back: { href: `/consultations/${c.id}`, label: `Back to consultation C-${c.id}` },
+    });
+  }
+
+  r.get('/consultations/:id/cancel/confirm', allow('consultations.manage'), confirmCancel);
+
   r.post('/consultations/:id/change', allow('consultations.manage'), async (req, res) => {
     const body = keep(req.body);
+    if (body.action === 'cancel' && !confirmed(req.body)) return confirmCancel(req, res);
     const patch = body.action === 'close' ? { close: true } : body.action === 'cancel' ? { cancel: true } : { closes_at: body.closes_at };
     const parsed = consultationPatchSchema.safeParse(patch);
     if (!parsed.success) throw new AppError(422, 'validation', Object.values(fieldsOf(parsed.error)).join(' '), fieldsOf(parsed.error));

@@ -2,7 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
-import { STANDARD_TYPES } from '../standards/refs.ts';
+import { designation, STANDARD_TYPES } from '../standards/refs.ts';
+import { longDate } from '../time.ts';
+import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { catalogue, resolveStandard, standardDetail } from '../standards/service.ts';
 import { fieldsOf } from '../users/validation.ts';
 import type { ParseProblem } from '../versions/parse.ts';
@@ -86,6 +88,24 @@ export function draftsRoutes(deps: Deps): Router {
     const parsed = withdrawSchema.safeParse(req.body ?? {});
     if (!parsed.success) return renderStandard(req, res.status(422), { withdrawValues, withdrawErrors: fieldsOf(parsed.error) });
     try {
+      // Withdrawal cannot be undone: the form leads to a page that says what will happen (issue 11 item 7).
+      if (!confirmed(req.body)) {
+        const { standard, replacement } = await service.checkWithdrawal(db, String(req.params.ref), parsed.data);
+        const d = designation(standard.type, standard.number);
+        const back = `/admin/standards/${encodeURIComponent(standard.ref)}`;
+        return renderConfirmation(res, {
+          title: `Withdraw ${d}?`,
+          what: [
+            `${d} ${standard.title} is withdrawn on ${longDate(parsed.data.date)}${replacement ? `, replaced by ${designation(replacement.type, replacement.number)} ${replacement.title}` : ''}.`,
+            `From that day it has no current edition, and its pages say so${replacement ? ' and lead to the replacement' : ''}. Its editions stay in its history, and the edition in force on an earlier date can still be looked up.`,
+          ],
+          undo: 'This cannot be undone: a withdrawn standard cannot be reinstated, nor its date or replacement changed.',
+          action: `${back}/withdraw`,
+          fields: { date: parsed.data.date, replaced_by: parsed.data.replaced_by ?? '' },
+          button: `Withdraw ${d}`,
+          back: { href: back, label: `Back to ${d}` },
+        });
+      }
       const s = await service.withdrawStandard(db, clock, viewerOf(res)!, String(req.params.ref), parsed.data);
       res.redirect(303, `/admin/standards/${encodeURIComponent(s.ref)}?done=withdrawn`);
     } catch (err) {

@@ -48,7 +48,8 @@ export async function addStandard(db: Db, clock: Clock, actor: Viewer, input: St
 }
 
 /** Withdraws a standard from a date, optionally naming the standard that replaces it. */
-export async function withdrawStandard(db: Db, clock: Clock, actor: Viewer, ref: string, input: WithdrawInput): Promise<StandardRow> {
+/** The standard to withdraw and its replacement, or the refusal: asked before the confirmation page and again on the act. */
+export async function checkWithdrawal(db: Db, ref: string, input: WithdrawInput): Promise<{ standard: StandardRow; replacement: StandardRow | null }> {
   const s = await standardOrThrow(db, ref);
   if (s.withdrawn_on) throw new Conflict(messages.alreadyWithdrawn(designation(s.type, s.number), s.withdrawn_on));
   let replacement: StandardRow | null = null;
@@ -58,6 +59,11 @@ export async function withdrawStandard(db: Db, clock: Clock, actor: Viewer, ref:
     if (!replacement) throw new Validation(messages.noReplacement(input.replaced_by), { replaced_by: messages.noReplacement(input.replaced_by) });
     if (replacement.id === s.id) throw new Validation(messages.notItself, { replaced_by: messages.notItself });
   }
+  return { standard: s, replacement };
+}
+
+export async function withdrawStandard(db: Db, clock: Clock, actor: Viewer, ref: string, input: WithdrawInput): Promise<StandardRow> {
+  const { standard: s, replacement } = await checkWithdrawal(db, ref, input);
   await db.transaction(async (trx) => {
     await repo.withdraw(trx, s.id, input.date, replacement?.id ?? null);
     await appendAudit(trx, clock, {

@@ -8,6 +8,7 @@ import { isEnrolled } from '../twofactor/service.ts';
 import { requiresTwoFactor } from '../twofactor/totp.ts';
 import * as service from '../accounts/service.ts';
 import { findUserById, listUsers, type UserRow } from '../accounts/repo.ts';
+import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { adminUpdateSchema, createUserSchema, fieldsOf, passwordChangeSchema, profileSchema, tokenNameSchema } from './validation.ts';
 
 export const messages = {
@@ -151,9 +152,32 @@ export function usersRoutes(auth: Auth): Router {
     res.redirect(303, `/admin/users/${id}?done=saved`);
   });
 
+  /** Disabling ends someone's access at once: a page says what will happen first (issue 11 item 7). */
+  async function confirmDisable(res: Response, id: number) {
+    const user = await findUserById(ctx.db, id);
+    if (!user) throw new NotFound(service.messages.noSuchUser);
+    if (user.disabled_at) return res.redirect(303, `/admin/users/${id}`);
+    renderConfirmation(res, {
+      title: `Disable the account of ${user.name}?`,
+      what: [
+        `${user.name} (${user.email}, ${user.organisation}) can no longer sign in.`,
+        'Their sessions end at once and their API tokens are revoked.',
+        'Their comments, votes and records stay as they are.',
+        ...(id === viewerOf(res)?.id ? ['This is your own account: you are signed out at once.'] : []),
+      ],
+      undo: 'You can enable the account again later; the revoked API tokens stay revoked (they make new ones).',
+      action: `/admin/users/${id}/disable`,
+      button: 'Disable the account',
+      back: { href: `/admin/users/${id}`, label: `Back to ${user.name}` },
+    });
+  }
+
+  r.get('/admin/users/:id/disable/confirm', allow('accounts.manage'), (req, res) => confirmDisable(res, idOf(req.params.id)));
+
   for (const [action, disabled] of [['disable', true], ['enable', false]] as const) {
     r.post(`/admin/users/:id/${action}`, allow('accounts.manage'), async (req, res) => {
       const id = idOf(req.params.id);
+      if (disabled && !confirmed(req.body)) return confirmDisable(res, id);
       try {
         await service.adminUpdate(ctx, viewerOf(res)!, id, { disabled });
       } catch (err) {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { screenshotDir, secondStepIfAsked, useBrowser } from '../helpers/browser.ts';
-import { createUser, TEST_PASSWORD } from '../helpers/auth.ts';
+import { screenshotDir, signedInPage, useBrowser } from '../helpers/browser.ts';
+import { createUser } from '../helpers/auth.ts';
 
 describe('browser: the Board votes, the secretariat closes and publishes, an operator reads the new edition', function () {
   const b = useBrowser(this);
@@ -10,16 +10,7 @@ describe('browser: the Board votes, the secretariat closes and publishes, an ope
   const shot = async (page: Page, name: string) => {
     if (screenshotDir) await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: false });
   };
-  async function signedIn(browser: Browser, email: string): Promise<Page> {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto(`${b.base}/login`);
-    await page.getByLabel('E-mail address').fill(email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await secondStepIfAsked(page, email);
-    return page;
-  }
+  const signedIn = (browser: Browser, email: string): Promise<Page> => signedInPage(browser, b.base, email);
 
   it('opens a ballot, members vote (one changes their vote), the secretariat closes and publishes', async () => {
     const db = b.app.db;
@@ -66,6 +57,8 @@ describe('browser: the Board votes, the secretariat closes and publishes, an ope
 
     // the secretariat closes it: approved; then publishes Edition 3 in force from 1 January 2027
     await s.goto(ballotUrl);
+    await s.getByRole('link', { name: 'Close the ballot now…' }).click();
+    expect(await s.locator('h1').innerText()).to.match(/^Close ballot \d+ now\?$/);
     await s.getByRole('button', { name: 'Close the ballot now' }).click();
     expect(await s.locator('.ballot-facts').innerText()).to.match(/approved/i);
     await s.getByLabel('Edition', { exact: true }).fill('3');

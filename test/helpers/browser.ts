@@ -3,7 +3,7 @@ import net, { type AddressInfo } from 'node:net';
 import http, { type Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testApp } from './app.ts';
-import { currentCode } from './auth.ts';
+import { currentCode, TEST_PASSWORD } from './auth.ts';
 import { startSmtp } from './mail.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -71,4 +71,16 @@ export async function secondStepIfAsked(page: Page, email: string): Promise<void
   if (new URL(page.url()).pathname !== '/login/code') return;
   await page.getByLabel('Code').fill(await currentCode(email));
   await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** A new browser context without JavaScript (the pages must work without it), signed in as `email` (TEST_PASSWORD). */
+export async function signedInPage(browser: Browser, base: string, email: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: false, ...(viewport ? { viewport } : {}) });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await secondStepIfAsked(page, email);
+  return page;
 }

@@ -62,7 +62,7 @@ describe('auth: session timeouts, CSRF, disabling', () => {
     const { agent, user } = await agentFor(t, 'stakeholder');
     const { auth } = await bearerFor(t, user);
     await request(t.app).get('/api/v1/me').set(...auth).expect(200);
-    await admin.post(`/admin/users/${user.id}/disable`).type('form').send({ _csrf: csrf }).expect(303);
+    await admin.post(`/admin/users/${user.id}/disable`).type('form').send({ _csrf: csrf, confirm: 'yes' }).expect(303);
     await agent.get('/account').expect(303);
     await request(t.app).get('/api/v1/me').set(...auth).expect(401);
     const left = await t.db('sessions').whereRaw("json_extract(sess, '$.passport.user') = ?", [user.id]).count({ n: '*' }).first();
@@ -115,7 +115,7 @@ describe('auth: session timeouts, CSRF, disabling', () => {
     expect(list.text).to.contain('board.one@example.org');
     // other secretariat accounts exist in this suite; disable them to test the last one
     await t.db('users').where({ role: 'secretariat' }).whereNot({ id: me.id }).update({ disabled_at: '2026-01-01T00:00:00Z' });
-    const last = await agent.post(`/admin/users/${me.id}/disable`).type('form').send({ _csrf: csrf }).expect(409);
+    const last = await agent.post(`/admin/users/${me.id}/disable`).type('form').send({ _csrf: csrf, confirm: 'yes' }).expect(409);
     expect(last.text).to.contain('last active secretariat account');
   });
 });

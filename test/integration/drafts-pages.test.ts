@@ -141,7 +141,7 @@ describe('drafts pages: the secretariat adds standards and drafts', () => {
     const unknown = await sec.agent.post('/admin/standards/07.98/withdraw').type('form').send({ _csrf: sec.csrf, date: '2026-11-01', replaced_by: '99.99' }).expect(422);
     expect(unknown.text).to.contain('id="replaced_by-error"');
     expect(unknown.text).to.contain('value="99.99"');
-    const ok = await sec.agent.post('/admin/standards/07.98/withdraw').type('form').send({ _csrf: sec.csrf, date: '2026-11-01', replaced_by: '07.99' }).expect(303);
+    const ok = await sec.agent.post('/admin/standards/07.98/withdraw').type('form').send({ _csrf: sec.csrf, date: '2026-11-01', replaced_by: '07.99', confirm: 'yes' }).expect(303);
     expect(ok.headers.location).to.equal('/admin/standards/07.98?done=withdrawn');
     const pub = await request(t.app).get('/standards/07.98').expect(200);
     expect(pub.text).to.contain('Withdrawn on 1 November 2026');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { count, needed, passes, quorumRequired, type Position, type Rule, type TallyVote } from '../../server/ballots/tally.ts';
+import { count, explain, needed, passes, quorumRequired, type Position, type Rule, type TallyVote } from '../../server/ballots/tally.ts';
 
 /** An electorate of n organisations and votes given as counts per position (in that order). */
 function ballot(n: number, positions: Partial<Record<Position, number>>, outdated = 0) {
@@ -140,6 +140,49 @@ describe('tally: what is still needed', () => {
     expect(n).to.deep.include({ approvals: 0, quorum: 0 });
     expect(n.messages).to.deep.equal(['the iso rule is met', 'quorum: 2 of 3 have voted (met)']);
     expect(needed(run(3, {}), 'consensus').messages[0]).to.equal('needs 1 more approval');
+  });
+});
+
+describe('tally: the rule stated with its figures', () => {
+  const of = (n: number, p: Partial<Record<Position, number>>, rule: Rule = 'iso', quorum = 0.5) => {
+    const c = run(n, p, rule, quorum);
+    return explain({ ...c.tally, positions: c.positions, electorate: c.electorate }, rule, quorum);
+  };
+  it('states the ISO rule and the quorum as the issue words them', () => {
+    const e = of(7, { approve: 4, disapprove: 1 });
+    expect(e.tests.map((t) => t.text).join('; ')).to.equal('approve 4 of 5 votes cast = 80\u00a0% ≥ 66.7\u00a0%; disapprove 1 of 5 = 20\u00a0% ≤ 25\u00a0%');
+    expect(e.rule_met).to.equal(true);
+    expect(e.quorum).to.deep.equal({ text: 'cast 5 of 7 = 71\u00a0% ≥ 50\u00a0%', met: true });
+    expect(e.quorum_share).to.equal('50\u00a0%');
+  });
+  it('says which side of the threshold, and keeps exact equality honest', () => {
+    const e = of(3, { approve: 2, disapprove: 1 });
+    // two thirds exactly: not rounded up to 67\u00a0%, which would read as more
+    expect(e.tests.map((t) => [t.text, t.met])).to.deep.equal([['approve 2 of 3 votes cast = 66.7\u00a0% ≥ 66.7\u00a0%', true], ['disapprove 1 of 3 = 33\u00a0% > 25\u00a0%', false]]);
+    expect(e.rule_met).to.equal(false);
+    expect(of(5, { approve: 3, disapprove: 1 }).tests[1]!.text).to.equal('disapprove 1 of 4 = 25\u00a0% ≤ 25\u00a0%');
+    expect(of(9, { approve: 1, disapprove: 2 }).quorum).to.deep.equal({ text: 'cast 3 of 9 = 33\u00a0% < 50\u00a0%', met: false });
+    expect(of(5, {}).tests).to.deep.equal([{ text: 'no votes cast (approve + disapprove = 0): nothing is approved', met: false }]);
+  });
+  it('states majority and consensus, and agrees with count() everywhere', () => {
+    expect(of(5, { approve: 2, disapprove: 2 }, 'majority').tests).to.deep.equal([{ text: 'approve 2 ≤ disapprove 2', met: false }]);
+    expect(of(5, { approve: 3, disapprove: 1 }, 'majority').tests[0]!.text).to.equal('approve 3 > disapprove 1');
+    expect(of(5, { approve: 3, disapprove: 1 }, 'consensus').tests.map((t) => t.text)).to.deep.equal(['approve 3 ≥ 1', 'disapprove 1 > 0']);
+    fc.assert(
+      fc.property(fc.nat(12), fc.nat(12), fc.nat(12), fc.nat(6), fc.constantFrom<Rule>('iso', 'majority', 'consensus'), fc.constantFrom(0.5, 0.3333, 2 / 3, 0.7, 1), (a, d, ab, left, rule, quorum) => {
+        const c = run(a + d + ab + left, { approve: a, disapprove: d, abstain: ab }, rule, quorum);
+        const e = explain({ ...c.tally, positions: c.positions, electorate: c.electorate }, rule, quorum);
+        expect(e.rule_met).to.equal(c.rule_met);
+        expect(e.tests.every((t) => t.met)).to.equal(c.rule_met);
+        expect(e.quorum.met).to.equal(c.quorum_met);
+      }),
+    );
+  });
+  it('does not speak of votes still to come when everyone has voted', () => {
+    const all = needed(run(3, { approve: 2, disapprove: 1 }), 'iso');
+    expect(all.messages[0]).to.match(/cannot be approved/).and.not.match(/still to come/);
+    expect(all.messages[0]).to.contain('everyone has voted');
+    expect(needed(run(4, { approve: 1, disapprove: 2 }), 'iso').messages[0]).to.contain('still to come');
   });
 });
 
