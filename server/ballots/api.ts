@@ -3,7 +3,8 @@ import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { NotFound } from '../errors.ts';
 import * as service from './service.ts';
-import { extendSchema, moveSchema, openBallotSchema, parse, publishSchema, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
+import { parseOr422 as parse } from '../http/validation.ts';
+import { extendSchema, moveSchema, openBallotSchema, publishSchema, voteSchema } from './validation.ts';
 
 export const idOf = (s: unknown): number => {
   const id = Number(s);
@@ -23,7 +24,7 @@ export function ballotsApi(deps: Deps): Router {
   const view = (id: number, res: Parameters<typeof viewerOf>[0]) => service.getBallot(db, clock, id, viewerOf(res));
 
   r.post('/standards/:ref/versions/:n/ballots', allow('ballots.manage'), async (req, res) => {
-    const input = parse(openBallotSchema, req.body) as OpenBallotInput;
+    const input = parse(openBallotSchema, req.body);
     const id = await service.openBallot(db, clock, viewerOf(res)!, String(req.params.ref), nOf(req.params.n), input);
     res.status(201).location(`/api/v1/ballots/${id}`).json(await view(id, res));
   });
@@ -44,7 +45,7 @@ export function ballotsApi(deps: Deps): Router {
 
   r.put('/ballots/:id/vote', allow('ballots.vote'), async (req, res) => {
     const id = idOf(req.params.id);
-    const input = parse(voteSchema, req.body) as VoteInput;
+    const input = parse(voteSchema, req.body);
     await service.castVote(db, clock, viewerOf(res)!, id, input);
     res.json(await view(id, res));
   });

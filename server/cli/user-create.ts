@@ -9,7 +9,8 @@ import { systemClock } from '../clock.ts';
 import { createLogger } from '../logger.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { createUser } from '../users/service.ts';
-import { createUserSchema, fieldsOf } from '../users/validation.ts';
+import { createUserSchema } from '../users/validation.ts';
+import { fieldsOf } from '../http/validation.ts';
 import { AppError } from '../errors.ts';
 import { loadAuditKey } from '../audit/key.ts';
 

@@ -7,7 +7,8 @@ import type { CommentView, ConsultationView } from './service.ts';
 import { writeCsv, writeXlsx } from './sheets.ts';
 import { rowsOfUpload, uploadSheet } from './upload.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
-import { commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf, parseOr422 } from './validation.ts';
+import { commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf } from './validation.ts';
+import { parseOr422 } from '../http/validation.ts';
 
 export function consultationJson(c: ConsultationView) {
   return {

@@ -21,7 +21,7 @@ import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
 import { commentFields, type CommentCreate, type CommentPatch, type ConsultationCreate, type ConsultationPatch, type MatrixFilter } from './validation.ts';
 import { z } from 'zod';
 import type { SheetComment, SheetRow } from './sheets.ts';
-import { fieldsOf } from './validation.ts';
+import { fieldsOf } from '../http/validation.ts';
 
 export const messages = {
   noConsultation: 'There is no such consultation.',

@@ -1,26 +1,22 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
-import { AppError } from '../errors.ts';
+import { AppError, Validation } from '../errors.ts';
 import { STANDARD_TYPES } from '../standards/refs.ts';
 import { catalogue, resolveStandard, standardDetail } from '../standards/service.ts';
-import { fieldsOf } from '../users/validation.ts';
+import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
+import { parseOr422 } from '../http/validation.ts';
 import type { ParseProblem } from '../versions/parse.ts';
 import * as service from './service.ts';
 import { textOfUpload, uploadOne } from './upload.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
-import { draftSchema, standardSchema, withdrawSchema } from './validation.ts';
+import { draftSchema, standardSchema, withdrawSchema, type DraftInput } from './validation.ts';
 
 export const messages = {
   added: (d: string) => `${d} was added to the catalogue. Add its first draft below.`,
   withdrawn: (d: string) => `${d} is withdrawn.`,
   noText: 'Paste the text, or choose a .md or .docx file.',
 } as const;
-
-const keep = (body: unknown, ...names: string[]) => {
-  const b = (body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(names.filter((n) => typeof b[n] === 'string').map((n) => [n, b[n]]));
-};
 
 /** Lines around each problem, numbered, for the preview: the problem shown at its line. */
 export function problemExcerpts(text: string, problems: ParseProblem[], around = 2) {
@@ -55,15 +51,10 @@ export function draftsRoutes(deps: Deps): Router {
 
   r.post('/admin/standards', allow('standards.manage'), async (req, res) => {
     const values = keep(req.body, 'type', 'number', 'title');
-    const parsed = standardSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderList(res.status(422), { values, errors: fieldsOf(parsed.error) });
-    try {
-      const s = await service.addStandard(db, clock, viewerOf(res)!, parsed.data);
+    await submitForm(res, async () => {
+      const s = await service.addStandard(db, clock, viewerOf(res)!, parseOr422(standardSchema, req.body));
       res.redirect(303, `/admin/standards/${encodeURIComponent(s.ref)}?done=added`);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 409) return renderList(res.status(409), { values, errors: { number: err.message } });
-      throw err;
-    }
+    }, (err) => renderList(res, { values, errors: err.status === 409 ? { number: err.message } : errorsOf(err) }));
   });
 
   async function renderStandard(req: Request, res: Response, extra: Record<string, unknown> = {}) {
@@ -83,17 +74,10 @@ export function draftsRoutes(deps: Deps): Router {
 
   r.post('/admin/standards/:ref/withdraw', allow('standards.manage'), async (req, res) => {
     const withdrawValues = keep(req.body, 'date', 'replaced_by');
-    const parsed = withdrawSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderStandard(req, res.status(422), { withdrawValues, withdrawErrors: fieldsOf(parsed.error) });
-    try {
-      const s = await service.withdrawStandard(db, clock, viewerOf(res)!, String(req.params.ref), parsed.data);
+    await submitForm(res, async () => {
+      const s = await service.withdrawStandard(db, clock, viewerOf(res)!, String(req.params.ref), parseOr422(withdrawSchema, req.body));
       res.redirect(303, `/admin/standards/${encodeURIComponent(s.ref)}?done=withdrawn`);
-    } catch (err) {
-      if (err instanceof AppError && (err.status === 409 || err.status === 422)) {
-        return renderStandard(req, res.status(err.status), { withdrawValues, withdrawErrors: err.fields ?? {}, withdrawError: err.message });
-      }
-      throw err;
-    }
+    }, (err) => renderStandard(req, res, { withdrawValues, withdrawErrors: err.fields ?? {}, withdrawError: err.fields ? undefined : err.message }));
   });
 
   // — new drafts: form → preview (nothing saved) → save —
@@ -120,21 +104,18 @@ export function draftsRoutes(deps: Deps): Router {
   r.post('/admin/standards/:ref/drafts/preview', allow('drafts.create'), uploadOne, csrfFromBody, async (req, res) => {
     const values: Record<string, unknown> = keep(req.body, 'text', 'label', 'based_on');
     let notes: string[] = [];
-    try {
+    let input: DraftInput | undefined;
+    await submitForm(res, async () => {
       const upload = await textOfUpload(req.file);
       if (upload) {
         values.text = upload.text;
         notes = upload.notes;
         values.filename = upload.filename;
       }
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500) return renderDraft(req, res.status(err.status), { values, errors: err.fields ?? { file: err.message } });
-      throw err;
-    }
-    if (!String(values.text ?? '').trim()) return renderDraft(req, res.status(422), { values, errors: { text: messages.noText } });
-    const parsed = draftSchema.safeParse(values);
-    if (!parsed.success) return renderDraft(req, res.status(422), { values, errors: fieldsOf(parsed.error) });
-    await renderPreview(req, res, parsed.data, values, notes);
+      if (!String(values.text ?? '').trim()) throw new Validation(messages.noText, { text: messages.noText });
+      input = parseOr422(draftSchema, values);
+    }, (err) => renderDraft(req, res, { values, errors: err.fields ?? { file: err.message } }));
+    if (input) await renderPreview(req, res, input, values, notes);
   });
 
   async function renderPreview(req: Request, res: Response, input: ReturnType<typeof draftSchema.parse>, values: Record<string, unknown>, notes: string[] = [], saveError?: AppError) {
@@ -142,6 +123,7 @@ export function draftsRoutes(deps: Deps): Router {
     try {
       preview = await service.previewDraft(db, String(req.params.ref), input);
     } catch (err) {
+      // (not submitForm: the preview is itself the page a failed save comes back to)
       if (err instanceof AppError && err.status === 422) return renderDraft(req, res.status(422), { values, errors: err.fields });
       throw err;
     }
@@ -163,16 +145,14 @@ export function draftsRoutes(deps: Deps): Router {
 
   r.post('/admin/standards/:ref/drafts', allow('drafts.create'), async (req, res) => {
     const values: Record<string, unknown> = keep(req.body, 'text', 'label', 'based_on');
-    const parsed = draftSchema.safeParse(values);
-    if (!parsed.success) return renderDraft(req, res.status(422), { values, errors: fieldsOf(parsed.error) });
-    try {
-      const saved = await service.createDraft(db, clock, viewerOf(res)!, String(req.params.ref), parsed.data);
+    let input: DraftInput | undefined;
+    await submitForm(res, async () => {
+      input = parseOr422(draftSchema, values);
+      const saved = await service.createDraft(db, clock, viewerOf(res)!, String(req.params.ref), input);
       res.redirect(303, `/standards/${encodeURIComponent(saved.standard.ref)}/versions/${saved.n}`);
-    } catch (err) {
+    }, (err) =>
       // The text is checked again here: it came back from the browser and may have been changed.
-      if (err instanceof AppError && (err.status === 422 || err.status === 409)) return renderPreview(req, res, parsed.data, values, [], err);
-      throw err;
-    }
+      input ? renderPreview(req, res, input, values, [], err) : renderDraft(req, res, { values, errors: errorsOf(err) }));
   });
 
   return r;

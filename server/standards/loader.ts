@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { createVersion, sha256, SourceProblems } from '../versions/service.ts';
-import { NUMBER_FORMATS, refFor, seriesOf, STANDARD_TYPES, type StandardType } from './refs.ts';
+import { NUMBER_FORMATS, refFor, seriesOf, STANDARD_TYPES } from './refs.ts';
 import { isValidDay } from '../time.ts';
 
 export interface LoadReport {
@@ -35,7 +35,7 @@ const instant = z
 
 const documentSchema = z
   .object({
-    type: z.enum(STANDARD_TYPES as [StandardType, ...StandardType[]]),
+    type: z.enum(STANDARD_TYPES),
     number: z.string(),
     title: z.string().min(1).max(300),
     title_unconfirmed: z.boolean().optional(),

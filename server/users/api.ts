@@ -4,7 +4,8 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import * as service from './service.ts';
 import { findUserById, listUsers, userJson } from './repo.ts';
-import { adminUpdateSchema, createUserSchema, parse, selfUpdateSchema } from './validation.ts';
+import { parseOr422 as parse } from '../http/validation.ts';
+import { adminUpdateSchema, createUserSchema, selfUpdateSchema } from './validation.ts';
 import { listAudit } from '../audit/service.ts';
 
 const idOf = (s: unknown): number => {
