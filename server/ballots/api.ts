@@ -1,21 +1,12 @@
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
-import { NotFound } from '../errors.ts';
 import * as service from './service.ts';
-import { parseOr422 as parse } from '../http/validation.ts';
+import { parseOr422 as parse, pathId } from '../http/validation.ts';
 import { extendSchema, moveSchema, openBallotSchema, publishSchema, voteSchema } from './validation.ts';
 
-export const idOf = (s: unknown): number => {
-  const id = Number(s);
-  if (!Number.isInteger(id) || id < 1 || !/^\d+$/.test(String(s))) throw new NotFound(service.messages.noBallot);
-  return id;
-};
-export const nOf = (s: unknown): number => {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1 || !/^\d+$/.test(String(s))) throw new NotFound(`There is no version "${String(s)}".`);
-  return n;
-};
+export const idOf = (s: unknown): number => pathId(s, service.messages.noBallot);
+export const nOf = (s: unknown): number => pathId(s, `There is no version "${String(s)}".`);
 
 /** JSON API of ballots and publication under /api/v1 (mounted by server/app.ts); paths described in ./openapi.ts. */
 export function ballotsApi(deps: Deps): Router {

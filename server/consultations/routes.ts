@@ -33,6 +33,7 @@ const dispositionChoices = (selected?: string | null) => DISPOSITIONS.map((d) =>
 // Shown to people as on the ballot and account pages: 30 June 2027, 23:59 UTC
 const utc = (s: string) => longDateTime(s);
 const idOf = (req: Request) => pathId(req.params.id, service.messages.noConsultation);
+const commentIdOf = (req: Request) => pathId(req.params.id, service.messages.noComment);
 
 /** What the views show of a comment. */
 function commentModel(c: CommentView, viewer: ReturnType<typeof viewerOf>, open: boolean) {
@@ -225,7 +226,7 @@ export function consultationsRoutes(deps: Deps): Router {
 
   async function renderComment(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string>; dispositionErrors?: Record<string, string>; dispositionValues?: Record<string, string> } = {}) {
     const viewer = viewerOf(res);
-    const { comment, consultation } = await service.getComment(ctx, viewer, idOf(req));
+    const { comment, consultation } = await service.getComment(ctx, viewer, commentIdOf(req));
     const open = consultation.state === 'open';
     const m = commentModel(comment, viewer, open);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
@@ -249,20 +250,20 @@ export function consultationsRoutes(deps: Deps): Router {
     const body = keep(req.body);
     const { _csrf: _t, ...fields } = body;
     await submitForm(res, async () => {
-      await service.editComment(ctx, viewerOf(res)!, idOf(req), parseOr422(commentPatchSchema, fields));
-      res.redirect(303, `/comments/${idOf(req)}?done=saved`);
+      await service.editComment(ctx, viewerOf(res)!, commentIdOf(req), parseOr422(commentPatchSchema, fields));
+      res.redirect(303, `/comments/${commentIdOf(req)}?done=saved`);
     }, (err) => renderComment(req, res, { errors: errorsOf(err), values: body }));
   });
 
   r.post('/comments/:id/withdraw', allow('comments.edit-own'), async (req, res) => {
-    await service.withdrawComment(ctx, viewerOf(res)!, idOf(req));
-    res.redirect(303, `/comments/${idOf(req)}?done=withdrawn`);
+    await service.withdrawComment(ctx, viewerOf(res)!, commentIdOf(req));
+    res.redirect(303, `/comments/${commentIdOf(req)}?done=withdrawn`);
   });
 
   r.post('/comments/:id/disposition', allow('comments.dispose'), async (req, res) => {
     const body = keep(req.body);
     await submitForm(res, async () => {
-      const saved = await service.editComment(ctx, viewerOf(res)!, idOf(req), parseOr422(commentPatchSchema, { disposition: body.disposition, response: body.response }));
+      const saved = await service.editComment(ctx, viewerOf(res)!, commentIdOf(req), parseOr422(commentPatchSchema, { disposition: body.disposition, response: body.response }));
       const back = typeof body.back === 'string' && /^\/consultations\/\d+\/comments(\?[^#]*)?$/.test(body.back) ? body.back : null;
       res.redirect(303, back ? `${back}${back.includes('?') ? '&' : '?'}done=disposed#comment-${saved.id}` : `/comments/${saved.id}?done=saved`);
     }, (err) => renderComment(req, res, { dispositionErrors: errorsOf(err), dispositionValues: { disposition: body.disposition ?? '', response: body.response ?? '' } }));

@@ -130,3 +130,21 @@ describe('date-time fields: a bare date is accepted for consultation and ballot 
     expect(res.body.closes_at).to.equal('2027-07-01T10:00:00.000Z');
   });
 });
+
+describe('forms: a comment sent after the window closed is not lost', () => {
+  let t: App;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  it('comes back 409 with the message and what was typed', async () => {
+    const cid = await sampleConsultationId(t.db);
+    const { agent, csrf } = await agentFor(t, 'stakeholder');
+    await t.db('consultations').where({ id: cid }).update({ closes_at: '2026-11-23T11:00:00.000Z' });
+    const res = await agent.post(`/consultations/${cid}/comments`).type('form').send({ _csrf: csrf, clause: '4.1', type: 'technical', comment: 'A long careful comment.', proposed_change: 'Say who decides.' }).expect(409);
+    expect(res.text).to.contain('Your comment was not saved: This consultation closed');
+    expect(res.text).to.match(/<textarea readonly[^>]*>A long careful comment\.<\/textarea>/);
+    expect(res.text).to.contain('Say who decides.');
+  });
+});
