@@ -119,14 +119,11 @@ export function draftsRoutes(deps: Deps): Router {
   });
 
   async function renderPreview(req: Request, res: Response, input: ReturnType<typeof draftSchema.parse>, values: Record<string, unknown>, notes: string[] = [], saveError?: AppError) {
-    let preview: service.DraftPreview;
-    try {
+    let preview: service.DraftPreview | undefined;
+    await submitForm(res, async () => {
       preview = await service.previewDraft(db, String(req.params.ref), input);
-    } catch (err) {
-      // (not submitForm: the preview is itself the page a failed save comes back to)
-      if (err instanceof AppError && err.status === 422) return renderDraft(req, res.status(422), { values, errors: err.fields });
-      throw err;
-    }
+    }, (err) => renderDraft(req, res, { values, errors: errorsOf(err) }));
+    if (!preview) return;
     const ok = !preview.problems.length && !saveError;
     res.status(ok ? 200 : saveError?.status ?? 422);
     await renderDraft(req, res, {
