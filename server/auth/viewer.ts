@@ -1,5 +1,6 @@
 /** Who is asking: null for the public. Roles as design.md §3. */
-export type Role = 'secretariat' | 'board' | 'stakeholder';
+export const ROLES = ['secretariat', 'board', 'stakeholder'] as const;
+export type Role = (typeof ROLES)[number];
 export interface Viewer {
   id: number;
   role: Role;

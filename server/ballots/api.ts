@@ -1,20 +1,12 @@
 import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
-import { NotFound } from '../errors.ts';
 import * as service from './service.ts';
-import { extendSchema, moveSchema, openBallotSchema, parse, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
+import { parseOr422 as parse, pathId } from '../http/validation.ts';
+import { extendSchema, moveSchema, openBallotSchema, voteSchema } from './validation.ts';
 
-export const idOf = (s: unknown): number => {
-  const id = Number(s);
-  if (!Number.isInteger(id) || id < 1 || !/^\d+$/.test(String(s))) throw new NotFound(service.messages.noBallot);
-  return id;
-};
-export const nOf = (s: unknown): number => {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1 || !/^\d+$/.test(String(s))) throw new NotFound(`There is no version "${String(s)}".`);
-  return n;
-};
+export const idOf = (s: unknown): number => pathId(s, service.messages.noBallot);
+export const nOf = (s: unknown): number => pathId(s, `There is no version "${String(s)}".`);
 
 /** JSON API of ballots under /api/v1 (mounted by server/app.ts; publication is in server/publication/api.ts); paths described in ./openapi.ts. */
 export function ballotsApi(deps: Deps): Router {
@@ -23,7 +15,7 @@ export function ballotsApi(deps: Deps): Router {
   const view = (id: number, res: Parameters<typeof viewerOf>[0]) => service.getBallot(db, clock, id, viewerOf(res));
 
   r.post('/standards/:ref/versions/:n/ballots', allow('ballots.manage'), async (req, res) => {
-    const input = parse(openBallotSchema, req.body) as OpenBallotInput;
+    const input = parse(openBallotSchema, req.body);
     const id = await service.openBallot(db, clock, viewerOf(res)!, String(req.params.ref), nOf(req.params.n), input);
     res.status(201).location(`/api/v1/ballots/${id}`).json(await view(id, res));
   });
@@ -44,7 +36,7 @@ export function ballotsApi(deps: Deps): Router {
 
   r.put('/ballots/:id/vote', allow('ballots.vote'), async (req, res) => {
     const id = idOf(req.params.id);
-    const input = parse(voteSchema, req.body) as VoteInput;
+    const input = parse(voteSchema, req.body);
     await service.castVote(db, clock, viewerOf(res)!, id, input);
     res.json(await view(id, res));
   });

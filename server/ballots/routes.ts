@@ -1,16 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
-import { AppError } from '../errors.ts';
+import { Validation, type AppError } from '../errors.ts';
+import { formValues, submitForm } from '../http/forms.ts';
+import { fieldsOf, messages as fieldMessages, parseOr422 } from '../http/validation.ts';
 import { DiffCache } from '../diff/service.ts';
 import * as standards from '../standards/service.ts';
-import { fieldsOf } from '../users/validation.ts';
 import * as service from './service.ts';
 import * as publication from '../publication/service.ts';
 import { publishSchema } from '../publication/validation.ts';
 import * as repo from './repo.ts';
 import { idOf, nOf } from './api.ts';
-import { extendSchema, moveSchema, openBallotSchema, voteSchema, type OpenBallotInput, type VoteInput } from './validation.ts';
+import { extendSchema, moveSchema, openBallotSchema, voteSchema } from './validation.ts';
 import { explain, RULES } from './tally.ts';
 import { canCancel, canCloseEarly } from './rules.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
@@ -32,10 +33,7 @@ const POSITION_LABELS = [
   { value: 'recuse', label: 'Recuse (my organisation leaves the electorate of this ballot)' },
 ];
 
-const str = (body: unknown, name: string): string => {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
-};
+const str = (body: unknown, name: string): string => formValues(body, name)[name] ?? '';
 const toLocalInput = (isoString: string) => isoString.slice(0, 16);
 
 /** HTML pages of ballots (mounted by server/app.ts), and the publication form they lead to. */
@@ -70,18 +68,15 @@ export function ballotsRoutes(deps: Deps): Router {
 
   r.post('/ballots', allow('ballots.manage'), async (req, res) => {
     const values = { version: str(req.body, 'version'), closes_at: str(req.body, 'closes_at'), rule: str(req.body, 'rule'), quorum: str(req.body, 'quorum') };
-    const parsed = openBallotSchema.safeParse(req.body ?? {});
     const [ref, n] = values.version.split('|');
-    const errors: Record<string, string> = parsed.success ? {} : fieldsOf(parsed.error);
-    if (!ref || !n || !/^\d+$/.test(n)) errors.version = 'Choose the draft to ballot.';
-    if (!parsed.success || Object.keys(errors).length) return renderNew(res.status(422), { values, errors });
-    try {
-      const id = await service.openBallot(db, clock, viewerOf(res)!, ref!, Number(n), parsed.data as OpenBallotInput);
+    await submitForm(res, async () => {
+      // The draft is one select here (ref|n), two path segments in the API: all the form's problems at once.
+      const parsed = openBallotSchema.safeParse(req.body ?? {});
+      const noDraft = !ref || !n || !/^\d+$/.test(n) ? { version: 'Choose the draft to ballot.' } : null;
+      if (!parsed.success || noDraft) throw new Validation(fieldMessages.fields, { ...(parsed.success ? {} : fieldsOf(parsed.error)), ...noDraft });
+      const id = await service.openBallot(db, clock, viewerOf(res)!, ref!, Number(n), parsed.data);
       res.redirect(303, `/ballots/${id}?done=opened`);
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500) return renderNew(res.status(err.status), { values, error: err.message, errors: err.fields });
-      throw err;
-    }
+    }, (err) => renderNew(res, { values, error: err.code === 'validation' ? undefined : err.message, errors: err.fields }));
   });
 
   async function renderBallot(req: Request, res: Response, id: number, extra: Record<string, unknown> = {}) {
@@ -144,30 +139,24 @@ export function ballotsRoutes(deps: Deps): Router {
     await renderBallot(req, res, idOf(req.params.id));
   });
 
-  /** Runs a form's action; refusals re-render the ballot page with the message (and the status). */
-  async function act(req: Request, res: Response, id: number, run: () => Promise<void>, done: string, onError: (err: AppError) => Record<string, unknown> = (e) => ({ error: e.message })) {
-    try {
+  /** Runs a form of the ballot page; refusals re-render the page with the input and the message (and the status). */
+  const act = (req: Request, res: Response, id: number, run: () => Promise<unknown>, done: string, onError: (err: AppError) => Record<string, unknown>) =>
+    submitForm(res, async () => {
       await run();
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500 && err.status !== 404) return renderBallot(req, res.status(err.status), id, onError(err));
-      throw err;
-    }
-    res.redirect(303, `/ballots/${id}?done=${done}`);
-  }
+      res.redirect(303, `/ballots/${id}?done=${done}`);
+    }, (err) => renderBallot(req, res, id, onError(err)));
 
   r.post('/ballots/:id/vote', allow('ballots.vote'), async (req, res) => {
     const id = idOf(req.params.id);
     const voteValues = { position: str(req.body, 'position'), reason: str(req.body, 'reason') };
-    const parsed = voteSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderBallot(req, res.status(422), id, { voteValues, voteErrors: fieldsOf(parsed.error) });
-    await act(req, res, id, () => service.castVote(db, clock, viewerOf(res)!, id, parsed.data as VoteInput), 'vote', (e) => ({ voteValues, voteError: e.message }));
+    await act(req, res, id, () => service.castVote(db, clock, viewerOf(res)!, id, parseOr422(voteSchema, req.body)), 'vote', (e) =>
+      e.fields ? { voteValues, voteErrors: e.fields } : { voteValues, voteError: e.message });
   });
 
   r.post('/ballots/:id/extend', allow('ballots.manage'), async (req, res) => {
     const id = idOf(req.params.id);
-    const parsed = extendSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderBallot(req, res.status(422), id, { manageError: fieldsOf(parsed.error).closes_at });
-    await act(req, res, id, () => service.extendBallot(db, clock, viewerOf(res)!, id, parsed.data.closes_at), 'extended', (e) => ({ manageError: e.message }));
+    await act(req, res, id, () => service.extendBallot(db, clock, viewerOf(res)!, id, parseOr422(extendSchema, req.body).closes_at), 'extended', (e) =>
+      ({ manageError: e.fields?.closes_at ?? e.message, closesAtInput: str(req.body, 'closes_at') }));
   });
 
   // Closing early and cancelling cannot be undone: a page says what will happen first (issue 11 item 7).
@@ -225,9 +214,7 @@ export function ballotsRoutes(deps: Deps): Router {
 
   r.post('/ballots/:id/move', allow('ballots.manage'), async (req, res) => {
     const id = idOf(req.params.id);
-    const parsed = moveSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderBallot(req, res.status(422), id, { manageError: fieldsOf(parsed.error).n });
-    await act(req, res, id, () => service.moveBallot(db, clock, viewerOf(res)!, id, parsed.data.n), 'moved', (e) => ({ manageError: e.message }));
+    await act(req, res, id, () => service.moveBallot(db, clock, viewerOf(res)!, id, parseOr422(moveSchema, req.body).n), 'moved', (e) => ({ manageError: e.fields?.n ?? e.message }));
   });
 
   // The publication form is on the ballot page (it names the ballot it comes from).
@@ -236,19 +223,14 @@ export function ballotsRoutes(deps: Deps): Router {
     const n = nOf(req.params.n);
     const ballotId = Number(str(req.body, 'ballot_id'));
     const publishValues = { edition: str(req.body, 'edition'), amendment: str(req.body, 'amendment'), in_force_from: str(req.body, 'in_force_from'), summary: str(req.body, 'summary') };
-    const fail = async (status: number, extra: Record<string, unknown>) => {
-      if (Number.isInteger(ballotId) && ballotId > 0) return renderBallot(req, res.status(status), ballotId, { publishValues, publishFailed: true, ...extra });
-      res.status(status).render('errors/page', { title: 'Not published', status, message: String(extra.publishError ?? 'Some fields need attention.') });
-    };
-    const parsed = publishSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return fail(422, { publishErrors: fieldsOf(parsed.error) });
-    try {
-      const p = await publication.publishVersion(db, clock, viewerOf(res)!, ref, n, parsed.data);
+    await submitForm(res, async () => {
+      const p = await publication.publishVersion(db, clock, viewerOf(res)!, ref, n, parseOr422(publishSchema, req.body));
       res.redirect(303, `/standards/${encodeURIComponent(p.ref)}/versions/${p.n}`);
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500) return fail(err.status, { publishError: err.message, publishErrors: err.fields });
-      throw err;
-    }
+    }, async (err) => {
+      // Without the ballot it came from there is no page to show the form on: the error page says why.
+      if (!(Number.isInteger(ballotId) && ballotId > 0)) throw err;
+      await renderBallot(req, res, ballotId, { publishValues, publishFailed: true, publishError: err.code === 'validation' ? undefined : err.message, publishErrors: err.fields });
+    });
   });
 
   return r;

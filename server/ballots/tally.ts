@@ -3,12 +3,12 @@
  * needed out. All comparisons are made in integers so that "exactly two thirds" and "exactly one
  * quarter" fall on the right side.
  */
-export type Rule = 'iso' | 'majority' | 'consensus';
-export type Position = 'approve' | 'disapprove' | 'abstain' | 'recuse';
 export type Result = 'approved' | 'rejected' | 'no_quorum';
 
-export const RULES: readonly Rule[] = ['iso', 'majority', 'consensus'];
-export const POSITIONS: readonly Position[] = ['approve', 'disapprove', 'abstain', 'recuse'];
+export const RULES = ['iso', 'majority', 'consensus'] as const;
+export const POSITIONS = ['approve', 'disapprove', 'abstain', 'recuse'] as const;
+export type Rule = (typeof RULES)[number];
+export type Position = (typeof POSITIONS)[number];
 
 /** Quorum fractions are kept to this many parts (4 decimal places), so 0.7 × 10 is exactly 7. */
 const PARTS = 10_000;

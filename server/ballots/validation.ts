@@ -1,28 +1,6 @@
 import { z } from 'zod';
-import { Validation } from '../errors.ts';
-import { fieldsOf } from '../users/validation.ts';
+import { blank, instant } from '../http/validation.ts';
 import { POSITIONS, RULES } from './tally.ts';
-
-/** Empty form fields are "not given". */
-export const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
-/**
- * An instant: ISO 8601 with a zone, or what a datetime-local field sends (YYYY-MM-DDTHH:MM[:SS]),
- * read as UTC (the forms say so). Normalised to the ISO string the database compares.
- */
-export const instant = (label: string) =>
-  z
-    .string({ error: `Enter ${label} as 2026-12-31T17:00Z.` })
-    .trim()
-    .transform((s, ctx) => {
-      const withZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(s) ? `${s}Z` : s;
-      const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(withZone) ? Date.parse(withZone) : NaN;
-      if (Number.isNaN(t)) {
-        ctx.addIssue({ code: 'custom', message: `Enter ${label} as a date and time, for example 2026-12-31T17:00Z (UTC).` });
-        return z.NEVER;
-      }
-      return new Date(t).toISOString();
-    });
 
 export const wholeNumber = (label: string, min: number) =>
   z.preprocess(
@@ -32,7 +10,7 @@ export const wholeNumber = (label: string, min: number) =>
 
 export const openBallotSchema = z.object({
   closes_at: instant('the closing time'),
-  rule: z.preprocess(blank, z.enum(RULES as [string, ...string[]], { error: 'Choose the iso, majority or consensus rule.' }).default('iso')),
+  rule: z.preprocess(blank, z.enum(RULES, { error: 'Choose the iso, majority or consensus rule.' }).default('iso')),
   quorum: z.preprocess(
     (v) => (blank(v) === undefined ? undefined : typeof v === 'string' ? Number(v) : v),
     z
@@ -43,25 +21,19 @@ export const openBallotSchema = z.object({
       .default(0.5),
   ),
 });
-export type OpenBallotInput = z.infer<typeof openBallotSchema> & { rule: 'iso' | 'majority' | 'consensus' };
+export type OpenBallotInput = z.output<typeof openBallotSchema>;
 
 export const voteSchema = z
   .object({
-    position: z.enum(POSITIONS as [string, ...string[]], { error: 'Choose approve, disapprove, abstain or recuse.' }),
+    position: z.enum(POSITIONS, { error: 'Choose approve, disapprove, abstain or recuse.' }),
     reason: z.preprocess(blank, z.string().trim().max(10_000, 'Use at most 10000 characters.').optional()),
   })
   .superRefine((v, ctx) => {
     // ISO does not count a negative vote without reasons; here it cannot be cast without them.
     if (v.position === 'disapprove' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Give the reasons for disapproving.' });
   });
-export type VoteInput = { position: 'approve' | 'disapprove' | 'abstain' | 'recuse'; reason?: string };
+export type VoteInput = z.output<typeof voteSchema>;
 
 export const extendSchema = z.object({ closes_at: instant('the new closing time') });
 export const moveSchema = z.object({ n: wholeNumber('the version number', 1) });
 
-/** Parses or throws Validation (422) with a message per field. */
-export function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) throw new Validation('Some fields need attention.', fieldsOf(r.error));
-  return r.data;
-}

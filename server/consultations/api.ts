@@ -7,9 +7,11 @@ import { consultationJson, type CommentView, type ConsultationView } from './vie
 import { writeCsv, writeXlsx } from './sheets.ts';
 import { rowsOfUpload, uploadSheet } from './upload.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
-import { commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf, parseOr422 } from './validation.ts';
+import { commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf } from './validation.ts';
+import { parseOr422, pathId } from '../http/validation.ts';
 
-const idOf = (req: Request) => Number(req.params.id);
+const idOf = (req: Request) => pathId(req.params.id, service.messages.noConsultation);
+const commentIdOf = (req: Request) => pathId(req.params.id, service.messages.noComment);
 /** `?version=n`: follow the comments onto a later draft. */
 export function versionParam(req: Request): number | undefined {
   const v = req.query.version;
@@ -76,16 +78,16 @@ export function consultationsApi(deps: Deps): Router {
   });
 
   r.get('/comments/:id', allow('consultation-report.read'), async (req, res) => {
-    res.json(service.commentJson((await service.getComment(ctx, viewerOf(res), idOf(req))).comment));
+    res.json(service.commentJson((await service.getComment(ctx, viewerOf(res), commentIdOf(req))).comment));
   });
 
   r.patch('/comments/:id', allow('comments.edit-own'), async (req, res) => {
     const patch = parseOr422(commentPatchSchema, req.body);
-    res.json(service.commentJson(await service.editComment(ctx, viewerOf(res)!, idOf(req), patch)));
+    res.json(service.commentJson(await service.editComment(ctx, viewerOf(res)!, commentIdOf(req), patch)));
   });
 
   r.delete('/comments/:id', allow('comments.edit-own'), async (req, res) => {
-    res.json(service.commentJson(await service.withdrawComment(ctx, viewerOf(res)!, idOf(req))));
+    res.json(service.commentJson(await service.withdrawComment(ctx, viewerOf(res)!, commentIdOf(req))));
   });
 
   return r;

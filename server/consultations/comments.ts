@@ -11,7 +11,8 @@ import * as repo from './repo.ts';
 import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
 import type { SheetRow } from './sheets.ts';
 import { consultationState, releasesDraft } from './state.ts';
-import { commentFields, fieldsOf, type CommentCreate, type CommentPatch, type MatrixFilter } from './validation.ts';
+import { commentFields, type CommentCreate, type CommentPatch, type MatrixFilter } from './validation.ts';
+import { fieldsOf } from '../http/validation.ts';
 import { commentView, consultationView, reference, type CommentView, type ConsultationView } from './views.ts';
 import { checkOpen, writerFor } from './writer.ts';
 

@@ -2,6 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
+import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
+import { parseOr422, pathId } from '../http/validation.ts';
 import { longDateTime } from '../time.ts';
 import { renderClauses } from '../versions/render.ts';
 import { resolveStandard, standardDetail } from '../standards/service.ts';
@@ -16,7 +18,7 @@ import { versionParam } from './api.ts';
 import { checkChange } from './state.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import {
-  COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, fieldsOf, matrixFilterOf,
+  COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf,
 } from './validation.ts';
 
 const messages = {
@@ -33,8 +35,8 @@ const typeChoices = (selected?: string) => COMMENT_TYPES.map((t) => ({ value: t,
 const dispositionChoices = (selected?: string | null) => DISPOSITIONS.map((d) => ({ value: d, label: DISPOSITION_LABELS[d], selected: d === selected }));
 // Shown to people as on the ballot and account pages: 30 June 2027, 23:59 UTC
 const utc = (s: string) => longDateTime(s);
-const keep = (body: unknown) => Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-const idOf = (req: Request) => Number(req.params.id);
+const idOf = (req: Request) => pathId(req.params.id, service.messages.noConsultation);
+const commentIdOf = (req: Request) => pathId(req.params.id, service.messages.noComment);
 
 /** What the views show of a comment. */
 function commentModel(c: CommentView, viewer: ReturnType<typeof viewerOf>, open: boolean) {
@@ -92,19 +94,14 @@ export function consultationsRoutes(deps: Deps): Router {
   r.post('/consultations', allow('consultations.manage'), async (req, res) => {
     const body = keep(req.body);
     const { _csrf: _t, ref = '', n = '', ...rest } = body;
-    const parsed = consultationCreateSchema.safeParse(rest);
-    if (!parsed.success) return renderNew(res.status(422), body, fieldsOf(parsed.error));
-    try {
-      const c = await service.openConsultation(ctx, viewerOf(res)!, ref.trim(), Number(n), parsed.data);
+    await submitForm(res, async () => {
+      const c = await service.openConsultation(ctx, viewerOf(res)!, ref.trim(), Number(n), parseOr422(consultationCreateSchema, rest));
       res.redirect(303, `/consultations/${c.id}`);
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500) return renderNew(res.status(err.status), body, err.fields, err.message);
-      throw err;
-    }
+    }, (err) => renderNew(res, body, errorsOf(err)));
   });
 
   /** The consultation page: instructions, deadline, the draft clause by clause with a count and a form each. */
-  async function renderPage(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string>; notice?: string; sheetErrors?: Array<{ row: string; message: string }> } = {}) {
+  async function renderPage(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string>; notice?: string; sheetError?: string; sheetErrors?: Array<{ row: string; message: string }>; changeError?: string; changeValues?: Record<string, string> } = {}) {
     const viewer = viewerOf(res);
     const c = await service.getConsultation(ctx, viewer, idOf(req));
     const [clauses, counts, mine, earlier] = await Promise.all([
@@ -159,32 +156,23 @@ export function consultationsRoutes(deps: Deps): Router {
     const body = keep(req.body);
     const { _csrf: _t, on_behalf_of = '', on_behalf_name = '', ...fields } = body;
     const input = { ...fields, ...(on_behalf_of.trim() ? { on_behalf_of: { organisation: on_behalf_of, name: on_behalf_name } } : {}) };
-    const parsed = commentCreateSchema.safeParse(input);
-    try {
-      if (!parsed.success) throw new AppError(422, 'validation', 'Some fields need attention.', fieldsOf(parsed.error));
-      const saved = await service.submitComment(ctx, viewerOf(res)!, idOf(req), parsed.data);
+    await submitForm(res, async () => {
+      const saved = await service.submitComment(ctx, viewerOf(res)!, idOf(req), parseOr422(commentCreateSchema, input));
       res.redirect(303, `/comments/${saved.id}?done=received`);
-    } catch (err) {
-      // 409 (outside the window) goes to the error page with its message; a form problem re-renders the form.
-      if (err instanceof AppError && err.status === 422) return renderPage(req, res.status(422), { errors: err.fields, values: body });
-      throw err;
-    }
+    }, (err) => renderPage(req, res, { errors: errorsOf(err), values: body }));
   });
 
   r.post('/consultations/:id/comments/sheet', allow('comments.create'), uploadSheet, csrfFromBody, async (req, res) => {
-    try {
+    await submitForm(res, async () => {
       const rows = await rowsOfUpload(req.file);
       const saved = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);
       res.redirect(303, `/consultations/${idOf(req)}?done=imported&count=${saved.length}`);
-    } catch (err) {
+    }, (err) => {
       // A sheet refused (rows that cannot be placed, too many rows, too large once unpacked): the form again, with why.
-      if (err instanceof AppError && (err.status === 422 || err.status === 413)) {
-        // Rows in error are listed by number; a refusal of the whole file is the message itself.
-        const sheetErrors = Object.entries(err.fields ?? {}).filter(([k]) => k !== 'sheet').map(([row, message]) => ({ row, message }));
-        return renderPage(req, res.status(err.status), { sheetError: err.message, sheetErrors } as never);
-      }
-      throw err;
-    }
+      // Rows in error are listed by number; a refusal of the whole file is the message itself.
+      const sheetErrors = Object.entries(err.fields ?? {}).filter(([k]) => k !== 'sheet').map(([row, message]) => ({ row, message }));
+      return renderPage(req, res, { sheetError: err.message, sheetErrors });
+    });
   });
 
   /** Cancelling cannot be undone: a page says what will happen first (issue 11 item 7). */
@@ -214,10 +202,10 @@ export function consultationsRoutes(deps: Deps): Router {
     const body = keep(req.body);
     if (body.action === 'cancel' && !confirmed(req.body)) return confirmCancel(req, res);
     const patch = body.action === 'close' ? { close: true } : body.action === 'cancel' ? { cancel: true } : { closes_at: body.closes_at };
-    const parsed = consultationPatchSchema.safeParse(patch);
-    if (!parsed.success) throw new AppError(422, 'validation', Object.values(fieldsOf(parsed.error)).join(' '), fieldsOf(parsed.error));
-    await service.changeConsultation(ctx, viewerOf(res)!, idOf(req), parsed.data);
-    res.redirect(303, `/consultations/${idOf(req)}?done=changed`);
+    await submitForm(res, async () => {
+      await service.changeConsultation(ctx, viewerOf(res)!, idOf(req), parseOr422(consultationPatchSchema, patch));
+      res.redirect(303, `/consultations/${idOf(req)}?done=changed`);
+    }, (err) => renderPage(req, res, { changeError: err.fields?.closes_at ?? err.message, changeValues: body.action === 'extend' ? { closes_at: body.closes_at ?? '' } : undefined }));
   });
 
   /** The comment matrix (signed-in users; the public report after the close is the same page). */
@@ -263,9 +251,9 @@ export function consultationsRoutes(deps: Deps): Router {
   r.get('/consultations/:id/comments', allow('comments.read-open'), (req, res) => renderMatrix(req, res, false));
   r.get('/consultations/:id/report', allow('consultation-report.read'), (req, res) => renderMatrix(req, res, true));
 
-  async function renderComment(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string> } = {}) {
+  async function renderComment(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string>; dispositionErrors?: Record<string, string>; dispositionValues?: Record<string, string> } = {}) {
     const viewer = viewerOf(res);
-    const { comment, consultation } = await service.getComment(ctx, viewer, idOf(req));
+    const { comment, consultation } = await service.getComment(ctx, viewer, commentIdOf(req));
     const open = consultation.state === 'open';
     const m = commentModel(comment, viewer, open);
     const done = typeof req.query.done === 'string' ? req.query.done : '';
@@ -278,7 +266,7 @@ export function consultationsRoutes(deps: Deps): Router {
       types: typeChoices(values.type),
       notice: done === 'received' ? messages.received(comment.reference) : done === 'saved' ? messages.saved : done === 'withdrawn' ? messages.withdrawn : undefined,
       canDispose: can(viewer, 'comments.dispose') && !comment.withdrawn && consultation.state !== 'scheduled',
-      dispositions: dispositionChoices(comment.disposition),
+      dispositions: dispositionChoices(extra.dispositionValues?.disposition ?? comment.disposition),
       ...extra,
     });
   }
@@ -288,29 +276,24 @@ export function consultationsRoutes(deps: Deps): Router {
   r.post('/comments/:id', allow('comments.edit-own'), async (req, res) => {
     const body = keep(req.body);
     const { _csrf: _t, ...fields } = body;
-    const parsed = commentPatchSchema.safeParse(fields);
-    try {
-      if (!parsed.success) throw new AppError(422, 'validation', 'Some fields need attention.', fieldsOf(parsed.error));
-      await service.editComment(ctx, viewerOf(res)!, idOf(req), parsed.data);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 422) return renderComment(req, res.status(422), { errors: err.fields, values: body });
-      throw err;
-    }
-    res.redirect(303, `/comments/${idOf(req)}?done=saved`);
+    await submitForm(res, async () => {
+      await service.editComment(ctx, viewerOf(res)!, commentIdOf(req), parseOr422(commentPatchSchema, fields));
+      res.redirect(303, `/comments/${commentIdOf(req)}?done=saved`);
+    }, (err) => renderComment(req, res, { errors: errorsOf(err), values: body }));
   });
 
   r.post('/comments/:id/withdraw', allow('comments.edit-own'), async (req, res) => {
-    await service.withdrawComment(ctx, viewerOf(res)!, idOf(req));
-    res.redirect(303, `/comments/${idOf(req)}?done=withdrawn`);
+    await service.withdrawComment(ctx, viewerOf(res)!, commentIdOf(req));
+    res.redirect(303, `/comments/${commentIdOf(req)}?done=withdrawn`);
   });
 
   r.post('/comments/:id/disposition', allow('comments.dispose'), async (req, res) => {
     const body = keep(req.body);
-    const parsed = commentPatchSchema.safeParse({ disposition: body.disposition, response: body.response });
-    if (!parsed.success) throw new AppError(422, 'validation', Object.values(fieldsOf(parsed.error)).join(' '), fieldsOf(parsed.error));
-    const saved = await service.editComment(ctx, viewerOf(res)!, idOf(req), parsed.data);
-    const back = typeof body.back === 'string' && /^\/consultations\/\d+\/comments(\?[^#]*)?$/.test(body.back) ? body.back : null;
-    res.redirect(303, back ? `${back}${back.includes('?') ? '&' : '?'}done=disposed#comment-${saved.id}` : `/comments/${saved.id}?done=saved`);
+    await submitForm(res, async () => {
+      const saved = await service.editComment(ctx, viewerOf(res)!, commentIdOf(req), parseOr422(commentPatchSchema, { disposition: body.disposition, response: body.response }));
+      const back = typeof body.back === 'string' && /^\/consultations\/\d+\/comments(\?[^#]*)?$/.test(body.back) ? body.back : null;
+      res.redirect(303, back ? `${back}${back.includes('?') ? '&' : '?'}done=disposed#comment-${saved.id}` : `/comments/${saved.id}?done=saved`);
+    }, (err) => renderComment(req, res, { dispositionErrors: errorsOf(err), dispositionValues: { disposition: body.disposition ?? '', response: body.response ?? '' } }));
   });
 
   return r;

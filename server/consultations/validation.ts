@@ -1,28 +1,5 @@
 import { z } from 'zod';
-import { Validation } from '../errors.ts';
-import { fieldsOf } from '../users/validation.ts';
-
-export { fieldsOf };
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
-/**
- * An instant, ISO 8601. Without a zone it is read as UTC: the forms say "UTC", and a datetime-local
- * input sends "2026-12-01T12:00".
- */
-export const instant = (label: string) =>
-  z
-    .string({ error: `Enter ${label} as a date and time in UTC, for example 2027-03-31T23:59.` })
-    .trim()
-    .transform((s, ctx) => {
-      const withZone = /(Z|[+-]\d\d:?\d\d)$/i.test(s) ? s : /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : `${s}Z`;
-      const d = new Date(withZone);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(d.getTime())) {
-        ctx.addIssue({ code: 'custom', message: `Enter ${label} as a date and time in UTC, for example 2027-03-31T23:59.` });
-        return z.NEVER;
-      }
-      return d.toISOString();
-    });
+import { blank as blankToUndefined, instant } from '../http/validation.ts';
 
 const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max, `Use at most ${max} characters.`).optional());
 
@@ -120,13 +97,8 @@ export function matrixFilterOf(q: Record<string, unknown>): MatrixFilter {
   if (type) f.type = type;
   if (s('organisation')) f.organisation = s('organisation');
   const d = s('disposition');
-  if ((DISPOSITIONS as readonly string[]).includes(d) || d === 'none') f.disposition = d as Disposition | 'none';
+  const disposition = DISPOSITIONS.find((x) => x === d);
+  if (disposition || d === 'none') f.disposition = disposition ?? 'none';
   if (s('withdrawn') === 'include' || s('withdrawn') === 'true') f.withdrawn = true;
   return f;
-}
-
-export function parseOr422<T>(schema: z.ZodType<T>, input: unknown, message = 'Some fields need attention.'): T {
-  const r = schema.safeParse(input ?? {});
-  if (!r.success) throw new Validation(message, fieldsOf(r.error));
-  return r.data;
 }

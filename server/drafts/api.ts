@@ -4,7 +4,7 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import { clausesOf, versionSource } from '../versions/repo.ts';
 import { resolveStandard, standardDetail, versionOf } from '../standards/service.ts';
 import { standardJson, versionMetaJson } from '../standards/api.ts';
-import { parse } from '../users/validation.ts';
+import { parseOr422 as parse } from '../http/validation.ts';
 import { prepareClauses, SourceProblems } from '../versions/service.ts';
 import * as service from './service.ts';
 import { draftSchema, standardSchema, withdrawSchema } from './validation.ts';

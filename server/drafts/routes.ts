@@ -1,28 +1,24 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
-import { AppError } from '../errors.ts';
+import { AppError, Validation } from '../errors.ts';
 import { designation, STANDARD_TYPES } from '../standards/refs.ts';
 import { longDate } from '../time.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { catalogue, resolveStandard, standardDetail } from '../standards/service.ts';
-import { fieldsOf } from '../users/validation.ts';
+import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
+import { parseOr422 } from '../http/validation.ts';
 import type { ParseProblem } from '../versions/parse.ts';
 import * as service from './service.ts';
 import { textOfUpload, uploadOne } from './upload.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
-import { draftSchema, standardSchema, withdrawSchema } from './validation.ts';
+import { draftSchema, standardSchema, withdrawSchema, type DraftInput } from './validation.ts';
 
 export const messages = {
   added: (d: string) => `${d} was added to the catalogue. Add its first draft below.`,
   withdrawn: (d: string) => `${d} is withdrawn.`,
   noText: 'Paste the text, or choose a .md or .docx file.',
 } as const;
-
-const keep = (body: unknown, ...names: string[]) => {
-  const b = (body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(names.filter((n) => typeof b[n] === 'string').map((n) => [n, b[n]]));
-};
 
 /** Lines around each problem, numbered, for the preview: the problem shown at its line. */
 export function problemExcerpts(text: string, problems: ParseProblem[], around = 2) {
@@ -57,15 +53,10 @@ export function draftsRoutes(deps: Deps): Router {
 
   r.post('/admin/standards', allow('standards.manage'), async (req, res) => {
     const values = keep(req.body, 'type', 'number', 'title');
-    const parsed = standardSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderList(res.status(422), { values, errors: fieldsOf(parsed.error) });
-    try {
-      const s = await service.addStandard(db, clock, viewerOf(res)!, parsed.data);
+    await submitForm(res, async () => {
+      const s = await service.addStandard(db, clock, viewerOf(res)!, parseOr422(standardSchema, req.body));
       res.redirect(303, `/admin/standards/${encodeURIComponent(s.ref)}?done=added`);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 409) return renderList(res.status(409), { values, errors: { number: err.message } });
-      throw err;
-    }
+    }, (err) => renderList(res, { values, errors: err.status === 409 ? { number: err.message } : errorsOf(err) }));
   });
 
   async function renderStandard(req: Request, res: Response, extra: Record<string, unknown> = {}) {
@@ -85,35 +76,29 @@ export function draftsRoutes(deps: Deps): Router {
 
   r.post('/admin/standards/:ref/withdraw', allow('standards.manage'), async (req, res) => {
     const withdrawValues = keep(req.body, 'date', 'replaced_by');
-    const parsed = withdrawSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderStandard(req, res.status(422), { withdrawValues, withdrawErrors: fieldsOf(parsed.error) });
-    try {
+    await submitForm(res, async () => {
+      const input = parseOr422(withdrawSchema, req.body);
       // Withdrawal cannot be undone: the form leads to a page that says what will happen (issue 11 item 7).
       if (!confirmed(req.body)) {
-        const { standard, replacement } = await service.checkWithdrawal(db, String(req.params.ref), parsed.data);
+        const { standard, replacement } = await service.checkWithdrawal(db, String(req.params.ref), input);
         const d = designation(standard.type, standard.number);
         const back = `/admin/standards/${encodeURIComponent(standard.ref)}`;
         return renderConfirmation(res, {
           title: `Withdraw ${d}?`,
           what: [
-            `${d} ${standard.title} is withdrawn on ${longDate(parsed.data.date)}${replacement ? `, replaced by ${designation(replacement.type, replacement.number)} ${replacement.title}` : ''}.`,
+            `${d} ${standard.title} is withdrawn on ${longDate(input.date)}${replacement ? `, replaced by ${designation(replacement.type, replacement.number)} ${replacement.title}` : ''}.`,
             `From that day it has no current edition, and its pages say so${replacement ? ' and lead to the replacement' : ''}. Its editions stay in its history, and the edition in force on an earlier date can still be looked up.`,
           ],
           undo: 'This cannot be undone: a withdrawn standard cannot be reinstated, nor its date or replacement changed.',
           action: `${back}/withdraw`,
-          fields: { date: parsed.data.date, replaced_by: parsed.data.replaced_by ?? '' },
+          fields: { date: input.date, replaced_by: input.replaced_by ?? '' },
           button: `Withdraw ${d}`,
           back: { href: back, label: `Back to ${d}` },
         });
       }
-      const s = await service.withdrawStandard(db, clock, viewerOf(res)!, String(req.params.ref), parsed.data);
+      const s = await service.withdrawStandard(db, clock, viewerOf(res)!, String(req.params.ref), input);
       res.redirect(303, `/admin/standards/${encodeURIComponent(s.ref)}?done=withdrawn`);
-    } catch (err) {
-      if (err instanceof AppError && (err.status === 409 || err.status === 422)) {
-        return renderStandard(req, res.status(err.status), { withdrawValues, withdrawErrors: err.fields ?? {}, withdrawError: err.message });
-      }
-      throw err;
-    }
+    }, (err) => renderStandard(req, res, { withdrawValues, withdrawErrors: err.fields ?? {}, withdrawError: err.fields ? undefined : err.message }));
   });
 
   // — new drafts: form → preview (nothing saved) → save —
@@ -140,31 +125,26 @@ export function draftsRoutes(deps: Deps): Router {
   r.post('/admin/standards/:ref/drafts/preview', allow('drafts.create'), uploadOne, csrfFromBody, async (req, res) => {
     const values: Record<string, unknown> = keep(req.body, 'text', 'label', 'based_on');
     let notes: string[] = [];
-    try {
+    let input: DraftInput | undefined;
+    await submitForm(res, async () => {
       const upload = await textOfUpload(req.file);
       if (upload) {
         values.text = upload.text;
         notes = upload.notes;
         values.filename = upload.filename;
       }
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500) return renderDraft(req, res.status(err.status), { values, errors: err.fields ?? { file: err.message } });
-      throw err;
-    }
-    if (!String(values.text ?? '').trim()) return renderDraft(req, res.status(422), { values, errors: { text: messages.noText } });
-    const parsed = draftSchema.safeParse(values);
-    if (!parsed.success) return renderDraft(req, res.status(422), { values, errors: fieldsOf(parsed.error) });
-    await renderPreview(req, res, parsed.data, values, notes);
+      if (!String(values.text ?? '').trim()) throw new Validation(messages.noText, { text: messages.noText });
+      input = parseOr422(draftSchema, values);
+    }, (err) => renderDraft(req, res, { values, errors: err.fields ?? { file: err.message } }));
+    if (input) await renderPreview(req, res, input, values, notes);
   });
 
   async function renderPreview(req: Request, res: Response, input: ReturnType<typeof draftSchema.parse>, values: Record<string, unknown>, notes: string[] = [], saveError?: AppError) {
-    let preview: service.DraftPreview;
-    try {
+    let preview: service.DraftPreview | undefined;
+    await submitForm(res, async () => {
       preview = await service.previewDraft(db, String(req.params.ref), input);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 422) return renderDraft(req, res.status(422), { values, errors: err.fields });
-      throw err;
-    }
+    }, (err) => renderDraft(req, res, { values, errors: errorsOf(err) }));
+    if (!preview) return;
     const ok = !preview.problems.length && !saveError;
     res.status(ok ? 200 : saveError?.status ?? 422);
     await renderDraft(req, res, {
@@ -183,16 +163,14 @@ export function draftsRoutes(deps: Deps): Router {
 
   r.post('/admin/standards/:ref/drafts', allow('drafts.create'), async (req, res) => {
     const values: Record<string, unknown> = keep(req.body, 'text', 'label', 'based_on');
-    const parsed = draftSchema.safeParse(values);
-    if (!parsed.success) return renderDraft(req, res.status(422), { values, errors: fieldsOf(parsed.error) });
-    try {
-      const saved = await service.createDraft(db, clock, viewerOf(res)!, String(req.params.ref), parsed.data);
+    let input: DraftInput | undefined;
+    await submitForm(res, async () => {
+      input = parseOr422(draftSchema, values);
+      const saved = await service.createDraft(db, clock, viewerOf(res)!, String(req.params.ref), input);
       res.redirect(303, `/standards/${encodeURIComponent(saved.standard.ref)}/versions/${saved.n}`);
-    } catch (err) {
+    }, (err) =>
       // The text is checked again here: it came back from the browser and may have been changed.
-      if (err instanceof AppError && (err.status === 422 || err.status === 409)) return renderPreview(req, res, parsed.data, values, [], err);
-      throw err;
-    }
+      input ? renderPreview(req, res, input, values, [], err) : renderDraft(req, res, { values, errors: errorsOf(err) }));
   });
 
   return r;

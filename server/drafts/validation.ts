@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NUMBER_FORMATS, STANDARD_TYPES, type StandardType } from '../standards/refs.ts';
 import { isValidDay } from '../time.ts';
+import { blank as blankToUndefined } from '../http/validation.ts';
 
 /** Input of the secretariat's catalogue and draft actions: the same schemas for the forms and the API. */
 
@@ -8,11 +9,9 @@ export const MAX_TEXT = 1_000_000; // characters of Markdown: the longest IMAS i
 
 const EXAMPLES: Record<StandardType, string> = { IMAS: '07.11', TNMA: '12.10/01', 'T&EP': '07.31/01/2022' };
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
 export const standardSchema = z
   .object({
-    type: z.enum(STANDARD_TYPES as [StandardType, ...StandardType[]], { error: 'Choose IMAS, TNMA or T&EP.' }),
+    type: z.enum(STANDARD_TYPES, { error: 'Choose IMAS, TNMA or T&EP.' }),
     number: z.string({ error: 'Enter the number.' }).trim().min(1, 'Enter the number.').max(32, 'Use at most 32 characters.'),
     title: z.string({ error: 'Enter the title.' }).trim().min(1, 'Enter the title.').max(300, 'Use at most 300 characters.'),
   })

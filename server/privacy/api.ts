@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { NotFound } from '../errors.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
-import { parse } from '../users/validation.ts';
+import { parseOr422 as parse } from '../http/validation.ts';
 import * as service from './service.ts';
 import { accountId, closeSchema } from './validation.ts';
 

@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
-import { AppError, NotFound } from '../errors.ts';
+import { NotFound } from '../errors.ts';
+import { submitForm } from '../http/forms.ts';
+import { pathId } from '../http/validation.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { findUserById } from '../accounts/repo.ts';
@@ -10,11 +12,7 @@ export const messages = {
   closed: 'Your account is closed. Your name, e-mail address and password have been erased; your comments and votes stay in the public record under your organisation.',
 } as const;
 
-const idOf = (s: unknown): number => {
-  const id = Number(s);
-  if (!Number.isInteger(id) || id < 1) throw new NotFound(service.messages.noSuchUser);
-  return id;
-};
+const idOf = (s: unknown): number => pathId(s, service.messages.noSuchUser);
 
 /** The privacy page, and the pages to download one's data and close an account (own, or any for the secretariat). */
 export function privacyRoutes(deps: Deps, auth: Auth): Router {
@@ -50,13 +48,11 @@ export function privacyRoutes(deps: Deps, auth: Auth): Router {
   async function close(req: Request, res: Response, id: number, done: () => void) {
     const viewer = viewerOf(res)!;
     const password = typeof req.body?.password === 'string' ? req.body.password : undefined;
-    try {
+    // (the password is never put back in the page)
+    await submitForm(res, async () => {
       await service.closeAccount(ctx, viewer, id, { password });
-    } catch (err) {
-      if (err instanceof AppError && (err.status === 422 || err.status === 409)) return renderClose(res.status(err.status), id, { errors: err.fields ?? {}, error: err.message });
-      throw err;
-    }
-    done();
+      done();
+    }, (err) => renderClose(res, id, { errors: err.fields ?? {}, error: err.message }));
   }
 
   r.get('/account/export', allow('account.own'), (_req, res) => sendExport(res, viewerOf(res)!.id));

@@ -8,6 +8,5 @@ export const closeSchema = z
 /** `me` or a positive integer: the account in /users/{id}/export and /close. */
 export function accountId(param: unknown, viewerId: number): number | null {
   if (param === 'me') return viewerId;
-  const id = Number(param);
-  return Number.isInteger(id) && id > 0 ? id : null;
+  return typeof param === 'string' && /^\d{1,15}$/.test(param) && Number(param) > 0 ? Number(param) : null;
 }

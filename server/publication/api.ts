@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { nOf } from '../ballots/api.ts';
-import { parse } from '../ballots/validation.ts';
+import { parseOr422 as parse } from '../http/validation.ts';
 import { publishSchema } from './validation.ts';
 import * as service from './service.ts';
 

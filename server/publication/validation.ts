@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidDay } from '../time.ts';
-import { blank, wholeNumber } from '../ballots/validation.ts';
+import { blank } from '../http/validation.ts';
+import { wholeNumber } from '../ballots/validation.ts';
 
 export const publishSchema = z.object({
   edition: wholeNumber('the edition', 1),

@@ -1,11 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
-import { AppError, Validation } from '../errors.ts';
+import { Validation } from '../errors.ts';
+import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
+import { parseOr422 } from '../http/validation.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { safeReturnPath, type Auth } from '../auth/middleware.ts';
 import { TooManyRequests } from '../auth/rate-limit.ts';
 import * as users from '../accounts/service.ts';
-import { fieldsOf, forgotSchema, registerSchema, signInSchema } from '../users/validation.ts';
+import { forgotSchema, registerSchema, signInSchema } from '../users/validation.ts';
 import type { UserRow } from '../accounts/repo.ts';
 import { isEnrolled } from '../twofactor/service.ts';
 import { finishSignIn, startSecondStep } from '../twofactor/signin.ts';
@@ -18,14 +20,6 @@ export const messages = {
   sessionEnded: 'Your session has ended after a time without activity, or after 12 hours. Please sign in again.',
   resetDone: 'Your password has been changed. Every session of your account has been signed out and its API tokens revoked. Sign in with the new password now.',
 } as const;
-
-/** Form values to put back in the page: never a password. */
-function keep(body: unknown, ...names: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const b = (body ?? {}) as Record<string, unknown>;
-  for (const n of names) if (typeof b[n] === 'string') out[n] = b[n] as string;
-  return out;
-}
 
 /** Sign-in, sign-out, registration, address verification and password reset pages. */
 export function signinRoutes(deps: Deps, auth: Auth): Router {
@@ -46,10 +40,12 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
   });
 
   r.post('/login', allow('auth.sign-in'), async (req, res, next) => {
-    const values = keep(req.body, 'email');
-    const parsed = signInSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderLogin(req, res.status(422), { values, errors: fieldsOf(parsed.error) });
-    const { email } = parsed.data;
+    const values = keep(req.body, 'email'); // never a password
+    let email = '';
+    await submitForm(res, () => {
+      email = parseOr422(signInSchema, req.body).email;
+    }, (err) => renderLogin(req, res, { values, errors: errorsOf(err) }));
+    if (!email) return;
     const ip = req.ip ?? 'unknown';
     const limited = await refusal(() => auth.limiters.check(res, ip, email));
     if (limited) return renderLogin(req, res.status(429), { values, error: limited });
@@ -88,10 +84,10 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
       res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, ...extra });
     const limited = await refusal(() => auth.limiters.check(res, req.ip ?? 'unknown'));
     if (limited) return again(429, { error: limited });
-    const parsed = registerSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return again(422, { errors: fieldsOf(parsed.error) });
-    await users.register(ctx, parsed.data);
-    res.render('auth/message', { title: 'Check your inbox', message: messages.registered });
+    await submitForm(res, async () => {
+      await users.register(ctx, parseOr422(registerSchema, req.body));
+      res.render('auth/message', { title: 'Check your inbox', message: messages.registered });
+    }, (err) => again(err.status, { errors: errorsOf(err) }));
   });
 
   // The link in the mail opens a page with a button: a GET changes nothing (and mail scanners that
@@ -124,10 +120,10 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
       res.status(status).render('auth/forgot', { title: 'Forgot your password?', csrfToken: auth.csrfToken(req), values, ...extra });
     const limited = await refusal(() => auth.limiters.check(res, req.ip ?? 'unknown'));
     if (limited) return again(429, { error: limited });
-    const parsed = forgotSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return again(422, { errors: fieldsOf(parsed.error) });
-    await users.requestPasswordReset(ctx, parsed.data.email);
-    res.render('auth/message', { title: 'Check your inbox', message: messages.resetSent });
+    await submitForm(res, async () => {
+      await users.requestPasswordReset(ctx, parseOr422(forgotSchema, req.body).email);
+      res.render('auth/message', { title: 'Check your inbox', message: messages.resetSent });
+    }, (err) => again(err.status, { errors: errorsOf(err) }));
   });
 
   r.get('/reset-password', allow('public'), async (req, res) => {
@@ -140,16 +136,14 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
   r.post('/reset-password', allow('public'), async (req, res) => {
     const token = typeof req.body?.token === 'string' ? req.body.token : '';
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
-    try {
+    await submitForm(res, async () => {
       await users.resetPassword(ctx, token, password);
-    } catch (err) {
-      if (err instanceof Validation && err.fields?.token) return res.status(400).render('auth/message', { title: 'Choose a new password', message: err.message, problem: true, forgotLink: true });
-      if (err instanceof AppError && err.status === 422) {
-        return res.status(422).render('auth/reset', { title: 'Choose a new password', token, csrfToken: auth.csrfToken(req), errors: err.fields });
-      }
-      throw err;
-    }
-    res.render('auth/message', { title: 'Password changed', message: messages.resetDone, signInLink: true });
+      res.render('auth/message', { title: 'Password changed', message: messages.resetDone, signInLink: true });
+    }, (err) =>
+      // A link that no longer works has no form to come back to: the page says so, and offers a new link.
+      err.fields?.token
+        ? res.status(400).render('auth/message', { title: 'Choose a new password', message: err.message, problem: true, forgotLink: true })
+        : res.render('auth/reset', { title: 'Choose a new password', token, csrfToken: auth.csrfToken(req), errors: errorsOf(err) }));
   });
 
   return r;

@@ -13,7 +13,7 @@ import { createVersion, sha256, SourceProblems } from '../versions/service.ts';
 import { versionByN } from '../versions/repo.ts';
 import { insertConsultation } from '../consultations/repo.ts';
 import * as repo from './repo.ts';
-import { NUMBER_FORMATS, refFor, seriesOf, STANDARD_TYPES, type StandardType } from './refs.ts';
+import { NUMBER_FORMATS, refFor, seriesOf, STANDARD_TYPES } from './refs.ts';
 import { isValidDay } from '../time.ts';
 
 export interface LoadReport {
@@ -38,7 +38,7 @@ const instant = z
 
 const documentSchema = z
   .object({
-    type: z.enum(STANDARD_TYPES as [StandardType, ...StandardType[]]),
+    type: z.enum(STANDARD_TYPES),
     number: z.string(),
     title: z.string().min(1).max(300),
     title_unconfirmed: z.boolean().optional(),

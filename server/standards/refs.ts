@@ -2,8 +2,8 @@
  * How a standard is named and found. The ref is the URL key (design.md §3): the number for IMAS
  * (`07.11`), `tnma-12.10-01` for TNMA 12.10/01, `tep-07.31-01-2022` for T&EP 07.31/01/2022.
  */
-export type StandardType = 'IMAS' | 'TNMA' | 'T&EP';
-export const STANDARD_TYPES: readonly StandardType[] = ['IMAS', 'TNMA', 'T&EP'];
+export const STANDARD_TYPES = ['IMAS', 'TNMA', 'T&EP'] as const;
+export type StandardType = (typeof STANDARD_TYPES)[number];
 
 export const NUMBER_FORMATS: Record<StandardType, RegExp> = {
   IMAS: /^\d{2}\.\d{2}$/,

@@ -1,6 +1,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../deps.ts';
-import { AppError, NotFound, Validation } from '../errors.ts';
+import { AppError, NotFound } from '../errors.ts';
+import { errorsOf, submitForm } from '../http/forms.ts';
+import { pathId } from '../http/validation.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { TooManyRequests } from '../auth/rate-limit.ts';
@@ -113,42 +115,36 @@ export function twoFactorRoutes(deps: Deps, auth: Auth): Router {
 
   r.post(ENROL_PATH, allow('account.own'), async (req, res) => {
     const viewer = viewerOf(res)!;
-    try {
+    await submitForm(res, async () => {
       // Not counted toward the lockout: the secret was just shown to this session, there is nothing to guess.
       const recoveryCodes = await service.confirmEnrolment(ctx, viewer, field(req.body, 'code'));
       await renderEnrol(req, res.status(201), { recoveryCodes, notice: 'Two-factor sign-in is on.' });
-    } catch (err) {
-      if (err instanceof Validation) return renderEnrol(req, res.status(422), { errors: err.fields, error: null });
-      throw err;
-    }
+    }, (err) => renderEnrol(req, res, { errors: errorsOf(err), error: null }));
   });
 
   r.post(`${ENROL_PATH}/recovery-codes`, allow('account.own'), async (req, res) => {
     const viewer = viewerOf(res)!;
-    try {
+    await submitForm(res, async () => {
       const recoveryCodes = await guarded(req, res, () => service.renewRecoveryCodes(ctx, viewer, field(req.body, 'code'), meta(req, 'account')));
       await renderEnrol(req, res.status(201), { recoveryCodes, notice: 'New recovery codes are ready; the old ones no longer work.' });
-    } catch (err) {
-      if (err instanceof Validation) return renderEnrol(req, res.status(422), { renewErrors: err.fields });
-      throw err;
-    }
+    }, (err) => renderEnrol(req, res, { renewErrors: errorsOf(err) }));
   });
 
   r.post(`${ENROL_PATH}/disable`, allow('account.own'), async (req, res) => {
     const viewer = viewerOf(res)!;
-    try {
+    await submitForm(res, async () => {
       await guarded(req, res, () => service.disable(ctx, viewer, { code: field(req.body, 'disable_code'), password: field(req.body, 'password', 4096) }, meta(req, 'account')));
-    } catch (err) {
+      res.redirect(303, `${ENROL_PATH}?done=off`);
+    }, (err) => {
       // The field is disable_code on the page: the renewal form above has its own "code".
-      if (err instanceof Validation) return renderEnrol(req, res.status(422), { disableErrors: { disable_code: err.fields?.code, password: err.fields?.password } });
-      throw err;
-    }
-    res.redirect(303, `${ENROL_PATH}?done=off`);
+      const { code, ...others } = errorsOf(err);
+      return renderEnrol(req, res, { disableErrors: { ...others, disable_code: code } });
+    });
   });
 
   r.post('/admin/users/:id/two-factor/disable', allow('accounts.manage'), async (req, res) => {
-    const id = Number(req.params.id);
-    if (!Number.isInteger(id) || id < 1 || !(await findUserById(deps.db, id))) throw new NotFound('There is no such user.');
+    const id = pathId(req.params.id, 'There is no such user.');
+    if (!(await findUserById(deps.db, id))) throw new NotFound('There is no such user.');
     await service.resetFor(ctx, viewerOf(res)!.id, id);
     res.redirect(303, `/admin/users/${id}`);
   });

@@ -4,14 +4,11 @@ import { allow, can, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import * as service from '../accounts/service.ts';
 import { findUserById, listUsers, userJson } from '../accounts/repo.ts';
-import { adminUpdateSchema, createUserSchema, parse, selfUpdateSchema } from './validation.ts';
+import { parseOr422 as parse, pathId } from '../http/validation.ts';
+import { adminUpdateSchema, createUserSchema, selfUpdateSchema } from './validation.ts';
 import { listAudit } from '../audit/service.ts';
 
-const idOf = (s: unknown): number => {
-  const id = Number(s);
-  if (!Number.isInteger(id) || id < 1) throw new NotFound(service.messages.noSuchUser);
-  return id;
-};
+const idOf = (s: unknown): number => pathId(s, service.messages.noSuchUser);
 
 /** Accounts in the API: the secretariat manages them; everyone reads and changes their own. */
 export function usersApi(auth: Auth): Router {

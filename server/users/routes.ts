@@ -1,5 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { AppError, NotFound } from '../errors.ts';
+import { NotFound } from '../errors.ts';
+import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
+import { parseOr422, pathId } from '../http/validation.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../accounts/tokens.ts';
@@ -9,7 +11,7 @@ import { requiresTwoFactor } from '../twofactor/totp.ts';
 import * as service from '../accounts/service.ts';
 import { findUserById, listUsers, type UserRow } from '../accounts/repo.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
-import { adminUpdateSchema, createUserSchema, fieldsOf, passwordChangeSchema, profileSchema, tokenNameSchema } from './validation.ts';
+import { adminUpdateSchema, createUserSchema, passwordChangeSchema, profileSchema, tokenNameSchema } from './validation.ts';
 
 export const messages = {
   profileSaved: 'Your details are saved.',
@@ -21,15 +23,7 @@ export const messages = {
 } as const;
 
 const ROLES = ['stakeholder', 'board', 'secretariat'] as const;
-const keep = (body: unknown, ...names: string[]) => {
-  const b = (body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(names.filter((n) => typeof b[n] === 'string').map((n) => [n, b[n]]));
-};
-const idOf = (s: unknown): number => {
-  const id = Number(s);
-  if (!Number.isInteger(id) || id < 1) throw new NotFound(service.messages.noSuchUser);
-  return id;
-};
+const idOf = (s: unknown): number => pathId(s, service.messages.noSuchUser);
 
 /** The account page of every user, and the secretariat's account administration. */
 export function usersRoutes(auth: Auth): Router {
@@ -53,27 +47,19 @@ export function usersRoutes(auth: Auth): Router {
   r.get('/account', allow('account.own'), (req, res) => renderAccount(req, res, { notice: typeof req.query.done === 'string' ? doneMessage(req.query.done) : null }));
 
   r.post('/account', allow('account.own'), async (req, res) => {
-    const parsed = profileSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderAccount(req, res.status(422), { values: keep(req.body, 'name', 'organisation'), errors: fieldsOf(parsed.error) });
-    try {
-      await service.updateProfile(ctx, viewerOf(res)!, parsed.data);
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500 && err.fields) return renderAccount(req, res.status(err.status), { values: keep(req.body, 'name', 'organisation'), errors: err.fields });
-      throw err;
-    }
-    res.redirect(303, '/account?done=profile');
+    await submitForm(res, async () => {
+      await service.updateProfile(ctx, viewerOf(res)!, parseOr422(profileSchema, req.body));
+      res.redirect(303, '/account?done=profile');
+    }, (err) => renderAccount(req, res, { values: keep(req.body, 'name', 'organisation'), errors: errorsOf(err) }));
   });
 
   r.post('/account/password', allow('account.own'), async (req, res) => {
-    const parsed = passwordChangeSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderAccount(req, res.status(422), { passwordErrors: fieldsOf(parsed.error) });
-    try {
-      await service.changePassword(ctx, viewerOf(res)!, { current: parsed.data.current_password, next: parsed.data.new_password }, req.sessionID);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 422) return renderAccount(req, res.status(422), { passwordErrors: err.fields });
-      throw err;
-    }
-    res.redirect(303, '/account?done=password');
+    // (passwords are never put back in the page)
+    await submitForm(res, async () => {
+      const input = parseOr422(passwordChangeSchema, req.body);
+      await service.changePassword(ctx, viewerOf(res)!, { current: input.current_password, next: input.new_password }, req.sessionID);
+      res.redirect(303, '/account?done=password');
+    }, (err) => renderAccount(req, res, { passwordErrors: errorsOf(err) }));
   });
 
   r.post('/account/verify-email', allow('account.own'), async (_req, res) => {
@@ -82,13 +68,14 @@ export function usersRoutes(auth: Auth): Router {
   });
 
   r.post('/account/tokens', allow('tokens.own'), async (req, res) => {
-    const parsed = tokenNameSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderAccount(req, res.status(422), { tokenErrors: fieldsOf(parsed.error), tokenValues: keep(req.body, 'name') });
-    const user = (await findUserById(ctx.db, viewerOf(res)!.id))!;
-    const { token, row } = await createApiToken(ctx, user, parsed.data.name);
-    // Shown once, on this response only (not through a redirect that would put it in a URL).
-    res.set('Cache-Control', 'no-store');
-    await renderAccount(req, res.status(201), { newToken: { token, name: row.name } });
+    await submitForm(res, async () => {
+      const { name } = parseOr422(tokenNameSchema, req.body);
+      const user = (await findUserById(ctx.db, viewerOf(res)!.id))!;
+      const { token, row } = await createApiToken(ctx, user, name);
+      // Shown once, on this response only (not through a redirect that would put it in a URL).
+      res.set('Cache-Control', 'no-store');
+      await renderAccount(req, res.status(201), { newToken: { token, name: row.name } });
+    }, (err) => renderAccount(req, res, { tokenErrors: errorsOf(err), tokenValues: keep(req.body, 'name') }));
   });
 
   r.post('/account/tokens/:id/revoke', allow('tokens.own'), async (req, res) => {
@@ -111,15 +98,10 @@ export function usersRoutes(auth: Auth): Router {
 
   r.post('/admin/users', allow('accounts.manage'), async (req, res) => {
     const values = keep(req.body, 'name', 'email', 'organisation', 'role');
-    const parsed = createUserSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderNew(res.status(422), { values, errors: fieldsOf(parsed.error) });
-    try {
-      await service.createUser(ctx, viewerOf(res), parsed.data);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 409) return renderNew(res.status(409), { values, errors: { email: err.message } });
-      throw err;
-    }
-    res.redirect(303, '/admin/users?done=created');
+    await submitForm(res, async () => {
+      await service.createUser(ctx, viewerOf(res), parseOr422(createUserSchema, req.body));
+      res.redirect(303, '/admin/users?done=created');
+    }, (err) => renderNew(res, { values, errors: err.status === 409 ? { email: err.message } : errorsOf(err) }));
   });
 
   async function renderUser(res: Response, id: number, extra: Record<string, unknown> = {}) {
@@ -141,15 +123,11 @@ export function usersRoutes(auth: Auth): Router {
 
   r.post('/admin/users/:id', allow('accounts.manage'), async (req, res) => {
     const id = idOf(req.params.id);
-    const parsed = adminUpdateSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return renderUser(res.status(422), id, { values: keep(req.body, 'name', 'organisation', 'role'), errors: fieldsOf(parsed.error) });
-    try {
-      await service.adminUpdate(ctx, viewerOf(res)!, id, { name: parsed.data.name, organisation: parsed.data.organisation, role: parsed.data.role });
-    } catch (err) {
-      if (err instanceof AppError && err.status === 409) return renderUser(res.status(409), id, { error: err.message });
-      throw err;
-    }
-    res.redirect(303, `/admin/users/${id}?done=saved`);
+    await submitForm(res, async () => {
+      const { name, organisation, role } = parseOr422(adminUpdateSchema, req.body);
+      await service.adminUpdate(ctx, viewerOf(res)!, id, { name, organisation, role });
+      res.redirect(303, `/admin/users/${id}?done=saved`);
+    }, (err) => renderUser(res, id, { values: keep(req.body, 'name', 'organisation', 'role'), errors: err.fields, error: err.fields ? undefined : err.message }));
   });
 
   /** Disabling ends someone's access at once: a page says what will happen first (issue 11 item 7). */
@@ -178,13 +156,10 @@ export function usersRoutes(auth: Auth): Router {
     r.post(`/admin/users/:id/${action}`, allow('accounts.manage'), async (req, res) => {
       const id = idOf(req.params.id);
       if (disabled && !confirmed(req.body)) return confirmDisable(res, id);
-      try {
+      await submitForm(res, async () => {
         await service.adminUpdate(ctx, viewerOf(res)!, id, { disabled });
-      } catch (err) {
-        if (err instanceof AppError && err.status === 409) return renderUser(res.status(409), id, { error: err.message });
-        throw err;
-      }
-      res.redirect(303, `/admin/users/${id}?done=saved`);
+        res.redirect(303, `/admin/users/${id}?done=saved`);
+      }, (err) => renderUser(res, id, { error: err.message }));
     });
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Validation } from '../errors.ts';
 import { passwordProblem } from '../accounts/passwords.ts';
+import { ROLES } from '../auth/viewer.ts';
 
 const text = (label: string, max: number) =>
   z
@@ -23,7 +23,7 @@ export const newPassword = z.string({ error: 'Choose a password.' }).superRefine
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-export const role = z.enum(['secretariat', 'board', 'stakeholder'], { error: 'Choose secretariat, board or stakeholder.' });
+export const role = z.enum(ROLES, { error: 'Choose secretariat, board or stakeholder.' });
 
 export const registerSchema = z.object({
   name: text('your name', 200),
@@ -83,20 +83,3 @@ export const selfUpdateSchema = z
 export const forgotSchema = z.object({ email });
 export const resetSchema = z.object({ token: z.string().min(1).max(200), password: newPassword });
 export const tokenNameSchema = z.object({ name: text('a name for the token', 100) });
-
-/** Parses input or throws a 422 naming each field's problem (first message per field). */
-export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const r = schema.safeParse(input ?? {});
-  if (r.success) return r.data;
-  throw new Validation('Some fields need attention.', fieldsOf(r.error));
-}
-
-export function fieldsOf(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join('.') : 'form';
-    const message = issue.code === 'unrecognized_keys' ? `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}.` : issue.message;
-    fields[key] ??= message;
-  }
-  return fields;
-}
