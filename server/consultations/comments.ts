@@ -2,7 +2,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { can } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { clausesOf, type ClauseRow } from '../versions/repo.ts';
+import { clausesOf, versionMetas, type ClauseRow } from '../versions/repo.ts';
 import { z } from 'zod';
 import { byKey, locate, resolveClause } from './anchors.ts';
 import { getConsultation, type Ctx } from './lifecycle.ts';
@@ -54,7 +54,7 @@ export async function listComments(ctx: Ctx, viewer: Viewer | null, id: number, 
 
 /** Version n of the consultation's standard, if the viewer may see it and it descends from the commented draft. */
 async function laterVersion(ctx: Ctx, viewer: Viewer | null, c: ConsultationView, n: number) {
-  const metas = (await ctx.db('versions').where({ standard_id: c.standard_id }).select('id', 'n', 'label', 'state', 'based_on')) as Array<{ id: number; n: number; label: string; state: string; based_on: number | null }>;
+  const metas = await versionMetas(ctx.db, c.standard_id);
   const target = metas.find((m) => m.n === n);
   if (!target) throw new NotFound(messages.noVersion(c.designation, n));
   if (target.state !== 'published' && !can(viewer, 'drafts.read-unreleased')) {

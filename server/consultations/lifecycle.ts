@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { Conflict, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { clausesOf, type ClauseRow } from '../versions/repo.ts';
+import { clausesOf, versionByN, versionMetas, type ClauseRow } from '../versions/repo.ts';
 import { canonicalRef, designation } from '../standards/refs.ts';
 import { messages } from './messages.ts';
 import { checkChange, consultationState, type ConsultationChange } from './state.ts';
@@ -39,7 +39,7 @@ async function versionFor(db: Db | Knex.Transaction, ref: string, n: number) {
   const canonical = canonicalRef(ref) ?? ref;
   const s = await db('standards').where({ ref }).orWhere({ ref: canonical }).first('id', 'ref', 'type', 'number');
   if (!s) throw new NotFound(messages.noStandard(ref));
-  const v = Number.isInteger(n) && n > 0 ? await db('versions').where({ standard_id: s.id, n }).first('id', 'n', 'label', 'state', 'standard_id') : null;
+  const v = Number.isInteger(n) && n > 0 ? await versionByN(db, s.id, n) : null;
   if (!v) throw new NotFound(messages.noVersion(designation(s.type, s.number), n));
   return { standard: s as { id: number; ref: string; type: 'IMAS'; number: string }, version: v as { id: number; n: number; label: string; state: string; standard_id: number } };
 }
@@ -106,7 +106,7 @@ export const clauseCounts = (ctx: Ctx, c: ConsultationView) => repo.countsByClau
  * where their clauses are now (`/consultations/{id}/comments?version=n`).
  */
 export async function earlierConsultations(ctx: Ctx, viewer: Viewer | null, c: ConsultationView): Promise<ConsultationView[]> {
-  const metas = (await ctx.db('versions').where({ standard_id: c.standard_id }).select('id', 'based_on')) as Array<{ id: number; based_on: number | null }>;
+  const metas = await versionMetas(ctx.db, c.standard_id);
   const byId = new Map(metas.map((m) => [m.id, m]));
   const ancestors = new Set<number>();
   for (let at = byId.get(c.version_id)?.based_on; at && !ancestors.has(at); at = byId.get(at)?.based_on ?? null) ancestors.add(at);
