@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { AppError, Validation } from '../errors.ts';
-import { allow, viewerOf } from '../auth/permissions.ts';
+import { allow, startPageOf, viewerOf } from '../auth/permissions.ts';
 import { safeReturnPath, type Auth } from '../auth/middleware.ts';
 import { TooManyRequests } from '../auth/rate-limit.ts';
 import * as users from '../accounts/service.ts';
@@ -18,6 +18,15 @@ export const messages = {
   sessionEnded: 'Your session has ended after a time without activity, or after 12 hours. Please sign in again.',
   resetDone: 'Your password has been changed. Every session of your account has been signed out and its API tokens revoked. Sign in with the new password now.',
 } as const;
+
+/**
+ * Where the user came from (a local path, validated) carried through sign-in, registration and the
+ * confirmation mail, and the query string that passes it on to the next page of the process.
+ */
+function returnPath(from: unknown): { next: string | null; nextQuery: string } {
+  const next = safeReturnPath(from);
+  return { next, nextQuery: next ? `?next=${encodeURIComponent(next)}` : '' };
+}
 
 /** Form values to put back in the page: never a password. */
 function keep(body: unknown, ...names: string[]): Record<string, string> {
@@ -36,13 +45,14 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
     res.render('auth/login', { title: 'Sign in', csrfToken: auth.csrfToken(req), ...extra });
 
   r.get('/login', allow('auth.sign-in'), (req, res) => {
-    if (viewerOf(res)) return res.redirect(303, safeReturnPath(req.query.next) ?? '/account');
+    const viewer = viewerOf(res);
+    if (viewer) return res.redirect(303, safeReturnPath(req.query.next) ?? startPageOf(viewer.role));
     // Kept in the session through the sign-in (Passport regenerates it; keepSessionInfo carries it over).
-    const next = safeReturnPath(req.query.next);
-    if (next) req.session.returnTo = next;
+    const back = returnPath(req.query.next);
+    if (back.next) req.session.returnTo = back.next;
     const ended = req.session.ended;
     delete req.session.ended;
-    renderLogin(req, res, { notice: ended ? messages.sessionEnded : null, values: {} });
+    renderLogin(req, res, { notice: ended ? messages.sessionEnded : null, values: {}, ...back });
   });
 
   r.post('/login', allow('auth.sign-in'), async (req, res, next) => {
@@ -79,19 +89,21 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
   });
 
   r.get('/register', allow('auth.register'), (req, res) => {
-    res.render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values: {} });
+    res.render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values: {}, ...returnPath(req.query.next) });
   });
 
   r.post('/register', allow('auth.register'), async (req, res) => {
     const values = keep(req.body, 'name', 'email', 'organisation');
+    const back = returnPath(req.body?.next);
     const again = (status: number, extra: Record<string, unknown>) =>
-      res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, ...extra });
+      res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, ...back, ...extra });
     const limited = await refusal(() => auth.limiters.check(res, req.ip ?? 'unknown'));
     if (limited) return again(429, { error: limited });
     const parsed = registerSchema.safeParse(req.body ?? {});
     if (!parsed.success) return again(422, { errors: fieldsOf(parsed.error) });
-    await users.register(ctx, parsed.data);
-    res.render('auth/message', { title: 'Check your inbox', message: messages.registered });
+    await users.register(ctx, parsed.data, back.next);
+    // The sign-in link keeps the way back, and so does the link in the mail.
+    res.render('auth/message', { title: 'Check your inbox', message: messages.registered, signInLink: true, ...back });
   });
 
   // The link in the mail opens a page with a button: a GET changes nothing (and mail scanners that
@@ -100,7 +112,7 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const c = await users.checkLink(ctx, 'verify', token);
     if (!c.ok) return res.status(400).render('auth/message', { title: 'Confirm your address', message: c.message, problem: true });
-    res.render('auth/verify', { title: 'Confirm your address', token, csrfToken: auth.csrfToken(req) });
+    res.render('auth/verify', { title: 'Confirm your address', token, csrfToken: auth.csrfToken(req), ...returnPath(req.query.next) });
   });
 
   r.post('/verify-email', allow('public'), async (req, res) => {
@@ -111,7 +123,8 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
       if (err instanceof Validation) return res.status(400).render('auth/message', { title: 'Confirm your address', message: err.message, problem: true });
       throw err;
     }
-    res.render('auth/message', { title: 'Address confirmed', message: messages.verified, signInLink: !viewerOf(res) });
+    const back = returnPath(req.body?.next);
+    res.render('auth/message', { title: 'Address confirmed', message: messages.verified, signInLink: !viewerOf(res), ...back });
   });
 
   r.get('/forgot-password', allow('public'), (req, res) => {
