@@ -259,7 +259,7 @@ describe('two-factor sign-in', () => {
     await agent.post('/admin/users/999999/two-factor/disable').type('form').send({ _csrf: csrf }).expect(404);
     const event = await t.db('audit_events').where({ action: 'twofactor.disabled', subject_id: String(user.id) }).first();
     expect(JSON.parse(event.data)).to.deep.equal({ with: 'secretariat' });
-    expect((await password(request.agent(t.app), user)).headers.location).to.equal('/consultations') // issue 11 item 9: the start page;
+    expect((await password(request.agent(t.app), user)).headers.location).to.equal('/ballots') // issue 11 item 9: the Board's start page;
     // others may not
     const board = request.agent(t.app);
     const boardCsrf = await signIn(board, await createUser(t.db, { role: 'board' }));
