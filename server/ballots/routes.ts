@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { doneNotice } from '../http/done.ts';
 import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
@@ -110,7 +111,7 @@ export function ballotsRoutes(deps: Deps): Router {
     const manages = can(viewer, 'ballots.manage');
     const newerDrafts = manages && ballot.state === 'open' ? detail.versions.filter((v) => v.n > ballot.n && v.state === 'draft') : [];
     const ownValues = (extra.voteValues as Record<string, string> | undefined) ?? { position: own && !own.outdated ? own.position : '', reason: own && !own.outdated ? own.reason ?? '' : '' };
-    const done = typeof req.query.done === 'string' ? notices[req.query.done] ?? null : null;
+    const done = doneNotice(notices, req.query.done);
     res.render('ballots/show', {
       title: `Ballot ${ballot.id}: ${ballot.designation} ${ballot.label}`,
       ballot,
@@ -196,7 +197,7 @@ export function ballotsRoutes(deps: Deps): Router {
     if (!parsed.success) return fail(422, { publishErrors: fieldsOf(parsed.error) });
     try {
       const p = await publication.publishVersion(db, clock, viewerOf(res)!, ref, n, parsed.data);
-      res.redirect(303, `/standards/${encodeURIComponent(p.ref)}/versions/${p.n}`);
+      res.redirect(303, `/standards/${encodeURIComponent(p.ref)}/versions/${p.n}?done=published`);
     } catch (err) {
       if (err instanceof AppError && err.status < 500) return fail(err.status, { publishError: err.message, publishErrors: err.fields });
       throw err;

@@ -167,7 +167,7 @@ export function draftsRoutes(deps: Deps): Router {
     if (!parsed.success) return renderDraft(req, res.status(422), { values, errors: fieldsOf(parsed.error) });
     try {
       const saved = await service.createDraft(db, clock, viewerOf(res)!, String(req.params.ref), parsed.data);
-      res.redirect(303, `/standards/${encodeURIComponent(saved.standard.ref)}/versions/${saved.n}`);
+      res.redirect(303, `/standards/${encodeURIComponent(saved.standard.ref)}/versions/${saved.n}?done=draft-saved`);
     } catch (err) {
       // The text is checked again here: it came back from the browser and may have been changed.
       if (err instanceof AppError && (err.status === 422 || err.status === 409)) return renderPreview(req, res, parsed.data, values, [], err);

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { doneNotice } from '../http/done.ts';
 import { AppError, NotFound } from '../errors.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
@@ -49,7 +50,7 @@ export function usersRoutes(auth: Auth): Router {
   }
 
   r.get('/me', allow('account.own'), (_req, res) => res.redirect(303, '/account'));
-  r.get('/account', allow('account.own'), (req, res) => renderAccount(req, res, { notice: typeof req.query.done === 'string' ? doneMessage(req.query.done) : null }));
+  r.get('/account', allow('account.own'), (req, res) => renderAccount(req, res, { notice: doneMessage(req.query.done) }));
 
   r.post('/account', allow('account.own'), async (req, res) => {
     const parsed = profileSchema.safeParse(req.body ?? {});
@@ -103,7 +104,7 @@ export function usersRoutes(auth: Auth): Router {
   r.get('/admin', allow('accounts.manage'), (_req, res) => res.render('admin/index', { title: 'Secretariat desk' }));
 
   r.get('/admin/users', allow('accounts.manage'), async (req, res) => {
-    res.render('admin/users', { title: 'Accounts', users: await listUsers(ctx.db), notice: typeof req.query.done === 'string' ? doneMessage(req.query.done) : null });
+    res.render('admin/users', { title: 'Accounts', users: await listUsers(ctx.db), notice: doneMessage(req.query.done) });
   });
 
   r.get('/admin/users/new', allow('accounts.manage'), (_req, res) => renderNew(res));
@@ -136,7 +137,7 @@ export function usersRoutes(auth: Auth): Router {
     });
   }
 
-  r.get('/admin/users/:id', allow('accounts.manage'), async (req, res) => renderUser(res, idOf(req.params.id)));
+  r.get('/admin/users/:id', allow('accounts.manage'), async (req, res) => renderUser(res, idOf(req.params.id), { notice: doneMessage(req.query.done) }));
 
   r.post('/admin/users/:id', allow('accounts.manage'), async (req, res) => {
     const id = idOf(req.params.id);
@@ -172,14 +173,14 @@ export function usersRoutes(auth: Auth): Router {
   return r;
 }
 
-function doneMessage(done: string): string | null {
-  switch (done) {
-    case 'profile': return messages.profileSaved;
-    case 'password': return messages.passwordChanged;
-    case 'token': return messages.tokenRevoked;
-    case 'verification': return messages.verificationSent;
-    case 'created': return 'The account has been created.';
-    case 'saved': return messages.userSaved;
-    default: return null;
-  }
-}
+/** The confirmation of the action that landed on an account page (`?done=`). */
+const doneMessages: Record<string, string> = {
+  profile: messages.profileSaved,
+  password: messages.passwordChanged,
+  token: messages.tokenRevoked,
+  verification: messages.verificationSent,
+  created: 'The account has been created.',
+  saved: messages.userSaved,
+  closed: 'The account is closed: its personal data is erased.',
+};
+const doneMessage = (done: unknown): string | null => doneNotice(doneMessages, done);
