@@ -120,7 +120,8 @@ export function ballotsRoutes(deps: Deps): Router {
       isClosed: ballot.state === 'closed',
       voter: voter && ballot.state === 'open',
       own,
-      history: voter && viewer?.organisation ? await service.voteHistory(db, id, viewer.organisation) : [],
+      // Each vote names the version it was cast on by its public name (issue 11 item 11).
+      history: voter && viewer?.organisation ? (await service.voteHistory(db, id, viewer.organisation)).map((e) => ({ ...e, version: detail.versions.find((v) => v.n === e.version_n) })) : [],
       positions: POSITION_LABELS.map((p) => ({ ...p, checked: ownValues.position === p.value })),
       voteValues: ownValues,
       diff,

@@ -65,7 +65,7 @@ export function standardsRoutes(deps: Deps): Router {
     const versions = [...detail.versions].reverse();
     // The picker starts on the last two versions: what changed most recently.
     const compareChoices = detail.versions.length > 1 ? versions.map((v, i) => ({ n: v.n, label: v.label, edition: v.edition, amendment: v.amendment, state: v.state, isTo: i === 0, isFrom: i === 1 })) : [];
-    res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions, compareChoices });
+    res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions, compareChoices, isHistoryPage: true });
   });
 
   r.get('/standards/:ref/versions/:n', allow('public'), async (req, res) => {
@@ -147,6 +147,8 @@ function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Await
     version: v,
     isDraft: v.state !== 'published',
     isCurrentPage: page.kind === 'current',
+    // The address that always shows this version ("/standards/07.11" follows the current edition); not on that page itself.
+    permalink: page.kind !== 'version',
     onDate: page.kind === 'on' ? page.date : null,
     // Superseded (or withdrawn): not the same thing as published and not yet in force.
     notCurrent: v.state === 'published' && !v.is_current && !v.is_upcoming,

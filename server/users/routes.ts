@@ -4,7 +4,7 @@ import { AppError, NotFound } from '../errors.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../accounts/tokens.ts';
-import { chainHead, listAudit, verifyChain } from '../audit/service.ts';
+import { chainHead, listAudit, readableAudit, verifyChain } from '../audit/service.ts';
 import { isEnrolled } from '../twofactor/service.ts';
 import { requiresTwoFactor } from '../twofactor/totp.ts';
 import * as service from '../accounts/service.ts';
@@ -44,7 +44,12 @@ export function usersRoutes(auth: Auth): Router {
       user,
       values: { name: user.name, organisation: user.organisation },
       tokens: await listApiTokens(ctx.db, user.id),
-      history: (await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 20 })).map((e) => ({ ...e })),
+      // Their own record without the secretariat's links to accounts.
+      history: (await readableAudit(ctx.db, await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 20 }))).map((e) => ({
+        ...e,
+        who: e.who && { name: e.who.name, href: null },
+        subject: e.subject && { text: e.subject.text, href: e.subject.href?.startsWith('/admin/') ? null : e.subject.href },
+      })),
       ...extra,
     });
   }
@@ -130,7 +135,7 @@ export function usersRoutes(auth: Auth): Router {
       user,
       roles: ROLES,
       values: { name: user.name, organisation: user.organisation, role: user.role },
-      history: await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 50 }),
+      history: await readableAudit(ctx.db, await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 50 })),
       twoFactor: await isEnrolled(ctx, user.id),
       twoFactorRequired: requiresTwoFactor(user.role),
       ...extra,
@@ -166,7 +171,7 @@ export function usersRoutes(auth: Auth): Router {
   }
 
   r.get('/admin/audit', allow('audit.read-all'), async (_req, res) => {
-    const [events, chain, head] = await Promise.all([listAudit(ctx.db, { limit: 200 }), verifyChain(ctx.db), chainHead(ctx.db)]);
+    const [events, chain, head] = await Promise.all([listAudit(ctx.db, { limit: 200 }).then((e) => readableAudit(ctx.db, e)), verifyChain(ctx.db), chainHead(ctx.db)]);
     res.render('admin/audit', { title: 'Audit record', events, chain, head });
   });
 
