@@ -40,7 +40,7 @@ describe('browser: readable records on a phone', function () {
         await page.goto(`${b.base}${url}`);
         if (screenshotDir) await page.screenshot({ path: path.join(screenshotDir, `records-${name}-${width}.png`), fullPage: !['version', 'old', 'catalogue-admin'].includes(name) });
         expect(await overflow(page), `${name} at ${width} px`).to.be.at.most(0);
-        if (name === 'history' || name === 'matrix') {
+        if (name === 'history' || name === 'matrix' || name === 'audit') {
           // one block per row on a phone, a table on a desk
           const display = await page.locator('table.stack td').first().evaluate((td) => getComputedStyle(td).display);
           expect(display, `${name} at ${width} px`).to.equal(width === 390 ? 'block' : 'table-cell');
