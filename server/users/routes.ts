@@ -187,5 +187,6 @@ const doneMessages: Record<string, string> = {
   created: 'The account has been created.',
   saved: messages.userSaved,
   closed: 'The account is closed: its personal data is erased.',
+  'two-factor-off': 'Two-factor sign-in is off for this account.',
 };
 const doneMessage = (done: unknown): string | null => doneNotice(doneMessages, done);

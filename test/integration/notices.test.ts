@@ -94,5 +94,6 @@ describe('notices: an edition not yet in force, not the current edition, confirm
     const closed = await web.agent.post(`/admin/users/${other.user.id}/close`).type('form').send({ _csrf: csrfFrom(form.text) }).expect(303);
     expect(closed.headers.location).to.equal(`/admin/users/${other.user.id}?done=closed`);
     expect((await web.agent.get(closed.headers.location).expect(200)).text).to.contain('The account is closed');
+    expect((await web.agent.get(`/admin/users/${other.user.id}?done=two-factor-off`).expect(200)).text).to.contain('Two-factor sign-in is off');
   });
 });
