@@ -35,3 +35,10 @@ export function longDateTime(v: unknown): string {
   if (Number.isNaN(d.getTime())) return String(v);
   return `${longDate(d)}, ${d.toISOString().slice(11, 16)} UTC`;
 }
+
+/** The calendar day before `day` (YYYY-MM-DD): the last day of a range that ends where the next begins. */
+export function dayBefore(day: string): string {
+  const d = new Date(`${day.slice(0, 10)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}

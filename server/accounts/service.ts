@@ -43,7 +43,9 @@ const hashOf = (ctx: Ctx, password: string): Promise<string> => (ctx.hashPasswor
 // Said in the reset mail: what a new password ends (the pages and the change notice say it too).
 const RESET_ENDS = 'Choosing a new password signs out every session of your account and revokes its API tokens.';
 
-const link = (ctx: Ctx, path: string, token: string) => `${ctx.config.publicUrl.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;
+// `next`: the local page the user came from, carried through the link (validated again where it is read).
+const link = (ctx: Ctx, path: string, token: string, next?: string | null) =>
+  `${ctx.config.publicUrl.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}${next ? `&next=${encodeURIComponent(next)}` : ''}`;
 
 async function sendVerification(ctx: Ctx, user: UserRow): Promise<void> {
   const now = ctx.clock.now();
@@ -51,11 +53,11 @@ async function sendVerification(ctx: Ctx, user: UserRow): Promise<void> {
   await mailVerification(ctx, user, await repo.insertEmailToken(ctx.db, user.id, 'verify', now, VERIFY_TTL));
 }
 
-async function mailVerification(ctx: Ctx, user: UserRow, token: string): Promise<void> {
+async function mailVerification(ctx: Ctx, user: UserRow, token: string, next?: string | null): Promise<void> {
   await ctx.mailer.send({
     to: user.email,
     subject: messages.verifySubject,
-    text: `Hello ${user.name},\n\nTo confirm that this is your address, open this link within 48 hours:\n\n${link(ctx, '/verify-email', token)}\n\nIf you did not register on imas-review, ignore this message.\n`,
+    text: `Hello ${user.name},\n\nTo confirm that this is your address, open this link within 48 hours:\n\n${link(ctx, '/verify-email', token, next)}\n\nIf you did not register on imas-review, ignore this message.\n`,
   });
 }
 
@@ -75,7 +77,7 @@ async function sendReset(ctx: Ctx, user: UserRow, welcome = false): Promise<void
  * A stakeholder registers. The answer is the same whether or not the address already has an account
  * (the owner of an existing account gets a mail saying so), so registration does not reveal who has one.
  */
-export async function register(ctx: Ctx, input: { name: string; email: string; organisation: string; password: string }): Promise<UserRow | null> {
+export async function register(ctx: Ctx, input: { name: string; email: string; organisation: string; password: string }, next: string | null = null): Promise<UserRow | null> {
   const existing = await repo.findUserByEmail(ctx.db, input.email);
   // Hashed on both paths: skipping the slow hash for a known address would tell, by the time taken, that it has an account.
   const password_hash = await hashOf(ctx, input.password);
@@ -112,7 +114,7 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
   });
   if (!created) return already((await repo.findUserByEmail(ctx.db, input.email))!);
   const { user, token } = created;
-  await mailVerification(ctx, user, token);
+  await mailVerification(ctx, user, token, next);
   return user;
 }
 

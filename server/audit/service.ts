@@ -4,6 +4,8 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { linkRows, verifyRows, type ChainReport, type ChainRow, type Head, type LinkedRow, type NewRow, type Tail } from './chain.ts';
 import { auditKeyOf } from './key.ts';
+import { describeAudit, type AuditLine } from './display.ts';
+import { namesFor } from './repo.ts';
 import { isSqlite } from '../db.ts';
 
 export { GENESIS, hashOf, type ChainReport, type Head } from './chain.ts';
@@ -181,4 +183,20 @@ export async function listAudit(db: Knex, opts: { actorOrSubjectUser?: number; l
     q.where((w) => w.where('actor_id', id).orWhere((x) => x.where('subject_type', 'user').andWhere('subject_id', String(id))));
   }
   return (await q) as AuditEvent[];
+}
+
+/** Audit rows as people read them (issue 11 item 11): names from the users table now, public version names. */
+export async function readableAudit(db: Knex, events: AuditEvent[]): Promise<AuditLine[]> {
+  const inputs = events.map((e) => ({ ...e, data: dataOf(e.data) }));
+  return describeAudit(inputs, await namesFor(db, inputs));
+}
+
+function dataOf(data: unknown): Record<string, unknown> {
+  if (data && typeof data === 'object') return data as Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(String(data ?? '{}'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { data: parsed };
+  } catch {
+    return { data: String(data) };
+  }
 }

@@ -51,6 +51,20 @@ export type Action = keyof typeof PERMISSIONS;
 /** The actions decided by role alone. */
 export type RoleAction = { [A in Action]: (typeof PERMISSIONS)[A] extends readonly Role[] ? A : never }[Action];
 
+/**
+ * Where an account lands after signing in when it came from nowhere in particular: the first page of
+ * this ordered list whose action its role may do (until "My work" exists), else the consultations list.
+ */
+export const START_PAGES: ReadonlyArray<readonly [RoleAction, string]> = [
+  ['accounts.manage', '/admin'],
+  ['ballots.vote', '/ballots'],
+];
+export const DEFAULT_START_PAGE = '/consultations';
+
+export function startPageOf(role: Role | string): string {
+  return START_PAGES.find(([action]) => roleCan(role, action))?.[1] ?? DEFAULT_START_PAGE;
+}
+
 export const messages = {
   verifyFirst: 'Confirm your e-mail address first: follow the link we sent you, or ask for a new one on your account page.',
 } as const;

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { doneNotice } from '../http/done.ts';
 import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { Validation, type AppError } from '../errors.ts';
@@ -108,7 +109,7 @@ export function ballotsRoutes(deps: Deps): Router {
     const manages = can(viewer, 'ballots.manage');
     const newerDrafts = manages && ballot.state === 'open' ? detail.versions.filter((v) => v.n > ballot.n && v.state === 'draft') : [];
     const ownValues = (extra.voteValues as Record<string, string> | undefined) ?? { position: own && !own.outdated ? own.position : '', reason: own && !own.outdated ? own.reason ?? '' : '' };
-    const done = typeof req.query.done === 'string' ? notices[req.query.done] ?? null : null;
+    const done = doneNotice(notices, req.query.done);
     res.render('ballots/show', {
       title: `Ballot ${ballot.id}: ${ballot.designation} ${ballot.label}`,
       ballot,
@@ -119,7 +120,8 @@ export function ballotsRoutes(deps: Deps): Router {
       isClosed: ballot.state === 'closed',
       voter: voter && ballot.state === 'open',
       own,
-      history: voter && viewer?.organisation ? await service.voteHistory(db, id, viewer.organisation) : [],
+      // Each vote names the version it was cast on by its public name (issue 11 item 11).
+      history: voter && viewer?.organisation ? (await service.voteHistory(db, id, viewer.organisation)).map((e) => ({ ...e, version: detail.versions.find((v) => v.n === e.version_n) })) : [],
       positions: POSITION_LABELS.map((p) => ({ ...p, checked: ownValues.position === p.value })),
       voteValues: ownValues,
       diff,
@@ -225,7 +227,7 @@ export function ballotsRoutes(deps: Deps): Router {
     const publishValues = { edition: str(req.body, 'edition'), amendment: str(req.body, 'amendment'), in_force_from: str(req.body, 'in_force_from'), summary: str(req.body, 'summary') };
     await submitForm(res, async () => {
       const p = await publication.publishVersion(db, clock, viewerOf(res)!, ref, n, parseOr422(publishSchema, req.body));
-      res.redirect(303, `/standards/${encodeURIComponent(p.ref)}/versions/${p.n}`);
+      res.redirect(303, `/standards/${encodeURIComponent(p.ref)}/versions/${p.n}?done=published`);
     }, async (err) => {
       // Without the ballot it came from there is no page to show the form on: the error page says why.
       if (!(Number.isInteger(ballotId) && ballotId > 0)) throw err;

@@ -28,6 +28,7 @@ const messages = {
   disposed: 'The disposition is recorded.',
   imported: (n: number) => `${n} comment${n === 1 ? '' : 's'} imported from the sheet.`,
   changed: 'The consultation is updated.',
+  opened: 'The consultation is set up.',
 } as const;
 
 const TYPE_LABELS = { general: 'General (ge)', technical: 'Technical (te)', editorial: 'Editorial (ed)' } as const;
@@ -96,7 +97,7 @@ export function consultationsRoutes(deps: Deps): Router {
     const { _csrf: _t, ref = '', n = '', ...rest } = body;
     await submitForm(res, async () => {
       const c = await service.openConsultation(ctx, viewerOf(res)!, ref.trim(), Number(n), parseOr422(consultationCreateSchema, rest));
-      res.redirect(303, `/consultations/${c.id}`);
+      res.redirect(303, `/consultations/${c.id}?done=opened`);
     }, (err) => renderNew(res, body, errorsOf(err)));
   });
 
@@ -149,7 +150,7 @@ export function consultationsRoutes(deps: Deps): Router {
 
   r.get('/consultations/:id', allow('public'), async (req, res) => {
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    await renderPage(req, res, { notice: done === 'imported' ? messages.imported(Number(req.query.count) || 0) : done === 'changed' ? messages.changed : undefined });
+    await renderPage(req, res, { notice: done === 'imported' ? messages.imported(Number(req.query.count) || 0) : done === 'changed' ? messages.changed : done === 'opened' ? messages.opened : undefined });
   });
 
   r.post('/consultations/:id/comments', allow('comments.create'), async (req, res) => {

@@ -167,7 +167,7 @@ export function draftsRoutes(deps: Deps): Router {
     await submitForm(res, async () => {
       input = parseOr422(draftSchema, values);
       const saved = await service.createDraft(db, clock, viewerOf(res)!, String(req.params.ref), input);
-      res.redirect(303, `/standards/${encodeURIComponent(saved.standard.ref)}/versions/${saved.n}`);
+      res.redirect(303, `/standards/${encodeURIComponent(saved.standard.ref)}/versions/${saved.n}?done=draft-saved`);
     }, (err) =>
       // The text is checked again here: it came back from the browser and may have been changed.
       input ? renderPreview(req, res, input, values, [], err) : renderDraft(req, res, { values, errors: errorsOf(err) }));

@@ -70,7 +70,7 @@ export function privacyRoutes(deps: Deps, auth: Auth): Router {
   r.post('/admin/users/:id/close', allow('accounts.manage'), (req, res) => {
     const id = idOf(req.params.id);
     // Closing one's own account from here still asks for the password (the service checks).
-    return close(req, res, id, () => res.redirect(303, id === viewerOf(res)!.id ? '/privacy?closed=1' : `/admin/users/${id}`));
+    return close(req, res, id, () => res.redirect(303, id === viewerOf(res)!.id ? '/privacy?closed=1' : `/admin/users/${id}?done=closed`));
   });
 
   return r;

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { Validation } from '../errors.ts';
 import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422 } from '../http/validation.ts';
-import { allow, viewerOf } from '../auth/permissions.ts';
+import { allow, startPageOf, viewerOf } from '../auth/permissions.ts';
 import { safeReturnPath, type Auth } from '../auth/middleware.ts';
 import { TooManyRequests } from '../auth/rate-limit.ts';
 import * as users from '../accounts/service.ts';
@@ -21,6 +21,15 @@ export const messages = {
   resetDone: 'Your password has been changed. Every session of your account has been signed out and its API tokens revoked. Sign in with the new password now.',
 } as const;
 
+/**
+ * Where the user came from (a local path, validated) carried through sign-in, registration and the
+ * confirmation mail, and the query string that passes it on to the next page of the process.
+ */
+function returnPath(from: unknown): { next: string | null; nextQuery: string } {
+  const next = safeReturnPath(from);
+  return { next, nextQuery: next ? `?next=${encodeURIComponent(next)}` : '' };
+}
+
 /** Sign-in, sign-out, registration, address verification and password reset pages. */
 export function signinRoutes(deps: Deps, auth: Auth): Router {
   const r = Router();
@@ -30,13 +39,14 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
     res.render('auth/login', { title: 'Sign in', csrfToken: auth.csrfToken(req), ...extra });
 
   r.get('/login', allow('auth.sign-in'), (req, res) => {
-    if (viewerOf(res)) return res.redirect(303, safeReturnPath(req.query.next) ?? '/account');
+    const viewer = viewerOf(res);
+    if (viewer) return res.redirect(303, safeReturnPath(req.query.next) ?? startPageOf(viewer.role));
     // Kept in the session through the sign-in (Passport regenerates it; keepSessionInfo carries it over).
-    const next = safeReturnPath(req.query.next);
-    if (next) req.session.returnTo = next;
+    const back = returnPath(req.query.next);
+    if (back.next) req.session.returnTo = back.next;
     const ended = req.session.ended;
     delete req.session.ended;
-    renderLogin(req, res, { notice: ended ? messages.sessionEnded : null, values: {} });
+    renderLogin(req, res, { notice: ended ? messages.sessionEnded : null, values: {}, ...back });
   });
 
   r.post('/login', allow('auth.sign-in'), async (req, res, next) => {
@@ -75,18 +85,20 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
   });
 
   r.get('/register', allow('auth.register'), (req, res) => {
-    res.render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values: {} });
+    res.render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values: {}, ...returnPath(req.query.next) });
   });
 
   r.post('/register', allow('auth.register'), async (req, res) => {
     const values = keep(req.body, 'name', 'email', 'organisation');
+    const back = returnPath(req.body?.next);
     const again = (status: number, extra: Record<string, unknown>) =>
-      res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, ...extra });
+      res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, ...back, ...extra });
     const limited = await refusal(() => auth.limiters.check(res, req.ip ?? 'unknown'));
     if (limited) return again(429, { error: limited });
     await submitForm(res, async () => {
-      await users.register(ctx, parseOr422(registerSchema, req.body));
-      res.render('auth/message', { title: 'Check your inbox', message: messages.registered });
+      await users.register(ctx, parseOr422(registerSchema, req.body), back.next);
+      // The sign-in link keeps the way back, and so does the link in the mail.
+      res.render('auth/message', { title: 'Check your inbox', message: messages.registered, signInLink: true, ...back });
     }, (err) => again(err.status, { errors: errorsOf(err) }));
   });
 
@@ -96,7 +108,7 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const c = await users.checkLink(ctx, 'verify', token);
     if (!c.ok) return res.status(400).render('auth/message', { title: 'Confirm your address', message: c.message, problem: true });
-    res.render('auth/verify', { title: 'Confirm your address', token, csrfToken: auth.csrfToken(req) });
+    res.render('auth/verify', { title: 'Confirm your address', token, csrfToken: auth.csrfToken(req), ...returnPath(req.query.next) });
   });
 
   r.post('/verify-email', allow('public'), async (req, res) => {
@@ -107,7 +119,8 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
       if (err instanceof Validation) return res.status(400).render('auth/message', { title: 'Confirm your address', message: err.message, problem: true });
       throw err;
     }
-    res.render('auth/message', { title: 'Address confirmed', message: messages.verified, signInLink: !viewerOf(res) });
+    const back = returnPath(req.body?.next);
+    res.render('auth/message', { title: 'Address confirmed', message: messages.verified, signInLink: !viewerOf(res), ...back });
   });
 
   r.get('/forgot-password', allow('public'), (req, res) => {

@@ -12,6 +12,13 @@ import { fresh, sendCached, sendNotModified } from '../http/page-cache.ts';
 import { renderToString } from '../http/views.ts';
 import { pageKey, type PageKind } from './pages.ts';
 import { publicationRecord } from '../publication/service.ts';
+import { doneNotice } from '../http/done.ts';
+
+/** What a version page says after the secretariat's action that landed on it (`?done=`). */
+export const doneMessages = {
+  published: 'Publication recorded: this version is published.',
+  'draft-saved': 'The draft is saved.',
+} as const;
 
 /** HTML pages of the public library: catalogue, a standard, its history, any version, a date. */
 export function standardsRoutes(deps: Deps): Router {
@@ -58,7 +65,7 @@ export function standardsRoutes(deps: Deps): Router {
     const versions = [...detail.versions].reverse();
     // The picker starts on the last two versions: what changed most recently.
     const compareChoices = detail.versions.length > 1 ? versions.map((v, i) => ({ n: v.n, label: v.label, edition: v.edition, amendment: v.amendment, state: v.state, isTo: i === 0, isFrom: i === 1 })) : [];
-    res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions, compareChoices });
+    res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions, compareChoices, isHistoryPage: true });
   });
 
   r.get('/standards/:ref/versions/:n', allow('public'), async (req, res) => {
@@ -119,7 +126,9 @@ export function standardsRoutes(deps: Deps): Router {
     const clauses = await clausesOf(deps.db, v.id);
     // A published version's record for anyone to check: its text's hash and the ballot that approved it.
     const record = v.state === 'published' ? await publicationRecord(deps.db, v.id) : null;
-    const locals = { ...versionPageModel(detail, v, clauses, page), record };
+    // Only a signed-in page says what its viewer just did: a cached page is the same for everyone.
+    const done = cacheable ? null : doneNotice(doneMessages, req.query.done);
+    const locals = { ...versionPageModel(detail, v, clauses, page), record, done };
     if (!cacheable) return res.render('standards/version', locals);
     const html = await renderToString(req.app as never, 'standards/version', { ...res.locals, ...locals });
     // The security headers set so far (helmet's) are kept with the page for the fast path to replay.
@@ -138,12 +147,19 @@ function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Await
     version: v,
     isDraft: v.state !== 'published',
     isCurrentPage: page.kind === 'current',
+    // The address that always shows this version ("/standards/07.11" follows the current edition); not on that page itself.
+    permalink: page.kind !== 'version',
     onDate: page.kind === 'on' ? page.date : null,
-    notCurrent: v.state === 'published' && !v.is_current,
+    // Superseded (or withdrawn): not the same thing as published and not yet in force.
+    notCurrent: v.state === 'published' && !v.is_current && !v.is_upcoming,
+    // Other editions still to come into force, announced here; never this page itself.
+    upcoming: detail.upcoming.filter((x) => x.n !== v.n),
     body: renderClauses(clauses),
     toc: clauses.filter((c) => c.depth <= 2).map((c) => ({ ref: c.ref, num: clauseNumber(c.ref), heading: c.heading, depth: c.depth })),
     // The amendment record: every published edition and amendment up to this one.
-    amendmentRecord: published.filter((x) => x.in_force_from && (!v.in_force_from || x.in_force_from <= v.in_force_from || x.n <= v.n)),
+    amendmentRecord: published
+      .filter((x) => x.in_force_from && (!v.in_force_from || x.in_force_from <= v.in_force_from || x.n <= v.n))
+      .map((x) => ({ ...x, isThis: x.n === v.n && page.kind === 'version' })),
     draftsUnderConsultation: detail.openDrafts.filter((d) => d.n > v.n),
   };
 }

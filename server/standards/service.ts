@@ -1,6 +1,7 @@
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import { utcDay } from '../clock.ts';
+import { dayBefore } from '../time.ts';
 import { NotFound } from '../errors.ts';
 import type { SnapshotSource, StandardSnapshot } from './snapshot.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -42,6 +43,8 @@ export interface StandardSummary {
 export interface VersionInfo extends VersionMeta {
   edition_label: string;
   in_force_until: string | null;
+  /** the last day in force (the day before in_force_until): what pages show, so two ranges never share a day */
+  in_force_to: string | null;
   is_current: boolean;
   is_upcoming: boolean;
   based_on_n: number | null;
@@ -155,10 +158,12 @@ export function standardDetail(snap: StandardSnapshot, viewer: Viewer | null, no
   );
   const versions: VersionInfo[] = visible.map((v) => {
     const c = latestConsultation.get(v.id);
+    const until = inForceUntil(v, metas, s.withdrawn_on);
     return {
       ...v,
       edition_label: editionLabel(v.edition, v.amendment),
-      in_force_until: inForceUntil(v, metas, s.withdrawn_on),
+      in_force_until: until,
+      in_force_to: until ? dayBefore(until) : null,
       is_current: v === current,
       is_upcoming: soon.has(v),
       based_on_n: v.based_on ? nById.get(v.based_on) ?? null : null,

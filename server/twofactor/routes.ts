@@ -146,7 +146,7 @@ export function twoFactorRoutes(deps: Deps, auth: Auth): Router {
     const id = pathId(req.params.id, 'There is no such user.');
     if (!(await findUserById(deps.db, id))) throw new NotFound('There is no such user.');
     await service.resetFor(ctx, viewerOf(res)!.id, id);
-    res.redirect(303, `/admin/users/${id}`);
+    res.redirect(303, `/admin/users/${id}?done=two-factor-off`);
   });
 
   return r;

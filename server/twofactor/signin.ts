@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { safeReturnPath } from '../auth/middleware.ts';
 import type { UserRow } from '../accounts/repo.ts';
+import { startPageOf } from '../auth/permissions.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -39,7 +40,7 @@ export function startSecondStep(deps: Deps, auth: Auth, req: Request, res: Respo
   });
 }
 
-/** Signs `user` in on this session and goes back to where they came from. */
+/** Signs `user` in on this session and goes back to where they came from, else to their role's start page. */
 export function finishSignIn(deps: Deps, auth: Auth, req: Request, res: Response, next: NextFunction, user: UserRow): void {
   const returnTo = req.session.returnTo;
   delete req.session.twoFactor;
@@ -52,6 +53,6 @@ export function finishSignIn(deps: Deps, auth: Auth, req: Request, res: Response
     delete req.session.returnTo;
     // A new CSRF token for the signed-in session.
     auth.csrfToken(req, true);
-    req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, safeReturnPath(returnTo) ?? '/account')));
+    req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, safeReturnPath(returnTo) ?? startPageOf(user.role))));
   });
 }

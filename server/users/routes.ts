@@ -2,10 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import { NotFound } from '../errors.ts';
 import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422, pathId } from '../http/validation.ts';
+import { doneNotice } from '../http/done.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import type { Auth } from '../auth/middleware.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../accounts/tokens.ts';
-import { chainHead, listAudit, verifyChain } from '../audit/service.ts';
+import { chainHead, listAudit, readableAudit, verifyChain } from '../audit/service.ts';
 import { isEnrolled } from '../twofactor/service.ts';
 import { requiresTwoFactor } from '../twofactor/totp.ts';
 import * as service from '../accounts/service.ts';
@@ -38,13 +39,18 @@ export function usersRoutes(auth: Auth): Router {
       user,
       values: { name: user.name, organisation: user.organisation },
       tokens: await listApiTokens(ctx.db, user.id),
-      history: (await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 20 })).map((e) => ({ ...e })),
+      // Their own record without the secretariat's links to accounts.
+      history: (await readableAudit(ctx.db, await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 20 }))).map((e) => ({
+        ...e,
+        who: e.who && { name: e.who.name, href: null },
+        subject: e.subject && { text: e.subject.text, href: e.subject.href?.startsWith('/admin/') ? null : e.subject.href },
+      })),
       ...extra,
     });
   }
 
   r.get('/me', allow('account.own'), (_req, res) => res.redirect(303, '/account'));
-  r.get('/account', allow('account.own'), (req, res) => renderAccount(req, res, { notice: typeof req.query.done === 'string' ? doneMessage(req.query.done) : null }));
+  r.get('/account', allow('account.own'), (req, res) => renderAccount(req, res, { notice: doneMessage(req.query.done) }));
 
   r.post('/account', allow('account.own'), async (req, res) => {
     await submitForm(res, async () => {
@@ -91,7 +97,7 @@ export function usersRoutes(auth: Auth): Router {
   r.get('/admin', allow('accounts.manage'), (_req, res) => res.render('admin/index', { title: 'Secretariat desk' }));
 
   r.get('/admin/users', allow('accounts.manage'), async (req, res) => {
-    res.render('admin/users', { title: 'Accounts', users: await listUsers(ctx.db), notice: typeof req.query.done === 'string' ? doneMessage(req.query.done) : null });
+    res.render('admin/users', { title: 'Accounts', users: await listUsers(ctx.db), notice: doneMessage(req.query.done) });
   });
 
   r.get('/admin/users/new', allow('accounts.manage'), (_req, res) => renderNew(res));
@@ -112,14 +118,14 @@ export function usersRoutes(auth: Auth): Router {
       user,
       roles: ROLES,
       values: { name: user.name, organisation: user.organisation, role: user.role },
-      history: await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 50 }),
+      history: await readableAudit(ctx.db, await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 50 })),
       twoFactor: await isEnrolled(ctx, user.id),
       twoFactorRequired: requiresTwoFactor(user.role),
       ...extra,
     });
   }
 
-  r.get('/admin/users/:id', allow('accounts.manage'), async (req, res) => renderUser(res, idOf(req.params.id)));
+  r.get('/admin/users/:id', allow('accounts.manage'), async (req, res) => renderUser(res, idOf(req.params.id), { notice: doneMessage(req.query.done) }));
 
   r.post('/admin/users/:id', allow('accounts.manage'), async (req, res) => {
     const id = idOf(req.params.id);
@@ -164,21 +170,22 @@ export function usersRoutes(auth: Auth): Router {
   }
 
   r.get('/admin/audit', allow('audit.read-all'), async (_req, res) => {
-    const [events, chain, head] = await Promise.all([listAudit(ctx.db, { limit: 200 }), verifyChain(ctx.db), chainHead(ctx.db)]);
+    const [events, chain, head] = await Promise.all([listAudit(ctx.db, { limit: 200 }).then((e) => readableAudit(ctx.db, e)), verifyChain(ctx.db), chainHead(ctx.db)]);
     res.render('admin/audit', { title: 'Audit record', events, chain, head });
   });
 
   return r;
 }
 
-function doneMessage(done: string): string | null {
-  switch (done) {
-    case 'profile': return messages.profileSaved;
-    case 'password': return messages.passwordChanged;
-    case 'token': return messages.tokenRevoked;
-    case 'verification': return messages.verificationSent;
-    case 'created': return 'The account has been created.';
-    case 'saved': return messages.userSaved;
-    default: return null;
-  }
-}
+/** The confirmation of the action that landed on an account page (`?done=`). */
+const doneMessages: Record<string, string> = {
+  profile: messages.profileSaved,
+  password: messages.passwordChanged,
+  token: messages.tokenRevoked,
+  verification: messages.verificationSent,
+  created: 'The account has been created.',
+  saved: messages.userSaved,
+  closed: 'The account is closed: its personal data is erased.',
+  'two-factor-off': 'Two-factor sign-in is off for this account.',
+};
+const doneMessage = (done: unknown): string | null => doneNotice(doneMessages, done);

@@ -70,7 +70,10 @@ describe('browser: the Board votes, the secretariat closes and publishes, an ope
     expect(await s.getByLabel('Edition', { exact: true }).inputValue()).to.equal('3');
     await s.getByLabel('In force from (YYYY-MM-DD)').fill('2027-01-01');
     await s.getByRole('button', { name: 'Publish' }).click();
-    expect(s.url()).to.equal(`${b.base}/standards/07.11/versions/4`);
+    // issue 11 item 3: the publication is confirmed, and the page says when the edition comes into force
+    expect(s.url()).to.equal(`${b.base}/standards/07.11/versions/4?done=published`);
+    expect(await s.locator('.notice-done').innerText()).to.contain('Publication recorded');
+    expect(await s.locator('.notice-upcoming').first().innerText()).to.contain('in force from 1 January 2027');
     expect(await s.locator('.publication-record').innerText()).to.match(/SHA-256 of the text[\s\S]*approved/i);
     await shot(s, 'published-record');
 

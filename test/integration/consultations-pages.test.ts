@@ -29,7 +29,7 @@ describe('consultation pages', () => {
     expect(res.text).to.contain('Comment on a clause by quoting its number');
     expect(res.text).to.contain('id="clause-7.4"');
     expect(res.text).to.contain('DRAFT — not for use');
-    expect(res.text).to.match(/Sign in<\/a> or <a href="\/register">register<\/a> to comment/);
+    expect(res.text).to.match(/Sign in<\/a> or <a href="\/register\?next=\/consultations\/\d+">register<\/a> to comment/); // issue 11 item 9: the way back
     expect(res.text).not.to.contain('Comment on this clause');
   });
 

@@ -73,7 +73,7 @@ describe('the public library (HTML)', () => {
     const res = await request(t.app).get('/standards/07.11/versions').expect(200);
     for (const label of ['Edition 1', 'Edition 1 Amendment 1', 'Edition 2', 'Draft Edition 3']) expect(res.text).to.contain(label);
     expect(res.text).to.contain('consultation open');
-    expect(res.text).to.match(/1 March 2019 – 1 July 2021/);
+    expect(res.text).to.match(/1 March 2019 to 30 June 2021/); // issue 11 item 11: ranges do not share a boundary day
     // "changes from" names a row of the # column; Edition 1, based on nothing, has no dangling separator
     expect(res.text).to.contain('/diff/2..3">changes from #2</a>');
     expect(res.text).not.to.match(/<td>[^<]*First edition[^<]*· /);
