@@ -5,17 +5,12 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor, createUser, type TestUser } from '../helpers/auth.ts';
-import { sampleConsultationId } from '../helpers/consultations.ts';
+import { binary, sampleConsultationId } from '../helpers/consultations.ts';
 import { ISO_COLUMNS, readCsv, readXlsx, messages as sheetMessages } from '../../server/consultations/sheets.ts';
 
 /** Issue 11 item 1: an exported sheet uploaded again updates the comments it names, never copies or revives them. */
 type App = Awaited<ReturnType<typeof testApp>>;
 type Who = { auth: [string, string]; user: TestUser };
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('comment sheets: a re-uploaded export names its comments (issue 11 item 1)', () => {
   let t: App;
