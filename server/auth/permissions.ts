@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   // drafts never put out for consultation
   'drafts.read-unreleased': ['board', 'secretariat'],
   'consultation-report.read': 'public',
+  // the blank ISO comment template of a consultation (no comments in it)
+  'comment-template.read': 'public',
   'comments.read-open': 'signed-in',
   'comments.create': 'verified',
   'comments.edit-own': 'verified',

@@ -4,7 +4,7 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import { BadRequest } from '../errors.ts';
 import * as service from './service.ts';
 import { consultationJson, type CommentView, type ConsultationView } from './views.ts';
-import { writeCsv, writeXlsx } from './sheets.ts';
+import { writeCsv, writeXlsx, type SheetMeta } from './sheets.ts';
 import { rowsOfUpload, uploadSheet } from './upload.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
 import { commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf } from './validation.ts';
@@ -23,10 +23,15 @@ export function versionParam(req: Request): number | undefined {
 /** A file name for exports: IMAS-07.11-v4-comments-C-1.csv */
 export const exportName = (c: ConsultationView, ext: string) => `${c.designation.replace(/[^A-Za-z0-9.&-]+/g, '-')}-v${c.n}-comments-C-${c.id}.${ext}`;
 
+/** The blank template's file name: IMAS-07.11-v4-comment-template-C-1.xlsx */
+const templateName = (c: ConsultationView, ext: string) => `${c.designation.replace(/[^A-Za-z0-9.&-]+/g, '-')}-v${c.n}-comment-template-C-${c.id}.${ext}`;
+
 /** JSON API of consultations and comments under /api/v1 (design.md §6); paths described in ./openapi.ts. */
 export function consultationsApi(deps: Deps): Router {
   const r = Router();
   const ctx: service.Ctx = { db: deps.db, clock: deps.clock, states: deps.states, caches: deps.caches, logger: deps.logger };
+  /** The template's header block: today, the draft, the consultation. */
+  const sheetMeta = (c: ConsultationView): SheetMeta => ({ date: deps.clock.now().toISOString().slice(0, 10), document: `${c.designation} ${c.label}`, project: `Consultation C-${c.id}` });
 
   r.post('/standards/:ref/versions/:n/consultations', allow('consultations.manage'), async (req, res) => {
     const input = parseOr422(consultationCreateSchema, req.body);
@@ -55,8 +60,12 @@ export function consultationsApi(deps: Deps): Router {
 
   r.post('/consultations/:id/comments/sheet', allow('comments.create'), uploadSheet, csrfFromBody, async (req, res) => {
     const rows = await rowsOfUpload(req.file);
-    const saved = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);
-    res.status(201).json({ imported: saved.length, comments: saved.map(service.commentJson) });
+    const done = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);
+    // `imported` (the comments added) is kept for clients written before rows could name a comment.
+    res.status(done.added.length ? 201 : 200).json({
+      added: done.added.length, updated: done.updated.length, unchanged: done.unchanged, imported: done.added.length,
+      comments: done.added.map(service.commentJson), updated_comments: done.updated.map(service.commentJson),
+    });
   });
 
   // Public once the report is out; signed-in users before that (the service says which).
@@ -73,8 +82,19 @@ export function consultationsApi(deps: Deps): Router {
   r.get('/consultations/:id/comments.xlsx', allow('consultation-report.read'), async (req, res) => {
     const m = await service.listComments(ctx, viewerOf(res), idOf(req), matrixFilterOf(req.query as Record<string, unknown>));
     const c = m.consultation;
-    const buf = await writeXlsx(m.comments.map(service.sheetComment), { date: deps.clock.now().toISOString().slice(0, 10), document: `${c.designation} ${c.label}`, project: `Consultation C-${c.id}` });
+    const buf = await writeXlsx(m.comments.map(service.sheetComment), sheetMeta(c));
     sendExport(res, exportName(c, 'xlsx'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buf);
+  });
+
+  // The blank ISO template for this consultation: the header block and the columns, no rows.
+  r.get('/consultations/:id/template.csv', allow('comment-template.read'), async (req, res) => {
+    const c = await service.getConsultation(ctx, viewerOf(res), idOf(req));
+    sendExport(res, templateName(c, 'csv'), 'text/csv; charset=utf-8', writeCsv([], sheetMeta(c)));
+  });
+
+  r.get('/consultations/:id/template.xlsx', allow('comment-template.read'), async (req, res) => {
+    const c = await service.getConsultation(ctx, viewerOf(res), idOf(req));
+    sendExport(res, templateName(c, 'xlsx'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await writeXlsx([], sheetMeta(c)));
   });
 
   r.get('/comments/:id', allow('consultation-report.read'), async (req, res) => {

@@ -212,33 +212,93 @@ const sheetRowSchema = z.object({
   proposed_change: commentFields.proposed_change,
 });
 
+/** What a sheet did: the comments it added and updated, and how many of its rows named a comment as it is. */
+export interface SheetImport {
+  added: CommentView[];
+  updated: CommentView[];
+  unchanged: number;
+}
+
+/** A receipt as a sheet's Reference column gives it: C-3-12 is comment 12 of consultation 3. */
+export function parseReceipt(s: string): { consultation: number; seq: number } | null {
+  const m = /^C-(\d{1,9})-(\d{1,9})$/i.exec(s.trim());
+  return m ? { consultation: Number(m[1]), seq: Number(m[2]) } : null;
+}
+
+type SheetFields = Pick<CommentRow, 'clause_key' | 'clause_ref' | 'paragraph' | 'line_number' | 'type' | 'comment' | 'proposed_change'>;
+
+/** The author's fields of a row that differ from the comment it names (none: the row is the comment as it is). */
+export function changedFields(row: SheetFields, c: CommentRow): Array<keyof SheetFields> {
+  return (['clause_key', 'paragraph', 'line_number', 'type', 'comment', 'proposed_change'] as const).filter((f) => (row[f] ?? null) !== (c[f] ?? null));
+}
+
 /**
- * Imports a comment sheet: every row becomes a comment on its clause, or — when any row cannot be
- * placed — nothing is imported and every bad row is reported by its row number. The secretariat's
- * sheets are entered on behalf of the organisation in each row's MB/NC column.
+ * Why the viewer may not change a comment through a sheet, or null when they may: the rule of editing one
+ * comment (their own, not withdrawn, no disposition; the window is checked for the whole sheet).
  */
-export async function importSheet(ctx: Ctx, viewer: Viewer, id: number, rows: SheetRow[]): Promise<CommentView[]> {
+export function refusalOf(viewer: Viewer, c: CommentRow, ref: string): string | null {
+  if (!isOwn(viewer, c)) return `${ref} is not yours: only the person who submitted it can change it`;
+  if (c.withdrawn_at) return `${ref} is withdrawn and cannot be changed`;
+  if (c.disposition) return `${ref} has a disposition and can no longer be changed`;
+  return null;
+}
+
+/**
+ * Imports a comment sheet, all rows or none. A row without a receipt is a new comment on its clause;
+ * a row with one (the export's Reference column) is the comment it names: left alone when unchanged,
+ * updated when the viewer may still edit it, refused otherwise — never a second copy, never revived.
+ * Every bad row is reported by its row number. The secretariat's new rows are entered on behalf of the
+ * organisation in each row's MB/NC column.
+ */
+export async function importSheet(ctx: Ctx, viewer: Viewer, id: number, rows: SheetRow[]): Promise<SheetImport> {
   const c = await getConsultation(ctx, viewer, id);
   checkOpen(c, ctx.clock.now());
   const clauses = await clausesOf(ctx.db, c.version_id);
+  const existing = new Map((await repo.listComments(ctx.db, c.id)).map((x) => [x.seq, x]));
   const onBehalf = can(viewer, 'comments.on-behalf');
   const problems: Record<string, string> = {};
   const prepared: NewComment[] = [];
+  const updates: Array<{ comment: CommentRow; fields: SheetFields; changed: string[] }> = [];
+  const named = new Map<number, number>();
+  let unchanged = 0;
   for (const r of rows) {
     const parsed = sheetRowSchema.safeParse({ clause: r.clause, paragraph: r.paragraph, line_number: r.line_number, type: r.type, comment: r.comment, proposed_change: r.proposed_change });
     const issues: string[] = [];
     if (!parsed.success) issues.push(...Object.entries(fieldsOf(parsed.error)).map(([f, m]) => `${f.replace('_', ' ')}: ${m}`));
     const place = anchor(r.clause, clauses);
     if ('error' in place) issues.push(`clause: ${place.error}`);
+    // The comment the row names, if it names one.
+    let target: CommentRow | undefined;
+    if (r.reference) {
+      const receipt = parseReceipt(r.reference);
+      const ref = r.reference.trim();
+      if (!receipt) issues.unshift(`"${ref}" is not a receipt (like C-${c.id}-12): leave the Reference empty for a new comment`);
+      else if (receipt.consultation !== c.id) issues.unshift(`${ref} is a comment of another consultation (C-${receipt.consultation}), not of this one (C-${c.id})`);
+      else if (!(target = existing.get(receipt.seq))) issues.unshift(`there is no comment ${ref} in this consultation`);
+      else if (named.has(receipt.seq)) issues.unshift(`${ref} is also on row ${named.get(receipt.seq)}: a comment is one row`);
+      else named.set(receipt.seq, r.row);
+    }
     if (issues.length || !parsed.success || 'error' in place) {
       problems[`row ${r.row}`] = issues.join('; ');
       continue;
     }
+    const fields: SheetFields = {
+      ...place, paragraph: parsed.data.paragraph ?? null, line_number: parsed.data.line_number ?? null,
+      type: parsed.data.type, comment: parsed.data.comment, proposed_change: parsed.data.proposed_change ?? null,
+    };
+    if (target) {
+      const changed = changedFields(fields, target);
+      if (!changed.length) {
+        unchanged++;
+        continue;
+      }
+      const refusal = refusalOf(viewer, target, reference(target));
+      if (refusal) problems[`row ${r.row}`] = refusal;
+      else updates.push({ comment: target, fields, changed: changed.map((f) => (f === 'clause_key' ? 'clause' : f)) });
+      continue;
+    }
     const who = onBehalf && r.organisation ? authorOf(viewer, { organisation: r.organisation.slice(0, 200) }) : authorOf(viewer, undefined);
-    prepared.push({
-      consultation_id: c.id, ...who, ...place, paragraph: parsed.data.paragraph ?? null, line_number: parsed.data.line_number ?? null,
-      type: parsed.data.type, comment: parsed.data.comment, proposed_change: parsed.data.proposed_change ?? null, submitted_at: '',
-    });
+    prepared.push({ consultation_id: c.id, ...who, ...fields, submitted_at: '' });
   }
   const bad = Object.keys(problems).length;
   if (bad) throw new Validation(messages.sheetRows(bad), problems);
@@ -246,11 +306,21 @@ export async function importSheet(ctx: Ctx, viewer: Viewer, id: number, rows: Sh
     const now = ctx.clock.now();
     const fresh = (await repo.consultationById(trx, c.id))!;
     checkOpen(fresh, now);
+    for (const u of updates) {
+      // Withdrawn or disposed since the sheet was read: the whole sheet is refused, as one edit would be.
+      const still = (await repo.commentById(trx, u.comment.id))!;
+      const refusal = refusalOf(viewer, still, reference(still));
+      if (refusal) throw new Conflict(`${refusal}; nothing was imported.`);
+      await repo.updateComment(trx, u.comment.id, { ...u.fields, updated_at: now.toISOString() });
+      await appendAudit(trx, ctx.clock, { actor_id: viewer.id, action: 'comment.edited', subject_type: 'comment', subject_id: u.comment.id, data: { reference: reference(u.comment), fields: u.changed, from: 'sheet' } }, ctx.logger);
+    }
+    if (!prepared.length) return [];
     const saved = await repo.insertComments(trx, c.id, prepared.map((p) => ({ ...p, submitted_at: now.toISOString() })));
     await appendAudit(trx, ctx.clock, { actor_id: viewer.id, action: 'comments.imported', subject_type: 'consultation', subject_id: c.id, data: { count: saved.length, first: reference({ consultation_id: c.id, seq: saved[0]!.seq }), last: reference({ consultation_id: c.id, seq: saved.at(-1)!.seq }) } }, ctx.logger);
     return saved.map((s) => s.id);
   });
   const all = await repo.listComments(ctx.db, c.id);
-  const wanted = new Set(ids);
-  return all.filter((x) => wanted.has(x.id)).map(commentView);
+  const added = new Set(ids);
+  const updated = new Set(updates.map((u) => u.comment.id));
+  return { added: all.filter((x) => added.has(x.id)).map(commentView), updated: all.filter((x) => updated.has(x.id)).map(commentView), unchanged };
 }

@@ -29,5 +29,5 @@ export const messages = {
   chooseDisposition: 'Choose a disposition to go with the response.',
   nothingToChange: 'Send at least one field to change.',
   notLater: (n: number, from: number) => `Version ${n} is not a later draft based on version ${from}: comments can only be followed onto drafts descended from the one they were made on.`,
-  sheetRows: (n: number) => `${n} row${n === 1 ? '' : 's'} of the sheet cannot be placed; nothing was imported. Correct the sheet and upload it again.`,
+  sheetRows: (n: number) => `${n} row${n === 1 ? '' : 's'} of the sheet cannot be taken as ${n === 1 ? 'it is' : 'they are'}; nothing was imported. Correct the sheet and upload it again.`,
 } as const;

@@ -31,6 +31,14 @@ const comment = {
     location: { type: 'object', description: 'With ?version=n: where the clause is in that later draft', properties: { was_ref: { type: 'string' }, now_ref: { type: 'string', nullable: true }, status: { type: 'string', enum: ['general', 'unchanged', 'renumbered', 'changed', 'removed'] }, note: { type: 'string', example: 'was 4.3, now 5.2' }, change_anchor: { type: 'string', nullable: true, example: 'change-5.2' } } },
   },
 };
+const sheetResult = {
+  type: 'object',
+  properties: {
+    added: { type: 'integer', description: 'Rows without a Reference: new comments' }, updated: { type: 'integer' }, unchanged: { type: 'integer' },
+    imported: { type: 'integer', description: 'The same as added (kept for older clients)' },
+    comments: { type: 'array', items: comment, description: 'The comments added' }, updated_comments: { type: 'array', items: comment },
+  },
+};
 /** What the comment schemas' preprocess steps also accept, and what their fields mean. */
 const commentNotes: FieldNotes = {
   clause: { example: '4.3', description: 'A clause number (4.3, A.1, Foreword); null or omitted for a general comment' },
@@ -82,19 +90,23 @@ export const consultationsPaths: Record<string, unknown> = {
   '/consultations/{id}/comments/sheet': {
     post: {
       summary: 'Import a comment sheet in the ISO template layout (XLSX or CSV): all rows or none',
+      description: 'A row without a Reference is a new comment. A row whose Reference column holds a receipt of this consultation (C-3-12, as the export writes it) is that comment: left alone when unchanged, updated when the uploader may still edit it (their own, not withdrawn, no disposition, window open), refused by row number otherwise. A comment is never created twice nor revived.',
       security: bearer,
       parameters: [id],
       requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { sheet: { type: 'string', format: 'binary', description: `.xlsx (first worksheet) or .csv; at most ${MAX_SHEET_ROWS.toLocaleString('en')} comments (upload a larger set as several sheets), ${mb(MAX_SHEET_BYTES)}, and ${mb(MAX_SHEET_UNPACKED)} once unpacked` } } } } } },
       responses: {
-        201: { description: 'Imported', content: json({ type: 'object', properties: { imported: { type: 'integer' }, comments: { type: 'array', items: comment } } }) },
+        201: { description: 'Imported, at least one comment added', content: json(sheetResult) },
+        200: { description: 'Imported, no comment added (rows updated or unchanged)', content: json(sheetResult) },
         ...errors,
         413: { description: `too_large: the file is over ${mb(MAX_SHEET_BYTES)}, or the .xlsx unpacks to more than ${mb(MAX_SHEET_UNPACKED)} (or more than it declares); refused as soon as the count passes it`, content: json({ $ref: '#/components/schemas/Error' }) },
-        422: { description: `validation: not a sheet that can be read, no header row, more than ${MAX_SHEET_ROWS.toLocaleString('en')} comments (refused at the first one past it), or rows that cannot be placed (fields name them by row); nothing is imported`, content: json({ $ref: '#/components/schemas/Error' }) },
+        422: { description: `validation: not a sheet that can be read, no header row, no comments under it (the blank template), more than ${MAX_SHEET_ROWS.toLocaleString('en')} comments (refused at the first one past it), or rows that cannot be placed (fields name them by row); nothing is imported`, content: json({ $ref: '#/components/schemas/Error' }) },
       },
     },
   },
   '/consultations/{id}/comments.csv': { get: { summary: 'The matrix as CSV, ISO template column order, formulas neutralised', parameters: [id, ...filters], responses: { 200: { description: 'CSV', content: { 'text/csv': {} } }, ...errors } } },
   '/consultations/{id}/comments.xlsx': { get: { summary: 'The matrix as XLSX, ISO template column order', parameters: [id, ...filters], responses: { 200: { description: 'XLSX', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {} } }, ...errors } } },
+  '/consultations/{id}/template.csv': { get: { summary: 'The blank ISO comment template as CSV: the header block (date, document, project) and the columns, no rows', parameters: [id], responses: { 200: { description: 'CSV', content: { 'text/csv': {} } }, 404: error } } },
+  '/consultations/{id}/template.xlsx': { get: { summary: 'The blank ISO comment template as XLSX: the header block (date, document, project) and the columns, no rows', parameters: [id], responses: { 200: { description: 'XLSX', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {} } }, 404: error } } },
   '/comments/{id}': {
     get: { summary: 'One comment (as visible as the matrix)', parameters: [id], responses: { 200: { description: 'OK', content: json(comment) }, ...errors } },
     patch: {

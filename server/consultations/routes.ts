@@ -26,7 +26,8 @@ const messages = {
   saved: 'Your changes are saved.',
   withdrawn: 'The comment is withdrawn. It stays in the record, marked withdrawn.',
   disposed: 'The disposition is recorded.',
-  imported: (n: number) => `${n} comment${n === 1 ? '' : 's'} imported from the sheet.`,
+  imported: (added: number, updated: number, unchanged: number) =>
+    `The sheet is imported: ${added} comment${added === 1 ? '' : 's'} added, ${updated} updated, ${unchanged} unchanged.`,
   changed: 'The consultation is updated.',
   opened: 'The consultation is set up.',
 } as const;
@@ -143,6 +144,11 @@ export function consultationsRoutes(deps: Deps): Router {
       mine: mine.map((m) => commentModel(m, viewer, open)),
       // The CSRF token goes in the form's body (a hidden field), never in this URL: logs and Referer keep URLs.
       uploadAction: `/consultations/${c.id}/comments/sheet`,
+      // The blank template and the export (whose rows, uploaded again, update the comments they name).
+      sheets: {
+        templateCsv: `/api/v1/consultations/${c.id}/template.csv`, templateXlsx: `/api/v1/consultations/${c.id}/template.xlsx`,
+        exportCsv: `/api/v1/consultations/${c.id}/comments.csv`, exportXlsx: `/api/v1/consultations/${c.id}/comments.xlsx`,
+      },
       sheetLimits: { rows: MAX_SHEET_ROWS.toLocaleString('en'), file: mb(MAX_SHEET_BYTES), unpacked: mb(MAX_SHEET_UNPACKED) },
       ...extra,
     });
@@ -150,7 +156,7 @@ export function consultationsRoutes(deps: Deps): Router {
 
   r.get('/consultations/:id', allow('public'), async (req, res) => {
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    await renderPage(req, res, { notice: done === 'imported' ? messages.imported(Number(req.query.count) || 0) : done === 'changed' ? messages.changed : done === 'opened' ? messages.opened : undefined });
+    await renderPage(req, res, { notice: done === 'imported' ? messages.imported(...(['added', 'updated', 'unchanged'] as const).map((k) => Number(req.query[k]) || 0) as [number, number, number]) : done === 'changed' ? messages.changed : done === 'opened' ? messages.opened : undefined });
   });
 
   r.post('/consultations/:id/comments', allow('comments.create'), async (req, res) => {
@@ -166,8 +172,8 @@ export function consultationsRoutes(deps: Deps): Router {
   r.post('/consultations/:id/comments/sheet', allow('comments.create'), uploadSheet, csrfFromBody, async (req, res) => {
     await submitForm(res, async () => {
       const rows = await rowsOfUpload(req.file);
-      const saved = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);
-      res.redirect(303, `/consultations/${idOf(req)}?done=imported&count=${saved.length}`);
+      const done = await service.importSheet(ctx, viewerOf(res)!, idOf(req), rows);
+      res.redirect(303, `/consultations/${idOf(req)}?done=imported&added=${done.added.length}&updated=${done.updated.length}&unchanged=${done.unchanged}`);
     }, (err) => {
       // A sheet refused (rows that cannot be placed, too many rows, too large once unpacked): the form again, with why.
       // Rows in error are listed by number; a refusal of the whole file is the message itself.

@@ -49,7 +49,7 @@ export const messages = {
   badType: 'Upload the sheet as .xlsx or .csv.',
 } as const;
 
-export type SheetField = 'organisation' | 'line_number' | 'clause' | 'paragraph' | 'type' | 'comment' | 'proposed_change';
+export type SheetField = 'organisation' | 'line_number' | 'clause' | 'paragraph' | 'type' | 'comment' | 'proposed_change' | 'reference';
 
 /** One data row of a sheet, as text, with its row number as the spreadsheet shows it (from 1). */
 export interface SheetRow {
@@ -61,6 +61,8 @@ export interface SheetRow {
   type: string;
   comment: string;
   proposed_change: string;
+  /** The receipt (C-3-12) of the comment the row is, from an exported sheet; empty for a new comment. */
+  reference: string;
 }
 
 /** The sheet cannot be taken as it is (422). */
@@ -81,6 +83,7 @@ function fieldOf(header: string): SheetField | 'ignored' | null {
   if (h.startsWith('type')) return 'type';
   if (h.startsWith('comment')) return 'comment';
   if (h.startsWith('proposed')) return 'proposed_change';
+  if (h === 'reference' || h.startsWith('receipt')) return 'reference';
   if (h.startsWith('observation') || h.startsWith('secretariat')) return 'ignored';
   return null;
 }
@@ -133,6 +136,7 @@ export class SheetCollector {
       type: get('type'),
       comment: get('comment'),
       proposed_change: get('proposed_change'),
+      reference: get('reference'),
     });
   }
 
@@ -519,19 +523,27 @@ export function neutralise(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
-export function writeCsv(comments: readonly SheetComment[]): string {
-  const rows = [[...ISO_COLUMNS, ...EXTRA_COLUMNS], ...comments.map((c) => cellsOf(c).map(neutralise))];
+/** The template's header block above the column headings. */
+export interface SheetMeta {
+  document: string;
+  date: string;
+  project: string;
+}
+const headerBlock = (meta: SheetMeta) => [['Date', meta.date, 'Document', meta.document, 'Project', meta.project], []];
+
+/** The comments as CSV; with `meta`, the template's header block first (the blank template has it). */
+export function writeCsv(comments: readonly SheetComment[], meta?: SheetMeta): string {
+  const rows = [...(meta ? headerBlock(meta).map((r) => r.map(neutralise)) : []), [...ISO_COLUMNS, ...EXTRA_COLUMNS], ...comments.map((c) => cellsOf(c).map(neutralise))];
   // The BOM makes Excel read UTF-8; CRLF is what RFC 4180 and Excel expect.
   return stringify(rows, { bom: true, record_delimiter: 'windows', quoted: true });
 }
 
-export async function writeXlsx(comments: readonly SheetComment[], meta: { document: string; date: string; project: string }): Promise<Buffer> {
+export async function writeXlsx(comments: readonly SheetComment[], meta: SheetMeta): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'imas-review';
   const ws = wb.addWorksheet('Comments', { views: [{ state: 'frozen', ySplit: 3 }] });
   // The template's header block, then its column headings.
-  ws.addRow(['Date', meta.date, 'Document', meta.document, 'Project', meta.project]);
-  ws.addRow([]);
+  for (const r of headerBlock(meta)) ws.addRow(r);
   const head = ws.addRow([...ISO_COLUMNS, ...EXTRA_COLUMNS]);
   head.font = { bold: true };
   for (const c of comments) {

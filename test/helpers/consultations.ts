@@ -1,3 +1,4 @@
+import type request from 'supertest';
 import type { Db } from '../../server/db.ts';
 import { FakeClock } from '../../server/clock.ts';
 import { createVersion } from '../../server/versions/service.ts';
@@ -26,3 +27,10 @@ export async function laterDraft(db: Db): Promise<{ n: number; id: number }> {
   source = source.replace(/## 9\.4 Liability[\s\S]*?(?=\n# |\n## |$)/, '');
   return createVersion(db, new FakeClock(TEST_NOW), { standardId: v4.standard_id, source, label: 'Draft Edition 3, second draft', basedOn: v4.id, sample: true });
 }
+
+/** A supertest parser that keeps a binary body (an .xlsx download) as a Buffer. */
+export const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};

@@ -4,15 +4,10 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { testApp } from '../helpers/app.ts';
 import { bearerFor, createUser, type TestUser } from '../helpers/auth.ts';
-import { laterDraft, SAMPLE, sampleConsultationId } from '../helpers/consultations.ts';
+import { binary, laterDraft, SAMPLE, sampleConsultationId } from '../helpers/consultations.ts';
 import { ISO_COLUMNS } from '../../server/consultations/sheets.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('consultations API', () => {
   let t: App;

@@ -120,7 +120,8 @@ describe('consultation pages', () => {
     expect(bad.text).to.contain('<details class="comment-form" id="sheet-upload" open>');
     expect(page.text).to.contain('<details class="comment-form" id="sheet-upload">');
     const ok = await agent.post(action).field('_csrf', csrf).attach('sheet', Buffer.from('Clause,Type,Comments\n4.1,te,ok\n4.2,ed,fine\n'), 'c.csv').expect(303);
-    expect(ok.headers.location).to.equal(`/consultations/${cid}?done=imported&count=2`);
+    expect(ok.headers.location).to.equal(`/consultations/${cid}?done=imported&added=2&updated=0&unchanged=0`);
+    expect((await agent.get(ok.headers.location).expect(200)).text).to.contain('2 comments added, 0 updated, 0 unchanged');
   });
 
   it('the secretariat opens, extends and closes a consultation through the forms', async () => {

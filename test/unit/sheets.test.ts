@@ -21,7 +21,7 @@ describe('comment sheets (ISO/IEC template)', () => {
     ].join('\n');
     const rows = readCsv(Buffer.from(csv));
     expect(rows).to.have.length(2);
-    expect(rows[0]).to.deep.equal({ row: 4, organisation: 'UNDP', line_number: '12', clause: '4.3', paragraph: 'Table 1', type: 'te', comment: 'Too narrow, widen it', proposed_change: 'Use 50 m' });
+    expect(rows[0]).to.deep.equal({ row: 4, organisation: 'UNDP', line_number: '12', clause: '4.3', paragraph: 'Table 1', type: 'te', comment: 'Too narrow, widen it', proposed_change: 'Use 50 m', reference: '' });
     expect(rows[1]!.row).to.equal(6);
     expect(rows[1]!.comment).to.equal('Several typos,\nsee below');
   });

@@ -77,8 +77,8 @@ describe('uploads: caps on rows and on the unpacked size', () => {
     ]);
     const rows = await readXlsx(buf);
     expect(rows).to.deep.equal([
-      { row: 7, organisation: 'true', line_number: '', clause: '4.3', paragraph: '', type: '', comment: 'Bold and plain & more', proposed_change: '' },
-      { row: 9, organisation: '', line_number: '', clause: '5.1', paragraph: '', type: '', comment: '<inline>', proposed_change: '' },
+      { row: 7, organisation: 'true', line_number: '', clause: '4.3', paragraph: '', type: '', comment: 'Bold and plain & more', proposed_change: '', reference: '' },
+      { row: 9, organisation: '', line_number: '', clause: '5.1', paragraph: '', type: '', comment: '<inline>', proposed_change: '', reference: '' },
     ]);
   });
 
@@ -105,7 +105,7 @@ describe('uploads: caps on rows and on the unpacked size', () => {
       table.push({ n: row.number, cells });
     });
     const expected: SheetRow[] = table.slice(2).map(({ n, cells }) => ({
-      row: n, organisation: cells[0] ?? '', line_number: cells[1] ?? '', clause: cells[2] ?? '', paragraph: cells[3] ?? '', type: cells[4] ?? '', comment: cells[5] ?? '', proposed_change: cells[6] ?? '',
+      row: n, organisation: cells[0] ?? '', line_number: cells[1] ?? '', clause: cells[2] ?? '', paragraph: cells[3] ?? '', type: cells[4] ?? '', comment: cells[5] ?? '', proposed_change: cells[6] ?? '', reference: '',
     }));
     expect(expected).to.have.length(3);
     expect(await readXlsx(buf)).to.deep.equal(expected.map((r) => ({ ...r, comment: r.comment.trim(), proposed_change: r.proposed_change.trim() })));
