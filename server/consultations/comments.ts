@@ -185,8 +185,8 @@ export async function editComment(ctx: Ctx, viewer: Viewer, id: number, patch: C
   return commentView((await repo.commentById(ctx.db, id))!);
 }
 
-/** Withdraws one's own comment: it stays in the record, marked withdrawn. */
-export async function withdrawComment(ctx: Ctx, viewer: Viewer, id: number): Promise<CommentView> {
+/** The comment, if the viewer may withdraw it now; else why not. The confirmation page asks this first. */
+export async function checkWithdraw(ctx: Ctx, viewer: Viewer, id: number): Promise<{ comment: CommentRow; consultation: ConsultationFull }> {
   const { comment, consultation } = await commentAndConsultation(ctx, id);
   if (!isOwn(viewer, comment)) {
     if (can(viewer, 'comments.dispose')) throw new Forbidden(messages.notYours);
@@ -194,8 +194,14 @@ export async function withdrawComment(ctx: Ctx, viewer: Viewer, id: number): Pro
   }
   if (comment.withdrawn_at) throw new Conflict(messages.withdrawn);
   if (comment.disposition) throw new Conflict(messages.disposed);
+  checkOpen(consultation, ctx.clock.now());
+  return { comment, consultation };
+}
+
+/** Withdraws one's own comment: it stays in the record, marked withdrawn. */
+export async function withdrawComment(ctx: Ctx, viewer: Viewer, id: number): Promise<CommentView> {
+  const { comment } = await checkWithdraw(ctx, viewer, id);
   const now = ctx.clock.now();
-  checkOpen(consultation, now);
   await ctx.db.transaction(async (trx) => {
     await repo.updateComment(trx, id, { withdrawn_at: now.toISOString(), updated_at: now.toISOString() });
     await appendAudit(trx, ctx.clock, { actor_id: viewer.id, action: 'comment.withdrawn', subject_type: 'comment', subject_id: id, data: { reference: reference(comment) } }, ctx.logger);

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
-import { AppError } from '../errors.ts';
+import { AppError, Validation } from '../errors.ts';
 import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422, pathId } from '../http/validation.ts';
 import { longDateTime } from '../time.ts';
@@ -116,7 +116,7 @@ export function consultationsRoutes(deps: Deps): Router {
       const failed = failedRef === clause;
       return {
         consultationId: c.id, clause, prefix: clause ? `c-${clause}` : 'general', open: failed, onBehalf,
-        values: failed ? extra.values : {}, errors: failed ? extra.errors : {}, types: typeChoices(failed ? extra.values?.type : 'technical'),
+        values: failed ? extra.values : {}, errors: failed ? extra.errors : {}, types: typeChoices(failed ? extra.values?.type : undefined),
       };
     };
     res.render('consultations/page', {
@@ -283,13 +283,33 @@ export function consultationsRoutes(deps: Deps): Router {
   });
 
   r.post('/comments/:id/withdraw', allow('comments.edit-own'), async (req, res) => {
+    if (!confirmed(req.body)) return confirmWithdraw(req, res);
     await service.withdrawComment(ctx, viewerOf(res)!, commentIdOf(req));
     res.redirect(303, `/comments/${commentIdOf(req)}?done=withdrawn`);
   });
 
+  /** Withdrawing is final for the author: a page says what happens first (issue 11 item 6). */
+  async function confirmWithdraw(req: Request, res: Response) {
+    const { comment, consultation } = await service.checkWithdraw(ctx, viewerOf(res)!, commentIdOf(req));
+    const ref = service.reference(comment);
+    renderConfirmation(res, {
+      title: `Withdraw comment ${ref}?`,
+      what: [
+        `Your comment on ${clauseLabel(comment.clause_ref)} in consultation C-${consultation.id} (${consultation.label}) is withdrawn: the secretariat will not give it a disposition.`,
+        'It stays in the record, marked withdrawn, with its text and reference: the consultation report shows it as withdrawn.',
+      ],
+      undo: 'This cannot be undone: to raise the point again, submit a new comment while the consultation is open.',
+      action: `/comments/${comment.id}/withdraw`,
+      button: 'Withdraw the comment',
+      back: { href: `/comments/${comment.id}`, label: `Back to comment ${ref}` },
+    });
+  }
+
   r.post('/comments/:id/disposition', allow('comments.dispose'), async (req, res) => {
     const body = keep(req.body);
     await submitForm(res, async () => {
+      // The form has no preset disposition: posting it without choosing one is a refusal at the field.
+      if (!body.disposition) throw new Validation(service.messages.chooseDisposition, { disposition: service.messages.chooseDisposition });
       const saved = await service.editComment(ctx, viewerOf(res)!, commentIdOf(req), parseOr422(commentPatchSchema, { disposition: body.disposition, response: body.response }));
       const back = typeof body.back === 'string' && /^\/consultations\/\d+\/comments(\?[^#]*)?$/.test(body.back) ? body.back : null;
       res.redirect(303, back ? `${back}${back.includes('?') ? '&' : '?'}done=disposed#comment-${saved.id}` : `/comments/${saved.id}?done=saved`);
