@@ -49,6 +49,7 @@ function commentModel(c: CommentView, viewer: ReturnType<typeof viewerOf>, open:
     own,
     editable: own && open && !c.withdrawn && !c.disposition,
     submitted: utc(c.submitted_at),
+    edited: c.edited_at ? utc(c.edited_at) : null,
   };
 }
 
@@ -256,11 +257,16 @@ export function consultationsRoutes(deps: Deps): Router {
     const { comment, consultation } = await service.getComment(ctx, viewer, commentIdOf(req));
     const open = consultation.state === 'open';
     const m = commentModel(comment, viewer, open);
+    // The earlier texts are the secretariat's: the record shows the comment as it stands, and that it was edited.
+    const revisions = can(viewer, 'comments.read-revisions') && comment.edited_at
+      ? (await service.commentRevisions(ctx, viewer!, comment.id)).revisions.map((r) => ({ ...r, clause_label: clauseLabel(r.clause_ref), type_code: TYPE_CODES[r.type], replaced: utc(r.replaced_at) }))
+      : [];
     const done = typeof req.query.done === 'string' ? req.query.done : '';
     const values = extra.values ?? { clause: comment.clause_ref ? clauseLabel(comment.clause_ref) : '', paragraph: comment.paragraph ?? '', comment: comment.comment, proposed_change: comment.proposed_change ?? '', type: comment.type };
     res.render('consultations/comment', {
       title: `Comment ${comment.reference}`,
       comment: m,
+      revisions,
       consultation: consultationModel(consultation, viewer),
       values,
       types: typeChoices(values.type),

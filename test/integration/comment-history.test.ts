@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
-import { agentFor, createUser } from '../helpers/auth.ts';
+import { agentFor, bearerFor, createUser } from '../helpers/auth.ts';
 import { sampleConsultationId } from '../helpers/consultations.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -24,6 +25,53 @@ describe('comments: history, withdrawal, no preset values', () => {
     const posted = await stake.agent.post(`/consultations/${cid}/comments`).type('form').send({ _csrf: stake.csrf, clause, type: 'technical', comment }).expect(303);
     return Number(/\/comments\/(\d+)/.exec(posted.headers.location)![1]);
   }
+
+  it('an edit shows "edited" beside "submitted" everywhere and keeps the earlier text for the secretariat only', async () => {
+    const id = await submit('First thoughts on depth.');
+    const fresh = await stake.agent.get(`/comments/${id}`).expect(200);
+    expect(fresh.text).not.to.contain('edited');
+    const api = await bearerFor(t, 'secretariat');
+    expect((await request(t.app).get(`/api/v1/comments/${id}`).set(...api.auth).expect(200)).body).to.include({ edited_at: null });
+
+    // saving the same text again is not an edit
+    await stake.agent.post(`/comments/${id}`).type('form').send({ _csrf: stake.csrf, clause: '8.2', type: 'technical', comment: 'First thoughts on depth.' }).expect(303);
+    expect((await t.db('comments').where({ id }).first()).edited_at).to.equal(null);
+
+    t.clock.advance(5 * 60 * 1000);
+    await stake.agent.post(`/comments/${id}`).type('form').send({ _csrf: stake.csrf, clause: '8.3', type: 'editorial', comment: 'Second thoughts on depth.', proposed_change: 'Say 20 cm.' }).expect(303);
+    const row = await t.db('comments').where({ id }).first();
+    expect(row.edited_at).to.not.equal(null);
+    expect(String(row.submitted_at)).to.not.equal(String(row.edited_at));
+
+    const own = await stake.agent.get(`/comments/${id}`).expect(200);
+    expect(own.text).to.match(/<dd>\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC; edited \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC<\/dd>/);
+    expect(own.text).to.contain('Second thoughts on depth.');
+    expect(own.text).not.to.contain('First thoughts on depth.');
+    expect(own.text).not.to.contain('Earlier texts');
+    const receipts = await stake.agent.get(`/consultations/${cid}`).expect(200);
+    expect(receipts.text).to.match(/submitted [^<]+ UTC, edited [^<]+ UTC/);
+    const matrix = await stake.agent.get(`/consultations/${cid}/comments?clause=8.3`).expect(200);
+    expect(matrix.text).to.match(/<span class="hint">edited [^<]+ UTC<\/span>/);
+    const json = await request(t.app).get(`/api/v1/comments/${id}`).set(...api.auth).expect(200);
+    expect(json.body.edited_at).to.equal(new Date(row.edited_at).toISOString());
+
+    // the secretariat sees the earlier text on the page and through the API; a stakeholder, even the author, does not
+    const secPage = await sec.agent.get(`/comments/${id}`).expect(200);
+    expect(secPage.text).to.contain('Earlier texts (1)');
+    expect(secPage.text).to.contain('First thoughts on depth.');
+    const revs = await request(t.app).get(`/api/v1/comments/${id}/revisions`).set(...api.auth).expect(200);
+    expect(revs.body.revisions).to.have.length(1);
+    expect(revs.body.revisions[0]).to.include({ clause: '8.2', type: 'technical', comment: 'First thoughts on depth.', proposed_change: null, replaced_at: json.body.edited_at });
+    const author = await bearerFor(t, 'stakeholder');
+    await request(t.app).get(`/api/v1/comments/${id}/revisions`).set(...author.auth).expect(403);
+    await request(t.app).get(`/api/v1/comments/${id}/revisions`).expect(401);
+
+    // the API edits the same way: a second revision, oldest first
+    const stakeApi = await bearerFor(t, stake.user);
+    await request(t.app).patch(`/api/v1/comments/${id}`).set(...stakeApi.auth).send({ comment: 'Third thoughts.' }).expect(200);
+    const two = await request(t.app).get(`/api/v1/comments/${id}/revisions`).set(...api.auth).expect(200);
+    expect(two.body.revisions.map((r: { comment: string }) => r.comment)).to.deep.equal(['First thoughts on depth.', 'Second thoughts on depth.']);
+  });
 
   it('withdrawing asks first: a bare POST shows what happens and changes nothing; confirm=yes withdraws', async () => {
     const id = await submit('Withdraw me later.');
