@@ -210,11 +210,13 @@ export function consultationsRoutes(deps: Deps): Router {
   });
 
   /** The comment matrix (signed-in users; the public report after the close is the same page). */
-  async function renderMatrix(req: Request, res: Response, report: boolean) {
+  type FailedDisposition = { id: number; errors: Record<string, string>; values: Record<string, string> };
+  /** `at`: the matrix a refused disposition came from (its consultation and query), shown again with that form open. */
+  async function renderMatrix(req: Request, res: Response, report: boolean, at?: { id: number; query: Record<string, string>; failed: FailedDisposition }) {
     const viewer = viewerOf(res);
-    const filter = matrixFilterOf(req.query as Record<string, unknown>);
-    const version = report ? undefined : versionParam(req);
-    const m = await service.listComments(ctx, viewer, idOf(req), filter, version);
+    const filter = matrixFilterOf(at?.query ?? (req.query as Record<string, unknown>));
+    const version = report || at ? undefined : versionParam(req);
+    const m = await service.listComments(ctx, viewer, at?.id ?? idOf(req), filter, version);
     const c = m.consultation;
     const open = c.state === 'open';
     const canDispose = can(viewer, 'comments.dispose') && c.state !== 'scheduled';
@@ -231,7 +233,8 @@ export function consultationsRoutes(deps: Deps): Router {
       comments: m.comments.map((x) => ({
         ...commentModel(x, viewer, open),
         canDispose: canDispose && !x.withdrawn,
-        dispositions: dispositionChoices(x.disposition),
+        dispositions: dispositionChoices(at?.failed.id === x.id ? at.failed.values.disposition : x.disposition),
+        failed: at?.failed.id === x.id ? at.failed : null,
         changeLink: m.mappedTo && x.location?.change_anchor ? `${m.mappedTo.diff}#${x.location.change_anchor}` : null,
       })),
       mappedTo: m.mappedTo,
@@ -244,7 +247,7 @@ export function consultationsRoutes(deps: Deps): Router {
       csv: `/api/v1/consultations/${c.id}/comments.csv${query ? `?${query}` : ''}`,
       xlsx: `/api/v1/consultations/${c.id}/comments.xlsx${query ? `?${query}` : ''}`,
       draftLink: `${base}/versions/${c.n}`,
-      back: `${req.path}${query ? `?${query}` : ''}`,
+      back: `/consultations/${c.id}/${report ? 'report' : 'comments'}${query ? `?${query}` : ''}`,
       notice: req.query.done === 'disposed' ? messages.disposed : undefined,
     });
   }
@@ -313,13 +316,20 @@ export function consultationsRoutes(deps: Deps): Router {
 
   r.post('/comments/:id/disposition', allow('comments.dispose'), async (req, res) => {
     const body = keep(req.body);
+    // From the matrix: where to return, after success or with the refused form.
+    const back = typeof body.back === 'string' && /^\/consultations\/\d+\/comments(\?[^#]*)?$/.test(body.back) ? body.back : null;
     await submitForm(res, async () => {
       // The form has no preset disposition: posting it without choosing one is a refusal at the field.
       if (!body.disposition) throw new Validation(service.messages.chooseDisposition, { disposition: service.messages.chooseDisposition });
       const saved = await service.editComment(ctx, viewerOf(res)!, commentIdOf(req), parseOr422(commentPatchSchema, { disposition: body.disposition, response: body.response }));
-      const back = typeof body.back === 'string' && /^\/consultations\/\d+\/comments(\?[^#]*)?$/.test(body.back) ? body.back : null;
       res.redirect(303, back ? `${back}${back.includes('?') ? '&' : '?'}done=disposed#comment-${saved.id}` : `/comments/${saved.id}?done=saved`);
-    }, (err) => renderComment(req, res, { dispositionErrors: errorsOf(err), dispositionValues: { disposition: body.disposition ?? '', response: body.response ?? '' } }));
+    }, (err) => {
+      const failed = { id: commentIdOf(req), errors: errorsOf(err), values: { disposition: body.disposition ?? '', response: body.response ?? '' } };
+      // Refused: the page it came from again, the form filled in and the message at the field.
+      if (!back) return renderComment(req, res, { dispositionErrors: failed.errors, dispositionValues: failed.values });
+      const url = new URL(back, 'http://x');
+      return renderMatrix(req, res, false, { id: Number(url.pathname.split('/')[2]), query: Object.fromEntries(url.searchParams), failed });
+    });
   });
 
   return r;

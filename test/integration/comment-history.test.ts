@@ -113,17 +113,28 @@ describe('comments: history, withdrawal, no preset values', () => {
     expect(page.text).to.contain('aria-describedby="response-hint"');
     expect(matrix.text).to.contain(`aria-describedby="rh-${id}"`);
 
-    // not chosen
-    const none = await sec.agent.post(`/comments/${id}/disposition`).type('form').send({ _csrf: sec.csrf, disposition: '', response: 'Keep this text.', back: `/consultations/${cid}/comments?clause=8.2` }).expect(422);
-    expect(none.text).to.contain('id="disposition-error">Choose a disposition');
-    expect(none.text).to.contain('Keep this text.');
-    // rejected without a response, from the matrix and from the comment page: the comment's page, filled in, the message at the field
-    for (const back of [`/consultations/${cid}/comments?clause=8.2`, undefined]) {
-      const res = await sec.agent.post(`/comments/${id}/disposition`).type('form').send({ _csrf: sec.csrf, disposition: 'rejected', response: '', ...(back ? { back } : {}) }).expect(422);
-      expect(res.text).to.contain('id="response-error">Explain the disposition');
-      expect(res.text).to.match(/<option value="rejected" selected>/);
-      expect(res.text).to.contain('aria-describedby="response-hint response-error"');
-    }
+    // From the matrix: the matrix again, as filtered, with this comment's form open, filled in, the message at the field.
+    const back = `/consultations/${cid}/comments?clause=8.2`;
+    expect(matrix.text).to.contain(`action="/comments/${id}/disposition#comment-${id}"`);
+    const none = await sec.agent.post(`/comments/${id}/disposition`).type('form').send({ _csrf: sec.csrf, disposition: '', response: 'Keep this text.', back }).expect(422);
+    expect(none.text).to.contain('<table class="comment-matrix">');
+    expect(none.text).to.contain(`<input type="hidden" name="back" value="${back.replace('=', '&#x3D;')}">`);
+    expect(none.text).to.contain(`<details class="dispose" open>`);
+    expect(none.text).to.contain(`id="de-${id}">Choose a disposition`);
+    expect(none.text).to.contain('Keep this text.</textarea>');
+    const rej = await sec.agent.post(`/comments/${id}/disposition`).type('form').send({ _csrf: sec.csrf, disposition: 'rejected', response: '', back }).expect(422);
+    expect(rej.text).to.contain('<table class="comment-matrix">');
+    expect(rej.text).to.contain(`id="re-${id}">Explain the disposition`);
+    expect(rej.text).to.contain(`aria-describedby="rh-${id} re-${id}"`);
+    expect(rej.text).to.match(/<option value="rejected" selected>/);
+    // From the comment page: that page again
+    const res = await sec.agent.post(`/comments/${id}/disposition`).type('form').send({ _csrf: sec.csrf, disposition: 'rejected', response: '' }).expect(422);
+    expect(res.text).to.contain('id="response-error">Explain the disposition');
+    expect(res.text).to.match(/<option value="rejected" selected>/);
+    expect(res.text).to.contain('aria-describedby="response-hint response-error"');
+    const none2 = await sec.agent.post(`/comments/${id}/disposition`).type('form').send({ _csrf: sec.csrf, disposition: '', response: 'Keep this too.' }).expect(422);
+    expect(none2.text).to.contain('id="disposition-error">Choose a disposition');
+    expect(none2.text).to.contain('Keep this too.');
     expect((await t.db('comments').where({ id }).first()).disposition).to.equal(null);
   });
 });
