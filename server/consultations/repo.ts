@@ -51,19 +51,12 @@ export interface CommentRow {
 export type NewComment = Omit<CommentRow, 'id' | 'seq' | 'disposition' | 'response' | 'disposed_by' | 'disposed_at' | 'withdrawn_at' | 'updated_at' | 'edited_at'>;
 
 /** A comment as it was before an edit by its author. */
-export interface CommentRevision {
+export type CommentRevision = Pick<CommentRow, 'clause_key' | 'clause_ref' | 'paragraph' | 'line_number' | 'type' | 'comment' | 'proposed_change'> & {
   id: number;
   comment_id: number;
-  clause_key: string | null;
-  clause_ref: string | null;
-  paragraph: string | null;
-  line_number: string | null;
-  type: CommentType;
-  comment: string;
-  proposed_change: string | null;
   replaced_by: number | null;
   replaced_at: string;
-}
+};
 
 const CONSULTATION_COLUMNS = [
   'c.id', 'c.version_id', 'c.opens_at', 'c.closes_at', 'c.instructions', 'c.cancelled_at', 'c.created_by',
