@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   'comments.edit-own': 'verified',
   'comments.dispose': ['secretariat'],
   'comments.on-behalf': ['secretariat'],
+  // the texts a comment had before its author edited it
+  'comments.read-revisions': ['secretariat'],
   'ballots.read-open': ['board', 'secretariat'],
   'ballots.vote': ['board'],
   'ballots.manage': ['secretariat'],

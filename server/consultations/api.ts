@@ -101,6 +101,12 @@ export function consultationsApi(deps: Deps): Router {
     res.json(service.commentJson((await service.getComment(ctx, viewerOf(res), commentIdOf(req))).comment));
   });
 
+  // The texts a comment had before its author's edits: the secretariat's, not the public record.
+  r.get('/comments/:id/revisions', allow('comments.read-revisions'), async (req, res) => {
+    const { comment, revisions } = await service.commentRevisions(ctx, viewerOf(res)!, commentIdOf(req));
+    res.json({ comment_id: comment.id, reference: comment.reference, edited_at: comment.edited_at, revisions: revisions.map(service.revisionJson) });
+  });
+
   r.patch('/comments/:id', allow('comments.edit-own'), async (req, res) => {
     const patch = parseOr422(commentPatchSchema, req.body);
     res.json(service.commentJson(await service.editComment(ctx, viewerOf(res)!, commentIdOf(req), patch)));

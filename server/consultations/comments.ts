@@ -8,7 +8,7 @@ import { byKey, locate, resolveClause } from './anchors.ts';
 import { getConsultation, type Ctx } from './lifecycle.ts';
 import { messages } from './messages.ts';
 import * as repo from './repo.ts';
-import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
+import type { CommentRevision, CommentRow, ConsultationFull, NewComment } from './repo.ts';
 import type { SheetRow } from './sheets.ts';
 import { consultationState, releasesDraft } from './state.ts';
 import { commentFields, type CommentCreate, type CommentPatch, type MatrixFilter } from './validation.ts';
@@ -142,6 +142,8 @@ export async function getComment(ctx: Ctx, viewer: Viewer | null, id: number): P
 
 const isOwn = (viewer: Viewer, c: CommentRow) => c.author_id === viewer.id || c.entered_by === viewer.id;
 const AUTHOR_FIELDS = ['clause', 'paragraph', 'line_number', 'type', 'comment', 'proposed_change'] as const;
+/** The columns an author's edit writes, and a revision keeps. */
+const STORED_FIELDS = ['clause_key', 'clause_ref', 'paragraph', 'line_number', 'type', 'comment', 'proposed_change'] as const;
 
 /** Edits a comment (its author, while open and before a disposition) and/or records a disposition (the secretariat). */
 export async function editComment(ctx: Ctx, viewer: Viewer, id: number, patch: CommentPatch): Promise<CommentView> {
@@ -153,6 +155,7 @@ export async function editComment(ctx: Ctx, viewer: Viewer, id: number, patch: C
   if (!isOwn(viewer, comment) && !can(viewer, 'comments.dispose')) throw new NotFound(messages.noComment);
   const update: Partial<CommentRow> = {};
   const events: Array<{ action: string; data: Record<string, unknown> }> = [];
+  let edited = false;
   if (authorChange) {
     if (!isOwn(viewer, comment)) throw new Forbidden(messages.notYours);
     if (comment.withdrawn_at) throw new Conflict(messages.withdrawn);
@@ -164,6 +167,9 @@ export async function editComment(ctx: Ctx, viewer: Viewer, id: number, patch: C
       Object.assign(update, place);
     }
     for (const f of ['paragraph', 'line_number', 'type', 'comment', 'proposed_change'] as const) if (patch[f] !== undefined) Object.assign(update, { [f]: patch[f] });
+    // Saving the same text again is not an edit: no "edited" time, no revision.
+    edited = STORED_FIELDS.some((f) => f in update && (update[f] ?? null) !== comment[f]);
+    if (edited) update.edited_at = now.toISOString();
     events.push({ action: 'comment.edited', data: { fields: AUTHOR_FIELDS.filter((f) => patch[f] !== undefined) } });
   }
   if (disposing) {
@@ -179,14 +185,21 @@ export async function editComment(ctx: Ctx, viewer: Viewer, id: number, patch: C
   }
   update.updated_at = now.toISOString();
   await ctx.db.transaction(async (trx) => {
+    if (edited) await repo.insertRevision(trx, comment, viewer.id, now.toISOString());
     await repo.updateComment(trx, id, update);
     for (const e of events) await appendAudit(trx, ctx.clock, { actor_id: viewer.id, action: e.action, subject_type: 'comment', subject_id: id, data: { reference: reference(comment), ...e.data } }, ctx.logger);
   });
   return commentView((await repo.commentById(ctx.db, id))!);
 }
 
-/** Withdraws one's own comment: it stays in the record, marked withdrawn. */
-export async function withdrawComment(ctx: Ctx, viewer: Viewer, id: number): Promise<CommentView> {
+/** The texts a comment had before its author's edits, oldest first (the secretariat's). */
+export async function commentRevisions(ctx: Ctx, viewer: Viewer, id: number): Promise<{ comment: CommentView; revisions: CommentRevision[] }> {
+  const { comment } = await getComment(ctx, viewer, id);
+  return { comment, revisions: await repo.revisionsOf(ctx.db, comment.id) };
+}
+
+/** The comment, if the viewer may withdraw it now; else why not. The confirmation page asks this first. */
+export async function checkWithdraw(ctx: Ctx, viewer: Viewer, id: number): Promise<{ comment: CommentRow; consultation: ConsultationFull }> {
   const { comment, consultation } = await commentAndConsultation(ctx, id);
   if (!isOwn(viewer, comment)) {
     if (can(viewer, 'comments.dispose')) throw new Forbidden(messages.notYours);
@@ -194,8 +207,14 @@ export async function withdrawComment(ctx: Ctx, viewer: Viewer, id: number): Pro
   }
   if (comment.withdrawn_at) throw new Conflict(messages.withdrawn);
   if (comment.disposition) throw new Conflict(messages.disposed);
+  checkOpen(consultation, ctx.clock.now());
+  return { comment, consultation };
+}
+
+/** Withdraws one's own comment: it stays in the record, marked withdrawn. */
+export async function withdrawComment(ctx: Ctx, viewer: Viewer, id: number): Promise<CommentView> {
+  const { comment } = await checkWithdraw(ctx, viewer, id);
   const now = ctx.clock.now();
-  checkOpen(consultation, now);
   await ctx.db.transaction(async (trx) => {
     await repo.updateComment(trx, id, { withdrawn_at: now.toISOString(), updated_at: now.toISOString() });
     await appendAudit(trx, ctx.clock, { actor_id: viewer.id, action: 'comment.withdrawn', subject_type: 'comment', subject_id: id, data: { reference: reference(comment) } }, ctx.logger);
@@ -311,7 +330,9 @@ export async function importSheet(ctx: Ctx, viewer: Viewer, id: number, rows: Sh
       const still = (await repo.commentById(trx, u.comment.id))!;
       const refusal = refusalOf(viewer, still, reference(still));
       if (refusal) throw new Conflict(`${refusal}; nothing was imported.`);
-      await repo.updateComment(trx, u.comment.id, { ...u.fields, updated_at: now.toISOString() });
+      // An edit by sheet leaves the same trace as one by the form: the earlier text kept, "edited" shown.
+      await repo.insertRevision(trx, still, viewer.id, now.toISOString());
+      await repo.updateComment(trx, u.comment.id, { ...u.fields, updated_at: now.toISOString(), edited_at: now.toISOString() });
       await appendAudit(trx, ctx.clock, { actor_id: viewer.id, action: 'comment.edited', subject_type: 'comment', subject_id: u.comment.id, data: { reference: reference(u.comment), fields: u.changed, from: 'sheet' } }, ctx.logger);
     }
     if (!prepared.length) return [];

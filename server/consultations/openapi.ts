@@ -25,6 +25,7 @@ const comment = {
     type: { type: 'string', enum: ['general', 'technical', 'editorial'] }, comment: { type: 'string' }, proposed_change: { type: 'string', nullable: true },
     author: { type: 'object', properties: { name: { type: 'string' }, organisation: { type: 'string' } } }, entered_on_behalf: { type: 'boolean' },
     submitted_at: { type: 'string', format: 'date-time' }, updated_at: { type: 'string', format: 'date-time', nullable: true },
+    edited_at: { type: 'string', format: 'date-time', nullable: true, description: 'When its author last changed it; null if never' },
     withdrawn: { type: 'boolean' }, withdrawn_at: { type: 'string', nullable: true },
     disposition: { type: 'string', nullable: true, enum: ['accepted', 'partially_accepted', 'rejected', 'noted', null] }, response: { type: 'string', nullable: true },
     disposed_at: { type: 'string', nullable: true },
@@ -37,6 +38,15 @@ const sheetResult = {
     added: { type: 'integer', description: 'Rows without a Reference: new comments' }, updated: { type: 'integer' }, unchanged: { type: 'integer' },
     imported: { type: 'integer', description: 'The same as added (kept for older clients)' },
     comments: { type: 'array', items: comment, description: 'The comments added' }, updated_comments: { type: 'array', items: comment },
+  },
+};
+const revision = {
+  type: 'object',
+  description: 'The comment as it was until replaced_at, when its author changed it',
+  properties: {
+    clause: { type: 'string', nullable: true }, clause_key: { type: 'string', nullable: true }, paragraph: { type: 'string', nullable: true }, line_number: { type: 'string', nullable: true },
+    type: { type: 'string', enum: ['general', 'technical', 'editorial'] }, comment: { type: 'string' }, proposed_change: { type: 'string', nullable: true },
+    replaced_at: { type: 'string', format: 'date-time' },
   },
 };
 /** What the comment schemas' preprocess steps also accept, and what their fields mean. */
@@ -117,5 +127,13 @@ export const consultationsPaths: Record<string, unknown> = {
       responses: { 200: { description: 'Saved', content: json(comment) }, ...errors },
     },
     delete: { summary: 'Withdraw one\'s own comment (it stays in the record, marked withdrawn)', security: bearer, parameters: [id], responses: { 200: { description: 'Withdrawn', content: json(comment) }, ...errors } },
+  },
+  '/comments/{id}/revisions': {
+    get: {
+      summary: 'The texts a comment had before its author\'s edits, oldest first (secretariat)',
+      security: bearer,
+      parameters: [id],
+      responses: { 200: { description: 'OK', content: json({ type: 'object', properties: { comment_id: { type: 'integer' }, reference: { type: 'string' }, edited_at: { type: 'string', format: 'date-time', nullable: true }, revisions: { type: 'array', items: revision } } }) }, ...errors },
+    },
   },
 };

@@ -44,9 +44,19 @@ export interface CommentRow {
   withdrawn_at: string | null;
   submitted_at: string;
   updated_at: string | null;
+  /** when its author last changed it */
+  edited_at: string | null;
 }
 
-export type NewComment = Omit<CommentRow, 'id' | 'seq' | 'disposition' | 'response' | 'disposed_by' | 'disposed_at' | 'withdrawn_at' | 'updated_at'>;
+export type NewComment = Omit<CommentRow, 'id' | 'seq' | 'disposition' | 'response' | 'disposed_by' | 'disposed_at' | 'withdrawn_at' | 'updated_at' | 'edited_at'>;
+
+/** A comment as it was before an edit by its author. */
+export type CommentRevision = Pick<CommentRow, 'clause_key' | 'clause_ref' | 'paragraph' | 'line_number' | 'type' | 'comment' | 'proposed_change'> & {
+  id: number;
+  comment_id: number;
+  replaced_by: number | null;
+  replaced_at: string;
+};
 
 const CONSULTATION_COLUMNS = [
   'c.id', 'c.version_id', 'c.opens_at', 'c.closes_at', 'c.instructions', 'c.cancelled_at', 'c.created_by',
@@ -104,6 +114,7 @@ function toComment(r: Record<string, unknown>): CommentRow {
     ...(r as unknown as CommentRow),
     submitted_at: iso(r.submitted_at)!,
     updated_at: iso(r.updated_at),
+    edited_at: iso(r.edited_at),
     disposed_at: iso(r.disposed_at),
     withdrawn_at: iso(r.withdrawn_at),
   };
@@ -147,6 +158,18 @@ export async function insertComments(trx: Knex.Transaction, consultationId: numb
     ids.forEach((x, k) => out.push({ id: typeof x === 'object' ? x.id : x, seq: chunk[k]!.seq }));
   }
   return out;
+}
+
+/** Keeps the text a comment had before an edit (in the edit's transaction). */
+export async function insertRevision(db: Q, c: CommentRow, by: number, at: string): Promise<void> {
+  const { clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change } = c;
+  await db('comment_revisions').insert({ comment_id: c.id, clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change, replaced_by: by, replaced_at: at });
+}
+
+/** A comment's earlier texts, oldest first. */
+export async function revisionsOf(db: Q, commentId: number): Promise<CommentRevision[]> {
+  const rows = (await db('comment_revisions').where({ comment_id: commentId }).orderBy('id')) as Array<Record<string, unknown>>;
+  return rows.map((r) => ({ ...(r as unknown as CommentRevision), replaced_at: iso(r.replaced_at)! }));
 }
 
 export async function updateComment(db: Q, id: number, patch: Partial<Omit<CommentRow, 'id' | 'consultation_id' | 'seq'>>): Promise<void> {

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
-import { AppError } from '../errors.ts';
+import { AppError, Validation } from '../errors.ts';
 import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422, pathId } from '../http/validation.ts';
 import { longDateTime } from '../time.ts';
@@ -51,6 +51,7 @@ function commentModel(c: CommentView, viewer: ReturnType<typeof viewerOf>, open:
     own,
     editable: own && open && !c.withdrawn && !c.disposition,
     submitted: utc(c.submitted_at),
+    edited: c.edited_at ? utc(c.edited_at) : null,
   };
 }
 
@@ -118,7 +119,7 @@ export function consultationsRoutes(deps: Deps): Router {
       const failed = failedRef === clause;
       return {
         consultationId: c.id, clause, prefix: clause ? `c-${clause}` : 'general', open: failed, onBehalf,
-        values: failed ? extra.values : {}, errors: failed ? extra.errors : {}, types: typeChoices(failed ? extra.values?.type : 'technical'),
+        values: failed ? extra.values : {}, errors: failed ? extra.errors : {}, types: typeChoices(failed ? extra.values?.type : undefined),
       };
     };
     res.render('consultations/page', {
@@ -216,11 +217,13 @@ export function consultationsRoutes(deps: Deps): Router {
   });
 
   /** The comment matrix (signed-in users; the public report after the close is the same page). */
-  async function renderMatrix(req: Request, res: Response, report: boolean) {
+  type FailedDisposition = { id: number; errors: Record<string, string>; values: Record<string, string> };
+  /** `at`: the matrix a refused disposition came from (its consultation and query), shown again with that form open. */
+  async function renderMatrix(req: Request, res: Response, report: boolean, at?: { id: number; query: Record<string, string>; failed: FailedDisposition }) {
     const viewer = viewerOf(res);
-    const filter = matrixFilterOf(req.query as Record<string, unknown>);
-    const version = report ? undefined : versionParam(req);
-    const m = await service.listComments(ctx, viewer, idOf(req), filter, version);
+    const filter = matrixFilterOf(at?.query ?? (req.query as Record<string, unknown>));
+    const version = report || at ? undefined : versionParam(req);
+    const m = await service.listComments(ctx, viewer, at?.id ?? idOf(req), filter, version);
     const c = m.consultation;
     const open = c.state === 'open';
     const canDispose = can(viewer, 'comments.dispose') && c.state !== 'scheduled';
@@ -237,7 +240,8 @@ export function consultationsRoutes(deps: Deps): Router {
       comments: m.comments.map((x) => ({
         ...commentModel(x, viewer, open),
         canDispose: canDispose && !x.withdrawn,
-        dispositions: dispositionChoices(x.disposition),
+        dispositions: dispositionChoices(at?.failed.id === x.id ? at.failed.values.disposition : x.disposition),
+        failed: at?.failed.id === x.id ? at.failed : null,
         changeLink: m.mappedTo && x.location?.change_anchor ? `${m.mappedTo.diff}#${x.location.change_anchor}` : null,
       })),
       mappedTo: m.mappedTo,
@@ -250,7 +254,7 @@ export function consultationsRoutes(deps: Deps): Router {
       csv: `/api/v1/consultations/${c.id}/comments.csv${query ? `?${query}` : ''}`,
       xlsx: `/api/v1/consultations/${c.id}/comments.xlsx${query ? `?${query}` : ''}`,
       draftLink: `${base}/versions/${c.n}`,
-      back: `${req.path}${query ? `?${query}` : ''}`,
+      back: `/consultations/${c.id}/${report ? 'report' : 'comments'}${query ? `?${query}` : ''}`,
       notice: req.query.done === 'disposed' ? messages.disposed : undefined,
     });
   }
@@ -263,11 +267,16 @@ export function consultationsRoutes(deps: Deps): Router {
     const { comment, consultation } = await service.getComment(ctx, viewer, commentIdOf(req));
     const open = consultation.state === 'open';
     const m = commentModel(comment, viewer, open);
+    // The earlier texts are the secretariat's: the record shows the comment as it stands, and that it was edited.
+    const revisions = can(viewer, 'comments.read-revisions') && comment.edited_at
+      ? (await service.commentRevisions(ctx, viewer!, comment.id)).revisions.map((r) => ({ ...r, clause_label: clauseLabel(r.clause_ref), type_code: TYPE_CODES[r.type], replaced: utc(r.replaced_at) }))
+      : [];
     const done = typeof req.query.done === 'string' ? req.query.done : '';
     const values = extra.values ?? { clause: comment.clause_ref ? clauseLabel(comment.clause_ref) : '', paragraph: comment.paragraph ?? '', comment: comment.comment, proposed_change: comment.proposed_change ?? '', type: comment.type };
     res.render('consultations/comment', {
       title: `Comment ${comment.reference}`,
       comment: m,
+      revisions,
       consultation: consultationModel(consultation, viewer),
       values,
       types: typeChoices(values.type),
@@ -290,17 +299,44 @@ export function consultationsRoutes(deps: Deps): Router {
   });
 
   r.post('/comments/:id/withdraw', allow('comments.edit-own'), async (req, res) => {
+    if (!confirmed(req.body)) return confirmWithdraw(req, res);
     await service.withdrawComment(ctx, viewerOf(res)!, commentIdOf(req));
     res.redirect(303, `/comments/${commentIdOf(req)}?done=withdrawn`);
   });
 
+  /** Withdrawing is final for the author: a page says what happens first (issue 11 item 6). */
+  async function confirmWithdraw(req: Request, res: Response) {
+    const { comment, consultation } = await service.checkWithdraw(ctx, viewerOf(res)!, commentIdOf(req));
+    const ref = service.reference(comment);
+    renderConfirmation(res, {
+      title: `Withdraw comment ${ref}?`,
+      what: [
+        `Your comment on ${clauseLabel(comment.clause_ref)} in consultation C-${consultation.id} (${consultation.label}) is withdrawn: the secretariat will not give it a disposition.`,
+        'It stays in the record, marked withdrawn, with its text and reference: the consultation report shows it as withdrawn.',
+      ],
+      undo: 'This cannot be undone: to raise the point again, submit a new comment while the consultation is open.',
+      action: `/comments/${comment.id}/withdraw`,
+      button: 'Withdraw the comment',
+      back: { href: `/comments/${comment.id}`, label: `Back to comment ${ref}` },
+    });
+  }
+
   r.post('/comments/:id/disposition', allow('comments.dispose'), async (req, res) => {
     const body = keep(req.body);
+    // From the matrix: where to return, after success or with the refused form.
+    const back = typeof body.back === 'string' && /^\/consultations\/\d+\/comments(\?[^#]*)?$/.test(body.back) ? body.back : null;
     await submitForm(res, async () => {
+      // The form has no preset disposition: posting it without choosing one is a refusal at the field.
+      if (!body.disposition) throw new Validation(service.messages.chooseDisposition, { disposition: service.messages.chooseDisposition });
       const saved = await service.editComment(ctx, viewerOf(res)!, commentIdOf(req), parseOr422(commentPatchSchema, { disposition: body.disposition, response: body.response }));
-      const back = typeof body.back === 'string' && /^\/consultations\/\d+\/comments(\?[^#]*)?$/.test(body.back) ? body.back : null;
       res.redirect(303, back ? `${back}${back.includes('?') ? '&' : '?'}done=disposed#comment-${saved.id}` : `/comments/${saved.id}?done=saved`);
-    }, (err) => renderComment(req, res, { dispositionErrors: errorsOf(err), dispositionValues: { disposition: body.disposition ?? '', response: body.response ?? '' } }));
+    }, (err) => {
+      const failed = { id: commentIdOf(req), errors: errorsOf(err), values: { disposition: body.disposition ?? '', response: body.response ?? '' } };
+      // Refused: the page it came from again, the form filled in and the message at the field.
+      if (!back) return renderComment(req, res, { dispositionErrors: failed.errors, dispositionValues: failed.values });
+      const url = new URL(back, 'http://x');
+      return renderMatrix(req, res, false, { id: Number(url.pathname.split('/')[2]), query: Object.fromEntries(url.searchParams), failed });
+    });
   });
 
   return r;

@@ -2,7 +2,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { can } from '../auth/permissions.ts';
 import { designation } from '../standards/refs.ts';
 import type { Location } from './anchors.ts';
-import type { CommentRow, ConsultationFull } from './repo.ts';
+import type { CommentRevision, CommentRow, ConsultationFull } from './repo.ts';
 import type { SheetComment } from './sheets.ts';
 import { consultationState, releasesDraft, reportIsPublic, type ConsultationState } from './state.ts';
 
@@ -77,6 +77,7 @@ export function commentJson(c: CommentView) {
     entered_on_behalf: c.on_behalf,
     submitted_at: c.submitted_at,
     updated_at: c.updated_at,
+    edited_at: c.edited_at,
     withdrawn: c.withdrawn,
     withdrawn_at: c.withdrawn_at,
     disposition: c.disposition,
@@ -84,6 +85,11 @@ export function commentJson(c: CommentView) {
     disposed_at: c.disposed_at,
     ...(c.location ? { location: c.location } : {}),
   };
+}
+
+/** An earlier text of a comment, as the API gives it. */
+export function revisionJson(r: CommentRevision) {
+  return { clause: r.clause_ref, clause_key: r.clause_key, paragraph: r.paragraph, line_number: r.line_number, type: r.type, comment: r.comment, proposed_change: r.proposed_change, replaced_at: r.replaced_at };
 }
 
 export function sheetComment(c: CommentView): SheetComment {

@@ -139,7 +139,7 @@ export class CommentWriter {
   private record(jobs: Job[], rows: NewComment[], saved: Array<{ id: number; seq: number }>, events: AuditInput[], settle: Array<() => void>) {
     jobs.forEach((job, k) => {
       const { id, seq } = saved[k]!;
-      const full: CommentRow = { ...rows[k]!, id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null };
+      const full: CommentRow = { ...rows[k]!, id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null, edited_at: null };
       events.push(this.eventOf(job.actor, full));
       settle.push(() => job.resolve(full));
     });
