@@ -120,7 +120,12 @@ export function draftsRoutes(deps: Deps): Router {
     });
   }
 
-  r.get('/admin/standards/:ref/drafts/new', allow('drafts.create'), (req, res) => renderDraft(req, res));
+  r.get('/admin/standards/:ref/drafts/new', allow('drafts.create'), async (req, res) => {
+    // A new draft starts from the text of the version it is based on (?based_on=N, by default the latest).
+    const q = req.query.based_on;
+    const base = await service.baseText(db, String(req.params.ref), q === 'none' ? null : typeof q === 'string' && /^\d+$/.test(q) ? Number(q) : undefined);
+    await renderDraft(req, res, { values: { based_on: base ? String(base.n) : 'none', text: base?.text ?? '' } });
+  });
 
   r.post('/admin/standards/:ref/drafts/preview', allow('drafts.create'), uploadOne, csrfFromBody, async (req, res) => {
     const values: Record<string, unknown> = keep(req.body, 'text', 'label', 'based_on');

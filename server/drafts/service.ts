@@ -109,6 +109,13 @@ function baseOf(s: StandardRow, versions: VersionMeta[], basedOn: number | null 
   return v;
 }
 
+/** The version a new draft starts from and its source Markdown, or null for a text of its own. */
+export async function baseText(db: Db, ref: string, basedOn: number | null | undefined): Promise<{ n: number; text: string } | null> {
+  const standard = await standardOrThrow(db, ref);
+  const base = baseOf(standard, await versionsRepo.versionMetas(db, standard.id), basedOn);
+  return base ? { n: base.n, text: await versionsRepo.versionSource(db, base.id) } : null;
+}
+
 /** Parses a draft's text without saving anything: its clause tree, its problems by line, what changed. */
 export async function previewDraft(db: Db, ref: string, input: Pick<DraftInput, 'text' | 'based_on'>): Promise<DraftPreview> {
   const standard = await standardOrThrow(db, ref);

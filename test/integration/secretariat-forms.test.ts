@@ -1,0 +1,30 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { testApp } from '../helpers/app.ts';
+import { agentFor, bearerFor } from '../helpers/auth.ts';
+
+/** Issue 11 item 8: the secretariat's forms lead from one step to the next. */
+describe("the secretariat's forms (issue 11 item 8)", () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  let sec: Awaited<ReturnType<typeof agentFor>>;
+  const sourceOf = async (n: number) => (await request(t.app).get(`/api/v1/standards/07.11/versions/${n}`).set(...(await bearerFor(t, sec.user)).auth).expect(200)).body.text as string;
+  const textarea = (html: string) => /<textarea id="text"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1] ?? null;
+  const unescape = (s: string) => s.replace(/&#x([0-9A-F]+);/gi, (_a, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/&#(\d+);/g, (_a, d: string) => String.fromCharCode(Number(d))).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  before(async () => {
+    t = await testApp();
+    sec = await agentFor(t, 'secretariat');
+  });
+  after(() => t.close());
+
+  it('"new draft based on version N" starts with N\'s text in the text area, N chosen', async () => {
+    const form = await sec.agent.get('/admin/standards/07.11/drafts/new?based_on=2').expect(200);
+    expect(unescape(textarea(form.text)!)).to.equal(await sourceOf(2));
+    expect(form.text).to.match(/<option value="2" selected>/);
+    // by default: the latest version's text
+    const latest = await sec.agent.get('/admin/standards/07.11/drafts/new').expect(200);
+    expect(unescape(textarea(latest.text)!)).to.equal(await sourceOf(4));
+    // the standard's page offers it for each version
+    const admin = await sec.agent.get('/admin/standards/07.11').expect(200);
+    expect(admin.text).to.contain('href="/admin/standards/07.11/drafts/new?based_on=2"');
+  });
+});
