@@ -9,7 +9,7 @@ describe("the secretariat's forms (issue 11 item 8)", () => {
   let sec: Awaited<ReturnType<typeof agentFor>>;
   const sourceOf = async (n: number) => (await request(t.app).get(`/api/v1/standards/07.11/versions/${n}`).set(...(await bearerFor(t, sec.user)).auth).expect(200)).body.text as string;
   const textarea = (html: string) => /<textarea id="text"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1] ?? null;
-  const unescape = (s: string) => s.replace(/&#x([0-9A-F]+);/gi, (_a, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/&#(\d+);/g, (_a, d: string) => String.fromCharCode(Number(d))).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (s: string) => s.replace(/&#x([0-9A-F]+);/gi, (_a, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/&#(\d+);/g, (_a, d: string) => String.fromCharCode(Number(d))).replace(/&#x3D;/g, '=').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   before(async () => {
     t = await testApp();
     sec = await agentFor(t, 'secretariat');
@@ -26,5 +26,17 @@ describe("the secretariat's forms (issue 11 item 8)", () => {
     // the standard's page offers it for each version
     const admin = await sec.agent.get('/admin/standards/07.11').expect(200);
     expect(admin.text).to.contain('href="/admin/standards/07.11/drafts/new?based_on=2"');
+  });
+
+  it('after saving a draft, its standard\'s page offers the next steps: read, compare with the current edition, consult, ballot', async () => {
+    const text = `${await sourceOf(4)}\nA sentence added for the next steps.\n`;
+    const saved = await sec.agent.post('/admin/standards/07.11/drafts').type('form').send({ _csrf: sec.csrf, text, label: 'Next steps draft', based_on: '4' }).expect(303);
+    const n = Number(/n=(\d+)$/.exec(saved.headers.location)![1]);
+    expect(saved.headers.location).to.equal(`/admin/standards/07.11?done=draft&n=${n}`);
+    const page = await sec.agent.get(saved.headers.location).expect(200);
+    expect(page.text).to.contain(`version ${n}, Next steps draft, is saved as a draft.`);
+    const current = (await request(t.app).get('/api/v1/standards/07.11').expect(200)).body.current.n as number;
+    const steps = [...(/<div class="notice next-steps"[\s\S]*?<\/div>/.exec(page.text)?.[0] ?? '').matchAll(/href="([^"]*)"/g)].map((m) => unescape(m[1]!));
+    expect(steps).to.deep.equal([`/standards/07.11/versions/${n}`, `/standards/07.11/diff/${current}..${n}`, `/consultations/new?ref=07.11&n=${n}`, `/ballots/new?ref=07.11&n=${n}`]);
   });
 });
