@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor } from '../helpers/auth.ts';
+import { boardOf, openBallot, secretariat, vote } from '../helpers/ballots.ts';
 
 /** Issue 11 item 8: the secretariat's forms lead from one step to the next. */
 describe("the secretariat's forms (issue 11 item 8)", () => {
@@ -38,5 +39,21 @@ describe("the secretariat's forms (issue 11 item 8)", () => {
     const current = (await request(t.app).get('/api/v1/standards/07.11').expect(200)).body.current.n as number;
     const steps = [...(/<div class="notice next-steps"[\s\S]*?<\/div>/.exec(page.text)?.[0] ?? '').matchAll(/href="([^"]*)"/g)].map((m) => unescape(m[1]!));
     expect(steps).to.deep.equal([`/standards/07.11/versions/${n}`, `/standards/07.11/diff/${current}..${n}`, `/consultations/new?ref=07.11&n=${n}`, `/ballots/new?ref=07.11&n=${n}`]);
+  });
+
+  it('the publish form on an approved ballot is prefilled with the next edition, the amendment named as the alternative', async () => {
+    const api = await secretariat(t);
+    const m = await boardOf(t, ['A', 'B']);
+    const b = await openBallot(t, api);
+    for (const o of ['A', 'B']) await vote(t, m[o]!, b.id, 'approve');
+    await request(t.app).post(`/api/v1/ballots/${b.id}/close`).set(...api.auth).expect(200);
+    const published = (await request(t.app).get('/api/v1/standards/07.11').expect(200)).body.versions.filter((v: { state: string }) => v.state === 'published') as Array<{ edition: number; amendment: number | null }>;
+    const last = Math.max(...published.map((v) => v.edition));
+    const lastAmendment = Math.max(0, ...published.filter((v) => v.edition === last).map((v) => v.amendment ?? 0));
+    const page = await sec.agent.get(`/ballots/${b.id}`).expect(200);
+    const form = /<section class="publish-form"[\s\S]*?<\/section>/.exec(page.text)![0];
+    expect(form).to.match(new RegExp(`name="edition"[^>]*value="${last + 1}"|value="${last + 1}"[^>]*name="edition"`));
+    expect(form).to.match(/name="amendment"[^>]*value=""|value=""[^>]*name="amendment"/);
+    expect(unescape(form)).to.contain(`Suggested: Edition ${last + 1}. For Edition ${last} Amendment ${lastAmendment + 1} instead, enter edition ${last} and amendment ${lastAmendment + 1}.`);
   });
 });
