@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor } from '../helpers/auth.ts';
+import { FIRST_DRAFT } from '../helpers/drafts.ts';
 import { boardOf, openBallot, secretariat, vote } from '../helpers/ballots.ts';
 
 /** Issue 11 item 8: the secretariat's forms lead from one step to the next. */
@@ -55,5 +56,13 @@ describe("the secretariat's forms (issue 11 item 8)", () => {
     expect(form).to.match(new RegExp(`name="edition"[^>]*value="${last + 1}"|value="${last + 1}"[^>]*name="edition"`));
     expect(form).to.match(/name="amendment"[^>]*value=""|value=""[^>]*name="amendment"/);
     expect(unescape(form)).to.contain(`Suggested: Edition ${last + 1}. For Edition ${last} Amendment ${lastAmendment + 1} instead, enter edition ${last} and amendment ${lastAmendment + 1}.`);
+  });
+
+  it('the preview shows the text rendered as on a version page, not only the clause tree', async () => {
+    const preview = await sec.agent.post('/admin/standards/07.11/drafts/preview').field('_csrf', sec.csrf).field('text', FIRST_DRAFT).field('based_on', 'none').expect(200);
+    const rendered = /<div class="text draft-rendered"[\s\S]*?<\/div>/.exec(preview.text)?.[0] ?? '';
+    expect(rendered).to.contain('<section class="clause depth-2" id="clause-2.1">');
+    expect(rendered).to.match(/<h3 class="clause-heading"><span class="clause-number">2\.1<\/span> Signs/);
+    expect(rendered).to.contain('<p>Signs shall be placed every 50 m along the perimeter of the hazardous area, facing outwards.</p>');
   });
 });
