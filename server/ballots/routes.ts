@@ -9,6 +9,8 @@ import * as standards from '../standards/service.ts';
 import * as service from './service.ts';
 import * as publication from '../publication/service.ts';
 import { publishSchema } from '../publication/validation.ts';
+import { draftChoices } from '../drafts/choices.ts';
+import { allVersionMetas } from '../versions/repo.ts';
 import { label as editionName, suggestNumber } from '../publication/rules.ts';
 import * as repo from './repo.ts';
 import { idOf, nOf } from './api.ts';
@@ -50,11 +52,11 @@ export function ballotsRoutes(deps: Deps): Router {
   });
 
   async function renderNew(res: Response, extra: Record<string, unknown> = {}) {
-    const drafts = await service.ballotableDrafts(db, clock);
+    const [drafts, all] = await Promise.all([service.ballotableDrafts(db, clock), allVersionMetas(db)]);
     const values = (extra.values as Record<string, string> | undefined) ?? { rule: 'iso', quorum: '0.5', closes_at: '' };
     res.render('ballots/new', {
       title: 'Open a ballot',
-      drafts: drafts.map((d) => ({ value: `${d.ref}|${d.n}`, label: `${d.ref} version ${d.n}: ${d.label}`, selected: values.version === `${d.ref}|${d.n}` })),
+      drafts: draftChoices(drafts, all, values.version ?? ''),
       rules: RULES.map((x) => ({ value: x, selected: values.rule === x })),
       values,
       ...extra,

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor } from '../helpers/auth.ts';
 import { FIRST_DRAFT } from '../helpers/drafts.ts';
-import { boardOf, openBallot, secretariat, vote } from '../helpers/ballots.ts';
+import { newDraft, boardOf, openBallot, secretariat, vote } from '../helpers/ballots.ts';
 
 /** Issue 11 item 8: the secretariat's forms lead from one step to the next. */
 describe("the secretariat's forms (issue 11 item 8)", () => {
@@ -64,5 +64,24 @@ describe("the secretariat's forms (issue 11 item 8)", () => {
     expect(rendered).to.contain('<section class="clause depth-2" id="clause-2.1">');
     expect(rendered).to.match(/<h3 class="clause-heading"><span class="clause-number">2\.1<\/span> Signs/);
     expect(rendered).to.contain('<p>Signs shall be placed every 50 m along the perimeter of the hazardous area, facing outwards.</p>');
+  });
+
+  it('opening a consultation chooses the draft from a list: newest first, superseded drafts marked; a choice opens it', async () => {
+    // a draft, and a later one based on it: the first is superseded, the later one is on top
+    const older = await newDraft(t, 4);
+    const newer = await newDraft(t, older.n);
+    const form = await sec.agent.get(`/consultations/new?ref=07.11&n=${older.n}`).expect(200);
+    const options = [...form.text.matchAll(/<option value="([^"]+)"( selected)?>([^<]*)</g)].map((m) => ({ value: unescape(m[1]!), selected: Boolean(m[2]), label: unescape(m[3]!).replace(/[\u2066-\u2069]/g, '') }));
+    const values = options.map((o) => o.value);
+    expect(values.indexOf(`07.11|${newer.n}`)).to.be.below(values.indexOf(`07.11|${older.n}`));
+    expect(options.find((o) => o.value === `07.11|${older.n}`)!.label).to.match(/\(superseded\)$/);
+    expect(options.find((o) => o.value === `07.11|${newer.n}`)!.label).not.to.contain('superseded');
+    expect(options.find((o) => o.selected)!.value).to.equal(`07.11|${older.n}`);
+    // nothing chosen: the form comes back with the message at the field
+    const none = await sec.agent.post('/consultations').type('form').send({ _csrf: sec.csrf, version: '', closes_at: '2027-12-31T00:00' }).expect(422);
+    expect(none.text).to.contain('id="version-error"');
+    const opened = await sec.agent.post('/consultations').type('form').send({ _csrf: sec.csrf, version: `07.11|${newer.n}`, closes_at: '2027-12-31T00:00' }).expect(303);
+    const page = await sec.agent.get(opened.headers.location).expect(200);
+    expect(page.text).to.contain('Draft Edition 3, revised after consultation');
   });
 });
