@@ -10,6 +10,9 @@ import * as standards from '../standards/service.ts';
 import * as service from './service.ts';
 import * as publication from '../publication/service.ts';
 import { publishSchema } from '../publication/validation.ts';
+import { draftChoices } from '../drafts/choices.ts';
+import { allVersionMetas } from '../versions/repo.ts';
+import { label as editionName, suggestNumber } from '../publication/rules.ts';
 import * as repo from './repo.ts';
 import { idOf, nOf } from './api.ts';
 import { extendSchema, moveSchema, openBallotSchema, voteSchema } from './validation.ts';
@@ -50,11 +53,11 @@ export function ballotsRoutes(deps: Deps): Router {
   });
 
   async function renderNew(res: Response, extra: Record<string, unknown> = {}) {
-    const drafts = await service.ballotableDrafts(db, clock);
+    const [drafts, all] = await Promise.all([service.ballotableDrafts(db, clock), allVersionMetas(db)]);
     const values = (extra.values as Record<string, string> | undefined) ?? { rule: 'iso', quorum: '0.5', closes_at: '' };
     res.render('ballots/new', {
       title: 'Open a ballot',
-      drafts: drafts.map((d) => ({ value: `${d.ref}|${d.n}`, label: `${d.ref} version ${d.n}: ${d.label}`, selected: values.version === `${d.ref}|${d.n}` })),
+      drafts: draftChoices(drafts, all, values.version ?? ''),
       rules: RULES.map((x) => ({ value: x, selected: values.rule === x })),
       values,
       ...extra,
@@ -107,6 +110,7 @@ export function ballotsRoutes(deps: Deps): Router {
       }
     }
     const manages = can(viewer, 'ballots.manage');
+    const suggested = suggestNumber(detail.versions.filter((v) => v.state === 'published'));
     const newerDrafts = manages && ballot.state === 'open' ? detail.versions.filter((v) => v.n > ballot.n && v.state === 'draft') : [];
     const ownValues = (extra.voteValues as Record<string, string> | undefined) ?? { position: own && !own.outdated ? own.position : '', reason: own && !own.outdated ? own.reason ?? '' : '' };
     const done = doneNotice(notices, req.query.done);
@@ -131,7 +135,9 @@ export function ballotsRoutes(deps: Deps): Router {
       closesAtInput: toLocalInput(ballot.closes_at),
       newerDrafts,
       canPublish: can(viewer, 'versions.publish') && ballot.state === 'closed' && ballot.result === 'approved' && ballot.version_state === 'approved',
-      publishValues: (extra.publishValues as Record<string, string> | undefined) ?? { edition: '', amendment: '', in_force_from: '', summary: '' },
+      // Prefilled with the next edition; the hint names the amendment it could be instead (issue 11 item 8).
+      publishValues: (extra.publishValues as Record<string, string> | undefined) ?? { edition: String(suggested.next.edition), amendment: '', in_force_from: '', summary: '' },
+      publishHint: suggested.amendment ? `Suggested: ${editionName(suggested.next)}. For ${editionName(suggested.amendment)} instead, enter edition ${suggested.amendment.edition} and amendment ${suggested.amendment.amendment}.` : 'Suggested: Edition 1, its first edition.',
       notice: done,
       ...extra,
     });

@@ -6,6 +6,8 @@ import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422, pathId } from '../http/validation.ts';
 import { longDateTime } from '../time.ts';
 import { renderClauses } from '../versions/render.ts';
+import { allVersionMetas, draftVersions } from '../versions/repo.ts';
+import { draftChoices } from '../drafts/choices.ts';
 import { resolveStandard, standardDetail } from '../standards/service.ts';
 import { clauseNumber } from '../versions/parse.ts';
 import * as service from './service.ts';
@@ -26,6 +28,7 @@ const messages = {
   saved: 'Your changes are saved.',
   withdrawn: 'The comment is withdrawn. It stays in the record, marked withdrawn.',
   disposed: 'The disposition is recorded.',
+  chooseDraft: 'Choose the draft to consult on.',
   imported: (added: number, updated: number, unchanged: number) =>
     `The sheet is imported: ${added} comment${added === 1 ? '' : 's'} added, ${updated} updated, ${unchanged} unchanged.`,
   changed: 'The consultation is updated.',
@@ -86,18 +89,26 @@ export function consultationsRoutes(deps: Deps): Router {
     });
   });
 
-  const renderNew = (res: Response, values: Record<string, string>, errors?: Record<string, string>, error?: string) =>
-    res.render('consultations/new', { title: 'Open a consultation', values, errors, error });
+  // The draft is chosen from a list, newest first, superseded ones marked (issue 11 item 8).
+  const renderNew = async (res: Response, values: Record<string, string>, errors?: Record<string, string>, error?: string) => {
+    const [drafts, all] = await Promise.all([draftVersions(deps.db), allVersionMetas(deps.db)]);
+    const chosen = values.version || (values.ref && values.n ? `${values.ref}|${values.n}` : '');
+    res.render('consultations/new', { title: 'Open a consultation', values, errors: errors && (errors.ref || errors.n) ? { ...errors, version: errors.ref ?? errors.n } : errors, error, drafts: draftChoices(drafts, all, chosen) });
+  };
 
   r.get('/consultations/new', allow('consultations.manage'), (req, res) => {
     const q = req.query as Record<string, unknown>;
-    renderNew(res, { ref: typeof q.ref === 'string' ? q.ref : '', n: typeof q.n === 'string' ? q.n : '', opens_at: deps.clock.now().toISOString().slice(0, 16), closes_at: '', instructions: '' });
+    return renderNew(res, { ref: typeof q.ref === 'string' ? q.ref : '', n: typeof q.n === 'string' ? q.n : '', opens_at: deps.clock.now().toISOString().slice(0, 16), closes_at: '', instructions: '' });
   });
 
   r.post('/consultations', allow('consultations.manage'), async (req, res) => {
     const body = keep(req.body);
-    const { _csrf: _t, ref = '', n = '', ...rest } = body;
+    const { _csrf: _t, version = '', ...fields } = body;
+    // "ref|n" from the list of drafts; ref and n separately still work (links, older clients).
+    const [vref, vn] = version ? version.split('|') : [];
+    const { ref = vref ?? '', n = vn ?? '', ...rest } = fields;
     await submitForm(res, async () => {
+      if (!ref.trim()) throw new Validation(messages.chooseDraft, { version: messages.chooseDraft });
       const c = await service.openConsultation(ctx, viewerOf(res)!, ref.trim(), Number(n), parseOr422(consultationCreateSchema, rest));
       res.redirect(303, `/consultations/${c.id}?done=opened`);
     }, (err) => renderNew(res, body, errorsOf(err)));

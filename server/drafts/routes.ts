@@ -18,7 +18,26 @@ export const messages = {
   added: (d: string) => `${d} was added to the catalogue. Add its first draft below.`,
   withdrawn: (d: string) => `${d} is withdrawn.`,
   noText: 'Paste the text, or choose a .md or .docx file.',
+  saved: (d: string, n: number, label: string) => `${d} version ${n}, ${label}, is saved as a draft.`,
 } as const;
+
+type Detail = ReturnType<typeof standardDetail>;
+
+/** What the secretariat usually does next with a draft just saved: read it, compare it, consult or ballot on it. */
+export function nextSteps(detail: Detail, n: number): { href: string; label: string }[] {
+  const ref = encodeURIComponent(detail.standard.ref);
+  const v = detail.versions.find((x) => x.n === n);
+  if (!v) return [];
+  const steps = [{ href: `/standards/${ref}/versions/${n}`, label: `Read version ${n}` }];
+  // Against the edition in force if there is one, else against the version it is based on.
+  const against = detail.current && detail.current.n !== n ? { n: detail.current.n, what: `the current edition (${detail.current.label})` } : v.based_on_n ? { n: v.based_on_n, what: `version ${v.based_on_n}` } : null;
+  if (against) steps.push({ href: `/standards/${ref}/diff/${against.n}..${n}`, label: `Compare it with ${against.what}` });
+  steps.push(
+    { href: `/consultations/new?ref=${ref}&n=${n}`, label: 'Open a consultation on it' },
+    { href: `/ballots/new?ref=${ref}&n=${n}`, label: 'Open a ballot on it' },
+  );
+  return steps;
+}
 
 /** Lines around each problem, numbered, for the preview: the problem shown at its line. */
 export function problemExcerpts(text: string, problems: ParseProblem[], around = 2) {
@@ -62,11 +81,14 @@ export function draftsRoutes(deps: Deps): Router {
   async function renderStandard(req: Request, res: Response, extra: Record<string, unknown> = {}) {
     const detail = standardDetail(await resolveStandard(deps.states, String(req.params.ref)), viewerOf(res), clock.now());
     const done = req.query.done;
+    const savedN = done === 'draft' && typeof req.query.n === 'string' && /^\d+$/.test(req.query.n) ? Number(req.query.n) : null;
+    const saved = savedN === null ? undefined : detail.versions.find((v) => v.n === savedN);
     res.render('drafts/standard', {
       title: `Manage ${detail.standard.designation}`,
       ...detail,
       versionsNewestFirst: [...detail.versions].reverse(),
       notice: done === 'added' ? messages.added(detail.standard.designation) : done === 'withdrawn' ? messages.withdrawn(detail.standard.designation) : null,
+      saved: saved ? { message: messages.saved(detail.standard.designation, saved.n, saved.label), steps: nextSteps(detail, saved.n) } : null,
       withdrawValues: { date: detail.day },
       ...extra,
     });
@@ -120,7 +142,12 @@ export function draftsRoutes(deps: Deps): Router {
     });
   }
 
-  r.get('/admin/standards/:ref/drafts/new', allow('drafts.create'), (req, res) => renderDraft(req, res));
+  r.get('/admin/standards/:ref/drafts/new', allow('drafts.create'), async (req, res) => {
+    // A new draft starts from the text of the version it is based on (?based_on=N, by default the latest).
+    const q = req.query.based_on;
+    const base = await service.baseText(db, String(req.params.ref), q === 'none' ? null : typeof q === 'string' && /^\d+$/.test(q) ? Number(q) : undefined);
+    await renderDraft(req, res, { values: { based_on: base ? String(base.n) : 'none', text: base?.text ?? '' } });
+  });
 
   r.post('/admin/standards/:ref/drafts/preview', allow('drafts.create'), uploadOne, csrfFromBody, async (req, res) => {
     const values: Record<string, unknown> = keep(req.body, 'text', 'label', 'based_on');
@@ -167,7 +194,8 @@ export function draftsRoutes(deps: Deps): Router {
     await submitForm(res, async () => {
       input = parseOr422(draftSchema, values);
       const saved = await service.createDraft(db, clock, viewerOf(res)!, String(req.params.ref), input);
-      res.redirect(303, `/standards/${encodeURIComponent(saved.standard.ref)}/versions/${saved.n}?done=draft-saved`);
+      // The standard's page, with the next steps for the new draft (issue 11 item 8).
+      res.redirect(303, `/admin/standards/${encodeURIComponent(saved.standard.ref)}?done=draft&n=${saved.n}`);
     }, (err) =>
       // The text is checked again here: it came back from the browser and may have been changed.
       input ? renderPreview(req, res, input, values, [], err) : renderDraft(req, res, { values, errors: errorsOf(err) }));

@@ -10,6 +10,7 @@ import type { VersionMeta } from '../versions/repo.ts';
 import { canonicalRef, designation, refFor, seriesOf } from '../standards/refs.ts';
 import { clauseNumber, countWords, parseClauses, type ParseProblem } from '../versions/parse.ts';
 import { createVersion, sha256 } from '../versions/service.ts';
+import { renderClauses } from '../versions/render.ts';
 import { diffVersions, type DiffSummary } from '../diff/index.ts';
 import type { DraftInput, StandardInput, WithdrawInput } from './validation.ts';
 
@@ -98,6 +99,8 @@ export interface DraftPreview {
   words: number;
   /** what changed against based_on, when there is one and the text parses */
   changes: DiffSummary | null;
+  /** the text rendered as on a version page (HTML we produced and escaped); null when it has problems */
+  html: string | null;
 }
 
 /** The version a draft is based on: the one named, none (null), or by default the latest. */
@@ -107,6 +110,13 @@ function baseOf(s: StandardRow, versions: VersionMeta[], basedOn: number | null 
   const v = versions.find((x) => x.n === basedOn);
   if (!v) throw new Validation(messages.noBase(designation(s.type, s.number), basedOn), { based_on: messages.noBase(designation(s.type, s.number), basedOn) });
   return v;
+}
+
+/** The version a new draft starts from and its source Markdown, or null for a text of its own. */
+export async function baseText(db: Db, ref: string, basedOn: number | null | undefined): Promise<{ n: number; text: string } | null> {
+  const standard = await standardOrThrow(db, ref);
+  const base = baseOf(standard, await versionsRepo.versionMetas(db, standard.id), basedOn);
+  return base ? { n: base.n, text: await versionsRepo.versionSource(db, base.id) } : null;
 }
 
 /** Parses a draft's text without saving anything: its clause tree, its problems by line, what changed. */
@@ -141,6 +151,7 @@ export async function previewDraft(db: Db, ref: string, input: Pick<DraftInput, 
     problems,
     words: countWords(input.text),
     changes,
+    html: problems.length ? null : renderClauses(clauses),
   };
 }
 

@@ -33,7 +33,17 @@ export function canNumber(next: EditionNumber, published: EditionNumber[]): Verd
   return yes;
 }
 
-const label = (e: EditionNumber) => (e.amendment ? `Edition ${e.edition} Amendment ${e.amendment}` : `Edition ${e.edition}`);
+/**
+ * The number a publication is offered by default: a new edition after the highest published one; the
+ * alternative is the next amendment of that edition (the only one an amendment may still amend).
+ */
+export function suggestNumber(published: EditionNumber[]): { next: EditionNumber; amendment: EditionNumber | null } {
+  const last = Math.max(0, ...published.map((p) => p.edition ?? 0));
+  const lastAmendment = Math.max(0, ...published.filter((p) => p.edition === last).map((p) => p.amendment ?? 0));
+  return { next: { edition: last + 1, amendment: null }, amendment: last ? { edition: last, amendment: lastAmendment + 1 } : null };
+}
+
+export const label = (e: EditionNumber) => (e.amendment ? `Edition ${e.edition} Amendment ${e.amendment}` : `Edition ${e.edition}`);
 
 /** The in-force date of a publication: a UTC day not before the day of publication. */
 export function canSetInForce(inForceFrom: string, now: Date): Verdict {

@@ -17,7 +17,6 @@ import { doneNotice } from '../http/done.ts';
 /** What a version page says after the secretariat's action that landed on it (`?done=`). */
 export const doneMessages = {
   published: 'Publication recorded: this version is published.',
-  'draft-saved': 'The draft is saved.',
 } as const;
 
 /** HTML pages of the public library: catalogue, a standard, its history, any version, a date. */

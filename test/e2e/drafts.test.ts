@@ -49,6 +49,11 @@ describe('browser: the secretariat loads a draft', function () {
     await shot('preview');
 
     await page.getByRole('button', { name: 'Save this draft' }).click();
+    // the standard's page, with the next steps (issue 11 item 8)
+    expect(new URL(page.url()).pathname).to.equal('/admin/standards/07.99');
+    expect(await page.locator('.next-steps').innerText()).to.contain('Open a consultation on it');
+    await shot('saved');
+    await page.getByRole('link', { name: 'Read version 1' }).click();
     expect(new URL(page.url()).pathname).to.equal('/standards/07.99/versions/1');
     expect(await page.locator('.notice-draft').innerText()).to.contain('DRAFT — not for use');
     expect(await page.locator('.title-block').innerText()).to.contain('Working draft 1');
@@ -60,8 +65,7 @@ describe('browser: the secretariat loads a draft', function () {
     await page.getByRole('button', { name: 'Check the text' }).click();
     expect(await page.locator('.draft-preview').innerText()).to.contain('based on version 1: Working draft 1');
     await page.getByRole('button', { name: 'Save this draft' }).click();
-    expect(new URL(page.url()).pathname).to.equal('/standards/07.99/versions/2');
-    await page.getByRole('link', { name: 'What changed in this version' }).click();
+    await page.getByRole('link', { name: 'Compare it with version 1' }).click();
     expect(new URL(page.url()).pathname).to.equal('/standards/07.99/diff/1..2');
     const summary = await page.locator('.diff-summary').innerText();
     expect(summary).to.contain('50 m');

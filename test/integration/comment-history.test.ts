@@ -123,7 +123,7 @@ describe('comments: history, withdrawal, no preset values', () => {
     expect(none.text).to.contain(`id="de-${id}">Choose a disposition`);
     expect(none.text).to.contain('Keep this text.</textarea>');
     const rej = await sec.agent.post(`/comments/${id}/disposition`).type('form').send({ _csrf: sec.csrf, disposition: 'rejected', response: '', back }).expect(422);
-    expect(rej.text).to.contain('<table class="comment-matrix">');
+    expect(rej.text).to.contain('<table class="comment-matrix stack">');
     expect(rej.text).to.contain(`id="re-${id}">Explain the disposition`);
     expect(rej.text).to.contain(`aria-describedby="rh-${id} re-${id}"`);
     expect(rej.text).to.match(/<option value="rejected" selected>/);

@@ -57,7 +57,7 @@ describe('drafts pages: the secretariat adds standards and drafts', () => {
     const text = hidden(preview.text, 'text');
     expect(text).to.equal(FIRST_DRAFT);
     const saved = await sec.agent.post('/admin/standards/07.99/drafts').type('form').send({ _csrf: sec.csrf, text: text!.replace(/\n/g, '\r\n'), label: 'Working draft 1', based_on: 'none' }).expect(303);
-    expect(saved.headers.location).to.equal('/standards/07.99/versions/1?done=draft-saved'); // issue 11 item 3: the action is confirmed
+    expect(saved.headers.location).to.equal('/admin/standards/07.99?done=draft&n=1'); // issue 11 item 8: the next steps
     const v = (await request(t.app).get('/api/v1/standards/07.99/versions/1').set(...(await bearerFor(t, sec.user)).auth).expect(200)).body;
     expect(v.text).to.equal(FIRST_DRAFT); // line ends as given, not the browser's CRLF
     // the second draft: renumbered clauses shown against version 1

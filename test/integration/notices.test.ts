@@ -76,11 +76,12 @@ describe('notices: an edition not yet in force, not the current edition, confirm
     const text = '# 1 Scope\n\nThis standard applies.\n';
     const res = await web.agent.post('/admin/standards/07.11/drafts').type('form').send({ _csrf: csrfFrom(form.text), text, label: 'Draft 4', based_on: '4' });
     expect(res.status, res.text.slice(0, 2000)).to.equal(303);
-    expect(res.headers.location).to.match(/^\/standards\/07\.11\/versions\/\d+\?done=draft-saved$/);
+    // it lands on the standard's page with the next steps (issue 11 item 8), which confirms the save
+    expect(res.headers.location).to.match(/^\/admin\/standards\/07\.11\?done=draft&n=\d+$/);
     const page = await web.agent.get(res.headers.location).expect(200);
-    expect(page.text).to.contain('The draft is saved.');
+    expect(page.text).to.match(/is saved as a draft/);
     // opening a consultation on it
-    const n = /versions\/(\d+)/.exec(res.headers.location)![1];
+    const n = /n=(\d+)/.exec(res.headers.location)![1];
     const opened = await web.agent.post('/consultations').type('form').send({ _csrf: web.csrf, ref: '07.11', n, closes_at: '2027-12-31T00:00' }).expect(303);
     expect(opened.headers.location).to.match(/^\/consultations\/\d+\?done=opened$/);
     expect((await web.agent.get(opened.headers.location).expect(200)).text).to.contain('The consultation is set up.');
