@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { HtmlValidate } from 'html-validate';
-import { testApp } from '../helpers/app.ts';
+import { TEST_NOW, testApp } from '../helpers/app.ts';
 import { agentFor } from '../helpers/auth.ts';
 import { sampleConsultationId } from '../helpers/consultations.ts';
 
@@ -65,6 +65,16 @@ describe('consultation page: contents, comment counts, changes', () => {
     const anon = { text: (await request(t.app).get(`/consultations/${cid}`).expect(200)).text.replaceAll('&#x3D;', '=') };
     expect(anon.text).to.contain('<span class="count">2 comments</span>');
     expect(anon.text).not.to.contain(`/consultations/${cid}/comments?clause=`);
+    // once closed, the report is public: the public's counts lead there
+    t.clock.set('2027-07-01T12:00:00.000Z');
+    try {
+      const closed = (await request(t.app).get(`/consultations/${cid}`).expect(200)).text.replaceAll('&#x3D;', '=');
+      expect(closed).to.contain(`<a class="count" href="/consultations/${cid}/report?clause=7.4">2 comments</a>`);
+      const report = await request(t.app).get(`/consultations/${cid}/report?clause=7.4`).expect(200);
+      expect(report.text).to.contain('Second');
+    } finally {
+      t.clock.set(TEST_NOW);
+    }
   });
 
   it('offers the changes against the current edition, and that diff answers', async () => {
