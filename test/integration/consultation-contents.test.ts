@@ -1,28 +1,9 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { HtmlValidate } from 'html-validate';
 import { TEST_NOW, testApp } from '../helpers/app.ts';
 import { agentFor } from '../helpers/auth.ts';
 import { sampleConsultationId } from '../helpers/consultations.ts';
-
-// The rules of test/integration/html.test.ts: pages are valid, accessible HTML.
-const validator = new HtmlValidate({
-  extends: ['html-validate:standard', 'html-validate:a11y'],
-  rules: {
-    'no-inline-style': 'error',
-    'valid-id': ['error', { relaxed: true }],
-    'doctype-style': 'off',
-    'require-sri': 'off',
-    'long-title': 'off',
-    'no-trailing-whitespace': 'off',
-    'attribute-boolean-style': 'off',
-    'void-style': 'off',
-    'no-redundant-role': 'off',
-    'text-content': 'off',
-  },
-});
-const problemsOf = async (html: string) =>
-  (await validator.validateString(html)).results.flatMap((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+import { htmlProblems } from '../helpers/html.ts';
 
 /** Issue 11 item 5: the consultation page has a contents list, counts that link to the comments, and the changes. */
 describe('consultation page: contents, comment counts, changes', () => {
@@ -90,7 +71,7 @@ describe('consultation page: contents, comment counts, changes', () => {
   it('is valid, accessible HTML, signed out and signed in', async () => {
     const { agent } = await agentFor(t, 'stakeholder');
     for (const html of [(await request(t.app).get(`/consultations/${cid}`)).text, (await agent.get(`/consultations/${cid}`)).text]) {
-      const problems = await problemsOf(html);
+      const problems = await htmlProblems(html);
       expect(problems, problems.join('\n')).to.deep.equal([]);
     }
   });
