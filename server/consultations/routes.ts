@@ -10,6 +10,7 @@ import { allVersionMetas, draftVersions } from '../versions/repo.ts';
 import { draftChoices } from '../drafts/choices.ts';
 import { resolveStandard, standardDetail } from '../standards/service.ts';
 import { clauseNumber } from '../versions/parse.ts';
+import { nestContents } from './contents.ts';
 import * as service from './service.ts';
 import type { CommentView, ConsultationView } from './service.ts';
 import { clauseLabel, DISPOSITION_LABELS, MAX_SHEET_ROWS, MAX_SHEET_UNPACKED, TYPE_CODES } from './sheets.ts';
@@ -114,6 +115,14 @@ export function consultationsRoutes(deps: Deps): Router {
     }, (err) => renderNew(res, body, errorsOf(err)));
   });
 
+  /** The diff of the current edition against this draft, when there is a current edition and the viewer may see both. */
+  async function changesAgainstCurrent(c: ConsultationView, viewer: ReturnType<typeof viewerOf>) {
+    const detail = standardDetail(await resolveStandard(deps.states, c.standard_ref), viewer, deps.clock.now());
+    const current = detail.current;
+    if (!current || current.n === c.n || !detail.versions.some((v) => v.n === c.n)) return null;
+    return { label: current.edition_label || current.label, href: `/standards/${encodeURIComponent(detail.standard.ref)}/diff/${current.n}..${c.n}` };
+  }
+
   /** The consultation page: instructions, deadline, the draft clause by clause with a count and a form each. */
   async function renderPage(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string>; notice?: string; sheetError?: string; sheetErrors?: Array<{ row: string; message: string }>; changeError?: string; changeValues?: Record<string, string> } = {}) {
     const viewer = viewerOf(res);
@@ -125,6 +134,14 @@ export function consultationsRoutes(deps: Deps): Router {
     const failedRef = extra.values ? extra.values.clause ?? '' : null;
     const canComment = can(viewer, 'comments.create');
     const onBehalf = can(viewer, 'comments.on-behalf');
+    // Who may read the comments reads them in the matrix; the public, once the report is public, in the report.
+    const commentsPage = viewer ? 'comments' : c.reportPublic ? 'report' : null;
+    const commentsOf = (ref: string) => (commentsPage ? `/consultations/${c.id}/${commentsPage}?clause=${encodeURIComponent(ref)}` : null);
+    const counted = (cl: { key: string; ref: string }) => {
+      const count = counts.get(cl.key) ?? 0;
+      return { count, commentsLink: count ? commentsOf(cl.ref) : null };
+    };
+    const changes = clauses.length ? await changesAgainstCurrent(c, viewer) : null;
     // One form per clause; the one that failed is open again with the input and the messages.
     const form = (clause: string) => {
       const failed = failedRef === clause;
@@ -137,12 +154,14 @@ export function consultationsRoutes(deps: Deps): Router {
       title: `Consultation on ${c.designation} ${c.label}`,
       consultation: consultationModel(c, viewer),
       generalCount: counts.get('') ?? 0,
+      contents: nestContents(clauses, (cl) => ({ ref: cl.ref, num: clauseNumber(cl.ref), heading: cl.heading, ...counted(cl) })),
+      changes,
       clauses: clauses.map((cl) => ({
         ref: cl.ref,
         label: clauseNumber(cl.ref) || cl.heading,
         // markdown-it with raw HTML off, headings escaped: HTML we produced
         html: renderClauses([cl]),
-        count: counts.get(cl.key) ?? 0,
+        ...counted(cl),
         form: canComment && open ? form(cl.ref) : null,
       })),
       generalForm: form(''),
