@@ -192,8 +192,8 @@ export async function run(): Promise<string[]> {
 
 /** The server child: our app as in production, and the event-loop delay measured where it runs. */
 async function serve(url: string, syncWait: boolean): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent' });
-  const db = createDb(url, { busyWaitMs: config.dbBusyWaitMs });
+  const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(40), LOG_LEVEL: 'silent' });
+  const db = createDb(url, { busyWaitMs: config.dbBusyWaitMs, auditKey: config.auditKey });
   // The pool's one connection is kept: this sets it as it was before the fix.
   if (syncWait) await db.raw('PRAGMA busy_timeout = 5000');
   const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 }));
