@@ -14,8 +14,15 @@ export async function run(): Promise<string[]> {
   const parts = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).sort() : [];
   if (!parts.length) return ['faults: no parts yet (bench/faults/*.ts)'];
   for (const f of parts) {
-    const m = (await import(pathToFileURL(path.join(dir, f)).href)) as { run: () => Promise<string[]> };
-    out.push(...(await m.run()));
+    // Each part's lines are printed as soon as it ends, and a part that fails says so without hiding the rest.
+    try {
+      const m = (await import(pathToFileURL(path.join(dir, f)).href)) as { run: () => Promise<string[]> };
+      const lines = await m.run();
+      for (const line of lines) console.log(line);
+    } catch (err) {
+      console.log(`faults/${f}: FAILED — ${(err as Error).stack ?? err}`);
+      process.exitCode = 1;
+    }
   }
   return out;
 }
