@@ -31,11 +31,9 @@ const field = (body: unknown, name: string, max = 200): string => {
 export function twoFactorGate(deps: Deps): RequestHandler {
   return async (req, res, next) => {
     const viewer = viewerOf(res);
-    // API calls of other roles need no lookup.
-    if (!viewer || (req.authVia === 'bearer' && !requiresTwoFactor(viewer.role))) return next();
-    const enabled = await service.isEnrolled(deps, viewer.id);
-    res.locals.twoFactorEnabled = enabled;
-    if (enabled || !requiresTwoFactor(viewer.role)) return next();
+    // Only the roles that must use a second factor are looked up: other readers' pages cost no query.
+    if (!viewer || !requiresTwoFactor(viewer.role)) return next();
+    if (await service.isEnrolled(deps, viewer.id)) return next();
     if (req.originalUrl.startsWith('/api/')) return next(new AppError(403, 'two_factor_required', service.messages.enrolFirst));
     if (req.path === ENROL_PATH || req.path.startsWith(`${ENROL_PATH}/`) || (req.method === 'POST' && req.path === '/logout')) return next();
     res.redirect(303, ENROL_PATH);

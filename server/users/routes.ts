@@ -39,6 +39,7 @@ export function usersRoutes(auth: Auth): Router {
       user,
       values: { name: user.name, organisation: user.organisation },
       tokens: await listApiTokens(ctx.db, user.id),
+      twoFactorEnabled: await isEnrolled(ctx, user.id),
       // Their own record without the secretariat's links to accounts.
       history: (await readableAudit(ctx.db, await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 20 }))).map((e) => ({
         ...e,
