@@ -35,6 +35,8 @@ export const PERMISSIONS = {
   'ballots.read-open': ['board', 'secretariat'],
   'ballots.vote': ['board'],
   'ballots.manage': ['secretariat'],
+  // open a ballot although a consultation that led to its draft is open or has comments without a disposition
+  'ballots.override-order': ['secretariat'],
   'standards.manage': ['secretariat'],
   'drafts.create': ['secretariat'],
   'consultations.manage': ['secretariat'],

@@ -47,6 +47,22 @@ const ballot = {
     },
     not_voted: { type: 'array', items: { type: 'string' } },
     outdated: { type: 'array', items: { type: 'string' } },
+    override_reason: { type: 'string', nullable: true, description: 'Why the secretariat opened the ballot although the ballot order held it back; null when it opened in order.' },
+    override_blocking: {
+      type: 'array',
+      description: 'What the override set aside, as found when the ballot opened (empty when it opened in order).',
+      items: {
+        type: 'object',
+        properties: {
+          consultation_id: { type: 'integer' },
+          n: { type: 'integer', description: 'The version the consultation is on: the draft or one it is based on.' },
+          label: { type: 'string' },
+          state: { type: 'string', enum: ['scheduled', 'open', 'closed'] },
+          not_closed: { type: 'boolean' },
+          undisposed: { type: 'integer', minimum: 0, description: 'Comments (not withdrawn) without a disposition.' },
+        },
+      },
+    },
   },
 };
 const ballotJson = json(ballot);
@@ -56,9 +72,17 @@ export const ballotsPaths: Record<string, unknown> = {
   '/standards/{ref}/versions/{n}/ballots': {
     post: {
       summary: 'Open a ballot on a draft (secretariat); one open ballot per version',
+      description:
+        'Ballot order: refused (409, the message names each consultation and how many comments lack a disposition) while a consultation on the draft, ' +
+        'or on a draft it is based on since the current edition, is open or scheduled or has comments without a disposition. ' +
+        'The secretariat may open it anyway with override_reason, which is stored on the ballot, returned with it and audited.',
       security: bearer,
       parameters: [refParam, nParam],
-      requestBody: bodyOf(openBallotSchema, { closes_at: { format: 'date-time' }, quorum: { description: 'At most 4 decimal places.' } }),
+      requestBody: bodyOf(openBallotSchema, {
+        closes_at: { format: 'date-time' },
+        quorum: { description: 'At most 4 decimal places.' },
+        override_reason: { description: 'Only needed when the ballot order refuses the ballot: the recorded reason to open it anyway. Ignored when nothing holds the ballot back.' },
+      }),
       responses: { 201: { description: 'The ballot', content: ballotJson }, 401: error, 403: error, 404: error, 409: error, 422: error },
     },
   },

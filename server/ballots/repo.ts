@@ -3,6 +3,7 @@ import { isSqlite } from '../db.ts';
 import { rolesThatCan } from '../auth/permissions.ts';
 import { bumpRevisionOfBallot, bumpRevisionOfVersion } from '../versions/repo.ts';
 import type { Position, Result, Rule } from './tally.ts';
+import type { Blocking } from './order.ts';
 import { castByNameSql } from '../privacy/repo.ts';
 
 /**
@@ -26,6 +27,9 @@ export interface BallotRow {
   cancelled_at: string | null;
   created_by: number | null;
   created_at: string;
+  /** the secretariat's reason for opening despite the ballot order (./order.ts), and what it overrode */
+  override_reason: string | null;
+  override_blocking: Blocking[] | null;
 }
 
 /** What is written at the close, beside the result. */
@@ -66,6 +70,8 @@ const toBallot = (r: Record<string, unknown>): BallotRow => ({
   quorum: Number(r.quorum),
   electorate: JSON.parse(String(r.electorate)) as string[],
   final_tally: r.final_tally ? (JSON.parse(String(r.final_tally)) as FrozenCount) : null,
+  override_reason: (r.override_reason as string | null | undefined) ?? null,
+  override_blocking: r.override_blocking ? (JSON.parse(String(r.override_blocking)) as Blocking[]) : null,
 });
 
 const lockRow = (q: Knex.QueryBuilder, db: Q) => (isSqlite(db as Knex) ? q : q.forUpdate());
@@ -95,7 +101,7 @@ export async function allBallots(db: Q): Promise<(BallotRow & { ref: string; typ
 }
 
 export async function insertBallot(db: Q, row: Omit<BallotRow, 'id' | 'result' | 'final_tally' | 'close_hash' | 'cancelled_at'>): Promise<number> {
-  const [ins] = await db('ballots').insert({ ...row, electorate: JSON.stringify(row.electorate), result: null, final_tally: null }).returning('id');
+  const [ins] = await db('ballots').insert({ ...row, electorate: JSON.stringify(row.electorate), override_blocking: row.override_blocking ? JSON.stringify(row.override_blocking) : null, result: null, final_tally: null }).returning('id');
   await bumpRevisionOfVersion(db, row.version_id);
   return typeof ins === 'object' ? (ins as { id: number }).id : (ins as number);
 }

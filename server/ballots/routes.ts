@@ -18,6 +18,7 @@ import { idOf, nOf } from './api.ts';
 import { extendSchema, moveSchema, openBallotSchema, voteSchema } from './validation.ts';
 import { explain, RULES } from './tally.ts';
 import { canCancel, canCloseEarly } from './rules.ts';
+import { describeBlocking } from './order.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { longDateTime } from '../time.ts';
 
@@ -57,6 +58,7 @@ export function ballotsRoutes(deps: Deps): Router {
     const values = (extra.values as Record<string, string> | undefined) ?? { rule: 'iso', quorum: '0.5', closes_at: '' };
     res.render('ballots/new', {
       title: 'Open a ballot',
+      showOverride: Boolean((extra.blocking as unknown[] | undefined)?.length || values.override_reason),
       drafts: draftChoices(drafts, all, values.version ?? ''),
       rules: RULES.map((x) => ({ value: x, selected: values.rule === x })),
       values,
@@ -71,7 +73,7 @@ export function ballotsRoutes(deps: Deps): Router {
   });
 
   r.post('/ballots', allow('ballots.manage'), async (req, res) => {
-    const values = { version: str(req.body, 'version'), closes_at: str(req.body, 'closes_at'), rule: str(req.body, 'rule'), quorum: str(req.body, 'quorum') };
+    const values = { version: str(req.body, 'version'), closes_at: str(req.body, 'closes_at'), rule: str(req.body, 'rule'), quorum: str(req.body, 'quorum'), override_reason: str(req.body, 'override_reason') };
     const [ref, n] = values.version.split('|');
     await submitForm(res, async () => {
       // The draft is one select here (ref|n), two path segments in the API: all the form's problems at once.
@@ -80,7 +82,12 @@ export function ballotsRoutes(deps: Deps): Router {
       if (!parsed.success || noDraft) throw new Validation(fieldMessages.fields, { ...(parsed.success ? {} : fieldsOf(parsed.error)), ...noDraft });
       const id = await service.openBallot(db, clock, viewerOf(res)!, ref!, Number(n), parsed.data);
       res.redirect(303, `/ballots/${id}?done=opened`);
-    }, (err) => renderNew(res, { values, error: err.code === 'validation' ? undefined : err.message, errors: err.fields }));
+    }, (err) => renderNew(res, {
+      values,
+      // Refused by the ballot order: each consultation that holds it back, linked, and the override field.
+      ...(err instanceof service.BallotOrderConflict ? { blocking: err.blocking.map((b) => ({ ...b, text: describeBlocking(b) })), error: undefined, canOverride: can(viewerOf(res), 'ballots.override-order') } : { error: err.code === 'validation' ? undefined : err.message }),
+      errors: err.fields,
+    }));
   });
 
   async function renderBallot(req: Request, res: Response, id: number, extra: Record<string, unknown> = {}) {

@@ -14,6 +14,9 @@ import type { VersionRow } from '../versions/repo.ts';
 import { ballotState, canCancel, canCloseEarly, canExtend, canMove, canOpenBallot, canVote, needsSettling, type BallotState } from './rules.ts';
 import { count, needed, type Needed, type Position, type Result, type Rule } from './tally.ts';
 import type { OpenBallotInput, VoteInput } from './validation.ts';
+import { ballotOrder, draftsSinceEdition, type Blocking, type OrderVerdict } from './order.ts';
+import { consultationsOfVersion, undisposedCounts } from '../consultations/repo.ts';
+import { consultationState } from '../consultations/state.ts';
 
 export const messages = {
   noStandard: (ref: string) => `There is no standard "${ref}" in the catalogue.`,
@@ -22,6 +25,7 @@ export const messages = {
   noElectorate: 'The Review Board has no member organisations with an enabled board account: there is no one to vote.',
   chair: 'The chair of the Review Board does not vote.',
   notBoard: 'Only a member of the Review Board can vote.',
+  overrideNotAllowed: 'Only the secretariat may open a ballot out of order.',
   notInElectorate: (org: string) => `${org} was not a member organisation of the Review Board when this ballot opened, so it has no vote in it.`,
 } as const;
 
@@ -64,6 +68,17 @@ export interface BallotView {
   votes: BallotVoteView[];
   not_voted: string[];
   outdated: string[];
+  /** the reason the ballot was opened although the ballot order held it back (./order.ts), else null */
+  override_reason: string | null;
+  /** what the override set aside, as found when the ballot opened */
+  override_blocking: Blocking[];
+}
+
+/** A ballot refused by the ballot order: the page lists (and links) the consultations that hold it back. */
+export class BallotOrderConflict extends Conflict {
+  constructor(message: string, readonly blocking: Blocking[]) {
+    super(message);
+  }
 }
 
 export async function resolveVersion(db: Q, ref: string, n: number): Promise<VersionRow> {
@@ -125,6 +140,8 @@ export function ballotView(b: BallotRow, v: VersionRow, votes: VoteRow[], now: D
     votes: vv,
     not_voted: b.electorate.filter((o) => !voted.has(o)),
     outdated: vv.filter((x) => x.outdated).map((x) => x.organisation),
+    override_reason: b.override_reason,
+    override_blocking: b.override_blocking ?? [],
   };
 }
 
@@ -255,15 +272,17 @@ export async function openBallot(db: Db, clock: Clock, actor: Viewer, ref: strin
     const now = clock.now();
     const verdict = canOpenBallot(v, await repo.ballotsOfVersion(trx, v.id), input.closes_at, now);
     if (!verdict.ok) throw new Conflict(verdict.reason);
+    const override = await checkBallotOrder(trx, clock, actor, v, input.override_reason);
     const electorate = await repo.boardOrganisations(trx);
     if (!electorate.length) throw new Conflict(messages.noElectorate);
     const at = now.toISOString();
     const id = await repo.insertBallot(trx, {
       version_id: v.id, opens_at: at, closes_at: input.closes_at, rule: input.rule, quorum: input.quorum, electorate, created_by: actor.id, created_at: at,
+      override_reason: override?.reason ?? null, override_blocking: override?.blocking ?? null,
     });
     await appendAudit(trx, clock, {
       actor_id: actor.id, action: 'ballot.open', subject_type: 'ballot', subject_id: id,
-      data: { ref: v.ref, n: v.n, text_sha256: v.sha256, opens_at: at, closes_at: input.closes_at, rule: input.rule, quorum: input.quorum, electorate },
+      data: { ref: v.ref, n: v.n, text_sha256: v.sha256, opens_at: at, closes_at: input.closes_at, rule: input.rule, quorum: input.quorum, electorate, ...(override ? { override } : {}) },
     });
     return id;
   });
@@ -351,4 +370,25 @@ export async function moveBallot(db: Db, clock: Clock, actor: Viewer, id: number
       data: { ref: from.ref, from_n: from.n, to_n: to.n, text_sha256: to.sha256, outdated },
     });
   });
+}
+
+/**
+ * The ballot order of a draft (./order.ts): the consultations on it and on the drafts it is based on
+ * since the current edition, with their state now and their comments still without a disposition.
+ */
+export async function ballotOrderOf(db: Q, clock: Clock, v: VersionRow): Promise<OrderVerdict> {
+  const chain = draftsSinceEdition(v.id, await versions.versionsOfStandard(db, v.standard_id));
+  const found = (await Promise.all(chain.map((id) => consultationsOfVersion(db, id)))).flat();
+  const counts = await undisposedCounts(db, found.map((c) => c.id));
+  const now = clock.now();
+  return ballotOrder(found.map((c) => ({ id: c.id, n: c.n, label: c.label, state: consultationState(c, now), undisposed: counts.get(c.id) ?? 0 })));
+}
+
+/** Refuses a ballot out of order (409), unless the secretariat gives its reason: then returns what it overrides. */
+async function checkBallotOrder(trx: Knex.Transaction, clock: Clock, actor: Viewer, v: VersionRow, reason: string | undefined): Promise<{ reason: string; blocking: Blocking[] } | null> {
+  const order = await ballotOrderOf(trx, clock, v);
+  if (order.ok) return null;
+  if (!reason) throw new BallotOrderConflict(order.reason, order.blocking);
+  if (!can(actor, 'ballots.override-order')) throw new Forbidden(messages.overrideNotAllowed);
+  return { reason, blocking: order.blocking };
 }

@@ -20,6 +20,8 @@ export const openBallotSchema = z.object({
       .refine((q) => Math.abs(q * 10_000 - Math.round(q * 10_000)) < 1e-6, 'Give the quorum with at most 4 decimal places.')
       .default(0.5),
   ),
+  // Opens the ballot although the ballot order holds it back (./order.ts): the secretariat's recorded reason.
+  override_reason: z.preprocess(blank, z.string({ error: 'Give the reason as text.' }).trim().min(1).max(2000, 'Use at most 2000 characters.').optional()),
 });
 export type OpenBallotInput = z.output<typeof openBallotSchema>;
 

@@ -103,6 +103,13 @@ export async function commentCounts(db: Q, ids: number[]): Promise<Map<number, n
   return new Map(rows.map((r) => [r.consultation_id, Number(r.n)]));
 }
 
+/** Comments not withdrawn and without a disposition, per consultation (what holds a ballot back). */
+export async function undisposedCounts(db: Q, ids: number[]): Promise<Map<number, number>> {
+  if (!ids.length) return new Map();
+  const rows = (await db('comments').whereIn('consultation_id', ids).whereNull('withdrawn_at').whereNull('disposition').groupBy('consultation_id').select('consultation_id').count({ n: '*' })) as Array<{ consultation_id: number; n: number }>;
+  return new Map(rows.map((r) => [Number(r.consultation_id), Number(r.n)]));
+}
+
 /** Non-withdrawn comments per clause key ('' for general comments). */
 export async function countsByClause(db: Q, consultationId: number): Promise<Map<string, number>> {
   const rows = (await db('comments').where({ consultation_id: consultationId }).whereNull('withdrawn_at').groupBy('clause_key').select('clause_key').count({ n: '*' })) as Array<{ clause_key: string | null; n: number }>;

@@ -25,7 +25,12 @@ describe('browser: the Board votes, the secretariat closes and publishes, an ope
     await s.getByLabel('Draft').selectOption('07.11|4');
     await s.getByLabel('Closes at (UTC)').fill('2026-12-01T12:00');
     await s.getByRole('button', { name: 'Open the ballot' }).click();
+    // the consultation on the draft is still open (sample data): refused, with the reason to override asked for
+    expect(await s.locator('#ballot-order').innerText()).to.contain('still open');
+    await s.getByLabel('Reason to open the ballot out of order (secretariat)').fill('The Board meets before the consultation ends.');
+    await s.getByRole('button', { name: 'Open the ballot' }).click();
     expect(await s.locator('.notice-ok').innerText()).to.contain('The ballot is open');
+    expect(await s.locator('#ballot-override').innerText()).to.contain('The Board meets before the consultation ends.');
     const ballotUrl = s.url().replace(/\?.*$/, '');
     expect(ballotUrl).to.match(/\/ballots\/\d+$/);
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor } from '../helpers/auth.ts';
-import { boardOf, secretariat } from '../helpers/ballots.ts';
+import { boardOf, SAMPLE_OVERRIDE, secretariat } from '../helpers/ballots.ts';
 import { laterDraft, sampleConsultationId } from '../helpers/consultations.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -116,7 +116,7 @@ describe('date-time fields: a bare date is accepted for consultation and ballot 
   it('a ballot closing on 2026-12-15 closes at 00:00 UTC that day, like a consultation (it was refused before)', async () => {
     await boardOf(t, ['GICHD']);
     const sec = await secretariat(t);
-    const res = await request(t.app).post('/api/v1/standards/07.11/versions/4/ballots').set(...sec.auth).send({ closes_at: '2026-12-15' });
+    const res = await request(t.app).post('/api/v1/standards/07.11/versions/4/ballots').set(...sec.auth).send({ closes_at: '2026-12-15', override_reason: SAMPLE_OVERRIDE });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.closes_at).to.equal('2026-12-15T00:00:00.000Z');
     const extended = await request(t.app).patch(`/api/v1/ballots/${res.body.id}`).set(...sec.auth).send({ closes_at: '2026-12-20T17:00+01:00' }).expect(200);

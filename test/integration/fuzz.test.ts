@@ -9,6 +9,7 @@ import { Parser } from 'htmlparser2';
 import { TEST_NOW, testApp } from '../helpers/app.ts';
 import { createUser, csrfFrom, currentCode, type TestUser } from '../helpers/auth.ts';
 import { laterDraft, sampleConsultationId } from '../helpers/consultations.ts';
+import { SAMPLE_OVERRIDE } from '../helpers/ballots.ts';
 import { makeDocx } from '../helpers/drafts.ts';
 import { FakeClock } from '../../server/clock.ts';
 import { createApiToken } from '../../server/accounts/tokens.ts';
@@ -284,7 +285,7 @@ describe('fuzzing: no request makes a 5xx', function () {
     // Objects to point at: a ballot (with the fuzzing board member in its electorate), a later draft, comments, accounts.
     const sec = ['Authorization', `Bearer ${creds.secretariat.bearer}`] as const;
     const later = await laterDraft(t.db);
-    const ballot = await http$().post(`/api/v1/standards/07.11/versions/${later.n}/ballots`).set(...sec).send({ closes_at: '2026-12-01T12:00:00Z' });
+    const ballot = await http$().post(`/api/v1/standards/07.11/versions/${later.n}/ballots`).set(...sec).send({ closes_at: '2026-12-01T12:00:00Z', override_reason: SAMPLE_OVERRIDE });
     expect(ballot.status, ballot.text).to.equal(201);
     const consultation = await sampleConsultationId(t.db);
     for (const [i, clause] of ['4.3', null, '7.4'].entries()) {

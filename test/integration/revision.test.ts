@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
-import { boardOf, newDraft, secretariat, vote, type Member } from '../helpers/ballots.ts';
+import { boardOf, newDraft, SAMPLE_OVERRIDE, secretariat, vote, type Member } from '../helpers/ballots.ts';
 import { walkRoutes } from '../helpers/routes.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -73,7 +73,7 @@ describe('revision: every write to a standard moves its revision', () => {
       route: 'POST /api/v1/standards/:ref/versions/:n/ballots',
       ref: '07.11',
       run: async () => {
-        const res = await as(api().post('/api/v1/standards/07.11/versions/4/ballots')).send({ closes_at: '2026-12-01T12:00:00Z' });
+        const res = await as(api().post('/api/v1/standards/07.11/versions/4/ballots')).send({ closes_at: '2026-12-01T12:00:00Z', override_reason: SAMPLE_OVERRIDE });
         ids.ballot = Number(res.body.id);
         return res;
       },
@@ -106,7 +106,7 @@ describe('revision: every write to a standard moves its revision', () => {
       ref: '07.98',
       setup: async () => {
         const second = await as(api().post('/api/v1/standards/07.98/versions')).send({ text: `${TEXT}\n# 3 More\n\nAnother clause.\n`, label: 'Second draft' });
-        const opened = await as(api().post(`/api/v1/standards/07.98/versions/${second.body.n}/ballots`)).send({ closes_at: '2026-12-01T12:00:00Z' });
+        const opened = await as(api().post(`/api/v1/standards/07.98/versions/${second.body.n}/ballots`)).send({ closes_at: '2026-12-01T12:00:00Z', override_reason: SAMPLE_OVERRIDE });
         expect(opened.status, JSON.stringify(opened.body)).to.equal(201);
         ids.cancelled = Number(opened.body.id);
       },
