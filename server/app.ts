@@ -34,6 +34,8 @@ import { consultationsApi } from './consultations/api.ts';
 import { ballotsRoutes } from './ballots/routes.ts';
 import { ballotsApi } from './ballots/api.ts';
 import { publicationApi } from './publication/api.ts';
+import { endorsementApi } from './endorsement/api.ts';
+import { endorsementRoutes } from './endorsement/routes.ts';
 import { privacyApi } from './privacy/api.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { feedsRoutes } from './feeds/routes.ts';
@@ -147,6 +149,7 @@ export function createApp(given: AppDeps): Express {
   api.use(consultationsApi(deps));
   api.use(ballotsApi(deps));
   api.use(publicationApi(deps));
+  api.use(endorsementApi(deps));
   api.use(privacyApi(auth));
   app.use('/api/v1', api);
 
@@ -160,6 +163,7 @@ export function createApp(given: AppDeps): Express {
   app.use(draftsRoutes(deps));
   app.use(consultationsRoutes(deps));
   app.use(ballotsRoutes(deps));
+  app.use(endorsementRoutes(deps));
   app.use(privacyRoutes(deps, auth));
   app.use(feedsRoutes(deps));
 

@@ -4,6 +4,7 @@ import { consultationsPaths } from './consultations/openapi.ts';
 import { ballotsPaths } from './ballots/openapi.ts';
 import { privacyPaths } from './privacy/openapi.ts';
 import { publicationPaths } from './publication/openapi.ts';
+import { endorsementPaths } from './endorsement/openapi.ts';
 import { error, json } from './http/openapi-parts.ts';
 
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
@@ -46,7 +47,11 @@ export const openapi = {
       CurrentEdition: {
         type: 'object',
         nullable: true,
-        properties: { n: { type: 'integer' }, label: { type: 'string' }, edition: { type: 'integer', nullable: true }, amendment: { type: 'integer', nullable: true }, in_force_from: { type: 'string', format: 'date', nullable: true } },
+        properties: {
+          n: { type: 'integer' }, label: { type: 'string' }, edition: { type: 'integer', nullable: true }, amendment: { type: 'integer', nullable: true }, in_force_from: { type: 'string', format: 'date', nullable: true },
+          awaiting_endorsement: { type: 'boolean', description: 'Published "with immediate effect, awaiting endorsement" by the UN (IACG-MA), not yet recorded.' },
+          endorsed_on: { type: 'string', format: 'date', nullable: true, description: 'The day of the UN endorsement (IACG-MA), once recorded.' },
+        },
       },
       Standard: {
         type: 'object',
@@ -72,6 +77,11 @@ export const openapi = {
           based_on: { type: 'integer', nullable: true }, published_at: { type: 'string', format: 'date-time', nullable: true },
           in_force_from: { type: 'string', format: 'date', nullable: true }, in_force_until: { type: 'string', format: 'date', nullable: true },
           summary: { type: 'string', nullable: true }, sha256: { type: 'string' },
+          steering_group_accepted_on: { type: 'string', format: 'date', nullable: true, description: "The Steering Group's acceptance, after the Review Board's approval." },
+          steering_group_note: { type: 'string', nullable: true },
+          endorsed_on: { type: 'string', format: 'date', nullable: true, description: 'The UN endorsement (IACG-MA).' },
+          endorsement_note: { type: 'string', nullable: true },
+          awaiting_endorsement: { type: 'boolean', description: 'Published "with immediate effect, awaiting endorsement": true until the endorsement is recorded.' },
         },
       },
       Clause: {
@@ -151,7 +161,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, privacyPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }

@@ -41,6 +41,8 @@ export const PERMISSIONS = {
   'drafts.create': ['secretariat'],
   'consultations.manage': ['secretariat'],
   'versions.publish': ['secretariat'],
+  // the Steering Group's acceptance and the UN endorsement (IACG-MA) of an approved version
+  'versions.record-steps': ['secretariat'],
   // accounts
   'auth.sign-in': 'public',
   'auth.register': 'public',

@@ -142,6 +142,8 @@ export function ballotsRoutes(deps: Deps): Router {
       closesAtInput: toLocalInput(ballot.closes_at),
       newerDrafts,
       canPublish: can(viewer, 'versions.publish') && ballot.state === 'closed' && ballot.result === 'approved' && ballot.version_state === 'approved',
+      // After approval: the steps after the Board (server/endorsement/).
+      stepsHref: can(viewer, 'versions.record-steps') && ballot.state === 'closed' && ballot.result === 'approved' && (ballot.version_state === 'approved' || ballot.version_state === 'published') ? `/standards/${ref}/versions/${ballot.n}/steps` : null,
       // Prefilled with the next edition; the hint names the amendment it could be instead (issue 11 item 8).
       publishValues: (extra.publishValues as Record<string, string> | undefined) ?? { edition: String(suggested.next.edition), amendment: '', in_force_from: '', summary: '' },
       publishHint: suggested.amendment ? `Suggested: ${editionName(suggested.next)}. For ${editionName(suggested.amendment)} instead, enter edition ${suggested.amendment.edition} and amendment ${suggested.amendment.amendment}.` : 'Suggested: Edition 1, its first edition.',
@@ -237,7 +239,7 @@ export function ballotsRoutes(deps: Deps): Router {
     const ref = String(req.params.ref);
     const n = nOf(req.params.n);
     const ballotId = Number(str(req.body, 'ballot_id'));
-    const publishValues = { edition: str(req.body, 'edition'), amendment: str(req.body, 'amendment'), in_force_from: str(req.body, 'in_force_from'), summary: str(req.body, 'summary') };
+    const publishValues = { edition: str(req.body, 'edition'), amendment: str(req.body, 'amendment'), in_force_from: str(req.body, 'in_force_from'), summary: str(req.body, 'summary'), awaiting_endorsement: str(req.body, 'awaiting_endorsement') };
     await submitForm(res, async () => {
       const p = await publication.publishVersion(db, clock, viewerOf(res)!, ref, n, parseOr422(publishSchema, req.body));
       res.redirect(303, `/standards/${encodeURIComponent(p.ref)}/versions/${p.n}?done=published`);

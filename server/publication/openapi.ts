@@ -14,9 +14,14 @@ export const publicationPaths = {
         // A null amendment is read as none (the preprocess step of the schema).
         amendment: { nullable: true },
         in_force_from: { format: 'date', description: 'A UTC day, not before today; the previous edition is superseded from it.' },
+        awaiting_endorsement: {
+          description:
+            'Publish "with immediate effect, awaiting endorsement" by the UN (IACG-MA): the version, the history and the API say so until the endorsement is recorded ' +
+            '(POST /standards/{ref}/versions/{n}/steps). Default false: the publication makes no claim about endorsement, as before. 422 when the endorsement is already recorded.',
+        },
       }),
       responses: {
-        200: { description: '{ref, n, label, state, edition, amendment, edition_label, published_at, in_force_from, summary, sha256, ballot_id}' },
+        200: { description: '{ref, n, label, state, edition, amendment, edition_label, published_at, in_force_from, summary, sha256, ballot_id, awaiting_endorsement}' },
         401: error, 403: error, 404: error, 409: error, 422: error,
       },
     },

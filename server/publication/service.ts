@@ -21,6 +21,7 @@ import { consultationsOfVersion, updateConsultation } from '../consultations/rep
  */
 export const messages = {
   raceLost: 'This version was published or changed meanwhile. Reload and check.',
+  alreadyEndorsed: (on: string) => `The UN endorsement (IACG-MA) is already recorded, on ${on}: the version is not awaiting it.`,
 } as const;
 
 type Tally = BallotView['tally'];
@@ -38,6 +39,8 @@ export interface Publication {
   summary: string;
   sha256: string;
   ballot_id: number;
+  /** published before the UN endorsement, which is not recorded yet */
+  awaiting_endorsement: boolean;
 }
 
 /** The latest ballot of a version that counts for publication: closed with a result, else the latest. */
@@ -63,14 +66,17 @@ export async function publishVersion(db: Db, clock: Clock, actor: Viewer, ref: s
     if (!numbered.ok) throw new Validation(numbered.reason, { [amendment ? 'amendment' : 'edition']: numbered.reason });
     const inForce = canSetInForce(input.in_force_from, now);
     if (!inForce.ok) throw new Validation(inForce.reason, { in_force_from: inForce.reason });
+    if (input.awaiting_endorsement && v.endorsed_on) throw new Validation(messages.alreadyEndorsed(v.endorsed_on), { awaiting_endorsement: messages.alreadyEndorsed(v.endorsed_on) });
     const publishedAt = now.toISOString();
-    const done = await versions.markPublished(trx, v.id, { edition: input.edition, amendment, in_force_from: input.in_force_from, published_at: publishedAt, summary: input.summary });
+    const done = await versions.markPublished(trx, v.id, {
+      edition: input.edition, amendment, in_force_from: input.in_force_from, published_at: publishedAt, summary: input.summary, published_before_endorsement: input.awaiting_endorsement,
+    });
     if (!done) throw new Conflict(messages.raceLost);
     await endConsultations(trx, clock, actor, v.id);
     await appendAudit(trx, clock, {
       actor_id: actor.id, action: 'version.publish', subject_type: 'version', subject_id: v.id,
       data: {
-        ref: v.ref, n: v.n, edition: input.edition, amendment, in_force_from: input.in_force_from, summary: input.summary, text_sha256: v.sha256,
+        ref: v.ref, n: v.n, edition: input.edition, amendment, in_force_from: input.in_force_from, summary: input.summary, text_sha256: v.sha256, awaiting_endorsement: input.awaiting_endorsement,
         ballot_id: ballot!.id, ballot_result: ballot!.result, ballot_close_event_id: ballot!.final_tally?.close_event_id ?? null,
       },
     });
@@ -80,6 +86,7 @@ export async function publishVersion(db: Db, clock: Clock, actor: Viewer, ref: s
     return {
       ref: v.ref, n: v.n, label: v.label, state: 'published', edition: input.edition, amendment, edition_label: editionLabel(input.edition, amendment),
       published_at: publishedAt, in_force_from: input.in_force_from, summary: input.summary, sha256: v.sha256, ballot_id: ballot!.id,
+      awaiting_endorsement: input.awaiting_endorsement,
     };
   });
 }

@@ -95,5 +95,11 @@ export function versionMetaJson(v: VersionInfo) {
     in_force_until: v.in_force_until,
     summary: v.summary,
     sha256: v.sha256,
+    // after the Board (issue 12 item 6)
+    steering_group_accepted_on: v.sg_accepted_on,
+    steering_group_note: v.sg_note,
+    endorsed_on: v.endorsed_on,
+    endorsement_note: v.endorsement_note,
+    awaiting_endorsement: v.endorsement === 'awaiting',
   };
 }

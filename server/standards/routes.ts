@@ -17,6 +17,8 @@ import { doneNotice } from '../http/done.ts';
 /** What a version page says after the secretariat's action that landed on it (`?done=`). */
 export const doneMessages = {
   published: 'Publication recorded: this version is published.',
+  steering_group: "The Steering Group's acceptance is recorded.",
+  endorsed: 'The UN endorsement (IACG-MA) is recorded.',
 } as const;
 
 /** HTML pages of the public library: catalogue, a standard, its history, any version, a date. */

@@ -12,6 +12,7 @@ import * as repo from './repo.ts';
 import type { ConsultationRow, StandardRow } from './repo.ts';
 import { allVersionMetas, type VersionMeta } from '../versions/repo.ts';
 import { canonicalRef, designation } from './refs.ts';
+import { endorsementStatus } from '../endorsement/rules.ts';
 
 const messages = {
   noStandard: (ref: string) => `There is no standard "${ref}" in the catalogue.`,
@@ -24,6 +25,9 @@ export interface CurrentEdition {
   edition: number | null;
   amendment: number | null;
   in_force_from: string | null;
+  /** published "with immediate effect, awaiting endorsement" by the UN (IACG-MA), not yet recorded */
+  awaiting_endorsement: boolean;
+  endorsed_on: string | null;
 }
 
 export interface StandardSummary {
@@ -49,6 +53,8 @@ export interface VersionInfo extends VersionMeta {
   is_upcoming: boolean;
   based_on_n: number | null;
   consultation: (ConsultationRow & { state: string }) | null;
+  /** what its pages say about the UN endorsement: endorsed (with endorsed_on), awaiting it, or nothing */
+  endorsement: 'endorsed' | 'awaiting' | null;
 }
 
 export interface StandardDetail {
@@ -65,7 +71,7 @@ export interface StandardDetail {
 }
 
 const currentOf = (v: VersionMeta | null): CurrentEdition | null =>
-  v && { n: v.n, label: v.label, edition: v.edition, amendment: v.amendment, in_force_from: v.in_force_from };
+  v && { n: v.n, label: v.label, edition: v.edition, amendment: v.amendment, in_force_from: v.in_force_from, awaiting_endorsement: endorsementStatus(v) === 'awaiting', endorsed_on: v.endorsed_on };
 
 function summarise(s: StandardRow, versions: VersionMeta[], day: string, refsById: Map<number, string>): StandardSummary {
   return {
@@ -168,6 +174,7 @@ export function standardDetail(snap: StandardSnapshot, viewer: Viewer | null, no
       is_upcoming: soon.has(v),
       based_on_n: v.based_on ? nById.get(v.based_on) ?? null : null,
       consultation: c ? { ...c, state: consultationState(c, now) } : null,
+      endorsement: endorsementStatus(v),
     };
   });
   const refsById = new Map<number, string>([[s.id, s.ref]]);

@@ -29,14 +29,24 @@ export interface VersionMeta {
   sample: boolean;
   word_count: number;
   created_at: string;
+  /** after the Board (server/endorsement/): the Steering Group's acceptance and the UN (IACG-MA) endorsement, UTC days */
+  sg_accepted_on: string | null;
+  sg_note: string | null;
+  endorsed_on: string | null;
+  endorsement_note: string | null;
+  /** published "with immediate effect, awaiting endorsement" (a fact of its publication) */
+  published_before_endorsement: boolean;
 }
+
+/** The after-the-Board columns, written only by recordStep and markPublished. */
+export type StepFields = 'sg_accepted_on' | 'sg_note' | 'endorsed_on' | 'endorsement_note' | 'published_before_endorsement';
 
 /** A clause as stored in `clauses` (the same shape as a parsed one). */
 export type ClauseRow = Clause;
 
 /** A version with the standard it belongs to. */
 export interface VersionRow
-  extends Pick<VersionMeta, 'id' | 'standard_id' | 'n' | 'label' | 'state' | 'based_on' | 'edition' | 'amendment' | 'in_force_from' | 'published_at' | 'summary' | 'sha256'> {
+  extends Pick<VersionMeta, 'id' | 'standard_id' | 'n' | 'label' | 'state' | 'based_on' | 'edition' | 'amendment' | 'in_force_from' | 'published_at' | 'summary' | 'sha256' | 'sg_accepted_on' | 'endorsed_on'> {
   ref: string;
   type: string;
   number: string;
@@ -46,6 +56,7 @@ export interface VersionRow
 const VERSION_COLUMNS = [
   'id', 'standard_id', 'n', 'label', 'state', 'based_on', 'edition', 'amendment', 'published_at',
   'in_force_from', 'summary', 'sha256', 'imported', 'sample', 'word_count', 'created_at',
+  'sg_accepted_on', 'sg_note', 'endorsed_on', 'endorsement_note', 'published_before_endorsement',
 ];
 
 export function toVersion(r: Record<string, unknown>): VersionMeta {
@@ -56,17 +67,22 @@ export function toVersion(r: Record<string, unknown>): VersionMeta {
     published_at: iso(r.published_at),
     in_force_from: day(r.in_force_from),
     created_at: iso(r.created_at)!,
+    sg_accepted_on: day(r.sg_accepted_on),
+    endorsed_on: day(r.endorsed_on),
+    published_before_endorsement: Boolean(r.published_before_endorsement),
   };
 }
 
 const VERSION_SELECT = [
   'v.id', 'v.standard_id', 's.ref', 's.type', 's.number', 's.title', 'v.n', 'v.label', 'v.state', 'v.based_on',
-  'v.edition', 'v.amendment', 'v.in_force_from', 'v.published_at', 'v.summary', 'v.sha256',
+  'v.edition', 'v.amendment', 'v.in_force_from', 'v.published_at', 'v.summary', 'v.sha256', 'v.sg_accepted_on', 'v.endorsed_on',
 ];
 const toVersionRow = (r: Record<string, unknown>): VersionRow => ({
   ...(r as unknown as VersionRow),
   in_force_from: r.in_force_from == null ? null : String(r.in_force_from).slice(0, 10),
   published_at: r.published_at == null ? null : r.published_at instanceof Date ? r.published_at.toISOString() : String(r.published_at),
+  sg_accepted_on: day(r.sg_accepted_on),
+  endorsed_on: day(r.endorsed_on),
 });
 const withStandard = (db: Q) => db('versions as v').join('standards as s', 's.id', 'v.standard_id');
 
@@ -152,7 +168,7 @@ export async function publicationHead(db: Q, versionId: number): Promise<{ count
 // ---- writes: each bumps the standard's revision ----
 
 /** A new version's row; n is given by insertVersion. */
-export type NewVersionRow = Omit<VersionMeta, 'id' | 'n' | 'state'> & { state: 'draft' | 'published'; source: string; created_by: number | null };
+export type NewVersionRow = Omit<VersionMeta, 'id' | 'n' | 'state' | StepFields> & { state: 'draft' | 'published'; source: string; created_by: number | null };
 
 /** Inserts a standard's next version (n = last + 1) and its clauses. Call inside a transaction. */
 export async function insertVersion(trx: Knex.Transaction, row: NewVersionRow, clauses: ClauseRow[]): Promise<{ id: number; n: number }> {
@@ -172,7 +188,7 @@ export async function setVersionState(db: Q, versionId: number, state: VersionRo
 }
 
 /** Publishes only what is still approved: true when this call did it. */
-export async function markPublished(db: Q, versionId: number, p: { edition: number; amendment: number | null; in_force_from: string; published_at: string; summary: string }): Promise<boolean> {
+export async function markPublished(db: Q, versionId: number, p: { edition: number; amendment: number | null; in_force_from: string; published_at: string; summary: string; published_before_endorsement: boolean }): Promise<boolean> {
   const done = (await db('versions').where({ id: versionId, state: 'approved' }).update({ state: 'published', ...p })) === 1;
   if (done) await bumpRevisionOfVersion(db, versionId);
   return done;
@@ -182,4 +198,15 @@ export async function markPublished(db: Q, versionId: number, p: { edition: numb
 export async function setPublicationHead(db: Q, versionId: number, head: { count: number; hash: string }): Promise<void> {
   await db('versions').where({ id: versionId }).update({ audit_head_count: head.count, audit_head_hash: head.hash });
   await bumpRevisionOfVersion(db, versionId);
+}
+
+/**
+ * Records a step after the Board (the Steering Group's acceptance or the UN endorsement) once: true only
+ * when this call wrote it (the column was still empty).
+ */
+export async function recordStep(db: Q, versionId: number, step: 'steering_group' | 'endorsement', on: string, note: string | null): Promise<boolean> {
+  const [dateCol, noteCol] = step === 'steering_group' ? ['sg_accepted_on', 'sg_note'] : ['endorsed_on', 'endorsement_note'];
+  const done = (await db('versions').where({ id: versionId }).whereNull(dateCol).update({ [dateCol]: on, [noteCol]: note })) === 1;
+  if (done) await bumpRevisionOfVersion(db, versionId);
+  return done;
 }
