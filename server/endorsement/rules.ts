@@ -47,13 +47,6 @@ export function nextStep(v: StepsLike): Step | null {
   return null;
 }
 
-/**
- * What a version's pages and the API say about endorsement: `endorsed` once recorded; `awaiting` for a
- * version published "with immediate effect, awaiting endorsement" until then; otherwise nothing.
- */
-export function endorsementStatus(v: { state: string; endorsed_on: string | null; published_before_endorsement: boolean }): 'endorsed' | 'awaiting' | null {
-  if (v.endorsed_on) return 'endorsed';
-  return v.state === 'published' && v.published_before_endorsement ? 'awaiting' : null;
-}
+export { endorsementStatus } from '../versions/endorsement.ts';
 
 const capital = (s: string) => s[0]!.toUpperCase() + s.slice(1);

@@ -12,7 +12,7 @@ import * as repo from './repo.ts';
 import type { ConsultationRow, StandardRow } from './repo.ts';
 import { allVersionMetas, type VersionMeta } from '../versions/repo.ts';
 import { canonicalRef, designation } from './refs.ts';
-import { endorsementStatus } from '../endorsement/rules.ts';
+import { endorsementStatus } from '../versions/endorsement.ts';
 
 const messages = {
   noStandard: (ref: string) => `There is no standard "${ref}" in the catalogue.`,

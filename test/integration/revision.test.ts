@@ -102,6 +102,11 @@ describe('revision: every write to a standard moves its revision', () => {
       run: () => as(api().post(`/api/v1/standards/07.11/versions/${drafts.moved}/publish`)).send({ edition: 3, in_force_from: '2027-01-01', summary: 'Third edition.' }),
     },
     {
+      route: 'POST /api/v1/standards/:ref/versions/:n/steps',
+      ref: '07.11',
+      run: () => as(api().post(`/api/v1/standards/07.11/versions/${drafts.moved}/steps`)).send({ step: 'steering_group', date: '2026-11-23' }),
+    },
+    {
       route: 'POST /api/v1/ballots/:id/cancel',
       ref: '07.98',
       setup: async () => {
