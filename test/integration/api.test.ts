@@ -13,7 +13,7 @@ describe('JSON API, read side', () => {
     const res = await request(t.app).get('/api/v1/standards').expect(200).expect('Content-Type', /json/);
     const s = res.body.standards.find((x: { ref: string }) => x.ref === '07.11');
     expect(s).to.deep.include({ designation: 'IMAS 07.11', type: 'IMAS', number: '07.11', series: '07', withdrawn_on: null, replaced_by: null });
-    expect(s.current).to.deep.equal({ n: 3, label: 'Edition 2', edition: 2, amendment: null, in_force_from: '2026-01-16' });
+    expect(s.current).to.deep.equal({ n: 3, label: 'Edition 2', edition: 2, amendment: null, in_force_from: '2026-01-16', awaiting_endorsement: false, endorsed_on: null });
     const w = res.body.standards.find((x: { ref: string }) => x.ref === '09.20');
     expect(w).to.include({ withdrawn_on: '2016-01-20', replaced_by: '07.40', current: null });
     const filtered = await request(t.app).get('/api/v1/standards?series=12').expect(200);
