@@ -14,6 +14,8 @@ export interface PublishedEntry {
   summary: string | null;
   audit_head_count: number | null;
   audit_head_hash: string | null;
+  /** published "with immediate effect, awaiting endorsement" (a fact of the publication, issue 12 item 6) */
+  published_before_endorsement?: boolean;
 }
 
 /** The latest published versions, newest first, with the audit chain's head at their publication. */
@@ -24,9 +26,10 @@ export async function latestPublished(db: Db, limit: number): Promise<PublishedE
     .whereNotNull('v.published_at')
     .orderBy([{ column: 'v.published_at', order: 'desc' }, { column: 'v.id', order: 'desc' }])
     .limit(limit)
-    .select('s.ref', 's.type', 's.number', 's.title', 'v.n', 'v.edition', 'v.amendment', 'v.published_at', 'v.in_force_from', 'v.summary', 'v.audit_head_count', 'v.audit_head_hash');
+    .select('s.ref', 's.type', 's.number', 's.title', 'v.n', 'v.edition', 'v.amendment', 'v.published_at', 'v.in_force_from', 'v.summary', 'v.audit_head_count', 'v.audit_head_hash', 'v.published_before_endorsement');
   return rows.map((r: Record<string, unknown>) => ({
     ...(r as unknown as PublishedEntry),
+    published_before_endorsement: Boolean(r.published_before_endorsement),
     published_at: r.published_at instanceof Date ? r.published_at.toISOString() : String(r.published_at),
     in_force_from: r.in_force_from == null ? null : r.in_force_from instanceof Date ? r.in_force_from.toISOString().slice(0, 10) : String(r.in_force_from).slice(0, 10),
     audit_head_count: r.audit_head_count == null ? null : Number(r.audit_head_count),

@@ -8,7 +8,11 @@ export const FEED_SIZE = 100;
 
 /** The text of an entry: what was published, from when, and the audit chain's head at that moment. */
 export function entrySummary(e: PublishedEntry): string {
-  const parts = [e.summary?.trim(), e.in_force_from ? `In force from ${e.in_force_from}.` : null];
+  const parts = [
+    e.summary?.trim(),
+    e.in_force_from ? `In force from ${e.in_force_from}.` : null,
+    e.published_before_endorsement ? 'Published with immediate effect, awaiting endorsement by the UN (IACG-MA).' : null,
+  ];
   parts.push(
     e.audit_head_count != null && e.audit_head_hash
       ? `Audit chain head at publication: ${e.audit_head_count}:${e.audit_head_hash}`

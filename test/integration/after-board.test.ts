@@ -88,6 +88,8 @@ describe('after the Board: Steering Group acceptance and UN endorsement (issue 1
     expect(page.text).to.contain('the Steering Group accepted it on 24 November 2026');
     const history = await request(t.app).get('/standards/07.11/versions').expect(200);
     expect(history.text).to.contain('<span class="badge badge-awaiting">awaiting endorsement</span>');
+    const feed = await request(t.app).get('/feeds/publications.atom').expect(200);
+    expect(feed.text).to.contain('Published with immediate effect, awaiting endorsement by the UN (IACG-MA).');
   });
 
   it('records the endorsement through the page, after a confirmation that states the order of the dates', async () => {
