@@ -196,16 +196,18 @@ export interface ChoiceView {
 export async function choiceView(db: Q, opts: { all: boolean; values?: Record<string, unknown>; errors?: Record<string, string>; currentId?: number | null }): Promise<ChoiceView> {
   const list = await repo.listOrganisations(db, opts.all ? {} : { confirmed: true });
   const v = opts.values ?? {};
-  const picked = typeof v.organisation_id === 'string' ? v.organisation_id : opts.currentId != null ? String(opts.currentId) : '';
+  // A name sent as `organisation` (as forms did before the register) is kept as the "other" name.
+  const named = typeof v.organisation === 'string' && v.organisation.trim() ? v.organisation : '';
+  const picked = typeof v.organisation_id === 'string' && v.organisation_id ? v.organisation_id : named ? 'other' : opts.currentId != null ? String(opts.currentId) : '';
   // The account's own record stays choosable even before the secretariat confirms it.
   if (opts.currentId != null && !list.some((o) => o.id === opts.currentId)) {
     const own = await repo.organisationById(db, opts.currentId);
     if (own && own.merged_into_id === null) list.push(own);
   }
   return {
-    options: list.map((o) => ({ value: String(o.id), label: o.confirmed ? o.name : `${o.name} (not confirmed yet)`, selected: picked === String(o.id) })),
+    options: list.map((o) => ({ value: String(o.id), label: o.confirmed ? o.name : `${o.name} (awaiting the secretariat)`, selected: picked === String(o.id) })),
     otherSelected: picked === 'other',
-    other: typeof v.organisation_other === 'string' ? v.organisation_other : '',
+    other: typeof v.organisation_other === 'string' && v.organisation_other ? v.organisation_other : named,
     error: opts.errors?.organisation_id ?? opts.errors?.organisation,
     otherError: opts.errors?.organisation_other,
   };

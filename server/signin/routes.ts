@@ -90,7 +90,7 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
   });
 
   r.post('/register', allow('auth.register'), async (req, res) => {
-    const values = keep(req.body, 'name', 'email', 'organisation_id', 'organisation_other');
+    const values = keep(req.body, 'name', 'email', 'organisation', 'organisation_id', 'organisation_other');
     const back = returnPath(req.body?.next);
     const again = async (status: number, extra: { errors?: Record<string, string>; error?: string }) =>
       res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, choice: await choiceView(ctx.db, { all: false, values, errors: extra.errors }), ...back, ...extra });

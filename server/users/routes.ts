@@ -59,7 +59,7 @@ export function usersRoutes(auth: Auth): Router {
     await submitForm(res, async () => {
       await service.updateProfile(ctx, viewerOf(res)!, parseOr422(profileSchema, req.body));
       res.redirect(303, '/account?done=profile');
-    }, (err) => renderAccount(req, res, { values: keep(req.body, 'name', 'organisation_id', 'organisation_other'), errors: errorsOf(err) }));
+    }, (err) => renderAccount(req, res, { values: keep(req.body, 'name', 'organisation', 'organisation_id', 'organisation_other'), errors: errorsOf(err) }));
   });
 
   r.post('/account/password', allow('account.own'), async (req, res) => {
@@ -110,7 +110,7 @@ export function usersRoutes(auth: Auth): Router {
   r.get('/admin/users/new', allow('accounts.manage'), (_req, res) => renderNew(res));
 
   r.post('/admin/users', allow('accounts.manage'), async (req, res) => {
-    const values = keep(req.body, 'name', 'email', 'organisation_id', 'organisation_other', 'role');
+    const values = keep(req.body, 'name', 'email', 'organisation', 'organisation_id', 'organisation_other', 'role');
     await submitForm(res, async () => {
       await service.createUser(ctx, viewerOf(res), parseOr422(createUserSchema, req.body));
       res.redirect(303, '/admin/users?done=created');
@@ -141,7 +141,7 @@ export function usersRoutes(auth: Auth): Router {
       const { name, organisation, organisation_id, organisation_other, role } = parseOr422(adminUpdateSchema, req.body);
       await service.adminUpdate(ctx, viewerOf(res)!, id, { name, organisation, organisation_id, organisation_other, role });
       res.redirect(303, `/admin/users/${id}?done=saved`);
-    }, (err) => renderUser(res, id, { values: keep(req.body, 'name', 'organisation_id', 'organisation_other', 'role'), errors: err.fields, error: err.fields ? undefined : err.message }));
+    }, (err) => renderUser(res, id, { values: keep(req.body, 'name', 'organisation', 'organisation_id', 'organisation_other', 'role'), errors: err.fields, error: err.fields ? undefined : err.message }));
   });
 
   /** Disabling ends someone's access at once: a page says what will happen first (issue 11 item 7). */
