@@ -6,16 +6,10 @@ import type { Knex } from 'knex';
  * to the old record is not left pointing at nothing. Merged records are out of every list.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('organisations', (t) => {
-    t.integer('merged_into_id').nullable().references('id').inTable('organisations').onDelete('SET NULL');
-  });
+  // Plain ADD COLUMN … REFERENCES: Knex's SQLite emulation would rebuild the table users reference.
+  await knex.raw('alter table organisations add column merged_into_id integer null references organisations (id) on delete set null');
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('organisations', (t) => {
-    t.dropForeign(['merged_into_id']);
-  });
-  await knex.schema.alterTable('organisations', (t) => {
-    t.dropColumn('merged_into_id');
-  });
+  await knex.raw('alter table organisations drop column merged_into_id');
 }

@@ -276,6 +276,8 @@ export async function board(db: Q, day: string): Promise<BoardView & { chair_sin
 
 export const memberships = (db: Q, organisationId?: number) => repo.memberships(db, organisationId === undefined ? {} : { organisationId });
 export const chairs = (db: Q, organisationId?: number) => repo.chairs(db, organisationId === undefined ? {} : { organisationId });
+export const membership = async (db: Q, id: number) => (await repo.memberships(db, { id }))[0] ?? null;
+export const chair = async (db: Q, id: number) => (await repo.chairs(db, { id }))[0] ?? null;
 
 /** Checks that the voters are enabled board accounts of the organisation. */
 async function checkVoters(trx: Knex.Transaction, org: OrganisationRow, principal: number | null, alternates: number[]): Promise<void> {
