@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { nameKey, tidyName, type Kind, type Status } from './names.ts';
+import { bumpRevisionOfBallot } from '../versions/repo.ts';
 
 /**
  * All SQL of the organisations register and the Board's dated facts. `users.organisation` is the name of
@@ -163,6 +164,8 @@ export async function mergeOrganisation(db: Q, from: number, into: OrganisationR
     if (!ids.includes(from)) continue;
     const next = [...new Set(ids.map((x) => (x === from ? into.id : x)))];
     await db('ballots').where({ id: b.id }).update({ electorate: JSON.stringify(next) });
+    // A ballot's votes and electorate show on its standard's pages: as for any write of a ballot.
+    await bumpRevisionOfBallot(db, b.id);
   }
   await db('organisations').where({ id: from }).update({ merged_into_id: into.id, updated_at: at });
   // Records merged earlier into `from` now lead to `into` directly.

@@ -254,7 +254,10 @@ describe('organisations: registration chooses one, or "other", which the secreta
     const s = await agentFor(t, 'secretariat');
     const self = await s.agent.post(`/admin/organisations/${from}/merge`).type('form').send({ _csrf: s.csrf, into: String(from) }).expect(422);
     expect(self.text).to.contain('Choose another organisation');
+    const revision = async () => Number((await t.db('standards').where({ ref: '07.11' }).first('revision')).revision);
+    const before = await revision();
     await s.agent.post(`/admin/organisations/${from}/merge`).type('form').send({ _csrf: s.csrf, into: String(into) }).expect(303);
+    expect(await revision()).to.be.greaterThan(before);
     expect((await t.db('users').where({ id: typo.id }).first())).to.include({ organisation_id: into, organisation: 'HALO Trust' });
     expect((await t.db('board_memberships').where({ organisation_id: into })).length).to.equal(1);
     const view = (await request(t.app).get(`/api/v1/ballots/${b.id}`).set(...sec.auth).expect(200)).body;
