@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor, createUser, csrfFrom, makeChair, TEST_PASSWORD, type TestUser } from '../helpers/auth.ts';
+import { htmlProblems } from '../helpers/html.ts';
 import { newDraft, openBallot, secretariat, vote, type Member } from '../helpers/ballots.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -303,5 +304,36 @@ describe('organisations: registration chooses one, or "other", which the secreta
     expect(saved.status, saved.text.replace(/[\s\S]*<main[^>]*>/, '').slice(0, 1500)).to.equal(303);
     expect((await request(t.app).get('/api/v1/board').expect(200)).body.members.map((o: { name: string }) => o.name)).to.include('Field Demining');
     expect((await actions(t, 'board.membership_added')).find((d) => d.organisation === 'Field Demining')).to.include({ status: 'member', from: '2026-11-01' });
+  });
+});
+
+describe('organisations: the pages are valid HTML', () => {
+  let t: App;
+  const urls: string[] = [];
+  before(async () => {
+    t = await testApp();
+    const sec = await secretariat(t);
+    const member = await createUser(t.db, { role: 'board', organisation: 'Valid NGO' });
+    await createUser(t.db, { role: 'board', organisation: 'Valid NGO', name: 'Its alternate' });
+    const chair = await createUser(t.db, { role: 'board', organisation: 'UNMAS', boardMember: false });
+    await makeChair(t.db, chair);
+    const b = await openBallot(t, sec);
+    await vote(t, await memberOf(t, member), b.id, 'disapprove', 'Reasons <with> "quotes".');
+    await request(t.app).post(`/api/v1/ballots/${b.id}/close`).set(...sec.auth).expect(200);
+    await t.db('organisation_notices').insert({ organisation_id: member.organisation_id, kind: 'migrated', spellings: JSON.stringify(['Valid NGO', 'valid ngo']), created_at: '2026-11-23T00:00:00Z' });
+    const m = await t.db('board_memberships').where({ organisation_id: member.organisation_id }).first('id');
+    const c = await t.db('board_chairs').first('id');
+    urls.push('/board', '/organisations', `/organisations/${member.organisation_id}`, '/admin/organisations', `/admin/organisations/${member.organisation_id}`, '/admin/board', `/admin/board/memberships/${m.id}`, `/admin/board/chairs/${c.id}`, '/admin/users/new', `/admin/users/${member.id}`, '/account', '/register');
+  });
+  after(() => t.close());
+
+  it('the public, account and secretariat pages of the register and the Board', async () => {
+    const s = await agentFor(t, 'secretariat');
+    for (const url of urls) {
+      const res = await s.agent.get(url);
+      expect(res.status, url).to.equal(200);
+      const problems = await htmlProblems(res.text);
+      expect(problems, `${url}\n${problems.join('\n')}`).to.deep.equal([]);
+    }
   });
 });
