@@ -77,6 +77,18 @@ describe('organisations: one record per organisation, one vote per member organi
     expect(overlap.body.error.message).to.match(/already on the Review Board/);
   });
 
+  it('an account moved to another organisation is no longer its old one\'s voter', async () => {
+    const mover = await createUser(t.db, { role: 'board', organisation: 'Moving NGO' });
+    const m = await t.db('board_memberships').where({ organisation_id: mover.organisation_id }).first();
+    expect(m.principal_user_id).to.equal(mover.id);
+    const moved = await request(t.app).patch(`/api/v1/users/${mover.id}`).set(...sec.auth).send({ organisation: 'gichd' }).expect(200);
+    expect(moved.body.user).to.include({ organisation: 'GICHD', organisation_id: await idOf(t, 'GICHD') });
+    expect((await t.db('board_memberships').where({ id: m.id }).first()).principal_user_id).to.equal(null);
+    // a board account cannot move itself: its organisation is the member it votes for
+    const self = await request(t.app).patch(`/api/v1/users/${mover.id}`).set(...(await bearerFor(t, { ...mover, password: TEST_PASSWORD })).auth).send({ organisation: 'Moving NGO' }).expect(403);
+    expect(self.body.error.message).to.match(/ask the secretariat/);
+  });
+
   it('keeps the API to the secretariat: 401 without a token, 403 for others', async () => {
     await request(t.app).post('/api/v1/organisations').send({ name: 'X' }).expect(401);
     const st = await bearerFor(t, 'stakeholder');
@@ -271,6 +283,10 @@ describe('organisations: registration chooses one, or "other", which the secreta
     expect((await t.db('users').where({ email: 'dee@halo.example' }).first()).organisation_id).to.equal(into);
     expect((await actions(t, 'organisation.merged'))[0]).to.include({ from_name: 'The HALO Trust', into_name: 'HALO Trust', users: 1, votes_moved: 1 });
     expect((await request(t.app).get('/api/v1/organisations').expect(200)).body.organisations.map((o: { name: string }) => o.name)).not.to.include('The HALO Trust');
+    // renamed to the spelling merged into it: the record answers to it itself
+    await request(t.app).patch(`/api/v1/organisations/${into}`).set(...sec.auth).send({ name: 'The HALO Trust' }).expect(200);
+    expect((await t.db('users').where({ id: typo.id }).first()).organisation).to.equal('The HALO Trust');
+    await request(t.app).patch(`/api/v1/organisations/${into}`).set(...sec.auth).send({ name: 'HALO Trust' }).expect(200);
     await request(t.app).post(`/api/v1/ballots/${b.id}/cancel`).set(...sec.auth).expect(200);
   });
 
