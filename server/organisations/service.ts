@@ -80,6 +80,11 @@ export async function listOrganisations(db: Q, all: boolean): Promise<Array<Orga
   return list.map((o) => ({ ...organisationView(o), users: counts.get(o.id) ?? 0 }));
 }
 
+/** The record a merged one was merged into (for a redirect), or null. */
+export async function mergedInto(db: Q, id: number): Promise<number | null> {
+  return (await repo.organisationById(db, id))?.merged_into_id ?? null;
+}
+
 export async function getOrganisation(db: Q, id: number, all: boolean): Promise<OrganisationRow> {
   const o = await liveOrganisation(db, id);
   // An unconfirmed record is a name someone typed: public only once the secretariat confirms it.
