@@ -36,6 +36,8 @@ import { ballotsApi } from './ballots/api.ts';
 import { publicationApi } from './publication/api.ts';
 import { endorsementApi } from './endorsement/api.ts';
 import { endorsementRoutes } from './endorsement/routes.ts';
+import { organisationsApi } from './organisations/api.ts';
+import { organisationsRoutes } from './organisations/routes.ts';
 import { privacyApi } from './privacy/api.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { feedsRoutes } from './feeds/routes.ts';
@@ -151,6 +153,7 @@ export function createApp(given: AppDeps): Express {
   api.use(publicationApi(deps));
   api.use(endorsementApi(deps));
   api.use(privacyApi(auth));
+  api.use(organisationsApi(deps));
   app.use('/api/v1', api);
 
   app.use(healthRoutes(deps));
@@ -164,6 +167,7 @@ export function createApp(given: AppDeps): Express {
   app.use(consultationsRoutes(deps));
   app.use(ballotsRoutes(deps));
   app.use(endorsementRoutes(deps));
+  app.use(organisationsRoutes(deps));
   app.use(privacyRoutes(deps, auth));
   app.use(feedsRoutes(deps));
 

@@ -5,6 +5,7 @@ import { ballotsPaths } from './ballots/openapi.ts';
 import { privacyPaths } from './privacy/openapi.ts';
 import { publicationPaths } from './publication/openapi.ts';
 import { endorsementPaths } from './endorsement/openapi.ts';
+import { organisationsPaths, organisationsSchemas } from './organisations/openapi.ts';
 import { error, json } from './http/openapi-parts.ts';
 
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
@@ -33,6 +34,7 @@ export const openapi = {
     },
     schemas: {
       ...usersSchemas,
+      ...organisationsSchemas,
       Error: {
         type: 'object',
         required: ['error'],
@@ -161,7 +163,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }

@@ -43,6 +43,12 @@ export const PERMISSIONS = {
   'versions.publish': ['secretariat'],
   // the Steering Group's acceptance and the UN endorsement (IACG-MA) of an approved version
   'versions.record-steps': ['secretariat'],
+  // the organisations register: confirmed organisations are public, the secretariat keeps the register
+  'organisations.read': 'public',
+  'organisations.manage': ['secretariat'],
+  // the Review Board: who is on it (and since when) is public; the secretariat sets its dated facts
+  'board.read': 'public',
+  'board.manage': ['secretariat'],
   // accounts
   'auth.sign-in': 'public',
   'auth.register': 'public',

@@ -25,6 +25,14 @@ const NOT_ON_A_STANDARDS_PAGES: Record<string, string> = {
   'POST /api/v1/consultations/:id/comments/sheet': 'comments are on the consultation’s pages, not the standard’s',
   'PATCH /api/v1/comments/:id': 'comments and dispositions are on the consultation’s pages, not the standard’s',
   'DELETE /api/v1/comments/:id': 'comments are on the consultation’s pages, not the standard’s',
+  'POST /api/v1/organisations': 'the organisations register',
+  'PATCH /api/v1/organisations/:id': 'the register (an organisation’s name is on ballot pages, not on a standard’s)',
+  'POST /api/v1/organisations/:id/merge': 'moves votes: bumps the revision of each ballot’s standard it touches (test/integration/organisations.test.ts)',
+  'POST /api/v1/board/memberships': 'the Board’s facts (an electorate is fixed when a ballot opens)',
+  'PUT /api/v1/board/memberships/:id': 'the Board’s facts',
+  'DELETE /api/v1/board/memberships/:id': 'the Board’s facts',
+  'POST /api/v1/board/chairs': 'the Board’s facts',
+  'PUT /api/v1/board/chairs/:id': 'the Board’s facts',
 };
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
