@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import knex, { type Knex } from 'knex';
+import pg from 'pg';
 import { BusyWait, retryWhenBusy } from './db-busy.ts';
 
 export type Db = Knex;
@@ -13,7 +14,7 @@ export const migrationsDir = path.join(root, 'migrations');
 export function knexConfig(databaseUrl: string): Knex.Config {
   const migrations = { migrationSource: new FolderMigrationSource(migrationsDir) };
   if (databaseUrl.startsWith('postgres')) {
-    return { client: 'pg', connection: databaseUrl, migrations };
+    return { client: 'pg', connection: { connectionString: databaseUrl, types: pgTypes }, migrations };
   }
   const filename = databaseUrl.replace(/^sqlite:/, '');
   return {
@@ -38,6 +39,32 @@ export function knexConfig(databaseUrl: string): Knex.Config {
     },
   };
 }
+
+/**
+ * Values read from PostgreSQL in the shapes SQLite gives and the code expects: times as ISO strings in
+ * UTC with milliseconds (what the app writes), calendar dates as 'YYYY-MM-DD', counts and 64-bit ids as
+ * numbers (node-postgres gives strings for int8 and Date objects for times), booleans as 1/0 (SQLite
+ * has no boolean: one shape for rows, JSON and templates on both). Per connection, so nothing global in
+ * the driver changes.
+ */
+const pgTimestamp = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ);
+const pgTimestampUtc = pg.types.getTypeParser(pg.types.builtins.TIMESTAMP);
+const parsers: Partial<Record<number, (value: string) => unknown>> = {
+  [pg.types.builtins.TIMESTAMPTZ]: (v) => isoOf(pgTimestamp(v)),
+  // timestamp without time zone: read as UTC, like every time of the app
+  [pg.types.builtins.TIMESTAMP]: (v) => isoOf(pgTimestampUtc(`${v}+00`)),
+  [pg.types.builtins.DATE]: (v) => v,
+  [pg.types.builtins.INT8]: (v) => Number(v),
+  [pg.types.builtins.BOOL]: (v) => (v === 't' ? 1 : 0),
+};
+function isoOf(d: unknown): unknown {
+  return d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : d;
+}
+const pgTypes = {
+  getTypeParser(oid: number, format?: string) {
+    return (format ?? 'text') === 'text' && parsers[oid] ? parsers[oid] : pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
+  },
+};
 
 export const DEFAULT_BUSY_WAIT_MS = 5000;
 const busyWaits = new WeakMap<Db, BusyWait>();
