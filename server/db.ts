@@ -90,6 +90,20 @@ export function createDb(databaseUrl: string, opts: { auditKey?: string | null; 
 /** The busy-database waits of a SQLite db made by createDb (none on PostgreSQL). */
 export const busyWaitOf = (db: Db): BusyWait | undefined => busyWaits.get(db);
 
+/**
+ * Whether an error is a unique index refusing a row, on either database: PostgreSQL names the index
+ * (23505, err.constraint); SQLite names the columns (SQLITE_CONSTRAINT_UNIQUE, "UNIQUE constraint
+ * failed: table.column") or, for an index on expressions, the index.
+ */
+export function isUniqueViolation(err: unknown, index: { name: string; columns: string[] }): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
+  if (e.code === '23505') return e.constraint === index.name;
+  if (e.code !== 'SQLITE_CONSTRAINT_UNIQUE') return false;
+  const failed = /UNIQUE constraint failed: (.*)$/m.exec(String(e.message ?? ''))?.[1] ?? '';
+  return failed === index.columns.join(', ') || failed === `index '${index.name}'`;
+}
+
 /** The one test of the dialect, for the few places SQL differs between SQLite and PostgreSQL. */
 export const isSqlite = (db: Pick<Knex, 'client'>): boolean => /sqlite/.test(String(db.client.config.client));
 

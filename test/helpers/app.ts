@@ -137,3 +137,13 @@ export async function testApp(opts: { now?: string; env?: Record<string, string>
   const { app, handler } = createHandler({ db, clock, config, logger, pageCache, mailer: opts.mailer, authLimits: opts.authLimits, hashPassword: opts.hashPassword });
   return { app, handler, db, clock, config, pageCache, close: () => db.destroy() };
 }
+
+/**
+ * Another app on the same database as `t`, through its own connections (its own pool, queue and
+ * caches), as a second process would be; same clock and config. Close it before `t`.
+ */
+export async function siblingApp(t: Awaited<ReturnType<typeof testApp>>) {
+  const db = createDb(testDatabaseUrlOf(t.db), { auditKey: t.config.auditKey });
+  const { app, handler } = createHandler({ db, clock: t.clock, config: t.config, logger: createLogger('silent'), pageCache: new PageCache('test') });
+  return { app, handler, db, clock: t.clock, config: t.config, close: () => db.destroy() };
+}
