@@ -48,9 +48,19 @@ export interface DatabaseFigures {
   peakRssMb: number;
 }
 
-function start(script: string, args: string[]): Promise<{ child: ChildProcess; port: number }> {
+/**
+ * The V8 heap settings of `npm start` (package.json), given to our app here too: the memory figure is
+ * that of an instance as it is run in production. Without a heap limit V8 lets the heap grow far past
+ * what is live under a steady load (measured: ~190 MB heap for ~45 MB live).
+ */
+export const startFlags = (): string[] => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(here, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return pkg.scripts.start!.split(/\s+/).filter((a) => /^--max-(old|semi)-space-size=\d+$/.test(a));
+};
+
+function start(script: string, args: string[], flags: string[] = []): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(here, script), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(here, script), args, { execArgv: [...flags, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
@@ -126,7 +136,7 @@ async function measure(name: string, url: string, seconds: number): Promise<Data
   const db = createDb(url, { auditKey: AUDIT_KEY });
   const p = await prepare(db);
   await db.destroy();
-  const ours = await start('serve-app.ts', [url]);
+  const ours = await start('serve-app.ts', [url], startFlags());
   const writesBare = await start('databases.ts', ['--bare']);
   const servers = [ours, writesBare];
   try {
@@ -213,7 +223,7 @@ export function report(all: DatabaseFigures[]): string[] {
     row('votes', (d) => `${cell(d.votes, 200)}; ${d.votes.rows} vote rows for ${BOARD} organisations, ${d.votes.events} history rows of ${d.votes.ours.statuses[200] ?? 0} answered 200${d.votes.rows === BOARD && d.votes.events === (d.votes.ours.statuses[200] ?? 0) ? '' : ' WRONG'}`),
   ];
   for (const d of all) {
-    lines.push(`databases: resident memory of one instance (${d.name}) under this load: peak ${d.peakRssMb.toFixed(0)} MB (target ≤ ${MEMORY_TARGET_MB} MB) ${d.peakRssMb > 0 && d.peakRssMb <= MEMORY_TARGET_MB ? 'ok' : 'MISSED'}`);
+    lines.push(`databases: resident memory of one instance (${d.name}) under this load: peak ${d.peakRssMb.toFixed(0)} MB (target ≤ ${MEMORY_TARGET_MB} MB) ${d.peakRssMb > 0 && d.peakRssMb <= MEMORY_TARGET_MB ? 'ok' : 'MISSED'} · node ${startFlags().join(' ') || '(no heap flags)'} as in npm start`);
   }
   return lines;
 }
