@@ -159,7 +159,11 @@ export class CommentWriter {
     const settle: Array<() => void> = [];
     const events: AuditInput[] = [];
     const found = new Map<number, ConsultationFull | null>();
-    for (const cid of new Set(batch.map((j) => j.row.consultation_id))) found.set(cid, await repo.consultationById(trx, cid));
+    // Each consultation's row is held (PostgreSQL) before its window is read: other processes' writes wait.
+    for (const cid of new Set(batch.map((j) => j.row.consultation_id))) {
+      await repo.lockConsultation(trx, cid);
+      found.set(cid, await repo.consultationById(trx, cid));
+    }
     for (const { cid, jobs, rows } of this.plan(batch, (cid) => found.get(cid), settle)) {
       this.record(jobs, rows, await repo.insertComments(trx, cid, rows), events, settle);
     }
