@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { siblingApp, testApp } from '../helpers/app.ts';
-import { boardOf, secretariat, type Member } from '../helpers/ballots.ts';
+import { boardOf, secretariat, SAMPLE_OVERRIDE, type Member } from '../helpers/ballots.ts';
 import { bearerFor } from '../helpers/auth.ts';
 import { SAMPLE, sampleConsultationId } from '../helpers/consultations.ts';
 import { isUniqueViolation } from '../../server/db.ts';
@@ -49,7 +49,7 @@ describe('invariants held by the database, with several writers at once', () => 
   it(`${APPS} apps opening a ballot on the same draft at once: one 201, the others 409 with the rule's message`, async () => {
     await boardOf(t, ['A', 'B']);
     const answers = await Promise.all(
-      apps.map((a) => request(a.app).post(`/api/v1/standards/${SAMPLE.ref}/versions/${SAMPLE.n}/ballots`).set(...sec.auth).send({ closes_at: '2026-12-01T12:00:00Z' })),
+      apps.map((a) => request(a.app).post(`/api/v1/standards/${SAMPLE.ref}/versions/${SAMPLE.n}/ballots`).set(...sec.auth).send({ closes_at: '2026-12-01T12:00:00Z', override_reason: SAMPLE_OVERRIDE })),
     );
     expect(answers.map((r) => r.status).sort()).to.deep.equal([201, ...Array(APPS - 1).fill(409)]);
     for (const r of answers.filter((x) => x.status === 409)) expect(r.body.error.message).to.equal(`Version ${SAMPLE.n} already has an open ballot.`);
