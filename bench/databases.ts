@@ -23,6 +23,7 @@ import { createVersion } from '../server/versions/service.ts';
 import { insertUser, type UserRow } from '../server/accounts/repo.ts';
 import { createApiToken } from '../server/accounts/tokens.ts';
 import { openBallot } from '../server/ballots/service.ts';
+import { insertMembership } from '../server/organisations/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { generatePair } from './lib/gen-standard.ts';
 import { load, type LoadResult } from './lib/load.ts';
@@ -125,9 +126,15 @@ async function prepare(db: Db): Promise<Prepared> {
   const ctx = { db, clock: systemClock };
   const stakeholder = (await createApiToken(ctx, await user('stakeholder', 0, 'Bench NGO'), 'bench')).token;
   const board: string[] = [];
-  for (let i = 1; i <= BOARD; i++) board.push((await createApiToken(ctx, await user('board', i, `Bench Member ${i}`), 'bench')).token);
+  for (let i = 1; i <= BOARD; i++) {
+    const member = await user('board', i, `Bench Member ${i}`);
+    // Each board account's organisation is a member of the Board, the account its principal voter.
+    await db('organisations').where({ id: member.organisation_id }).update({ confirmed: true });
+    await insertMembership(db, { organisation_id: member.organisation_id!, status: 'member', from_date: '2000-01-01', until_date: null, principal_user_id: member.id, created_at: at(0) }, []);
+    board.push((await createApiToken(ctx, member, 'bench')).token);
+  }
   const sec = await user('secretariat', 0, 'Secretariat');
-  const ballotId = await openBallot(db, systemClock, { id: sec.id, role: 'secretariat', name: sec.name, email: sec.email, organisation: sec.organisation }, '07.11', v.n, { closes_at: at(30 * 86_400_000), rule: 'iso', quorum: 0.5 });
+  const ballotId = await openBallot(db, systemClock, { id: sec.id, role: 'secretariat', name: sec.name, email: sec.email, organisation: sec.organisation }, '07.11', v.n, { closes_at: at(30 * 86_400_000), rule: 'iso', quorum: 0.5, override_reason: 'bench: the consultation on the draft is still open' });
   return { cid: typeof ins === 'object' ? ins.id : ins, ballotId, stakeholder, board };
 }
 
