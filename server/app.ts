@@ -38,6 +38,8 @@ import { privacyApi } from './privacy/api.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { feedsRoutes } from './feeds/routes.ts';
 import { twoFactorGate, twoFactorRoutes } from './twofactor/routes.ts';
+import { proposalsApi } from './proposals/api.ts';
+import { proposalsRoutes } from './proposals/routes.ts';
 
 const messages = {
   badTarget: 'The request target is not a path: ask for an address that starts with /.',
@@ -148,6 +150,7 @@ export function createApp(given: AppDeps): Express {
   api.use(ballotsApi(deps));
   api.use(publicationApi(deps));
   api.use(privacyApi(auth));
+  api.use(proposalsApi(deps));
   app.use('/api/v1', api);
 
   app.use(healthRoutes(deps));
@@ -162,6 +165,7 @@ export function createApp(given: AppDeps): Express {
   app.use(ballotsRoutes(deps));
   app.use(privacyRoutes(deps, auth));
   app.use(feedsRoutes(deps));
+  app.use(proposalsRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler);

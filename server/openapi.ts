@@ -4,6 +4,7 @@ import { consultationsPaths } from './consultations/openapi.ts';
 import { ballotsPaths } from './ballots/openapi.ts';
 import { privacyPaths } from './privacy/openapi.ts';
 import { publicationPaths } from './publication/openapi.ts';
+import { proposalsPaths } from './proposals/openapi.ts';
 import { error, json } from './http/openapi-parts.ts';
 
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
@@ -14,7 +15,7 @@ export const openapi = {
   info: {
     title: 'imas-review API',
     version: '1',
-    description: 'The International Mine Action Standards: catalogue, editions, drafts, consultations and ballots. Times are ISO 8601 UTC; fields are snake_case.',
+    description: 'The International Mine Action Standards: catalogue, editions, proposals, drafts, consultations and ballots. Times are ISO 8601 UTC; fields are snake_case.',
   },
   servers: [{ url: '/api/v1' }],
   components: {
@@ -72,6 +73,7 @@ export const openapi = {
           based_on: { type: 'integer', nullable: true }, published_at: { type: 'string', format: 'date-time', nullable: true },
           in_force_from: { type: 'string', format: 'date', nullable: true }, in_force_until: { type: 'string', format: 'date', nullable: true },
           summary: { type: 'string', nullable: true }, sha256: { type: 'string' },
+          proposal_id: { type: 'integer', nullable: true, description: 'The proposal it was drafted from (GET /proposals/{id}).' },
         },
       },
       Clause: {
@@ -151,7 +153,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, privacyPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, privacyPaths, proposalsPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }

@@ -39,6 +39,16 @@ export const PERMISSIONS = {
   'drafts.create': ['secretariat'],
   'consultations.manage': ['secretariat'],
   'versions.publish': ['secretariat'],
+  // proposals (Justification Forms): the log is public; any account proposes (its own form it may
+  // change until circulated, checked by the service); the Board's member organisations respond (the
+  // service checks the account is a principal or alternate of one); the secretariat runs the rest.
+  'proposals.read': 'public',
+  'proposals.create': 'verified',
+  'proposals.edit': 'verified',
+  'proposals.respond': ['board'],
+  // the count and who said what while responses are open (public once decided)
+  'proposals.read-responses': ['board', 'secretariat'],
+  'proposals.manage': ['secretariat'],
   // accounts
   'auth.sign-in': 'public',
   'auth.register': 'public',

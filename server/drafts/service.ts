@@ -159,22 +159,25 @@ export async function previewDraft(db: Db, ref: string, input: Pick<DraftInput, 
  * Saves a draft as the standard's next version, its clauses keyed through the version it is based on,
  * with its audit event in the same transaction. Problems in the text → 422 listing them by line.
  */
-export async function createDraft(db: Db, clock: Clock, actor: Viewer, ref: string, input: DraftInput): Promise<{ standard: StandardRow; id: number; n: number }> {
+export async function createDraft(db: Db, clock: Clock, actor: Viewer, ref: string, input: DraftInput, opts: { proposalId?: number } = {}): Promise<{ standard: StandardRow; id: number; n: number }> {
   const standard = await standardOrThrow(db, ref);
   if (standard.withdrawn_on) throw new Conflict(messages.withdrawnNoDrafts(designation(standard.type, standard.number)));
   const versions = await versionsRepo.versionMetas(db, standard.id);
   const basedOn = baseOf(standard, versions, input.based_on);
   if (basedOn && basedOn.sha256 === sha256(input.text)) throw new Validation(messages.sameText(basedOn.n), { text: messages.sameText(basedOn.n) });
+  // The traceable line (issue 12 item 4): a draft made from a proposal carries its id (server/proposals
+  // checks the proposal first), and so does a draft based on a not yet published version that carries one.
+  const proposalId = opts.proposalId ?? (basedOn && basedOn.state !== 'published' ? basedOn.proposal_id : null);
   const saved = await db.transaction(async (trx) => {
     const label = input.label ?? messages.defaultLabel((await versionsRepo.lastN(trx, standard.id)) + 1);
     // createVersion parses (SourceProblems, 422 with fields.text by line), inherits keys and bumps the revision.
-    const v = await createVersion(trx, clock, { standardId: standard.id, source: input.text, label, basedOn: basedOn?.id ?? null, createdBy: actor.id });
+    const v = await createVersion(trx, clock, { standardId: standard.id, source: input.text, label, basedOn: basedOn?.id ?? null, createdBy: actor.id, proposalId });
     await appendAudit(trx, clock, {
       actor_id: actor.id,
       action: 'draft.created',
       subject_type: 'version',
       subject_id: v.id,
-      data: { ref: standard.ref, n: v.n, label, based_on: basedOn?.n ?? null, sha256: sha256(input.text) },
+      data: { ref: standard.ref, n: v.n, label, based_on: basedOn?.n ?? null, sha256: sha256(input.text), ...(proposalId ? { proposal_id: proposalId } : {}) },
     });
     return v;
   });

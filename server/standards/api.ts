@@ -95,5 +95,6 @@ export function versionMetaJson(v: VersionInfo) {
     in_force_until: v.in_force_until,
     summary: v.summary,
     sha256: v.sha256,
+    proposal_id: v.proposal_id,
   };
 }

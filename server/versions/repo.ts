@@ -29,6 +29,8 @@ export interface VersionMeta {
   sample: boolean;
   word_count: number;
   created_at: string;
+  /** the proposal this version was drafted from (issue 12 item 4), or null */
+  proposal_id: number | null;
 }
 
 /** A clause as stored in `clauses` (the same shape as a parsed one). */
@@ -36,7 +38,7 @@ export type ClauseRow = Clause;
 
 /** A version with the standard it belongs to. */
 export interface VersionRow
-  extends Pick<VersionMeta, 'id' | 'standard_id' | 'n' | 'label' | 'state' | 'based_on' | 'edition' | 'amendment' | 'in_force_from' | 'published_at' | 'summary' | 'sha256'> {
+  extends Pick<VersionMeta, 'id' | 'standard_id' | 'n' | 'label' | 'state' | 'based_on' | 'edition' | 'amendment' | 'in_force_from' | 'published_at' | 'summary' | 'sha256' | 'proposal_id'> {
   ref: string;
   type: string;
   number: string;
@@ -45,7 +47,7 @@ export interface VersionRow
 
 const VERSION_COLUMNS = [
   'id', 'standard_id', 'n', 'label', 'state', 'based_on', 'edition', 'amendment', 'published_at',
-  'in_force_from', 'summary', 'sha256', 'imported', 'sample', 'word_count', 'created_at',
+  'in_force_from', 'summary', 'sha256', 'imported', 'sample', 'word_count', 'created_at', 'proposal_id',
 ];
 
 export function toVersion(r: Record<string, unknown>): VersionMeta {
@@ -56,17 +58,19 @@ export function toVersion(r: Record<string, unknown>): VersionMeta {
     published_at: iso(r.published_at),
     in_force_from: day(r.in_force_from),
     created_at: iso(r.created_at)!,
+    proposal_id: r.proposal_id == null ? null : Number(r.proposal_id),
   };
 }
 
 const VERSION_SELECT = [
   'v.id', 'v.standard_id', 's.ref', 's.type', 's.number', 's.title', 'v.n', 'v.label', 'v.state', 'v.based_on',
-  'v.edition', 'v.amendment', 'v.in_force_from', 'v.published_at', 'v.summary', 'v.sha256',
+  'v.edition', 'v.amendment', 'v.in_force_from', 'v.published_at', 'v.summary', 'v.sha256', 'v.proposal_id',
 ];
 const toVersionRow = (r: Record<string, unknown>): VersionRow => ({
   ...(r as unknown as VersionRow),
   in_force_from: r.in_force_from == null ? null : String(r.in_force_from).slice(0, 10),
   published_at: r.published_at == null ? null : r.published_at instanceof Date ? r.published_at.toISOString() : String(r.published_at),
+  proposal_id: r.proposal_id == null ? null : Number(r.proposal_id),
 });
 const withStandard = (db: Q) => db('versions as v').join('standards as s', 's.id', 'v.standard_id');
 
