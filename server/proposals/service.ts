@@ -502,6 +502,13 @@ export async function approveBySteeringGroup(db: Db, clock: Clock, actor: Viewer
   });
 }
 
+/** The proposal to drop, or the refusal: asked before the confirmation page and again on the act. */
+export async function checkDrop(db: Db, id: number): Promise<ProposalRow> {
+  const p = await proposalOrThrow(db, id);
+  check(canDrop(factsOf(p, await lineOf(db, id))));
+  return p;
+}
+
 export async function dropProposal(db: Db, clock: Clock, actor: Viewer, id: number, input: DropInput): Promise<void> {
   await db.transaction(async (trx) => {
     const p = await proposalOrThrow(trx, id, true);
