@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -30,6 +31,14 @@ export const messages = {
   defaultLabel: (n: number) => `Draft version ${n}`,
 } as const;
 
+/**
+ * Runs `fn` in the caller's transaction when there is one (a draft made from a proposal, with the
+ * proposal's own writes), else in a new one. Not a nested transaction: a savepoint's handle does not
+ * carry the audit key of the database handle.
+ */
+const within = <T>(db: Db, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
+  (db as unknown as Knex.Transaction).isTransaction ? fn(db as unknown as Knex.Transaction) : db.transaction(fn);
+
 async function standardOrThrow(db: Db, ref: string): Promise<StandardRow> {
   const s = (await repo.standardByRef(db, ref)) ?? (canonicalRef(ref) ? await repo.standardByRef(db, canonicalRef(ref)!) : null);
   if (!s) throw new NotFound(messages.noStandard(ref));
@@ -39,7 +48,7 @@ async function standardOrThrow(db: Db, ref: string): Promise<StandardRow> {
 /** Adds a standard to the catalogue (no versions yet: its first draft comes next). */
 export async function addStandard(db: Db, clock: Clock, actor: Viewer, input: StandardInput): Promise<StandardRow> {
   const ref = refFor(input.type, input.number);
-  const id = await db.transaction(async (trx) => {
+  const id = await within(db, async (trx) => {
     if (await repo.standardClash(trx, ref, input.type, input.number)) throw new Conflict(messages.exists(designation(input.type, input.number)));
     const newId = await repo.insertStandard(trx, { type: input.type, number: input.number, ref, title: input.title, title_unconfirmed: false, series: seriesOf(input.number), created_at: clock.now().toISOString() });
     await appendAudit(trx, clock, { actor_id: actor.id, action: 'standard.added', subject_type: 'standard', subject_id: newId, data: { ref, type: input.type, number: input.number, title: input.title } });
@@ -168,7 +177,7 @@ export async function createDraft(db: Db, clock: Clock, actor: Viewer, ref: stri
   // The traceable line (issue 12 item 4): a draft made from a proposal carries its id (server/proposals
   // checks the proposal first), and so does a draft based on a not yet published version that carries one.
   const proposalId = opts.proposalId ?? (basedOn && basedOn.state !== 'published' ? basedOn.proposal_id : null);
-  const saved = await db.transaction(async (trx) => {
+  const saved = await within(db, async (trx) => {
     const label = input.label ?? messages.defaultLabel((await versionsRepo.lastN(trx, standard.id)) + 1);
     // createVersion parses (SourceProblems, 422 with fields.text by line), inherits keys and bumps the revision.
     const v = await createVersion(trx, clock, { standardId: standard.id, source: input.text, label, basedOn: basedOn?.id ?? null, createdBy: actor.id, proposalId });
