@@ -13,9 +13,9 @@ const keyOf = (name: string): string => name.trim().replace(/\s+/g, ' ').toLower
 const tidy = (name: string): string => name.trim().replace(/\s+/g, ' ');
 
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('users', (t) => {
-    t.integer('organisation_id').nullable().references('id').inTable('organisations').onDelete('RESTRICT');
-  });
+  // Plain ADD COLUMN … REFERENCES (the same SQL on SQLite and PostgreSQL): Knex's SQLite emulation of a
+  // foreign key in alterTable would rebuild the users table, which other tables reference.
+  await knex.raw('alter table users add column organisation_id integer null references organisations (id) on delete restrict');
   const users = (await knex('users').select('id', 'organisation', 'role', 'created_at').orderBy('id')) as Array<{ id: number; organisation: string; role: string }>;
   const groups = new Map<string, Array<{ id: number; organisation: string; role: string }>>();
   for (const u of users) {
@@ -44,11 +44,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex('organisation_notices').where({ kind: 'migrated' }).del();
-  await knex.schema.alterTable('users', (t) => {
-    t.dropForeign(['organisation_id']);
-  });
-  await knex.schema.alterTable('users', (t) => {
-    t.dropColumn('organisation_id');
-  });
+  // Native DROP COLUMN, as for users.closed_at (its foreign key goes with it).
+  await knex.raw('alter table users drop column organisation_id');
   await knex('organisations').del();
 }

@@ -34,6 +34,8 @@ import { consultationsApi } from './consultations/api.ts';
 import { ballotsRoutes } from './ballots/routes.ts';
 import { ballotsApi } from './ballots/api.ts';
 import { publicationApi } from './publication/api.ts';
+import { organisationsApi } from './organisations/api.ts';
+import { organisationsRoutes } from './organisations/routes.ts';
 import { privacyApi } from './privacy/api.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { feedsRoutes } from './feeds/routes.ts';
@@ -150,6 +152,7 @@ export function createApp(given: AppDeps): Express {
   api.use(ballotsApi(deps));
   api.use(publicationApi(deps));
   api.use(privacyApi(auth));
+  api.use(organisationsApi(deps));
   api.use(proposalsApi(deps));
   app.use('/api/v1', api);
 
@@ -163,6 +166,7 @@ export function createApp(given: AppDeps): Express {
   app.use(draftsRoutes(deps));
   app.use(consultationsRoutes(deps));
   app.use(ballotsRoutes(deps));
+  app.use(organisationsRoutes(deps));
   app.use(privacyRoutes(deps, auth));
   app.use(feedsRoutes(deps));
   app.use(proposalsRoutes(deps));

@@ -8,6 +8,7 @@ import { ensureFirstSecretariat } from './accounts/service.ts';
 import { systemClock } from './clock.ts';
 import { PageCache } from './http/page-cache.ts';
 import { buildId } from './http/views.ts';
+import { auditMigrationNotices } from './organisations/service.ts';
 import { loadStandards } from './standards/loader.ts';
 import { loadAuditKey } from './audit/key.ts';
 import { beginKeying } from './audit/service.ts';
@@ -28,6 +29,9 @@ async function main(): Promise<void> {
   const db = createDb(config.databaseUrl, { auditKey: loadAuditKey(config, logger, { create: true }), busyWaitMs: config.dbBusyWaitMs });
   await db.migrate.latest();
   if (await beginKeying(db, systemClock)) logger.info('audit chain: keying with AUDIT_KEY began (earlier rows stay plain SHA-256)');
+  // What the organisations register's migration merged goes into the audit record (a migration cannot key it).
+  const merged = await auditMigrationNotices(db, systemClock);
+  if (merged) logger.info(`organisations: ${merged} merge(s) of spellings recorded in the audit log; the secretariat sees them on /admin/organisations`);
   const { count } = (await db('standards').count({ count: '*' }).first()) as { count: number };
   if (Number(count) === 0) {
     const report = await loadStandards(db, systemClock, config.standardsDir);

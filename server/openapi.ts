@@ -5,6 +5,7 @@ import { ballotsPaths } from './ballots/openapi.ts';
 import { privacyPaths } from './privacy/openapi.ts';
 import { publicationPaths } from './publication/openapi.ts';
 import { proposalsPaths } from './proposals/openapi.ts';
+import { organisationsPaths, organisationsSchemas } from './organisations/openapi.ts';
 import { error, json } from './http/openapi-parts.ts';
 
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
@@ -33,6 +34,7 @@ export const openapi = {
     },
     schemas: {
       ...usersSchemas,
+      ...organisationsSchemas,
       Error: {
         type: 'object',
         required: ['error'],
@@ -153,7 +155,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, privacyPaths, proposalsPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, privacyPaths, organisationsPaths, proposalsPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }

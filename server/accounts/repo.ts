@@ -2,12 +2,16 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Role, Viewer } from '../auth/viewer.ts';
 import { rolesThatCan } from '../auth/permissions.ts';
+import { organisationByName, insertOrganisation } from '../organisations/repo.ts';
+import { tidyName } from '../organisations/names.ts';
 
 export interface UserRow {
   id: number;
   email: string;
   name: string;
+  /** the name of the user's organisation record (kept in step with it by server/organisations/repo.ts) */
   organisation: string;
+  organisation_id: number | null;
   role: Role;
   password_hash: string;
   email_verified_at: string | null;
@@ -30,10 +34,17 @@ const isEmailUnique = (err: unknown): boolean => {
   return (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && /users\.email/.test(e.message ?? '')) || (e?.code === '23505' && /email/.test(e.constraint ?? ''));
 };
 
-/** Throws EmailTaken when the address has an account already. */
-export async function insertUser(db: Q, row: Omit<UserRow, 'id' | 'updated_at'>): Promise<UserRow> {
+/**
+ * Throws EmailTaken when the address has an account already. Without an `organisation_id` the name is
+ * matched to its record (case and spaces ignored), or becomes a new unconfirmed one: the services resolve
+ * the choice first (server/organisations/service.ts, with its audit event); this is for the commands
+ * and tools that only have a name.
+ */
+export async function insertUser(db: Q, row: Omit<UserRow, 'id' | 'updated_at' | 'organisation_id'> & { organisation_id?: number }): Promise<UserRow> {
+  let org = row.organisation_id !== undefined ? { id: row.organisation_id, name: row.organisation } : await organisationByName(db, row.organisation);
+  org ??= { id: await insertOrganisation(db, { name: row.organisation, short_name: null, kind: null, confirmed: false, created_at: row.created_at }), name: tidyName(row.organisation) };
   const [ins] = await db('users')
-    .insert({ ...row, email: row.email.toLowerCase() })
+    .insert({ ...row, organisation_id: org.id, organisation: org.name, email: row.email.toLowerCase() })
     .returning('id')
     .catch((err: unknown) => {
       throw isEmailUnique(err) ? new EmailTaken(row.email) : err;
@@ -64,6 +75,7 @@ export function userJson(u: UserRow) {
     email: u.email,
     name: u.name,
     organisation: u.organisation,
+    organisation_id: u.organisation_id ?? null,
     role: u.role,
     email_verified: Boolean(u.email_verified_at),
     disabled: Boolean(u.disabled_at),

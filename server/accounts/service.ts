@@ -9,6 +9,8 @@ import { endSessionsOf } from './sessions.ts';
 import { revokeAllTokensOf } from './tokens.ts';
 import * as repo from './repo.ts';
 import type { UserRow } from './repo.ts';
+import { resolveOrganisation, voterLeaves, type OrganisationChoice } from '../organisations/service.ts';
+import { nameKey } from '../organisations/names.ts';
 
 export const messages = {
   wrongCredentials: 'The e-mail address or password is not right.',
@@ -77,7 +79,7 @@ async function sendReset(ctx: Ctx, user: UserRow, welcome = false): Promise<void
  * A stakeholder registers. The answer is the same whether or not the address already has an account
  * (the owner of an existing account gets a mail saying so), so registration does not reveal who has one.
  */
-export async function register(ctx: Ctx, input: { name: string; email: string; organisation: string; password: string }, next: string | null = null): Promise<UserRow | null> {
+export async function register(ctx: Ctx, input: { name: string; email: string; password: string } & OrganisationChoice, next: string | null = null): Promise<UserRow | null> {
   const existing = await repo.findUserByEmail(ctx.db, input.email);
   // Hashed on both paths: skipping the slow hash for a known address would tell, by the time taken, that it has an account.
   const password_hash = await hashOf(ctx, input.password);
@@ -95,10 +97,13 @@ export async function register(ctx: Ctx, input: { name: string; email: string; o
   // Two registrations of one address at once both pass the check above; the second is refused by the
   // unique index and answers as for an existing account.
   const created = await ctx.db.transaction(async (trx) => {
+    // A record chosen from the list, or a name: "other" is a new unconfirmed record, never a Board member.
+    const org = await resolveOrganisation(trx, ctx.clock, input, { actorId: null, via: 'registration' });
     const u = await repo.insertUser(trx, {
       email: input.email,
       name: input.name,
-      organisation: input.organisation,
+      organisation: org.name,
+      organisation_id: org.id,
       role: 'stakeholder',
       password_hash,
       email_verified_at: null,
@@ -205,13 +210,14 @@ export async function signedOut(ctx: Ctx, viewer: Viewer, ip?: string): Promise<
 }
 
 /** The secretariat creates an account of any role; it is verified. Without a password, a link to choose one is mailed. */
-export async function createUser(ctx: Ctx, actor: Viewer | null, input: { name: string; email: string; organisation: string; role: Role; password?: string }): Promise<UserRow> {
+export async function createUser(ctx: Ctx, actor: Viewer | null, input: { name: string; email: string; role: Role; password?: string } & OrganisationChoice): Promise<UserRow> {
   if (await repo.findUserByEmail(ctx.db, input.email)) throw new Conflict(messages.emailTaken);
   const password_hash = await hashOf(ctx, input.password ?? repo.newSecret());
   const now = ctx.clock.now().toISOString();
   const user = await ctx.db.transaction(async (trx) => {
-    const u = await repo.insertUser(trx, { email: input.email, name: input.name, organisation: input.organisation, role: input.role, password_hash, email_verified_at: now, disabled_at: null, created_at: now });
-    await appendAudit(trx, ctx.clock, { actor_id: actor?.id ?? null, action: 'account.created', subject_type: 'user', subject_id: u.id, data: { role: u.role, organisation: u.organisation } }, ctx.logger);
+    const org = await resolveOrganisation(trx, ctx.clock, input, { actorId: actor?.id ?? null, anyRecord: true, via: 'account' });
+    const u = await repo.insertUser(trx, { email: input.email, name: input.name, organisation: org.name, organisation_id: org.id, role: input.role, password_hash, email_verified_at: now, disabled_at: null, created_at: now });
+    await appendAudit(trx, ctx.clock, { actor_id: actor?.id ?? null, action: 'account.created', subject_type: 'user', subject_id: u.id, data: { role: u.role, organisation: u.organisation, organisation_id: org.id } }, ctx.logger);
     return u;
   }).catch((err: unknown) => {
     // the same address created twice at once: the second insert meets the first's row
@@ -222,10 +228,13 @@ export async function createUser(ctx: Ctx, actor: Viewer | null, input: { name: 
 }
 
 /** What the audit keeps of a changed field: a name only as 'changed' (the audit keeps ids, not names). */
+/** Whether a patch names an organisation at all. */
+const chooses = (p: OrganisationChoice): boolean => p.organisation_id !== undefined || p.organisation !== undefined || p.organisation_other !== undefined;
+
 const auditChange = (field: string, from: unknown, to: unknown) => (field === 'name' ? 'changed' : { from, to });
 
 /** The secretariat changes name, organisation, role, or disables / re-enables an account. */
-export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { name?: string; organisation?: string; role?: Role; disabled?: boolean }): Promise<UserRow> {
+export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { name?: string; role?: Role; disabled?: boolean } & OrganisationChoice): Promise<UserRow> {
   return ctx.db.transaction(async (trx) => {
     const user = await repo.findUserById(trx, id);
     if (!user) throw new NotFound(messages.noSuchUser);
@@ -234,7 +243,10 @@ export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { 
     const now = ctx.clock.now();
     const changes: Partial<UserRow> = {};
     if (patch.name !== undefined && patch.name !== user.name) changes.name = patch.name;
-    if (patch.organisation !== undefined && patch.organisation !== user.organisation) changes.organisation = patch.organisation;
+    if (chooses(patch)) {
+      const org = await resolveOrganisation(trx, ctx.clock, patch, { actorId: actor.id, anyRecord: true, via: 'account' });
+      if (org.id !== user.organisation_id) Object.assign(changes, { organisation: org.name, organisation_id: org.id });
+    }
     if (patch.role !== undefined && patch.role !== user.role) changes.role = patch.role;
     const disabling = patch.disabled === true && !user.disabled_at;
     const enabling = patch.disabled === false && Boolean(user.disabled_at);
@@ -247,6 +259,8 @@ export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { 
     if (enabling) changes.disabled_at = null;
     if (!Object.keys(changes).length) return user;
     await repo.updateUserRow(trx, id, { ...changes, updated_at: now.toISOString() });
+    // A voter who moves to another organisation no longer votes for the old one.
+    if ('organisation_id' in changes) await voterLeaves(trx, id, changes.organisation_id!);
     if (disabling) {
       // Disabling ends every session and token at once.
       await endSessionsOf(trx, id);
@@ -260,12 +274,19 @@ export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { 
   });
 }
 
-export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: string; organisation?: string }): Promise<UserRow> {
+export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: string } & OrganisationChoice): Promise<UserRow> {
   return ctx.db.transaction(async (trx) => {
     const user = (await repo.findUserById(trx, viewer.id))!;
     const changes: Partial<UserRow> = {};
     if (patch.name !== undefined && patch.name !== user.name) changes.name = patch.name;
-    if (patch.organisation !== undefined && patch.organisation !== user.organisation) changes.organisation = patch.organisation;
+    if (chooses(patch)) {
+      // Only a changed choice resolves (and may create an unconfirmed record); the same one is no change.
+      const same = typeof patch.organisation_id === 'number' ? patch.organisation_id === user.organisation_id : patch.organisation_id !== 'other' && patch.organisation !== undefined && nameKey(patch.organisation) === nameKey(user.organisation);
+      if (!same) {
+        const org = await resolveOrganisation(trx, ctx.clock, patch, { actorId: user.id, via: 'account' });
+        if (org.id !== user.organisation_id) Object.assign(changes, { organisation: org.name, organisation_id: org.id });
+      }
+    }
     // A board account votes for its organisation (ballots/service.ts castVote): changing it would let a
     // member cast, or overwrite, another member organisation's vote. Only the secretariat may (adminUpdate).
     if ('organisation' in changes && roleCan(user.role, 'ballots.vote')) throw new AppError(403, 'forbidden', messages.boardOrganisation, { organisation: messages.boardOrganisation });

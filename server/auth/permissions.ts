@@ -49,6 +49,12 @@ export const PERMISSIONS = {
   // the count and who said what while responses are open (public once decided)
   'proposals.read-responses': ['board', 'secretariat'],
   'proposals.manage': ['secretariat'],
+  // the organisations register: confirmed organisations are public, the secretariat keeps the register
+  'organisations.read': 'public',
+  'organisations.manage': ['secretariat'],
+  // the Review Board: who is on it (and since when) is public; the secretariat sets its dated facts
+  'board.read': 'public',
+  'board.manage': ['secretariat'],
   // accounts
   'auth.sign-in': 'public',
   'auth.register': 'public',

@@ -19,7 +19,8 @@ const ballot = {
     opens_at: { type: 'string', format: 'date-time' },
     closes_at: { type: 'string', format: 'date-time', description: 'Open means opens_at ≤ now < closes_at; closing early sets it to the time of closing.' },
     state: { type: 'string', enum: ['open', 'closed', 'cancelled'] },
-    electorate: { type: 'array', items: { type: 'string' }, description: 'The Board member organisations when the ballot opened (one vote each; the chair does not vote).' },
+    electorate: { type: 'array', items: { type: 'string' }, description: "The Board's member organisations on the day the ballot opened, by name (one vote each; the chair's organisation and observers do not vote)." },
+    electorate_ids: { type: 'array', items: { type: 'integer' }, description: 'The same organisations by id (GET /organisations/{id}).' },
     tally: { type: 'object', properties: { approve: counts, disapprove: counts, abstain: counts, recuse: counts, not_voted: counts, outdated: counts } },
     counts: { type: 'object', properties: { electorate: counts, positions: counts, votes_cast: counts, quorum_required: counts } },
     needed: {
@@ -36,6 +37,7 @@ const ballot = {
         type: 'object',
         properties: {
           organisation: { type: 'string' },
+          organisation_id: { type: 'integer' },
           position: { type: 'string', enum: ['approve', 'disapprove', 'abstain', 'recuse'] },
           reason: { type: 'string', nullable: true },
           cast_by: { type: 'object', nullable: true, properties: { name: { type: 'string' } }, description: 'For the Board and the secretariat only.' },

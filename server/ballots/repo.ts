@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import { isSqlite } from '../db.ts';
-import { rolesThatCan } from '../auth/permissions.ts';
 import { bumpRevisionOfBallot, bumpRevisionOfVersion } from '../versions/repo.ts';
 import type { Position, Result, Rule } from './tally.ts';
 import { castByNameSql } from '../privacy/repo.ts';
@@ -19,7 +18,8 @@ export interface BallotRow {
   closes_at: string;
   rule: Rule;
   quorum: number;
-  electorate: string[];
+  /** the ids of the member organisations on the opening day (server/organisations/board.ts) */
+  electorate: number[];
   result: Result | null;
   final_tally: FrozenCount | null;
   close_hash: string | null;
@@ -41,6 +41,8 @@ export interface FrozenCount {
 export interface VoteRow {
   id: number;
   ballot_id: number;
+  organisation_id: number;
+  /** the organisation's name now */
   organisation: string;
   cast_by: number;
   cast_by_name: string;
@@ -53,6 +55,7 @@ export interface VoteRow {
 
 export interface VoteEventRow {
   id: number;
+  organisation_id: number;
   organisation: string;
   cast_by_name: string;
   version_n: number;
@@ -64,7 +67,7 @@ export interface VoteEventRow {
 const toBallot = (r: Record<string, unknown>): BallotRow => ({
   ...(r as unknown as BallotRow),
   quorum: Number(r.quorum),
-  electorate: JSON.parse(String(r.electorate)) as string[],
+  electorate: (JSON.parse(String(r.electorate)) as unknown[]).map(Number),
   final_tally: r.final_tally ? (JSON.parse(String(r.final_tally)) as FrozenCount) : null,
 });
 
@@ -118,47 +121,50 @@ export async function setCloseEvent(db: Q, id: number, hash: string, frozen: Fro
 }
 
 export async function votesOf(db: Q, ballotId: number): Promise<VoteRow[]> {
-  return db('votes as x')
+  const rows = await db('votes as x')
     .join('users as u', 'u.id', 'x.cast_by')
     .join('versions as v', 'v.id', 'x.version_id')
+    .join('organisations as o', 'o.id', 'x.organisation_id')
     .where('x.ballot_id', ballotId)
-    .select('x.id', 'x.ballot_id', 'x.organisation', 'x.cast_by', castByNameSql(db, 'u', 'x'), 'x.version_id', 'v.n as version_n', 'x.position', 'x.reason', 'x.cast_at')
-    .orderBy('x.organisation');
+    .select('x.id', 'x.ballot_id', 'x.organisation_id', 'o.name as organisation', 'x.cast_by', castByNameSql(db, 'u', 'o.name'), 'x.version_id', 'v.n as version_n', 'x.position', 'x.reason', 'x.cast_at')
+    .orderByRaw('lower(o.name), x.organisation_id');
+  return rows.map((r: VoteRow) => ({ ...r, organisation_id: Number(r.organisation_id) }));
 }
 
-export async function voteEventsOf(db: Q, ballotId: number, organisation?: string): Promise<VoteEventRow[]> {
+export async function voteEventsOf(db: Q, ballotId: number, organisationId?: number): Promise<VoteEventRow[]> {
   const q = db('vote_events as e')
     .join('users as u', 'u.id', 'e.cast_by')
     .join('versions as v', 'v.id', 'e.version_id')
+    .join('organisations as o', 'o.id', 'e.organisation_id')
     .where('e.ballot_id', ballotId)
-    .select('e.id', 'e.organisation', castByNameSql(db, 'u', 'e'), 'v.n as version_n', 'e.position', 'e.reason', 'e.at')
+    .select('e.id', 'e.organisation_id', 'o.name as organisation', castByNameSql(db, 'u', 'o.name'), 'v.n as version_n', 'e.position', 'e.reason', 'e.at')
     .orderBy('e.id');
-  if (organisation) q.andWhere('e.organisation', organisation);
-  return q;
-}
-
-/** One row per organisation: the unique (ballot_id, organisation) makes a second cast an update. */
-export async function upsertVote(db: Q, v: { ballot_id: number; organisation: string; cast_by: number; version_id: number; position: Position; reason: string | null; cast_at: string }): Promise<void> {
-  await db('votes').insert(v).onConflict(['ballot_id', 'organisation']).merge(['cast_by', 'version_id', 'position', 'reason', 'cast_at']);
-  await bumpRevisionOfBallot(db, v.ballot_id);
-}
-
-export async function insertVoteEvent(db: Q, e: { ballot_id: number; organisation: string; cast_by: number; version_id: number; position: Position; reason: string | null; at: string }): Promise<void> {
-  await db('vote_events').insert(e);
+  if (organisationId !== undefined) q.andWhere('e.organisation_id', organisationId);
+  return (await q).map((r: VoteEventRow) => ({ ...r, organisation_id: Number(r.organisation_id) }));
 }
 
 /**
- * The Board's member organisations now: distinct organisations of enabled board accounts that are
- * not the chair's (users.board_chair; the chair does not vote, design.md §4).
+ * One row per organisation: the unique (ballot_id, organisation_id) makes a second cast an update, so
+ * a principal and an alternate voting at once leave one vote, the last written.
  */
-export async function boardOrganisations(db: Q): Promise<string[]> {
-  const rows = await db('users').whereIn('role', rolesThatCan('ballots.vote')).where({ board_chair: false }).whereNull('disabled_at').distinct('organisation').orderBy('organisation');
-  return rows.map((r: { organisation: string }) => r.organisation);
+export async function upsertVote(db: Q, v: { ballot_id: number; organisation_id: number; cast_by: number; version_id: number; position: Position; reason: string | null; cast_at: string }): Promise<void> {
+  await db('votes').insert(v).onConflict(['ballot_id', 'organisation_id']).merge(['cast_by', 'version_id', 'position', 'reason', 'cast_at']);
+  await bumpRevisionOfBallot(db, v.ballot_id);
 }
 
-export async function voter(db: Q, userId: number): Promise<{ id: number; role: string; organisation: string; board_chair: boolean; disabled_at: string | null } | null> {
-  const r = await db('users').where({ id: userId }).first('id', 'role', 'organisation', 'board_chair', 'disabled_at');
-  return r ? { ...r, board_chair: Boolean(r.board_chair) } : null;
+export async function insertVoteEvent(db: Q, e: { ballot_id: number; organisation_id: number; cast_by: number; version_id: number; position: Position; reason: string | null; at: string }): Promise<void> {
+  await db('vote_events').insert(e);
+}
+
+/** Organisation names by id, for electorates stored as ids. */
+export async function organisationNames(db: Q, ids: readonly number[]): Promise<Map<number, string>> {
+  if (!ids.length) return new Map();
+  const rows = (await db('organisations').whereIn('id', [...ids]).select('id', 'name')) as Array<{ id: number; name: string }>;
+  return new Map(rows.map((r) => [Number(r.id), r.name]));
+}
+
+export async function voter(db: Q, userId: number): Promise<{ id: number; role: string; disabled_at: string | null } | null> {
+  return (await db('users').where({ id: userId }).first('id', 'role', 'disabled_at')) ?? null;
 }
 
 export async function consultationIdsOf(db: Q, versionId: number): Promise<number[]> {

@@ -87,8 +87,10 @@ export function ballotsRoutes(deps: Deps): Router {
     const viewer = viewerOf(res);
     const ballot = await service.getBallot(db, clock, id, viewer);
     const insider = can(viewer, 'ballots.read-open');
-    const own = can(viewer, 'ballots.vote') ? ballot.votes.find((v) => v.organisation === viewer?.organisation) ?? null : null;
-    const voter = can(viewer, 'ballots.vote') && viewer?.organisation != null && ballot.electorate.includes(viewer.organisation) && !(await repo.voter(db, viewer.id))?.board_chair;
+    // The organisation this member votes for in this ballot (principal or alternate on its opening day).
+    const votesFor = await service.voterOrganisation(db, viewer, ballot);
+    const voter = votesFor !== null && ballot.electorate_ids.includes(votesFor.id);
+    const own = voter ? ballot.votes.find((v) => v.organisation_id === votesFor!.id) ?? null : null;
 
     // The diff the members read: against the current edition, or else the draft it is based on.
     let diff: { fromLabel: string; href: string; summary: string; body: string } | null = null;
@@ -125,7 +127,7 @@ export function ballotsRoutes(deps: Deps): Router {
       voter: voter && ballot.state === 'open',
       own,
       // Each vote names the version it was cast on by its public name (issue 11 item 11).
-      history: voter && viewer?.organisation ? (await service.voteHistory(db, id, viewer.organisation)).map((e) => ({ ...e, version: detail.versions.find((v) => v.n === e.version_n) })) : [],
+      history: voter ? (await service.voteHistory(db, id, votesFor!.id)).map((e) => ({ ...e, version: detail.versions.find((v) => v.n === e.version_n) })) : [],
       positions: POSITION_LABELS.map((p) => ({ ...p, checked: ownValues.position === p.value })),
       voteValues: ownValues,
       diff,

@@ -9,6 +9,7 @@ import { canonicalRef, designation } from '../standards/refs.ts';
 import { standardByRef } from '../standards/repo.ts';
 import * as repo from './repo.ts';
 import type { BallotRow, FrozenCount, VoteRow } from './repo.ts';
+import { boardOn, votingOrganisationOf } from '../organisations/board.ts';
 import * as versions from '../versions/repo.ts';
 import type { VersionRow } from '../versions/repo.ts';
 import { ballotState, canCancel, canCloseEarly, canExtend, canMove, canOpenBallot, canVote, needsSettling, type BallotState } from './rules.ts';
@@ -19,9 +20,10 @@ export const messages = {
   noStandard: (ref: string) => `There is no standard "${ref}" in the catalogue.`,
   noVersion: (ref: string, n: number) => `${ref} has no version ${n}.`,
   noBallot: 'There is no ballot with this number that you can see.',
-  noElectorate: 'The Review Board has no member organisations with an enabled board account: there is no one to vote.',
+  noElectorate: 'The Review Board has no member organisations today: there is no one to vote. Set its members on the Board page.',
   chair: 'The chair of the Review Board does not vote.',
   notBoard: 'Only a member of the Review Board can vote.',
+  notVoter: 'You are not the principal voter or an alternate of a member organisation of the Review Board for this ballot.',
   notInElectorate: (org: string) => `${org} was not a member organisation of the Review Board when this ballot opened, so it has no vote in it.`,
 } as const;
 
@@ -29,6 +31,7 @@ type Q = Knex | Knex.Transaction;
 
 export interface BallotVoteView {
   organisation: string;
+  organisation_id: number;
   position: Position;
   reason: string | null;
   cast_by: { name: string } | null;
@@ -55,7 +58,9 @@ export interface BallotView {
   closes_at: string;
   cancelled_at: string | null;
   state: BallotState;
+  /** the member organisations on the opening day, by name */
   electorate: string[];
+  electorate_ids: number[];
   tally: { approve: number; disapprove: number; abstain: number; recuse: number; not_voted: number; outdated: number };
   /** electorate less recusals, positions cast, votes cast (approve + disapprove), quorum required */
   counts: { electorate: number; positions: number; votes_cast: number; quorum_required: number };
@@ -79,9 +84,10 @@ export async function resolveVersion(db: Q, ref: string, n: number): Promise<Ver
 
 const voteViews = (b: BallotRow, votes: VoteRow[], named: boolean): BallotVoteView[] =>
   votes
-    .filter((v) => b.electorate.includes(v.organisation))
+    .filter((v) => b.electorate.includes(v.organisation_id))
     .map((v) => ({
       organisation: v.organisation,
+      organisation_id: v.organisation_id,
       position: v.position,
       reason: v.reason,
       cast_by: named ? { name: v.cast_by_name } : null,
@@ -90,15 +96,21 @@ const voteViews = (b: BallotRow, votes: VoteRow[], named: boolean): BallotVoteVi
       outdated: v.version_id !== b.version_id,
     }));
 
-/** The ballot as the API and the page show it: state, tally, what is still needed, result, votes. Pure. */
-export function ballotView(b: BallotRow, v: VersionRow, votes: VoteRow[], now: Date, named: boolean): BallotView {
+const tallyVotes = (b: BallotRow, votes: VoteRow[]) => votes.map((x) => ({ organisation: x.organisation_id, position: x.position, current: x.version_id === b.version_id }));
+
+/**
+ * The ballot as the API and the page show it: state, tally, what is still needed, result, votes. Pure:
+ * `names` are the names of the electorate's organisations (ballots keep their ids).
+ */
+export function ballotView(b: BallotRow, v: VersionRow, votes: VoteRow[], now: Date, named: boolean, names: ReadonlyMap<number, string>): BallotView {
   const state = ballotState(b, now);
-  const live = count(b.electorate, votes.map((x) => ({ organisation: x.organisation, position: x.position, current: x.version_id === b.version_id })), b.rule, b.quorum);
+  const live = count(b.electorate, tallyVotes(b, votes), b.rule, b.quorum);
+  const nameOf = (id: number) => names.get(id) ?? `organisation ${id}`;
   // What was written at the close stands, whatever happens to the rows afterwards.
   const frozen = b.result !== null && b.final_tally ? b.final_tally : null;
   const tally = (frozen?.tally as BallotView['tally'] | undefined) ?? live.tally;
   const vv = voteViews(b, votes, named);
-  const voted = new Set(vv.map((x) => x.organisation));
+  const voted = new Set(vv.map((x) => x.organisation_id));
   return {
     id: b.id,
     ref: v.ref,
@@ -116,7 +128,8 @@ export function ballotView(b: BallotRow, v: VersionRow, votes: VoteRow[], now: D
     closes_at: b.closes_at,
     cancelled_at: b.cancelled_at,
     state,
-    electorate: b.electorate,
+    electorate: b.electorate.map(nameOf),
+    electorate_ids: b.electorate,
     tally,
     counts: frozen
       ? { electorate: frozen.electorate, positions: frozen.positions, votes_cast: frozen.votes_cast, quorum_required: frozen.quorum_required }
@@ -126,7 +139,7 @@ export function ballotView(b: BallotRow, v: VersionRow, votes: VoteRow[], now: D
     close_hash: b.close_hash,
     close_event_id: frozen?.close_event_id ?? null,
     votes: vv,
-    not_voted: b.electorate.filter((o) => !voted.has(o)),
+    not_voted: b.electorate.filter((o) => !voted.has(o)).map(nameOf),
     outdated: vv.filter((x) => x.outdated).map((x) => x.organisation),
   };
 }
@@ -140,7 +153,8 @@ export function ballotView(b: BallotRow, v: VersionRow, votes: VoteRow[], now: D
 async function settleIn(trx: Knex.Transaction, clock: Clock, b: BallotRow, actorId: number | null): Promise<boolean> {
   if (!needsSettling(b, clock.now())) return false;
   const votes = await repo.votesOf(trx, b.id);
-  const c = count(b.electorate, votes.map((x) => ({ organisation: x.organisation, position: x.position, current: x.version_id === b.version_id })), b.rule, b.quorum);
+  const c = count(b.electorate, tallyVotes(b, votes), b.rule, b.quorum);
+  const names = await repo.organisationNames(trx, b.electorate);
   const frozen: FrozenCount = { tally: { ...c.tally }, electorate: c.electorate, positions: c.positions, votes_cast: c.votes_cast, quorum_required: c.quorum_required, close_event_id: null };
   if (!(await repo.freezeResult(trx, b.id, c.result, frozen))) return false;
   const v = (await versions.versionById(trx, b.version_id))!;
@@ -159,9 +173,10 @@ async function settleIn(trx: Knex.Transaction, clock: Clock, b: BallotRow, actor
       quorum: b.quorum,
       result: c.result,
       tally: c.tally,
-      electorate: b.electorate,
+      electorate: b.electorate.map((id) => names.get(id) ?? String(id)),
+      electorate_ids: b.electorate,
       // Who cast each vote by account id: the audit keeps ids, not names (a closed account's name is erased).
-      votes: voteViews(b, votes, false).map((x) => ({ organisation: x.organisation, position: x.position, reason: x.reason, cast_by_id: votes.find((r) => r.organisation === x.organisation)?.cast_by ?? null, on_version: x.n, outdated: x.outdated })),
+      votes: voteViews(b, votes, false).map((x) => ({ organisation: x.organisation, organisation_id: x.organisation_id, position: x.position, reason: x.reason, cast_by_id: votes.find((r) => r.organisation_id === x.organisation_id)?.cast_by ?? null, on_version: x.n, outdated: x.outdated })),
     },
   });
   await repo.setCloseEvent(trx, b.id, event.hash, { ...frozen, close_event_id: event.id });
@@ -212,7 +227,7 @@ export async function getBallot(db: Db, clock: Clock, id: number, viewer: Viewer
   // An open, scheduled or cancelled ballot is the Board's business; a closed one is public.
   if (ballotState(b, now) !== 'closed' && !seesOpen) throw new NotFound(messages.noBallot);
   const v = (await versions.versionById(db, b.version_id))!;
-  return ballotView(b, v, await repo.votesOf(db, b.id), now, seesOpen);
+  return ballotView(b, v, await repo.votesOf(db, b.id), now, seesOpen, await repo.organisationNames(db, b.electorate));
 }
 
 export type BallotListItem = Pick<BallotView, 'id' | 'ref' | 'designation' | 'title' | 'n' | 'label' | 'state' | 'closes_at' | 'result' | 'rule'>;
@@ -249,7 +264,7 @@ export async function ballotableDrafts(db: Db, clock: Clock): Promise<VersionRow
   return out;
 }
 
-/** Opens a ballot on a draft; the electorate is the Board's member organisations now. */
+/** Opens a ballot on a draft; the electorate is the Board's member organisations on the opening day. */
 export async function openBallot(db: Db, clock: Clock, actor: Viewer, ref: string, n: number, input: OpenBallotInput): Promise<number> {
   const v0 = await resolveVersion(db, ref, n);
   for (const b of await repo.ballotsOfVersion(db, v0.id)) await settleIfDue(db, clock, b);
@@ -258,49 +273,62 @@ export async function openBallot(db: Db, clock: Clock, actor: Viewer, ref: strin
     const now = clock.now();
     const verdict = canOpenBallot(v, await repo.ballotsOfVersion(trx, v.id), input.closes_at, now);
     if (!verdict.ok) throw new Conflict(verdict.reason);
-    const electorate = await repo.boardOrganisations(trx);
-    if (!electorate.length) throw new Conflict(messages.noElectorate);
     const at = now.toISOString();
+    const members = (await boardOn(trx, at)).members;
+    if (!members.length) throw new Conflict(messages.noElectorate);
+    const electorate = members.map((o) => o.id);
     const id = await repo.insertBallot(trx, {
       version_id: v.id, opens_at: at, closes_at: input.closes_at, rule: input.rule, quorum: input.quorum, electorate, created_by: actor.id, created_at: at,
     });
     await appendAudit(trx, clock, {
       actor_id: actor.id, action: 'ballot.open', subject_type: 'ballot', subject_id: id,
-      data: { ref: v.ref, n: v.n, text_sha256: v.sha256, opens_at: at, closes_at: input.closes_at, rule: input.rule, quorum: input.quorum, electorate },
+      data: { ref: v.ref, n: v.n, text_sha256: v.sha256, opens_at: at, closes_at: input.closes_at, rule: input.rule, quorum: input.quorum, electorate: members.map((o) => o.name), electorate_ids: electorate },
     });
     return id;
   });
 }
 
 /**
- * Casts or changes the vote of the member's organisation. One row per organisation (unique key and
- * upsert) and one history row per cast; the close time is checked inside the same write transaction,
- * so a vote after the close writes nothing (409).
+ * Casts or changes the vote of the organisation the member votes for: the member organisation (on the
+ * ballot's opening day) of which they are the principal voter or an alternate. One row per organisation
+ * (unique key and upsert: a principal and an alternate voting at once leave one vote, the last written)
+ * and one history row per cast; the close time is checked inside the same write transaction, so a vote
+ * after the close writes nothing (409).
  */
 export async function castVote(db: Db, clock: Clock, viewer: Viewer, id: number, input: VoteInput): Promise<void> {
   const who = await repo.voter(db, viewer.id);
   if (!who || !roleCan(who.role, 'ballots.vote') || who.disabled_at) throw new Forbidden(messages.notBoard);
-  if (who.board_chair) throw new Forbidden(messages.chair);
   await changing(db, clock, id, async (trx) => {
     const b = await lockedBallot(trx, id);
     const now = clock.now();
     const verdict = canVote(b, now);
     if (!verdict.ok) throw new Conflict(verdict.reason);
-    if (!b.electorate.includes(who.organisation)) throw new Forbidden(messages.notInElectorate(who.organisation));
+    const org = await votingOrganisationOf(trx, who.id, b.opens_at);
+    if (!org) {
+      const chair = (await boardOn(trx, b.opens_at)).chair;
+      throw new Forbidden(chair && chair.representative_user_id === who.id ? messages.chair : messages.notVoter);
+    }
+    if (!b.electorate.includes(org.id)) throw new Forbidden(messages.notInElectorate(org.name));
     const at = now.toISOString();
-    const row = { ballot_id: b.id, organisation: who.organisation, cast_by: who.id, version_id: b.version_id, position: input.position, reason: input.reason ?? null };
+    const row = { ballot_id: b.id, organisation_id: org.id, cast_by: who.id, version_id: b.version_id, position: input.position, reason: input.reason ?? null };
     await repo.upsertVote(trx, { ...row, cast_at: at });
     await repo.insertVoteEvent(trx, { ...row, at });
     const v = (await versions.versionById(trx, b.version_id))!;
     await appendAudit(trx, clock, {
       actor_id: who.id, action: 'ballot.vote', subject_type: 'ballot', subject_id: b.id,
-      data: { ref: v.ref, n: v.n, organisation: who.organisation, position: input.position, reason: input.reason ?? null },
+      data: { ref: v.ref, n: v.n, organisation: org.name, organisation_id: org.id, position: input.position, reason: input.reason ?? null },
     });
   });
 }
 
-export async function voteHistory(db: Db, id: number, organisation?: string) {
-  return repo.voteEventsOf(db, id, organisation);
+/** The organisation a member votes for in a ballot (null: none), for the ballot page. */
+export async function voterOrganisation(db: Db, viewer: Viewer | null, ballot: Pick<BallotView, 'opens_at'>): Promise<{ id: number; name: string } | null> {
+  if (!viewer || !can(viewer, 'ballots.vote')) return null;
+  return votingOrganisationOf(db, viewer.id, ballot.opens_at);
+}
+
+export async function voteHistory(db: Db, id: number, organisationId?: number) {
+  return repo.voteEventsOf(db, id, organisationId);
 }
 
 export async function extendBallot(db: Db, clock: Clock, actor: Viewer, id: number, closesAt: string): Promise<void> {
@@ -348,7 +376,7 @@ export async function moveBallot(db: Db, clock: Clock, actor: Viewer, id: number
     const verdict = canMove(b, from, to, chain, await repo.ballotsOfVersion(trx, to.id), clock.now());
     if (!verdict.ok) throw new Conflict(verdict.reason);
     await repo.updateBallot(trx, id, { version_id: to.id });
-    const outdated = (await repo.votesOf(trx, id)).map((x) => x.organisation);
+    const outdated = (await repo.votesOf(trx, id)).filter((x) => b.electorate.includes(x.organisation_id)).map((x) => x.organisation);
     await appendAudit(trx, clock, {
       actor_id: actor.id, action: 'ballot.move', subject_type: 'ballot', subject_id: id,
       data: { ref: from.ref, from_n: from.n, to_n: to.n, text_sha256: to.sha256, outdated },

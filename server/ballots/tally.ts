@@ -14,8 +14,9 @@ export type Position = (typeof POSITIONS)[number];
 const PARTS = 10_000;
 export const quorumParts = (quorum: number): number => Math.round(quorum * PARTS);
 
-export interface TallyVote {
-  organisation: string;
+/** `organisation`: the organisation's key in the electorate (its id). */
+export interface TallyVote<K = string | number> {
+  organisation: K;
   position: Position;
   /** cast on the version now under ballot; an outdated vote (cast before a move) is shown, not counted */
   current: boolean;
@@ -73,11 +74,11 @@ export function quorumRequired(quorum: number, n: number): number {
   return Math.ceil((quorumParts(quorum) * n) / PARTS);
 }
 
-/** Counts the votes of an electorate (organisation names); votes of others are ignored. */
-export function count(electorate: readonly string[], votes: readonly TallyVote[], rule: Rule, quorum: number): Count {
-  const members = new Set(electorate);
+/** Counts the votes of an electorate (organisation ids, or any key); votes of others are ignored. */
+export function count<K extends string | number>(electorate: readonly K[], votes: readonly TallyVote<K>[], rule: Rule, quorum: number): Count {
+  const members = new Set<K>(electorate);
   const tally: Tally = { approve: 0, disapprove: 0, abstain: 0, recuse: 0, not_voted: 0, outdated: 0 };
-  const seen = new Set<string>();
+  const seen = new Set<K>();
   for (const v of votes) {
     if (!members.has(v.organisation) || seen.has(v.organisation)) continue;
     seen.add(v.organisation);

@@ -8,17 +8,17 @@ export const FORMER_MEMBER = 'former member of ';
 export const formerMemberOf = (organisation: string): string => `${FORMER_MEMBER}${organisation}`;
 
 /**
- * `cast_by_name`, the name shown for whoever cast a vote (`u` the users row, `x` the vote or vote event): a closed
- * account is "former member of" the organisation the vote was cast for. Plain SQL string concatenation
- * (`||`, the parameter cast so PostgreSQL knows its type) on both databases.
+ * `cast_by_name`, the name shown for whoever cast a vote (`u` the users row, `organisationName` the column
+ * of the name of the organisation the vote was cast for): a closed account is "former member of" it.
+ * Plain SQL string concatenation (`||`, the parameter cast so PostgreSQL knows its type) on both databases.
  */
-export const castByNameSql = (db: Q, users = 'u', vote = 'x') =>
-  db.raw(`case when ${users}.closed_at is null then ${users}.name else cast(? as text) || ${vote}.organisation end as cast_by_name`, [FORMER_MEMBER]);
+export const castByNameSql = (db: Q, users = 'u', organisationName = 'o.name') =>
+  db.raw(`case when ${users}.closed_at is null then ${users}.name else cast(? as text) || ${organisationName} end as cast_by_name`, [FORMER_MEMBER]);
 
 // — the export —
 
 export async function userRow(db: Q, id: number) {
-  return db('users').where({ id }).first('id', 'email', 'name', 'organisation', 'role', 'board_chair', 'email_verified_at', 'disabled_at', 'closed_at', 'created_at', 'updated_at');
+  return db('users').where({ id }).first('id', 'email', 'name', 'organisation', 'organisation_id', 'role', 'email_verified_at', 'disabled_at', 'closed_at', 'created_at', 'updated_at');
 }
 
 /** Comments the user wrote, and those they entered for someone else (secretariat). */
@@ -30,18 +30,20 @@ export async function votesOf(db: Q, userId: number) {
   return db('votes as x')
     .join('versions as v', 'v.id', 'x.version_id')
     .join('standards as s', 's.id', 'v.standard_id')
+    .join('organisations as o', 'o.id', 'x.organisation_id')
     .where('x.cast_by', userId)
     .orderBy('x.id')
-    .select('x.ballot_id', 'x.organisation', 's.ref', 'v.n', 'x.position', 'x.reason', 'x.cast_at');
+    .select('x.ballot_id', 'o.name as organisation', 'x.organisation_id', 's.ref', 'v.n', 'x.position', 'x.reason', 'x.cast_at');
 }
 
 export async function voteEventsOf(db: Q, userId: number) {
   return db('vote_events as e')
     .join('versions as v', 'v.id', 'e.version_id')
     .join('standards as s', 's.id', 'v.standard_id')
+    .join('organisations as o', 'o.id', 'e.organisation_id')
     .where('e.cast_by', userId)
     .orderBy('e.id')
-    .select('e.id', 'e.ballot_id', 'e.organisation', 's.ref', 'v.n', 'e.position', 'e.reason', 'e.at');
+    .select('e.id', 'e.ballot_id', 'o.name as organisation', 'e.organisation_id', 's.ref', 'v.n', 'e.position', 'e.reason', 'e.at');
 }
 
 /** Token metadata only: never the hash. */

@@ -52,7 +52,7 @@ export async function exportData(ctx: Pick<Ctx, 'db' | 'clock'>, viewer: Viewer,
   return {
     exported_at: now.toISOString(),
     about: 'What imas-review holds about this account (see /privacy). Times are UTC.',
-    user: { ...user, board_chair: Boolean(user.board_chair), closed: Boolean(user.closed_at) },
+    user: { ...user, closed: Boolean(user.closed_at) },
     // Comments the user wrote in full; those they entered for someone else (secretariat) by reference
     // only, since the sender's name is that person's data, not theirs.
     comments: comments.map((c) =>

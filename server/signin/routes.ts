@@ -11,6 +11,7 @@ import { forgotSchema, registerSchema, signInSchema } from '../users/validation.
 import type { UserRow } from '../accounts/repo.ts';
 import { isEnrolled } from '../twofactor/service.ts';
 import { finishSignIn, startSecondStep } from '../twofactor/signin.ts';
+import { choiceView } from '../organisations/service.ts';
 
 export const messages = {
   signedOut: 'You have signed out.',
@@ -84,15 +85,15 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
     auth.signOut(req, res, next, '/?signed-out=1');
   });
 
-  r.get('/register', allow('auth.register'), (req, res) => {
-    res.render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values: {}, ...returnPath(req.query.next) });
+  r.get('/register', allow('auth.register'), async (req, res) => {
+    res.render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values: {}, choice: await choiceView(ctx.db, { all: false }), ...returnPath(req.query.next) });
   });
 
   r.post('/register', allow('auth.register'), async (req, res) => {
-    const values = keep(req.body, 'name', 'email', 'organisation');
+    const values = keep(req.body, 'name', 'email', 'organisation', 'organisation_id', 'organisation_other');
     const back = returnPath(req.body?.next);
-    const again = (status: number, extra: Record<string, unknown>) =>
-      res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, ...back, ...extra });
+    const again = async (status: number, extra: { errors?: Record<string, string>; error?: string }) =>
+      res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, choice: await choiceView(ctx.db, { all: false, values, errors: extra.errors }), ...back, ...extra });
     const limited = await refusal(() => auth.limiters.check(res, req.ip ?? 'unknown'));
     if (limited) return again(429, { error: limited });
     await submitForm(res, async () => {

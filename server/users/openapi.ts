@@ -17,7 +17,8 @@ export const usersSchemas = {
   User: {
     type: 'object',
     properties: {
-      id: { type: 'integer' }, email: { type: 'string' }, name: { type: 'string' }, organisation: { type: 'string' },
+      id: { type: 'integer' }, email: { type: 'string' }, name: { type: 'string' }, organisation: { type: 'string', description: 'The name of its organisation record.' },
+      organisation_id: { type: 'integer', nullable: true, description: 'Its organisation record (GET /organisations/{id}).' },
       role: { type: 'string', enum: ['secretariat', 'board', 'stakeholder'] }, email_verified: { type: 'boolean' }, disabled: { type: 'boolean' },
       created_at: { type: 'string', format: 'date-time' },
     },

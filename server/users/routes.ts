@@ -12,6 +12,7 @@ import { requiresTwoFactor } from '../twofactor/totp.ts';
 import * as service from '../accounts/service.ts';
 import { findUserById, listUsers, type UserRow } from '../accounts/repo.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
+import { choiceView } from '../organisations/service.ts';
 import { adminUpdateSchema, createUserSchema, passwordChangeSchema, profileSchema, tokenNameSchema } from './validation.ts';
 
 export const messages = {
@@ -37,7 +38,8 @@ export function usersRoutes(auth: Auth): Router {
     res.render('account/index', {
       title: 'Your account',
       user,
-      values: { name: user.name, organisation: user.organisation },
+      values: { name: user.name },
+      choice: await choiceView(ctx.db, { all: false, currentId: user.organisation_id, values: extra.values as Record<string, unknown> | undefined, errors: extra.errors as Record<string, string> | undefined }),
       tokens: await listApiTokens(ctx.db, user.id),
       twoFactorEnabled: await isEnrolled(ctx, user.id),
       // Their own record without the secretariat's links to accounts.
@@ -57,7 +59,7 @@ export function usersRoutes(auth: Auth): Router {
     await submitForm(res, async () => {
       await service.updateProfile(ctx, viewerOf(res)!, parseOr422(profileSchema, req.body));
       res.redirect(303, '/account?done=profile');
-    }, (err) => renderAccount(req, res, { values: keep(req.body, 'name', 'organisation'), errors: errorsOf(err) }));
+    }, (err) => renderAccount(req, res, { values: keep(req.body, 'name', 'organisation', 'organisation_id', 'organisation_other'), errors: errorsOf(err) }));
   });
 
   r.post('/account/password', allow('account.own'), async (req, res) => {
@@ -91,8 +93,12 @@ export function usersRoutes(auth: Auth): Router {
   });
 
   // — secretariat —
-  const renderNew = (res: Response, extra: Record<string, unknown> = {}) =>
-    res.render('admin/user-new', { title: 'New account', roles: ROLES, values: { role: 'stakeholder' }, ...extra });
+  const renderNew = async (res: Response, extra: Record<string, unknown> = {}) =>
+    res.render('admin/user-new', {
+      title: 'New account', roles: ROLES, values: { role: 'stakeholder' },
+      choice: await choiceView(ctx.db, { all: true, values: extra.values as Record<string, unknown> | undefined, errors: extra.errors as Record<string, string> | undefined }),
+      ...extra,
+    });
 
   // The secretariat's desk: every task it runs, one click away.
   r.get('/admin', allow('accounts.manage'), (_req, res) => res.render('admin/index', { title: 'Secretariat desk' }));
@@ -104,7 +110,7 @@ export function usersRoutes(auth: Auth): Router {
   r.get('/admin/users/new', allow('accounts.manage'), (_req, res) => renderNew(res));
 
   r.post('/admin/users', allow('accounts.manage'), async (req, res) => {
-    const values = keep(req.body, 'name', 'email', 'organisation', 'role');
+    const values = keep(req.body, 'name', 'email', 'organisation', 'organisation_id', 'organisation_other', 'role');
     await submitForm(res, async () => {
       await service.createUser(ctx, viewerOf(res), parseOr422(createUserSchema, req.body));
       res.redirect(303, '/admin/users?done=created');
@@ -118,7 +124,8 @@ export function usersRoutes(auth: Auth): Router {
       title: `Account: ${user.name}`,
       user,
       roles: ROLES,
-      values: { name: user.name, organisation: user.organisation, role: user.role },
+      values: { name: user.name, role: user.role },
+      choice: await choiceView(ctx.db, { all: true, currentId: user.organisation_id, values: extra.values as Record<string, unknown> | undefined, errors: extra.errors as Record<string, string> | undefined }),
       history: await readableAudit(ctx.db, await listAudit(ctx.db, { actorOrSubjectUser: user.id, limit: 50 })),
       twoFactor: await isEnrolled(ctx, user.id),
       twoFactorRequired: requiresTwoFactor(user.role),
@@ -131,10 +138,10 @@ export function usersRoutes(auth: Auth): Router {
   r.post('/admin/users/:id', allow('accounts.manage'), async (req, res) => {
     const id = idOf(req.params.id);
     await submitForm(res, async () => {
-      const { name, organisation, role } = parseOr422(adminUpdateSchema, req.body);
-      await service.adminUpdate(ctx, viewerOf(res)!, id, { name, organisation, role });
+      const { name, organisation, organisation_id, organisation_other, role } = parseOr422(adminUpdateSchema, req.body);
+      await service.adminUpdate(ctx, viewerOf(res)!, id, { name, organisation, organisation_id, organisation_other, role });
       res.redirect(303, `/admin/users/${id}?done=saved`);
-    }, (err) => renderUser(res, id, { values: keep(req.body, 'name', 'organisation', 'role'), errors: err.fields, error: err.fields ? undefined : err.message }));
+    }, (err) => renderUser(res, id, { values: keep(req.body, 'name', 'organisation', 'organisation_id', 'organisation_other', 'role'), errors: err.fields, error: err.fields ? undefined : err.message }));
   });
 
   /** Disabling ends someone's access at once: a page says what will happen first (issue 11 item 7). */

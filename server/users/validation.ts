@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { passwordProblem } from '../accounts/passwords.ts';
 import { ROLES } from '../auth/viewer.ts';
+import { organisationChoice } from '../organisations/validation.ts';
 
 const text = (label: string, max: number) =>
   z
@@ -25,10 +26,11 @@ export const newPassword = z.string({ error: 'Choose a password.' }).superRefine
 
 export const role = z.enum(ROLES, { error: 'Choose secretariat, board or stakeholder.' });
 
+/** The organisation: chosen from the register (organisation_id, or "other" and organisation_other), or named (organisation, API clients). */
 export const registerSchema = z.object({
   name: text('your name', 200),
   email,
-  organisation: text('your organisation', 200),
+  ...organisationChoice,
   password: newPassword,
 });
 
@@ -44,7 +46,7 @@ export const tokenRequestSchema = signInSchema.extend({
 export const createUserSchema = z.object({
   name: text('a name', 200),
   email,
-  organisation: text('an organisation', 200),
+  ...organisationChoice,
   role,
   // Optional: without one the new user gets a link to choose their own.
   password: z.preprocess((v) => (v === '' ? undefined : v), newPassword.optional()),
@@ -55,14 +57,14 @@ const checkbox = z.preprocess((v) => v === true || v === 'true' || v === 'on' ||
 /** The secretariat's changes to an account (HTML form and PATCH /api/v1/users/{id}). */
 export const adminUpdateSchema = z.object({
   name: text('a name', 200).optional(),
-  organisation: text('an organisation', 200).optional(),
+  ...organisationChoice,
   role: role.optional(),
   disabled: checkbox.optional(),
 });
 
 export const profileSchema = z.object({
   name: text('your name', 200),
-  organisation: text('your organisation', 200),
+  ...organisationChoice,
 });
 
 export const passwordChangeSchema = z.object({
@@ -74,7 +76,7 @@ export const passwordChangeSchema = z.object({
 export const selfUpdateSchema = z
   .object({
     name: text('your name', 200).optional(),
-    organisation: text('your organisation', 200).optional(),
+    ...organisationChoice,
     current_password: z.string().max(4096).optional(),
     password: newPassword.optional(),
   })

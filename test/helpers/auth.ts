@@ -9,6 +9,7 @@ import { insertUser, type UserRow } from '../../server/accounts/repo.ts';
 import { loadConfig } from '../../server/config.ts';
 import { encryptSecret, newTotpSecret, requiresTwoFactor, secretKey, totpCodeAt } from '../../server/twofactor/totp.ts';
 import { clockOfDb, TEST_NOW } from './app.ts';
+import { roleCan } from '../../server/auth/permissions.ts';
 
 /** Accounts, sign-in and tokens for tests of any feature. */
 
@@ -55,11 +56,13 @@ export async function enrolTwoFactor(db: Db, user: { id: number; email: string }
 let seq = 0;
 /**
  * Inserts a user straight into the database: verified and enabled unless told otherwise. Secretariat
- * accounts are enrolled in two-factor sign-in (required for them) unless `twoFactor: false`.
+ * accounts are enrolled in two-factor sign-in (required for them) unless `twoFactor: false`. The
+ * organisation is a name, matched to its record (case and spaces ignored) or made one; an enabled board
+ * account joins the Board for it (joinBoard) unless `boardMember: false`.
  */
 export async function createUser(
   db: Db,
-  opts: { role?: Role; email?: string; name?: string; organisation?: string; password?: string; verified?: boolean; disabled?: boolean; twoFactor?: boolean } = {},
+  opts: { role?: Role; email?: string; name?: string; organisation?: string; password?: string; verified?: boolean; disabled?: boolean; twoFactor?: boolean; boardMember?: boolean } = {},
 ): Promise<TestUser> {
   const role = opts.role ?? 'stakeholder';
   const n = ++seq;
@@ -74,8 +77,35 @@ export async function createUser(
     disabled_at: opts.disabled ? TEST_NOW : null,
     created_at: TEST_NOW,
   });
+  // A board account votes for its organisation, as it did when the organisation was text on the account:
+  // the organisation is confirmed and a member of the Board, with this account as its principal voter
+  // (the first) or an alternate (the next ones).
+  if (roleCan(role, 'ballots.vote') && !opts.disabled && opts.boardMember !== false) await joinBoard(db, user);
   const totpSecret = (opts.twoFactor ?? requiresTwoFactor(role)) ? await enrolTwoFactor(db, user) : undefined;
   return { ...user, password, ...(totpSecret ? { totpSecret } : {}) };
+}
+
+/** Since before the suites' dates: the Board's facts of the tests hold on TEST_NOW and long before. */
+export const BOARD_SINCE = '2000-01-01';
+
+/** Makes the user's organisation a member of the Board (since BOARD_SINCE), the user its principal voter or an alternate. */
+export async function joinBoard(db: Db, user: { id: number; organisation_id: number | null }): Promise<void> {
+  const orgId = user.organisation_id!;
+  await db('organisations').where({ id: orgId }).update({ confirmed: true });
+  const m = await db('board_memberships').where({ organisation_id: orgId, status: 'member' }).whereNull('until_date').first('id', 'principal_user_id');
+  if (!m) {
+    await db('board_memberships').insert({ organisation_id: orgId, status: 'member', from_date: BOARD_SINCE, until_date: null, principal_user_id: user.id, created_at: TEST_NOW });
+  } else if (m.principal_user_id == null) {
+    await db('board_memberships').where({ id: m.id }).update({ principal_user_id: user.id });
+  } else {
+    await db('board_alternates').insert({ membership_id: m.id, user_id: user.id });
+  }
+}
+
+/** Makes the user's organisation the Board's chair (since BOARD_SINCE), the user its representative. */
+export async function makeChair(db: Db, user: { id: number; organisation_id: number | null }): Promise<void> {
+  await db('organisations').where({ id: user.organisation_id! }).update({ confirmed: true });
+  await db('board_chairs').insert({ organisation_id: user.organisation_id, representative_user_id: user.id, from_date: BOARD_SINCE, until_date: null, created_at: TEST_NOW });
 }
 
 /** The CSRF token in a page's forms. */

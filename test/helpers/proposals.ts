@@ -26,10 +26,11 @@ export async function organisation(t: App, name: string): Promise<number> {
 
 /** A user of an organisation record (users.organisation_id), with an API token. */
 export async function userOf(t: App, organisationName: string, role: 'board' | 'stakeholder' | 'secretariat' = 'board', name?: string): Promise<Voter> {
-  const organisationId = await organisation(t, organisationName);
-  const user = await createUser(t.db, { role, organisation: organisationName, name: name ?? `${role} of ${organisationName}` });
-  await t.db('users').where({ id: user.id }).update({ organisation_id: organisationId });
-  return { user, auth: (await bearerFor(t, user)).auth, organisationId };
+  // createUser matches the name to its record (or makes one); the Board's facts are written by the callers.
+  const user = await createUser(t.db, { role, organisation: organisationName, name: name ?? `${role} of ${organisationName}`, boardMember: false });
+  const organisationId = user.organisation_id ?? (await organisation(t, organisationName));
+  if (user.organisation_id == null) await t.db('users').where({ id: user.id }).update({ organisation_id: organisationId });
+  return { user: { ...user, organisation_id: organisationId }, auth: (await bearerFor(t, user)).auth, organisationId };
 }
 
 /**

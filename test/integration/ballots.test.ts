@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
-import { createUser, bearerFor } from '../helpers/auth.ts';
+import { createUser, bearerFor, makeChair, type TestUser } from '../helpers/auth.ts';
 import { boardOf, newDraft, openBallot, secretariat, vote, type Member } from '../helpers/ballots.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -11,14 +11,15 @@ describe('ballots API: open, vote, live state, close', () => {
   let t: App;
   let sec: Member;
   let m: Record<string, Member>;
+  let chair: TestUser;
   before(async () => {
     t = await testApp();
     sec = await secretariat(t);
     m = await boardOf(t, ORGS);
     // an alternate of GICHD, a disabled account of another organisation, and the chair (does not vote)
     await createUser(t.db, { role: 'board', organisation: 'Disabled Org', disabled: true });
-    const chair = await createUser(t.db, { role: 'board', organisation: 'UNMAS', name: 'The chair' });
-    await t.db('users').where({ id: chair.id }).update({ board_chair: true });
+    chair = await createUser(t.db, { role: 'board', organisation: 'UNMAS', name: 'The chair', boardMember: false });
+    await makeChair(t.db, chair);
   });
   after(() => t.close());
 
@@ -65,8 +66,7 @@ describe('ballots API: open, vote, live state, close', () => {
     const h = await request(t.app).get(`/api/v1/ballots/${b.id}/history`).set(...sec.auth).expect(200);
     expect(h.body.events.map((e: { organisation: string; position: string }) => `${e.organisation}:${e.position}`)).to.deep.equal(['UNDP:disapprove', 'GICHD:approve', 'UNDP:approve']);
     // the chair, a stakeholder and a board member outside the electorate cannot vote
-    const chair = await t.db('users').where({ board_chair: true }).first();
-    const chairAuth = (await bearerFor(t, { ...chair, password: '' })).auth;
+    const chairAuth = (await bearerFor(t, chair)).auth;
     const c = await request(t.app).put(`/api/v1/ballots/${b.id}/vote`).set(...chairAuth).send({ position: 'approve' });
     expect(c.status).to.equal(403);
     expect(c.body.error.message).to.match(/chair/);
@@ -77,7 +77,8 @@ describe('ballots API: open, vote, live state, close', () => {
     expect(l.status).to.equal(403);
     expect(l.body.error.message).to.match(/not a member organisation/);
     await request(t.app).post(`/api/v1/ballots/${b.id}/cancel`).set(...sec.auth).expect(200);
-    await t.db('users').where({ id: late.user.id }).update({ disabled_at: '2026-11-23T12:00:00.000Z' });
+    // its membership ends before the next ballots open
+    await t.db('board_memberships').where({ organisation_id: late.user.organisation_id }).update({ until_date: '2026-11-22' });
   });
 
   it('principal and alternate of one organisation vote at once → one vote', async () => {
@@ -88,7 +89,7 @@ describe('ballots API: open, vote, live state, close', () => {
     expect(c.status).to.equal(200);
     const rows = await t.db('votes').where({ ballot_id: b.id });
     expect(rows).to.have.length(1);
-    expect(rows[0].organisation).to.equal('UNICEF');
+    expect(rows[0].organisation_id).to.equal(m.UNICEF!.user.organisation_id);
     expect(await t.db('vote_events').where({ ballot_id: b.id }).count({ n: '*' }).first()).to.deep.equal({ n: 2 });
     await request(t.app).post(`/api/v1/ballots/${b.id}/cancel`).set(...sec.auth).expect(200);
     await t.db('users').where({ id: alt.user.id }).delete().catch(() => undefined);
@@ -117,7 +118,7 @@ describe('ballots API: open, vote, live state, close', () => {
     expect(late.status).to.equal(409);
     expect(late.body.error.message).to.match(/closed/);
     expect(await t.db('vote_events').count({ n: '*' }).first()).to.deep.equal(before);
-    expect(await t.db('votes').where({ ballot_id: b.id, organisation: 'UNOPS' }).first()).to.equal(undefined);
+    expect(await t.db('votes').where({ ballot_id: b.id, organisation_id: m.UNOPS!.user.organisation_id }).first()).to.equal(undefined);
     // the refused vote's transaction found it closed: the result was written, once
     const row = await t.db('ballots').where({ id: b.id }).first();
     expect(row.result).to.equal('approved');

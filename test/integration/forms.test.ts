@@ -75,19 +75,20 @@ describe('forms: a refused form comes back filled in, with the message at the fi
 
   it('users: the account form keeps what was typed and says what is missing', async () => {
     const { agent, csrf } = await agentFor(t, 'stakeholder');
-    const res = await agent.post('/account').type('form').send({ _csrf: csrf, name: '', organisation: 'Field NGO, Kabul' }).expect(422);
+    const res = await agent.post('/account').type('form').send({ _csrf: csrf, name: '', organisation_id: 'other', organisation_other: 'Field NGO, Kabul' }).expect(422);
     expect(fieldError(res.text, 'name')).to.equal('Enter your name.');
-    expect(valueOf(res.text, 'organisation')).to.equal('Field NGO, Kabul');
+    expect(valueOf(res.text, 'organisation_other')).to.equal('Field NGO, Kabul');
+    expect(res.text).to.match(/<option value="other" selected>/);
   });
 
   it('auth: registration keeps name, address and organisation (never the password)', async () => {
     const agent = request.agent(t.app);
     const form = await agent.get('/register').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-    const res = await agent.post('/register').type('form').send({ _csrf: csrf, name: 'Ana', email: 'not-an-address', organisation: 'NMAA', password: 'short' }).expect(422);
+    const res = await agent.post('/register').type('form').send({ _csrf: csrf, name: 'Ana', email: 'not-an-address', organisation_id: 'other', organisation_other: 'NMAA', password: 'short' }).expect(422);
     expect(fieldError(res.text, 'email')).to.match(/e-mail address like/);
     expect(valueOf(res.text, 'name')).to.equal('Ana');
-    expect(valueOf(res.text, 'organisation')).to.equal('NMAA');
+    expect(valueOf(res.text, 'organisation_other')).to.equal('NMAA');
     expect(res.text).not.to.contain('value="short"');
   });
 
