@@ -42,6 +42,7 @@ export function proposalsRoutes(deps: Deps): Router {
       shown: proposals.length,
       filtered: Object.values(query).some((v) => v !== undefined),
       q: query.q ?? '',
+      standard: query.standard ?? null,
       statuses: choices(STATUSES, (s) => STATUS_LABELS[s], query.status),
       kinds: choices(PROPOSAL_KINDS, (k) => KIND_LABELS[k], query.kind),
       years: choices(years, String, query.year),

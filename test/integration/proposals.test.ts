@@ -309,6 +309,9 @@ describe('proposals: the Justification Form and the Board\'s support (issue 12 i
     expect(newOnes.body.proposals.map((p: { title: string }) => p.title)).to.deep.equal(['Residual contamination management']);
     expect((await request(t.app).get('/api/v1/proposals?year=2025').expect(200)).body.proposals).to.deep.equal([]);
     expect((await request(t.app).get('/api/v1/proposals?year=2026').expect(200)).body.proposals.length).to.equal(all.body.total);
+    const ofStandard = await request(t.app).get('/api/v1/proposals?standard=IMAS 07.15').expect(200);
+    expect(ofStandard.body.proposals.map((p: { title: string }) => p.title)).to.deep.equal(['Residual contamination management']);
+    expect((await request(t.app).get('/standards/07.11').expect(200)).text).to.contain('href="/proposals?standard=07.11"');
     const words = await request(t.app).get('/api/v1/proposals?q=traceable').expect(200);
     expect(words.body.proposals.map((p: { title: string }) => p.title)).to.deep.equal(['Traceable amendment']);
     // junk filters are ignored, not refused
