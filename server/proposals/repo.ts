@@ -89,16 +89,17 @@ const SELECT = [
   's.type as standard_type',
   's.number as standard_number',
   's.title as standard_title',
-  'o.name as organisation_name',
 ];
 
 const withNames = (db: Q) =>
   db('proposals as p')
     .leftJoin('standards as s', 's.id', 'p.standard_id')
     .leftJoin('organisations as o', 'o.id', 'p.organisation_id')
+    // a record merged into another (server/organisations) is shown by the name it was merged into
+    .leftJoin('organisations as om', 'om.id', 'o.merged_into_id')
     .leftJoin('users as u', 'u.id', 'p.proposer_id')
     // A closed account is not named (server/privacy): its organisation still shows as the initiator.
-    .select([...SELECT, db.raw("case when u.id is null then null when u.closed_at is null then u.name else 'a former member' end as proposer_name")]);
+    .select([...SELECT, db.raw('coalesce(om.name, o.name) as organisation_name'), db.raw("case when u.id is null then null when u.closed_at is null then u.name else 'a former member' end as proposer_name")]);
 
 const json = <T>(v: unknown): T | null => (v == null || v === '' ? null : (JSON.parse(String(v)) as T));
 
