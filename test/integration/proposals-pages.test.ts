@@ -124,4 +124,18 @@ describe('proposals: pages and forms', () => {
     expect(ok.status).to.equal(303);
     expect(ok.headers.location).to.equal('/admin/standards/tnma-12.10-02?done=draft&n=1');
   });
+
+  it('a proposer\'s and a voter\'s data export lists their proposals and responses', async () => {
+    const board = await seat(t, ['Export Org']);
+    const proposer = await userOf(t, 'Export Proposer Org', 'stakeholder');
+    const p = await propose(t, proposer, { title: 'Exported proposal' });
+    await circulate(t, sec, p.id);
+    expect((await respond(t, board['Export Org']!, p.id, 'no_support', 'Not needed.')).status).to.equal(200);
+    const mine = await request(t.app).get(`/api/v1/users/${proposer.user.id}/export`).set(...proposer.auth);
+    expect(mine.status, JSON.stringify(mine.body)).to.equal(200);
+    expect(mine.body.proposals.map((x: { title: string }) => x.title)).to.deep.equal(['Exported proposal']);
+    const theirs = await request(t.app).get(`/api/v1/users/${board['Export Org']!.user.id}/export`).set(...board['Export Org']!.auth).expect(200);
+    expect(theirs.body.proposal_responses).to.have.length(1);
+    expect(theirs.body.proposal_responses[0]).to.include({ proposal_id: p.id, position: 'no_support', comment: 'Not needed.' });
+  });
 });
