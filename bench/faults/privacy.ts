@@ -42,9 +42,9 @@ export async function run(): Promise<string[]> {
       return { consultation_id: cid, seq: i + 1, author_id: u.id, author_name: u.name, organisation: u.organisation, clause_ref: '7.4', type: 'technical', comment: `Comment ${i} on the buffer zone.`, submitted_at: NOW };
     });
     for (let i = 0; i < rows.length; i += 500) await db('comments').insert(rows.slice(i, i + 500));
-    const [bid] = (await db('ballots').insert({ version_id: version.id, opens_at: NOW, closes_at: '2026-12-01T12:00:00.000Z', rule: 'iso', quorum: 0.5, electorate: JSON.stringify(['Member State H']), created_by: heavy.id, created_at: NOW }).returning('id')).map((r: { id: number } | number) => (typeof r === 'object' ? r.id : r));
-    await db('votes').insert({ ballot_id: bid, organisation: heavy.organisation, cast_by: heavy.id, version_id: version.id, position: 'approve', reason: null, cast_at: NOW });
-    const events = Array.from({ length: VOTE_EVENTS }, (_, i) => ({ ballot_id: bid, organisation: heavy.organisation, cast_by: heavy.id, version_id: version.id, position: i % 2 ? 'approve' : 'abstain', reason: null, at: NOW }));
+    const [bid] = (await db('ballots').insert({ version_id: version.id, opens_at: NOW, closes_at: '2026-12-01T12:00:00.000Z', rule: 'iso', quorum: 0.5, electorate: JSON.stringify([heavy.organisation_id]), created_by: heavy.id, created_at: NOW }).returning('id')).map((r: { id: number } | number) => (typeof r === 'object' ? r.id : r));
+    await db('votes').insert({ ballot_id: bid, organisation_id: heavy.organisation_id, cast_by: heavy.id, version_id: version.id, position: 'approve', reason: null, cast_at: NOW });
+    const events = Array.from({ length: VOTE_EVENTS }, (_, i) => ({ ballot_id: bid, organisation_id: heavy.organisation_id, cast_by: heavy.id, version_id: version.id, position: i % 2 ? 'approve' : 'abstain', reason: null, at: NOW }));
     await db('vote_events').insert(events);
 
     const ctx = { db, clock, config, mailer: { send: async () => {}, close: () => {} } };

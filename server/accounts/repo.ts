@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Role, Viewer } from '../auth/viewer.ts';
 import { rolesThatCan } from '../auth/permissions.ts';
-import { organisationByName, insertOrganisation } from '../organisations/repo.ts';
-import { tidyName } from '../organisations/names.ts';
+import { findOrInsertOrganisation } from '../organisations/repo.ts';
 
 export interface UserRow {
   id: number;
@@ -41,8 +40,7 @@ const isEmailUnique = (err: unknown): boolean => {
  * and tools that only have a name.
  */
 export async function insertUser(db: Q, row: Omit<UserRow, 'id' | 'updated_at' | 'organisation_id'> & { organisation_id?: number }): Promise<UserRow> {
-  let org = row.organisation_id !== undefined ? { id: row.organisation_id, name: row.organisation } : await organisationByName(db, row.organisation);
-  org ??= { id: await insertOrganisation(db, { name: row.organisation, short_name: null, kind: null, confirmed: false, created_at: row.created_at }), name: tidyName(row.organisation) };
+  const org = row.organisation_id !== undefined ? { id: row.organisation_id, name: row.organisation } : (await findOrInsertOrganisation(db, row.organisation, row.created_at)).org;
   const [ins] = await db('users')
     .insert({ ...row, organisation_id: org.id, organisation: org.name, email: row.email.toLowerCase() })
     .returning('id')

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { nameKey, tidyName, type Kind, type Status } from './names.ts';
+import { bumpRevisionOfBallot } from '../versions/repo.ts';
 
 /**
  * All SQL of the organisations register and the Board's dated facts. `users.organisation` is the name of
@@ -93,11 +94,31 @@ export async function insertOrganisation(db: Q, row: { name: string; short_name:
   return idOf(ins);
 }
 
+/**
+ * The record of a name, made (unconfirmed unless told) when there is none. Two requests naming the same
+ * new organisation at once make one record: the second insert does nothing (ON CONFLICT on the name key,
+ * which waits for the first on PostgreSQL) and reads the first's. `created` says whether this call made it.
+ */
+export async function findOrInsertOrganisation(db: Q, name: string, at: string): Promise<{ org: OrganisationRow; created: boolean }> {
+  const found = await organisationByName(db, name);
+  if (found) return { org: found, created: false };
+  const rows = (await db('organisations')
+    .insert({ name: tidyName(name), name_key: nameKey(name), short_name: null, kind: null, confirmed: false, created_at: at, updated_at: null, merged_into_id: null })
+    .onConflict('name_key')
+    .ignore()
+    .returning('id')) as unknown[];
+  const org = await organisationByName(db, name);
+  return { org: org!, created: rows.length > 0 };
+}
+
 export async function updateOrganisation(db: Q, id: number, patch: Partial<Pick<OrganisationRow, 'name' | 'short_name' | 'kind' | 'confirmed'>>, at: string): Promise<void> {
   const p: Record<string, unknown> = { ...patch, updated_at: at };
   if (patch.name !== undefined) {
     p.name = tidyName(patch.name);
     p.name_key = nameKey(patch.name);
+    // A spelling merged into this record becomes its name: the merged record gives up the key (the
+    // renamed record now answers to it directly).
+    await db('organisations').where({ name_key: p.name_key, merged_into_id: id }).update({ name_key: db.raw("name_key || '#' || cast(id as text)") });
   }
   await db('organisations').where({ id }).update(p);
   if (patch.name !== undefined) await db('users').where({ organisation_id: id }).update({ organisation: p.name });
@@ -163,6 +184,8 @@ export async function mergeOrganisation(db: Q, from: number, into: OrganisationR
     if (!ids.includes(from)) continue;
     const next = [...new Set(ids.map((x) => (x === from ? into.id : x)))];
     await db('ballots').where({ id: b.id }).update({ electorate: JSON.stringify(next) });
+    // A ballot's votes and electorate show on its standard's pages: as for any write of a ballot.
+    await bumpRevisionOfBallot(db, b.id);
   }
   await db('organisations').where({ id: from }).update({ merged_into_id: into.id, updated_at: at });
   // Records merged earlier into `from` now lead to `into` directly.

@@ -172,12 +172,9 @@ export async function resolveOrganisation(
     const field: Record<string, string> = choice.organisation_id === 'other' ? { organisation_other: messages.nameOther } : { organisation: messages.chooseOrganisation, organisation_id: messages.chooseOrganisation };
     throw new Validation(choice.organisation_id === 'other' ? messages.nameOther : messages.chooseOrganisation, field);
   }
-  const found = await repo.organisationByName(trx, name);
-  if (found) return { id: found.id, name: found.name };
-  const at = clock.now().toISOString();
-  const id = await repo.insertOrganisation(trx, { name, short_name: null, kind: null, confirmed: false, created_at: at });
-  await appendAudit(trx, clock, { actor_id: opts.actorId, action: 'organisation.created', subject_type: 'organisation', subject_id: id, data: { name: tidyName(name), confirmed: false, via: opts.via } });
-  return { id, name: tidyName(name) };
+  const { org, created } = await repo.findOrInsertOrganisation(trx, name, clock.now().toISOString());
+  if (created) await appendAudit(trx, clock, { actor_id: opts.actorId, action: 'organisation.created', subject_type: 'organisation', subject_id: org.id, data: { name: org.name, confirmed: false, via: opts.via } });
+  return { id: org.id, name: org.name };
 }
 
 export interface ChoiceView {

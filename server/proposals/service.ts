@@ -129,10 +129,12 @@ async function freeze(trx: Knex.Transaction, clock: Clock, p: ProposalRow, decis
   });
 }
 
+/** Circulated, undecided, not dropped, and its response date passed: the decision is to be frozen. */
+const needsSettling = (p: ProposalRow, now: Date): boolean => Boolean(p.circulated_at && !p.decision && !p.dropped_at && p.response_due_at && p.response_due_at <= now.toISOString());
+
 /** Freezes every decision whose response date has passed: before any read shows them. */
 async function settleDue(db: Db, clock: Clock, proposals: ProposalRow[]): Promise<boolean> {
-  const now = clock.now().toISOString();
-  const due = proposals.filter((p) => p.circulated_at && !p.decision && !p.dropped_at && p.response_due_at && p.response_due_at <= now);
+  const due = proposals.filter((p) => needsSettling(p, clock.now()));
   for (const p of due) await db.transaction((trx) => settleIn(trx, clock, p.id));
   return due.length > 0;
 }
@@ -243,10 +245,10 @@ async function lineOf(db: Q, id: number): Promise<Line> {
 
 /** A proposal with its count, responses, and the line forward: drafts, consultations, ballots, editions. */
 export async function getProposal(db: Db, clock: Clock, id: number, viewer: Viewer | null): Promise<ProposalView> {
-  await proposalOrThrow(db, id);
-  await db.transaction((trx) => settleIn(trx, clock, id));
-  const p = await proposalOrThrow(db, id);
   const now = clock.now();
+  // Only a read that finds the date passed writes (the decision, once).
+  if (needsSettling(await proposalOrThrow(db, id), now)) await db.transaction((trx) => settleIn(trx, clock, id));
+  const p = await proposalOrThrow(db, id);
   const line = await lineOf(db, id);
   const responses = await repo.responsesOf(db, id);
   const c = countOf(p, responses);

@@ -9,6 +9,14 @@ const userBody = { type: 'object', properties: { user } };
 // The password policy is checked in a refinement (accounts/passwords.ts), which JSON Schema cannot see.
 const newPassword: FieldNotes = { password: { minLength: MIN_LENGTH, maxLength: MAX_LENGTH } };
 
+// The organisation, one of three ways (issue 12): never free text that becomes a Board member.
+const organisation: FieldNotes = {
+  organisation_id: { description: 'A record of GET /organisations (confirmed ones for registration), or "other" with organisation_other.' },
+  organisation_other: { description: 'With organisation_id "other": the name of an organisation not in the register. Matched to a record case and spaces ignored, else a new unconfirmed record that the secretariat confirms or merges.' },
+  organisation: { description: 'An organisation name, as before the register: matched to its record case and spaces ignored, else a new unconfirmed record. Used when organisation_id is absent.' },
+};
+const withOrganisation = { ...newPassword, ...organisation };
+
 /** POST /tokens: the schema's fields, and the second factor, which auth/api.ts reads beside it (a code that is not a string is ignored, not refused). */
 const tokenRequest = schemaOf(tokenRequestSchema, { name: { description: 'a label for the token' } });
 tokenRequest.properties!.code = { type: 'string', description: 'the second factor: a current TOTP code (6 digits) or a recovery code; required for accounts with two-factor sign-in' };
@@ -49,7 +57,7 @@ export const usersPaths: Record<string, unknown> = {
   '/register': {
     post: {
       summary: 'Register as a stakeholder; a link to verify the address is e-mailed',
-      requestBody: bodyOf(registerSchema, newPassword),
+      requestBody: bodyOf(registerSchema, withOrganisation),
       responses: { 202: { description: 'Accepted: the same answer whether or not the address already has an account' }, 422: error, 429: error },
     },
   },
@@ -59,7 +67,7 @@ export const usersPaths: Record<string, unknown> = {
     post: {
       summary: 'Create an account with any role (secretariat); it is verified',
       security: bearer,
-      requestBody: bodyOf(createUserSchema, newPassword),
+      requestBody: bodyOf(createUserSchema, withOrganisation),
       responses: { 201: { description: 'Created', content: json(userBody) }, 401: error, 403: error, 409: error, 422: error },
     },
   },
@@ -71,7 +79,7 @@ export const usersPaths: Record<string, unknown> = {
       security: bearer,
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
       // The widest of the three forms users/api.ts parses with (the secretariat's own account); others send a part of it.
-      requestBody: bodyOf(adminUpdateSchema.extend(selfUpdateSchema.shape).strict(), newPassword),
+      requestBody: bodyOf(adminUpdateSchema.extend(selfUpdateSchema.shape).strict(), withOrganisation),
       responses: { 200: { description: 'The account', content: json(userBody) }, 401: error, 403: error, 404: error, 422: error },
     },
   },

@@ -22,7 +22,8 @@ describe('browser: a stakeholder registers, confirms the address, signs in and o
     // a mistake is shown beside the field, with the rest kept
     await page.getByLabel('Your name').fill('Amina Diallo');
     await page.getByLabel('E-mail address').fill('amina@example.org');
-    await page.getByLabel('Organisation').fill('Mines Action NGO');
+    await page.getByLabel('Organisation', { exact: true }).selectOption('other');
+    await page.getByLabel(/Other organisation/).fill('Mines Action NGO');
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Register' }).click();
     expect(await page.locator('#password-error').innerText()).to.contain('at least 8 characters');

@@ -33,7 +33,8 @@ describe('browser: a stakeholder comments on a draft and sees the disposition', 
     await page.goto(`${b.base}/register`);
     await page.getByLabel('Your name').fill('Kofi Mensah');
     await page.getByLabel('E-mail address').fill('kofi@example.org');
-    await page.getByLabel('Organisation').fill('Survey Action Ghana');
+    await page.getByLabel('Organisation', { exact: true }).selectOption('other');
+    await page.getByLabel(/Other organisation/).fill('Survey Action Ghana');
     await page.getByLabel('Password').fill('evidence before clearance');
     await page.getByRole('button', { name: 'Register' }).click();
     const mail = await b.smtp.next('kofi@example.org');

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor, createUser, csrfFrom, makeChair, TEST_PASSWORD, type TestUser } from '../helpers/auth.ts';
+import { htmlProblems } from '../helpers/html.ts';
 import { newDraft, openBallot, secretariat, vote, type Member } from '../helpers/ballots.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -74,6 +75,18 @@ describe('organisations: one record per organisation, one vote per member organi
     expect(unconfirmed.body.error.fields.organisation_id).to.match(/not confirmed/);
     const overlap = await request(t.app).post('/api/v1/board/memberships').set(...sec.auth).send({ organisation_id: await idOf(t, 'GICHD'), status: 'observer', from: '2026-06-01' }).expect(409);
     expect(overlap.body.error.message).to.match(/already on the Review Board/);
+  });
+
+  it('an account moved to another organisation is no longer its old one\'s voter', async () => {
+    const mover = await createUser(t.db, { role: 'board', organisation: 'Moving NGO' });
+    const m = await t.db('board_memberships').where({ organisation_id: mover.organisation_id }).first();
+    expect(m.principal_user_id).to.equal(mover.id);
+    const moved = await request(t.app).patch(`/api/v1/users/${mover.id}`).set(...sec.auth).send({ organisation: 'gichd' }).expect(200);
+    expect(moved.body.user).to.include({ organisation: 'GICHD', organisation_id: await idOf(t, 'GICHD') });
+    expect((await t.db('board_memberships').where({ id: m.id }).first()).principal_user_id).to.equal(null);
+    // a board account cannot move itself: its organisation is the member it votes for
+    const self = await request(t.app).patch(`/api/v1/users/${mover.id}`).set(...(await bearerFor(t, { ...mover, password: TEST_PASSWORD })).auth).send({ organisation: 'Moving NGO' }).expect(403);
+    expect(self.body.error.message).to.match(/ask the secretariat/);
   });
 
   it('keeps the API to the secretariat: 401 without a token, 403 for others', async () => {
@@ -254,7 +267,10 @@ describe('organisations: registration chooses one, or "other", which the secreta
     const s = await agentFor(t, 'secretariat');
     const self = await s.agent.post(`/admin/organisations/${from}/merge`).type('form').send({ _csrf: s.csrf, into: String(from) }).expect(422);
     expect(self.text).to.contain('Choose another organisation');
+    const revision = async () => Number((await t.db('standards').where({ ref: '07.11' }).first('revision')).revision);
+    const before = await revision();
     await s.agent.post(`/admin/organisations/${from}/merge`).type('form').send({ _csrf: s.csrf, into: String(into) }).expect(303);
+    expect(await revision()).to.be.greaterThan(before);
     expect((await t.db('users').where({ id: typo.id }).first())).to.include({ organisation_id: into, organisation: 'HALO Trust' });
     expect((await t.db('board_memberships').where({ organisation_id: into })).length).to.equal(1);
     const view = (await request(t.app).get(`/api/v1/ballots/${b.id}`).set(...sec.auth).expect(200)).body;
@@ -267,6 +283,10 @@ describe('organisations: registration chooses one, or "other", which the secreta
     expect((await t.db('users').where({ email: 'dee@halo.example' }).first()).organisation_id).to.equal(into);
     expect((await actions(t, 'organisation.merged'))[0]).to.include({ from_name: 'The HALO Trust', into_name: 'HALO Trust', users: 1, votes_moved: 1 });
     expect((await request(t.app).get('/api/v1/organisations').expect(200)).body.organisations.map((o: { name: string }) => o.name)).not.to.include('The HALO Trust');
+    // renamed to the spelling merged into it: the record answers to it itself
+    await request(t.app).patch(`/api/v1/organisations/${into}`).set(...sec.auth).send({ name: 'The HALO Trust' }).expect(200);
+    expect((await t.db('users').where({ id: typo.id }).first()).organisation).to.equal('The HALO Trust');
+    await request(t.app).patch(`/api/v1/organisations/${into}`).set(...sec.auth).send({ name: 'HALO Trust' }).expect(200);
     await request(t.app).post(`/api/v1/ballots/${b.id}/cancel`).set(...sec.auth).expect(200);
   });
 
@@ -300,5 +320,36 @@ describe('organisations: registration chooses one, or "other", which the secreta
     expect(saved.status, saved.text.replace(/[\s\S]*<main[^>]*>/, '').slice(0, 1500)).to.equal(303);
     expect((await request(t.app).get('/api/v1/board').expect(200)).body.members.map((o: { name: string }) => o.name)).to.include('Field Demining');
     expect((await actions(t, 'board.membership_added')).find((d) => d.organisation === 'Field Demining')).to.include({ status: 'member', from: '2026-11-01' });
+  });
+});
+
+describe('organisations: the pages are valid HTML', () => {
+  let t: App;
+  const urls: string[] = [];
+  before(async () => {
+    t = await testApp();
+    const sec = await secretariat(t);
+    const member = await createUser(t.db, { role: 'board', organisation: 'Valid NGO' });
+    await createUser(t.db, { role: 'board', organisation: 'Valid NGO', name: 'Its alternate' });
+    const chair = await createUser(t.db, { role: 'board', organisation: 'UNMAS', boardMember: false });
+    await makeChair(t.db, chair);
+    const b = await openBallot(t, sec);
+    await vote(t, await memberOf(t, member), b.id, 'disapprove', 'Reasons <with> "quotes".');
+    await request(t.app).post(`/api/v1/ballots/${b.id}/close`).set(...sec.auth).expect(200);
+    await t.db('organisation_notices').insert({ organisation_id: member.organisation_id, kind: 'migrated', spellings: JSON.stringify(['Valid NGO', 'valid ngo']), created_at: '2026-11-23T00:00:00Z' });
+    const m = await t.db('board_memberships').where({ organisation_id: member.organisation_id }).first('id');
+    const c = await t.db('board_chairs').first('id');
+    urls.push('/board', '/organisations', `/organisations/${member.organisation_id}`, '/admin/organisations', `/admin/organisations/${member.organisation_id}`, '/admin/board', `/admin/board/memberships/${m.id}`, `/admin/board/chairs/${c.id}`, '/admin/users/new', `/admin/users/${member.id}`, '/account', '/register');
+  });
+  after(() => t.close());
+
+  it('the public, account and secretariat pages of the register and the Board', async () => {
+    const s = await agentFor(t, 'secretariat');
+    for (const url of urls) {
+      const res = await s.agent.get(url);
+      expect(res.status, url).to.equal(200);
+      const problems = await htmlProblems(res.text);
+      expect(problems, `${url}\n${problems.join('\n')}`).to.deep.equal([]);
+    }
   });
 });
