@@ -342,3 +342,37 @@ describe('proposals: the threshold is configurable', () => {
     expect((await request(t.app).get(`/api/v1/proposals/${p.id}`).set(...sec.auth)).body.board.outcome).to.equal('supported');
   });
 });
+
+describe('proposals: completed once an edition is published from it', () => {
+  let t: App;
+  after(() => t.close());
+  it('draft → ballot → approved → published: the proposal is completed and links to the edition', async () => {
+    t = await testApp();
+    const sec = await bearerFor(t, 'secretariat');
+    const board = await seat(t, ['Sole Member']);
+    const proposer = await userOf(t, 'Operator', 'stakeholder');
+    const p = await propose(t, proposer, { title: 'To completion' });
+    await circulate(t, sec, p.id);
+    expect((await respond(t, board['Sole Member']!, p.id, 'support')).status).to.equal(200);
+    const std = await t.db('standards').where({ ref: '07.11' }).first('id');
+    const current = await t.db('versions').where({ standard_id: std.id, state: 'published' }).orderBy('in_force_from', 'desc').first('source');
+    const made = await request(t.app).post(`/api/v1/proposals/${p.id}/drafts`).set(...sec.auth).send({ text: String(current.source).replace(/\bshall\b/, 'must') });
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    const ballot = await request(t.app).post(`/api/v1/standards/07.11/versions/${made.body.n}/ballots`).set(...sec.auth).send({ closes_at: '2026-12-30T12:00Z' });
+    expect(ballot.status, JSON.stringify(ballot.body)).to.equal(201);
+    const voted = await request(t.app).put(`/api/v1/ballots/${ballot.body.id}/vote`).set(...board['Sole Member']!.auth).send({ position: 'approve' });
+    expect(voted.status, JSON.stringify(voted.body)).to.equal(200);
+    expect((await request(t.app).post(`/api/v1/ballots/${ballot.body.id}/close`).set(...sec.auth)).body.result).to.equal('approved');
+    const published = await request(t.app).post(`/api/v1/standards/07.11/versions/${made.body.n}/publish`).set(...sec.auth).send({ edition: 3, in_force_from: '2027-01-01', summary: 'From proposal.' });
+    expect(published.status, JSON.stringify(published.body)).to.equal(200);
+    const v = (await request(t.app).get(`/api/v1/proposals/${p.id}`).expect(200)).body;
+    expect(v).to.include({ status: 'completed', status_label: 'Completed' });
+    expect(v.versions).to.have.length(1);
+    expect(v.versions[0]).to.include({ n: made.body.n, state: 'published', edition: 3 });
+    expect(v.ballots.map((b: { id: number }) => b.id)).to.deep.equal([ballot.body.id]);
+    // the edition's public page links back; a completed proposal cannot be dropped
+    expect((await request(t.app).get(`/standards/07.11/versions/${made.body.n}`).expect(200)).text).to.contain(`href="/proposals/${p.id}"`);
+    expect((await request(t.app).post(`/api/v1/proposals/${p.id}/drop`).set(...sec.auth).send({ reason: 'late' })).status).to.equal(409);
+    expect((await request(t.app).get('/api/v1/proposals?status=completed').expect(200)).body.proposals.map((x: { id: number }) => x.id)).to.deep.equal([p.id]);
+  });
+});
