@@ -372,6 +372,7 @@ describe('proposals: completed once an edition is published from it', () => {
     expect(v.ballots.map((b: { id: number }) => b.id)).to.deep.equal([ballot.body.id]);
     // the edition's public page links back; a completed proposal cannot be dropped
     expect((await request(t.app).get(`/standards/07.11/versions/${made.body.n}`).expect(200)).text).to.contain(`href="/proposals/${p.id}"`);
+    expect((await request(t.app).get('/standards/07.11/versions').expect(200)).text).to.contain(`from <a href="/proposals/${p.id}">proposal P-${p.id}</a>`);
     expect((await request(t.app).post(`/api/v1/proposals/${p.id}/drop`).set(...sec.auth).send({ reason: 'late' })).status).to.equal(409);
     expect((await request(t.app).get('/api/v1/proposals?status=completed').expect(200)).body.proposals.map((x: { id: number }) => x.id)).to.deep.equal([p.id]);
   });
