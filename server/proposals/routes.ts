@@ -192,7 +192,7 @@ export function proposalsRoutes(deps: Deps): Router {
       p: { id, title: start.proposal.title, kind: start.proposal.kind, kind_label: KIND_LABELS[start.proposal.kind] },
       standard: start.standard,
       newStandard: !start.standard,
-      type: start.type,
+      docType: start.type,
       basedOn: start.basedOn,
       values,
       errors: extra.errors,
@@ -201,6 +201,9 @@ export function proposalsRoutes(deps: Deps): Router {
 
   r.get('/proposals/:id/draft', allow('proposals.manage'), async (req, res) => {
     const id = idOf(req.params.id);
+    // No form that cannot be sent: the proposal's page says where it stands.
+    const p = await service.getProposal(db, clock, id, viewerOf(res));
+    if (!(await service.actionsFor(db, clock, p, viewerOf(res))).draft) return res.redirect(303, `/proposals/${id}`);
     await renderDraft(res, id);
   });
 

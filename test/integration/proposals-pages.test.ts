@@ -3,6 +3,7 @@ import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor } from '../helpers/auth.ts';
 import { circulate, propose, respond, seat, userOf } from '../helpers/proposals.ts';
+import { htmlProblems } from '../helpers/html.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 
@@ -137,5 +138,36 @@ describe('proposals: pages and forms', () => {
     const theirs = await request(t.app).get(`/api/v1/users/${board['Export Org']!.user.id}/export`).set(...board['Export Org']!.auth).expect(200);
     expect(theirs.body.proposal_responses).to.have.length(1);
     expect(theirs.body.proposal_responses[0]).to.include({ proposal_id: p.id, position: 'no_support', comment: 'Not needed.' });
+  });
+
+  it('its pages are valid HTML: the log, the form, a proposal as the secretariat and as a voter sees it, the draft form', async () => {
+    const board = await seat(t, ['Html Org']);
+    const proposer = await userOf(t, 'Html Proposer', 'stakeholder');
+    const p = await propose(t, proposer, { title: 'Valid <markup> & all' });
+    await circulate(t, sec, p.id);
+    expect((await respond(t, board['Html Org']!, p.id, 'support', 'Line one\nline two')).status).to.equal(200);
+    const s = await agentFor(t, 'secretariat');
+    const v = await agentFor(t, board['Html Org']!.user);
+    // not supported yet: the draft form leads back to the proposal
+    expect((await s.agent.get(`/proposals/${p.id}/draft`)).headers.location).to.equal(`/proposals/${p.id}`);
+    const supported = await propose(t, proposer, { title: 'Supported for the draft form' });
+    await circulate(t, sec, supported.id);
+    // (the Board's count is tested elsewhere: here the decision is written straight in)
+    await t.db('proposals').where({ id: supported.id }).update({ decision: 'supported', decided_at: '2026-11-23T12:00:00.000Z' });
+    const pages: Array<[string, Awaited<ReturnType<typeof agentFor>>['agent'] | null]> = [
+      ['/proposals', null],
+      ['/proposals?status=circulated&kind=amendment&year=2026', null],
+      [`/proposals/${p.id}`, null],
+      [`/proposals/${p.id}`, s.agent],
+      [`/proposals/${p.id}`, v.agent],
+      ['/proposals/new?standard=07.11', s.agent],
+      [`/proposals/${supported.id}/draft`, s.agent],
+      [`/proposals/${supported.id}`, s.agent],
+    ];
+    for (const [url, agent] of pages) {
+      const res = await (agent ?? request(t.app)).get(url).expect(200);
+      const problems = await htmlProblems(res.text);
+      expect(problems, `${url}:\n${problems.join('\n')}`).to.deep.equal([]);
+    }
   });
 });
