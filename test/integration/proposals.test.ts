@@ -247,6 +247,8 @@ describe('proposals: the Justification Form and the Board\'s support (issue 12 i
     expect(cons.status, JSON.stringify(cons.body)).to.equal(201);
     const ballot = await request(t.app).post(`/api/v1/standards/07.11/versions/${next.body.n}/ballots`).set(...sec.auth).send({ closes_at: '2026-12-30T12:00Z' });
     expect(ballot.status, JSON.stringify(ballot.body)).to.equal(201);
+    expect(cons.body.proposal_id).to.equal(p.id);
+    expect(ballot.body.proposal_id).to.equal(p.id);
     expect((await sa.agent.get(`/consultations/${cons.body.id}`).expect(200)).text).to.contain(`href="/proposals/${p.id}"`);
     expect((await sa.agent.get(`/ballots/${ballot.body.id}`).expect(200)).text).to.contain(`href="/proposals/${p.id}"`);
     // and the proposal links forward to all of them
