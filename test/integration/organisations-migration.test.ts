@@ -104,7 +104,8 @@ describe('organisations: the merge migration on a database with mixed spellings'
   });
 
   it('goes down and up again, keeping the data', async () => {
-    for (let i = 0; i < 6; i++) await db.migrate.down();
+    // down to before the register's first migration, whatever later features added after it
+    while (String(await db.migrate.currentVersion()) >= '20261201130001') await db.migrate.down();
     expect(await db.schema.hasTable('organisations')).to.equal(false);
     expect((await db('users').where({ email: 'chair@unmas.example' }).first()).board_chair).to.equal(1);
     expect(await db('votes').where({ ballot_id: ids.ballot }).select('organisation')).to.deep.equal([{ organisation: 'GICHD' }]);
