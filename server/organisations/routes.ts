@@ -52,7 +52,11 @@ export function organisationsRoutes(deps: Deps): Router {
 
   r.get('/organisations/:id', allow('organisations.read'), async (req, res) => {
     const viewer = viewerOf(res);
-    const page = await service.organisationPage(db, clock, idOf(req.params.id), can(viewer, 'organisations.manage'));
+    const id = idOf(req.params.id);
+    // A record merged into another: its page is the other's now.
+    const into = await service.mergedInto(db, id);
+    if (into !== null) return res.redirect(301, `/organisations/${into}`);
+    const page = await service.organisationPage(db, clock, id, can(viewer, 'organisations.manage'));
     res.render('organisations/show', { title: page.organisation.name, ...page, manages: can(viewer, 'organisations.manage') });
   });
 

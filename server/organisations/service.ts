@@ -38,7 +38,6 @@ export const messages = {
 } as const;
 
 type Q = Knex | Knex.Transaction;
-export type Db = Knex;
 
 export interface OrganisationView {
   id: number;
@@ -78,6 +77,11 @@ export async function listOrganisations(db: Q, all: boolean): Promise<Array<Orga
   if (!all) return list.map(organisationView);
   const counts = await repo.userCounts(db);
   return list.map((o) => ({ ...organisationView(o), users: counts.get(o.id) ?? 0 }));
+}
+
+/** The record a merged one was merged into (for a redirect), or null. */
+export async function mergedInto(db: Q, id: number): Promise<number | null> {
+  return (await repo.organisationById(db, id))?.merged_into_id ?? null;
 }
 
 export async function getOrganisation(db: Q, id: number, all: boolean): Promise<OrganisationRow> {
@@ -250,11 +254,14 @@ export async function auditMigrationNotices(db: Knex, clock: Clock): Promise<num
 
 export interface BoardView extends Board {
   on: string;
+  /** the first day of each member's and observer's unbroken seat, by organisation id */
   since: Record<number, string>;
+  chair_since: string | null;
+  representative_name: string | null;
 }
 
 /** The Board on a day, with the day each member, observer and the chair has held its seat since. */
-export async function board(db: Q, day: string): Promise<BoardView & { chair_since: string | null; representative_name: string | null }> {
+export async function board(db: Q, day: string): Promise<BoardView> {
   const b = await boardOn(db, day);
   const d = utcDay(day);
   const ms = await repo.memberships(db);

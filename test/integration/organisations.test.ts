@@ -283,6 +283,7 @@ describe('organisations: registration chooses one, or "other", which the secreta
     expect((await t.db('users').where({ email: 'dee@halo.example' }).first()).organisation_id).to.equal(into);
     expect((await actions(t, 'organisation.merged'))[0]).to.include({ from_name: 'The HALO Trust', into_name: 'HALO Trust', users: 1, votes_moved: 1 });
     expect((await request(t.app).get('/api/v1/organisations').expect(200)).body.organisations.map((o: { name: string }) => o.name)).not.to.include('The HALO Trust');
+    expect((await request(t.app).get(`/organisations/${from}`).expect(301)).headers.location).to.equal(`/organisations/${into}`);
     // renamed to the spelling merged into it: the record answers to it itself
     await request(t.app).patch(`/api/v1/organisations/${into}`).set(...sec.auth).send({ name: 'The HALO Trust' }).expect(200);
     expect((await t.db('users').where({ id: typo.id }).first()).organisation).to.equal('The HALO Trust');
