@@ -227,6 +227,13 @@ export async function ballotsOfVersions(db: Q, versionIds: number[]): Promise<{ 
   return rows.map((r: Record<string, unknown>) => ({ id: Number(r.id), version_id: Number(r.version_id), opens_at: iso(r.opens_at)!, closes_at: iso(r.closes_at)!, cancelled_at: iso(r.cancelled_at), result: (r.result as string | null) ?? null }));
 }
 
+/** The record each of these organisations was merged into (server/organisations), where it was. */
+export async function mergedInto(db: Q, ids: number[]): Promise<Map<number, number>> {
+  if (!ids.length) return new Map();
+  const rows = (await db('organisations').whereIn('id', ids).whereNotNull('merged_into_id').select('id', 'merged_into_id')) as { id: number; merged_into_id: number }[];
+  return new Map(rows.map((r) => [Number(r.id), Number(r.merged_into_id)]));
+}
+
 /** The organisation record of a user (users.organisation_id, from the organisations register). */
 export async function organisationOfUser(db: Q, userId: number): Promise<number | null> {
   const r = await db('users').where({ id: userId }).first('organisation_id');

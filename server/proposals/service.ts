@@ -324,7 +324,10 @@ export async function actionsFor(db: Db, clock: Clock, view: ProposalView, viewe
   const facts = factsOf(p, await lineOf(db, p.id));
   const secretariat = can(viewer, 'proposals.manage');
   const effective = { ...facts, decision: facts.decision ?? (view.board?.outcome === 'supported' ? ('supported' as const) : null) };
-  const voter = viewer && can(viewer, 'proposals.respond') ? await voterOrganisation(db, clock, p, viewer.id) : null;
+  const org = viewer && can(viewer, 'proposals.respond') ? await voterOrganisation(db, clock, p, viewer.id) : null;
+  // the organisation the viewer answers for, by its seat in the electorate (the id its response is kept under)
+  const seat = org ? await seatOf(db, p, org.id) : null;
+  const voter = org && seat !== null ? { id: seat, name: org.name } : null;
   return {
     edit: Boolean(viewer) && canEdit(facts, viewer?.id === p.proposer_id, secretariat).ok,
     circulate: secretariat && !facts.circulated_at && !facts.dropped_at,
@@ -449,6 +452,24 @@ async function voterOrganisation(db: Q, clock: Clock, p: ProposalRow, userId: nu
   return org ? { id: org.id, name: org.name } : null;
 }
 
+/**
+ * The member of the proposal's electorate an organisation answers for: itself, or the organisation of
+ * the electorate that was merged into it since the circulation (its one seat, counted once).
+ */
+async function seatOf(db: Q, p: ProposalRow, organisationId: number): Promise<number | null> {
+  const ids = (p.electorate ?? []).map((m) => m.id);
+  if (ids.includes(organisationId)) return organisationId;
+  let at = await repo.mergedInto(db, ids);
+  // follow chains of merges (A into B, B into C) a few hops
+  for (let hop = 0; hop < 5 && at.size; hop++) {
+    const hit = [...at].find(([, into]) => into === organisationId);
+    if (hit) return hit[0];
+    const next = await repo.mergedInto(db, [...new Set(at.values())]);
+    at = new Map([...at].filter(([, into]) => next.has(into)).map(([from, into]) => [from, next.get(into)!]));
+  }
+  return null;
+}
+
 /** A member organisation (through its principal or an alternate) supports the proposal or not; the latest answer stands. */
 export async function respond(db: Db, clock: Clock, actor: Viewer, id: number, input: RespondInput): Promise<'created' | 'changed'> {
   return db.transaction(async (trx) => {
@@ -457,8 +478,9 @@ export async function respond(db: Db, clock: Clock, actor: Viewer, id: number, i
     check(canRespond(factsOf(p, await lineOf(trx, id)), now));
     const org = await voterOrganisation(trx, clock, p, actor.id);
     if (!org) throw new Forbidden(messages.notMember);
-    if (!(p.electorate ?? []).some((m) => m.id === org.id)) throw new Forbidden(messages.notInElectorate(org.name));
-    const what = await repo.upsertResponse(trx, { proposal_id: id, organisation_id: org.id, position: input.position, comment: input.comment ?? null, responded_by: actor.id, responded_at: now.toISOString() });
+    const seat = await seatOf(trx, p, org.id);
+    if (seat === null) throw new Forbidden(messages.notInElectorate(org.name));
+    const what = await repo.upsertResponse(trx, { proposal_id: id, organisation_id: seat, position: input.position, comment: input.comment ?? null, responded_by: actor.id, responded_at: now.toISOString() });
     await appendAudit(trx, clock, {
       actor_id: actor.id,
       action: what === 'created' ? 'proposal.responded' : 'proposal.response-changed',

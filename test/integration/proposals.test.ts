@@ -379,3 +379,26 @@ describe('proposals: completed once an edition is published from it', () => {
     expect((await request(t.app).get('/api/v1/proposals?status=completed').expect(200)).body.proposals.map((x: { id: number }) => x.id)).to.deep.equal([p.id]);
   });
 });
+
+describe('proposals: an organisation merged after circulation keeps its one seat', () => {
+  let t: App;
+  after(() => t.close());
+  it('the voter of the organisation it was merged into answers for it; one response, counted once', async () => {
+    t = await testApp();
+    const sec = await bearerFor(t, 'secretariat');
+    const board = await seat(t, ['Old Name Org', 'Other Org']);
+    const proposer = await userOf(t, 'Proposing Org', 'stakeholder');
+    const p = await propose(t, proposer);
+    await circulate(t, sec, p.id);
+    expect((await respond(t, board['Old Name Org']!, p.id, 'no_support')).status).to.equal(200);
+    // the secretariat merges the record into another (the one that stays); its voters move with it
+    const into = await userOf(t, 'New Name Org', 'stakeholder');
+    const merged = await request(t.app).post(`/api/v1/organisations/${board['Old Name Org']!.organisationId}/merge`).set(...sec.auth).send({ into: into.organisationId });
+    expect(merged.status, JSON.stringify(merged.body)).to.equal(200);
+    const again = await respond(t, board['Old Name Org']!, p.id, 'support');
+    expect(again.status, JSON.stringify(again.body)).to.equal(200);
+    expect(await t.db('proposal_responses').where({ proposal_id: p.id }).select('organisation_id', 'position')).to.deep.equal([{ organisation_id: board['Old Name Org']!.organisationId, position: 'support' }]);
+    expect(again.body.board).to.include({ supports: 1, no_support: 0, not_responded: 1 });
+    expect(again.body.actions.respond).to.deep.equal({ id: board['Old Name Org']!.organisationId, name: 'New Name Org' });
+  });
+});
