@@ -95,6 +95,8 @@ export function proposalsRoutes(deps: Deps): Router {
       actions,
       own: own ? { ...own, position_label: POSITION_LABELS[own.position] } : null,
       responses: p.responses?.map((x) => ({ ...x, position_label: POSITION_LABELS[x.position] })) ?? null,
+      // who has not answered yet, where the responses are shown
+      notResponded: p.responses && p.electorate ? p.electorate.filter((m) => !p.responses!.some((x) => x.organisation.id === m.id)).map((m) => m.name) : [],
       positions: POSITIONS.map((v) => ({ value: v, label: POSITION_LABELS[v], checked: respondValues.position === v })),
       respondValues,
       due: p.response_due_at ? longDateTime(p.response_due_at) : null,

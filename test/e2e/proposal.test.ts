@@ -63,6 +63,7 @@ describe('browser: a stakeholder proposes an amendment, the Board supports it, t
     // the secretariat creates the draft from it, changing the text of the current edition
     await s.goto(proposalUrl);
     expect(await s.locator('.board-decision').innerText()).to.contain('supported');
+    expect(await s.locator('.not-responded').innerText()).to.equal('Not responded: NMAA Cambodia, UNICEF, UNOPS.');
     await shot(s, 'supported');
     await s.getByRole('link', { name: 'Create the draft from this proposal' }).click();
     const text = await s.getByLabel('Text (Markdown)').inputValue();
