@@ -43,6 +43,8 @@ import { privacyApi } from './privacy/api.ts';
 import { privacyRoutes } from './privacy/routes.ts';
 import { feedsRoutes } from './feeds/routes.ts';
 import { twoFactorGate, twoFactorRoutes } from './twofactor/routes.ts';
+import { proposalsApi } from './proposals/api.ts';
+import { proposalsRoutes } from './proposals/routes.ts';
 
 const messages = {
   badTarget: 'The request target is not a path: ask for an address that starts with /.',
@@ -156,6 +158,7 @@ export function createApp(given: AppDeps): Express {
   api.use(endorsementApi(deps));
   api.use(privacyApi(auth));
   api.use(organisationsApi(deps));
+  api.use(proposalsApi(deps));
   app.use('/api/v1', api);
 
   app.use(healthRoutes(deps));
@@ -172,6 +175,7 @@ export function createApp(given: AppDeps): Express {
   app.use(organisationsRoutes(deps));
   app.use(privacyRoutes(deps, auth));
   app.use(feedsRoutes(deps));
+  app.use(proposalsRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -24,6 +24,8 @@ const schema = z
     HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
     HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
+    // domain.md §1: work on a proposal continues only if at least 25 % of the Board's members support it.
+    PROPOSAL_SUPPORT_PERCENT: z.coerce.number().int('must be a whole number of per cent').min(1).max(100).default(25),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -62,6 +64,8 @@ export interface Config {
   dbBusyWaitMs: number;
   /** how long a client may take to send a request's headers, and the whole request (server/http/server.ts) */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
+  /** the share of the Board's member organisations whose support carries a proposal, in per cent (25) */
+  proposalSupportPercent: number;
 }
 
 /** Express's `trust proxy`: true/false, a hop count, or addresses/subnets ("loopback, 10.0.0.0/8"). */
@@ -111,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     standardsDir: e.STANDARDS_DIR,
     dbBusyWaitMs: e.DB_BUSY_WAIT_MS,
     http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
+    proposalSupportPercent: e.PROPOSAL_SUPPORT_PERCENT,
   };
 }

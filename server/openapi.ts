@@ -5,6 +5,7 @@ import { ballotsPaths } from './ballots/openapi.ts';
 import { privacyPaths } from './privacy/openapi.ts';
 import { publicationPaths } from './publication/openapi.ts';
 import { endorsementPaths } from './endorsement/openapi.ts';
+import { proposalsPaths } from './proposals/openapi.ts';
 import { organisationsPaths, organisationsSchemas } from './organisations/openapi.ts';
 import { error, json } from './http/openapi-parts.ts';
 
@@ -16,7 +17,7 @@ export const openapi = {
   info: {
     title: 'imas-review API',
     version: '1',
-    description: 'The International Mine Action Standards: catalogue, editions, drafts, consultations and ballots. Times are ISO 8601 UTC; fields are snake_case.',
+    description: 'The International Mine Action Standards: catalogue, editions, proposals, drafts, consultations and ballots. Times are ISO 8601 UTC; fields are snake_case.',
   },
   servers: [{ url: '/api/v1' }],
   components: {
@@ -84,6 +85,7 @@ export const openapi = {
           endorsed_on: { type: 'string', format: 'date', nullable: true, description: 'The UN endorsement (IACG-MA).' },
           endorsement_note: { type: 'string', nullable: true },
           awaiting_endorsement: { type: 'boolean', description: 'Published "with immediate effect, awaiting endorsement": true until the endorsement is recorded.' },
+          proposal_id: { type: 'integer', nullable: true, description: 'The proposal it was drafted from (GET /proposals/{id}).' },
         },
       },
       Clause: {
@@ -163,7 +165,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }

@@ -94,6 +94,8 @@ function subjectOf(e: AuditInput, names: AuditNames): AuditLine['subject'] {
     }
     case 'api_token':
       return { text: 'an API token', href: null };
+    case 'proposal':
+      return { text: `Proposal P-${e.subject_id}`, href: `/proposals/${id}` };
     default:
       return { text: `${e.subject_type} ${e.subject_id ?? ''}`.trim(), href: null };
   }

@@ -43,6 +43,16 @@ export const PERMISSIONS = {
   'versions.publish': ['secretariat'],
   // the Steering Group's acceptance and the UN endorsement (IACG-MA) of an approved version
   'versions.record-steps': ['secretariat'],
+  // proposals (Justification Forms): the log is public; any account proposes (its own form it may
+  // change until circulated, checked by the service); the Board's member organisations respond (the
+  // service checks the account is a principal or alternate of one); the secretariat runs the rest.
+  'proposals.read': 'public',
+  'proposals.create': 'verified',
+  'proposals.edit': 'verified',
+  'proposals.respond': ['board'],
+  // the count and who said what while responses are open (public once decided)
+  'proposals.read-responses': ['board', 'secretariat'],
+  'proposals.manage': ['secretariat'],
   // the organisations register: confirmed organisations are public, the secretariat keeps the register
   'organisations.read': 'public',
   'organisations.manage': ['secretariat'],

@@ -13,6 +13,7 @@ const ballot = {
     id: { type: 'integer' },
     ref: { type: 'string', example: '07.11' },
     n: { type: 'integer', description: 'The version now under ballot (a move changes it).' },
+    proposal_id: { type: 'integer', nullable: true, description: 'The proposal that version was drafted from (GET /proposals/{id}).' },
     label: { type: 'string' },
     rule: { type: 'string', enum: ['iso', 'majority', 'consensus'] },
     quorum: { type: 'number', minimum: 0, maximum: 1 },

@@ -55,6 +55,8 @@ export interface BallotView {
   version_id: number;
   version_state: VersionRow['state'];
   based_on: number | null;
+  /** the proposal the version was drafted from (issue 12 item 4) */
+  proposal_id: number | null;
   rule: Rule;
   quorum: number;
   opens_at: string;
@@ -135,6 +137,7 @@ export function ballotView(b: BallotRow, v: VersionRow, votes: VoteRow[], now: D
     version_id: v.id,
     version_state: v.state,
     based_on: v.based_on,
+    proposal_id: v.proposal_id ?? null,
     rule: b.rule,
     quorum: b.quorum,
     opens_at: b.opens_at,

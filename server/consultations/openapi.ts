@@ -11,6 +11,7 @@ const consultation = {
   type: 'object',
   properties: {
     id: { type: 'integer' }, ref: { type: 'string', example: '07.11' }, designation: { type: 'string' }, title: { type: 'string' },
+    proposal_id: { type: 'integer', nullable: true, description: 'The proposal its draft was made from (GET /proposals/{id}).' },
     n: { type: 'integer' }, label: { type: 'string' }, opens_at: { type: 'string', format: 'date-time' }, closes_at: { type: 'string', format: 'date-time' },
     cancelled_at: { type: 'string', format: 'date-time', nullable: true }, instructions: { type: 'string', nullable: true },
     state: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] }, comments: { type: 'integer' }, report_public: { type: 'boolean' },

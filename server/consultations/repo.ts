@@ -21,6 +21,8 @@ export interface ConsultationFull extends ConsultationRow {
   n: number;
   label: string;
   version_state: string;
+  /** the proposal its draft was made from (issue 12 item 4) */
+  proposal_id: number | null;
 }
 
 export interface CommentRow {
@@ -62,7 +64,7 @@ export type CommentRevision = Pick<CommentRow, 'clause_key' | 'clause_ref' | 'pa
 const CONSULTATION_COLUMNS = [
   'c.id', 'c.version_id', 'c.opens_at', 'c.closes_at', 'c.instructions', 'c.cancelled_at', 'c.created_by',
   's.id as standard_id', 's.ref as standard_ref', 's.type as standard_type', 's.number as standard_number', 's.title as standard_title',
-  'v.n', 'v.label', 'v.state as version_state',
+  'v.n', 'v.label', 'v.state as version_state', 'v.proposal_id',
 ];
 
 function toConsultation(r: Record<string, unknown>): ConsultationFull {

@@ -46,6 +46,7 @@ export function consultationJson(c: ConsultationView) {
     state: c.state,
     comments: c.comments,
     report_public: c.reportPublic,
+    proposal_id: c.proposal_id ?? null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -30,6 +31,14 @@ export const messages = {
   defaultLabel: (n: number) => `Draft version ${n}`,
 } as const;
 
+/**
+ * Runs `fn` in the caller's transaction when there is one (a draft made from a proposal, with the
+ * proposal's own writes), else in a new one. Not a nested transaction: a savepoint's handle does not
+ * carry the audit key of the database handle.
+ */
+const within = <T>(db: Db, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
+  (db as unknown as Knex.Transaction).isTransaction ? fn(db as unknown as Knex.Transaction) : db.transaction(fn);
+
 async function standardOrThrow(db: Db, ref: string): Promise<StandardRow> {
   const s = (await repo.standardByRef(db, ref)) ?? (canonicalRef(ref) ? await repo.standardByRef(db, canonicalRef(ref)!) : null);
   if (!s) throw new NotFound(messages.noStandard(ref));
@@ -39,7 +48,7 @@ async function standardOrThrow(db: Db, ref: string): Promise<StandardRow> {
 /** Adds a standard to the catalogue (no versions yet: its first draft comes next). */
 export async function addStandard(db: Db, clock: Clock, actor: Viewer, input: StandardInput): Promise<StandardRow> {
   const ref = refFor(input.type, input.number);
-  const id = await db.transaction(async (trx) => {
+  const id = await within(db, async (trx) => {
     if (await repo.standardClash(trx, ref, input.type, input.number)) throw new Conflict(messages.exists(designation(input.type, input.number)));
     const newId = await repo.insertStandard(trx, { type: input.type, number: input.number, ref, title: input.title, title_unconfirmed: false, series: seriesOf(input.number), created_at: clock.now().toISOString() });
     await appendAudit(trx, clock, { actor_id: actor.id, action: 'standard.added', subject_type: 'standard', subject_id: newId, data: { ref, type: input.type, number: input.number, title: input.title } });
@@ -159,22 +168,25 @@ export async function previewDraft(db: Db, ref: string, input: Pick<DraftInput, 
  * Saves a draft as the standard's next version, its clauses keyed through the version it is based on,
  * with its audit event in the same transaction. Problems in the text → 422 listing them by line.
  */
-export async function createDraft(db: Db, clock: Clock, actor: Viewer, ref: string, input: DraftInput): Promise<{ standard: StandardRow; id: number; n: number }> {
+export async function createDraft(db: Db, clock: Clock, actor: Viewer, ref: string, input: DraftInput, opts: { proposalId?: number } = {}): Promise<{ standard: StandardRow; id: number; n: number }> {
   const standard = await standardOrThrow(db, ref);
   if (standard.withdrawn_on) throw new Conflict(messages.withdrawnNoDrafts(designation(standard.type, standard.number)));
   const versions = await versionsRepo.versionMetas(db, standard.id);
   const basedOn = baseOf(standard, versions, input.based_on);
   if (basedOn && basedOn.sha256 === sha256(input.text)) throw new Validation(messages.sameText(basedOn.n), { text: messages.sameText(basedOn.n) });
-  const saved = await db.transaction(async (trx) => {
+  // The traceable line (issue 12 item 4): a draft made from a proposal carries its id (server/proposals
+  // checks the proposal first), and so does a draft based on a not yet published version that carries one.
+  const proposalId = opts.proposalId ?? (basedOn && basedOn.state !== 'published' ? basedOn.proposal_id : null);
+  const saved = await within(db, async (trx) => {
     const label = input.label ?? messages.defaultLabel((await versionsRepo.lastN(trx, standard.id)) + 1);
     // createVersion parses (SourceProblems, 422 with fields.text by line), inherits keys and bumps the revision.
-    const v = await createVersion(trx, clock, { standardId: standard.id, source: input.text, label, basedOn: basedOn?.id ?? null, createdBy: actor.id });
+    const v = await createVersion(trx, clock, { standardId: standard.id, source: input.text, label, basedOn: basedOn?.id ?? null, createdBy: actor.id, proposalId });
     await appendAudit(trx, clock, {
       actor_id: actor.id,
       action: 'draft.created',
       subject_type: 'version',
       subject_id: v.id,
-      data: { ref: standard.ref, n: v.n, label, based_on: basedOn?.n ?? null, sha256: sha256(input.text) },
+      data: { ref: standard.ref, n: v.n, label, based_on: basedOn?.n ?? null, sha256: sha256(input.text), ...(proposalId ? { proposal_id: proposalId } : {}) },
     });
     return v;
   });

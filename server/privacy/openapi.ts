@@ -22,6 +22,8 @@ export const privacyPaths: Record<string, unknown> = {
               comments: { type: 'array', items: { type: 'object' } },
               votes: { type: 'array', items: { type: 'object' } },
               vote_events: { type: 'array', items: { type: 'object' } },
+              proposals: { type: 'array', items: { type: 'object' }, description: 'Proposals (Justification Forms) the account submitted.' },
+              proposal_responses: { type: 'array', items: { type: 'object' }, description: 'Responses to proposals it gave for its organisation.' },
               api_tokens: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, created_at: { type: 'string' }, last_used_at: { type: 'string', nullable: true }, revoked_at: { type: 'string', nullable: true } } } },
               sessions: { type: 'object', properties: { active: { type: 'integer' } } },
               audit_events: { type: 'array', items: { type: 'object' } },

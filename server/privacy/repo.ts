@@ -26,6 +26,15 @@ export async function commentsOf(db: Q, userId: number) {
   return db('comments').where('author_id', userId).orWhere('entered_by', userId).orderBy('id');
 }
 
+/** Proposals the user submitted (Justification Forms), and the responses they gave for their organisation. */
+export async function proposalsOf(db: Q, userId: number) {
+  return db('proposals').where('proposer_id', userId).select('id', 'kind', 'title', 'rationale', 'scope', 'substantial', 'proposed_number', 'submitted_at', 'edited_at').orderBy('id');
+}
+
+export async function proposalResponsesOf(db: Q, userId: number) {
+  return db('proposal_responses').where('responded_by', userId).select('proposal_id', 'organisation_id', 'position', 'comment', 'responded_at').orderBy('id');
+}
+
 export async function votesOf(db: Q, userId: number) {
   return db('votes as x')
     .join('versions as v', 'v.id', 'x.version_id')

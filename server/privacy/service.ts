@@ -41,13 +41,15 @@ export async function exportData(ctx: Pick<Ctx, 'db' | 'clock'>, viewer: Viewer,
   const user = await repo.userRow(ctx.db, id);
   if (!user) throw new NotFound(messages.noSuchUser);
   const now = ctx.clock.now();
-  const [comments, votes, voteEvents, tokens, sessions, audit] = await Promise.all([
+  const [comments, votes, voteEvents, tokens, sessions, audit, proposals, proposalResponses] = await Promise.all([
     repo.commentsOf(ctx.db, id),
     repo.votesOf(ctx.db, id),
     repo.voteEventsOf(ctx.db, id),
     repo.tokensOf(ctx.db, id),
     repo.sessionCount(ctx.db, id, now),
     repo.auditOf(ctx.db, id),
+    repo.proposalsOf(ctx.db, id),
+    repo.proposalResponsesOf(ctx.db, id),
   ]);
   return {
     exported_at: now.toISOString(),
@@ -66,6 +68,8 @@ export async function exportData(ctx: Pick<Ctx, 'db' | 'clock'>, viewer: Viewer,
     ),
     votes,
     vote_events: voteEvents,
+    proposals: proposals.map((p) => ({ ...p, substantial: Boolean(p.substantial) })),
+    proposal_responses: proposalResponses,
     api_tokens: tokens,
     sessions: { active: sessions },
     audit_events: audit.map((e) => ({ ...e, data: parseData(e.data) })),

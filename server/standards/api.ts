@@ -101,5 +101,6 @@ export function versionMetaJson(v: VersionInfo) {
     endorsed_on: v.endorsed_on,
     endorsement_note: v.endorsement_note,
     awaiting_endorsement: v.endorsement === 'awaiting',
+    proposal_id: v.proposal_id,
   };
 }

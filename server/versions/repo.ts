@@ -36,6 +36,8 @@ export interface VersionMeta {
   endorsement_note: string | null;
   /** published "with immediate effect, awaiting endorsement" (a fact of its publication) */
   published_before_endorsement: boolean;
+  /** the proposal this version was drafted from (issue 12 item 4), or null */
+  proposal_id: number | null;
 }
 
 /** The after-the-Board columns, written only by recordStep and markPublished. */
@@ -46,7 +48,7 @@ export type ClauseRow = Clause;
 
 /** A version with the standard it belongs to. */
 export interface VersionRow
-  extends Pick<VersionMeta, 'id' | 'standard_id' | 'n' | 'label' | 'state' | 'based_on' | 'edition' | 'amendment' | 'in_force_from' | 'published_at' | 'summary' | 'sha256' | 'sg_accepted_on' | 'endorsed_on'> {
+  extends Pick<VersionMeta, 'id' | 'standard_id' | 'n' | 'label' | 'state' | 'based_on' | 'edition' | 'amendment' | 'in_force_from' | 'published_at' | 'summary' | 'sha256' | 'sg_accepted_on' | 'endorsed_on' | 'proposal_id'> {
   ref: string;
   type: string;
   number: string;
@@ -56,7 +58,7 @@ export interface VersionRow
 const VERSION_COLUMNS = [
   'id', 'standard_id', 'n', 'label', 'state', 'based_on', 'edition', 'amendment', 'published_at',
   'in_force_from', 'summary', 'sha256', 'imported', 'sample', 'word_count', 'created_at',
-  'sg_accepted_on', 'sg_note', 'endorsed_on', 'endorsement_note', 'published_before_endorsement',
+  'sg_accepted_on', 'sg_note', 'endorsed_on', 'endorsement_note', 'published_before_endorsement', 'proposal_id',
 ];
 
 export function toVersion(r: Record<string, unknown>): VersionMeta {
@@ -70,12 +72,13 @@ export function toVersion(r: Record<string, unknown>): VersionMeta {
     sg_accepted_on: day(r.sg_accepted_on),
     endorsed_on: day(r.endorsed_on),
     published_before_endorsement: Boolean(r.published_before_endorsement),
+    proposal_id: r.proposal_id == null ? null : Number(r.proposal_id),
   };
 }
 
 const VERSION_SELECT = [
   'v.id', 'v.standard_id', 's.ref', 's.type', 's.number', 's.title', 'v.n', 'v.label', 'v.state', 'v.based_on',
-  'v.edition', 'v.amendment', 'v.in_force_from', 'v.published_at', 'v.summary', 'v.sha256', 'v.sg_accepted_on', 'v.endorsed_on',
+  'v.edition', 'v.amendment', 'v.in_force_from', 'v.published_at', 'v.summary', 'v.sha256', 'v.sg_accepted_on', 'v.endorsed_on', 'v.proposal_id',
 ];
 const toVersionRow = (r: Record<string, unknown>): VersionRow => ({
   ...(r as unknown as VersionRow),
@@ -83,6 +86,7 @@ const toVersionRow = (r: Record<string, unknown>): VersionRow => ({
   published_at: r.published_at == null ? null : r.published_at instanceof Date ? r.published_at.toISOString() : String(r.published_at),
   sg_accepted_on: day(r.sg_accepted_on),
   endorsed_on: day(r.endorsed_on),
+  proposal_id: r.proposal_id == null ? null : Number(r.proposal_id),
 });
 const withStandard = (db: Q) => db('versions as v').join('standards as s', 's.id', 'v.standard_id');
 

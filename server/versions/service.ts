@@ -21,6 +21,8 @@ export interface NewVersion {
   imported?: boolean;
   sample?: boolean;
   createdBy?: number | null;
+  /** the proposal it was drafted from (server/proposals) */
+  proposalId?: number | null;
 }
 
 export class SourceProblems extends Validation {
@@ -69,6 +71,7 @@ export async function createVersion(db: Db, clock: Clock, input: NewVersion, lin
         word_count: countWords(input.source),
         created_by: input.createdBy ?? null,
         created_at: clock.now().toISOString(),
+        proposal_id: input.proposalId ?? null,
       },
       clauses,
     ),

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { boardOf, newDraft, SAMPLE_OVERRIDE, secretariat, vote, type Member } from '../helpers/ballots.ts';
 import { walkRoutes } from '../helpers/routes.ts';
+import { circulate, propose, respond, seat } from '../helpers/proposals.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 type Res = { status: number; body: Record<string, unknown> };
@@ -33,6 +34,14 @@ const NOT_ON_A_STANDARDS_PAGES: Record<string, string> = {
   'DELETE /api/v1/board/memberships/:id': 'the Board’s facts',
   'POST /api/v1/board/chairs': 'the Board’s facts',
   'PUT /api/v1/board/chairs/:id': 'the Board’s facts',
+  // A version shows the proposal it was drafted from by number only, fixed when the version is saved.
+  'POST /api/v1/proposals': 'proposals are on their own pages, not the standard’s',
+  'PATCH /api/v1/proposals/:id': 'proposals are on their own pages, not the standard’s',
+  'POST /api/v1/proposals/:id/circulate': 'proposals are on their own pages, not the standard’s',
+  'PUT /api/v1/proposals/:id/response': 'proposals are on their own pages, not the standard’s',
+  'POST /api/v1/proposals/:id/decision': 'proposals are on their own pages, not the standard’s',
+  'POST /api/v1/proposals/:id/steering-group': 'proposals are on their own pages, not the standard’s',
+  'POST /api/v1/proposals/:id/drop': 'proposals are on their own pages, not the standard’s',
 };
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -124,6 +133,19 @@ describe('revision: every write to a standard moves its revision', () => {
         ids.cancelled = Number(opened.body.id);
       },
       run: () => as(api().post(`/api/v1/ballots/${ids.cancelled}/cancel`)),
+    },
+    {
+      route: 'POST /api/v1/proposals/:id/drafts',
+      ref: '07.96',
+      setup: async () => {
+        const board = await seat(t, ['Proposal Org']);
+        const p = await propose(t, sec, { kind: 'new_imas', standard: null, proposed_number: '07.96', title: 'From a proposal' });
+        await circulate(t, sec, p.id);
+        expect((await respond(t, board['Proposal Org']!, p.id, 'support')).status).to.equal(200);
+        await as(api().post(`/api/v1/proposals/${p.id}/steering-group`)).send({ approved_on: '2026-11-23' }).expect(200);
+        ids.proposal = p.id;
+      },
+      run: () => as(api().post(`/api/v1/proposals/${ids.proposal}/drafts`)).send({ text: TEXT }),
     },
     { route: 'POST /api/v1/standards/:ref/withdraw', ref: '07.98', run: () => as(api().post('/api/v1/standards/07.98/withdraw')).send({ date: '2026-12-31' }) },
   ];

@@ -1,0 +1,223 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../deps.ts';
+import { allow, can, viewerOf, type Action } from '../auth/permissions.ts';
+import type { AppError } from '../errors.ts';
+import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
+import { parseOr422, pathId } from '../http/validation.ts';
+import { confirmed, renderConfirmation } from '../http/confirm.ts';
+import { doneNotice } from '../http/done.ts';
+import { longDateTime } from '../time.ts';
+import { catalogue } from '../standards/service.ts';
+import * as service from './service.ts';
+import { DECISION_LABELS, KIND_LABELS, POSITIONS, PROPOSAL_KINDS, STATUS_LABELS, STATUSES } from './rules.ts';
+import { circulateSchema, dropSchema, listQuerySchema, proposalDraftSchema, proposalSchema, respondSchema, steeringGroupSchema } from './validation.ts';
+
+/** What a proposal's page says after an action that landed on it (`?done=`). */
+export const doneMessages = {
+  submitted: 'Your proposal is submitted. You can change it until the secretariat circulates it to the Board.',
+  edited: 'The proposal is saved.',
+  circulated: 'The proposal is circulated to the Board\'s member organisations.',
+  responded: 'Your organisation\'s response is recorded. It can be changed until the response date.',
+  decided: 'The Board\'s decision is recorded.',
+  'steering-group': 'The Steering Group\'s approval is recorded.',
+  dropped: 'The proposal is dropped.',
+} as const;
+
+const POSITION_LABELS: Record<string, string> = { support: 'Support', no_support: 'No support' };
+const idOf = (s: unknown): number => pathId(s, service.messages.noProposal);
+
+/** The proposal log, the Justification Form and a proposal's page with the Board's and the secretariat's forms. */
+export function proposalsRoutes(deps: Deps): Router {
+  const r = Router();
+  const { db, clock } = deps;
+
+  r.get('/proposals', allow('proposals.read'), async (req, res) => {
+    const query = listQuerySchema.parse(req.query ?? {});
+    const { proposals, total, years } = await service.listProposals(db, clock, query);
+    const choices = <T extends string | number>(all: readonly T[], labels: (v: T) => string, selected: T | undefined) => all.map((v) => ({ value: v, label: labels(v), selected: v === selected }));
+    res.render('proposals/log', {
+      title: 'Proposals',
+      proposals,
+      total,
+      shown: proposals.length,
+      filtered: Object.values(query).some((v) => v !== undefined),
+      q: query.q ?? '',
+      standard: query.standard ?? null,
+      statuses: choices(STATUSES, (s) => STATUS_LABELS[s], query.status),
+      kinds: choices(PROPOSAL_KINDS, (k) => KIND_LABELS[k], query.kind),
+      years: choices(years, String, query.year),
+      decisions: choices(['supported', 'not_supported', 'pending'] as const, (d) => (d === 'pending' ? 'Awaiting responses' : DECISION_LABELS[d]), query.decision),
+      canPropose: can(viewerOf(res), 'proposals.create'),
+    });
+  });
+
+  // — the Justification Form —
+
+  async function renderForm(res: Response, extra: { values: Record<string, string>; errors?: Record<string, string>; action: string; heading: string; button: string; cancel: string }) {
+    const cat = await catalogue(db, clock);
+    const v = extra.values;
+    res.render('proposals/form', {
+      title: extra.heading,
+      ...extra,
+      kinds: PROPOSAL_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k], checked: v.kind === k })),
+      standards: cat.standards.filter((s) => !s.withdrawn_on).map((s) => ({ value: s.ref, label: `${s.designation} ${s.title}`, selected: s.ref === v.standard })),
+      substantialYes: v.substantial === 'yes' || v.substantial === 'true',
+      substantialNo: v.substantial === 'no' || v.substantial === 'false',
+    });
+  }
+
+  const FIELDS = ['kind', 'standard', 'proposed_number', 'title', 'rationale', 'scope', 'substantial'];
+
+  r.get('/proposals/new', allow('proposals.create'), async (req, res) => {
+    const standard = typeof req.query.standard === 'string' ? req.query.standard.slice(0, 64) : '';
+    await renderForm(res, { values: standard ? { kind: 'amendment', standard } : {}, action: '/proposals', heading: 'Propose a change: the Justification Form', button: 'Submit the proposal', cancel: '/proposals' });
+  });
+
+  r.post('/proposals', allow('proposals.create'), async (req, res) => {
+    const values = keep(req.body, ...FIELDS);
+    await submitForm(res, async () => {
+      const id = await service.submitProposal(db, clock, viewerOf(res)!, parseOr422(proposalSchema, req.body));
+      res.redirect(303, `/proposals/${id}?done=submitted`);
+    }, (err) => renderForm(res, { values, errors: errorsOf(err), action: '/proposals', heading: 'Propose a change: the Justification Form', button: 'Submit the proposal', cancel: '/proposals' }));
+  });
+
+  // — a proposal —
+
+  async function renderPage(req: Request, res: Response, id: number, extra: Record<string, unknown> = {}) {
+    const viewer = viewerOf(res);
+    const p = await service.getProposal(db, clock, id, viewer);
+    const actions = await service.actionsFor(db, clock, p, viewer);
+    const own = actions.respond ? p.responses?.find((x) => x.organisation.id === actions.respond!.id) ?? null : null;
+    const respondValues = (extra.respondValues as Record<string, string> | undefined) ?? (own ? { position: own.position, comment: own.comment ?? '' } : {});
+    res.render('proposals/show', {
+      title: `Proposal P-${p.id}: ${p.title}`,
+      p,
+      actions,
+      own: own ? { ...own, position_label: POSITION_LABELS[own.position] } : null,
+      responses: p.responses?.map((x) => ({ ...x, position_label: POSITION_LABELS[x.position] })) ?? null,
+      // who has not answered yet, where the responses are shown
+      notResponded: p.responses && p.electorate ? p.electorate.filter((m) => !p.responses!.some((x) => x.organisation.id === m.id)).map((m) => m.name) : [],
+      positions: POSITIONS.map((v) => ({ value: v, label: POSITION_LABELS[v], checked: respondValues.position === v })),
+      respondValues,
+      due: p.response_due_at ? longDateTime(p.response_due_at) : null,
+      done: doneNotice(doneMessages, req.query.done),
+      circulateValues: {},
+      sgValues: { approved_on: clock.now().toISOString().slice(0, 10) },
+      dropValues: {},
+      ...extra,
+    });
+  }
+
+  r.get('/proposals/:id', allow('proposals.read'), async (req, res) => {
+    await renderPage(req, res, idOf(req.params.id));
+  });
+
+  r.get('/proposals/:id/edit', allow('proposals.edit'), async (req, res) => {
+    const id = idOf(req.params.id);
+    const p = await service.getProposal(db, clock, id, viewerOf(res));
+    const actions = await service.actionsFor(db, clock, p, viewerOf(res));
+    if (!actions.edit) return res.redirect(303, `/proposals/${id}`);
+    const values = { kind: p.kind, standard: p.standard?.ref ?? '', proposed_number: p.proposed_number ?? '', title: p.title, rationale: p.rationale, scope: p.scope, substantial: p.substantial ? 'yes' : 'no' };
+    await renderForm(res, { values, action: `/proposals/${id}/edit`, heading: `Change proposal P-${id}`, button: 'Save the proposal', cancel: `/proposals/${id}` });
+  });
+
+  r.post('/proposals/:id/edit', allow('proposals.edit'), async (req, res) => {
+    const id = idOf(req.params.id);
+    const values = keep(req.body, ...FIELDS);
+    await submitForm(res, async () => {
+      // The whole form comes back: it is checked as a whole, then saved as a change.
+      const input = parseOr422(proposalSchema, req.body);
+      await service.updateProposal(db, clock, viewerOf(res)!, id, input);
+      res.redirect(303, `/proposals/${id}?done=edited`);
+    }, (err) => renderForm(res, { values, errors: errorsOf(err), action: `/proposals/${id}/edit`, heading: `Change proposal P-${id}`, button: 'Save the proposal', cancel: `/proposals/${id}` }));
+  });
+
+  /** A form on the proposal page: on a refusal the page comes back with the message at that form and the input kept. */
+  function pageForm(path: string, action: Action, form: string, run: (req: Request, res: Response, id: number) => Promise<string | void>, keepFields: string[] = []) {
+    r.post(`/proposals/:id/${path}`, allow(action), async (req, res) => {
+      const id = idOf(req.params.id);
+      const values = keep(req.body, ...keepFields);
+      await submitForm(res, async () => {
+        const done = await run(req, res, id);
+        if (done) res.redirect(303, `/proposals/${id}?done=${done}#${form}`);
+      }, (err: AppError) => renderPage(req, res, id, { [`${form}Values`]: values, [`${form}Errors`]: errorsOf(err), formFailed: form }));
+    });
+  }
+
+  pageForm('circulate', 'proposals.manage', 'circulate', async (req, res, id) => {
+    await service.circulateProposal(db, clock, deps.config.proposalSupportPercent, viewerOf(res)!, id, parseOr422(circulateSchema, req.body));
+    return 'circulated';
+  }, ['response_due_at']);
+
+  pageForm('response', 'proposals.respond', 'respond', async (req, res, id) => {
+    await service.respond(db, clock, viewerOf(res)!, id, parseOr422(respondSchema, req.body));
+    return 'responded';
+  }, ['position', 'comment']);
+
+  pageForm('decision', 'proposals.manage', 'decide', async (_req, res, id) => {
+    await service.decideProposal(db, clock, viewerOf(res)!, id);
+    return 'decided';
+  });
+
+  pageForm('steering-group', 'proposals.manage', 'sg', async (req, res, id) => {
+    await service.approveBySteeringGroup(db, clock, viewerOf(res)!, id, parseOr422(steeringGroupSchema, req.body));
+    return 'steering-group';
+  }, ['approved_on']);
+
+  pageForm('drop', 'proposals.manage', 'drop', async (req, res, id) => {
+    const input = parseOr422(dropSchema, req.body);
+    // Dropping cannot be undone: the form leads to a page that says what will happen (issue 11 item 7).
+    if (!confirmed(req.body)) {
+      const p = await service.checkDrop(db, id);
+      renderConfirmation(res, {
+        title: `Drop proposal P-${id}?`,
+        what: [`Proposal P-${id}, "${p.title}", is dropped, with the reason you gave.`, 'It stays in the proposal log, marked dropped; no draft can be created from it any more.'],
+        undo: 'This cannot be undone.',
+        action: `/proposals/${id}/drop`,
+        fields: { reason: input.reason },
+        button: `Drop proposal P-${id}`,
+        back: { href: `/proposals/${id}`, label: `Back to proposal P-${id}` },
+      });
+      return;
+    }
+    await service.dropProposal(db, clock, viewerOf(res)!, id, input);
+    return 'dropped';
+  }, ['reason']);
+
+  // — a draft from the proposal —
+
+  async function renderDraft(res: Response, id: number, extra: { values?: Record<string, string>; errors?: Record<string, string> } = {}) {
+    const start = await service.draftStart(db, clock, id);
+    const values = { text: start.text, number: start.number, title: start.title, ...extra.values };
+    res.render('proposals/draft', {
+      title: `A draft from proposal P-${id}`,
+      p: { id, title: start.proposal.title, kind: start.proposal.kind, kind_label: KIND_LABELS[start.proposal.kind] },
+      standard: start.standard,
+      newStandard: !start.standard,
+      docType: start.type,
+      basedOn: start.basedOn,
+      values,
+      errors: extra.errors,
+    });
+  }
+
+  r.get('/proposals/:id/draft', allow('proposals.manage'), async (req, res) => {
+    const id = idOf(req.params.id);
+    // No form that cannot be sent: the proposal's page says where it stands.
+    const p = await service.getProposal(db, clock, id, viewerOf(res));
+    if (!(await service.actionsFor(db, clock, p, viewerOf(res))).draft) return res.redirect(303, `/proposals/${id}`);
+    await renderDraft(res, id);
+  });
+
+  r.post('/proposals/:id/draft', allow('proposals.manage'), async (req, res) => {
+    const id = idOf(req.params.id);
+    const values = keep(req.body, 'text', 'label', 'number', 'title');
+    await submitForm(res, async () => {
+      const saved = await service.createDraftFromProposal(db, clock, viewerOf(res)!, id, parseOr422(proposalDraftSchema, req.body));
+      // The standard's admin page, with the next steps for the new draft (as after any draft).
+      res.redirect(303, `/admin/standards/${encodeURIComponent(saved.ref)}?done=draft&n=${saved.n}`);
+    }, (err) => renderDraft(res, id, { values, errors: errorsOf(err) }));
+  });
+
+  return r;
+}
