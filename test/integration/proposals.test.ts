@@ -245,7 +245,7 @@ describe('proposals: the Justification Form and the Board\'s support (issue 12 i
     expect(next.body.proposal_id).to.equal(p.id);
     const cons = await request(t.app).post(`/api/v1/standards/07.11/versions/${next.body.n}/consultations`).set(...sec.auth).send({ opens_at: '2026-11-23T12:00Z', closes_at: '2026-12-23T12:00Z' });
     expect(cons.status, JSON.stringify(cons.body)).to.equal(201);
-    const ballot = await request(t.app).post(`/api/v1/standards/07.11/versions/${next.body.n}/ballots`).set(...sec.auth).send({ closes_at: '2026-12-30T12:00Z' });
+    const ballot = await request(t.app).post(`/api/v1/standards/07.11/versions/${next.body.n}/ballots`).set(...sec.auth).send({ closes_at: '2026-12-30T12:00Z', override_reason: 'Test: the consultation just opened on this draft is still open.' });
     expect(ballot.status, JSON.stringify(ballot.body)).to.equal(201);
     expect(cons.body.proposal_id).to.equal(p.id);
     expect(ballot.body.proposal_id).to.equal(p.id);
@@ -360,7 +360,7 @@ describe('proposals: completed once an edition is published from it', () => {
     const current = await t.db('versions').where({ standard_id: std.id, state: 'published' }).orderBy('in_force_from', 'desc').first('source');
     const made = await request(t.app).post(`/api/v1/proposals/${p.id}/drafts`).set(...sec.auth).send({ text: String(current.source).replace(/\bshall\b/, 'must') });
     expect(made.status, JSON.stringify(made.body)).to.equal(201);
-    const ballot = await request(t.app).post(`/api/v1/standards/07.11/versions/${made.body.n}/ballots`).set(...sec.auth).send({ closes_at: '2026-12-30T12:00Z' });
+    const ballot = await request(t.app).post(`/api/v1/standards/07.11/versions/${made.body.n}/ballots`).set(...sec.auth).send({ closes_at: '2026-12-30T12:00Z', override_reason: 'Test: the consultation just opened on this draft is still open.' });
     expect(ballot.status, JSON.stringify(ballot.body)).to.equal(201);
     const voted = await request(t.app).put(`/api/v1/ballots/${ballot.body.id}/vote`).set(...board['Sole Member']!.auth).send({ position: 'approve' });
     expect(voted.status, JSON.stringify(voted.body)).to.equal(200);
