@@ -46,6 +46,7 @@ type Job = { row: NewComment; actor: number; resolve: (r: CommentRow) => void; r
 export class CommentWriter {
   private queue: Job[] = [];
   private running = false;
+  private idleWaiters: Array<() => void> = [];
   private readonly sqlite: boolean;
   private readonly eventOf: (actor: number, c: CommentRow) => AuditInput;
 
@@ -113,7 +114,14 @@ export class CommentWriter {
       }
     } finally {
       this.running = false;
+      for (const wake of this.idleWaiters.splice(0)) wake();
     }
+  }
+
+  /** Resolves once nothing is queued or being written (at shutdown: every accepted comment is settled). */
+  idle(): Promise<void> {
+    if (!this.running && !this.queue.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Each consultation's window is checked at the time of writing; comments of a shut one are refused. */
@@ -170,6 +178,9 @@ export class CommentWriter {
 
 // One queue per database handle: its batches are what serialise the comments written through it.
 const writers = new WeakMap<Db, CommentWriter>();
+/** Waits for the comment queue of a database handle to be written (none if nothing was ever queued). */
+export const flushComments = (db: Db): Promise<void> => writers.get(db)?.idle() ?? Promise.resolve();
+
 export function writerFor(ctx: { db: Db; clock: Clock }): CommentWriter {
   let w = writers.get(ctx.db);
   if (!w) writers.set(ctx.db, (w = new CommentWriter(ctx)));
