@@ -146,7 +146,19 @@ export async function organisationsOf(db: Q, consultationId: number): Promise<st
  * Inserts comments with consecutive receipt numbers. Call inside a write transaction: on SQLite it
  * holds the only writer lock, so max(seq) cannot be read twice; the unique index backs it on PostgreSQL.
  */
+/**
+ * Receipt numbers are the consultation's highest so far plus one: on PostgreSQL the consultation's row
+ * is locked first (until the transaction ends), so that two instances writing comments to it at once
+ * take turns instead of both reading the same highest number (SQLite has one writer at a time).
+ * Several consultations are locked in the order of their ids, so two writers never wait on each other.
+ */
+export async function lockForReceipts(trx: Knex.Transaction, consultationIds: number[]): Promise<void> {
+  if (/sqlite/.test(String(trx.client.config.client)) || !consultationIds.length) return;
+  await trx('consultations').whereIn('id', consultationIds).orderBy('id').forUpdate().select('id');
+}
+
 export async function insertComments(trx: Knex.Transaction, consultationId: number, rows: NewComment[]): Promise<Array<{ id: number; seq: number }>> {
+  await lockForReceipts(trx, [consultationId]);
   const last = (await trx('comments').where({ consultation_id: consultationId }).max({ seq: 'seq' }).first()) as { seq: number | null } | undefined;
   let seq = Number(last?.seq ?? 0);
   const out: Array<{ id: number; seq: number }> = [];

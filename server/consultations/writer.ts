@@ -167,7 +167,10 @@ export class CommentWriter {
     const settle: Array<() => void> = [];
     const events: AuditInput[] = [];
     const found = new Map<number, ConsultationFull | null>();
-    for (const cid of new Set(batch.map((j) => j.row.consultation_id))) found.set(cid, await repo.consultationById(trx, cid));
+    const cids = [...new Set(batch.map((j) => j.row.consultation_id))].sort((x, y) => x - y);
+    // Before reading the windows: another instance may be closing one, or writing to it (repo.ts).
+    await repo.lockForReceipts(trx, cids);
+    for (const cid of cids) found.set(cid, await repo.consultationById(trx, cid));
     for (const { cid, jobs, rows } of this.plan(batch, (cid) => found.get(cid), settle)) {
       this.record(jobs, rows, await repo.insertComments(trx, cid, rows), events, settle);
     }
