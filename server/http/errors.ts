@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, NotFound, ServiceUnavailable } from '../errors.ts';
-import { isBusyError, messages as busyMessages } from '../db-busy.ts';
+import { isBusyError, isUnreachableError, messages as busyMessages } from '../db-busy.ts';
 
 const wantsJson = (req: Request): boolean => req.path.startsWith('/api/') || (!req.accepts('html') && Boolean(req.accepts('json')));
 
@@ -22,6 +22,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let fields: Record<string, string> | undefined;
   // A lock that outlasted the waits of db-busy.ts, if it escaped them (a library's own statement): 503.
   if (isBusyError(err)) err = new ServiceUnavailable(busyMessages.busy, 5);
+  // A database server out of reach (PostgreSQL restarting, a network cut): 503, and the pool recovers by itself.
+  else if (isUnreachableError(err)) err = new ServiceUnavailable(busyMessages.unreachable, 5);
   if (err instanceof AppError) {
     ({ status, code, message, fields } = err);
   } else if (err && typeof err === 'object' && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
