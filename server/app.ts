@@ -8,6 +8,7 @@ import type { Caches, Deps } from './deps.ts';
 import { StandardStates } from './standards/state.ts';
 import { ConsultationCaches } from './consultations/caches.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { refuseNul } from './http/nul.ts';
 import { BadRequest } from './errors.ts';
 import { rootDir, setupViews } from './http/views.ts';
 import { openapi } from './openapi.ts';
@@ -116,6 +117,7 @@ export function createApp(given: AppDeps): Express {
   app.use('/static', express.static(path.join(rootDir, 'public'), { maxAge: '1d', index: false }));
   app.use(express.json({ limit: '2mb' }));
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
+  app.use(refuseNul);
   app.use((req, res, next) => {
     res.locals.viewer ??= null;
     res.locals.path = req.path;

@@ -94,6 +94,12 @@ export async function allBallots(db: Q): Promise<(BallotRow & { ref: string; typ
   return rows.map((r: Record<string, unknown>) => ({ ...toBallot(r), ref: String(r.ref), type: String(r.type), number: String(r.number), title: String(r.title), n: Number(r.n), label: String(r.label) }));
 }
 
+/**
+ * The partial unique index of migration 20261201133001: one unsettled (open, or closed with no result
+ * yet) ballot per version, whatever number of processes open or move ballots at once.
+ */
+export const ONE_UNSETTLED_PER_VERSION = { name: 'ballots_one_unsettled_per_version', columns: ['ballots.version_id'] };
+
 export async function insertBallot(db: Q, row: Omit<BallotRow, 'id' | 'result' | 'final_tally' | 'close_hash' | 'cancelled_at'>): Promise<number> {
   const [ins] = await db('ballots').insert({ ...row, electorate: JSON.stringify(row.electorate), result: null, final_tally: null }).returning('id');
   await bumpRevisionOfVersion(db, row.version_id);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Db } from '../db.ts';
+import { isUniqueViolation, type Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { can, roleCan } from '../auth/permissions.ts';
@@ -22,6 +22,7 @@ export const messages = {
   noElectorate: 'The Review Board has no member organisations with an enabled board account: there is no one to vote.',
   chair: 'The chair of the Review Board does not vote.',
   notBoard: 'Only a member of the Review Board can vote.',
+  alreadyOpen: (n: number) => `Version ${n} already has an open ballot.`,
   notInElectorate: (org: string) => `${org} was not a member organisation of the Review Board when this ballot opened, so it has no vote in it.`,
 } as const;
 
@@ -250,7 +251,7 @@ export async function ballotableDrafts(db: Db, clock: Clock): Promise<VersionRow
 export async function openBallot(db: Db, clock: Clock, actor: Viewer, ref: string, n: number, input: OpenBallotInput): Promise<number> {
   const v0 = await resolveVersion(db, ref, n);
   for (const b of await repo.ballotsOfVersion(db, v0.id)) await settleIfDue(db, clock, b);
-  return db.transaction(async (trx) => {
+  return oneOpenBallot(v0.n, () => db.transaction(async (trx) => {
     const v = (await versions.versionById(trx, v0.id))!;
     const now = clock.now();
     const verdict = canOpenBallot(v, await repo.ballotsOfVersion(trx, v.id), input.closes_at, now);
@@ -266,7 +267,20 @@ export async function openBallot(db: Db, clock: Clock, actor: Viewer, ref: strin
       data: { ref: v.ref, n: v.n, text_sha256: v.sha256, opens_at: at, closes_at: input.closes_at, rule: input.rule, quorum: input.quorum, electorate },
     });
     return id;
-  });
+  }));
+}
+
+/**
+ * Another process opened (or moved) a ballot onto the version between the check and the write: the
+ * index refused this one, with the check's own answer.
+ */
+async function oneOpenBallot<T>(n: number, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolation(err, repo.ONE_UNSETTLED_PER_VERSION)) throw new Conflict(messages.alreadyOpen(n));
+    throw err;
+  }
 }
 
 /**
@@ -336,11 +350,13 @@ export async function cancelBallot(db: Db, clock: Clock, actor: Viewer, id: numb
 
 /** Moves an open ballot to a newer draft based on its version: votes on the older one become outdated. */
 export async function moveBallot(db: Db, clock: Clock, actor: Viewer, id: number, n: number): Promise<void> {
-  await changing(db, clock, id, async (trx) => {
+  await oneOpenBallot(n, () => changing(db, clock, id, async (trx) => {
     const b = await lockedBallot(trx, id);
     const from = (await versions.versionById(trx, b.version_id))!;
     const to = await versions.versionByRef(trx, from.ref, n);
     if (!to) throw new NotFound(messages.noVersion(from.ref, n));
+    // A closed ballot on the target is frozen first: only an open one stands in the way.
+    for (const o of await repo.ballotsOfVersion(trx, to.id)) if (o.id !== id) await settleIn(trx, clock, o, null);
     const chain = new Map((await versions.versionsOfStandard(trx, from.standard_id)).map((x) => [x.id, x.based_on]));
     const verdict = canMove(b, from, to, chain, await repo.ballotsOfVersion(trx, to.id), clock.now());
     if (!verdict.ok) throw new Conflict(verdict.reason);
@@ -350,5 +366,5 @@ export async function moveBallot(db: Db, clock: Clock, actor: Viewer, id: number
       actor_id: actor.id, action: 'ballot.move', subject_type: 'ballot', subject_id: id,
       data: { ref: from.ref, from_n: from.n, to_n: to.n, text_sha256: to.sha256, outdated },
     });
-  });
+  }));
 }

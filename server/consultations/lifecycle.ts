@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Db } from '../db.ts';
+import { isUniqueViolation, type Db } from '../db.ts';
 import type { Logger } from '../logger.ts';
 import type { Deps } from '../deps.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -50,14 +50,21 @@ export async function openConsultation(ctx: Ctx, actor: Viewer, ref: string, n: 
   const opens = input.opens_at ?? now.toISOString();
   if (input.closes_at <= opens) throw new Validation(messages.closesBeforeOpens, { closes_at: messages.closesBeforeOpens });
   if (input.closes_at <= now.toISOString()) throw new Validation(messages.closesInPast, { closes_at: messages.closesInPast });
+  let versionId = 0;
   const id = await ctx.db.transaction(async (trx) => {
     const { standard, version } = await versionFor(trx, ref, n);
+    versionId = version.id;
     if (version.state !== 'draft') throw new Conflict(messages.notDraft(version.label));
     const live = (await repo.consultationsOfVersion(trx, version.id)).find((c) => ['scheduled', 'open'].includes(consultationState(c, now)));
     if (live) throw new Conflict(messages.oneAtATime(live.id));
     const newId = await repo.insertConsultation(trx, { version_id: version.id, opens_at: opens, closes_at: input.closes_at, instructions: input.instructions ?? null, created_by: actor.id, created_at: now.toISOString() });
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action: 'consultation.opened', subject_type: 'consultation', subject_id: newId, data: { ref: standard.ref, n: version.n, opens_at: opens, closes_at: input.closes_at } }, ctx.logger);
     return newId;
+  }).catch(async (err: unknown) => {
+    // Another process opened one on this draft between the check and the insert: the index refused ours.
+    if (!isUniqueViolation(err, repo.ONE_LIVE_PER_VERSION)) throw err;
+    const live = (await repo.consultationsOfVersion(ctx.db, versionId)).find((c) => ['scheduled', 'open'].includes(consultationState(c, ctx.clock.now())));
+    throw new Conflict(messages.oneAtATime(live?.id ?? 0));
   });
   return getConsultation(ctx, actor, id);
 }
@@ -87,7 +94,7 @@ export async function changeConsultation(ctx: Ctx, actor: Viewer, id: number, pa
       if (patch.instructions !== undefined) update.instructions = patch.instructions;
       action = patch.closes_at && patch.closes_at > c.closes_at ? 'consultation.extended' : 'consultation.changed';
     }
-    await repo.updateConsultation(trx, id, update);
+    await repo.updateConsultation(trx, id, update, { ends: change.kind !== 'reschedule' });
     ctx.caches.consultations.forgetConsultation(id);
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action, subject_type: 'consultation', subject_id: id, data: { before: { opens_at: c.opens_at, closes_at: c.closes_at }, ...update } }, ctx.logger);
   });

@@ -5,7 +5,8 @@ import type { StandardType } from '../standards/refs.ts';
 import type { ConsultationRow } from '../standards/repo.ts';
 import { bumpRevisionOfConsultation, bumpRevisionOfVersion } from '../versions/repo.ts';
 import type { CommentType, Disposition, MatrixFilter } from './validation.ts';
-import type { ConsultationTimes } from './state.ts';
+import { consultationState, type ConsultationTimes } from './state.ts';
+import { isSqlite } from '../db.ts';
 
 type Q = Knex | Knex.Transaction;
 
@@ -84,15 +85,29 @@ export async function consultationsOfVersion(db: Q, versionId: number): Promise<
   return (await consultations(db).where('c.version_id', versionId).orderBy('c.id')).map(toConsultation);
 }
 
-/** Consultation writes bump the standard's revision: its pages show the notice and release the draft. */
+/**
+ * The partial unique index of migration 20261201133000: one live (scheduled or open) consultation per
+ * version, whatever number of processes open them at once.
+ */
+export const ONE_LIVE_PER_VERSION = { name: 'consultations_one_live_per_version', columns: ['consultations.version_id'] };
+
+/**
+ * Consultation writes bump the standard's revision: its pages show the notice and release the draft.
+ * The new one is live; those of the version that have ended by `created_at` give up their place first.
+ */
 export async function insertConsultation(db: Q, row: { version_id: number; opens_at: string; closes_at: string; instructions: string | null; created_by: number | null; created_at: string }): Promise<number> {
-  const [ins] = await db('consultations').insert(row).returning('id');
+  const now = new Date(row.created_at);
+  const held = (await db('consultations').where({ version_id: row.version_id }).whereNotNull('live').select('id', 'opens_at', 'closes_at', 'cancelled_at')) as Array<Record<string, unknown>>;
+  const ended = held.filter((r) => ['closed', 'cancelled'].includes(consultationState({ opens_at: iso(r.opens_at)!, closes_at: iso(r.closes_at)!, cancelled_at: iso(r.cancelled_at) }, now)));
+  if (ended.length) await db('consultations').whereIn('id', ended.map((r) => Number(r.id))).update({ live: null });
+  const [ins] = await db('consultations').insert({ ...row, live: 1 }).returning('id');
   await bumpRevisionOfVersion(db, row.version_id);
   return typeof ins === 'object' ? (ins as { id: number }).id : (ins as number);
 }
 
-export async function updateConsultation(db: Q, id: number, patch: Partial<{ opens_at: string; closes_at: string; instructions: string | null; cancelled_at: string }>): Promise<void> {
-  await db('consultations').where({ id }).update(patch);
+/** Closing early or cancelling ends the consultation: it no longer holds its version's place. */
+export async function updateConsultation(db: Q, id: number, patch: Partial<{ opens_at: string; closes_at: string; instructions: string | null; cancelled_at: string }>, opts: { ends?: boolean } = {}): Promise<void> {
+  await db('consultations').where({ id }).update(opts.ends ? { ...patch, live: null } : patch);
   await bumpRevisionOfConsultation(db, id);
 }
 
@@ -143,22 +158,21 @@ export async function organisationsOf(db: Q, consultationId: number): Promise<st
 }
 
 /**
- * Inserts comments with consecutive receipt numbers. Call inside a write transaction: on SQLite it
- * holds the only writer lock, so max(seq) cannot be read twice; the unique index backs it on PostgreSQL.
+ * Holds the consultation's row until the transaction ends, on PostgreSQL, so that the processes
+ * writing its comments take turns at max(seq) and its window: two would otherwise read the same
+ * max(seq) and one would fail on the unique index. SQLite's write transaction is already the only one.
  */
-/**
- * Receipt numbers are the consultation's highest so far plus one: on PostgreSQL the consultation's row
- * is locked first (until the transaction ends), so that two instances writing comments to it at once
- * take turns instead of both reading the same highest number (SQLite has one writer at a time).
- * Several consultations are locked in the order of their ids, so two writers never wait on each other.
- */
-export async function lockForReceipts(trx: Knex.Transaction, consultationIds: number[]): Promise<void> {
-  if (/sqlite/.test(String(trx.client.config.client)) || !consultationIds.length) return;
-  await trx('consultations').whereIn('id', consultationIds).orderBy('id').forUpdate().select('id');
+export async function lockConsultation(trx: Knex.Transaction, consultationId: number): Promise<void> {
+  if (!isSqlite(trx)) await trx('consultations').where({ id: consultationId }).forUpdate().first('id');
 }
 
+/**
+ * Inserts comments with consecutive receipt numbers. Call inside a write transaction: on SQLite it
+ * holds the only writer lock, so max(seq) cannot be read twice; on PostgreSQL the consultation's row is
+ * locked first; the unique index (consultation_id, seq) backs both.
+ */
 export async function insertComments(trx: Knex.Transaction, consultationId: number, rows: NewComment[]): Promise<Array<{ id: number; seq: number }>> {
-  await lockForReceipts(trx, [consultationId]);
+  await lockConsultation(trx, consultationId);
   const last = (await trx('comments').where({ consultation_id: consultationId }).max({ seq: 'seq' }).first()) as { seq: number | null } | undefined;
   let seq = Number(last?.seq ?? 0);
   const out: Array<{ id: number; seq: number }> = [];

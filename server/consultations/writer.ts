@@ -167,10 +167,12 @@ export class CommentWriter {
     const settle: Array<() => void> = [];
     const events: AuditInput[] = [];
     const found = new Map<number, ConsultationFull | null>();
-    const cids = [...new Set(batch.map((j) => j.row.consultation_id))].sort((x, y) => x - y);
-    // Before reading the windows: another instance may be closing one, or writing to it (repo.ts).
-    await repo.lockForReceipts(trx, cids);
-    for (const cid of cids) found.set(cid, await repo.consultationById(trx, cid));
+    // Each consultation's row is held (PostgreSQL) before its window is read: other processes' writes wait.
+    // In the order of their ids, so that two batches of several consultations never wait on each other.
+    for (const cid of [...new Set(batch.map((j) => j.row.consultation_id))].sort((x, y) => x - y)) {
+      await repo.lockConsultation(trx, cid);
+      found.set(cid, await repo.consultationById(trx, cid));
+    }
     for (const { cid, jobs, rows } of this.plan(batch, (cid) => found.get(cid), settle)) {
       this.record(jobs, rows, await repo.insertComments(trx, cid, rows), events, settle);
     }

@@ -81,3 +81,33 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<{ 
     return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
   }
 }
+
+/** The database at `name` on the server of `url` (same credentials). */
+export function databaseUrl(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+let shared: Promise<{ url: string; stop(): Promise<void> }> | null = null;
+
+/** One fast server for this test process, started on first use (TEST_DATABASE=postgres) and stopped by stopSharedPostgres. */
+export function sharedPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+  shared ??= startPostgres({ fast: true });
+  return shared;
+}
+
+const beforeStop: Array<() => Promise<unknown>> = [];
+/** Work to do before the shared server stops (closing the connections of the run's helpers). */
+export const beforeSharedStop = (fn: () => Promise<unknown>): void => void beforeStop.push(fn);
+
+export async function stopSharedPostgres(): Promise<void> {
+  if (!shared) return;
+  await Promise.allSettled(beforeStop.splice(0).map((fn) => fn()));
+  const pg = await shared.catch(() => null);
+  shared = null;
+  await pg?.stop();
+}
+
+/** Whether this test run is on PostgreSQL (`npm run test:pg` sets TEST_DATABASE=postgres). */
+export const onPostgres = (): boolean => process.env.TEST_DATABASE === 'postgres';

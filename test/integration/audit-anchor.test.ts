@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { emptyDb, testApp, testDb, tmpDir } from '../helpers/app.ts';
+import { checkpoint, copyOfDb, emptyDb, tablesOf, testApp, testDatabaseUrlOf, testDb, tmpDir } from '../helpers/app.ts';
 import { boardOf, openBallot, secretariat, vote } from '../helpers/ballots.ts';
 import { appendAudit, beginKeying, chainHead, verifyChain } from '../../server/audit/service.ts';
 import { GENESIS, hashOf, KEYING_BEGAN, type Head } from '../../server/audit/chain.ts';
@@ -112,10 +112,7 @@ describe('audit chain: published heads, the feed and audit:verify', () => {
     let known: Head;
     beforeEach(async () => {
       // a copy of the app's database, so that each test tampers with its own
-      const file = path.join(tmpDir, `audit-verify-${Date.now()}-${Math.random()}.sqlite3`);
-      await t.db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
-      await t.db.raw('vacuum into ?', [file]);
-      db = createDb(`sqlite:${file}`, { auditKey: TEST_AUDIT_KEY });
+      db = await copyOfDb(t.db, { auditKey: TEST_AUDIT_KEY });
       known = head;
     });
     afterEach(() => db.destroy());
@@ -178,10 +175,9 @@ describe('audit chain: published heads, the feed and audit:verify', () => {
     });
 
     it('npm run audit:verify exits non-zero on a cut chain, naming the problem', async () => {
-      const file = db.client.config.connection.filename as string;
       await db('audit_events').where('id', '>', (await db('audit_events').orderBy('id').offset(known.count - 2).first('id')).id).delete();
-      await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
-      const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: `sqlite:${file}`, AUDIT_KEY: TEST_AUDIT_KEY };
+      await checkpoint(db);
+      const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: testDatabaseUrlOf(db), AUDIT_KEY: TEST_AUDIT_KEY };
       const run = promisify(execFile);
       const err = await run(process.execPath, ['--import', 'tsx', 'server/cli/audit-verify.ts', '--head', formatted(known)], { env }).then(
         () => null,
@@ -201,9 +197,9 @@ describe('audit chain: keying begins on a chain written without a key', () => {
   it('plain rows, then the keying event and keyed rows: verifies, and only with the key', async () => {
     const plain = await emptyDb();
     for (let i = 1; i <= 3; i++) await appendAudit(plain, clock, { actor_id: i, action: 'before.key' });
-    const file = plain.client.config.connection.filename as string;
+    const url = testDatabaseUrlOf(plain);
     await plain.destroy();
-    const keyed = createDb(`sqlite:${file}`, { auditKey: KEY });
+    const keyed = createDb(url, { auditKey: KEY });
     try {
       expect(await beginKeying(keyed, clock)).to.equal(true);
       expect(await beginKeying(keyed, clock)).to.equal(false); // once
@@ -223,12 +219,12 @@ describe('audit chain: keying begins on a chain written without a key', () => {
 
   it('without the key, a keyed chain takes no new row (it would read as tampering)', async () => {
     const db = await emptyDb();
-    const file = db.client.config.connection.filename as string;
+    const url = testDatabaseUrlOf(db);
     await db.destroy();
-    const keyed = createDb(`sqlite:${file}`, { auditKey: KEY });
+    const keyed = createDb(url, { auditKey: KEY });
     await appendAudit(keyed, clock, { actor_id: 1, action: 'keyed' });
     await keyed.destroy();
-    const unkeyed = createDb(`sqlite:${file}`);
+    const unkeyed = createDb(url);
     try {
       let err: unknown;
       await appendAudit(unkeyed, clock, { actor_id: 1, action: 'plain' }).catch((e) => (err = e));
@@ -245,7 +241,7 @@ describe('audit chain: keying begins on a chain written without a key', () => {
       const { agent } = await agentFor(t, 'secretariat');
       // the chain replaced by one plain row, as by someone without the key
       await t.db('audit_events').delete();
-      const unkeyed = createDb(`sqlite:${t.db.client.config.connection.filename}`);
+      const unkeyed = createDb(testDatabaseUrlOf(t.db));
       await appendAudit(unkeyed, clock, { actor_id: null, action: 'forged' });
       await unkeyed.destroy();
       const page = await agent.get('/admin/audit').expect(200);
@@ -303,8 +299,7 @@ describe('audit key configuration', () => {
     const db = await testDb({ auditKey: TEST_AUDIT_KEY });
     try {
       await appendAudit(db, new FakeClock('2026-11-23T12:00:00Z'), { actor_id: null, action: 'x' });
-      const tables = (await db.raw("select name from sqlite_master where type = 'table'")) as Array<{ name: string }>;
-      for (const { name } of tables) expect(JSON.stringify(await db(name).select('*')), name).not.to.contain(TEST_AUDIT_KEY);
+      for (const name of await tablesOf(db)) expect(JSON.stringify(await db(name).select('*')), name).not.to.contain(TEST_AUDIT_KEY);
     } finally {
       await db.destroy();
     }

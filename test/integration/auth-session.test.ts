@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor, createUser, csrfFrom, signIn } from '../helpers/auth.ts';
+import { sessionsWhere } from '../helpers/sessions.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 const MIN = 60_000;
@@ -65,8 +66,7 @@ describe('auth: session timeouts, CSRF, disabling', () => {
     await admin.post(`/admin/users/${user.id}/disable`).type('form').send({ _csrf: csrf, confirm: 'yes' }).expect(303);
     await agent.get('/account').expect(303);
     await request(t.app).get('/api/v1/me').set(...auth).expect(401);
-    const left = await t.db('sessions').whereRaw("json_extract(sess, '$.passport.user') = ?", [user.id]).count({ n: '*' }).first();
-    expect(Number(left!.n)).to.equal(0);
+    expect(await sessionsWhere(t.db, ['passport', 'user'], user.id)).to.have.length(0);
     // and they cannot sign in again until re-enabled
     const login = request.agent(t.app);
     const form = await login.get('/login');

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { createUser, csrfFrom, signIn } from '../helpers/auth.ts';
+import { sessionsWhere } from '../helpers/sessions.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 const cookieOf = (res: request.Response): string => {
@@ -42,8 +43,7 @@ describe('auth: sign-in and sign-out', () => {
     expect(Number(sessions!.n)).to.be.greaterThan(0);
     const out = await agent.post('/logout').type('form').send({ _csrf: csrfFrom(account.text) }).expect(303);
     expect(out.headers.location).to.match(/^\/\?/);
-    const left = await t.db('sessions').whereRaw("json_extract(sess, '$.passport.user') = ?", [user.id]).count({ n: '*' }).first();
-    expect(Number(left!.n)).to.equal(0);
+    expect(await sessionsWhere(t.db, ['passport', 'user'], user.id)).to.have.length(0);
     await agent.get('/account').expect(303).expect('Location', '/login?next=%2Faccount');
   });
 

@@ -4,6 +4,7 @@ import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor, type TestUser } from '../helpers/auth.ts';
 import { sampleConsultationId } from '../helpers/consultations.ts';
 import { holdLock } from '../helpers/hold-lock.ts';
+import { onPostgres } from '../helpers/postgres.ts';
 import { busyWaitOf, type Db } from '../../server/db.ts';
 
 // Another process holds SQLite's write lock (test/helpers/hold-lock.ts): writes wait for it without
@@ -16,7 +17,11 @@ async function someoneWaits(db: Db): Promise<void> {
   while (!busyWaitOf(db)!.busy) await sleep(5);
 }
 
-describe('a database locked by another process', () => {
+describe('a database locked by another process', function () {
+  // SQLite's file lock, held by another process; PostgreSQL locks rows, and waits for them in the server.
+  before(function () {
+    if (onPostgres()) this.skip();
+  });
   describe('held for less than the wait', () => {
     let t: App;
     let cid: number;

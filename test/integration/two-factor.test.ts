@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import request from 'supertest';
-import { testApp, tmpDir } from '../helpers/app.ts';
+import { emptyDb, testApp, testDatabaseUrlOf } from '../helpers/app.ts';
 import { HtmlValidate } from 'html-validate';
 import { createDb } from '../../server/db.ts';
 import { createUser, csrfFrom, currentCode, signIn, type TestUser } from '../helpers/auth.ts';
 import { createApiToken } from '../../server/accounts/tokens.ts';
 import { totpCodeAt } from '../../server/twofactor/totp.ts';
+import { sessionsWhere } from '../helpers/sessions.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 type Agent = ReturnType<typeof request.agent>;
@@ -108,9 +108,9 @@ describe('two-factor sign-in', () => {
     await agent.get('/account').expect(303).expect('Location', /^\/login/);
     await agent.get('/api/v1/me').expect(401);
     await agent.get('/account/two-factor').expect(303);
-    const sessions = await t.db('sessions').whereRaw("json_extract(sess, '$.twoFactor.userId') = ?", [user.id]).pluck('sess');
+    const sessions = await sessionsWhere(t.db, ['twoFactor', 'userId'], user.id);
     expect(sessions).to.have.length(1);
-    expect(JSON.parse(sessions[0]).passport?.user).to.equal(undefined);
+    expect(sessions[0]!.passport?.user).to.equal(undefined);
 
     const page = await agent.get('/login/code').expect(200);
     expect(page.text).to.contain('autocomplete="one-time-code"');
@@ -266,15 +266,14 @@ describe('two-factor sign-in', () => {
     await board.post(`/admin/users/${user.id}/two-factor/disable`).type('form').send({ _csrf: boardCsrf }).expect(403);
 
     // npm run user:two-factor-off, for the last secretariat account
-    const file = path.join(tmpDir, 'two-factor-cli.sqlite3');
-    const db = createDb(`sqlite:${file}`);
-    await db.migrate.latest();
+    const db = await emptyDb();
+    const url = testDatabaseUrlOf(db);
     const sec = await createUser(db, { role: 'secretariat' });
     await db.destroy();
     const run = promisify(execFile);
-    const out = await run(process.execPath, ['--import', 'tsx', 'server/cli/two-factor-off.ts', '--email', sec.email], { env: { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent' } });
+    const out = await run(process.execPath, ['--import', 'tsx', 'server/cli/two-factor-off.ts', '--email', sec.email], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' } });
     expect(out.stdout).to.contain('they enrol again at their next sign-in');
-    const after = createDb(`sqlite:${file}`);
+    const after = createDb(url);
     try {
       expect(await after('totp_secrets').where({ user_id: sec.id }).first()).to.equal(undefined);
       expect(await after('audit_events').where({ action: 'twofactor.disabled', subject_id: String(sec.id) }).first()).to.not.equal(undefined);
