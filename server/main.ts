@@ -13,6 +13,7 @@ import { buildId } from './http/views.ts';
 import { loadStandards } from './standards/loader.ts';
 import { loadAuditKey } from './audit/key.ts';
 import { beginKeying } from './audit/service.ts';
+import { setUpOnce } from './startup.ts';
 
 /** Start: read config, open and migrate the database, load standards/ on first start, listen. */
 async function main(): Promise<void> {
@@ -28,18 +29,20 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const db = createDb(config.databaseUrl, { auditKey: loadAuditKey(config, logger, { create: true }), busyWaitMs: config.dbBusyWaitMs });
-  await db.migrate.latest();
-  if (await beginKeying(db, systemClock)) logger.info('audit chain: keying with AUDIT_KEY began (earlier rows stay plain SHA-256)');
-  const { count } = (await db('standards').count({ count: '*' }).first()) as { count: number };
-  if (Number(count) === 0) {
-    const report = await loadStandards(db, systemClock, config.standardsDir);
-    for (const e of report.errors) logger.error(`standards: ${e}`);
-    logger.info({ ...report, errors: report.errors.length }, 'standards loaded into the empty database');
-  }
   const mailer = createMailer(config.smtpUrl, logger);
   if (!config.smtpUrl) logger.warn('SMTP_URL is not set: mails (address confirmation, password reset) are written to the log');
-  const admin = await ensureFirstSecretariat({ db, clock: systemClock, config, mailer, logger }, config.adminEmail, config.adminPassword);
-  if (admin) logger.info({ user_id: admin.id }, `first secretariat account created for ${admin.email}`);
+  // Once per database, whichever instance starts first; the others wait for it (server/startup.ts).
+  await setUpOnce(db, async () => {
+    if (await beginKeying(db, systemClock)) logger.info('audit chain: keying with AUDIT_KEY began (earlier rows stay plain SHA-256)');
+    const { count } = (await db('standards').count({ count: '*' }).first()) as { count: number };
+    if (Number(count) === 0) {
+      const report = await loadStandards(db, systemClock, config.standardsDir);
+      for (const e of report.errors) logger.error(`standards: ${e}`);
+      logger.info({ ...report, errors: report.errors.length }, 'standards loaded into the empty database');
+    }
+    const admin = await ensureFirstSecretariat({ db, clock: systemClock, config, mailer, logger }, config.adminEmail, config.adminPassword);
+    if (admin) logger.info({ user_id: admin.id }, `first secretariat account created for ${admin.email}`);
+  }, { log: (msg) => logger.info(msg) });
   const readiness = new Readiness();
   const { handler } = createHandler({ db, clock: systemClock, config, logger, pageCache: new PageCache(buildId()), mailer, readiness });
   const server = createHttpServer(closingHandler(readiness, handler), config.http);

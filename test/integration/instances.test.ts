@@ -6,8 +6,9 @@ import type { Db } from '../../server/db.ts';
 import { createLogger } from '../../server/logger.ts';
 import { PageCache } from '../../server/http/page-cache.ts';
 import { verifyChain } from '../../server/audit/service.ts';
+import { KEYING_BEGAN } from '../../server/audit/chain.ts';
 import { KEY_TTL_MS } from '../../server/standards/state.ts';
-import { checkpoint, testDatabaseUrlOf, testDb } from '../helpers/app.ts';
+import { checkpoint, emptyDb, testDatabaseUrlOf, testDb } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/postgres.ts';
 import { bearerFor, createUser, csrfFrom } from '../helpers/auth.ts';
 import { boardOf } from '../helpers/ballots.ts';
@@ -175,6 +176,35 @@ describe(`two app instances on one database (${onPostgres() ? 'PostgreSQL' : 'a 
   it('the audit chain written by both instances at once is one unbroken chain', async () => {
     const report = await verifyChain(db);
     expect(report.ok, JSON.stringify(report)).to.equal(true);
+  });
+});
+
+describe('several instances starting together on a database never set up', function () {
+  this.timeout(300_000);
+
+  it('one migrates and loads standards/, the others wait for it: all start, nothing is loaded twice, one audit chain', async () => {
+    const db = await emptyDb();
+    await db.migrate.rollback(undefined, true);
+    const url = testDatabaseUrlOf(db);
+    await checkpoint(db);
+    const servers = await Promise.all([1, 2, 3].map(() => startServer(url, { SESSION_SECRET: SECRET })));
+    try {
+      for (const s of servers) expect((await call(s.port, 'GET', '/readyz')).status).to.equal(200);
+      const count = async (table: string) => Number(((await db(table).count({ n: '*' }).first()) as { n: unknown }).n);
+      // as many as one load makes (a database set up by a single start)
+      const single = await testDb();
+      try {
+        for (const table of ['standards', 'versions', 'clauses', 'consultations']) expect(await count(table), table).to.equal(Number(((await single(table).count({ n: '*' }).first()) as { n: unknown }).n));
+      } finally {
+        await single.destroy();
+      }
+      expect(await db('audit_events').where({ action: KEYING_BEGAN }).count({ n: '*' }).first().then((r) => Number((r as { n: unknown }).n))).to.equal(1);
+      expect((await verifyChain(db, { key: TEST_AUDIT_KEY })).ok).to.equal(true);
+      expect(await db('knex_migrations_lock').first('is_locked').then((r) => Number((r as { is_locked: unknown }).is_locked))).to.equal(0);
+    } finally {
+      for (const s of servers) expect(await s.stop(), s.output()).to.equal(0);
+      await db.destroy();
+    }
   });
 });
 
