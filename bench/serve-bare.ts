@@ -5,10 +5,10 @@ import http from 'node:http';
 
 const body = fs.readFileSync(process.argv[2]!);
 const headers = JSON.parse(fs.readFileSync(process.argv[3]!, 'utf8')) as Record<string, string>;
-const etag = headers.etag!;
-const notModified = { ETag: etag, Vary: headers.vary ?? 'Accept-Encoding', 'Cache-Control': headers['cache-control'] ?? 'no-cache' };
+const etag = headers.etag; // a JSON answer may have none: then never a 304
+const notModified = { ETag: etag ?? '', Vary: headers.vary ?? 'Accept-Encoding', 'Cache-Control': headers['cache-control'] ?? 'no-cache' };
 const server = http.createServer((req, res) => {
-  if (req.headers['if-none-match'] === etag) {
+  if (etag && req.headers['if-none-match'] === etag) {
     res.writeHead(304, notModified);
     return res.end();
   }

@@ -23,18 +23,25 @@ export interface LoadOptions {
   seconds: number;
   /** POST this JSON body, made anew for each request (its number i) */
   body?: (i: number) => string;
+  /** PUT instead of POST (with `body`) */
+  method?: 'POST' | 'PUT';
+  /** headers of connection number c, added to `headers` (e.g. a token per client) */
+  connectionHeaders?: (c: number) => Record<string, string>;
 }
 
 export async function load(opts: LoadOptions): Promise<LoadResult> {
-  const method = opts.body ? 'POST' : 'GET';
-  const lines = [`${method} ${opts.path} HTTP/1.1`, 'Host: 127.0.0.1', ...Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}`)];
-  const fixed = Buffer.from([...lines, '', ''].join('\r\n'));
-  const head = lines.join('\r\n');
+  const method = opts.body ? (opts.method ?? 'POST') : 'GET';
+  const linesOf = (c: number) => [`${method} ${opts.path} HTTP/1.1`, 'Host: 127.0.0.1', ...Object.entries({ ...opts.headers, ...opts.connectionHeaders?.(c) }).map(([k, v]) => `${k}: ${v}`)];
   let n = 0;
-  const nextRequest = (): Buffer | string => {
-    if (!opts.body) return fixed;
-    const body = opts.body(n++);
-    return `${head}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const requestsOf = (c: number) => {
+    const lines = linesOf(c);
+    const fixed = Buffer.from([...lines, '', ''].join('\r\n'));
+    const head = lines.join('\r\n');
+    return (): Buffer | string => {
+      if (!opts.body) return fixed;
+      const body = opts.body(n++);
+      return `${head}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
   };
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
@@ -42,8 +49,9 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   let closedEarly = 0; // connections the server closed before the end: they count as errors
   const end = performance.now() + opts.seconds * 1000;
 
-  const connection = () =>
+  const connection = (_: unknown, c: number) =>
     new Promise<void>((resolve) => {
+      const nextRequest = requestsOf(c);
       const socket = net.connect(opts.port, '127.0.0.1');
       socket.setNoDelay(true);
       let started = 0;

@@ -1,21 +1,15 @@
-// npm run db:backup [-- FILE]: a consistent copy of the SQLite database, taken while the server runs
-// (SQLite's online backup: readers and the writer go on meanwhile).
-import path from 'node:path';
-import Database from 'better-sqlite3';
+// npm run db:backup [-- FILE]: a consistent copy of the database, taken while the server runs.
+// SQLite: the online backup API (readers and the writer go on meanwhile), by default beside the file.
+// PostgreSQL: pg_dump's custom format (one snapshot while writes go on), by default in data/.
 import { loadConfig } from '../config.ts';
+import { backup, BackupError, defaultBackupFile } from '../backup/service.ts';
 
 const url = loadConfig().databaseUrl;
-if (!url.startsWith('sqlite:')) {
-  console.error('db:backup copies SQLite databases; back up PostgreSQL with pg_dump.');
-  process.exit(2);
-}
-const source = url.replace(/^sqlite:/, '');
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const target = process.argv[2] ?? path.join(path.dirname(source), `backup-${stamp}.sqlite3`);
-const db = new Database(source, { readonly: true, fileMustExist: true });
+const target = process.argv[2] ?? defaultBackupFile(url);
 try {
-  await db.backup(target);
-  console.log(`backed up ${source} to ${target}`);
-} finally {
-  db.close();
+  await backup(url, target);
+  console.log(`backed up the database to ${target}`);
+} catch (err) {
+  console.error(err instanceof BackupError ? err.message : err);
+  process.exitCode = 1;
 }

@@ -9,7 +9,6 @@
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import ExcelJS from 'exceljs';
 import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -539,6 +538,8 @@ export function writeCsv(comments: readonly SheetComment[], meta?: SheetMeta): s
 }
 
 export async function writeXlsx(comments: readonly SheetComment[], meta: SheetMeta): Promise<Buffer> {
+  // Loaded on the first export, not at start: exceljs is a quarter of an idle instance's memory (~27 MB).
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'imas-review';
   const ws = wb.addWorksheet('Comments', { views: [{ state: 'frozen', ySplit: 3 }] });

