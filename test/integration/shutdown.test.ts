@@ -120,6 +120,7 @@ describe('graceful shutdown of the real server process (SIGTERM)', function () {
     const { port } = srv;
     // A kept-alive connection left idle after one request.
     const idle = net.connect(port, '127.0.0.1');
+    idle.on('error', () => {}); // closed by the server: a reset is as good as a FIN here
     await new Promise<void>((resolve) => {
       idle.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
       idle.once('data', () => resolve());
