@@ -3,7 +3,26 @@ import { ServiceUnavailable } from './errors.ts';
 
 export const messages = {
   busy: 'The database is busy. Nothing was saved; please try again in a few seconds.',
+  unreachable: 'The database cannot be reached just now. Nothing was saved; please try again in a few seconds.',
 } as const;
+
+// Node's socket errors when the database server is down, restarting or out of reach.
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A database server that cannot be reached (PostgreSQL): refused or cut connections, the driver's
+ * "Connection terminated", SQLSTATE class 08 (connection exception) and 57P01–57P03 (the server is
+ * shutting down or starting), or no connection from the pool in time. The pool drops a broken
+ * connection and makes new ones when asked, so the next request after the server is back succeeds.
+ */
+export function isUnreachableError(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
+  if (typeof code === 'string' && (SOCKET_CODES.has(code) || /^08...$/.test(code) || /^57P0[123]$/.test(code))) return true;
+  if (name === 'KnexTimeoutError') return true;
+  // Knex puts the statement before the driver's message.
+  return /\bConnection terminated\b|\bClient has encountered a connection error\b|\bconnect ECONNREFUSED\b|\btimeout exceeded when trying to connect\b/.test(String(message ?? ''));
+}
 
 /**
  * SQLite's answers when another connection holds the write lock: SQLITE_BUSY, and SQLITE_BUSY_SNAPSHOT

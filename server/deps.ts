@@ -9,6 +9,7 @@ import type { AuthLimits } from './auth/rate-limit.ts';
 import type { StandardStates } from './standards/state.ts';
 import type { PasswordHasher } from './accounts/passwords.ts';
 import type { ConsultationCaches } from './consultations/caches.ts';
+import type { Readiness } from './http/shutdown.ts';
 
 /** The features' in-memory caches, in one object so that any feature can clear what its changes make stale. */
 export interface Caches {
@@ -31,6 +32,8 @@ export interface Deps {
   /** per-standard state for the pages, kept per revision */
   states: StandardStates;
   caches: Caches;
+  /** set by server/main.ts: /readyz answers 503 once the instance is stopping */
+  readiness?: Readiness;
 }
 
 /** What the account services need: the app's deps with a mailer (made once, by createAuth). */

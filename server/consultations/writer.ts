@@ -46,6 +46,7 @@ type Job = { row: NewComment; actor: number; resolve: (r: CommentRow) => void; r
 export class CommentWriter {
   private queue: Job[] = [];
   private running = false;
+  private idleWaiters: Array<() => void> = [];
   private readonly sqlite: boolean;
   private readonly eventOf: (actor: number, c: CommentRow) => AuditInput;
 
@@ -113,7 +114,14 @@ export class CommentWriter {
       }
     } finally {
       this.running = false;
+      for (const wake of this.idleWaiters.splice(0)) wake();
     }
+  }
+
+  /** Resolves once nothing is queued or being written (at shutdown: every accepted comment is settled). */
+  idle(): Promise<void> {
+    if (!this.running && !this.queue.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Each consultation's window is checked at the time of writing; comments of a shut one are refused. */
@@ -160,7 +168,8 @@ export class CommentWriter {
     const events: AuditInput[] = [];
     const found = new Map<number, ConsultationFull | null>();
     // Each consultation's row is held (PostgreSQL) before its window is read: other processes' writes wait.
-    for (const cid of new Set(batch.map((j) => j.row.consultation_id))) {
+    // In the order of their ids, so that two batches of several consultations never wait on each other.
+    for (const cid of [...new Set(batch.map((j) => j.row.consultation_id))].sort((x, y) => x - y)) {
       await repo.lockConsultation(trx, cid);
       found.set(cid, await repo.consultationById(trx, cid));
     }
@@ -174,6 +183,9 @@ export class CommentWriter {
 
 // One queue per database handle: its batches are what serialise the comments written through it.
 const writers = new WeakMap<Db, CommentWriter>();
+/** Waits for the comment queue of a database handle to be written (none if nothing was ever queued). */
+export const flushComments = (db: Db): Promise<void> => writers.get(db)?.idle() ?? Promise.resolve();
+
 export function writerFor(ctx: { db: Db; clock: Clock }): CommentWriter {
   let w = writers.get(ctx.db);
   if (!w) writers.set(ctx.db, (w = new CommentWriter(ctx)));

@@ -5,8 +5,9 @@ import { busyWaitOf } from '../db.ts';
 import { writeLockFree } from '../db-busy.ts';
 
 /**
- * /healthz: the process answers (no database). /readyz: the database answers, is migrated and can be
- * written — on SQLite, not locked by another process (writes would wait, then answer 503).
+ * /healthz: the process answers (no database). /readyz: the instance is not shutting down (SIGTERM), and
+ * the database answers, is migrated and can be written — on SQLite, not locked by another process
+ * (writes would wait, then answer 503).
  */
 export function healthRoutes(deps: Deps): Router {
   const r = Router();
@@ -15,6 +16,7 @@ export function healthRoutes(deps: Deps): Router {
   });
   r.get('/readyz', allow('public'), async (_req, res) => {
     const notReady = (reason: string) => res.status(503).set('Retry-After', '1').json({ status: 'not ready', reason });
+    if (deps.readiness?.stopping) return notReady('shutting down');
     try {
       const busy = busyWaitOf(deps.db);
       if (busy?.busy) return notReady('database locked by another process');

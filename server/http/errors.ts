@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, BadRequest, NotFound, ServiceUnavailable } from '../errors.ts';
-import { isBusyError, messages as busyMessages } from '../db-busy.ts';
+import { isBusyError, isUnreachableError, messages as busyMessages } from '../db-busy.ts';
 import { isNulError, messages as nulMessages } from './nul.ts';
 
 const wantsJson = (req: Request): boolean => req.path.startsWith('/api/') || (!req.accepts('html') && Boolean(req.accepts('json')));
@@ -23,6 +23,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let fields: Record<string, string> | undefined;
   // A lock that outlasted the waits of db-busy.ts, if it escaped them (a library's own statement): 503.
   if (isBusyError(err)) err = new ServiceUnavailable(busyMessages.busy, 5);
+  // A database server out of reach (PostgreSQL restarting, a network cut): 503, and the pool recovers by itself.
+  else if (isUnreachableError(err)) err = new ServiceUnavailable(busyMessages.unreachable, 5);
   // A U+0000 that came in another way than refuseNul checks (a multipart field, a cell of a sheet).
   if (isNulError(err)) err = new BadRequest(nulMessages.nul);
   if (err instanceof AppError) {

@@ -6,7 +6,12 @@ import { versionMetas } from '../versions/repo.ts';
 import { standardDetail, type StandardDetail } from './service.ts';
 import type { SnapshotSource, StandardKey, StandardSnapshot } from './snapshot.ts';
 
-const KEY_TTL_MS = 100;
+/**
+ * The bound on what another instance's writes take to show on this one's pages: a standard's revision
+ * (a cheap indexed read, the generation of all its cached pages) is read again at most this long after
+ * it was last read. This process's own writes show at once (see `keys`).
+ */
+export const KEY_TTL_MS = 100;
 
 /**
  * Reads a standard's state for its pages with one indexed lookup per request. Everything else is kept
@@ -26,8 +31,9 @@ export class StandardStates implements SnapshotSource {
   /**
    * Lookups are remembered until this process writes anything through Knex (counted from its query
    * events, before and after each statement, COMMIT included) and for at most KEY_TTL_MS, which
-   * bounds what another process's writes (a CLI, a second server) take to show. Reading the revision
-   * from SQLite on every request cost about a sixth of a cached answer.
+   * bounds what another process's writes (a CLI, a second instance) take to show. Reading the
+   * revision on every request cost about a sixth of a cached answer on SQLite, and a round trip to
+   * the server on PostgreSQL.
    */
   private keys = new Map<string, { key: StandardKey | null; generation: number; at: number }>();
   private writes = 0;
@@ -55,13 +61,14 @@ export class StandardStates implements SnapshotSource {
   }
 
   async key(ref: string): Promise<StandardKey | null> {
-    if (!this.stmt) return (await this.db('standards').where({ ref }).first('id', 'ref', 'revision')) ?? null;
     const cached = this.cachedKey(ref);
     if (cached !== undefined) return cached;
     const now = Date.now();
-    const key = this.stmt.get(ref) ?? null;
+    // Counted before the read: a write of this process during it makes the answer stale at once.
+    const generation = this.writes;
+    const key = this.stmt ? (this.stmt.get(ref) ?? null) : (((await this.db('standards').where({ ref }).first('id', 'ref', 'revision')) as StandardKey | undefined) ?? null);
     if (this.keys.size > 10_000) this.keys.clear();
-    this.keys.set(ref, { key, generation: this.writes, at: now });
+    this.keys.set(ref, { key, generation, at: now });
     return key;
   }
 

@@ -58,7 +58,13 @@ const SPECIAL = [
   '<script>alert(1)</script>', '{{7*7}}', "' or 1=1 --", '%zz', '%', '__proto__', 'constructor', 'toString', 'hasOwnProperty',
   '1..2', 'current..4', '4.3', 'foreword', 'annex-a', 'A.1', 'General', '# 1 Scope\n\nText.\n', '## 4.2 Marking\n\nx',
   'correct horse battery staple', 'on', 'yes', '[]', '{}',
+  // NUL inside text, and every bidirectional control (embeddings, overrides, isolates, marks)
+  'a\u0000b', '4.3\u0000', '\u0000\u0000\u0000', 'x@example.org\u0000.evil', '\u202a\u202b\u202c\u202d\u202e', '\u2066\u2067\u2068\u2069',
+  '\u200e\u200f\u061c', 'abc\u202egnp.exe', '\u2067\u202e unbalanced', 'prototype', '__defineGetter__', 'valueOf',
 ];
+
+/** Keys that would reach Object.prototype if copied carelessly into an object. */
+const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', '__proto__[polluted]', 'constructor[prototype][polluted]', 'hasOwnProperty', 'toString', 'valueOf'];
 
 const huge = fc.oneof(
   fc.integer({ min: 1_000, max: 120_000 }).map((n) => 'é'.repeat(n)),
@@ -438,7 +444,7 @@ describe('fuzzing: no request makes a 5xx', function () {
     const { fields, query, multipart } = apiDoc(r);
     const names = [...fields.keys()];
     const fieldEntries = fc.tuple(...names.map((n) => fc.option(fieldValue(fields.get(n), true, n).map((v) => [n, v] as [string, unknown]), { nil: undefined, freq: 3 })));
-    const extra = fc.array(fc.tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'on_behalf_of', 'id', 'role'), fc.string({ maxLength: 10 })), jsonValue), { maxLength: 2 });
+    const extra = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...PROTO_KEYS, 'on_behalf_of', 'id', 'role'), fc.string({ maxLength: 10 })), jsonValue), { maxLength: 2 });
     // well-formed: every field sent gets a plausible value, so the request reaches the service
     const wellFormed = fc.tuple(...names.map((n) => fc.option(fc.constantFrom(...plausible(fields.get(n), n)).map((v) => [n, v] as [string, unknown]), { nil: undefined, freq: 6 })));
     const body = fc.oneof(
@@ -494,8 +500,10 @@ describe('fuzzing: no request makes a 5xx', function () {
     const wellFormed = fc.tuple(...names.map((n) => fc.option(fc.constantFrom(...plausible(known.get(n), n)).map((v) => [n, v] as [string, string]), { nil: undefined, freq: 6 })));
     const entries = fc.oneof(wellFormed.map((e) => e.filter((x): x is [string, string] => !!x)), fc.tuple(
       fc.tuple(...names.map((n) => fc.option(entry(n), { nil: undefined, freq: 4 }))),
-      fc.array(fc.oneof(fc.constantFrom(...pool), fc.string({ maxLength: 8 })).chain(entry), { maxLength: form ? 2 : 5 }),
+      fc.array(fc.oneof(fc.constantFrom(...pool), fc.constantFrom(...PROTO_KEYS), fc.string({ maxLength: 8 })).chain(entry), { maxLength: form ? 2 : 5 }),
     ).map(([a, b]) => [...a.filter((e): e is [string, string] => !!e), ...b]));
+    // Some fields sent twice: the body parser makes an array of them where a string is expected.
+    const repeated = fc.tuple(entries, fc.array(fc.nat(), { maxLength: 3 })).map(([e, picks]) => (e.length ? [...e, ...picks.map((k) => e[k % e.length]!)] : e));
     const encoding = fc.oneof(
       { weight: form?.multipart ? 2 : 6, arbitrary: fc.constant('urlencoded' as const) },
       { weight: form?.multipart ? 6 : 2, arbitrary: fc.constant('multipart' as const) },
@@ -506,7 +514,7 @@ describe('fuzzing: no request makes a 5xx', function () {
       who: fc.constantFrom(...WHO),
       path: pathFor(r),
       query: queryText(r.method === 'GET' ? (form?.fields ?? globalFields) : new Map()),
-      entries,
+      entries: fc.oneof({ weight: 4, arbitrary: entries }, { weight: 1, arbitrary: repeated }),
       encoding,
       csrf: fc.constantFrom(...CSRF_MODES),
       files: fc.array(fileArb, { maxLength: 2 }),
@@ -589,6 +597,117 @@ describe('fuzzing: no request makes a 5xx', function () {
       }),
       { ...params(), numRuns: Math.max(10, Math.round(RUNS / 4)) },
     );
+  });
+
+  // ---- every field, each wrong type (not random) ---------------------------------------------------
+
+  // What a field may get instead of what it expects: each type JSON has, huge and empty strings, NUL,
+  // bidirectional controls, arrays and objects (with a prototype key) where a string is expected.
+  const WRONG: Array<[string, unknown]> = [
+    ['null', null], ['true', true], ['false', false], ['0', 0], ['-1', -1], ['1.5', 1.5], ['1e308', 1e308], ['2^53+2', 2 ** 53 + 2],
+    ['[]', []], ['["a","b"]', ['a', 'b']], ['[[1]]', [[1]]], ['{}', {}], ['{"__proto__":…}', JSON.parse('{"__proto__":{"polluted":true}}')],
+    ['{"toString":1}', { toString: 1 }], ['""', ''], ['"   "', '   '], ['huge', 'é'.repeat(200_000)], ['NUL', 'a\u0000b'], ['only NUL', '\u0000'],
+    ['bidi', '\u202e\u2066reversed\u2069\u202c'], ['lone surrogate', '\ud800'],
+  ];
+  // The same for forms, where every value is text: a field sent twice (an array), huge, NUL, bidi, empty.
+  const WRONG_FORM: Array<[string, string[]]> = [
+    ['twice', ['4.3', 'other']], ['three times', ['', '', '']], ['huge', ['é'.repeat(200_000)]], ['NUL', ['a\u0000b']], ['bidi', ['\u202e\u2066x\u2069']],
+    ['empty', ['']], ['prototype name', ['__proto__']],
+  ];
+
+  /** One JSON request as `who`; throws on a 5xx; heals the role's token if the request ended it. */
+  async function sendJson(who: Who, method: string, url: string, text: string) {
+    let req = http$()[method.toLowerCase() as 'post'](url).set('Content-Type', 'application/json');
+    if (who !== 'anonymous') req = req.set('Authorization', `Bearer ${creds[who].bearer}`);
+    const res = await req.send(text);
+    count(res.status, `${method} ${url}`);
+    if (res.status >= 500) throw new Error(`${method} ${url} as ${who} with ${text.slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`);
+    await heal(who, true, res);
+    return res;
+  }
+
+  /** One form post as `who` (url-encoded, or multipart for an upload form), with the CSRF token. */
+  async function sendForm(who: Who, method: string, url: string, entries: Array<[string, string]>, multipart: boolean) {
+    const session = who === 'anonymous' ? anon : creds[who];
+    const all: Array<[string, string]> = [['_csrf', session.csrf], ...entries];
+    let req = http$()[method.toLowerCase() as 'post'](url).set('Cookie', session.cookie);
+    if (multipart) for (const [k, v] of all) req = req.field(k, v);
+    else req = req.type('form').send(all.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'));
+    const res = await req;
+    count(res.status, `${method} ${url}`);
+    if (res.status >= 500) throw new Error(`${method} ${url} as ${who} with ${JSON.stringify(entries).slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`);
+    if (who === 'anonymous') {
+      if (res.status === 403 && /did not come from this site/.test(res.text)) await renewAnon();
+    } else await heal(who, false, res);
+    return res;
+  }
+
+  /** A role the route refuses answers before reading the body: those are left out. */
+  const refused = (res: request.Response) => res.status === 401 || res.status === 403 || (res.status === 303 && String(res.headers.location).startsWith('/login'));
+  const realPath = (r: Route) => formUrls.get(`${r.method} ${r.path}`)?.[0] ?? concrete(r, (name, before) => poolFor(name, before)[0] ?? '1');
+
+  it('every field of every JSON body in the OpenAPI document, and of every form, with each wrong type, as a role the route admits (npm run fuzz: each)', async function () {
+    this.timeout(0);
+    let sent = 0;
+    const covered = { bodies: 0, forms: 0, fields: 0 };
+    for (const r of routes.filter((x) => x.path.startsWith('/api/') && !['GET', 'HEAD'].includes(x.method))) {
+      const { fields } = apiDoc(r);
+      const names = [...fields.keys()];
+      if (!names.length) continue;
+      covered.bodies++;
+      covered.fields += names.length;
+      for (const who of WHO) {
+        const base: Array<[string, unknown]> = names.map((n) => [n, plausible(fields.get(n), n)[0]]);
+        const probe = await sendJson(who, r.method, realPath(r), objectText(base));
+        sent++;
+        if (refused(probe)) continue;
+        for (const [i, n] of names.entries()) {
+          for (const [, value] of WRONG) {
+            await sendJson(who, r.method, realPath(r), objectText(base.map((e, k) => (k === i ? [n, value] : e))));
+            sent++;
+          }
+        }
+        for (const key of PROTO_KEYS) {
+          await sendJson(who, r.method, realPath(r), objectText([[key, { polluted: true }], ...base]));
+          sent++;
+        }
+        // the body itself of the wrong type
+        for (const [, value] of WRONG.slice(0, 12)) {
+          await sendJson(who, r.method, realPath(r), JSON.stringify(value));
+          sent++;
+        }
+        if (!LONG) break; // `npm test`: the first role admitted; `npm run fuzz`: every one
+      }
+    }
+    for (const [key, form] of forms) {
+      const [method, routePath] = key.split(' ') as [string, string];
+      const r = routes.find((x) => x.method === method && x.path === routePath);
+      const names = [...form.fields.keys()];
+      if (!r || !names.length) continue;
+      covered.forms++;
+      covered.fields += names.length;
+      const base: Array<[string, string]> = names.map((n) => [n, plausible(form.fields.get(n), n)[0]!]);
+      for (const who of WHO) {
+        const probe = await sendForm(who, method, realPath(r), base, form.multipart);
+        sent++;
+        if (refused(probe)) continue;
+        for (const [i, n] of names.entries()) {
+          for (const [, values] of WRONG_FORM) {
+            await sendForm(who, method, realPath(r), [...base.filter((_, k) => k !== i), ...values.map((v) => [n, v] as [string, string])], form.multipart);
+            sent++;
+          }
+        }
+        for (const k of PROTO_KEYS) {
+          await sendForm(who, method, realPath(r), [...base, [k, 'polluted']], form.multipart);
+          sent++;
+        }
+        if (!LONG) break;
+      }
+    }
+    expect(covered.bodies, 'JSON bodies in the OpenAPI document').to.be.greaterThan(15);
+    expect(covered.forms, 'forms found by crawling').to.be.greaterThan(15);
+    expect(({} as Record<string, unknown>).polluted, 'Object.prototype untouched').to.equal(undefined);
+    if (LONG || process.env.FUZZ_VERBOSE) console.log(`  wrong types: ${covered.bodies} JSON bodies and ${covered.forms} forms, ${covered.fields} fields, ${sent} requests`);
   });
 
   // ---- raw request targets -------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BusyWait, isBusyError } from '../../server/db-busy.ts';
+import { BusyWait, isBusyError, isUnreachableError } from '../../server/db-busy.ts';
 import { ServiceUnavailable } from '../../server/errors.ts';
 
 const busy = (code = 'SQLITE_BUSY') => Object.assign(new Error('database is locked'), { code });
@@ -11,6 +11,20 @@ describe('waiting for a busy database (db-busy.ts)', () => {
     expect(isBusyError(new Error('insert into `t` - database is locked'))).to.equal(true);
     expect(isBusyError(Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }))).to.equal(false);
     expect(isBusyError(null)).to.equal(false);
+  });
+
+  it('knows a database server out of reach (PostgreSQL down, restarting, cut off), and nothing else', () => {
+    const err = (message: string, props: Record<string, unknown> = {}) => Object.assign(new Error(message), props);
+    expect(isUnreachableError(err('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED' }))).to.equal(true);
+    expect(isUnreachableError(err('select 1 - Connection terminated unexpectedly'))).to.equal(true);
+    expect(isUnreachableError(err('terminating connection due to administrator command', { code: '57P01' }))).to.equal(true);
+    expect(isUnreachableError(err('the database system is starting up', { code: '57P03' }))).to.equal(true);
+    expect(isUnreachableError(err('connection failure', { code: '08006' }))).to.equal(true);
+    expect(isUnreachableError(err('Knex: Timeout acquiring a connection. The pool is probably full.', { name: 'KnexTimeoutError' }))).to.equal(true);
+    expect(isUnreachableError(err('duplicate key value violates unique constraint', { code: '23505' }))).to.equal(false);
+    expect(isUnreachableError(err('could not serialize access', { code: '40001' }))).to.equal(false);
+    expect(isUnreachableError(busy())).to.equal(false);
+    expect(isUnreachableError(undefined)).to.equal(false);
   });
 
   it('runs the work again while the database is busy, and counts it as waiting meanwhile', async () => {
