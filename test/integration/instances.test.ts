@@ -11,7 +11,7 @@ import { KEY_TTL_MS } from '../../server/standards/state.ts';
 import { checkpoint, emptyDb, testDatabaseUrlOf, testDb } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/postgres.ts';
 import { bearerFor, createUser, csrfFrom } from '../helpers/auth.ts';
-import { boardOf } from '../helpers/ballots.ts';
+import { boardOf, SAMPLE_OVERRIDE } from '../helpers/ballots.ts';
 import { call, openSampleConsultation, startServer, type Answer, type ServerProcess } from '../helpers/server-process.ts';
 
 /**
@@ -128,7 +128,7 @@ describe(`two app instances on one database (${onPostgres() ? 'PostgreSQL' : 'a 
     const members = await boardOf(t, organisations);
     const { auth: secAuth } = await bearerFor(t, 'secretariat');
     const sec = { [secAuth[0]]: secAuth[1] };
-    const opened = await call(a.port, 'POST', '/api/v1/standards/07.11/versions/4/ballots', { closes_at: new Date(Date.now() + 30 * 86_400_000).toISOString() }, sec);
+    const opened = await call(a.port, 'POST', '/api/v1/standards/07.11/versions/4/ballots', { closes_at: new Date(Date.now() + 30 * 86_400_000).toISOString(), override_reason: SAMPLE_OVERRIDE }, sec);
     expect(opened.status, opened.body).to.equal(201);
     const ballot = JSON.parse(opened.body) as { id: number };
 
