@@ -7,13 +7,16 @@
  *   ref, since after renumbering "5.1 General" may well be another clause than the old 5.1 General);
  *   3. same ref and heading;
  *   4. similar text (word-bigram Dice, through an inverted index so unrelated clauses are never compared);
- *   5. same heading, unique on both sides (short clauses);
- *   6. split and merged clauses: a leftover clause whose words are mostly inside one clause of the other
- *      version (looked for among the unmatched and the neighbours of where it now sits).
+ *   5. same heading, unique on both sides (short clauses); a section heading renamed over the same
+ *      clauses (same number, no text of its own, its first clauses paired);
+ *   6. split and merged clauses: a leftover clause whose sentences mostly come from one clause of the
+ *      other version (looked for among the unmatched and the neighbours of where it now sits), sentence
+ *      by sentence so that a piece edited on the way is still found (./sentences.ts).
  * Then pairs out of order (not in the longest increasing run of old positions) are `moved`, and pairs
  * whose ref differs are `renumbered`.
  */
 import type { Clause } from '../versions/clause.ts';
+import { bigramsOf, sentencesOf, similarity, wordsOf } from './sentences.ts';
 
 /** A clause as alignment needs it: a new draft's clauses have no key yet. */
 export type AlignClause = Omit<Clause, 'key'> & { key?: string };
@@ -37,9 +40,10 @@ export interface Alignment<F extends AlignClause = Clause, T extends AlignClause
 }
 
 const SIMILAR = 0.5; // Dice on word bigrams above which two leftover clauses are the same clause
-const CONTAINED = 0.6; // share of a clause's 4-grams found in another for it to be a piece of it
-const DUPLICATE = 0.5; // a piece this much inside the clause's own partner is a copy, not a split (≤ CONTAINED)
-const MIN_PIECE = 3; // 4-grams: below this a piece is too short to tell
+const CONTAINED = 0.6; // share of a clause's words in sentences found in another for it to be a piece of it
+const NOVEL = 0.3; // share of them the other clause's own partner must not hold: below, a copy, not a split
+const SAME_SENTENCE = 0.5; // Dice on word bigrams above which two sentences are one sentence, edited
+const MIN_PIECE = 3; // words: below this a piece is too short to tell
 const COMMON = 64; // a bigram found in more leftover clauses than this is boilerplate
 const WINDOW = 8; // clauses either side searched for the source of a split or merge piece
 
@@ -62,6 +66,7 @@ export function alignClauses<F extends AlignClause, T extends AlignClause>(
   matchExact(pairs, from, to, (c) => `${c.ref}\u0000${normHeading(c.heading)}`, 'ref');
   matchSimilar(pairs, from, to, shingles);
   matchExact(pairs, from, to, (c) => (normHeading(c.heading) ? `${c.depth}\u0000${normHeading(c.heading)}` : null), 'text');
+  matchSections(pairs, from, to);
   matchPieces(pairs, from, to, shingles);
   return entries(pairs, from, to);
 }
@@ -158,21 +163,61 @@ function uniqueIds(indices: number[], id: (i: number) => string | null): Map<str
 }
 
 /**
- * Word shingles of heading + body as 32-bit hashes, computed once per clause and only for the clauses
- * that need them: bigrams to score similarity, 4-grams to find the pieces of a split or merge (bigrams
- * are too common across clauses written in the same style to prove where a piece came from).
+ * A leftover section heading renamed: same number, no text of its own on either side, and the clauses
+ * right after each (its first subclauses) paired with each other. A clause that has text and a new
+ * heading under an old number is another clause (it may have been rewritten beyond recognition).
+ */
+function matchSections(pairs: Pairs, from: readonly AlignClause[], to: readonly AlignClause[]): void {
+  const olds = new Map<string, number>();
+  for (const i of pairs.leftFrom()) if (!from[i]!.text.trim()) olds.set(from[i]!.ref, i);
+  for (const j of pairs.leftTo()) {
+    const i = olds.get(to[j]!.ref);
+    if (i === undefined || to[j]!.text.trim() || i + 1 >= from.length || j + 1 >= to.length) continue;
+    if (pairs.toOfFrom[i + 1] === j + 1 && from[i + 1]!.depth > from[i]!.depth && to[j + 1]!.depth > to[j]!.depth) pairs.pair(i, j, 'ref');
+  }
+}
+
+/** A sentence as piece-finding compares it: its word bigrams and how many words it has. */
+interface Unit {
+  bigrams: Set<number>;
+  words: number;
+}
+
+/**
+ * Word shingles of heading + body as 32-bit hashes, and the sentences of the body, computed once per
+ * clause and only for the clauses that need them: bigrams to score similarity, sentences to find the
+ * pieces of a split or merge.
  */
 export class Shingles {
   private readonly wordIds = new Map<string, number>();
   private readonly words = new Map<AlignClause, Int32Array>();
-  private readonly cache = [new Map<AlignClause, Set<number>>(), new Map<AlignClause, Set<number>>()];
+  private readonly cache = [new Map<AlignClause, Set<number>>()];
+  private readonly units = new Map<AlignClause, Unit[]>();
 
   bigrams(c: AlignClause): Set<number> {
     return this.get(c, 0, 2);
   }
 
-  quads(c: AlignClause): Set<number> {
-    return this.get(c, 1, 4);
+  sentences(c: AlignClause): Unit[] {
+    let us = this.units.get(c);
+    if (!us) {
+      us = sentencesOf(c.text).map((s) => {
+        const ids = this.idsOf(wordsOf(s.text));
+        return { bigrams: bigramsOf(ids), words: ids.length };
+      });
+      this.units.set(c, us);
+    }
+    return us;
+  }
+
+  private idsOf(words: readonly string[]): Int32Array {
+    const ids = new Int32Array(words.length);
+    for (let k = 0; k < words.length; k++) {
+      let id = this.wordIds.get(words[k]!);
+      if (id === undefined) this.wordIds.set(words[k]!, (id = this.wordIds.size + 1));
+      ids[k] = id;
+    }
+    return ids;
   }
 
   private get(c: AlignClause, slot: number, n: number): Set<number> {
@@ -183,16 +228,7 @@ export class Shingles {
 
   private ids(c: AlignClause): Int32Array {
     let ids = this.words.get(c);
-    if (!ids) {
-      const words = `${c.heading}\n${c.text}`.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-      ids = new Int32Array(words.length);
-      for (let k = 0; k < words.length; k++) {
-        let id = this.wordIds.get(words[k]!);
-        if (id === undefined) this.wordIds.set(words[k]!, (id = this.wordIds.size + 1));
-        ids[k] = id;
-      }
-      this.words.set(c, ids);
-    }
+    if (!ids) this.words.set(c, (ids = this.idsOf(wordsOf(`${c.heading}\n${c.text}`))));
     return ids;
   }
 }
@@ -207,13 +243,6 @@ function shingles(ids: Int32Array, n: number): Set<number> {
     out.add(h);
   }
   return out;
-}
-
-function overlap(a: Set<number>, b: Set<number>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let n = 0;
-  for (const x of small) if (large.has(x)) n++;
-  return n;
 }
 
 /** Best-first greedy pairing of leftovers by Dice similarity, candidates found through shared bigrams. */
@@ -290,8 +319,9 @@ function groupBySource(found: [number, number][]): Map<number, number[]> {
 }
 
 /**
- * For each leftover clause on one side ("mine"), the clause on the other side ("theirs") that contains
- * most of it: looked for among their leftovers and the partners of my paired neighbours.
+ * For each leftover clause on one side ("mine"), the clause on the other side ("theirs") its sentences
+ * mostly come from: looked for among their leftovers and the partners of my paired neighbours. A piece
+ * must bring sentences that the clause's own partner does not hold (else it is a copy, not a split).
  * Returns [mine, theirs] pairs.
  */
 function findSources(
@@ -305,24 +335,38 @@ function findSources(
   const theirLeft = unpaired(partnerOfTheirs);
   const found: [number, number][] = [];
   for (const m of leftovers) {
-    const piece = sh.quads(mine[m]!);
-    if (piece.size < MIN_PIECE) continue;
+    const piece = sh.sentences(mine[m]!);
+    let size = 0;
+    for (const u of piece) size += u.words;
+    if (size < MIN_PIECE) continue;
     let best = -1;
-    let bestShared = CONTAINED * piece.size;
+    let bestShared = CONTAINED * size;
     for (const t of candidates(m, partnerOfMine, theirLeft)) {
       const own = partnerOfTheirs[t]!;
-      // a clause that reads as its partner holds the piece exactly as much as the partner does, so the
-      // copy test below would turn it down (DUPLICATE ≤ CONTAINED): no need to shingle it
+      // a clause that reads as its partner holds the piece exactly as much as the partner does: a copy
       if (own >= 0 && sameClause(theirs[t]!, mine[own]!)) continue;
-      const shared = overlap(piece, sh.quads(theirs[t]!));
-      if (shared < bestShared) continue;
-      if (own >= 0 && overlap(piece, sh.quads(mine[own]!)) >= DUPLICATE * piece.size) continue;
+      const source = sh.sentences(theirs[t]!);
+      const ownUnits = own >= 0 ? sh.sentences(mine[own]!) : [];
+      let shared = 0;
+      let novel = 0;
+      for (const u of piece) {
+        if (!holds(source, u)) continue;
+        shared += u.words;
+        if (!holds(ownUnits, u)) novel += u.words;
+      }
+      if (shared < bestShared || novel < NOVEL * size) continue;
       best = t;
       bestShared = shared;
     }
     if (best >= 0) found.push([m, best]);
   }
   return found;
+}
+
+/** Whether one of `units` is the sentence `u`, perhaps edited. */
+function holds(units: readonly Unit[], u: Unit): boolean {
+  for (const v of units) if (similarity(u.bigrams, v.bigrams) >= SAME_SENTENCE) return true;
+  return false;
 }
 
 /** Same heading and text: the same shingles. */
