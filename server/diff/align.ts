@@ -16,7 +16,7 @@
  * whose ref differs are `renumbered`.
  */
 import type { Clause } from '../versions/clause.ts';
-import { bigramsOf, sentencesOf, similarity, wordsOf } from './sentences.ts';
+import { wordsOf } from './sentences.ts';
 
 /** A clause as alignment needs it: a new draft's clauses have no key yet. */
 export type AlignClause = Omit<Clause, 'key'> & { key?: string };
@@ -177,11 +177,25 @@ function matchSections(pairs: Pairs, from: readonly AlignClause[], to: readonly 
   }
 }
 
-/** A sentence as piece-finding compares it: its word bigrams and how many words it has. */
-interface Unit {
-  bigrams: Set<number>;
+/**
+ * The sentences of a clause that may be a piece of another: each one's word bigrams, and which hold
+ * each bigram, so that another clause's text can be scanned against them once.
+ */
+interface Piece {
+  units: { bigrams: Set<number>; words: number }[];
+  index: Map<number, number[]>;
   words: number;
 }
+
+/** Heading and body as word ids, with where each sentence of the body starts. */
+interface Tokens {
+  ids: Int32Array;
+  /** word index where each body sentence starts, then ids.length */
+  starts: number[];
+}
+
+// a word, or the end of a sentence (as ./sentences.ts reads it: . ! ? before a capital, or a line break)
+const TOKEN = /([\p{L}\p{N}]+)|[.!?](?=[ \t]+[\p{Lu}\d("'“‘])|\n/gu;
 
 /**
  * Word shingles of heading + body as 32-bit hashes, and the sentences of the body, computed once per
@@ -190,46 +204,89 @@ interface Unit {
  */
 export class Shingles {
   private readonly wordIds = new Map<string, number>();
-  private readonly words = new Map<AlignClause, Int32Array>();
-  private readonly cache = [new Map<AlignClause, Set<number>>()];
-  private readonly units = new Map<AlignClause, Unit[]>();
+  private readonly tokens = new Map<AlignClause, Tokens>();
+  private readonly cache = new Map<AlignClause, Set<number>>();
+  private readonly pieces = new Map<AlignClause, Piece>();
 
   bigrams(c: AlignClause): Set<number> {
-    return this.get(c, 0, 2);
-  }
-
-  sentences(c: AlignClause): Unit[] {
-    let us = this.units.get(c);
-    if (!us) {
-      us = sentencesOf(c.text).map((s) => {
-        const ids = this.idsOf(wordsOf(s.text));
-        return { bigrams: bigramsOf(ids), words: ids.length };
-      });
-      this.units.set(c, us);
-    }
-    return us;
-  }
-
-  private idsOf(words: readonly string[]): Int32Array {
-    const ids = new Int32Array(words.length);
-    for (let k = 0; k < words.length; k++) {
-      let id = this.wordIds.get(words[k]!);
-      if (id === undefined) this.wordIds.set(words[k]!, (id = this.wordIds.size + 1));
-      ids[k] = id;
-    }
-    return ids;
-  }
-
-  private get(c: AlignClause, slot: number, n: number): Set<number> {
-    let s = this.cache[slot]!.get(c);
-    if (!s) this.cache[slot]!.set(c, (s = shingles(this.ids(c), n)));
+    let s = this.cache.get(c);
+    if (!s) this.cache.set(c, (s = shingles(this.tokensOf(c).ids, 2)));
     return s;
   }
 
-  private ids(c: AlignClause): Int32Array {
-    let ids = this.words.get(c);
-    if (!ids) this.words.set(c, (ids = this.idsOf(wordsOf(`${c.heading}\n${c.text}`))));
-    return ids;
+  /** The sentences of `c` as a piece to look for in other clauses. */
+  piece(c: AlignClause): Piece {
+    let p = this.pieces.get(c);
+    if (!p) {
+      const { ids, starts } = this.tokensOf(c);
+      p = { units: [], index: new Map(), words: 0 };
+      for (let k = 0; k + 1 < starts.length; k++) {
+        const unit = ids.subarray(starts[k], starts[k + 1]);
+        const bigrams = shingles(unit, 2);
+        for (const b of bigrams) {
+          const posting = p.index.get(b);
+          if (posting) posting.push(p.units.length);
+          else p.index.set(b, [p.units.length]);
+        }
+        p.units.push({ bigrams, words: unit.length });
+        p.words += unit.length;
+      }
+      this.pieces.set(c, p);
+    }
+    return p;
+  }
+
+  /**
+   * Which sentences of `piece` a sentence of `c` holds, perhaps edited (Dice on word bigrams at least
+   * SAME_SENTENCE): one pass over the words of `c`, counting the bigrams each of its sentences shares
+   * with each sentence of the piece.
+   */
+  held(piece: Piece, c: AlignClause): boolean[] {
+    const { ids, starts } = this.tokensOf(c);
+    const out = piece.units.map(() => false);
+    const shared = new Int32Array(piece.units.length);
+    const seen = new Set<number>();
+    for (let k = 0; k + 1 < starts.length; k++) {
+      const [a, b] = [starts[k]!, starts[k + 1]!];
+      const touched: number[] = [];
+      seen.clear();
+      for (let w = a; w + 1 < b; w++) {
+        const h = Math.imul(Math.imul(0x811c9dc5 ^ ids[w]!, 0x01000193) ^ ids[w + 1]!, 0x01000193);
+        if (seen.has(h)) continue;
+        seen.add(h);
+        const posting = piece.index.get(h);
+        if (!posting) continue;
+        for (const u of posting) if (shared[u]++ === 0) touched.push(u);
+      }
+      for (const u of touched) {
+        if ((2 * shared[u]!) / (piece.units[u]!.bigrams.size + seen.size) >= SAME_SENTENCE) out[u] = true;
+        shared[u] = 0;
+      }
+    }
+    return out;
+  }
+
+  private tokensOf(c: AlignClause): Tokens {
+    let t = this.tokens.get(c);
+    if (!t) {
+      const ids: number[] = [];
+      for (const w of wordsOf(c.heading)) ids.push(this.idOf(w));
+      const starts = [ids.length];
+      TOKEN.lastIndex = 0;
+      for (let m = TOKEN.exec(c.text); m; m = TOKEN.exec(c.text)) {
+        if (m[1] !== undefined) ids.push(this.idOf(m[1].toLowerCase()));
+        else if (ids.length > starts.at(-1)!) starts.push(ids.length);
+      }
+      if (ids.length > starts.at(-1)!) starts.push(ids.length);
+      this.tokens.set(c, (t = { ids: Int32Array.from(ids), starts }));
+    }
+    return t;
+  }
+
+  private idOf(word: string): number {
+    let id = this.wordIds.get(word);
+    if (id === undefined) this.wordIds.set(word, (id = this.wordIds.size + 1));
+    return id;
   }
 }
 
@@ -335,26 +392,30 @@ function findSources(
   const theirLeft = unpaired(partnerOfTheirs);
   const found: [number, number][] = [];
   for (const m of leftovers) {
-    const piece = sh.sentences(mine[m]!);
-    let size = 0;
-    for (const u of piece) size += u.words;
-    if (size < MIN_PIECE) continue;
+    const piece = sh.piece(mine[m]!);
+    if (piece.words < MIN_PIECE) continue;
     let best = -1;
-    let bestShared = CONTAINED * size;
+    let bestShared = CONTAINED * piece.words;
+    const pieceBigrams = sh.bigrams(mine[m]!);
     for (const t of candidates(m, partnerOfMine, theirLeft)) {
       const own = partnerOfTheirs[t]!;
       // a clause that reads as its partner holds the piece exactly as much as the partner does: a copy
       if (own >= 0 && sameClause(theirs[t]!, mine[own]!)) continue;
-      const source = sh.sentences(theirs[t]!);
-      const ownUnits = own >= 0 ? sh.sentences(mine[own]!) : [];
+      // a sentence held at SAME_SENTENCE shares at least a quarter of its bigrams: a clause sharing fewer
+      // than that of CONTAINED of the piece's bigrams holds no piece of it (a cheap test on whole clauses)
+      if (shareOf(pieceBigrams, sh.bigrams(theirs[t]!)) < (CONTAINED * SAME_SENTENCE * pieceBigrams.size) / 2) continue;
+      const inSource = sh.held(piece, theirs[t]!);
       let shared = 0;
+      piece.units.forEach((u, k) => {
+        if (inSource[k]) shared += u.words;
+      });
+      if (shared < bestShared) continue;
+      const inOwn = own >= 0 ? sh.held(piece, mine[own]!) : null;
       let novel = 0;
-      for (const u of piece) {
-        if (!holds(source, u)) continue;
-        shared += u.words;
-        if (!holds(ownUnits, u)) novel += u.words;
-      }
-      if (shared < bestShared || novel < NOVEL * size) continue;
+      piece.units.forEach((u, k) => {
+        if (inSource[k] && !inOwn?.[k]) novel += u.words;
+      });
+      if (novel < NOVEL * piece.words) continue;
       best = t;
       bestShared = shared;
     }
@@ -363,10 +424,11 @@ function findSources(
   return found;
 }
 
-/** Whether one of `units` is the sentence `u`, perhaps edited. */
-function holds(units: readonly Unit[], u: Unit): boolean {
-  for (const v of units) if (similarity(u.bigrams, v.bigrams) >= SAME_SENTENCE) return true;
-  return false;
+function shareOf(a: Set<number>, b: Set<number>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let n = 0;
+  for (const x of small) if (large.has(x)) n++;
+  return n;
 }
 
 /** Same heading and text: the same shingles. */
