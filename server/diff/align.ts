@@ -187,11 +187,11 @@ interface Piece {
   words: number;
 }
 
-/** Heading and body as word ids, with where each sentence of the body starts. */
+/** Heading and body as word ids, and (once asked for) where each sentence of the body starts. */
 interface Tokens {
   ids: Int32Array;
   /** word index where each body sentence starts, then ids.length */
-  starts: number[];
+  starts?: number[];
 }
 
 // a word, or the end of a sentence (as ./sentences.ts reads it: . ! ? before a capital, or a line break)
@@ -218,7 +218,7 @@ export class Shingles {
   piece(c: AlignClause): Piece {
     let p = this.pieces.get(c);
     if (!p) {
-      const { ids, starts } = this.tokensOf(c);
+      const { ids, starts } = this.sentenceTokens(c);
       p = { units: [], index: new Map(), words: 0 };
       for (let k = 0; k + 1 < starts.length; k++) {
         const unit = ids.subarray(starts[k], starts[k + 1]);
@@ -242,26 +242,24 @@ export class Shingles {
    * with each sentence of the piece.
    */
   held(piece: Piece, c: AlignClause): boolean[] {
-    const { ids, starts } = this.tokensOf(c);
+    const { ids, starts } = this.sentenceTokens(c);
     const out = piece.units.map(() => false);
     const shared = new Int32Array(piece.units.length);
-    const seen = new Set<number>();
+    const touched: number[] = [];
     for (let k = 0; k + 1 < starts.length; k++) {
       const [a, b] = [starts[k]!, starts[k + 1]!];
-      const touched: number[] = [];
-      seen.clear();
       for (let w = a; w + 1 < b; w++) {
-        const h = Math.imul(Math.imul(0x811c9dc5 ^ ids[w]!, 0x01000193) ^ ids[w + 1]!, 0x01000193);
-        if (seen.has(h)) continue;
-        seen.add(h);
-        const posting = piece.index.get(h);
-        if (!posting) continue;
-        for (const u of posting) if (shared[u]++ === 0) touched.push(u);
+        const posting = piece.index.get(Math.imul(Math.imul(0x811c9dc5 ^ ids[w]!, 0x01000193) ^ ids[w + 1]!, 0x01000193));
+        if (posting) for (const u of posting) if (shared[u]++ === 0) touched.push(u);
       }
+      // (a bigram repeated in one sentence is rare enough to count as the sentence's length says)
+      const size = Math.max(1, b - a - 1);
       for (const u of touched) {
-        if ((2 * shared[u]!) / (piece.units[u]!.bigrams.size + seen.size) >= SAME_SENTENCE) out[u] = true;
+        const bigrams = piece.units[u]!.bigrams.size;
+        if ((2 * Math.min(shared[u]!, bigrams)) / (bigrams + size) >= SAME_SENTENCE) out[u] = true;
         shared[u] = 0;
       }
+      touched.length = 0;
     }
     return out;
   }
@@ -269,18 +267,29 @@ export class Shingles {
   private tokensOf(c: AlignClause): Tokens {
     let t = this.tokens.get(c);
     if (!t) {
-      const ids: number[] = [];
-      for (const w of wordsOf(c.heading)) ids.push(this.idOf(w));
-      const starts = [ids.length];
-      TOKEN.lastIndex = 0;
-      for (let m = TOKEN.exec(c.text); m; m = TOKEN.exec(c.text)) {
-        if (m[1] !== undefined) ids.push(this.idOf(m[1].toLowerCase()));
-        else if (ids.length > starts.at(-1)!) starts.push(ids.length);
-      }
-      if (ids.length > starts.at(-1)!) starts.push(ids.length);
-      this.tokens.set(c, (t = { ids: Int32Array.from(ids), starts }));
+      const words = wordsOf(`${c.heading}\n${c.text}`);
+      const ids = new Int32Array(words.length);
+      for (let k = 0; k < words.length; k++) ids[k] = this.idOf(words[k]!);
+      this.tokens.set(c, (t = { ids }));
     }
     return t;
+  }
+
+  /** The word ids with the sentence starts: a second pass over the body, for the few clauses scanned. */
+  private sentenceTokens(c: AlignClause): Required<Tokens> {
+    const t = this.tokensOf(c);
+    if (!t.starts) {
+      let n = wordsOf(c.heading).length;
+      const starts = [n];
+      TOKEN.lastIndex = 0;
+      for (let m = TOKEN.exec(c.text); m; m = TOKEN.exec(c.text)) {
+        if (m[1] !== undefined) n++;
+        else if (n > starts.at(-1)!) starts.push(n);
+      }
+      if (n > starts.at(-1)!) starts.push(n);
+      t.starts = starts;
+    }
+    return t as Required<Tokens>;
   }
 
   private idOf(word: string): number {
@@ -396,14 +405,14 @@ function findSources(
     if (piece.words < MIN_PIECE) continue;
     let best = -1;
     let bestShared = CONTAINED * piece.words;
-    const pieceBigrams = sh.bigrams(mine[m]!);
+
     for (const t of candidates(m, partnerOfMine, theirLeft)) {
       const own = partnerOfTheirs[t]!;
       // a clause that reads as its partner holds the piece exactly as much as the partner does: a copy
       if (own >= 0 && sameClause(theirs[t]!, mine[own]!)) continue;
-      // a sentence held at SAME_SENTENCE shares at least a quarter of its bigrams: a clause sharing fewer
-      // than that of CONTAINED of the piece's bigrams holds no piece of it (a cheap test on whole clauses)
-      if (shareOf(pieceBigrams, sh.bigrams(theirs[t]!)) < (CONTAINED * SAME_SENTENCE * pieceBigrams.size) / 2) continue;
+      // a cheap bound first, on the clause's bigrams as a whole: a sentence u held at SAME_SENTENCE (0.5)
+      // by a sentence v shares at least |u|/3 of its bigrams with it (2s ≥ (|u|+|v|)/2 and s ≤ |v|)
+      if (!mayHold(piece, sh.bigrams(theirs[t]!), CONTAINED * piece.words)) continue;
       const inSource = sh.held(piece, theirs[t]!);
       let shared = 0;
       piece.units.forEach((u, k) => {
@@ -424,11 +433,16 @@ function findSources(
   return found;
 }
 
-function shareOf(a: Set<number>, b: Set<number>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let n = 0;
-  for (const x of small) if (large.has(x)) n++;
-  return n;
+/** Whether the sentences of `piece` that share a third of their bigrams with `bigrams` have `words` words. */
+function mayHold(piece: Piece, bigrams: Set<number>, words: number): boolean {
+  let left = piece.words; // words not yet ruled out
+  for (const u of piece.units) {
+    let n = 0;
+    for (const b of u.bigrams) if (bigrams.has(b)) n++;
+    if (3 * n < u.bigrams.size) left -= u.words;
+    if (left < words) return false;
+  }
+  return true;
 }
 
 /** Same heading and text: the same shingles. */

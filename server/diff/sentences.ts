@@ -52,11 +52,18 @@ function push(out: Sentence[], line: string, offset: number, from: number, to: n
  * no closing punctuation (a list item that moves to the end of its list trades its ";" for a ".").
  */
 export function sameText(s: string): string {
-  return s
-    .replace(/^(?:[-*+]|\d+[.)]|\(?[a-z][.)])\s+/, '')
-    .replace(/\s+/g, ' ')
-    .replace(/[\s.;:,]+$/, '');
+  // most sentences need none of this: look before paying for a replace
+  const c = s.charCodeAt(0);
+  if (c === 45 || c === 42 || c === 43 || c === 40 || (c >= 48 && c <= 57) || (c >= 97 && c <= 122)) s = s.replace(MARKER, '');
+  if (SPACES.test(s)) s = s.replace(/\s+/g, ' ');
+  let end = s.length;
+  while (end > 0 && CLOSING.has(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
+
+const MARKER = /^(?:[-*+]|\d+[.)]|\(?[a-z][.)])\s+/;
+const SPACES = /\s\s|[\t\n\r\f\v\u00a0]/;
+const CLOSING = new Set([46, 59, 58, 44, 32, 9, 10, 13]); // . ; : , and white space
 
 /** Lower-case words (letters and digits) of a sentence. */
 export function wordsOf(s: string): string[] {
@@ -66,6 +73,12 @@ export function wordsOf(s: string): string[] {
 /** Word ids for one comparison run: the same word gets the same small number. */
 export class WordIds {
   private readonly ids = new Map<string, number>();
+
+  one(word: string): number {
+    let id = this.ids.get(word);
+    if (id === undefined) this.ids.set(word, (id = this.ids.size + 1));
+    return id;
+  }
 
   of(words: readonly string[]): Int32Array {
     const out = new Int32Array(words.length);
@@ -77,6 +90,24 @@ export class WordIds {
     return out;
   }
 }
+
+/** The word bigrams of a sentence, its words numbered by `ids`; and how many words it has. */
+export function bigramsOfText(s: string, ids: WordIds): { bigrams: Set<number>; words: number } {
+  const bigrams = new Set<number>();
+  let prev = 0;
+  let words = 0;
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(s); m; m = WORD.exec(s)) {
+    const id = ids.one(m[0].toLowerCase());
+    if (prev) bigrams.add(prev * 0x100000 + id);
+    prev = id;
+    words++;
+  }
+  if (words === 1) bigrams.add(prev);
+  return { bigrams, words };
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
 
 /** The word bigrams of a run of word ids, as numbers (a one-word sentence is its word). */
 export function bigramsOf(ids: Int32Array): Set<number> {

@@ -14,7 +14,7 @@
  */
 import { diffArrays } from 'diff';
 import { type DiffPart, sideText } from './words.ts';
-import { type Sentence, WordIds, bigramsOf, sameText, sentencesOf, similarity, wordsOf } from './sentences.ts';
+import { type Sentence, WordIds, bigramsOfText, sameText, sentencesOf, similarity } from './sentences.ts';
 
 /** A clause entry of the JSON diff (design.md §5); parts cover the clause body. */
 export interface ClauseDiff {
@@ -357,7 +357,7 @@ function andList(xs: readonly string[]): string {
 class Unit {
   readonly same: string;
   partner: Unit | null = null;
-  bigrams?: Set<number>;
+  shape?: { bigrams: Set<number>; words: number };
   private terms?: { verbs: string[]; numbers: string[] };
 
   constructor(
@@ -384,7 +384,7 @@ class Unit {
 // left pairs up in order anyway), stricter between clauses, strictest anywhere in the document
 const SAME_CLAUSE = 0.4;
 const SAME_GROUP = 0.45;
-const ANYWHERE = 0.5;
+const ANYWHERE = 0.7;
 const MIN_WORDS = 4; // a shorter sentence is followed across clauses only when its text is the same
 const COMMON = 32; // a bigram in more sentences than this does not name candidates for a far match
 
@@ -443,12 +443,13 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     for (const u of mine.new) if (!u.partner) news.push(u);
   });
   const bears = (u: Unit) => u.verbs.length > 0 || u.numbers.length > 0;
-  // the same text among the pieces of a split or merge, then anywhere (sentences that say something only)
+  // the same text among the pieces of a split or merge, then anywhere
   pairAcross(olds, news, (u) => group[u.entry] ?? null, (u) => u.same);
-  pairAcross(olds, news, (u) => (bears(u) ? '' : null), (u) => u.same);
+  pairAcross(olds, news, () => '', (u) => u.same);
   // edited sentences, by similarity, in the same order of preference
   const ids = new WordIds();
-  const bigrams = (u: Unit) => (u.bigrams ??= bigramsOf(ids.of(wordsOf(u.text))));
+  const shape = (u: Unit) => (u.shape ??= bigramsOfText(u.text, ids));
+  const bigrams = (u: Unit) => shape(u).bigrams;
   for (const [e, mine] of byEntry) {
     void e;
     pairSimilar(mine.old.filter((u) => !u.partner), mine.new.filter((u) => !u.partner), bigrams, SAME_CLAUSE);
@@ -462,7 +463,7 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     lists[u.side].push(u);
   }
   for (const lists of groups.values()) pairSimilar(lists.old, lists.new, bigrams, SAME_GROUP);
-  const far = (u: Unit) => !u.partner && bears(u) && wordsOf(u.text).length >= MIN_WORDS;
+  const far = (u: Unit) => !u.partner && shape(u).words >= MIN_WORDS;
   pairSimilar(olds.filter(far), news.filter(far), bigrams, ANYWHERE, true);
 
   // the changes, in the order of the new document
