@@ -13,7 +13,7 @@
  * sentence); a whole clause added or removed lists no verbs or numbers of its own.
  */
 import { diffArrays } from 'diff';
-import { type DiffPart, sideText } from './words.ts';
+import { type DiffPart, diffText, sideText } from './words.ts';
 import { type Sentence, WordIds, bigramsOfText, sameText, sentencesOf, similarity } from './sentences.ts';
 
 /** A clause entry of the JSON diff (design.md §5); parts cover the clause body. */
@@ -443,17 +443,16 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     for (const u of mine.new) if (!u.partner) news.push(u);
   });
   const bears = (u: Unit) => u.verbs.length > 0 || u.numbers.length > 0;
-  // the same text among the pieces of a split or merge, then anywhere
-  pairAcross(olds, news, (u) => group[u.entry] ?? null, (u) => u.same);
-  pairAcross(olds, news, () => '', (u) => u.same);
-  // edited sentences, by similarity, in the same order of preference
+
+  // Then, nearest first: a sentence edited in place in its clause; the same text, then an edited
+  // sentence, among the pieces of a split or merge; the same text, then an edited sentence, anywhere.
   const ids = new WordIds();
   const shape = (u: Unit) => (u.shape ??= bigramsOfText(u.text, ids));
   const bigrams = (u: Unit) => shape(u).bigrams;
-  for (const [e, mine] of byEntry) {
-    void e;
-    pairSimilar(mine.old.filter((u) => !u.partner), mine.new.filter((u) => !u.partner), bigrams, SAME_CLAUSE);
+  for (const mine of byEntry.values()) {
+    if (mine.old.length && mine.new.length) pairSimilar(mine.old.filter((u) => !u.partner), mine.new.filter((u) => !u.partner), bigrams, SAME_CLAUSE);
   }
+  pairAcross(olds, news, (u) => group[u.entry] ?? null, (u) => u.same);
   const groups = new Map<string, { old: Unit[]; new: Unit[] }>();
   for (const u of [...olds, ...news]) {
     const g = group[u.entry];
@@ -463,6 +462,7 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     lists[u.side].push(u);
   }
   for (const lists of groups.values()) pairSimilar(lists.old, lists.new, bigrams, SAME_GROUP);
+  pairAcross(olds, news, () => '', (u) => u.same);
   const far = (u: Unit) => !u.partner && shape(u).words >= MIN_WORDS;
   pairSimilar(olds.filter(far), news.filter(far), bigrams, ANYWHERE, true);
 
@@ -480,13 +480,21 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     const at: Omit<TermChange, 'from' | 'to'> = { anchor: changeAnchor(to), from_ref: from.from_ref, to_ref: to.to_ref };
     const elsewhere = from.from_ref !== to.to_ref && (u.entry !== v.entry || piece(to));
     if (elsewhere) at.moved = true;
-    add('verbs', termChanges(u.verbs, v.verbs), at, [v.entry, v.pos]);
-    add('numbers', termChanges(u.numbers, v.numbers), at, [v.entry, v.pos]);
+    if (u.same !== v.same) {
+      // an edited sentence is read as a clause changed in place is, hunk by hunk of its word diff, so
+      // that "shall" replaced by "can" beside an unchanged "can" reads "shall → can"
+      const parts = diffText(u.text, v.text);
+      add('verbs', changedTerms(parts, 'verbs'), at, [v.entry, v.pos]);
+      add('numbers', changedTerms(parts, 'numbers'), at, [v.entry, v.pos]);
+    }
     if (elsewhere && (bears(u) || bears(v)) && !linked.has(`${from.from_ref}\u0000${to.to_ref}`)) {
       moved.push({ order: [v.entry, v.pos], m: { anchor: at.anchor, from_ref: at.from_ref, to_ref: at.to_ref, text: v.text, edited: u.same !== v.same } });
     }
   }
-  // what is left in a clause that stays (changed) pairs up in order; a whole clause added or removed lists nothing
+  // What is left in a clause that stays (changed) is read as before: a clause changed in place hunk by
+  // hunk of its word diff (a sentence rewritten in place reads "shall → must"; unrelated sentences in
+  // other places do not pair up), the pieces of a split or merge in order. A whole clause added or
+  // removed lists nothing.
   for (const [e, mine] of byEntry) {
     const c = clauses[e]!;
     if (c.status !== 'changed') continue;
@@ -495,8 +503,15 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
     const order: [number, number] = [e, (left.new[0] ?? left.old[0])!.pos];
     const moving = c.from_ref !== c.to_ref && piece(c) ? { moved: true as const } : {};
+    const hs = group[e] === null ? hunks(c.parts) : null;
     for (const kind of ['verbs', 'numbers'] as const) {
-      const changes = termChanges(left.old.flatMap((u) => u[kind]), left.new.flatMap((u) => u[kind]));
+      let changes: Terms[];
+      if (hs) {
+        const near = (units: Unit[], side: 'old' | 'new') => termsPerHunk(units.flatMap((u) => termsIn(u.text, kind).map((f) => ({ term: f.term, start: f.start + u.pos, end: f.end + u.pos }))), hs, side);
+        const before = near(left.old, 'old');
+        const after = near(left.new, 'new');
+        changes = hs.flatMap((_, k) => termChanges(before[k]!, after[k]!));
+      } else changes = termChanges(left.old.flatMap((u) => u[kind]), left.new.flatMap((u) => u[kind]));
       add(kind, changes.map((t) => (t.from !== null && t.to !== null ? { ...t, ...moving } : t)), at, order);
     }
   }
