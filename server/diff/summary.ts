@@ -386,7 +386,6 @@ const SAME_CLAUSE = 0.4;
 const SAME_GROUP = 0.45;
 const ANYWHERE = 0.7;
 const MIN_WORDS = 4; // a shorter sentence is followed across clauses only when its text is the same
-const COMMON = 32; // a bigram in more sentences than this does not name candidates for a far match
 
 type Terms = { from: string | null; to: string | null };
 
@@ -449,8 +448,12 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   const ids = new WordIds();
   const shape = (u: Unit) => (u.shape ??= bigramsOfText(u.text, ids));
   const bigrams = (u: Unit) => shape(u).bigrams;
-  for (const mine of byEntry.values()) {
-    if (mine.old.length && mine.new.length) pairSimilar(mine.old.filter((u) => !u.partner), mine.new.filter((u) => !u.partner), bigrams, SAME_CLAUSE);
+  for (const [e, mine] of byEntry) {
+    if (!mine.old.length || !mine.new.length) continue;
+    const [o, n] = [mine.old.filter((u) => !u.partner), mine.new.filter((u) => !u.partner)];
+    // a clause changed in place has its word diff already: the characters two sentences keep in common there
+    if (group[e] === null) pairInPlace(o, n, clauses[e]!.parts);
+    else pairSimilar(o, n, bigrams, SAME_CLAUSE);
   }
   pairAcross(olds, news, (u) => group[u.entry] ?? null, (u) => u.same);
   const groups = new Map<string, { old: Unit[]; new: Unit[] }>();
@@ -474,7 +477,8 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   };
   for (const v of news) {
     const u = v.partner;
-    if (!u) continue;
+    // (a sentence edited in place in a clause changed in place is read with its clause, below)
+    if (!u || (u.entry === v.entry && group[v.entry] === null)) continue;
     const from = clauses[u.entry]!;
     const to = clauses[v.entry]!;
     const at: Omit<TermChange, 'from' | 'to'> = { anchor: changeAnchor(to), from_ref: from.from_ref, to_ref: to.to_ref };
@@ -498,21 +502,17 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   for (const [e, mine] of byEntry) {
     const c = clauses[e]!;
     if (c.status !== 'changed') continue;
-    const left = { old: mine.old.filter((u) => !u.partner), new: mine.new.filter((u) => !u.partner) };
+    // in place, the sentences not found elsewhere nor unchanged here; in a split or merge, those not found at all
+    const inPlace = group[e] === null;
+    const left = { old: ownSentences(mine.old, e, inPlace), new: ownSentences(mine.new, e, inPlace) };
     if (!left.old.length && !left.new.length) continue;
     const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
     const order: [number, number] = [e, (left.new[0] ?? left.old[0])!.pos];
-    const moving = c.from_ref !== c.to_ref && piece(c) ? { moved: true as const } : {};
-    const hs = group[e] === null ? hunks(c.parts) : null;
+    const hs = inPlace ? hunks(c.parts) : null;
     for (const kind of ['verbs', 'numbers'] as const) {
-      let changes: Terms[];
-      if (hs) {
-        const near = (units: Unit[], side: 'old' | 'new') => termsPerHunk(units.flatMap((u) => termsIn(u.text, kind).map((f) => ({ term: f.term, start: f.start + u.pos, end: f.end + u.pos }))), hs, side);
-        const before = near(left.old, 'old');
-        const after = near(left.new, 'new');
-        changes = hs.flatMap((_, k) => termChanges(before[k]!, after[k]!));
-      } else changes = termChanges(left.old.flatMap((u) => u[kind]), left.new.flatMap((u) => u[kind]));
-      add(kind, changes.map((t) => (t.from !== null && t.to !== null ? { ...t, ...moving } : t)), at, order);
+      const changes = hs ? changesInPlace(left, hs, kind) : termChanges(left.old.flatMap((u) => u[kind]), left.new.flatMap((u) => u[kind]));
+      if (c.from_ref !== c.to_ref && piece(c)) for (const t of changes) if (t.from !== null && t.to !== null) (t as TermChange).moved = true;
+      add(kind, changes, at, order);
     }
   }
   const byOrder = (a: { order: [number, number] }, b: { order: [number, number] }) => a.order[0] - b.order[0] || a.order[1] - b.order[1];
@@ -559,6 +559,62 @@ function sentencesNear(text: string, hs: readonly Hunk[], side: 'old' | 'new'): 
 }
 
 const NEAR = 3;
+
+/** The sentences of one side of an entry that its own changes account for (see followSentences). */
+function ownSentences(units: readonly Unit[], entry: number, inPlace: boolean): Unit[] {
+  const out: Unit[] = [];
+  for (const u of units) if (!u.partner || (inPlace && u.partner.entry === entry && u.partner.same !== u.same)) out.push(u);
+  return out;
+}
+
+/** The terms of these sentences of a clause changed in place, hunk by hunk of its word diff (as changedTerms does for whole clauses). */
+function changesInPlace(left: { old: Unit[]; new: Unit[] }, hs: Hunk[], kind: 'verbs' | 'numbers'): Terms[] {
+  const near = (units: Unit[], side: 'old' | 'new') => {
+    const found: Found[] = [];
+    for (const u of units) for (const f of termsIn(u.text, kind)) found.push({ term: f.term, start: f.start + u.pos, end: f.end + u.pos });
+    return termsPerHunk(found, hs, side);
+  };
+  const before = near(left.old, 'old');
+  const after = near(left.new, 'new');
+  const out: Terms[] = [];
+  for (let k = 0; k < hs.length; k++) for (const t of termChanges(before[k]!, after[k]!)) out.push(t);
+  return out;
+}
+
+const IN_PLACE = 0.5; // share of their characters two sentences of a clause changed in place keep, to be one sentence edited
+
+/** Pairs the sentences of a clause changed in place that keep most of their characters in the same place (the clause's word diff). */
+function pairInPlace(olds: Unit[], news: Unit[], parts: readonly DiffPart[]): void {
+  if (!olds.length || !news.length) return;
+  const runs: [number, number, number][] = []; // equal parts: [old start, new start, length]
+  let o = 0;
+  let n = 0;
+  for (const p of parts) {
+    if (p.op === 'equal') runs.push([o, n, p.text.length]);
+    if (p.op !== 'insert') o += p.text.length;
+    if (p.op !== 'delete') n += p.text.length;
+  }
+  const candidates: { u: Unit; v: Unit; score: number }[] = [];
+  for (const u of olds) {
+    for (const v of news) {
+      let kept = 0;
+      for (const [ro, rn, len] of runs) {
+        // the part of this run inside u (old side) whose new place is inside v
+        const a = Math.max(ro, u.pos, v.pos - rn + ro);
+        const b = Math.min(ro + len, u.pos + u.text.length, v.pos + v.text.length - rn + ro);
+        if (b > a) kept += b - a;
+      }
+      const score = (2 * kept) / (u.text.length + v.text.length);
+      if (score >= IN_PLACE) candidates.push({ u, v, score });
+    }
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  for (const { u, v } of candidates) {
+    if (u.partner || v.partner) continue;
+    u.partner = v;
+    v.partner = u;
+  }
+}
 
 /** Pairs equal sentences of two lists, in order (a repeated sentence pairs with its next copy). */
 function pairSame(olds: Unit[], news: Unit[]): void {
@@ -610,41 +666,53 @@ function pairAcross(olds: Unit[], news: Unit[], scope: (u: Unit) => string | nul
 
 /**
  * Best-first pairing of leftover sentences by similarity at or above `threshold`; ties go to the
- * nearest in the document. With `indexed`, candidates come through shared uncommon bigrams (the lists
- * may span the whole document); otherwise every pair is scored (one clause, one split or merge).
+ * nearest in the document. With `indexed` (lists that may span the whole document), the bigrams two
+ * sentences share are counted through an index of the old ones instead of comparing every pair.
  */
 function pairSimilar(olds: Unit[], news: Unit[], bigrams: (u: Unit) => Set<number>, threshold: number, indexed = false): void {
   if (!olds.length || !news.length) return;
   const candidates: { u: Unit; v: Unit; score: number }[] = [];
-  const consider = (u: Unit, v: Unit) => {
-    const score = similarity(bigrams(u), bigrams(v));
-    if (score >= threshold) candidates.push({ u, v, score });
-  };
   if (!indexed) {
-    for (const u of olds) for (const v of news) consider(u, v);
-  } else {
-    const index = new Map<number, Unit[]>();
     for (const u of olds) {
+      for (const v of news) {
+        const score = similarity(bigrams(u), bigrams(v));
+        if (score >= threshold) candidates.push({ u, v, score });
+      }
+    }
+  } else {
+    const index = new Map<number, number[]>();
+    olds.forEach((u, k) => {
       for (const b of bigrams(u)) {
         const posting = index.get(b);
-        if (posting) posting.push(u);
-        else index.set(b, [u]);
+        if (posting) posting.push(k);
+        else index.set(b, [k]);
       }
-    }
+    });
+    const shared = new Int32Array(olds.length);
+    const touched: number[] = [];
     for (const v of news) {
-      const seen = new Set<Unit>();
-      for (const b of bigrams(v)) {
+      const vb = bigrams(v);
+      for (const b of vb) {
         const posting = index.get(b);
-        if (!posting || posting.length > COMMON) continue;
-        for (const u of posting) if (!seen.has(u)) seen.add(u);
+        if (posting) for (const k of posting) if (shared[k]++ === 0) touched.push(k);
       }
-      for (const u of seen) consider(u, v);
+      for (const k of touched) {
+        const u = olds[k]!;
+        const score = (2 * shared[k]!) / (bigrams(u).size + vb.size);
+        if (score >= threshold) candidates.push({ u, v, score });
+        shared[k] = 0;
+      }
+      touched.length = 0;
     }
   }
-  candidates.sort((a, b) => b.score - a.score || Math.abs(a.u.entry - a.v.entry) - Math.abs(b.u.entry - b.v.entry) || a.u.pos - b.u.pos);
+  candidates.sort(byScore);
   for (const { u, v } of candidates) {
     if (u.partner || v.partner) continue;
     u.partner = v;
     v.partner = u;
   }
+}
+
+function byScore(a: { u: Unit; v: Unit; score: number }, b: { u: Unit; v: Unit; score: number }): number {
+  return b.score - a.score || Math.abs(a.u.entry - a.v.entry) - Math.abs(b.u.entry - b.v.entry) || a.u.pos - b.u.pos;
 }
