@@ -14,7 +14,7 @@
  */
 import { diffArrays } from 'diff';
 import { type DiffPart, diffText, sideText } from './words.ts';
-import { type Sentence, WordIds, bigramsOfText, sameText, sentencesOf, similarity } from './sentences.ts';
+import { type Sentence, WordIds, bigramsOfText, sameText, sentencesOf, similarity, wordsOf } from './sentences.ts';
 
 /** A clause entry of the JSON diff (design.md §5); parts cover the clause body. */
 export interface ClauseDiff {
@@ -422,8 +422,18 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   const olds: Unit[] = [];
   const news: Unit[] = [];
   const byEntry = new Map<number, { old: Unit[]; new: Unit[] }>();
+  // A clause changed in place whose changes all stay inside its sentences — no sentence end or line
+  // deleted or inserted (a sentence added or removed changes how many there are, so the word diff
+  // must delete or insert one), and not the same words deleted here and inserted there (sentences
+  // put in another order) — is the usual edit of a word or a number: none of its sentences came from
+  // elsewhere or went away, so it is read hunk by hunk as it always was, without following them.
+  const local: number[] = [];
   clauses.forEach((c, e) => {
     if (c.status === 'unchanged') return;
+    if (c.status === 'changed' && group[e] === null && withinSentences(c.parts)) {
+      local.push(e);
+      return;
+    }
     const mine = { old: [] as Unit[], new: [] as Unit[] };
     byEntry.set(e, mine);
     for (const side of ['old', 'new'] as const) {
@@ -515,6 +525,11 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
       add(kind, changes, at, order);
     }
   }
+  for (const e of local) {
+    const c = clauses[e]!;
+    const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
+    for (const kind of ['verbs', 'numbers'] as const) add(kind, changedTerms(c.parts, kind), at, [e, 0]);
+  }
   const byOrder = (a: { order: [number, number] }, b: { order: [number, number] }) => a.order[0] - b.order[0] || a.order[1] - b.order[1];
   found.sort(byOrder);
   moved.sort(byOrder);
@@ -559,6 +574,59 @@ function sentencesNear(text: string, hs: readonly Hunk[], side: 'old' | 'new'): 
 }
 
 const NEAR = 3;
+
+/**
+ * Whether the changes of `parts` stay inside sentences (see followSentences): no change holds a
+ * sentence end or a line break, no hunk rewrites most of its sentence (an unrelated sentence put in the
+ * place of another keeps its full stop), and the words deleted are not the words inserted (sentences
+ * put in another order).
+ */
+function withinSentences(parts: readonly DiffPart[]): boolean {
+  for (const p of parts) if (p.op !== 'equal' && SENTENCE_END.test(p.text)) return false;
+  const hs = hunks(parts);
+  const oldText = sideText(parts, 'old');
+  const newText = sideText(parts, 'new');
+  const deleted = new Map<string, number>();
+  const inserted: string[] = [];
+  // words changed per sentence, on each side: [words changed, words the sentence has]
+  const perSentence = [new Map<number, [number, number]>(), new Map<number, [number, number]>()];
+  const count = (side: 0 | 1, text: string, span: [number, number], changed: number) => {
+    const [start, end] = sentenceAround(text, span);
+    const seen = perSentence[side]!.get(start) ?? [0, wordsOf(text.slice(start, end)).length];
+    seen[0] += changed;
+    perSentence[side]!.set(start, seen);
+    return 2 * seen[0] <= seen[1];
+  };
+  for (const h of hs) {
+    const gone = wordsOf(oldText.slice(h.old[0], h.old[1]));
+    const come = wordsOf(newText.slice(h.new[0], h.new[1]));
+    if (!count(0, oldText, h.old, gone.length) || !count(1, newText, h.new, come.length)) return false;
+    for (const w of gone) deleted.set(w, (deleted.get(w) ?? 0) + 1);
+    for (const w of come) inserted.push(w);
+  }
+  let nDeleted = 0;
+  for (const k of deleted.values()) nDeleted += k;
+  let again = 0; // inserted words that were also deleted
+  for (const w of inserted) {
+    const k = deleted.get(w) ?? 0;
+    if (k > 0) {
+      again++;
+      deleted.set(w, k - 1);
+    }
+  }
+  return 2 * again <= Math.min(nDeleted, inserted.length);
+}
+
+/** Where the sentence of `text` around a span starts and ends (at the sentence ends or line breaks on either side). */
+function sentenceAround(text: string, [a, b]: [number, number]): [number, number] {
+  let start = a;
+  while (start > 0 && !SENTENCE_END.test(text[start - 1]!)) start--;
+  let end = b;
+  while (end < text.length && !SENTENCE_END.test(text[end]!)) end++;
+  return [start, end];
+}
+
+const SENTENCE_END = /[.!?\n]/;
 
 /** The sentences of one side of an entry that its own changes account for (see followSentences). */
 function ownSentences(units: readonly Unit[], entry: number, inPlace: boolean): Unit[] {
