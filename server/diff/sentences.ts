@@ -27,7 +27,7 @@ export function sentencesOf(text: string): Sentence[] {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     const line = text.slice(lineStart, lineEnd);
-    if (/[\p{L}\p{N}]/u.test(line)) {
+    if (LETTER.test(line)) {
       let from = 0;
       END.lastIndex = 0;
       for (let m = END.exec(line); m; m = END.exec(line)) {
@@ -42,9 +42,17 @@ export function sentencesOf(text: string): Sentence[] {
 }
 
 function push(out: Sentence[], line: string, offset: number, from: number, to: number): void {
-  while (from < to && /\s/.test(line[from]!)) from++;
-  while (to > from && /\s/.test(line[to - 1]!)) to--;
-  if (to > from && /[\p{L}\p{N}]/u.test(line.slice(from, to))) out.push({ start: offset + from, end: offset + to, text: line.slice(from, to) });
+  while (from < to && isSpace(line.charCodeAt(from))) from++;
+  while (to > from && isSpace(line.charCodeAt(to - 1))) to--;
+  if (to <= from) return;
+  const text = line.slice(from, to);
+  if (LETTER.test(text)) out.push({ start: offset + from, end: offset + to, text });
+}
+
+const LETTER = /[\p{L}\p{N}]/u;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 160;
 }
 
 /**
@@ -70,58 +78,22 @@ export function wordsOf(s: string): string[] {
   return s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/** Word ids for one comparison run: the same word gets the same small number. */
-export class WordIds {
-  private readonly ids = new Map<string, number>();
-
-  one(word: string): number {
-    let id = this.ids.get(word);
-    if (id === undefined) this.ids.set(word, (id = this.ids.size + 1));
-    return id;
-  }
-
-  of(words: readonly string[]): Int32Array {
-    const out = new Int32Array(words.length);
-    for (let k = 0; k < words.length; k++) {
-      let id = this.ids.get(words[k]!);
-      if (id === undefined) this.ids.set(words[k]!, (id = this.ids.size + 1));
-      out[k] = id;
-    }
-    return out;
-  }
-}
-
-/** The word bigrams of a sentence, its words numbered by `ids`; and how many words it has. */
-export function bigramsOfText(s: string, ids: WordIds): { bigrams: Set<number>; words: number } {
-  const bigrams = new Set<number>();
-  let prev = 0;
-  let words = 0;
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(s); m; m = WORD.exec(s)) {
-    const id = ids.one(m[0].toLowerCase());
-    if (prev) bigrams.add(prev * 0x100000 + id);
-    prev = id;
-    words++;
-  }
-  if (words === 1) bigrams.add(prev);
-  return { bigrams, words };
-}
-
-const WORD = /[\p{L}\p{N}]+/gu;
-
-/** The word bigrams of a run of word ids, as numbers (a one-word sentence is its word). */
-export function bigramsOf(ids: Int32Array): Set<number> {
-  const out = new Set<number>();
-  if (ids.length === 1) out.add(ids[0]!);
-  for (let k = 0; k + 1 < ids.length; k++) out.add(ids[k]! * 0x100000 + ids[k + 1]!);
-  return out;
-}
-
 /** Dice over two bigram sets: 1 for the same words in the same order, 0 for nothing shared. */
-export function similarity(a: Set<number>, b: Set<number>): number {
+export function similarity<T>(a: Set<T>, b: Set<T>): number {
   if (!a.size || !b.size) return 0;
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let n = 0;
   for (const x of small) if (large.has(x)) n++;
   return (2 * n) / (a.size + b.size);
 }
+
+/** The word bigrams of a sentence (as "word word" strings: hashed natively), and how many words it has. */
+export function bigramsOfText(s: string): { bigrams: Set<string>; words: number } {
+  const words = s.toLowerCase().match(WORD) ?? [];
+  const bigrams = new Set<string>();
+  if (words.length === 1) bigrams.add(words[0]!);
+  for (let k = 0; k + 1 < words.length; k++) bigrams.add(`${words[k]} ${words[k + 1]}`);
+  return { bigrams, words: words.length };
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;

@@ -14,7 +14,7 @@
  */
 import { diffArrays } from 'diff';
 import { type DiffPart, diffText, sideText } from './words.ts';
-import { type Sentence, WordIds, bigramsOfText, sameText, sentencesOf, similarity, wordsOf } from './sentences.ts';
+import { type Sentence, bigramsOfText, sameText, sentencesOf, similarity, wordsOf } from './sentences.ts';
 
 /** A clause entry of the JSON diff (design.md §5); parts cover the clause body. */
 export interface ClauseDiff {
@@ -357,7 +357,7 @@ function andList(xs: readonly string[]): string {
 class Unit {
   readonly same: string;
   partner: Unit | null = null;
-  shape?: { bigrams: Set<number>; words: number };
+  shape?: { bigrams: Set<string>; words: number };
   private terms?: { verbs: string[]; numbers: string[] };
 
   constructor(
@@ -385,7 +385,8 @@ class Unit {
 const SAME_CLAUSE = 0.4;
 const SAME_GROUP = 0.45;
 const ANYWHERE = 0.7;
-const MIN_WORDS = 4; // a shorter sentence is followed across clauses only when its text is the same
+const MIN_WORDS = 4;
+const MAY_BEAR = /\d|\b(?:shall|should|must|may|can|cannot)\b/i; // a shorter sentence is followed across clauses only when its text is the same
 
 type Terms = { from: string | null; to: string | null };
 
@@ -455,8 +456,7 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
 
   // Then, nearest first: a sentence edited in place in its clause; the same text, then an edited
   // sentence, among the pieces of a split or merge; the same text, then an edited sentence, anywhere.
-  const ids = new WordIds();
-  const shape = (u: Unit) => (u.shape ??= bigramsOfText(u.text, ids));
+  const shape = (u: Unit) => (u.shape ??= bigramsOfText(u.text));
   const bigrams = (u: Unit) => shape(u).bigrams;
   for (const [e, mine] of byEntry) {
     if (!mine.old.length || !mine.new.length) continue;
@@ -476,7 +476,8 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   }
   for (const lists of groups.values()) pairSimilar(lists.old, lists.new, bigrams, SAME_GROUP);
   pairAcross(olds, news, () => '', (u) => u.same);
-  const far = (u: Unit) => !u.partner && shape(u).words >= MIN_WORDS;
+  // (only sentences that may hold a verb or a number: a cheap test before their bigrams are counted)
+  const far = (u: Unit) => !u.partner && MAY_BEAR.test(u.text) && shape(u).words >= MIN_WORDS;
   pairSimilar(olds.filter(far), news.filter(far), bigrams, ANYWHERE, true);
 
   // the changes, in the order of the new document
@@ -737,7 +738,7 @@ function pairAcross(olds: Unit[], news: Unit[], scope: (u: Unit) => string | nul
  * nearest in the document. With `indexed` (lists that may span the whole document), the bigrams two
  * sentences share are counted through an index of the old ones instead of comparing every pair.
  */
-function pairSimilar(olds: Unit[], news: Unit[], bigrams: (u: Unit) => Set<number>, threshold: number, indexed = false): void {
+function pairSimilar(olds: Unit[], news: Unit[], bigrams: (u: Unit) => Set<string>, threshold: number, indexed = false): void {
   if (!olds.length || !news.length) return;
   const candidates: { u: Unit; v: Unit; score: number }[] = [];
   if (!indexed) {
@@ -748,7 +749,7 @@ function pairSimilar(olds: Unit[], news: Unit[], bigrams: (u: Unit) => Set<numbe
       }
     }
   } else {
-    const index = new Map<number, number[]>();
+    const index = new Map<string, number[]>();
     olds.forEach((u, k) => {
       for (const b of bigrams(u)) {
         const posting = index.get(b);
