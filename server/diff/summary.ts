@@ -620,12 +620,17 @@ function withinSentences(parts: readonly DiffPart[]): boolean {
 
 /** Where the sentence of `text` around a span starts and ends (at the sentence ends or line breaks on either side). */
 function sentenceAround(text: string, [a, b]: [number, number]): [number, number] {
-  let start = a;
-  while (start > 0 && !SENTENCE_END.test(text[start - 1]!)) start--;
-  let end = b;
-  while (end < text.length && !SENTENCE_END.test(text[end]!)) end++;
+  let start = 0;
+  let end = text.length;
+  for (const c of ENDS) {
+    start = Math.max(start, a > 0 ? text.lastIndexOf(c, a - 1) + 1 : 0);
+    const k = text.indexOf(c, b);
+    if (k >= 0) end = Math.min(end, k);
+  }
   return [start, end];
 }
+
+const ENDS = ['.', '!', '?', '\n'];
 
 const SENTENCE_END = /[.!?\n]/;
 
