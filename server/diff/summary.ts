@@ -590,18 +590,12 @@ function withinSentences(parts: readonly DiffPart[]): boolean {
   const deleted = new Map<string, number>();
   const inserted: string[] = [];
   // words changed per sentence, on each side: [words changed, words the sentence has]
-  const perSentence = [new Map<number, [number, number]>(), new Map<number, [number, number]>()];
-  const count = (side: 0 | 1, text: string, span: [number, number], changed: number) => {
-    const [start, end] = sentenceAround(text, span);
-    const seen = perSentence[side]!.get(start) ?? [0, wordsOf(text.slice(start, end)).length];
-    seen[0] += changed;
-    perSentence[side]!.set(start, seen);
-    return 2 * seen[0] <= seen[1];
-  };
+  const perOld = new Map<number, [number, number]>();
+  const perNew = new Map<number, [number, number]>();
   for (const h of hs) {
     const gone = wordsOf(oldText.slice(h.old[0], h.old[1]));
     const come = wordsOf(newText.slice(h.new[0], h.new[1]));
-    if (!count(0, oldText, h.old, gone.length) || !count(1, newText, h.new, come.length)) return false;
+    if (!mostlyKept(perOld, oldText, h.old, gone.length) || !mostlyKept(perNew, newText, h.new, come.length)) return false;
     for (const w of gone) deleted.set(w, (deleted.get(w) ?? 0) + 1);
     for (const w of come) inserted.push(w);
   }
@@ -616,6 +610,15 @@ function withinSentences(parts: readonly DiffPart[]): boolean {
     }
   }
   return 2 * again <= Math.min(nDeleted, inserted.length);
+}
+
+/** Adds `changed` words to the sentence around `span`; whether it still keeps at least half of its words. */
+function mostlyKept(perSentence: Map<number, [number, number]>, text: string, span: [number, number], changed: number): boolean {
+  const [start, end] = sentenceAround(text, span);
+  let seen = perSentence.get(start);
+  if (!seen) perSentence.set(start, (seen = [0, wordsOf(text.slice(start, end)).length]));
+  seen[0] += changed;
+  return 2 * seen[0] <= seen[1];
 }
 
 /** Where the sentence of `text` around a span starts and ends (at the sentence ends or line breaks on either side). */
@@ -634,6 +637,13 @@ const ENDS = ['.', '!', '?', '\n'];
 
 const SENTENCE_END = /[.!?\n]/;
 
+/** The terms of these sentences, placed in their side of the clause. */
+function termsOfUnits(units: readonly Unit[], kind: 'verbs' | 'numbers'): Found[] {
+  const found: Found[] = [];
+  for (const u of units) for (const f of termsIn(u.text, kind)) found.push({ term: f.term, start: f.start + u.pos, end: f.end + u.pos });
+  return found;
+}
+
 /** The sentences of one side of an entry that its own changes account for (see followSentences). */
 function ownSentences(units: readonly Unit[], entry: number, inPlace: boolean): Unit[] {
   const out: Unit[] = [];
@@ -643,13 +653,8 @@ function ownSentences(units: readonly Unit[], entry: number, inPlace: boolean): 
 
 /** The terms of these sentences of a clause changed in place, hunk by hunk of its word diff (as changedTerms does for whole clauses). */
 function changesInPlace(left: { old: Unit[]; new: Unit[] }, hs: Hunk[], kind: 'verbs' | 'numbers'): Terms[] {
-  const near = (units: Unit[], side: 'old' | 'new') => {
-    const found: Found[] = [];
-    for (const u of units) for (const f of termsIn(u.text, kind)) found.push({ term: f.term, start: f.start + u.pos, end: f.end + u.pos });
-    return termsPerHunk(found, hs, side);
-  };
-  const before = near(left.old, 'old');
-  const after = near(left.new, 'new');
+  const before = termsPerHunk(termsOfUnits(left.old, kind), hs, 'old');
+  const after = termsPerHunk(termsOfUnits(left.new, kind), hs, 'new');
   const out: Terms[] = [];
   for (let k = 0; k < hs.length; k++) for (const t of termChanges(before[k]!, after[k]!)) out.push(t);
   return out;
