@@ -262,6 +262,10 @@ export function changedTermSpans(parts: readonly DiffPart[]): { old: TermSpan[];
 /** Pairs the changes between two term sequences: a removed run next to an added run reads as "a → b". */
 export function termChanges(before: string[], after: string[]): { from: string | null; to: string | null }[] {
   if (before.join('\u0000') === after.join('\u0000')) return [];
+  // the usual cases, without a sequence diff: one term for one, or terms only added or only removed
+  if (!before.length) return after.map((to) => ({ from: null, to }));
+  if (!after.length) return before.map((from) => ({ from, to: null }));
+  if (before.length === 1 && after.length === 1) return [{ from: before[0]!, to: after[0]! }];
   const out: { from: string | null; to: string | null }[] = [];
   let removed: string[] = [];
   const flush = (added: string[]) => {
