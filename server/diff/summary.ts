@@ -321,7 +321,9 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
   s.merges = groupNotes(s.merged, 'to_ref').map(([to, pieces]) => ({
     anchor: pieces[0]!.anchor, from_refs: pieces.map((l) => l.from_ref!), to_ref: to, text: `${andList(pieces.map((l) => shownRef(l.from_ref!)))} were merged into ${shownRef(to)}`,
   }));
+  shapes = new WeakMap();
   const terms = followSentences(clauses, fromRefs, toRefs);
+  shapes = new WeakMap();
   s.verbs = terms.verbs;
   s.numbers = terms.numbers;
   s.moved_sentences = terms.moved;
@@ -435,7 +437,7 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   const local: number[] = [];
   clauses.forEach((c, e) => {
     if (c.status === 'unchanged') return;
-    if (c.status === 'changed' && group[e] === null && withinSentences(c.parts)) {
+    if (c.status === 'changed' && group[e] === null && withinSentences(shapeOf(c))) {
       local.push(e);
       return;
     }
@@ -447,8 +449,9 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
       const whole = g !== null && (g[0] === 'f') === (side === 'old');
       if (whole && skip.has(e)) continue;
       // a clause changed in place: only the sentences at its changes (the others read the same on both sides)
-      const text = whole ? shared.get(e)! : sideText(c.parts, side);
-      const found = c.status === 'changed' && g === null ? sentencesNear(text, hunks(c.parts), side) : sentencesOf(text);
+      const inPlace = c.status === 'changed' && g === null;
+      const text = whole ? shared.get(e)! : inPlace ? shapeOf(c)[side] : sideText(c.parts, side);
+      const found = inPlace ? sentencesNear(text, shapeOf(c).hs, side) : sentencesOf(text);
       for (const st of found) mine[side].push(new Unit(e, side, st.start, st.text));
     }
     // the same sentence on both sides of one clause: the common case, settled before anything else
@@ -523,7 +526,7 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     if (!left.old.length && !left.new.length) continue;
     const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
     const order: [number, number] = [e, (left.new[0] ?? left.old[0])!.pos];
-    const hs = inPlace ? hunks(c.parts) : null;
+    const hs = inPlace ? shapeOf(c).hs : null;
     for (const kind of ['verbs', 'numbers'] as const) {
       const changes = hs ? changesInPlace(left, hs, kind) : termChanges(left.old.flatMap((u) => u[kind]), left.new.flatMap((u) => u[kind]));
       if (c.from_ref !== c.to_ref && piece(c)) for (const t of changes) if (t.from !== null && t.to !== null) (t as TermChange).moved = true;
@@ -533,7 +536,8 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   for (const e of local) {
     const c = clauses[e]!;
     const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
-    for (const kind of ['verbs', 'numbers'] as const) add(kind, changedTerms(c.parts, kind), at, [e, 0]);
+    const { hs, old: oldText, new: newText } = shapeOf(c);
+    for (const kind of ['verbs', 'numbers'] as const) add(kind, termsOfKind(hs, oldText, newText, kind), at, [e, 0]);
   }
   const byOrder = (a: { order: [number, number] }, b: { order: [number, number] }) => a.order[0] - b.order[0] || a.order[1] - b.order[1];
   found.sort(byOrder);
@@ -580,17 +584,32 @@ function sentencesNear(text: string, hs: readonly Hunk[], side: 'old' | 'new'): 
 
 const NEAR = 3;
 
+/** A changed entry's hunks and both its texts, made once (several readings need them). */
+interface EntryShape {
+  parts: readonly DiffPart[];
+  hs: Hunk[];
+  old: string;
+  new: string;
+}
+
+// for the run of followSentences under way (it starts and ends a fresh one: the texts are not kept)
+let shapes = new WeakMap<ClauseDiff, EntryShape>();
+
+function shapeOf(c: ClauseDiff): EntryShape {
+  let s = shapes.get(c);
+  if (!s) shapes.set(c, (s = { parts: c.parts, hs: hunks(c.parts), old: sideText(c.parts, 'old'), new: sideText(c.parts, 'new') }));
+  return s;
+}
+
 /**
  * Whether the changes of `parts` stay inside sentences (see followSentences): no change holds a
  * sentence end or a line break, no hunk rewrites most of its sentence (an unrelated sentence put in the
  * place of another keeps its full stop), and the words deleted are not the words inserted (sentences
  * put in another order).
  */
-function withinSentences(parts: readonly DiffPart[]): boolean {
-  for (const p of parts) if (p.op !== 'equal' && SENTENCE_END.test(p.text)) return false;
-  const hs = hunks(parts);
-  const oldText = sideText(parts, 'old');
-  const newText = sideText(parts, 'new');
+function withinSentences(shape: EntryShape): boolean {
+  for (const p of shape.parts) if (p.op !== 'equal' && SENTENCE_END.test(p.text)) return false;
+  const { hs, old: oldText, new: newText } = shape;
   const deleted = new Map<string, number>();
   const inserted: string[] = [];
   // words changed per sentence, on each side: [words changed, words the sentence has]
