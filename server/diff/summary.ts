@@ -434,13 +434,13 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   // must delete or insert one), and not the same words deleted here and inserted there (sentences
   // put in another order) — is the usual edit of a word or a number: none of its sentences came from
   // elsewhere or went away, so it is read hunk by hunk as it always was, without following them.
+  // Whole clauses added or removed are read last, and only when a clause that stays has a sentence
+  // left over to come from or go to them: a sentence is followed out of or into a clause that stays
+  // ("7.4 added" with a requirement of 7.3 in it), not from a removed clause into an added one (both
+  // are listed whole, with no verb or number of their own).
   const local: number[] = [];
-  clauses.forEach((c, e) => {
-    if (c.status === 'unchanged') return;
-    if (c.status === 'changed' && group[e] === null && withinSentences(shapeOf(c))) {
-      local.push(e);
-      return;
-    }
+  const whole: number[] = [];
+  const readEntry = (c: ClauseDiff, e: number) => {
     const mine = { old: [] as Unit[], new: [] as Unit[] };
     byEntry.set(e, mine);
     for (const side of ['old', 'new'] as const) {
@@ -458,8 +458,15 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     pairSame(mine.old, mine.new);
     for (const u of mine.old) if (!u.partner) olds.push(u);
     for (const u of mine.new) if (!u.partner) news.push(u);
+  };
+  clauses.forEach((c, e) => {
+    if (c.status === 'unchanged') return;
+    if (c.status === 'added' || c.status === 'removed') whole.push(e);
+    else if (group[e] === null && withinSentences(shapeOf(c))) local.push(e);
+    else readEntry(c, e);
   });
   const bears = (u: Unit) => u.verbs.length > 0 || u.numbers.length > 0;
+  const wholeToWhole = (u: Unit, v: Unit) => clauses[u.entry]!.status === 'removed' && clauses[v.entry]!.status === 'added';
 
   // Then, nearest first: a sentence edited in place in its clause; the same text, then an edited
   // sentence, among the pieces of a split or merge; the same text, then an edited sentence, anywhere.
@@ -482,10 +489,15 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     lists[u.side].push(u);
   }
   for (const lists of groups.values()) pairSimilar(lists.old, lists.new, bigrams, SAME_GROUP);
-  pairAcross(olds, news, () => '', (u) => u.same);
+  const [oldLeft, newLeft] = [olds.some((u) => !u.partner), news.some((u) => !u.partner)];
+  for (const e of whole) {
+    const c = clauses[e]!;
+    if ((c.status === 'added' && oldLeft) || (c.status === 'removed' && newLeft)) readEntry(c, e);
+  }
+  pairAcross(olds, news, () => '', (u) => u.same, wholeToWhole);
   // (only sentences that may hold a verb or a number: a cheap test before their bigrams are counted)
   const far = (u: Unit) => !u.partner && MAY_BEAR.test(u.text) && shape(u).words >= MIN_WORDS;
-  pairSimilar(olds.filter(far), news.filter(far), bigrams, ANYWHERE, true);
+  pairSimilar(olds.filter(far), news.filter(far), bigrams, ANYWHERE, true, wholeToWhole);
 
   // the changes, in the order of the new document
   const found: { order: [number, number]; kind: 'verbs' | 'numbers'; t: TermChange }[] = [];
@@ -646,17 +658,17 @@ function mostlyKept(perSentence: Map<number, [number, number]>, text: string, sp
 
 /** Where the sentence of `text` around a span starts and ends (at the sentence ends or line breaks on either side). */
 function sentenceAround(text: string, [a, b]: [number, number]): [number, number] {
-  let start = 0;
-  let end = text.length;
-  for (const c of ENDS) {
-    start = Math.max(start, a > 0 ? text.lastIndexOf(c, a - 1) + 1 : 0);
-    const k = text.indexOf(c, b);
-    if (k >= 0) end = Math.min(end, k);
-  }
+  let start = a;
+  while (start > 0 && !isEnd(text.charCodeAt(start - 1))) start--;
+  let end = b;
+  while (end < text.length && !isEnd(text.charCodeAt(end))) end++;
   return [start, end];
 }
 
-const ENDS = ['.', '!', '?', '\n'];
+/** . ! ? or a line break */
+function isEnd(c: number): boolean {
+  return c === 46 || c === 33 || c === 63 || c === 10;
+}
 
 const SENTENCE_END = /[.!?\n]/;
 
@@ -740,7 +752,7 @@ function pairSame(olds: Unit[], news: Unit[]): void {
  * Pairs leftover sentences with the same `key` (null: not taken) and the same text, each new one with
  * the nearest old one in document order.
  */
-function pairAcross(olds: Unit[], news: Unit[], scope: (u: Unit) => string | null, text: (u: Unit) => string): void {
+function pairAcross(olds: Unit[], news: Unit[], scope: (u: Unit) => string | null, text: (u: Unit) => string, apart?: (u: Unit, v: Unit) => boolean): void {
   const waiting = new Map<string, Unit[]>();
   for (const u of olds) {
     if (u.partner) continue;
@@ -758,8 +770,12 @@ function pairAcross(olds: Unit[], news: Unit[], scope: (u: Unit) => string | nul
     if (g === null) continue;
     const list = waiting.get(`${g}\u0000${text(v)}`);
     if (!list?.length) continue;
-    let best = 0;
-    for (let k = 1; k < list.length; k++) if (Math.abs(list[k]!.entry - v.entry) < Math.abs(list[best]!.entry - v.entry)) best = k;
+    let best = -1;
+    for (let k = 0; k < list.length; k++) {
+      if (apart?.(list[k]!, v)) continue;
+      if (best < 0 || Math.abs(list[k]!.entry - v.entry) < Math.abs(list[best]!.entry - v.entry)) best = k;
+    }
+    if (best < 0) continue;
     const [u] = list.splice(best, 1);
     u!.partner = v;
     v.partner = u!;
@@ -771,7 +787,7 @@ function pairAcross(olds: Unit[], news: Unit[], scope: (u: Unit) => string | nul
  * nearest in the document. With `indexed` (lists that may span the whole document), the bigrams two
  * sentences share are counted through an index of the old ones instead of comparing every pair.
  */
-function pairSimilar(olds: Unit[], news: Unit[], bigrams: (u: Unit) => Set<string>, threshold: number, indexed = false): void {
+function pairSimilar(olds: Unit[], news: Unit[], bigrams: (u: Unit) => Set<string>, threshold: number, indexed = false, apart?: (u: Unit, v: Unit) => boolean): void {
   if (!olds.length || !news.length) return;
   const candidates: { u: Unit; v: Unit; score: number }[] = [];
   if (!indexed) {
@@ -801,7 +817,7 @@ function pairSimilar(olds: Unit[], news: Unit[], bigrams: (u: Unit) => Set<strin
       for (const k of touched) {
         const u = olds[k]!;
         const score = (2 * shared[k]!) / (bigrams(u).size + vb.size);
-        if (score >= threshold) candidates.push({ u, v, score });
+        if (score >= threshold && !apart?.(u, v)) candidates.push({ u, v, score });
         shared[k] = 0;
       }
       touched.length = 0;
