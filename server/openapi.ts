@@ -7,6 +7,7 @@ import { publicationPaths } from './publication/openapi.ts';
 import { endorsementPaths } from './endorsement/openapi.ts';
 import { proposalsPaths } from './proposals/openapi.ts';
 import { organisationsPaths, organisationsSchemas } from './organisations/openapi.ts';
+import { diffPaths, diffSchemas } from './diff/openapi.ts';
 import { error, json } from './http/openapi-parts.ts';
 
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
@@ -36,6 +37,7 @@ export const openapi = {
     schemas: {
       ...usersSchemas,
       ...organisationsSchemas,
+      ...diffSchemas,
       Error: {
         type: 'object',
         required: ['error'],
@@ -135,37 +137,11 @@ export const openapi = {
         responses: { 200: { description: 'The version', content: json({ $ref: '#/components/schemas/Version' }) }, 400: error, 404: error },
       },
     },
-    '/standards/{ref}/diff': {
-      get: {
-        summary: 'What changed between two versions: summary and clause entries (design.md §5)',
-        parameters: [
-          refParam,
-          { name: 'from', in: 'query', required: true, schema: { type: 'string' }, description: 'a version number or "current"' },
-          { name: 'to', in: 'query', required: true, schema: { type: 'string' }, description: 'a version number or "current"' },
-        ],
-        responses: {
-          200: {
-            description: 'The diff',
-            content: json({ type: 'object', properties: {
-              ref: { type: 'string' }, from: { type: 'object' }, to: { type: 'object' },
-              summary: { type: 'object', description: 'verbs, numbers, added, removed, moved, renumbered, split, merged, changed, words_added, words_removed' },
-              clauses: { type: 'array', items: { type: 'object', properties: {
-                status: { type: 'string', enum: ['unchanged', 'changed', 'added', 'removed'] }, moved: { type: 'boolean' }, renumbered: { type: 'boolean' },
-                from_ref: { type: 'string', nullable: true }, to_ref: { type: 'string', nullable: true }, heading: { type: 'string' }, from_heading: { type: 'string' },
-                parts: { type: 'array', items: { type: 'object', properties: { op: { type: 'string', enum: ['equal', 'insert', 'delete'] }, text: { type: 'string' } } } },
-              } } },
-            } }),
-          },
-          400: error,
-          404: error,
-        },
-      },
-    },
   } as Record<string, unknown>,
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths, diffPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }

@@ -7,13 +7,16 @@
  *   ref, since after renumbering "5.1 General" may well be another clause than the old 5.1 General);
  *   3. same ref and heading;
  *   4. similar text (word-bigram Dice, through an inverted index so unrelated clauses are never compared);
- *   5. same heading, unique on both sides (short clauses);
- *   6. split and merged clauses: a leftover clause whose words are mostly inside one clause of the other
- *      version (looked for among the unmatched and the neighbours of where it now sits).
+ *   5. same heading, unique on both sides (short clauses); a section heading renamed over the same
+ *      clauses (same number, no text of its own, its first clauses paired);
+ *   6. split and merged clauses: a leftover clause whose sentences mostly come from one clause of the
+ *      other version (looked for among the unmatched and the neighbours of where it now sits), sentence
+ *      by sentence so that a piece edited on the way is still found (./sentences.ts).
  * Then pairs out of order (not in the longest increasing run of old positions) are `moved`, and pairs
  * whose ref differs are `renumbered`.
  */
 import type { Clause } from '../versions/clause.ts';
+import { wordsOf } from './sentences.ts';
 
 /** A clause as alignment needs it: a new draft's clauses have no key yet. */
 export type AlignClause = Omit<Clause, 'key'> & { key?: string };
@@ -37,9 +40,10 @@ export interface Alignment<F extends AlignClause = Clause, T extends AlignClause
 }
 
 const SIMILAR = 0.5; // Dice on word bigrams above which two leftover clauses are the same clause
-const CONTAINED = 0.6; // share of a clause's 4-grams found in another for it to be a piece of it
-const DUPLICATE = 0.5; // a piece this much inside the clause's own partner is a copy, not a split (≤ CONTAINED)
-const MIN_PIECE = 3; // 4-grams: below this a piece is too short to tell
+const CONTAINED = 0.6; // share of a clause's words in sentences found in another for it to be a piece of it
+const NOVEL = 0.3; // share of them the other clause's own partner must not hold: below, a copy, not a split
+const SAME_SENTENCE = 0.5; // Dice on word bigrams above which two sentences are one sentence, edited
+const MIN_PIECE = 3; // words: below this a piece is too short to tell
 const COMMON = 64; // a bigram found in more leftover clauses than this is boilerplate
 const WINDOW = 8; // clauses either side searched for the source of a split or merge piece
 
@@ -62,6 +66,7 @@ export function alignClauses<F extends AlignClause, T extends AlignClause>(
   matchExact(pairs, from, to, (c) => `${c.ref}\u0000${normHeading(c.heading)}`, 'ref');
   matchSimilar(pairs, from, to, shingles);
   matchExact(pairs, from, to, (c) => (normHeading(c.heading) ? `${c.depth}\u0000${normHeading(c.heading)}` : null), 'text');
+  matchSections(pairs, from, to);
   matchPieces(pairs, from, to, shingles);
   return entries(pairs, from, to);
 }
@@ -158,42 +163,139 @@ function uniqueIds(indices: number[], id: (i: number) => string | null): Map<str
 }
 
 /**
- * Word shingles of heading + body as 32-bit hashes, computed once per clause and only for the clauses
- * that need them: bigrams to score similarity, 4-grams to find the pieces of a split or merge (bigrams
- * are too common across clauses written in the same style to prove where a piece came from).
+ * A leftover section heading renamed: same number, no text of its own on either side, and the clauses
+ * right after each (its first subclauses) paired with each other. A clause that has text and a new
+ * heading under an old number is another clause (it may have been rewritten beyond recognition).
+ */
+function matchSections(pairs: Pairs, from: readonly AlignClause[], to: readonly AlignClause[]): void {
+  const olds = new Map<string, number>();
+  for (const i of pairs.leftFrom()) if (!from[i]!.text.trim()) olds.set(from[i]!.ref, i);
+  for (const j of pairs.leftTo()) {
+    const i = olds.get(to[j]!.ref);
+    if (i === undefined || to[j]!.text.trim() || i + 1 >= from.length || j + 1 >= to.length) continue;
+    if (pairs.toOfFrom[i + 1] === j + 1 && from[i + 1]!.depth > from[i]!.depth && to[j + 1]!.depth > to[j]!.depth) pairs.pair(i, j, 'ref');
+  }
+}
+
+/**
+ * The sentences of a clause that may be a piece of another: each one's word bigrams, and which hold
+ * each bigram, so that another clause's text can be scanned against them once.
+ */
+interface Piece {
+  units: { bigrams: Set<number>; words: number }[];
+  index: Map<number, number[]>;
+  words: number;
+}
+
+/** Heading and body as word ids, and (once asked for) where each sentence of the body starts. */
+interface Tokens {
+  ids: Int32Array;
+  /** word index where each body sentence starts, then ids.length */
+  starts?: number[];
+}
+
+// a word, or the end of a sentence (as ./sentences.ts reads it: . ! ? before a capital, or a line break)
+const TOKEN = /([\p{L}\p{N}]+)|[.!?](?=[ \t]+[\p{Lu}\d("'“‘])|\n/gu;
+
+/**
+ * Word shingles of heading + body as 32-bit hashes, and the sentences of the body, computed once per
+ * clause and only for the clauses that need them: bigrams to score similarity, sentences to find the
+ * pieces of a split or merge.
  */
 export class Shingles {
   private readonly wordIds = new Map<string, number>();
-  private readonly words = new Map<AlignClause, Int32Array>();
-  private readonly cache = [new Map<AlignClause, Set<number>>(), new Map<AlignClause, Set<number>>()];
+  private readonly tokens = new Map<AlignClause, Tokens>();
+  private readonly cache = new Map<AlignClause, Set<number>>();
+  private readonly pieces = new Map<AlignClause, Piece>();
 
   bigrams(c: AlignClause): Set<number> {
-    return this.get(c, 0, 2);
-  }
-
-  quads(c: AlignClause): Set<number> {
-    return this.get(c, 1, 4);
-  }
-
-  private get(c: AlignClause, slot: number, n: number): Set<number> {
-    let s = this.cache[slot]!.get(c);
-    if (!s) this.cache[slot]!.set(c, (s = shingles(this.ids(c), n)));
+    let s = this.cache.get(c);
+    if (!s) this.cache.set(c, (s = shingles(this.tokensOf(c).ids, 2)));
     return s;
   }
 
-  private ids(c: AlignClause): Int32Array {
-    let ids = this.words.get(c);
-    if (!ids) {
-      const words = `${c.heading}\n${c.text}`.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-      ids = new Int32Array(words.length);
-      for (let k = 0; k < words.length; k++) {
-        let id = this.wordIds.get(words[k]!);
-        if (id === undefined) this.wordIds.set(words[k]!, (id = this.wordIds.size + 1));
-        ids[k] = id;
+  /** The sentences of `c` as a piece to look for in other clauses. */
+  piece(c: AlignClause): Piece {
+    let p = this.pieces.get(c);
+    if (!p) {
+      const { ids, starts } = this.sentenceTokens(c);
+      p = { units: [], index: new Map(), words: 0 };
+      for (let k = 0; k + 1 < starts.length; k++) {
+        const unit = ids.subarray(starts[k], starts[k + 1]);
+        const bigrams = shingles(unit, 2);
+        for (const b of bigrams) {
+          const posting = p.index.get(b);
+          if (posting) posting.push(p.units.length);
+          else p.index.set(b, [p.units.length]);
+        }
+        p.units.push({ bigrams, words: unit.length });
+        p.words += unit.length;
       }
-      this.words.set(c, ids);
+      this.pieces.set(c, p);
     }
-    return ids;
+    return p;
+  }
+
+  /**
+   * Which sentences of `piece` a sentence of `c` holds, perhaps edited (Dice on word bigrams at least
+   * SAME_SENTENCE): one pass over the words of `c`, counting the bigrams each of its sentences shares
+   * with each sentence of the piece.
+   */
+  held(piece: Piece, c: AlignClause): boolean[] {
+    const { ids, starts } = this.sentenceTokens(c);
+    const out = piece.units.map(() => false);
+    const shared = new Int32Array(piece.units.length);
+    const touched: number[] = [];
+    for (let k = 0; k + 1 < starts.length; k++) {
+      const [a, b] = [starts[k]!, starts[k + 1]!];
+      for (let w = a; w + 1 < b; w++) {
+        const posting = piece.index.get(Math.imul(Math.imul(0x811c9dc5 ^ ids[w]!, 0x01000193) ^ ids[w + 1]!, 0x01000193));
+        if (posting) for (const u of posting) if (shared[u]++ === 0) touched.push(u);
+      }
+      // (a bigram repeated in one sentence is rare enough to count as the sentence's length says)
+      const size = Math.max(1, b - a - 1);
+      for (const u of touched) {
+        const bigrams = piece.units[u]!.bigrams.size;
+        if ((2 * Math.min(shared[u]!, bigrams)) / (bigrams + size) >= SAME_SENTENCE) out[u] = true;
+        shared[u] = 0;
+      }
+      touched.length = 0;
+    }
+    return out;
+  }
+
+  private tokensOf(c: AlignClause): Tokens {
+    let t = this.tokens.get(c);
+    if (!t) {
+      const words = wordsOf(`${c.heading}\n${c.text}`);
+      const ids = new Int32Array(words.length);
+      for (let k = 0; k < words.length; k++) ids[k] = this.idOf(words[k]!);
+      this.tokens.set(c, (t = { ids }));
+    }
+    return t;
+  }
+
+  /** The word ids with the sentence starts: a second pass over the body, for the few clauses scanned. */
+  private sentenceTokens(c: AlignClause): Required<Tokens> {
+    const t = this.tokensOf(c);
+    if (!t.starts) {
+      let n = wordsOf(c.heading).length;
+      const starts = [n];
+      TOKEN.lastIndex = 0;
+      for (let m = TOKEN.exec(c.text); m; m = TOKEN.exec(c.text)) {
+        if (m[1] !== undefined) n++;
+        else if (n > starts.at(-1)!) starts.push(n);
+      }
+      if (n > starts.at(-1)!) starts.push(n);
+      t.starts = starts;
+    }
+    return t as Required<Tokens>;
+  }
+
+  private idOf(word: string): number {
+    let id = this.wordIds.get(word);
+    if (id === undefined) this.wordIds.set(word, (id = this.wordIds.size + 1));
+    return id;
   }
 }
 
@@ -207,13 +309,6 @@ function shingles(ids: Int32Array, n: number): Set<number> {
     out.add(h);
   }
   return out;
-}
-
-function overlap(a: Set<number>, b: Set<number>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let n = 0;
-  for (const x of small) if (large.has(x)) n++;
-  return n;
 }
 
 /** Best-first greedy pairing of leftovers by Dice similarity, candidates found through shared bigrams. */
@@ -290,8 +385,9 @@ function groupBySource(found: [number, number][]): Map<number, number[]> {
 }
 
 /**
- * For each leftover clause on one side ("mine"), the clause on the other side ("theirs") that contains
- * most of it: looked for among their leftovers and the partners of my paired neighbours.
+ * For each leftover clause on one side ("mine"), the clause on the other side ("theirs") its sentences
+ * mostly come from: looked for among their leftovers and the partners of my paired neighbours. A piece
+ * must bring sentences that the clause's own partner does not hold (else it is a copy, not a split).
  * Returns [mine, theirs] pairs.
  */
 function findSources(
@@ -305,24 +401,48 @@ function findSources(
   const theirLeft = unpaired(partnerOfTheirs);
   const found: [number, number][] = [];
   for (const m of leftovers) {
-    const piece = sh.quads(mine[m]!);
-    if (piece.size < MIN_PIECE) continue;
+    const piece = sh.piece(mine[m]!);
+    if (piece.words < MIN_PIECE) continue;
     let best = -1;
-    let bestShared = CONTAINED * piece.size;
+    let bestShared = CONTAINED * piece.words;
+
     for (const t of candidates(m, partnerOfMine, theirLeft)) {
       const own = partnerOfTheirs[t]!;
-      // a clause that reads as its partner holds the piece exactly as much as the partner does, so the
-      // copy test below would turn it down (DUPLICATE ≤ CONTAINED): no need to shingle it
+      // a clause that reads as its partner holds the piece exactly as much as the partner does: a copy
       if (own >= 0 && sameClause(theirs[t]!, mine[own]!)) continue;
-      const shared = overlap(piece, sh.quads(theirs[t]!));
+      // a cheap bound first, on the clause's bigrams as a whole: a sentence u held at SAME_SENTENCE (0.5)
+      // by a sentence v shares at least |u|/3 of its bigrams with it (2s ≥ (|u|+|v|)/2 and s ≤ |v|)
+      if (!mayHold(piece, sh.bigrams(theirs[t]!), CONTAINED * piece.words)) continue;
+      const inSource = sh.held(piece, theirs[t]!);
+      let shared = 0;
+      piece.units.forEach((u, k) => {
+        if (inSource[k]) shared += u.words;
+      });
       if (shared < bestShared) continue;
-      if (own >= 0 && overlap(piece, sh.quads(mine[own]!)) >= DUPLICATE * piece.size) continue;
+      const inOwn = own >= 0 ? sh.held(piece, mine[own]!) : null;
+      let novel = 0;
+      piece.units.forEach((u, k) => {
+        if (inSource[k] && !inOwn?.[k]) novel += u.words;
+      });
+      if (novel < NOVEL * piece.words) continue;
       best = t;
       bestShared = shared;
     }
     if (best >= 0) found.push([m, best]);
   }
   return found;
+}
+
+/** Whether the sentences of `piece` that share a third of their bigrams with `bigrams` have `words` words. */
+function mayHold(piece: Piece, bigrams: Set<number>, words: number): boolean {
+  let left = piece.words; // words not yet ruled out
+  for (const u of piece.units) {
+    let n = 0;
+    for (const b of u.bigrams) if (bigrams.has(b)) n++;
+    if (3 * n < u.bigrams.size) left -= u.words;
+    if (left < words) return false;
+  }
+  return true;
 }
 
 /** Same heading and text: the same shingles. */

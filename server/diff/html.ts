@@ -19,6 +19,8 @@
  *   diff-to                     the arrow between a deletion and the insertion that replaces it
  *   diff-term diff-verb|diff-number   a changed requirement verb / number with its unit (<mark>)
  *   diff-side, diff-old, diff-new   side-by-side: the pair of columns, the old and the new column
+ *   diff-piece                  on diff-clause, a piece of a split or one of the clauses of a merge
+ *   diff-origin                 side-by-side, above each column of a piece: the clause it came from / is now
  *   diff-folded                 the <details> holding a run of unchanged clauses (changes only)
  *   sr-only                     visually hidden, read by screen readers
  */
@@ -44,12 +46,24 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
+/** What renderClause needs beyond the entry: where it is, and the splits and merges of the diff. */
+interface Context {
+  opts: RenderOptions;
+  /** merged entries share an anchor: the id goes on the first */
+  seen: Set<string>;
+  /** from_ref → the refs of its pieces; to_ref → the refs merged into it (only for more than one) */
+  splits: Map<string, string[]>;
+  merges: Map<string, string[]>;
+}
+
 export function renderDiffHtml(diff: VersionDiff, opts: RenderOptions): string {
   const out: string[] = [];
-  const seen = new Set<string>(); // merged entries share an anchor: the id goes on the first
+  const ctx: Context = { opts, seen: new Set(), splits: new Map(), merges: new Map() };
+  for (const n of diff.summary.splits ?? []) ctx.splits.set(n.from_ref, n.to_refs);
+  for (const n of diff.summary.merges ?? []) ctx.merges.set(n.to_ref, n.from_refs);
   let folded: ClauseDiff[] = [];
   const flushFolded = () => {
-    if (folded.length) out.push(renderFolded(folded, opts, seen));
+    if (folded.length) out.push(renderFolded(folded, ctx));
     folded = [];
   };
   for (const c of diff.clauses) {
@@ -58,7 +72,7 @@ export function renderDiffHtml(diff: VersionDiff, opts: RenderOptions): string {
       continue;
     }
     flushFolded();
-    out.push(renderClause(c, opts, seen));
+    out.push(renderClause(c, ctx));
   }
   flushFolded();
   return out.join('\n');
@@ -68,31 +82,56 @@ function isQuiet(c: ClauseDiff): boolean {
   return c.status === 'unchanged' && !c.moved && !c.renumbered;
 }
 
-function renderFolded(run: ClauseDiff[], opts: RenderOptions, seen: Set<string>): string {
+function renderFolded(run: ClauseDiff[], ctx: Context): string {
   const first = shown(run[0]!.to_ref);
   const last = shown(run.at(-1)!.to_ref);
   const label =
     run.length === 1 ? `1 unchanged clause (${first})` : `${run.length} unchanged clauses (${first} to ${last})`;
-  return `<details class="diff-folded"><summary>${escapeHtml(label)}</summary>\n${run.map((c) => renderClause(c, opts, seen)).join('\n')}\n</details>`;
+  return `<details class="diff-folded"><summary>${escapeHtml(label)}</summary>\n${run.map((c) => renderClause(c, ctx)).join('\n')}\n</details>`;
 }
 
-function renderClause(c: ClauseDiff, opts: RenderOptions, seen: Set<string>): string {
+function renderClause(c: ClauseDiff, ctx: Context): string {
   const anchor = changeAnchor(c);
-  const id = seen.has(anchor) ? '' : ` id="${escapeHtml(anchor)}"`;
-  seen.add(anchor);
+  const id = ctx.seen.has(anchor) ? '' : ` id="${escapeHtml(anchor)}"`;
+  ctx.seen.add(anchor);
   const classes = ['diff-clause', `diff-status-${c.status}`];
   if (c.moved) classes.push('diff-moved');
   if (c.renumbered) classes.push('diff-renumbered');
+  const piece = pieceOf(c, ctx);
+  if (piece) classes.push('diff-piece');
   // as in the summary: verbs and numbers are read in changed clauses, not in whole added or removed ones
   const terms = c.status === 'changed' ? changedTermSpans(c.parts) : { old: [], new: [] };
+  // a piece shows, above each column, the clause its old text is part of and the clause it is now
+  const origin = (text: string) => (piece ? `<p class="diff-origin">${escapeHtml(text)}</p>` : '');
+  const oldTitle = `From ${titleOf(c.from_ref, c.from_heading ?? c.heading)}`;
   const body =
-    opts.view === 'inline'
+    ctx.opts.view === 'inline'
       ? `<div class="diff-text">${inlineParts(c.parts, terms)}</div>`
-      : `<div class="diff-side"><div class="diff-old diff-text">${sideParts(c.parts, 'delete', terms.old)}</div><div class="diff-new diff-text">${sideParts(c.parts, 'insert', terms.new)}</div></div>`;
-  return `<section class="${classes.join(' ')}"${id}>\n${clauseTitle(c)}\n${body}\n</section>`;
+      : `<div class="diff-side"><div class="diff-old diff-text">${origin(oldTitle)}${sideParts(c.parts, 'delete', terms.old)}</div><div class="diff-new diff-text">${origin(`Now ${titleOf(c.to_ref, c.heading)}`)}${sideParts(c.parts, 'insert', terms.new)}</div></div>`;
+  return `<section class="${classes.join(' ')}"${id}>\n${clauseTitle(c, piece)}\n${body}\n</section>`;
 }
 
-function clauseTitle(c: ClauseDiff): string {
+/** "split: 7.3 was split into 7.3 and 7.4" for a piece of a split, "merged: …" for a clause of a merge, else null. */
+function pieceOf(c: ClauseDiff, ctx: Context): string | null {
+  if (c.from_ref === null || c.to_ref === null) return null;
+  const into = ctx.splits.get(c.from_ref);
+  if (into) return `part of ${shown(c.from_ref)}, which was split into ${andList(into.map(shown))}`;
+  const from = ctx.merges.get(c.to_ref);
+  if (from) return `${andList(from.map(shown))} were merged into ${shown(c.to_ref)}`;
+  return null;
+}
+
+function andList(xs: readonly string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
+}
+
+/** "7.3 Medical support", "Annex A (normative) Records", "Foreword". */
+function titleOf(ref: string | null, heading: string): string {
+  const number = clauseNumber(ref ?? '');
+  return number ? `${number} ${heading}` : heading;
+}
+
+function clauseTitle(c: ClauseDiff, piece: string | null): string {
   const ref = escapeHtml(clauseNumber(c.to_ref ?? c.from_ref ?? ''));
   const heading =
     c.from_heading !== undefined ? `${del(escapeHtml(c.from_heading))}${THEN}${ins(escapeHtml(c.heading))}` : escapeHtml(c.heading);
@@ -100,7 +139,8 @@ function clauseTitle(c: ClauseDiff): string {
   if (c.status === 'added') notes.push('added');
   if (c.status === 'removed') notes.push('removed');
   const renumbered = c.from_ref !== null && c.to_ref !== null && c.from_ref !== c.to_ref;
-  if (c.moved) notes.push(renumbered ? `moved from ${shown(c.from_ref)}` : 'moved');
+  if (piece) notes.push(piece);
+  else if (c.moved) notes.push(renumbered ? `moved from ${shown(c.from_ref)}` : 'moved');
   else if (renumbered) notes.push(`was ${shown(c.from_ref)}`);
   const note = notes.length ? ` <span class="diff-note">(${escapeHtml(notes.join(', '))})</span>` : '';
   return `<h3><span class="diff-ref">${ref}</span> <span class="diff-heading">${heading}</span>${note}</h3>`;
@@ -167,16 +207,20 @@ function sideParts(parts: readonly DiffPart[], show: 'insert' | 'delete', spans:
 export function renderSummaryHtml(diff: VersionDiff): string {
   const s = diff.summary;
   const moved = new Set(s.moved.map(pairKey));
+  const merged = new Set(s.merged.map(pairOf));
+  const pieces = new Set([...s.split, ...s.merged].map(pairKey));
   const sections = [
-    list('Requirement verbs', s.verbs.map((t) => termItem(t))),
-    list('Numbers and units', s.numbers.map((t) => termItem(t))),
+    list('Requirement verbs', s.verbs.map((t) => termItem(t, merged))),
+    list('Numbers and units', s.numbers.map((t) => termItem(t, merged))),
     list('Clauses added', s.added.map((l) => linkItem(l, titled(l)))),
     list('Clauses removed', s.removed.map((l) => linkItem(l, titled(l)))),
-    list('Clauses moved', s.moved.map((l) => linkItem(l, moveText(l, 'was')))),
+    // a piece of a split or merge is listed there, in words, not also as moved or renumbered
+    list('Clauses moved', s.moved.filter((l) => !pieces.has(pairKey(l))).map((l) => linkItem(l, moveText(l, 'was')))),
     // a clause moved and renumbered is listed once, under "moved", with its old number
-    list('Clauses renumbered', s.renumbered.filter((l) => !moved.has(pairKey(l))).map((l) => linkItem(l, moveText(l, 'was')))),
-    list('Clauses split', s.split.map((l) => linkItem(l, moveText(l, 'from')))),
-    list('Clauses merged', s.merged.map((l) => linkItem(l, moveText(l, 'from')))),
+    list('Clauses renumbered', s.renumbered.filter((l) => !moved.has(pairKey(l)) && !pieces.has(pairKey(l))).map((l) => linkItem(l, moveText(l, 'was')))),
+    list('Clauses split', (s.splits ?? []).map((n) => linkItem(n, n.text))),
+    list('Clauses merged', (s.merges ?? []).map((n) => linkItem(n, n.text))),
+    list('Requirements moved to another clause', (s.moved_sentences ?? []).map((m) => linkItem(m, `“${m.text}”: moved from ${shown(m.from_ref)} to ${shown(m.to_ref)}${m.edited ? ', edited' : ''}`))),
   ].join('');
   const counts = `<p>${s.changed} ${s.changed === 1 ? 'clause' : 'clauses'} changed; ${s.words_added} words added, ${s.words_removed} words removed.</p>`;
   return `<section class="diff-summary">\n<h2>Summary of changes</h2>\n${counts}\n${sections}</section>`;
@@ -187,7 +231,7 @@ function list(title: string, items: string[]): string {
   return `<h3>${escapeHtml(title)}</h3>\n<ul class="diff-summary-list">\n${items.map((i) => `<li>${i}</li>`).join('\n')}\n</ul>\n`;
 }
 
-function linkItem(l: Omit<ChangeLink, 'heading'>, text: string): string {
+function linkItem(l: { anchor: string }, text: string): string {
   return `<a href="#${escapeHtml(l.anchor)}">${escapeHtml(text)}</a>`;
 }
 
@@ -203,13 +247,21 @@ function titled(l: ChangeLink): string {
   return number ? `${number} ${l.heading}` : l.heading;
 }
 
-/** "4.1 Records (was 4.2)"; "4.3 Marking (from 4.2)" for a piece of a split. */
-function moveText(l: ChangeLink, word: 'was' | 'from'): string {
+/** "4.1 Records (was 4.2)". */
+function moveText(l: ChangeLink, word: 'was'): string {
   return l.from_ref === l.to_ref || l.from_ref === null ? titled(l) : `${titled(l)} (${word} ${shown(l.from_ref)})`;
 }
 
-/** "should → shall in 4.2", "shall added in 5.1", "50 m removed in 4.3" */
-function termItem(t: TermChange): string {
+/**
+ * "should → shall in 4.2", "shall added in 5.1", "50 m removed in 4.3"; for a sentence now in another
+ * clause, "2 hours → 1 hour, moved from 7.3 to 7.4", or "3 m → 4 m in 6.1, was 6.2" when its clause was
+ * merged into that one.
+ */
+function termItem(t: TermChange, merged: ReadonlySet<string>): string {
   const what = t.from !== null && t.to !== null ? `${t.from} → ${t.to}` : t.to !== null ? `${t.to} added` : `${t.from} removed`;
-  return linkItem(t, `${what} in ${refOf(t)}`);
+  if (!t.moved) return linkItem(t, `${what} in ${refOf(t)}`);
+  if (merged.has(pairOf(t))) return linkItem(t, `${what} in ${shown(t.to_ref)}, was ${shown(t.from_ref)}`);
+  return linkItem(t, `${what}, moved from ${shown(t.from_ref)} to ${shown(t.to_ref)}`);
 }
+
+const pairOf = (l: { from_ref: string | null; to_ref: string | null }) => `${l.from_ref}\u0000${l.to_ref}`;

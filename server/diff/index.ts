@@ -9,10 +9,15 @@
  *       exactly. A heading change is reported by `from_heading`. A split clause gives one entry per piece
  *       (same from_ref), each covering the slice of the old body that went into it; merged clauses give
  *       one entry per old clause (same to_ref), each covering its slice of the new body.
+ *     The summary (./summary.ts) follows requirement sentences across the whole document: `verbs` and
+ *     `numbers` entries carry `moved: true` when the sentence is now in another clause (from_ref → to_ref);
+ *     `splits` / `merges` say split and merge in words; `moved_sentences` lists sentences that went to an
+ *     unrelated clause. OpenAPI: ./openapi.ts. Kept honest by test/fixtures/diff-corpus (issue 14).
  *   alignClauses(from, to): Alignment[]          ./align.ts  which clause became which, and how
  *   inheritKeys(basedOn, draft, newKey): Clause[] ./align.ts  keys for a new draft's clauses
  *   diffText(old, new): DiffPart[]                ./words.ts  word diff of one clause
  *   summarise(clauses): DiffSummary               ./summary.ts verbs, numbers with units, counts
+ *   sentencesOf(text), sameText(s)                ./sentences.ts the sentences requirements are followed in
  *   findVerbs(text), findNumbers(text)            ./summary.ts
  *   changeAnchor(entry): string                   ./summary.ts `change-4.2` / `change-removed-4.3`
  *   renderDiffHtml(diff, { view: 'inline' | 'side-by-side', changesOnly }): string   ./html.ts

@@ -3,11 +3,18 @@
  * that changed in a clause ("should → shall in 4.2", "50 m → 100 m in 4.2"), clauses added, removed,
  * moved, renumbered, split and merged, and words added and removed. Pure.
  *
- * Verbs and numbers are compared hunk by hunk of the word diff, so that a verb changed in place pairs up
- * with the one it replaced; anything left over is reported as added or removed.
+ * Verbs and numbers are followed sentence by sentence across the whole document (./sentences.ts), not
+ * only inside one clause: the sentences of every clause that changed are paired — the same text first,
+ * in the same clause, then among the pieces of a split or merge, then anywhere; then edited sentences by
+ * similarity, in the same order of preference — and a pair's verbs and numbers are compared with each
+ * other, so that a requirement that moved is reported where it went, with its own edit ("2 hours →
+ * 1 hour, moved from 7.3 to 7.4"), and one is reported removed only when it is gone from the whole text.
+ * What is left over in a clause pairs up in order ("should" replaced by "shall" in a rewritten
+ * sentence); a whole clause added or removed lists no verbs or numbers of its own.
  */
 import { diffArrays } from 'diff';
-import { type DiffPart, sideText } from './words.ts';
+import { type DiffPart, diffText, sideText } from './words.ts';
+import { type Sentence, bigramsOfText, sameText, sentencesOf, similarity, wordsOf } from './sentences.ts';
 
 /** A clause entry of the JSON diff (design.md §5); parts cover the clause body. */
 export interface ClauseDiff {
@@ -32,10 +39,39 @@ export interface ChangeLink {
   heading: string;
 }
 
-/** A verb or number in a clause: `from` null when added, `to` null when removed. (The summary reads "in 4.2": no heading.) */
+/**
+ * A verb or number in a clause: `from` null when added, `to` null when removed. (The summary reads "in 4.2": no heading.)
+ * `from_ref` is the clause its sentence was in, `to_ref` the clause it is in now, `anchor` that one's entry.
+ */
 export interface TermChange extends Omit<ChangeLink, 'heading'> {
   from: string | null;
   to: string | null;
+  /** present (true) when the sentence is now in another clause: a piece of a split, a merge, or a sentence moved */
+  moved?: true;
+}
+
+/** A sentence with a requirement verb or a number that moved to a clause that is not the one it was in, nor a piece of it. */
+export interface MovedSentence extends Omit<ChangeLink, 'heading'> {
+  /** the sentence as it reads now */
+  text: string;
+  /** whether its words changed on the way (its verb and number changes are in `verbs` and `numbers`) */
+  edited: boolean;
+}
+
+/** A clause split into several ("7.3 was split into 7.3 and 7.4"): `anchor` is the first piece's. */
+export interface SplitNote {
+  anchor: string;
+  from_ref: string;
+  to_refs: string[];
+  text: string;
+}
+
+/** Clauses merged into one ("6.1 and 6.2 were merged into 6.1"). */
+export interface MergeNote {
+  anchor: string;
+  from_refs: string[];
+  to_ref: string;
+  text: string;
 }
 
 export interface DiffSummary {
@@ -49,6 +85,12 @@ export interface DiffSummary {
   split: ChangeLink[];
   /** one entry per old clause merged */
   merged: ChangeLink[];
+  /** one entry per clause split, in words */
+  splits: SplitNote[];
+  /** one entry per clause that others were merged into, in words */
+  merges: MergeNote[];
+  /** sentences with a verb or number that moved between clauses not otherwise related */
+  moved_sentences: MovedSentence[];
   /** clauses whose text or heading changed */
   changed: number;
   words_added: number;
@@ -220,6 +262,10 @@ export function changedTermSpans(parts: readonly DiffPart[]): { old: TermSpan[];
 /** Pairs the changes between two term sequences: a removed run next to an added run reads as "a → b". */
 export function termChanges(before: string[], after: string[]): { from: string | null; to: string | null }[] {
   if (before.join('\u0000') === after.join('\u0000')) return [];
+  // the usual cases, without a sequence diff: one term for one, or terms only added or only removed
+  if (!before.length) return after.map((to) => ({ from: null, to }));
+  if (!after.length) return before.map((from) => ({ from, to: null }));
+  if (before.length === 1 && after.length === 1) return [{ from: before[0]!, to: after[0]! }];
   const out: { from: string | null; to: string | null }[] = [];
   let removed: string[] = [];
   const flush = (added: string[]) => {
@@ -246,7 +292,7 @@ export function countWords(text: string): number {
 
 export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
   const s: DiffSummary = {
-    verbs: [], numbers: [], added: [], removed: [], moved: [], renumbered: [], split: [], merged: [],
+    verbs: [], numbers: [], added: [], removed: [], moved: [], renumbered: [], split: [], merged: [], splits: [], merges: [], moved_sentences: [],
     changed: 0, words_added: 0, words_removed: 0,
   };
   const fromRefs = countRefs(clauses, 'from_ref');
@@ -267,15 +313,20 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
     else if (merged) s.merged.push(link);
     if (c.moved) s.moved.push(link);
     if (c.renumbered) s.renumbered.push(link);
-    if (c.status !== 'changed') continue;
-    s.changed++;
-    const hs = hunks(c.parts);
-    if (!hs.length) continue; // only the heading changed
-    const oldText = sideText(c.parts, 'old');
-    const newText = sideText(c.parts, 'new');
-    for (const t of termsOfKind(hs, oldText, newText, 'verbs')) s.verbs.push({ ...at, ...t });
-    for (const t of termsOfKind(hs, oldText, newText, 'numbers')) s.numbers.push({ ...at, ...t });
+    if (c.status === 'changed') s.changed++;
   }
+  s.splits = groupNotes(s.split, 'from_ref').map(([from, pieces]) => ({
+    anchor: pieces[0]!.anchor, from_ref: from, to_refs: pieces.map((l) => l.to_ref!), text: `${shownRef(from)} was split into ${andList(pieces.map((l) => shownRef(l.to_ref!)))}`,
+  }));
+  s.merges = groupNotes(s.merged, 'to_ref').map(([to, pieces]) => ({
+    anchor: pieces[0]!.anchor, from_refs: pieces.map((l) => l.from_ref!), to_ref: to, text: `${andList(pieces.map((l) => shownRef(l.from_ref!)))} were merged into ${shownRef(to)}`,
+  }));
+  shapes = new WeakMap();
+  const terms = followSentences(clauses, fromRefs, toRefs);
+  shapes = new WeakMap();
+  s.verbs = terms.verbs;
+  s.numbers = terms.numbers;
+  s.moved_sentences = terms.moved;
   return s;
 }
 
@@ -283,4 +334,503 @@ function countRefs(clauses: readonly ClauseDiff[], side: 'from_ref' | 'to_ref'):
   const n = new Map<string, number>();
   for (const c of clauses) if (c[side] !== null) n.set(c[side], (n.get(c[side]) ?? 0) + 1);
   return n;
+}
+
+/** The pieces of each split (by from_ref) or merge (by to_ref), in the order listed. */
+function groupNotes(links: readonly ChangeLink[], by: 'from_ref' | 'to_ref'): [string, ChangeLink[]][] {
+  const groups = new Map<string, ChangeLink[]>();
+  for (const l of links) {
+    const g = groups.get(l[by]!);
+    if (g) g.push(l);
+    else groups.set(l[by]!, [l]);
+  }
+  return [...groups];
+}
+
+/** How a ref reads in a sentence: 4.2, Annex A, A.1, Foreword. (As clauseNumber in ../versions/parse.ts, which this pure module does not import.) */
+export function shownRef(ref: string): string {
+  if (/^\d/.test(ref)) return ref;
+  const m = /^annex-([a-z])(?:\.(.+))?$/.exec(ref);
+  if (m) return m[2] ? `${m[1]!.toUpperCase()}.${m[2]}` : `Annex ${m[1]!.toUpperCase()}`;
+  return ref.charAt(0).toUpperCase() + ref.slice(1).replace(/-/g, ' ');
+}
+
+function andList(xs: readonly string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
+}
+
+/** A sentence of one side of a clause entry, as the summary follows it. */
+class Unit {
+  readonly same: string;
+  partner: Unit | null = null;
+  shape?: { bigrams: Set<string>; words: number };
+  private terms?: { verbs: string[]; numbers: string[] };
+
+  constructor(
+    readonly entry: number,
+    readonly side: 'old' | 'new',
+    /** where it starts in its side of its entry */
+    readonly pos: number,
+    readonly text: string,
+  ) {
+    this.same = sameText(text);
+  }
+
+  // read only for the sentences not paired with their own copy, so most never are
+  get verbs(): string[] {
+    return (this.terms ??= { verbs: findVerbs(this.text), numbers: findNumbers(this.text) }).verbs;
+  }
+
+  get numbers(): string[] {
+    return (this.terms ??= { verbs: findVerbs(this.text), numbers: findNumbers(this.text) }).numbers;
+  }
+}
+
+// Dice on word bigrams for two sentences to be one sentence edited: looser in one clause (where what is
+// left pairs up in order anyway), stricter between clauses, strictest anywhere in the document
+const SAME_CLAUSE = 0.4;
+const SAME_GROUP = 0.45;
+const ANYWHERE = 0.7;
+const MIN_WORDS = 4;
+const MAY_BEAR = /\d|\b(?:shall|should|must|may|can|cannot)\b/i; // a shorter sentence is followed across clauses only when its text is the same
+
+type Terms = { from: string | null; to: string | null };
+
+/**
+ * The verb and number changes of the whole diff, and the sentences that moved between unrelated clauses,
+ * from the sentences of every entry that is not unchanged.
+ */
+function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, number>, toRefs: Map<string, number>): { verbs: TermChange[]; numbers: TermChange[]; moved: MovedSentence[] } {
+  const piece = (c: ClauseDiff) => (c.from_ref !== null && fromRefs.get(c.from_ref)! > 1) || (c.to_ref !== null && toRefs.get(c.to_ref)! > 1);
+  // entries of one split or merge form a group: a sentence may go from one of its pieces to another
+  const group = clauses.map((c) => (c.status === 'added' || c.status === 'removed' ? null : fromRefs.get(c.from_ref!)! > 1 ? `f${c.from_ref}` : toRefs.get(c.to_ref!)! > 1 ? `t${c.to_ref}` : null));
+  const linked = new Set<string>();
+  for (const c of clauses) if (c.from_ref !== null && c.to_ref !== null) linked.add(`${c.from_ref}\u0000${c.to_ref}`);
+
+  // The shared side of a split (the old clause) or merge (the new one) is read whole, by the piece that
+  // kept its number (else the first): the cut between pieces is a guess that a repeated sentence must
+  // not follow, and a sentence that stayed with the clause's own number stays unreported.
+  const members = new Map<string, number[]>();
+  group.forEach((g, e) => {
+    if (g === null) return;
+    const list = members.get(g);
+    if (list) list.push(e);
+    else members.set(g, [e]);
+  });
+  const shared = new Map<number, string>(); // home entry → the whole shared side
+  const skip = new Set<number>(); // other pieces: their slice of the shared side is read by the home entry
+  for (const [g, es] of members) {
+    const side = g[0] === 'f' ? 'old' : 'new';
+    const home = es.find((e) => clauses[e]!.from_ref === clauses[e]!.to_ref) ?? es[0]!;
+    shared.set(home, es.map((e) => sideText(clauses[e]!.parts, side)).join(''));
+    for (const e of es) if (e !== home) skip.add(e);
+  }
+
+  const olds: Unit[] = [];
+  const news: Unit[] = [];
+  const byEntry = new Map<number, { old: Unit[]; new: Unit[] }>();
+  // A clause changed in place whose changes all stay inside its sentences — no sentence end or line
+  // deleted or inserted (a sentence added or removed changes how many there are, so the word diff
+  // must delete or insert one), and not the same words deleted here and inserted there (sentences
+  // put in another order) — is the usual edit of a word or a number: none of its sentences came from
+  // elsewhere or went away, so it is read hunk by hunk as it always was, without following them.
+  // Whole clauses added or removed are read last, and only when a clause that stays has a sentence
+  // left over to come from or go to them: a sentence is followed out of or into a clause that stays
+  // ("7.4 added" with a requirement of 7.3 in it), not from a removed clause into an added one (both
+  // are listed whole, with no verb or number of their own).
+  const local: number[] = [];
+  const whole: number[] = [];
+  const readEntry = (c: ClauseDiff, e: number) => {
+    const mine = { old: [] as Unit[], new: [] as Unit[] };
+    byEntry.set(e, mine);
+    for (const side of ['old', 'new'] as const) {
+      if ((side === 'old' && c.status === 'added') || (side === 'new' && c.status === 'removed')) continue;
+      const g = group[e];
+      const whole = g !== null && (g[0] === 'f') === (side === 'old');
+      if (whole && skip.has(e)) continue;
+      // a clause changed in place: only the sentences at its changes (the others read the same on both sides)
+      const inPlace = c.status === 'changed' && g === null;
+      const text = whole ? shared.get(e)! : inPlace ? shapeOf(c)[side] : sideText(c.parts, side);
+      const found = inPlace ? sentencesNear(text, shapeOf(c).hs, side) : sentencesOf(text);
+      for (const st of found) mine[side].push(new Unit(e, side, st.start, st.text));
+    }
+    // the same sentence on both sides of one clause: the common case, settled before anything else
+    pairSame(mine.old, mine.new);
+    for (const u of mine.old) if (!u.partner) olds.push(u);
+    for (const u of mine.new) if (!u.partner) news.push(u);
+  };
+  clauses.forEach((c, e) => {
+    if (c.status === 'unchanged') return;
+    if (c.status === 'added' || c.status === 'removed') whole.push(e);
+    else if (group[e] === null && withinSentences(shapeOf(c))) local.push(e);
+    else readEntry(c, e);
+  });
+  const bears = (u: Unit) => u.verbs.length > 0 || u.numbers.length > 0;
+  const wholeToWhole = (u: Unit, v: Unit) => clauses[u.entry]!.status === 'removed' && clauses[v.entry]!.status === 'added';
+
+  // Then, nearest first: a sentence edited in place in its clause; the same text, then an edited
+  // sentence, among the pieces of a split or merge; the same text, then an edited sentence, anywhere.
+  const shape = (u: Unit) => (u.shape ??= bigramsOfText(u.text));
+  const bigrams = (u: Unit) => shape(u).bigrams;
+  for (const [e, mine] of byEntry) {
+    if (!mine.old.length || !mine.new.length) continue;
+    const [o, n] = [mine.old.filter((u) => !u.partner), mine.new.filter((u) => !u.partner)];
+    // a clause changed in place has its word diff already: the characters two sentences keep in common there
+    if (group[e] === null) pairInPlace(o, n, clauses[e]!.parts);
+    else pairSimilar(o, n, bigrams, SAME_CLAUSE);
+  }
+  pairAcross(olds, news, (u) => group[u.entry] ?? null, (u) => u.same);
+  const groups = new Map<string, { old: Unit[]; new: Unit[] }>();
+  for (const u of [...olds, ...news]) {
+    const g = group[u.entry];
+    if (!g || u.partner) continue;
+    let lists = groups.get(g);
+    if (!lists) groups.set(g, (lists = { old: [], new: [] }));
+    lists[u.side].push(u);
+  }
+  for (const lists of groups.values()) pairSimilar(lists.old, lists.new, bigrams, SAME_GROUP);
+  const [oldLeft, newLeft] = [olds.some((u) => !u.partner), news.some((u) => !u.partner)];
+  for (const e of whole) {
+    const c = clauses[e]!;
+    if ((c.status === 'added' && oldLeft) || (c.status === 'removed' && newLeft)) readEntry(c, e);
+  }
+  pairAcross(olds, news, () => '', (u) => u.same, wholeToWhole);
+  // (only sentences that may hold a verb or a number: a cheap test before their bigrams are counted)
+  const far = (u: Unit) => !u.partner && MAY_BEAR.test(u.text) && shape(u).words >= MIN_WORDS;
+  pairSimilar(olds.filter(far), news.filter(far), bigrams, ANYWHERE, true, wholeToWhole);
+
+  // the changes, in the order of the new document
+  const found: { order: [number, number]; kind: 'verbs' | 'numbers'; t: TermChange }[] = [];
+  const moved: { order: [number, number]; m: MovedSentence }[] = [];
+  const add = (kind: 'verbs' | 'numbers', changes: Terms[], at: Omit<TermChange, 'from' | 'to'>, order: [number, number]) => {
+    for (const c of changes) found.push({ order, kind, t: { ...at, ...c } });
+  };
+  for (const v of news) {
+    const u = v.partner;
+    // (a sentence edited in place in a clause changed in place is read with its clause, below)
+    if (!u || (u.entry === v.entry && group[v.entry] === null)) continue;
+    const from = clauses[u.entry]!;
+    const to = clauses[v.entry]!;
+    const at: Omit<TermChange, 'from' | 'to'> = { anchor: changeAnchor(to), from_ref: from.from_ref, to_ref: to.to_ref };
+    const elsewhere = from.from_ref !== to.to_ref && (u.entry !== v.entry || piece(to));
+    if (elsewhere) at.moved = true;
+    if (u.same !== v.same) {
+      // an edited sentence is read as a clause changed in place is, hunk by hunk of its word diff, so
+      // that "shall" replaced by "can" beside an unchanged "can" reads "shall → can"
+      const parts = diffText(u.text, v.text);
+      add('verbs', changedTerms(parts, 'verbs'), at, [v.entry, v.pos]);
+      add('numbers', changedTerms(parts, 'numbers'), at, [v.entry, v.pos]);
+    }
+    if (elsewhere && (bears(u) || bears(v)) && !linked.has(`${from.from_ref}\u0000${to.to_ref}`)) {
+      moved.push({ order: [v.entry, v.pos], m: { anchor: at.anchor, from_ref: at.from_ref, to_ref: at.to_ref, text: v.text, edited: u.same !== v.same } });
+    }
+  }
+  // What is left in a clause that stays (changed) is read as before: a clause changed in place hunk by
+  // hunk of its word diff (a sentence rewritten in place reads "shall → must"; unrelated sentences in
+  // other places do not pair up), the pieces of a split or merge in order. A whole clause added or
+  // removed lists nothing.
+  for (const [e, mine] of byEntry) {
+    const c = clauses[e]!;
+    if (c.status !== 'changed') continue;
+    // in place, the sentences not found elsewhere nor unchanged here; in a split or merge, those not found at all
+    const inPlace = group[e] === null;
+    const left = { old: ownSentences(mine.old, e, inPlace), new: ownSentences(mine.new, e, inPlace) };
+    if (!left.old.length && !left.new.length) continue;
+    const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
+    const order: [number, number] = [e, (left.new[0] ?? left.old[0])!.pos];
+    const hs = inPlace ? shapeOf(c).hs : null;
+    for (const kind of ['verbs', 'numbers'] as const) {
+      const changes = hs ? changesInPlace(left, hs, kind) : termChanges(left.old.flatMap((u) => u[kind]), left.new.flatMap((u) => u[kind]));
+      if (c.from_ref !== c.to_ref && piece(c)) for (const t of changes) if (t.from !== null && t.to !== null) (t as TermChange).moved = true;
+      add(kind, changes, at, order);
+    }
+  }
+  for (const e of local) {
+    const c = clauses[e]!;
+    const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
+    const { hs, old: oldText, new: newText } = shapeOf(c);
+    for (const kind of ['verbs', 'numbers'] as const) add(kind, termsOfKind(hs, oldText, newText, kind), at, [e, 0]);
+  }
+  const byOrder = (a: { order: [number, number] }, b: { order: [number, number] }) => a.order[0] - b.order[0] || a.order[1] - b.order[1];
+  found.sort(byOrder);
+  moved.sort(byOrder);
+  return {
+    verbs: found.filter((f) => f.kind === 'verbs').map((f) => f.t),
+    numbers: found.filter((f) => f.kind === 'numbers').map((f) => f.t),
+    moved: moved.map((m) => m.m),
+  };
+}
+
+/**
+ * The sentences of `text` that touch a change (or come within a few characters of one, so that the
+ * same sentence is taken on both sides: its twin sits as near the same change on the other side).
+ */
+function sentencesNear(text: string, hs: readonly Hunk[], side: 'old' | 'new'): Sentence[] {
+  const out: Sentence[] = [];
+  let done = 0; // the lines before this are read
+  for (let k = 0; k < hs.length; k++) {
+    const [a, b] = hs[k]![side];
+    if (b + NEAR < done) continue;
+    const lineStart = Math.max(done, text.lastIndexOf('\n', Math.max(0, a - NEAR - 1)) + 1);
+    let lineEnd = text.indexOf('\n', Math.min(text.length, b + NEAR));
+    if (lineEnd < 0) lineEnd = text.length;
+    // the hunks on these lines
+    let last = k;
+    while (last + 1 < hs.length && hs[last + 1]![side][0] - NEAR <= lineEnd) {
+      last++;
+      const end = text.indexOf('\n', Math.min(text.length, hs[last]![side][1] + NEAR));
+      lineEnd = Math.max(lineEnd, end < 0 ? text.length : end);
+    }
+    for (const st of sentencesOf(text.slice(lineStart, lineEnd))) {
+      const start = st.start + lineStart;
+      const end = st.end + lineStart;
+      let touches = false;
+      for (let h = k; h <= last && !touches; h++) touches = start <= hs[h]![side][1] + NEAR && end >= hs[h]![side][0] - NEAR;
+      if (touches) out.push({ start, end, text: st.text });
+    }
+    done = lineEnd;
+    k = last;
+  }
+  return out;
+}
+
+const NEAR = 3;
+
+/** A changed entry's hunks and both its texts, made once (several readings need them). */
+interface EntryShape {
+  parts: readonly DiffPart[];
+  hs: Hunk[];
+  old: string;
+  new: string;
+}
+
+// for the run of followSentences under way (it starts and ends a fresh one: the texts are not kept)
+let shapes = new WeakMap<ClauseDiff, EntryShape>();
+
+function shapeOf(c: ClauseDiff): EntryShape {
+  let s = shapes.get(c);
+  if (!s) shapes.set(c, (s = { parts: c.parts, hs: hunks(c.parts), old: sideText(c.parts, 'old'), new: sideText(c.parts, 'new') }));
+  return s;
+}
+
+/**
+ * Whether the changes of `parts` stay inside sentences (see followSentences): no change holds a
+ * sentence end or a line break, no hunk rewrites most of its sentence (an unrelated sentence put in the
+ * place of another keeps its full stop), and the words deleted are not the words inserted (sentences
+ * put in another order).
+ */
+function withinSentences(shape: EntryShape): boolean {
+  for (const p of shape.parts) if (p.op !== 'equal' && SENTENCE_END.test(p.text)) return false;
+  const { hs, old: oldText, new: newText } = shape;
+  const deleted = new Map<string, number>();
+  const inserted: string[] = [];
+  // words changed per sentence, on each side: [words changed, words the sentence has]
+  const perOld = new Map<number, [number, number]>();
+  const perNew = new Map<number, [number, number]>();
+  for (const h of hs) {
+    const gone = wordsOf(oldText.slice(h.old[0], h.old[1]));
+    const come = wordsOf(newText.slice(h.new[0], h.new[1]));
+    if (!mostlyKept(perOld, oldText, h.old, gone.length) || !mostlyKept(perNew, newText, h.new, come.length)) return false;
+    for (const w of gone) deleted.set(w, (deleted.get(w) ?? 0) + 1);
+    for (const w of come) inserted.push(w);
+  }
+  let nDeleted = 0;
+  for (const k of deleted.values()) nDeleted += k;
+  let again = 0; // inserted words that were also deleted
+  for (const w of inserted) {
+    const k = deleted.get(w) ?? 0;
+    if (k > 0) {
+      again++;
+      deleted.set(w, k - 1);
+    }
+  }
+  return 2 * again <= Math.min(nDeleted, inserted.length);
+}
+
+/** Adds `changed` words to the sentence around `span`; whether it still keeps at least half of its words. */
+function mostlyKept(perSentence: Map<number, [number, number]>, text: string, span: [number, number], changed: number): boolean {
+  const [start, end] = sentenceAround(text, span);
+  let seen = perSentence.get(start);
+  if (!seen) perSentence.set(start, (seen = [0, wordsOf(text.slice(start, end)).length]));
+  seen[0] += changed;
+  return 2 * seen[0] <= seen[1];
+}
+
+/** Where the sentence of `text` around a span starts and ends (at the sentence ends or line breaks on either side). */
+function sentenceAround(text: string, [a, b]: [number, number]): [number, number] {
+  let start = a;
+  while (start > 0 && !isEnd(text.charCodeAt(start - 1))) start--;
+  let end = b;
+  while (end < text.length && !isEnd(text.charCodeAt(end))) end++;
+  return [start, end];
+}
+
+/** . ! ? or a line break */
+function isEnd(c: number): boolean {
+  return c === 46 || c === 33 || c === 63 || c === 10;
+}
+
+const SENTENCE_END = /[.!?\n]/;
+
+/** The terms of these sentences, placed in their side of the clause. */
+function termsOfUnits(units: readonly Unit[], kind: 'verbs' | 'numbers'): Found[] {
+  const found: Found[] = [];
+  for (const u of units) for (const f of termsIn(u.text, kind)) found.push({ term: f.term, start: f.start + u.pos, end: f.end + u.pos });
+  return found;
+}
+
+/** The sentences of one side of an entry that its own changes account for (see followSentences). */
+function ownSentences(units: readonly Unit[], entry: number, inPlace: boolean): Unit[] {
+  const out: Unit[] = [];
+  for (const u of units) if (!u.partner || (inPlace && u.partner.entry === entry && u.partner.same !== u.same)) out.push(u);
+  return out;
+}
+
+/** The terms of these sentences of a clause changed in place, hunk by hunk of its word diff (as changedTerms does for whole clauses). */
+function changesInPlace(left: { old: Unit[]; new: Unit[] }, hs: Hunk[], kind: 'verbs' | 'numbers'): Terms[] {
+  const before = termsPerHunk(termsOfUnits(left.old, kind), hs, 'old');
+  const after = termsPerHunk(termsOfUnits(left.new, kind), hs, 'new');
+  const out: Terms[] = [];
+  for (let k = 0; k < hs.length; k++) for (const t of termChanges(before[k]!, after[k]!)) out.push(t);
+  return out;
+}
+
+const IN_PLACE = 0.5; // share of their characters two sentences of a clause changed in place keep, to be one sentence edited
+
+/** Pairs the sentences of a clause changed in place that keep most of their characters in the same place (the clause's word diff). */
+function pairInPlace(olds: Unit[], news: Unit[], parts: readonly DiffPart[]): void {
+  if (!olds.length || !news.length) return;
+  const runs: [number, number, number][] = []; // equal parts: [old start, new start, length]
+  let o = 0;
+  let n = 0;
+  for (const p of parts) {
+    if (p.op === 'equal') runs.push([o, n, p.text.length]);
+    if (p.op !== 'insert') o += p.text.length;
+    if (p.op !== 'delete') n += p.text.length;
+  }
+  const candidates: { u: Unit; v: Unit; score: number }[] = [];
+  for (const u of olds) {
+    for (const v of news) {
+      let kept = 0;
+      for (const [ro, rn, len] of runs) {
+        // the part of this run inside u (old side) whose new place is inside v
+        const a = Math.max(ro, u.pos, v.pos - rn + ro);
+        const b = Math.min(ro + len, u.pos + u.text.length, v.pos + v.text.length - rn + ro);
+        if (b > a) kept += b - a;
+      }
+      const score = (2 * kept) / (u.text.length + v.text.length);
+      if (score >= IN_PLACE) candidates.push({ u, v, score });
+    }
+  }
+  candidates.sort((a, b) => b.score - a.score);
+  for (const { u, v } of candidates) {
+    if (u.partner || v.partner) continue;
+    u.partner = v;
+    v.partner = u;
+  }
+}
+
+/** Pairs equal sentences of two lists, in order (a repeated sentence pairs with its next copy). */
+function pairSame(olds: Unit[], news: Unit[]): void {
+  if (!olds.length || !news.length) return;
+  const waiting = new Map<string, Unit[]>();
+  for (const u of olds) {
+    const list = waiting.get(u.same);
+    if (list) list.push(u);
+    else waiting.set(u.same, [u]);
+  }
+  for (const v of news) {
+    const u = waiting.get(v.same)?.shift();
+    if (u) {
+      u.partner = v;
+      v.partner = u;
+    }
+  }
+}
+
+/**
+ * Pairs leftover sentences with the same `key` (null: not taken) and the same text, each new one with
+ * the nearest old one in document order.
+ */
+function pairAcross(olds: Unit[], news: Unit[], scope: (u: Unit) => string | null, text: (u: Unit) => string, apart?: (u: Unit, v: Unit) => boolean): void {
+  const waiting = new Map<string, Unit[]>();
+  for (const u of olds) {
+    if (u.partner) continue;
+    const g = scope(u);
+    if (g === null) continue;
+    const k = `${g}\u0000${text(u)}`;
+    const list = waiting.get(k);
+    if (list) list.push(u);
+    else waiting.set(k, [u]);
+  }
+  if (!waiting.size) return;
+  for (const v of news) {
+    if (v.partner) continue;
+    const g = scope(v);
+    if (g === null) continue;
+    const list = waiting.get(`${g}\u0000${text(v)}`);
+    if (!list?.length) continue;
+    let best = -1;
+    for (let k = 0; k < list.length; k++) {
+      if (apart?.(list[k]!, v)) continue;
+      if (best < 0 || Math.abs(list[k]!.entry - v.entry) < Math.abs(list[best]!.entry - v.entry)) best = k;
+    }
+    if (best < 0) continue;
+    const [u] = list.splice(best, 1);
+    u!.partner = v;
+    v.partner = u!;
+  }
+}
+
+/**
+ * Best-first pairing of leftover sentences by similarity at or above `threshold`; ties go to the
+ * nearest in the document. With `indexed` (lists that may span the whole document), the bigrams two
+ * sentences share are counted through an index of the old ones instead of comparing every pair.
+ */
+function pairSimilar(olds: Unit[], news: Unit[], bigrams: (u: Unit) => Set<string>, threshold: number, indexed = false, apart?: (u: Unit, v: Unit) => boolean): void {
+  if (!olds.length || !news.length) return;
+  const candidates: { u: Unit; v: Unit; score: number }[] = [];
+  if (!indexed) {
+    for (const u of olds) {
+      for (const v of news) {
+        const score = similarity(bigrams(u), bigrams(v));
+        if (score >= threshold) candidates.push({ u, v, score });
+      }
+    }
+  } else {
+    const index = new Map<string, number[]>();
+    olds.forEach((u, k) => {
+      for (const b of bigrams(u)) {
+        const posting = index.get(b);
+        if (posting) posting.push(k);
+        else index.set(b, [k]);
+      }
+    });
+    const shared = new Int32Array(olds.length);
+    const touched: number[] = [];
+    for (const v of news) {
+      const vb = bigrams(v);
+      for (const b of vb) {
+        const posting = index.get(b);
+        if (posting) for (const k of posting) if (shared[k]++ === 0) touched.push(k);
+      }
+      for (const k of touched) {
+        const u = olds[k]!;
+        const score = (2 * shared[k]!) / (bigrams(u).size + vb.size);
+        if (score >= threshold && !apart?.(u, v)) candidates.push({ u, v, score });
+        shared[k] = 0;
+      }
+      touched.length = 0;
+    }
+  }
+  candidates.sort(byScore);
+  for (const { u, v } of candidates) {
+    if (u.partner || v.partner) continue;
+    u.partner = v;
+    v.partner = u;
+  }
+}
+
+function byScore(a: { u: Unit; v: Unit; score: number }, b: { u: Unit; v: Unit; score: number }): number {
+  return b.score - a.score || Math.abs(a.u.entry - a.v.entry) - Math.abs(b.u.entry - b.v.entry) || a.u.pos - b.u.pos;
 }

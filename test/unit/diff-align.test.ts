@@ -125,6 +125,45 @@ describe('diff: clause alignment', () => {
     expect(shape(from, to).map((e) => e[0])).to.deep.equal(['unchanged', 'added']);
   });
 
+  it('recognises a split whose pieces were edited, sentence by sentence (issue 14)', () => {
+    const evac = 'A casualty shall be evacuated to a surgical facility within 2 hours of injury.';
+    const route = 'The evacuation route shall be driven and timed before work starts.';
+    const from = clauses([['7.3', 'Medical support', `${C} ${evac} ${route}`], ['7.4', 'Records', B]]);
+    // three pieces, the last two one edited sentence each: too little is left of their runs of words
+    const to = clauses([['7.3', 'Medic', C], ['7.4', 'Casualty evacuation', evac.replace('2 hours', '1 hour')], ['7.5', 'Evacuation route', route.replace('shall', 'should')], ['7.6', 'Records', B]]);
+    expect(shape(from, to)).to.deep.equal([
+      ['changed', '7.3', '7.3', false, false],
+      ['changed', '7.3', '7.4', false, false],
+      ['changed', '7.3', '7.5', false, false],
+      ['unchanged', '7.4', '7.6', false, true],
+    ]);
+    // the piece that kept the number keeps the key; the others are new clauses for comments
+    let n = 0;
+    const keyed = inheritKeys(clauses([['7.3', 'Medical support', `${C} ${evac} ${route}`, 'k73'], ['7.4', 'Records', B, 'k74']]), to.map(({ key: _, ...c }) => c), () => `new${++n}`);
+    expect(keyed.map((c) => c.key)).to.deep.equal(['k73', 'new1', 'new2', 'k74']);
+  });
+
+  it('recognises a merge with an edit in the part that joined', () => {
+    const from = clauses([['6.1', 'Fencing', A], ['6.2', 'Gates', D], ['6.3', 'Signs', B]]);
+    const to = clauses([['6.1', 'Fencing and gates', `${A} ${D.replace('three', 'four')}`], ['6.2', 'Signs', B]]);
+    expect(shape(from, to)).to.deep.equal([
+      ['changed', '6.1', '6.1', false, false],
+      ['changed', '6.2', '6.1', false, false],
+      ['unchanged', '6.3', '6.2', false, true],
+    ]);
+  });
+
+  it('keeps a renamed section heading over the same subclauses, but not a clause rewritten beyond recognition under its number', () => {
+    const from = clauses([['6', 'Boundaries', ''], ['6.1', 'Marking', A], ['6.2', 'Community liaison', D]]);
+    const to = clauses([['6', 'Perimeter', ''], ['6.1', 'Marking', A], ['6.2', 'Post-handover monitoring', 'For 12 months after handover the organisation shall visit the released land every 3 months.']]);
+    expect(shape(from, to)).to.deep.equal([
+      ['changed', '6', '6', false, false],
+      ['unchanged', '6.1', '6.1', false, false],
+      ['removed', '6.2', null, false, false],
+      ['added', null, '6.2', false, false],
+    ]);
+  });
+
   it('aligns 600 clauses quickly without keys', () => {
     const words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa'.split(' ');
     const text = (i: number) => Array.from({ length: 60 }, (_, k) => `${words[(i * 7 + k * 3) % 16]}${(i * 31 + k) % 97}`).join(' ');

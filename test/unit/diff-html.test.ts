@@ -135,4 +135,28 @@ describe('diff: HTML', () => {
     expect(html).to.include('<del class="diff-del"><span class="sr-only">[deleted: </span>Marking<span class="sr-only">]</span></del>');
     expect(html).to.include('(was 4.1)');
   });
+
+  it('says split and merged in words, reads a moved sentence\'s edit with where it went, and shows each piece beside its origin', () => {
+    const medic = 'A qualified medic shall be present whenever demining is in progress. The medic shall hold a current trauma care qualification.';
+    const evac = 'A casualty shall be evacuated to a surgical facility within 2 hours of injury. The evacuation route shall be driven and timed before work starts.';
+    const fence = 'The perimeter shall be fenced with posts at intervals of no more than 5 m. The fence shall be at least 1.2 m high.';
+    const gate = 'Each worksite shall have a single gate for vehicles. The gate shall be 3 m wide and shall be locked outside working hours.';
+    const d = diffVersions(
+      [clause('6.1', 'Fencing', fence, 0), clause('6.2', 'Gates', gate, 1), clause('7.3', 'Medical support', `${medic} ${evac}`, 2)],
+      [clause('6.1', 'Fencing and gates', `${fence} ${gate.replace('3 m', '4 m')}`, 0, '6.1'), clause('7.3', 'Medics', medic, 1, '7.3'), clause('7.4', 'Evacuation', evac.replace('2 hours', '1 hour'), 2, 'new')],
+    );
+    const summary = renderSummaryHtml(d);
+    expect(summary).to.include('<h3>Clauses split</h3>\n<ul class="diff-summary-list">\n<li><a href="#change-7.3">7.3 was split into 7.3 and 7.4</a></li>');
+    expect(summary).to.include('<h3>Clauses merged</h3>\n<ul class="diff-summary-list">\n<li><a href="#change-6.1">6.1 and 6.2 were merged into 6.1</a></li>');
+    expect(summary).to.include('<a href="#change-7.4">2 hours → 1 hour, moved from 7.3 to 7.4</a>');
+    expect(summary).to.include('<a href="#change-6.1">3 m → 4 m in 6.1, was 6.2</a>');
+    expect(summary).to.not.include('Clauses renumbered'); // the merge is told once, as a merge
+    const side = renderDiffHtml(d, { view: 'side-by-side', changesOnly: true });
+    const piece = side.split('id="change-7.4"')[1]!.split('</section>')[0]!;
+    expect(piece).to.include('<p class="diff-origin">From 7.3 Medical support</p>').and.include('<p class="diff-origin">Now 7.4 Evacuation</p>');
+    expect(piece).to.include('(part of 7.3, which was split into 7.3 and 7.4)');
+    expect(side.split('<p class="diff-origin">From 6.2 Gates</p>')).to.have.length(2);
+    // inline, no column captions
+    expect(renderDiffHtml(d, { view: 'inline', changesOnly: true })).to.not.include('diff-origin');
+  });
 });

@@ -135,3 +135,57 @@ describe('diff: terms of changed clauses', () => {
     );
   });
 });
+
+describe('diff: requirements followed across clauses (issue 14)', () => {
+  const MEDIC = 'A qualified medic shall be present at the worksite whenever demining is in progress. The medic shall hold a current trauma care qualification.';
+  const EVAC = 'A casualty shall be evacuated to a surgical facility within 2 hours of injury. The evacuation route shall be driven and timed before work starts.';
+  const FENCE = 'The perimeter shall be fenced with posts at intervals of no more than 5 m. The fence shall be at least 1.2 m high.';
+  const GATE = 'Each worksite shall have a single gate for vehicles. The gate shall be 3 m wide and shall be locked outside working hours.';
+  const RECORDS = 'Daily records of the worksite shall be kept at the control point for 5 years after handover.';
+  const at = (rows: [string, string, string][]) => rows.map(([ref, heading, text], i) => clause(ref, heading, text, i));
+
+  it('a clause split with an edit in the part that moved: "2 hours → 1 hour, moved from 7.3 to 7.4", nothing removed', () => {
+    const d = diffVersions(at([['7.3', 'Medical support', `${MEDIC} ${EVAC}`], ['7.4', 'Records', RECORDS]]), at([['7.3', 'Medics', MEDIC], ['7.4', 'Evacuation', EVAC.replace('2 hours', '1 hour')], ['7.5', 'Records', RECORDS]]));
+    expect(d.summary.numbers).to.deep.equal([{ anchor: 'change-7.4', from_ref: '7.3', to_ref: '7.4', from: '2 hours', to: '1 hour', moved: true }]);
+    expect(d.summary.verbs).to.deep.equal([]);
+    expect(d.summary.added).to.deep.equal([]);
+    expect(d.summary.splits).to.deep.equal([{ anchor: 'change-7.3', from_ref: '7.3', to_refs: ['7.3', '7.4'], text: '7.3 was split into 7.3 and 7.4' }]);
+  });
+
+  it('clauses merged with an edit in the second part: "3 m → 4 m in 6.1, was 6.2"', () => {
+    const d = diffVersions(at([['6.1', 'Fencing', FENCE], ['6.2', 'Gates', GATE]]), at([['6.1', 'Fencing and gates', `${FENCE} ${GATE.replace('3 m', '4 m')}`]]));
+    expect(d.summary.numbers).to.deep.equal([{ anchor: 'change-6.1', from_ref: '6.2', to_ref: '6.1', from: '3 m', to: '4 m', moved: true }]);
+    expect(d.summary.verbs).to.deep.equal([]);
+    expect(d.summary.removed).to.deep.equal([]);
+    expect(d.summary.merges.map((m) => m.text)).to.deep.equal(['6.1 and 6.2 were merged into 6.1']);
+  });
+
+  it('a sentence moved into a new clause is moved, not removed in one place and new in the other', () => {
+    const visitors = 'Visitors shall report to the control point before entering the worksite.';
+    const d = diffVersions(
+      at([['5.1', 'Control point', `The control point shall be at least 100 m from the hazardous area. ${visitors}`], ['5.2', 'Parking', 'Vehicles shall be parked 50 m away.']]),
+      at([['5.1', 'Control point', 'The control point shall be at least 100 m from the hazardous area.'], ['5.2', 'Parking', 'Vehicles shall be parked 50 m away.'], ['5.3', 'Visitors', `${visitors} They shall be briefed and escorted at all times by a deminer.`]]),
+    );
+    expect(d.summary.verbs).to.deep.equal([]);
+    expect(d.summary.added.map((l) => l.to_ref)).to.deep.equal(['5.3']);
+    expect(d.summary.moved_sentences).to.deep.equal([{ anchor: 'change-5.3', from_ref: '5.1', to_ref: '5.3', text: visitors, edited: false }]);
+  });
+
+  it('a requirement is removed only when it is gone from the whole text; one copy of a repeated sentence removed is removed there', () => {
+    const bp = 'Records of this activity shall be kept for 5 years.';
+    const from = at([['4.1', 'Accreditation', `Organisations shall be accredited. ${bp}`], ['4.2', 'Inspections', `Teams shall be inspected every 30 days. ${bp}`]]);
+    const d = diffVersions(from, at([['4.1', 'Accreditation', 'Organisations shall be accredited.'], ['4.2', 'Inspections', `Teams shall be inspected every 30 days. ${bp}`]]));
+    expect(d.summary.verbs.map((t) => [t.from, t.to, t.from_ref])).to.deep.equal([['shall', null, '4.1']]);
+    expect(d.summary.numbers.map((t) => [t.from, t.to, t.from_ref])).to.deep.equal([['5 years', null, '4.1']]);
+  });
+
+  it('sentences, list items and table rows put in another order change no verb or number', () => {
+    const d = diffVersions(
+      at([['7.3', 'Medical support', `${MEDIC} ${EVAC}`], ['5.1', 'Coverage', '| Manual | 10 % | 1 m |\n| Dog | 20 % | 10 m |\n| Machine | 30 % | 3 m |']]),
+      at([['7.3', 'Medical support', `${EVAC} ${MEDIC}`], ['5.1', 'Coverage', '| Machine | 30 % | 3 m |\n| Dog | 20 % | 10 m |\n| Manual | 10 % | 1 m |']]),
+    );
+    expect(d.summary.changed).to.equal(2);
+    expect(d.summary.verbs).to.deep.equal([]);
+    expect(d.summary.numbers).to.deep.equal([]);
+  });
+});

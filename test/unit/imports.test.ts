@@ -20,7 +20,7 @@ const LOWER_FOLDERS = ['http', 'audit', 'mail', 'uploads'];
 const LOWER_ROOT = ['clock.ts', 'config.ts', 'db.ts', 'db-busy.ts', 'errors.ts', 'logger.ts', 'time.ts', 'window.ts'];
 const PURE = [
   'versions/parse.ts', 'versions/clause.ts', 'versions/edition.ts', 'versions/render.ts',
-  'diff/index.ts', 'diff/align.ts', 'diff/words.ts', 'diff/summary.ts', 'diff/html.ts',
+  'diff/index.ts', 'diff/align.ts', 'diff/words.ts', 'diff/summary.ts', 'diff/html.ts', 'diff/sentences.ts',
   'ballots/tally.ts', 'ballots/rules.ts', 'consultations/state.ts', 'consultations/anchors.ts',
   'proposals/rules.ts',
 ];

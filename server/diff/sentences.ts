@@ -1,0 +1,99 @@
+/**
+ * Sentences of a clause body, the unit in which requirements are followed across a revision: a clause
+ * is split into lines (paragraphs, list items, table rows) and lines into sentences. Pure.
+ *
+ * Two sentences are "the same sentence" when their text is equal once list markers, spacing and the
+ * closing punctuation are set aside (`sameText`), or when most of their word pairs are shared
+ * (`similarity`, Dice over word bigrams: an edited number or verb costs two or three bigrams of a
+ * sentence, while unrelated sentences written in the same style share few).
+ */
+
+export interface Sentence {
+  /** [start, end) in the clause body */
+  start: number;
+  end: number;
+  text: string;
+}
+
+// a sentence ends at . ! or ? followed by spaces and a capital, a digit or an opening bracket or quote
+// (not "2.5", "e.g. the", "IMAS 07.11" at the end of a line is the line's end anyway)
+const END = /[.!?](?=[ \t]+[\p{Lu}\d("'“‘])/gu;
+
+/** The sentences of a clause body, in order, with where each is. Blank lines and table rules are skipped. */
+export function sentencesOf(text: string): Sentence[] {
+  const out: Sentence[] = [];
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd);
+    if (LETTER.test(line)) {
+      let from = 0;
+      END.lastIndex = 0;
+      for (let m = END.exec(line); m; m = END.exec(line)) {
+        push(out, line, lineStart, from, m.index + 1);
+        from = m.index + 1;
+      }
+      push(out, line, lineStart, from, line.length);
+    }
+    lineStart = lineEnd + 1;
+  }
+  return out;
+}
+
+function push(out: Sentence[], line: string, offset: number, from: number, to: number): void {
+  while (from < to && isSpace(line.charCodeAt(from))) from++;
+  while (to > from && isSpace(line.charCodeAt(to - 1))) to--;
+  if (to <= from) return;
+  const text = line.slice(from, to);
+  if (LETTER.test(text)) out.push({ start: offset + from, end: offset + to, text });
+}
+
+const LETTER = /[\p{L}\p{N}]/u;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 160;
+}
+
+/**
+ * What two sentences must share to be the same text: no list marker ("1.", "-", "a)"), single spaces,
+ * no closing punctuation (a list item that moves to the end of its list trades its ";" for a ".").
+ */
+export function sameText(s: string): string {
+  // most sentences need none of this: look before paying for a replace
+  const c = s.charCodeAt(0);
+  if (c === 45 || c === 42 || c === 43 || c === 40 || (c >= 48 && c <= 57) || (c >= 97 && c <= 122)) s = s.replace(MARKER, '');
+  if (SPACES.test(s)) s = s.replace(/\s+/g, ' ');
+  let end = s.length;
+  while (end > 0 && CLOSING.has(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+const MARKER = /^(?:[-*+]|\d+[.)]|\(?[a-z][.)])\s+/;
+const SPACES = /\s\s|[\t\n\r\f\v\u00a0]/;
+const CLOSING = new Set([46, 59, 58, 44, 32, 9, 10, 13]); // . ; : , and white space
+
+/** Lower-case words (letters and digits) of a sentence. */
+export function wordsOf(s: string): string[] {
+  return s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** Dice over two bigram sets: 1 for the same words in the same order, 0 for nothing shared. */
+export function similarity<T>(a: Set<T>, b: Set<T>): number {
+  if (!a.size || !b.size) return 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let n = 0;
+  for (const x of small) if (large.has(x)) n++;
+  return (2 * n) / (a.size + b.size);
+}
+
+/** The word bigrams of a sentence (as "word word" strings: hashed natively), and how many words it has. */
+export function bigramsOfText(s: string): { bigrams: Set<string>; words: number } {
+  const words = s.toLowerCase().match(WORD) ?? [];
+  const bigrams = new Set<string>();
+  if (words.length === 1) bigrams.add(words[0]!);
+  for (let k = 0; k + 1 < words.length; k++) bigrams.add(`${words[k]} ${words[k + 1]}`);
+  return { bigrams, words: words.length };
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
