@@ -1,0 +1,323 @@
+/**
+ * The requirement extractor (issue 15 item 4). Pure: a version's clauses in, the sentences that state a
+ * requirement, a recommendation, a permission or a possibility out (ISO/IEC Directives Part 2, clause 7,
+ * which IMAS follow):
+ *
+ *   requirement     shall, shall not
+ *   recommendation  should, should not
+ *   permission      may, need not          ("may not" is read as the permission it literally is)
+ *   possibility     can, cannot, can not
+ *
+ * "must" is not a verbal form of the Directives (it states an external constraint), so it is not listed.
+ *
+ * Decisions, each with a unit test (test/unit/requirements-extract.test.ts):
+ * - A sentence with several verbal forms takes the strongest: shall > should > may > can. So "should be
+ *   able to" is a recommendation, "shall be able to" a requirement.
+ * - A verbal form inside a quotation ("…", “…”, ‘…’, `…`) does not count: `The word "shall" denotes a
+ *   requirement.` states none; `Signs shall read "Danger"` states one.
+ * - The foreword and the introduction are informative: left out. Sentences of a NOTE or an EXAMPLE
+ *   paragraph, and of an informative annex, are kept but marked `in_note` (the register leaves them out;
+ *   the extractor keeps them so a caller can show them as context).
+ * - A list whose lead-in carries the verb ("The NMAA shall:" then items): each item is its own
+ *   requirement, inheriting the lead-in's verb, its text the lead-in followed by the item — one checklist
+ *   row per thing to do. An item with a verbal form of its own takes that one. A lead-in without a verb
+ *   leaves the items to be read as sentences of their own.
+ * - Table rows are read cell by cell, each cell as a paragraph.
+ *
+ * The identifier survives renumbering: `{ref}-R-{clause key}-{fingerprint}`. The clause key is the
+ * clause's stable identity (inherited through the diff engine's alignment when a draft is made, so
+ * comments follow clauses); the fingerprint is a hash of the sentence's words with clause and table
+ * cross-references taken out (a renumbering rewrites "see 5.2" to "see 6.2" without changing the
+ * statement). An edited sentence gets a new id: the since-edition comparison (./since.ts) pairs it with
+ * the old one and calls it changed. A sentence repeated in one clause gets `.2`, `.3` after its id.
+ */
+import { clauseNumber } from '../versions/parse.ts';
+
+export type Kind = 'requirement' | 'recommendation' | 'permission' | 'possibility';
+/** The verb families the register filters by, one per kind. */
+export const VERB_FAMILIES = ['shall', 'should', 'may', 'can'] as const;
+export type VerbFamily = (typeof VERB_FAMILIES)[number];
+export const KIND_OF: Record<VerbFamily, Kind> = { shall: 'requirement', should: 'recommendation', may: 'permission', can: 'possibility' };
+
+export interface ExtractClause {
+  ref: string;
+  heading: string;
+  text: string;
+  depth: number;
+  position: number;
+  key: string;
+}
+
+export interface Requirement {
+  /** stable across renumbering: `07.11-R-{clause key}-{fingerprint}` */
+  id: string;
+  clause_key: string;
+  clause_ref: string;
+  /** how the clause is numbered on the page (`4.2`, `A.1`), or its heading for named clauses */
+  clause_number: string;
+  clause_heading: string;
+  kind: Kind;
+  family: VerbFamily;
+  /** the verbal form as written, lower case: `shall`, `shall not`, `need not`, `cannot`, … */
+  verb: string;
+  text: string;
+  /** in a NOTE, an EXAMPLE or an informative annex: not a requirement (ISO/IEC Directives Part 2) */
+  in_note: boolean;
+  /** 0-based order in the document */
+  ordinal: number;
+}
+
+/** Clauses whose every sentence is informative, by ref. */
+const INFORMATIVE_CLAUSES = new Set(['foreword', 'introduction']);
+
+// Longest forms first, so "shall not" wins over "shall". `(?![\w-])` keeps "shall-" compounds out.
+const FORMS: { re: RegExp; family: VerbFamily; verb: string }[] = [
+  { re: /\bshall\s+not\b/i, family: 'shall', verb: 'shall not' },
+  { re: /\bshall\b/i, family: 'shall', verb: 'shall' },
+  { re: /\bshould\s+not\b/i, family: 'should', verb: 'should not' },
+  { re: /\bshould\b/i, family: 'should', verb: 'should' },
+  { re: /\bneed\s+not\b/i, family: 'may', verb: 'need not' },
+  { re: /\bmay\s+not\b/i, family: 'may', verb: 'may not' },
+  // "May 2020" / "1 May" is the month
+  { re: /\bmay\b(?!\s+\d)(?<!\d\s+may)/i, family: 'may', verb: 'may' },
+  { re: /\bcannot\b/i, family: 'can', verb: 'cannot' },
+  { re: /\bcan\s+not\b/i, family: 'can', verb: 'can not' },
+  { re: /\bcan\b/i, family: 'can', verb: 'can' },
+];
+// A quick screen: most sentences have no verbal form at all.
+const ANY_FORM = /\b(?:shall|should|need\s+not|may|can(?:not)?)\b/i;
+
+/** The strongest verbal form of a sentence outside quotations, or null. */
+export function verbOf(sentence: string): { family: VerbFamily; verb: string } | null {
+  if (!ANY_FORM.test(sentence)) return null;
+  const bare = withoutQuotations(sentence);
+  for (const f of FORMS) {
+    if (f.re.test(bare)) {
+      // "May" opening a sentence is the month only when a number follows; otherwise the modal.
+      return { family: f.family, verb: f.verb };
+    }
+  }
+  return null;
+}
+
+/** Blanks out quoted spans: "…", “…”, ‘…’ (opened after a space or at the start), `…`. */
+export function withoutQuotations(s: string): string {
+  return s
+    .replace(/"[^"]*"/g, ' ')
+    .replace(/“[^”]*”/g, ' ')
+    .replace(/(^|[\s(])‘[^’]*’(?=[\s,.;:)]|$)/g, '$1 ')
+    .replace(/(^|[\s(])'[^']*'(?=[\s,.;:)]|$)/g, '$1 ')
+    .replace(/`[^`]*`/g, ' ');
+}
+
+/** Markdown inline syntax → plain text (links keep their words, emphasis and code marks go). */
+export function plainText(s: string): string {
+  return s
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
+    .replace(/(^|[^\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])/g, '$1$2')
+    .replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const ABBREVIATIONS = /(?:\b(?:e\.g|i\.e|etc|cf|viz|approx|No|no|Fig|fig|Vol|vol|Ref|ref|para|Mr|Mrs|Ms|Dr|St|al)|\b[A-Z])\.$/;
+
+/** Splits a paragraph into sentences: at . ! ? followed by a space and a capital, a digit or a quote, never after an abbreviation. */
+export function sentences(paragraph: string): string[] {
+  const out: string[] = [];
+  const re = /[.!?][)"”’]?\s+(?=[A-Z0-9"“‘(])/g;
+  let start = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(paragraph))) {
+    const end = m.index + m[0].trimEnd().length;
+    const candidate = paragraph.slice(start, end);
+    if (ABBREVIATIONS.test(candidate.slice(0, m.index - start + 1))) continue;
+    // not inside an open quotation
+    if (((candidate.match(/"/g)?.length ?? 0) & 1) === 1 || (candidate.match(/“/g)?.length ?? 0) > (candidate.match(/”/g)?.length ?? 0)) continue;
+    out.push(candidate.trim());
+    start = m.index + m[0].length;
+  }
+  const rest = paragraph.slice(start).trim();
+  if (rest) out.push(rest);
+  return out;
+}
+
+/** A block of a clause body: a paragraph, a list item (with its lead-in, if any) or a table cell. */
+interface Block {
+  text: string;
+  in_note: boolean;
+  /** for a list item: the paragraph introducing the list */
+  leadIn?: string;
+  /** a paragraph ending in ":" that a list follows: its last sentence is read with each item */
+  leadsList?: boolean;
+}
+
+const NOTE = /^(?:NOTE|Note)(?:\s+\d+)?(?:\s*(?:to entry)?\s*[:.—–-]|\s)/;
+const EXAMPLE = /^(?:EXAMPLE|Example)(?:\s+\d+)?(?:\s*[:.—–-]|\s)/;
+const LIST_ITEM = /^\s{0,3}(?:[-*+]|\d{1,3}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+(.*)$/;
+const TABLE_ROW = /^\s*\|(.*)\|\s*$/;
+const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** The blocks of a clause body, in order. */
+function blocks(body: string, informativeClause: boolean): Block[] {
+  const out: Block[] = [];
+  const lines = body.split('\n');
+  let para: string[] = [];
+  let lastParagraph: Block | null = null;
+  let listLead: Block | null = null;
+  let item: string[] | null = null;
+  let fence: string | null = null;
+
+  const flushItem = () => {
+    if (!item) return;
+    const text = item.join(' ');
+    out.push({ text, in_note: informativeClause || (listLead?.in_note ?? false), leadIn: listLead?.text });
+    item = null;
+  };
+  const flushPara = () => {
+    if (!para.length) return;
+    let text = para.join(' ').trim();
+    para = [];
+    if (text.startsWith('>')) text = text.replace(/^>\s?/gm, '').replace(/(^|\s)>\s?/g, '$1');
+    const note = NOTE.test(text) || EXAMPLE.test(text);
+    const b: Block = { text, in_note: informativeClause || note };
+    out.push(b);
+    lastParagraph = b;
+  };
+
+  for (const raw of lines) {
+    const f = FENCE.exec(raw);
+    if (fence) {
+      if (f && f[1]![0] === fence[0]) fence = null;
+      continue;
+    }
+    if (f) {
+      flushItem();
+      flushPara();
+      fence = f[1]!;
+      continue;
+    }
+    if (raw.trim() === '') {
+      flushPara();
+      continue;
+    }
+    const row = TABLE_ROW.exec(raw);
+    if (row) {
+      flushItem();
+      flushPara();
+      listLead = null;
+      lastParagraph = null;
+      if (TABLE_RULE.test(raw)) continue;
+      for (const cell of row[1]!.split('|')) if (cell.trim()) out.push({ text: cell.trim(), in_note: informativeClause });
+      continue;
+    }
+    const li = LIST_ITEM.exec(raw);
+    if (li) {
+      flushItem();
+      if (para.length) flushPara();
+      if (!item && !listLead) {
+        const p: Block | null = lastParagraph;
+        listLead = p && /:\s*$/.test(p.text) ? p : null;
+        if (listLead) listLead.leadsList = true;
+      }
+      item = [li[1]!.trim()];
+      continue;
+    }
+    if (item && /^\s+\S/.test(raw)) {
+      item.push(raw.trim());
+      continue;
+    }
+    if (item) {
+      flushItem();
+      listLead = null;
+    }
+    para.push(raw.trim());
+  }
+  flushItem();
+  flushPara();
+  return out;
+}
+
+/** FNV-1a, 32 bits, in base 36: a short fingerprint that needs no crypto. */
+function fnv(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36).padStart(7, '0');
+}
+
+/** The words a fingerprint is taken over: lower case, no punctuation, no cross-references to clauses, tables, figures or annexes. */
+export function fingerprintWords(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/\b(?:clauses?|sub-?clauses?|tables?|figures?|annex(?:es)?|sections?)\s+[a-z0-9]+(?:\.\d+)*(?:\s*(?:and|or|to|,)\s*[a-z0-9]+(?:\.\d+)*)*/g, ' ')
+    .replace(/\b\d+(?:\.\d+)+\b/g, ' ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+export const requirementId = (ref: string, clauseKey: string, text: string): string => `${ref}-R-${clauseKey}-${fnv(fingerprintWords(text))}`;
+
+const isInformativeAnnex = (c: ExtractClause, annexes: Map<string, boolean>): boolean => {
+  const m = /^(annex-[a-z])/.exec(c.ref);
+  return m ? annexes.get(m[1]!) ?? false : false;
+};
+
+/**
+ * Every sentence of a version that carries a verbal form, in document order. `ref` is the standard's
+ * ref (`07.11`), the prefix of every id.
+ */
+export function extractRequirements(ref: string, clauses: readonly ExtractClause[]): Requirement[] {
+  const ordered = [...clauses].sort((a, b) => a.position - b.position);
+  const annexes = new Map<string, boolean>();
+  for (const c of ordered) if (/^annex-[a-z]$/.test(c.ref)) annexes.set(c.ref, /^\(?informative\)?/i.test(c.heading.trim()));
+  const out: Requirement[] = [];
+  for (const c of ordered) {
+    if (INFORMATIVE_CLAUSES.has(c.ref)) continue;
+    if (!ANY_FORM.test(c.text)) continue;
+    const informative = isInformativeAnnex(c, annexes);
+    const seen = new Map<string, number>();
+    const num = clauseNumber(c.ref) || c.heading;
+    for (const b of blocks(c.text, informative)) {
+      const lead = b.leadIn ? plainText(b.leadIn) : null;
+      const leadVerb = lead ? verbOf(lastSentence(lead)) : null;
+      const all = sentences(plainText(b.text));
+      // a lead-in's last sentence is read with each item of its list, not on its own
+      if (b.leadsList) all.pop();
+      for (const s of all) {
+        const own = verbOf(s);
+        const v = own ?? leadVerb;
+        if (!v) continue;
+        const text = lead && leadVerb ? `${lastSentence(lead)} ${s}` : s;
+        let id = requirementId(ref, c.key, text);
+        const n = (seen.get(id) ?? 0) + 1;
+        seen.set(id, n);
+        if (n > 1) id = `${id}.${n}`;
+        out.push({
+          id,
+          clause_key: c.key,
+          clause_ref: c.ref,
+          clause_number: num,
+          clause_heading: c.heading,
+          kind: KIND_OF[v.family],
+          family: v.family,
+          verb: v.verb,
+          text,
+          in_note: b.in_note,
+          ordinal: out.length,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function lastSentence(paragraph: string): string {
+  const all = sentences(paragraph);
+  return all[all.length - 1] ?? paragraph;
+}
