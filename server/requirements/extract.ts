@@ -219,7 +219,7 @@ function blocks(body: string, informativeClause: boolean): Block[] {
       flushItem();
       if (para.length) flushPara();
       if (!item && !listLead) {
-        const p: Block | null = lastParagraph;
+        const p = lastParagraph as Block | null;
         listLead = p && /:\s*$/.test(p.text) ? p : null;
         if (listLead) listLead.leadsList = true;
       }
