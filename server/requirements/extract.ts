@@ -20,8 +20,8 @@
  *   the extractor keeps them so a caller can show them as context).
  * - A list whose lead-in carries the verb ("The NMAA shall:" then items): each item is its own
  *   requirement, inheriting the lead-in's verb, its text the lead-in followed by the item — one checklist
- *   row per thing to do. An item with a verbal form of its own takes that one. A lead-in without a verb
- *   leaves the items to be read as sentences of their own.
+ *   row per thing to do. An item with a verbal form of its own takes the stronger of its own and the
+ *   lead-in's. A lead-in without a verb leaves the items to be read as sentences of their own.
  * - Table rows are read cell by cell, each cell as a paragraph.
  *
  * The identifier survives renumbering: `{ref}-R-{clause key}-{fingerprint}`. The clause key is the
@@ -84,6 +84,7 @@ const FORMS: { re: RegExp; family: VerbFamily; verb: string }[] = [
   { re: /\bcan\s+not\b/i, family: 'can', verb: 'can not' },
   { re: /\bcan\b/i, family: 'can', verb: 'can' },
 ];
+const RANK: Record<VerbFamily, number> = { shall: 0, should: 1, may: 2, can: 3 };
 // A quick screen: most sentences have no verbal form at all.
 const ANY_FORM = /\b(?:shall|should|need\s+not|may|can(?:not)?)\b/i;
 
@@ -291,7 +292,7 @@ export function extractRequirements(ref: string, clauses: readonly ExtractClause
       if (b.leadsList) all.pop();
       for (const s of all) {
         const own = verbOf(s);
-        const v = own ?? leadVerb;
+        const v = own && leadVerb ? (RANK[own.family] <= RANK[leadVerb.family] ? own : leadVerb) : own ?? leadVerb;
         if (!v) continue;
         const text = lead && leadVerb ? `${lastSentence(lead)} ${s}` : s;
         let id = requirementId(ref, c.key, text);
