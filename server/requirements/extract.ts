@@ -31,6 +31,7 @@
  * statement). An edited sentence gets a new id: the since-edition comparison (./since.ts) pairs it with
  * the old one and calls it changed. A sentence repeated in one clause gets `.2`, `.3` after its id.
  */
+import { createHash } from 'node:crypto';
 import { clauseNumber } from '../versions/parse.ts';
 
 export type Kind = 'requirement' | 'recommendation' | 'permission' | 'possibility';
@@ -70,35 +71,36 @@ export interface Requirement {
 /** Clauses whose every sentence is informative, by ref. */
 const INFORMATIVE_CLAUSES = new Set(['foreword', 'introduction']);
 
-// Longest forms first, so "shall not" wins over "shall". `(?![\w-])` keeps "shall-" compounds out.
-const FORMS: { re: RegExp; family: VerbFamily; verb: string }[] = [
-  { re: /\bshall\s+not\b/i, family: 'shall', verb: 'shall not' },
-  { re: /\bshall\b/i, family: 'shall', verb: 'shall' },
-  { re: /\bshould\s+not\b/i, family: 'should', verb: 'should not' },
-  { re: /\bshould\b/i, family: 'should', verb: 'should' },
-  { re: /\bneed\s+not\b/i, family: 'may', verb: 'need not' },
-  { re: /\bmay\s+not\b/i, family: 'may', verb: 'may not' },
-  // "May 2020" / "1 May" is the month
-  { re: /\bmay\b(?!\s+\d)(?<!\d\s+may)/i, family: 'may', verb: 'may' },
-  { re: /\bcannot\b/i, family: 'can', verb: 'cannot' },
-  { re: /\bcan\s+not\b/i, family: 'can', verb: 'can not' },
-  { re: /\bcan\b/i, family: 'can', verb: 'can' },
-];
 const RANK: Record<VerbFamily, number> = { shall: 0, should: 1, may: 2, can: 3 };
+// One pass over a sentence finds every verbal form; "not" after one makes its negation.
+const FORM = /\b(shall|should|need|may|cannot|can)\b(\s+not\b)?/gi;
 // A quick screen: most sentences have no verbal form at all.
 const ANY_FORM = /\b(?:shall|should|need\s+not|may|can(?:not)?)\b/i;
+const QUOTES = /["“‘'`]/;
 
 /** The strongest verbal form of a sentence outside quotations, or null. */
 export function verbOf(sentence: string): { family: VerbFamily; verb: string } | null {
   if (!ANY_FORM.test(sentence)) return null;
-  const bare = withoutQuotations(sentence);
-  for (const f of FORMS) {
-    if (f.re.test(bare)) {
-      // "May" opening a sentence is the month only when a number follows; otherwise the modal.
-      return { family: f.family, verb: f.verb };
-    }
+  const bare = QUOTES.test(sentence) ? withoutQuotations(sentence) : sentence;
+  let best: { family: VerbFamily; verb: string } | null = null;
+  for (const m of bare.matchAll(FORM)) {
+    const word = m[1]!.toLowerCase();
+    const not = m[2] !== undefined;
+    let found: { family: VerbFamily; verb: string };
+    if (word === 'shall' || word === 'should') found = { family: word, verb: not ? `${word} not` : word };
+    else if (word === 'need') {
+      if (!not) continue; // "need" alone is a verb of its own, not a verbal form
+      found = { family: 'may', verb: 'need not' };
+    } else if (word === 'may') {
+      // "May 2020", "1 May": the month
+      if (!not && (/^\s+\d/.test(bare.slice(m.index + 3, m.index + 6)) || /\d\s+$/.test(bare.slice(Math.max(0, m.index - 3), m.index)))) continue;
+      found = { family: 'may', verb: not ? 'may not' : 'may' };
+    } else if (word === 'cannot') found = { family: 'can', verb: 'cannot' };
+    else found = { family: 'can', verb: not ? 'can not' : 'can' };
+    if (!best || RANK[found.family] < RANK[best.family]) best = found;
+    if (best.family === 'shall') break;
   }
-  return null;
+  return best;
 }
 
 /** Blanks out quoted spans: "…", “…”, ‘…’ (opened after a space or at the start), `…`. */
@@ -113,6 +115,7 @@ export function withoutQuotations(s: string): string {
 
 /** Markdown inline syntax → plain text (links keep their words, emphasis and code marks go). */
 export function plainText(s: string): string {
+  if (!/[[*_<]/.test(s)) return /\s\s|[\t\n\r]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
   return s
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
@@ -129,6 +132,7 @@ const ABBREVIATIONS = /(?:\b(?:e\.g|i\.e|etc|cf|viz|approx|No|no|Fig|fig|Vol|vol
 export function sentences(paragraph: string): string[] {
   const out: string[] = [];
   const re = /[.!?][)"”’]?\s+(?=[A-Z0-9"“‘(])/g;
+  const quoted = /["“]/.test(paragraph);
   let start = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(paragraph))) {
@@ -136,7 +140,7 @@ export function sentences(paragraph: string): string[] {
     const candidate = paragraph.slice(start, end);
     if (ABBREVIATIONS.test(candidate.slice(0, m.index - start + 1))) continue;
     // not inside an open quotation
-    if (((candidate.match(/"/g)?.length ?? 0) & 1) === 1 || (candidate.match(/“/g)?.length ?? 0) > (candidate.match(/”/g)?.length ?? 0)) continue;
+    if (quoted && (((candidate.match(/"/g)?.length ?? 0) & 1) === 1 || (candidate.match(/“/g)?.length ?? 0) > (candidate.match(/”/g)?.length ?? 0))) continue;
     out.push(candidate.trim());
     start = m.index + m[0].length;
   }
@@ -242,27 +246,23 @@ function blocks(body: string, informativeClause: boolean): Block[] {
   return out;
 }
 
-/** FNV-1a, 32 bits, in base 36: a short fingerprint that needs no crypto. */
-function fnv(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36).padStart(7, '0');
+/** A short fingerprint of a sentence's words: the first 8 hex digits of their SHA-256 (native, so quick even on a first run). */
+function fingerprint(words: string): string {
+  return createHash('sha256').update(words).digest('hex').slice(0, 8);
 }
 
 /** The words a fingerprint is taken over: lower case, no punctuation, no cross-references to clauses, tables, figures or annexes. */
 export function fingerprintWords(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/\b(?:clauses?|sub-?clauses?|tables?|figures?|annex(?:es)?|sections?)\s+[a-z0-9]+(?:\.\d+)*(?:\s*(?:and|or|to|,)\s*[a-z0-9]+(?:\.\d+)*)*/g, ' ')
-    .replace(/\b\d+(?:\.\d+)+\b/g, ' ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  const lower = text.toLowerCase();
+  const noRefs = /\b(?:clause|sub|table|figure|annex|section)/.test(lower)
+    ? lower.replace(/\b(?:clauses?|sub-?clauses?|tables?|figures?|annex(?:es)?|sections?)\s+[a-z0-9]+(?:\.\d+)*(?:\s*(?:and|or|to|,)\s*[a-z0-9]+(?:\.\d+)*)*/g, ' ')
+    : lower;
+  // ASCII text (the usual case) takes the quicker class
+  const words = /^[\x00-\x7f]*$/.test(noRefs) ? /[^a-z0-9]+/g : /[^\p{L}\p{N}]+/gu;
+  return noRefs.replace(/\b\d+(?:\.\d+)+\b/g, ' ').replace(words, ' ').trim();
 }
 
-export const requirementId = (ref: string, clauseKey: string, text: string): string => `${ref}-R-${clauseKey}-${fnv(fingerprintWords(text))}`;
+export const requirementId = (ref: string, clauseKey: string, text: string): string => `${ref}-R-${clauseKey}-${fingerprint(fingerprintWords(text))}`;
 
 const isInformativeAnnex = (c: ExtractClause, annexes: Map<string, boolean>): boolean => {
   const m = /^(annex-[a-z])/.exec(c.ref);

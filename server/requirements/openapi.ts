@@ -6,7 +6,7 @@ const requirement = {
   type: 'object',
   required: ['id', 'clause', 'clause_ref', 'clause_key', 'kind', 'verb', 'text'],
   properties: {
-    id: { type: 'string', example: '07.11-R-lMCJPfyNb64-0ynkonq', description: 'Stable across renumbering: the standard\'s ref, the clause\'s stable key and a fingerprint of the sentence (cross-references left out).' },
+    id: { type: 'string', example: '07.11-R-lMCJPfyNb64-3f9a0c12', description: 'Stable across renumbering: the standard\'s ref, the clause\'s stable key and a fingerprint of the sentence (cross-references left out).' },
     clause: { type: 'string', example: '4.1', description: 'the clause number as printed (A.1, Annex B), or the heading of a named clause' },
     clause_ref: { type: 'string', description: 'the clause\'s ref; its anchor on the version page is #clause-{clause_ref}' },
     clause_key: { type: 'string', description: 'the clause\'s stable key (kept across renumbering)' },

@@ -210,7 +210,7 @@ describe('requirement identifiers and the comparison with an earlier edition', (
       const b = id(r2, text);
       expect(a.clause_number).to.not.equal(b.clause_number);
       expect(b.id, text).to.equal(a.id);
-      expect(a.id).to.match(new RegExp(`^07\\.11-R-${a.clause_key}-[0-9a-z]{7}$`));
+      expect(a.id).to.match(new RegExp(`^07\\.11-R-${a.clause_key}-[0-9a-f]{8}$`));
     }
   });
 
