@@ -16,7 +16,8 @@
  * - A verbal form inside a quotation ("…", “…”, ‘…’, `…`) does not count: `The word "shall" denotes a
  *   requirement.` states none; `Signs shall read "Danger"` states one.
  * - The foreword and the introduction are informative: left out. Sentences of a NOTE or an EXAMPLE
- *   paragraph, and of an informative annex, are kept but marked `in_note` (the register leaves them out;
+ *   paragraph, of an informative annex and of the terms and definitions (a definition states no
+ *   requirement) are kept but marked `in_note` (the register leaves them out;
  *   the extractor keeps them so a caller can show them as context).
  * - A list whose lead-in carries the verb ("The NMAA shall:" then items): each item is its own
  *   requirement, inheriting the lead-in's verb, its text the lead-in followed by the item — one checklist
@@ -264,10 +265,8 @@ export function fingerprintWords(text: string): string {
 
 export const requirementId = (ref: string, clauseKey: string, text: string): string => `${ref}-R-${clauseKey}-${fingerprint(fingerprintWords(text))}`;
 
-const isInformativeAnnex = (c: ExtractClause, annexes: Map<string, boolean>): boolean => {
-  const m = /^(annex-[a-z])/.exec(c.ref);
-  return m ? annexes.get(m[1]!) ?? false : false;
-};
+/** The ref of the level-1 clause a clause sits in: `4` for 4.2.1, `annex-a` for annex-a.1. */
+const topOf = (ref: string): string => (ref.startsWith('annex-') ? ref.slice(0, 7) : ref.split('.')[0]!);
 
 /**
  * Every sentence of a version that carries a verbal form, in document order. `ref` is the standard's
@@ -275,13 +274,17 @@ const isInformativeAnnex = (c: ExtractClause, annexes: Map<string, boolean>): bo
  */
 export function extractRequirements(ref: string, clauses: readonly ExtractClause[]): Requirement[] {
   const ordered = [...clauses].sort((a, b) => a.position - b.position);
-  const annexes = new Map<string, boolean>();
-  for (const c of ordered) if (/^annex-[a-z]$/.test(c.ref)) annexes.set(c.ref, /^\(?informative\)?/i.test(c.heading.trim()));
+  // Informative annexes, and the terms and definitions (a definition states no requirement: Directives Part 2, 16.5.6)
+  const informativeTop = new Set<string>();
+  for (const c of ordered) {
+    if (c.depth !== 1) continue;
+    if ((c.ref.startsWith('annex-') && /^\(?informative\)?/i.test(c.heading.trim())) || /^terms(?:,)? (?:and|&) definitions\b|^definitions$/i.test(c.heading.trim())) informativeTop.add(c.ref);
+  }
   const out: Requirement[] = [];
   for (const c of ordered) {
     if (INFORMATIVE_CLAUSES.has(c.ref)) continue;
     if (!ANY_FORM.test(c.text)) continue;
-    const informative = isInformativeAnnex(c, annexes);
+    const informative = informativeTop.has(topOf(c.ref));
     const seen = new Map<string, number>();
     const num = clauseNumber(c.ref) || c.heading;
     for (const b of blocks(c.text, informative)) {

@@ -60,7 +60,7 @@ Each sign shall read "DANGER MINES" in the local language.`);
     ]);
   });
 
-  it('leaves out the foreword and introduction; marks notes, examples and informative annexes as not requirements', () => {
+  it('leaves out the foreword and introduction; marks notes, examples, definitions and informative annexes as not requirements', () => {
     const rs = extract(`# Foreword
 
 Users should check that they read the latest edition.
@@ -68,6 +68,12 @@ Users should check that they read the latest edition.
 # Introduction
 
 Organisations shall find this useful.
+
+# 3 Terms and definitions
+
+## 3.1 all reasonable effort
+
+the effort that can sensibly be applied
 
 # 5 Records
 
@@ -88,6 +94,7 @@ Each record shall state the area.
 The matrix should be read row by row.`);
     expect(rs.some((r) => r.clause_ref === 'foreword' || r.clause_ref === 'introduction')).to.equal(false);
     expect(summary(rs)).to.deep.equal([
+      ['3.1', 'can', 'the effort that can sensibly be applied', true],
       ['5', 'shall', 'Records shall be kept for ten years.', false],
       ['5', 'should', 'NOTE The NMAA may keep them longer, and teams should keep copies.', true],
       ['5', 'shall', 'EXAMPLE A record shall state the date, as in "12 May".', true],
