@@ -64,6 +64,8 @@ export function requirementsRoutes(deps: Deps, cache: RequirementsCache): Router
       reg,
       version: reg.version,
       rows: reg.entries.map((e) => ({ ...e, href: `${versionPath(reg.version.n)}#${clauseAnchor(e.clause_ref)}`, isNew: e.status === 'new', isChanged: e.status === 'changed' })),
+      // the usual question: what changed in this version, against the one it was based on
+      sincePrevious: !reg.since && reg.version.based_on_n ? `${base}?${new URLSearchParams({ ...(form.version ? { version: form.version } : {}), since: String(reg.version.based_on_n) })}` : null,
       removed: reg.removed.map((e) => ({ ...e, href: `${versionPath(reg.since!.n)}#${clauseAnchor(e.clause_ref)}` })),
       filtered: Boolean(form.verb || form.clause || form.q),
       csvHref: `${base}.csv${qs ? `?${qs}` : ''}`,

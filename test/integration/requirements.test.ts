@@ -109,6 +109,8 @@ describe('the requirements register', () => {
   });
 
   it('page: since an edition shows new, changed and removed', async () => {
+    const plain = await request(t.app).get('/standards/07.11/requirements').expect(200);
+    expect(plain.text).to.contain('href="/standards/07.11/requirements?since&#x3D;2"');
     const res = await request(t.app).get('/standards/07.11/requirements?since=2').expect(200);
     expect(res.text).to.contain('Removed since Edition 1 Amendment 1');
     expect(res.text).to.contain('<span class="badge">new</span>');
