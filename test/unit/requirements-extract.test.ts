@@ -240,3 +240,26 @@ describe('requirement identifiers and the comparison with an earlier edition', (
     expect(back.removed.map((r) => r.text)).to.have.members(['The NMAA shall accredit organisations.', 'Records shall be stored in a dry place.']);
   });
 });
+
+describe('register filters', () => {
+  it('a clause filter takes the clause and its subclauses, in numbers as printed or refs', async () => {
+    const { inClause } = await import('../../server/requirements/service.ts');
+    const at = (clause_ref: string, clause_number: string) => ({ clause_ref, clause_number });
+    expect(inClause(at('4', '4'), '4')).to.equal(true);
+    expect(inClause(at('4.2.1', '4.2.1'), '4')).to.equal(true);
+    expect(inClause(at('40.1', '40.1'), '4')).to.equal(false);
+    expect(inClause(at('4.2', '4.2'), 'Clause 4.2')).to.equal(true);
+    expect(inClause(at('annex-a.1', 'A.1'), 'A.1')).to.equal(true);
+    expect(inClause(at('annex-a.1.2', 'A.1.2'), 'a.1')).to.equal(true);
+    expect(inClause(at('annex-a.1', 'A.1'), 'Annex A')).to.equal(true);
+    expect(inClause(at('annex-b', 'Annex B'), 'Annex A')).to.equal(false);
+    expect(inClause(at('scope', 'Scope'), 'scope')).to.equal(true);
+  });
+
+  it('words: every word, case and accents aside', async () => {
+    const { hasWords } = await import('../../server/requirements/service.ts');
+    expect(hasWords('A buffer zone of at least 50 m shall be searched.', 'Zone BUFFER')).to.equal(true);
+    expect(hasWords('A buffer zone of at least 50 m shall be searched.', 'buffer fence')).to.equal(false);
+    expect(hasWords('Le déminage doit être vérifié.', 'deminage')).to.equal(true);
+  });
+});
