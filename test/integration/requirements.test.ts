@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
 import { testApp } from '../helpers/app.ts';
+import { bearerFor } from '../helpers/auth.ts';
 
 type Req = { id: string; clause: string; clause_ref: string; verb: string; kind: string; text: string; status?: string; previous_id?: string | null; previous_text?: string | null };
 
@@ -162,5 +164,21 @@ describe('the requirements register', () => {
       expect(row[7]).to.equal(r.status);
     });
     await request(t.app).get('/standards/07.11/requirements.xlsx?verb=must').expect(400);
+  });
+
+  it('an unreleased draft: its register only for those who may see drafts, compared with the edition it revises', async () => {
+    const sec = await bearerFor(t, 'secretariat');
+    const edition2 = readFileSync('standards/07.11/03-edition-2.md', 'utf8').replace(/^---[\s\S]*?---\n/, '');
+    const text = edition2.replace('\n# 5 ', '\n## 4.4 Insurers\n\nInsurers should not cover a task without a tasking order.\n\n# 5 ');
+    const draft = await request(t.app).post('/api/v1/standards/07.11/versions').set(...sec.auth).send({ text, label: 'Unreleased draft', based_on: 3 }).expect(201);
+    const n = Number(draft.body.n);
+    await request(t.app).get(`/api/v1/standards/07.11/requirements?version=${n}`).expect(404);
+    await request(t.app).get(`/standards/07.11/requirements?version=${n}`).expect(404);
+    const res = await request(t.app).get(`/api/v1/standards/07.11/requirements?version=${n}&since=3`).set(...sec.auth).expect(200);
+    expect(res.body.since_counts).to.deep.equal({ new: 1, changed: 0, unchanged: res.body.total - 1, removed: 0 });
+    const added = (res.body.requirements as Req[]).find((r) => r.status === 'new')!;
+    expect(added).to.include({ clause: '4.4', verb: 'should not', kind: 'recommendation' });
+    // every other requirement kept its id
+    expect((res.body.requirements as Req[]).filter((r) => r.status === 'unchanged').every((r) => r.previous_id === r.id)).to.equal(true);
   });
 });
