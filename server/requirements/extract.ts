@@ -32,7 +32,7 @@
  * statement). An edited sentence gets a new id: the since-edition comparison (./since.ts) pairs it with
  * the old one and calls it changed. A sentence repeated in one clause gets `.2`, `.3` after its id.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { clauseNumber } from '../versions/parse.ts';
 
 export type Kind = 'requirement' | 'recommendation' | 'permission' | 'possibility';
@@ -249,18 +249,31 @@ function blocks(body: string, informativeClause: boolean): Block[] {
 
 /** A short fingerprint of a sentence's words: the first 8 hex digits of their SHA-256 (native, so quick even on a first run). */
 function fingerprint(words: string): string {
-  return createHash('sha256').update(words).digest('hex').slice(0, 8);
+  return hash('sha256', words, 'hex').slice(0, 8);
 }
 
-/** The words a fingerprint is taken over: lower case, no punctuation, no cross-references to clauses, tables, figures or annexes. */
+/** Words that name a cross-reference: each is left out of a fingerprint with the number after it. */
+const REFERENCE_WORDS = new Set(['clause', 'clauses', 'subclause', 'subclauses', 'table', 'tables', 'figure', 'figures', 'annex', 'annexes', 'section', 'sections']);
+// letters and digits (Latin, Greek, Cyrillic, Arabic, … and CJK), with the dotted parts of a number
+const TOKEN = /[a-z0-9\u00c0-\u1fff\u3040-\ufaff]+(?:\.[0-9]+)*/g;
+
+/**
+ * The words a fingerprint is taken over: lower case, no punctuation, and no cross-references ("clause
+ * 5.2", "Annex A", "Table 1", a bare "5.2") nor decimals. One pass, as it runs for every sentence.
+ */
 export function fingerprintWords(text: string): string {
-  const lower = text.toLowerCase();
-  const noRefs = /\b(?:clause|sub|table|figure|annex|section)/.test(lower)
-    ? lower.replace(/\b(?:clauses?|sub-?clauses?|tables?|figures?|annex(?:es)?|sections?)\s+[a-z0-9]+(?:\.\d+)*(?:\s*(?:and|or|to|,)\s*[a-z0-9]+(?:\.\d+)*)*/g, ' ')
-    : lower;
-  // ASCII text (the usual case) takes the quicker class
-  const words = /^[\x00-\x7f]*$/.test(noRefs) ? /[^a-z0-9]+/g : /[^\p{L}\p{N}]+/gu;
-  return noRefs.replace(/\b\d+(?:\.\d+)+\b/g, ' ').replace(words, ' ').trim();
+  const out: string[] = [];
+  let afterReference = false;
+  for (const t of text.toLowerCase().match(TOKEN) ?? []) {
+    if (REFERENCE_WORDS.has(t)) {
+      afterReference = true;
+      continue;
+    }
+    const skip = t.includes('.') || (afterReference && (t.length === 1 || /^[0-9]/.test(t)));
+    afterReference = false;
+    if (!skip) out.push(t);
+  }
+  return out.join(' ');
 }
 
 export const requirementId = (ref: string, clauseKey: string, text: string): string => `${ref}-R-${clauseKey}-${fingerprint(fingerprintWords(text))}`;

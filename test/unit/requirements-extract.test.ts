@@ -263,3 +263,13 @@ describe('register filters', () => {
     expect(hasWords('Le déminage doit être vérifié.', 'deminage')).to.equal(true);
   });
 });
+
+describe('the fingerprint of a sentence', () => {
+  it('leaves out punctuation, case and cross-references, keeps the other words and numbers', async () => {
+    const { fingerprintWords } = await import('../../server/requirements/extract.ts');
+    expect(fingerprintWords('Signs shall be placed every 25 m, as in Clause 5.2 and Annex A (see Table 1).')).to.equal('signs shall be placed every 25 m as in and see');
+    expect(fingerprintWords('As set out in 3.2, lanes shall be 1.5 m wide.')).to.equal(fingerprintWords('As set out in 4.2, lanes shall be 2.5 m wide.'));
+    expect(fingerprintWords('Records shall be kept for 10 years.')).to.not.equal(fingerprintWords('Records shall be kept for 15 years.'));
+    expect(fingerprintWords('Le déminage doit être vérifié.')).to.equal('le déminage doit être vérifié');
+  });
+});
