@@ -1,7 +1,7 @@
 /**
  * npm run bench: every speed and memory figure beside its baseline, measured in the same run (these
  * machines are noisy: the ratios mean more than the absolute times). A script, never a test.
- *   npm run bench [-- pages|diff|comments|databases|faults …]   to run some of them
+ *   npm run bench [-- pages|diff|requirements|comments|databases|faults …]   to run some of them
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,14 @@ const benches: Bench[] = [
     run: async () => {
       const m = await import('./diff.ts');
       return (await m.run()).map((s) => m.report(s));
+    },
+  },
+  {
+    name: 'requirements',
+    file: 'requirements.ts',
+    run: async () => {
+      const m = await import('./requirements.ts');
+      return m.report(await m.run());
     },
   },
   {

@@ -28,6 +28,9 @@ import { usersApi } from './users/api.ts';
 import { DiffCache } from './diff/service.ts';
 import { diffRoutes } from './diff/routes.ts';
 import { diffApi } from './diff/api.ts';
+import { RequirementsCache } from './requirements/service.ts';
+import { requirementsRoutes } from './requirements/routes.ts';
+import { requirementsApi } from './requirements/api.ts';
 import { draftsRoutes } from './drafts/routes.ts';
 import { draftsApi } from './drafts/api.ts';
 import { consultationsRoutes } from './consultations/routes.ts';
@@ -143,6 +146,7 @@ export function createApp(given: AppDeps): Express {
 
   // The API first: its calls then skip the page routers' layers.
   const diffs = new DiffCache();
+  const registers = new RequirementsCache();
   const api = express.Router();
   api.get('/openapi.json', allow('public'), (_req, res) => {
     res.json(openapi);
@@ -151,6 +155,7 @@ export function createApp(given: AppDeps): Express {
   api.use(signinApi(auth, deps));
   api.use(usersApi(auth));
   api.use(diffApi(deps, diffs));
+  api.use(requirementsApi(deps, registers));
   api.use(draftsApi(deps));
   api.use(consultationsApi(deps));
   api.use(ballotsApi(deps));
@@ -168,6 +173,7 @@ export function createApp(given: AppDeps): Express {
   app.use(twoFactorRoutes(deps, auth));
   app.use(usersRoutes(auth));
   app.use(diffRoutes(deps, diffs));
+  app.use(requirementsRoutes(deps, registers));
   app.use(draftsRoutes(deps));
   app.use(consultationsRoutes(deps));
   app.use(ballotsRoutes(deps));

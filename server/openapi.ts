@@ -6,6 +6,7 @@ import { privacyPaths } from './privacy/openapi.ts';
 import { publicationPaths } from './publication/openapi.ts';
 import { endorsementPaths } from './endorsement/openapi.ts';
 import { proposalsPaths } from './proposals/openapi.ts';
+import { requirementsPaths } from './requirements/openapi.ts';
 import { organisationsPaths, organisationsSchemas } from './organisations/openapi.ts';
 import { diffPaths, diffSchemas } from './diff/openapi.ts';
 import { error, json } from './http/openapi-parts.ts';
@@ -141,7 +142,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths, diffPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths, diffPaths, requirementsPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }
