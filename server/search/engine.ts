@@ -91,6 +91,16 @@ export const PG_VECTOR = `setweight(to_tsvector('english', coalesce(heading, '')
 const PG_HEADLINE = `StartSel="${START}", StopSel="${STOP}", MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 const PG_HEADING = `StartSel="${START}", StopSel="${STOP}", HighlightAll=true`;
 
+/**
+ * ts_headline drops what its parser reads as HTML tags (`<b>`, `<script>`), so the text is escaped before
+ * it (entities pass through whole) and unescaped after: snippet.ts escapes it once more, as for FTS5.
+ * Control characters would be read as hit marks: they become spaces.
+ */
+const pgEscaped = (column: string) =>
+  `replace(replace(replace(translate(${column}, chr(2) || chr(3), '  '), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
+const PG_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+const pgUnescaped = (s: string) => s.replace(/&(?:amp|lt|gt);/g, (e) => PG_ENTITIES[e]);
+
 const postgres: SearchEngine = {
   name: 'postgresql',
   async indexVersion(db, versionId) {
@@ -112,13 +122,13 @@ const postgres: SearchEngine = {
     const marks: { id: number; heading_marked: string; snippet_marked: string }[] = (
       await db.raw(
         `select c.id,
-           ts_headline('english', translate(c.heading, chr(2) || chr(3), '  '), x.q, ?) as heading_marked,
-           ts_headline('english', translate(c.text, chr(2) || chr(3), '  '), x.q, ?) as snippet_marked
+           ts_headline('english', ${pgEscaped('c.heading')}, x.q, ?) as heading_marked,
+           ts_headline('english', ${pgEscaped('c.text')}, x.q, ?) as snippet_marked
          from clauses c, (select ${tsq.sql} as q) x where c.id = any(?::int[])`,
         [PG_HEADING, PG_HEADLINE, ...tsq.bindings, pgIntArray(ranked.map((r) => r.id))],
       )
     ).rows;
-    const byId = new Map(marks.map((m) => [m.id, m]));
+    const byId = new Map(marks.map((m) => [m.id, { heading_marked: pgUnescaped(m.heading_marked), snippet_marked: pgUnescaped(m.snippet_marked) }]));
     return ranked.map((r) => ({
       clause_id: r.id,
       version_id: r.version_id,

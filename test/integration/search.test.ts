@@ -85,7 +85,8 @@ describe('search (issue 15)', () => {
     expect(refsOf((await api({ q: 'wombat OR quokka' }).expect(200)).body)).to.have.members(['99.01 v2 1', '99.01 v2 2']);
     // the sample texts: a real question
     const buffer = await api({ q: 'buffer zone' }).expect(200);
-    expect(refsOf(buffer.body)[0]).to.equal('07.11 v3 7.4');
+    // clause 7.4 "Buffer zone", in Edition 2 and in the draft (which mentions it more; the engines may order the two either way)
+    expect(refsOf(buffer.body).slice(0, 2)).to.have.members(['07.11 v3 7.4', '07.11 v4 7.4']);
   });
 
   it('searches current editions by default, older versions on request, and filters', async () => {
