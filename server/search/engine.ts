@@ -34,6 +34,8 @@ export interface SearchEngine {
 /** Heading hits weigh this much more than hits in the body (FTS5 bm25 column weights). */
 const HEADING_WEIGHT = 10;
 const SNIPPET_TOKENS = 24;
+/** Beyond this many ranked hits without enough in scope, rank inside the join instead. */
+const FTS5_WINDOW_MAX = 4096;
 
 const fts5: SearchEngine = {
   name: 'fts5',
@@ -49,32 +51,50 @@ const fts5: SearchEngine = {
   async search(db, q, versionIds, limit, offset = 0) {
     if (!versionIds.length) return [];
     const match = toFts5(q);
-    // Rank first, then snippets for the page of hits only (snippet() over every hit of a frequent word is
-    // what would cost).
-    const ranked: { id: number; version_id: number; ref: string; heading: string; rank: number }[] = await db
-      .select('c.id', 'c.version_id', 'c.ref', 'c.heading', db.raw(`bm25(clause_search, ?, 1.0) as rank`, [HEADING_WEIGHT]))
-      .from('clause_search')
-      .join('clauses as c', 'c.id', 'clause_search.rowid')
-      .whereRaw('clause_search match ?', [match])
-      .whereIn('c.version_id', versionIds)
-      .orderBy([{ column: 'rank' }, { column: 'c.id' }])
-      .limit(limit)
-      .offset(offset);
-    if (!ranked.length) return [];
-    const marks: { id: number; heading_marked: string; snippet_marked: string }[] = await db
-      .select(
-        'rowid as id',
-        db.raw(`highlight(clause_search, 0, char(2), char(3)) as heading_marked`),
-        db.raw(`snippet(clause_search, 1, char(2), char(3), '…', ?) as snippet_marked`, [SNIPPET_TOKENS]),
-      )
-      .from('clause_search')
-      .whereRaw('clause_search match ?', [match])
-      .whereIn(
-        'rowid',
-        ranked.map((r) => r.id),
+    const allowed = new Set(versionIds);
+    const need = offset + limit;
+    // Rank in the index alone, then keep the hits of the versions asked for. Joining clauses inside the
+    // ranked query cost more than the ranking itself (measured: 29 ms against 9 ms for two frequent words
+    // over 60 standards of 40,000 words). The search usually covers most of the index (current editions
+    // and live drafts): a few times the hits wanted suffice; a narrow scope asks for more, then falls back
+    // to the join.
+    let kept: { id: number; version_id: number; ref: string; heading: string; rank: number }[] = [];
+    for (let window = Math.max(64, need * 3); ; window *= 4) {
+      if (window > FTS5_WINDOW_MAX) {
+        kept = await db
+          .select('c.id', 'c.version_id', 'c.ref', 'c.heading', db.raw('bm25(clause_search, ?, 1.0) as rank', [HEADING_WEIGHT]))
+          .from('clause_search')
+          .join('clauses as c', 'c.id', 'clause_search.rowid')
+          .whereRaw('clause_search match ?', [match])
+          .whereIn('c.version_id', versionIds)
+          .orderBy([{ column: 'rank' }, { column: 'c.id' }])
+          .limit(need);
+        break;
+      }
+      const ranked: { id: number; rank: number }[] = await db.raw(
+        `select rowid as id, bm25(clause_search, ?, 1.0) as rank from clause_search where clause_search match ? order by rank, rowid limit ?`,
+        [HEADING_WEIGHT, match, window],
       );
+      const meta = new Map<number, { version_id: number; ref: string; heading: string }>();
+      for (let i = 0; i < ranked.length; i += 500) {
+        const rows = await db('clauses').whereIn('id', ranked.slice(i, i + 500).map((r) => r.id)).select('id', 'version_id', 'ref', 'heading');
+        for (const r of rows) meta.set(r.id, r);
+      }
+      kept = ranked.flatMap((r) => {
+        const m = meta.get(r.id);
+        return m && allowed.has(m.version_id) ? [{ id: r.id, rank: r.rank, ...m }] : [];
+      });
+      if (kept.length >= need || ranked.length < window) break;
+    }
+    const page = kept.slice(offset, need);
+    if (!page.length) return [];
+    const marks: { id: number; heading_marked: string; snippet_marked: string }[] = await db.raw(
+      `select rowid as id, highlight(clause_search, 0, char(2), char(3)) as heading_marked, snippet(clause_search, 1, char(2), char(3), '…', ?) as snippet_marked
+       from clause_search where clause_search match ? and rowid in (${page.map(() => '?').join(', ')})`,
+      [SNIPPET_TOKENS, match, ...page.map((r) => r.id)],
+    );
     const byId = new Map(marks.map((m) => [m.id, m]));
-    return ranked.map((r) => ({
+    return page.map((r) => ({
       clause_id: r.id,
       version_id: r.version_id,
       ref: r.ref,

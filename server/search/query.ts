@@ -15,6 +15,7 @@ export const messages = {
   tooMany: `Your search has too many words: use at most ${MAX_TERMS}.`,
   onlyExcluded: 'Add at least one word to look for: a search cannot consist only of excluded words (-word).',
   nothingToFind: 'Your search has no letters or digits to look for.',
+  onlyCommon: 'Those words are too common to search for: add another word, or put a phrase in "quotes".',
 } as const;
 
 /** One thing to find: its words (a phrase when more than one), the last one a prefix when `prefix`. */
@@ -41,6 +42,20 @@ export interface DesignationQuery {
 }
 
 export type ParsedQuery = TextQuery | DesignationQuery | { kind: 'invalid'; message: string };
+
+/**
+ * PostgreSQL's English stop words (its english.stop, the Snowball list): it leaves them out of every
+ * tsvector, so a loose word among them can never match there. They are left out of loose words here
+ * for both engines, so both give the same answers (and FTS5 does not rank every clause for "the");
+ * inside "quoted phrases" they stay.
+ */
+export const STOP_WORDS = new Set(
+  ('i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it its itself they them their theirs ' +
+    'themselves what which who whom this that these those am is are was were be been being have has had having do does did doing a an the and but if or ' +
+    'because as until while of at by for with about against between into through during before after above below to from up down in out on off over ' +
+    'under again further then once here there when where why how all any both each few more most other some such no nor not only own same so than too ' +
+    'very s t can will just don should now').split(' '),
+);
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
 const tokensOf = (s: string): string[] => (s.normalize('NFKC').match(TOKEN) ?? []).map((t) => t.toLowerCase());
@@ -77,6 +92,7 @@ export function parseText(input: string): TextQuery | { kind: 'invalid'; message
   const none: Term[] = [];
   let pendingOr = false;
   let pendingNot = false;
+  let stopped = 0;
   const re = /(-?)"([^"]*)("?)(\*?)|(\S+)/g;
   for (const m of input.matchAll(re)) {
     let negate = pendingNot;
@@ -99,6 +115,11 @@ export function parseText(input: string): TextQuery | { kind: 'invalid'; message
       const tokens = tokensOf(word);
       if (!tokens.length) continue;
       term = { tokens, prefix: /[\p{L}\p{N}]\*+[^\p{L}\p{N}]*$/u.test(word) };
+      if (tokens.length === 1 && !term.prefix && STOP_WORDS.has(tokens[0])) {
+        stopped++;
+        pendingNot = false;
+        continue;
+      }
     } else {
       negate = negate || m[1] === '-';
       const tokens = tokensOf(m[2]);
@@ -118,7 +139,7 @@ export function parseText(input: string): TextQuery | { kind: 'invalid'; message
   }
   const count = all.reduce((n, alts) => n + alts.length, 0) + none.length;
   if (count > MAX_TERMS) return { kind: 'invalid', message: messages.tooMany };
-  if (!all.length) return { kind: 'invalid', message: none.length ? messages.onlyExcluded : messages.nothingToFind };
+  if (!all.length) return { kind: 'invalid', message: none.length ? messages.onlyExcluded : stopped ? messages.onlyCommon : messages.nothingToFind };
   const words = [...new Set(all.flat().flatMap((t) => t.tokens))];
   return { kind: 'text', all, none, words };
 }

@@ -41,6 +41,11 @@ describe('search (issue 15)', () => {
     await createVersion(t.db, clock, { standardId: id, source: ED1, label: 'Edition 1', ...published(1, '2020-01-01') });
     await createVersion(t.db, clock, { standardId: id, source: ED2, label: 'Edition 2', ...published(2, '2025-01-01') });
     await createVersion(t.db, clock, { standardId: id, source: DRAFT, label: 'Draft Edition 3' });
+    // 99.02: a superseded edition mentioning ibex once, below a current one with 100 clauses headed Ibex
+    const id2 = await insertStandard(t.db, { type: 'IMAS', number: '99.02', ref: '99.02', title: 'Ranking fixture', title_unconfirmed: false, series: '99', created_at: TEST_NOW });
+    await createVersion(t.db, clock, { standardId: id2, source: `# 1 Scope\n\n${'Words of no interest here. '.repeat(30)}An ibex.\n`, label: 'Edition 1', ...published(1, '2020-01-01') });
+    const many = Array.from({ length: 100 }, (_, i) => `# ${i + 1} Ibex ${i + 1}\n\nIbex ibex.\n`).join('\n');
+    await createVersion(t.db, clock, { standardId: id2, source: many, label: 'Edition 2', ...published(2, '2025-01-01') });
     const sec = await bearerFor(t, 'secretariat');
     const board = await bearerFor(t, 'board');
     const mine = await bearerFor(t, 'stakeholder');
@@ -104,6 +109,21 @@ describe('search (issue 15)', () => {
     await api({ q: 'quokka', state: 'secret' }).expect(400);
     await api({ q: 'quokka', series: 'x' }).expect(400);
     await api({ q: 'quokka', page: '0' }).expect(400);
+  });
+
+  it('pages through many hits and finds the few in a narrow scope below them', async () => {
+    const first = await api({ q: 'ibex' }).expect(200);
+    expect(first.body.results).to.have.length(20);
+    expect(first.body.more).to.equal(true);
+    const last = await api({ q: 'ibex', page: '5' }).expect(200);
+    expect(last.body.results).to.have.length(20);
+    expect(last.body.more).to.equal(false);
+    const all = new Set<string>();
+    for (let p = 1; p <= 5; p++) for (const r of refsOf((await api({ q: 'ibex', page: String(p) }).expect(200)).body)) all.add(r);
+    expect(all.size).to.equal(100);
+    expect(refsOf((await api({ q: 'ibex', state: 'superseded' }).expect(200)).body)).to.deep.equal(['99.02 v1 1']);
+    const both = await api({ q: 'ibex', versions: 'all', page: '6' }).expect(200);
+    expect(refsOf(both.body)).to.deep.equal(['99.02 v1 1']);
   });
 
   it('shows a draft under consultation to everyone and an unreleased draft only to those who may see it', async () => {

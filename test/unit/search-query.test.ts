@@ -41,6 +41,10 @@ describe('search queries (server/search/query.ts)', () => {
     expect(toPgTsquery(text('mines -vehicle')).sql).to.equal("phraseto_tsquery('english', ?) && !!phraseto_tsquery('english', ?)");
     expect(toFts5(text('marking OR fencing survey'))).to.equal('(("marking" OR "fencing") AND "survey")');
     expect(toPgTsquery(text('marking OR fencing')).sql).to.equal("(phraseto_tsquery('english', ?) || phraseto_tsquery('english', ?))");
+    // English stop words are left out of loose words (PostgreSQL never indexes them), kept in phrases
+    expect(toFts5(text('the buffer of a zone'))).to.equal('("buffer" AND "zone")');
+    expect(toFts5(text('"buffer of the zone"'))).to.equal('"buffer of the zone"');
+    expect(parseQuery('the of and')).to.deep.equal({ kind: 'invalid', message: messages.onlyCommon });
     // a word with punctuation inside is the phrase of its parts
     expect(toFts5(text('anti-vehicle'))).to.equal('"anti vehicle"');
   });
