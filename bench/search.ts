@@ -18,7 +18,7 @@ import { FakeClock } from '../server/clock.ts';
 import { insertStandard } from '../server/standards/repo.ts';
 import { insertVersion, type NewVersionRow } from '../server/versions/repo.ts';
 import { engineFor } from '../server/search/engine.ts';
-import { parseQuery, type TextQuery } from '../server/search/query.ts';
+import { parseQuery, STOP_WORDS, type TextQuery } from '../server/search/query.ts';
 import { search } from '../server/search/service.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { generatePair, type Standard } from './lib/gen-standard.ts';
@@ -61,10 +61,11 @@ function corpus(): Standard[] {
   return Array.from({ length: STANDARDS + INDEX_RUNS }, (_, i) => generatePair(WORDS, 1000 + i).from);
 }
 
-/** Two-word queries: half of two frequent words, half with a rare one (the least used third of the vocabulary). */
+/** Two-word queries: half of two frequent words (the most used fifth), half with a rare one (the least used third). */
 function queries(texts: Standard[]): { q: string; rare: boolean }[] {
   const freq = new Map<string, number>();
-  for (const s of texts.slice(0, STANDARDS)) for (const w of s.markdown.toLowerCase().match(/[a-z]{3,}/g) ?? []) freq.set(w, (freq.get(w) ?? 0) + 1);
+  // the words a search can use: stop words are left out of queries (server/search/query.ts)
+  for (const s of texts.slice(0, STANDARDS)) for (const w of s.markdown.toLowerCase().match(/[a-z0-9]{2,}/g) ?? []) if (!STOP_WORDS.has(w)) freq.set(w, (freq.get(w) ?? 0) + 1);
   const byFreq = [...freq.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
   const frequent = byFreq.slice(0, Math.max(10, Math.floor(byFreq.length / 5)));
   const rare = byFreq.slice(Math.floor((byFreq.length * 2) / 3));
