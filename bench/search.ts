@@ -1,6 +1,6 @@
 /**
  * Full-text search (issue 15 item 5): 60 generated standards of 40,000 words (bench/lib/gen-standard.ts)
- * loaded through insertVersion — so indexed as the app indexes them — and 200 two-word queries drawn from
+ * loaded through insertVersion — so indexed as the app indexes them, then compacted as the loader does — and 200 two-word queries drawn from
  * the corpus's own vocabulary (100 of two frequent words, 100 with a rare one). Per database: p50/p95 of
  * the index's ranked search with snippets (engine.ts, the first 20 hits), of the whole service (scope +
  * search + comments), and of a LIKE scan for the same two words in the same run (every matching clause,
@@ -89,6 +89,8 @@ async function measure(name: string, db: Db, texts: Standard[], qs: { q: string;
     const id = await insertStandard(db, { type: 'IMAS', number, ref: number, title: `Generated ${i}`, title_unconfirmed: false, series: number.slice(0, 2), created_at: NOW });
     versionIds.push((await db.transaction((trx) => insertVersion(trx, versionRow(id), texts[i]!.clauses))).id);
   }
+  // as the loader does after loading standards/ (server/standards/loader.ts)
+  await engineFor(db).optimize(db);
   const loadSeconds = (performance.now() - t0) / 1000;
   const clauses = Number((await db('clauses').count('* as n').first())?.n ?? 0);
   const engine = engineFor(db);

@@ -14,6 +14,7 @@ export async function up(knex: Knex): Promise<void> {
       `insert into clause_search (rowid, heading, body)
        select id, replace(replace(heading, char(2), ' '), char(3), ' '), replace(replace(text, char(2), ' '), char(3), ' ') from clauses`,
     );
+    await knex.raw(`insert into clause_search (clause_search) values ('optimize')`);
     await knex.raw(`create trigger clauses_unindex after delete on clauses begin delete from clause_search where rowid = old.id; end`);
     return;
   }
