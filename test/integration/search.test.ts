@@ -151,6 +151,13 @@ describe('search (issue 15)', () => {
     expect(refsOf((await api({ q: 'capybara', versions: 'all' }, auth.secretariat).expect(200)).body)).to.deep.equal([]);
   });
 
+  it('a draft written through the API is searchable at once, by those who may see it', async () => {
+    await request(t.app).post('/api/v1/standards/99.01/versions').set(...auth.secretariat).send({ text: '# 1 Scope\n\nThe gerenuk clause.\n', label: 'Another draft' }).expect(201);
+    const found = await api({ q: 'gerenuk' }, auth.secretariat).expect(200);
+    expect(found.body.results.map((r: { clause: { ref: string }; version: { kind: string } }) => `${r.clause.ref} ${r.version.kind}`)).to.deep.equal(['1 draft']);
+    expect((await api({ q: 'gerenuk' }).expect(200)).body.results).to.deep.equal([]);
+  });
+
   it('a designation goes straight to the standard, with a clause to its anchor', async () => {
     const cases: [string, string][] = [
       ['07.11', '/standards/07.11'],
