@@ -48,6 +48,8 @@ import { feedsRoutes } from './feeds/routes.ts';
 import { twoFactorGate, twoFactorRoutes } from './twofactor/routes.ts';
 import { proposalsApi } from './proposals/api.ts';
 import { proposalsRoutes } from './proposals/routes.ts';
+import { searchApi } from './search/api.ts';
+import { searchRoutes } from './search/routes.ts';
 
 const messages = {
   badTarget: 'The request target is not a path: ask for an address that starts with /.',
@@ -152,6 +154,7 @@ export function createApp(given: AppDeps): Express {
     res.json(openapi);
   });
   api.use(standardsApi(deps));
+  api.use(searchApi(deps));
   api.use(signinApi(auth, deps));
   api.use(usersApi(auth));
   api.use(diffApi(deps, diffs));
@@ -169,6 +172,7 @@ export function createApp(given: AppDeps): Express {
   app.use(healthRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(standardsRoutes(deps));
+  app.use(searchRoutes(deps));
   app.use(signinRoutes(deps, auth));
   app.use(twoFactorRoutes(deps, auth));
   app.use(usersRoutes(auth));

@@ -32,6 +32,9 @@ export const PERMISSIONS = {
   'comments.on-behalf': ['secretariat'],
   // the texts a comment had before its author edited it
   'comments.read-revisions': ['secretariat'],
+  // search across the comments and dispositions of every consultation; an account searches its own anyway
+  'search.comments-all': ['secretariat', 'board'],
+  'search.comments-own': 'signed-in',
   'ballots.read-open': ['board', 'secretariat'],
   'ballots.vote': ['board'],
   'ballots.manage': ['secretariat'],

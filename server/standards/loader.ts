@@ -12,6 +12,7 @@ import { type Clock, utcDay } from '../clock.ts';
 import { createVersion, sha256, SourceProblems } from '../versions/service.ts';
 import { versionByN } from '../versions/repo.ts';
 import { insertConsultation } from '../consultations/repo.ts';
+import { engineFor } from '../search/engine.ts';
 import * as repo from './repo.ts';
 import { NUMBER_FORMATS, refFor, seriesOf, STANDARD_TYPES } from './refs.ts';
 import { isValidDay } from '../time.ts';
@@ -192,6 +193,7 @@ export async function loadStandards(db: Db, clock: Clock, dir: string): Promise<
       }
     }
   }
+  if (report.versionsAdded) await engineFor(db).optimize(db);
   return report;
 }
 

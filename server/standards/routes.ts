@@ -37,6 +37,8 @@ export function standardsRoutes(deps: Deps): Router {
       shown: cat.standards.length,
       total: cat.total,
       filtered: Boolean(q || series),
+      // the catalogue matches numbers and titles; the texts are searched at /search
+      searchUrl: q.trim() ? `/search?${new URLSearchParams({ q })}` : null,
     });
   });
 

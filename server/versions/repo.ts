@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { day, iso } from '../time.ts';
 import type { Clause } from './clause.ts';
+import { engineFor } from '../search/engine.ts';
 
 /**
  * All SQL of versions and their clauses, and the one place a standard's revision is bumped.
@@ -182,6 +183,8 @@ export async function insertVersion(trx: Knex.Transaction, row: NewVersionRow, c
   // SQLite allows at most 32766 variables a statement: insert in chunks.
   const rows = clauses.map((c) => ({ version_id: id, ref: c.ref, heading: c.heading, text: c.text, depth: c.depth, position: c.position, key: c.key }));
   for (let i = 0; i < rows.length; i += 500) await trx('clauses').insert(rows.slice(i, i + 500));
+  // The full-text index is kept in step in the same transaction (server/search/engine.ts).
+  await engineFor(trx).indexVersion(trx, id);
   await bumpRevision(trx, row.standard_id);
   return { id, n };
 }

@@ -1,0 +1,202 @@
+/**
+ * Full-text search (issue 15 item 5): 60 generated standards of 40,000 words (bench/lib/gen-standard.ts)
+ * loaded through insertVersion — so indexed as the app indexes them, then compacted as the loader does — and 200 two-word queries drawn from
+ * the corpus's own vocabulary (100 of two frequent words, 100 with a rare one). Per database: p50/p95 of
+ * the index's ranked search with snippets (engine.ts, the first 20 hits), of the whole service (scope +
+ * search + comments), and of a LIKE scan for the same two words in the same run (every matching clause,
+ * unranked: what a search without the index must read); then the time to index a new standard's
+ * clauses (engine.indexVersion inside its transaction). SQLite is the target; PostgreSQL (embedded,
+ * major 15) is printed beside.
+ *
+ *   npm run bench -- search        SEARCH_STANDARDS=60 SEARCH_WORDS=40000 to change the corpus
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDb, isSqlite, type Db } from '../server/db.ts';
+import { FakeClock } from '../server/clock.ts';
+import { insertStandard } from '../server/standards/repo.ts';
+import { insertVersion, type NewVersionRow } from '../server/versions/repo.ts';
+import { engineFor } from '../server/search/engine.ts';
+import { parseQuery, STOP_WORDS, type TextQuery } from '../server/search/query.ts';
+import { search } from '../server/search/service.ts';
+import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
+import { generatePair, type Standard } from './lib/gen-standard.ts';
+
+const STANDARDS = Number(process.env.SEARCH_STANDARDS ?? 60);
+const WORDS = Number(process.env.SEARCH_WORDS ?? 40_000);
+const QUERIES = 200;
+const INDEX_RUNS = 5;
+const NOW = '2026-11-23T12:00:00.000Z';
+
+export interface SearchFigures {
+  name: string;
+  clauses: number;
+  loadSeconds: number;
+  engine: { p50: number; p95: number };
+  service: { p50: number; p95: number };
+  like: { p50: number; p95: number };
+  index: { median: number; max: number; clauses: number };
+  hits: { frequent: number; rare: number };
+}
+
+/** mulberry32, as the generator: the same queries on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+function corpus(): Standard[] {
+  return Array.from({ length: STANDARDS + INDEX_RUNS }, (_, i) => generatePair(WORDS, 1000 + i).from);
+}
+
+/** Two-word queries: half of two frequent words (the most used fifth), half with a rare one (the least used third). */
+function queries(texts: Standard[]): { q: string; rare: boolean }[] {
+  const freq = new Map<string, number>();
+  // the words a search can use: stop words are left out of queries (server/search/query.ts)
+  for (const s of texts.slice(0, STANDARDS)) for (const w of s.markdown.toLowerCase().match(/[a-z0-9]{2,}/g) ?? []) if (!STOP_WORDS.has(w)) freq.set(w, (freq.get(w) ?? 0) + 1);
+  const byFreq = [...freq.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
+  const frequent = byFreq.slice(0, Math.max(10, Math.floor(byFreq.length / 5)));
+  const rare = byFreq.slice(Math.floor((byFreq.length * 2) / 3));
+  const r = rng(42);
+  const pick = (xs: string[]) => xs[Math.floor(r() * xs.length)]!;
+  return Array.from({ length: QUERIES }, (_, i) => (i % 2 ? { q: `${pick(rare)} ${pick(frequent)}`, rare: true } : { q: `${pick(frequent)} ${pick(frequent)}`, rare: false }));
+}
+
+const versionRow = (standardId: number): NewVersionRow => ({
+  standard_id: standardId, label: 'Edition 1', state: 'published', source: '', based_on: null, edition: 1, amendment: null,
+  published_at: '2020-01-01T00:00:00.000Z', in_force_from: '2020-01-01', summary: null, sha256: 'x', imported: true, sample: false,
+  word_count: WORDS, created_by: null, created_at: NOW, proposal_id: null,
+});
+
+async function measure(name: string, db: Db, texts: Standard[], qs: { q: string; rare: boolean }[]): Promise<SearchFigures> {
+  await db.migrate.latest();
+  const t0 = performance.now();
+  const versionIds: number[] = [];
+  for (let i = 0; i < STANDARDS; i++) {
+    const number = `${String(50 + Math.floor(i / 90)).padStart(2, '0')}.${String(10 + (i % 90)).padStart(2, '0')}`;
+    const id = await insertStandard(db, { type: 'IMAS', number, ref: number, title: `Generated ${i}`, title_unconfirmed: false, series: number.slice(0, 2), created_at: NOW });
+    versionIds.push((await db.transaction((trx) => insertVersion(trx, versionRow(id), texts[i]!.clauses))).id);
+  }
+  // as the loader does after loading standards/ (server/standards/loader.ts)
+  await engineFor(db).optimize(db);
+  const loadSeconds = (performance.now() - t0) / 1000;
+  const clauses = Number((await db('clauses').count('* as n').first())?.n ?? 0);
+  const engine = engineFor(db);
+  const parsed = qs.map((x) => parseQuery(x.q) as TextQuery);
+  const clock = new FakeClock(NOW);
+  const op = isSqlite(db) ? 'like' : 'ilike';
+  const likeScan = (q: TextQuery) => {
+    const b = db('clauses').whereIn('version_id', versionIds).select('id');
+    for (const w of q.words) b.where((x) => x.where('text', op, `%${w}%`).orWhere('heading', op, `%${w}%`));
+    return b;
+  };
+  // warm up: caches and statement preparation, as a running server has them
+  for (const q of parsed.slice(0, 20)) {
+    await engine.search(db, q, versionIds, 20);
+    await likeScan(q);
+  }
+  const times = { engine: [] as number[], service: [] as number[], like: [] as number[] };
+  const hits = { frequent: 0, rare: 0 };
+  for (let i = 0; i < parsed.length; i++) {
+    let t = performance.now();
+    const found = await engine.search(db, parsed[i]!, versionIds, 20);
+    times.engine.push(performance.now() - t);
+    hits[qs[i]!.rare ? 'rare' : 'frequent'] += found.length;
+    t = performance.now();
+    await search(db, clock, null, { q: qs[i]!.q });
+    times.service.push(performance.now() - t);
+    t = performance.now();
+    await likeScan(parsed[i]!);
+    times.like.push(performance.now() - t);
+  }
+  // a new standard: its clauses inserted, then indexed in the same transaction (timed alone)
+  const indexTimes: number[] = [];
+  let indexed = 0;
+  for (let k = 0; k < INDEX_RUNS; k++) {
+    const text = texts[STANDARDS + k]!;
+    const number = `98.${String(10 + k)}`;
+    const id = await insertStandard(db, { type: 'IMAS', number, ref: number, title: `New ${k}`, title_unconfirmed: false, series: '98', created_at: NOW });
+    await db.transaction(async (trx) => {
+      const [ins] = await trx('versions').insert({ ...versionRow(id), n: 1 }).returning('id');
+      const vid = typeof ins === 'object' ? (ins as { id: number }).id : (ins as number);
+      const rows = text.clauses.map((c) => ({ version_id: vid, ref: c.ref, heading: c.heading, text: c.text, depth: c.depth, position: c.position, key: c.key }));
+      for (let i = 0; i < rows.length; i += 500) await trx('clauses').insert(rows.slice(i, i + 500));
+      const t = performance.now();
+      await engine.indexVersion(trx, vid);
+      indexTimes.push(performance.now() - t);
+      indexed = rows.length;
+    });
+  }
+  const stat = (xs: number[]) => ({ p50: pct(xs, 50), p95: pct(xs, 95) });
+  return {
+    name,
+    clauses,
+    loadSeconds,
+    engine: stat(times.engine),
+    service: stat(times.service),
+    like: stat(times.like),
+    index: { median: pct(indexTimes, 50), max: Math.max(...indexTimes), clauses: indexed },
+    hits,
+  };
+}
+
+export async function run(): Promise<SearchFigures[]> {
+  const texts = corpus();
+  const qs = queries(texts);
+  const out: SearchFigures[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-bench-search-'));
+  try {
+    const db = createDb(`sqlite:${path.join(dir, 'search.sqlite3')}`);
+    try {
+      out.push(await measure('SQLite (FTS5)', db, texts, qs));
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const pg = await startPostgres();
+  try {
+    const admin = createDb(pg.url);
+    await admin.raw('create database search_bench');
+    await admin.destroy();
+    const db = createDb(databaseUrl(pg.url, 'search_bench'));
+    try {
+      out.push(await measure('PostgreSQL (tsvector, GIN)', db, texts, qs));
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await pg.stop();
+  }
+  return out;
+}
+
+export function report(all: SearchFigures[]): string[] {
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  const lines = [`search: ${STANDARDS} standards × ${WORDS.toLocaleString('en')} words, ${QUERIES} two-word queries (half with a rare word); the machine is shared: compare within a row`];
+  for (const f of all) {
+    const ratio = f.like.p95 / f.engine.p95;
+    const first = f === all[0];
+    lines.push(
+      `  ${f.name}: ${f.clauses} clauses loaded in ${f.loadSeconds.toFixed(1)} s`,
+      `    index search p50 ${ms(f.engine.p50)}, p95 ${ms(f.engine.p95)}${first ? ` (target ≤ 10 ms: ${f.engine.p95 <= 10 ? 'met' : 'NOT met'})` : ''}; whole service p95 ${ms(f.service.p95)}`,
+      `    LIKE scan   p50 ${ms(f.like.p50)}, p95 ${ms(f.like.p95)} → index ${ratio.toFixed(1)}× faster at p95${first ? ` (target ≥ 5×: ${ratio >= 5 ? 'met' : 'NOT met'})` : ''}`,
+      `    indexing a new standard (${f.index.clauses} clauses): median ${ms(f.index.median)}, max ${ms(f.index.max)}${first ? ` (target ≤ 50 ms: ${f.index.max <= 50 ? 'met' : 'NOT met'})` : ''}`,
+      `    hits returned (first 20 per query): frequent ${f.hits.frequent}, rare ${f.hits.rare}`,
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,179 @@
+/**
+ * The full-text index of clauses behind one interface (design.md §10, issue 15 item 1): SQLite FTS5
+ * (table `clause_search`, porter stemmer over unicode61) or PostgreSQL (column `clauses.search_vector`,
+ * tsvector 'english' with a GIN index), chosen from the Knex client. A version's text never changes once
+ * saved, so a version is indexed once, in the transaction that inserts its clauses
+ * (server/versions/repo.ts insertVersion); which versions a search may see is decided by the caller.
+ */
+import type { Knex } from 'knex';
+import { isSqlite } from '../db.ts';
+import { START, STOP } from './snippet.ts';
+import { toFts5, toPgTsquery, type TextQuery } from './query.ts';
+
+type Q = Knex | Knex.Transaction;
+
+/** A matching clause: `*_marked` hold the text with hits between START and STOP (see snippet.ts). */
+export interface ClauseHit {
+  clause_id: number;
+  version_id: number;
+  ref: string;
+  heading: string;
+  rank: number;
+  heading_marked: string;
+  snippet_marked: string;
+}
+
+export interface SearchEngine {
+  readonly name: 'fts5' | 'postgresql';
+  /** Adds a version's clauses to the index; call in the transaction that inserted them. */
+  indexVersion(db: Q, versionId: number): Promise<void>;
+  /** The best-ranked clauses of the given versions matching `q` (heading hits weigh most). */
+  search(db: Q, q: TextQuery, versionIds: number[], limit: number, offset?: number): Promise<ClauseHit[]>;
+  /** After a bulk load (the loader, a backfill): compacts the index, which one version at a time leaves in pieces. */
+  optimize(db: Q): Promise<void>;
+}
+
+/** Heading hits weigh this much more than hits in the body (FTS5 bm25 column weights). */
+const HEADING_WEIGHT = 10;
+const SNIPPET_TOKENS = 24;
+/** Beyond this many ranked hits without enough in scope, rank inside the join instead. */
+const FTS5_WINDOW_MAX = 4096;
+
+const fts5: SearchEngine = {
+  name: 'fts5',
+  async optimize(db) {
+    // FTS5 keeps each write as a segment and merges some of them as it goes; a query reads every segment.
+    // Merged into one after the loader's 60 standards, a ranked query of two frequent words took half as long.
+    await db.raw(`insert into clause_search (clause_search) values ('optimize')`);
+  },
+  async indexVersion(db, versionId) {
+    // Control characters would be read as hit marks: they are spaces in the index.
+    await db.raw(
+      `insert into clause_search (rowid, heading, body)
+       select id, replace(replace(heading, char(2), ' '), char(3), ' '), replace(replace(text, char(2), ' '), char(3), ' ')
+       from clauses where version_id = ?`,
+      [versionId],
+    );
+  },
+  async search(db, q, versionIds, limit, offset = 0) {
+    if (!versionIds.length) return [];
+    const match = toFts5(q);
+    const allowed = new Set(versionIds);
+    const need = offset + limit;
+    // Rank in the index alone, then keep the hits of the versions asked for. Joining clauses inside the
+    // ranked query cost more than the ranking itself (measured: 29 ms against 9 ms for two frequent words
+    // over 60 standards of 40,000 words). The search usually covers most of the index (current editions
+    // and live drafts): a few times the hits wanted suffice; a narrow scope asks for more, then falls back
+    // to the join.
+    let kept: { id: number; version_id: number; ref: string; heading: string; rank: number }[] = [];
+    for (let window = Math.max(64, need * 3); ; window *= 4) {
+      if (window > FTS5_WINDOW_MAX) {
+        kept = await db
+          .select('c.id', 'c.version_id', 'c.ref', 'c.heading', db.raw('bm25(clause_search, ?, 1.0) as rank', [HEADING_WEIGHT]))
+          .from('clause_search')
+          .join('clauses as c', 'c.id', 'clause_search.rowid')
+          .whereRaw('clause_search match ?', [match])
+          .whereIn('c.version_id', versionIds)
+          .orderBy([{ column: 'rank' }, { column: 'c.id' }])
+          .limit(need);
+        break;
+      }
+      const ranked: { id: number; rank: number }[] = await db.raw(
+        `select rowid as id, bm25(clause_search, ?, 1.0) as rank from clause_search where clause_search match ? order by rank, rowid limit ?`,
+        [HEADING_WEIGHT, match, window],
+      );
+      const meta = new Map<number, { version_id: number; ref: string; heading: string }>();
+      for (let i = 0; i < ranked.length; i += 500) {
+        const rows = await db('clauses').whereIn('id', ranked.slice(i, i + 500).map((r) => r.id)).select('id', 'version_id', 'ref', 'heading');
+        for (const r of rows) meta.set(r.id, r);
+      }
+      kept = ranked.flatMap((r) => {
+        const m = meta.get(r.id);
+        return m && allowed.has(m.version_id) ? [{ id: r.id, rank: r.rank, ...m }] : [];
+      });
+      if (kept.length >= need || ranked.length < window) break;
+    }
+    const page = kept.slice(offset, need);
+    if (!page.length) return [];
+    const marks: { id: number; heading_marked: string; snippet_marked: string }[] = await db.raw(
+      `select rowid as id, highlight(clause_search, 0, char(2), char(3)) as heading_marked, snippet(clause_search, 1, char(2), char(3), '…', ?) as snippet_marked
+       from clause_search where clause_search match ? and rowid in (${page.map(() => '?').join(', ')})`,
+      [SNIPPET_TOKENS, match, ...page.map((r) => r.id)],
+    );
+    const byId = new Map(marks.map((m) => [m.id, m]));
+    return page.map((r) => ({
+      clause_id: r.id,
+      version_id: r.version_id,
+      ref: r.ref,
+      heading: r.heading,
+      rank: -r.rank,
+      heading_marked: byId.get(r.id)?.heading_marked ?? r.heading,
+      snippet_marked: byId.get(r.id)?.snippet_marked ?? '',
+    }));
+  },
+};
+
+/** The tsvector of a clause: the heading weighs A, the body B (ts_rank's weights 1.0 and 0.4). */
+export const PG_VECTOR = `setweight(to_tsvector('english', coalesce(heading, '')), 'A') || setweight(to_tsvector('english', coalesce(text, '')), 'B')`;
+const PG_HEADLINE = `StartSel="${START}", StopSel="${STOP}", MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+const PG_HEADING = `StartSel="${START}", StopSel="${STOP}", HighlightAll=true`;
+
+/**
+ * ts_headline drops what its parser reads as HTML tags (`<b>`, `<script>`), so the text is escaped before
+ * it (entities pass through whole) and unescaped after: snippet.ts escapes it once more, as for FTS5.
+ * Control characters would be read as hit marks: they become spaces.
+ */
+const pgEscaped = (column: string) =>
+  `replace(replace(replace(translate(${column}, chr(2) || chr(3), '  '), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
+const PG_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+const pgUnescaped = (s: string) => s.replace(/&(?:amp|lt|gt);/g, (e) => PG_ENTITIES[e]);
+
+const postgres: SearchEngine = {
+  name: 'postgresql',
+  async optimize() {
+    // a GIN index needs no compaction beyond what autovacuum does
+  },
+  async indexVersion(db, versionId) {
+    await db.raw(`update clauses set search_vector = ${PG_VECTOR} where version_id = ?`, [versionId]);
+  },
+  async search(db, q, versionIds, limit, offset = 0) {
+    if (!versionIds.length) return [];
+    const tsq = toPgTsquery(q);
+    const ranked: { id: number; version_id: number; ref: string; heading: string; rank: number }[] = (
+      await db.raw(
+        `select c.id, c.version_id, c.ref, c.heading, ts_rank(c.search_vector, x.q) as rank
+         from clauses c, (select ${tsq.sql} as q) x
+         where c.search_vector @@ x.q and c.version_id = any(?::int[])
+         order by rank desc, c.id limit ? offset ?`,
+        [...tsq.bindings, pgIntArray(versionIds), limit, offset],
+      )
+    ).rows;
+    if (!ranked.length) return [];
+    const marks: { id: number; heading_marked: string; snippet_marked: string }[] = (
+      await db.raw(
+        `select c.id,
+           ts_headline('english', ${pgEscaped('c.heading')}, x.q, ?) as heading_marked,
+           ts_headline('english', ${pgEscaped('c.text')}, x.q, ?) as snippet_marked
+         from clauses c, (select ${tsq.sql} as q) x where c.id = any(?::int[])`,
+        [PG_HEADING, PG_HEADLINE, ...tsq.bindings, pgIntArray(ranked.map((r) => r.id))],
+      )
+    ).rows;
+    const byId = new Map(marks.map((m) => [m.id, { heading_marked: pgUnescaped(m.heading_marked), snippet_marked: pgUnescaped(m.snippet_marked) }]));
+    return ranked.map((r) => ({
+      clause_id: r.id,
+      version_id: r.version_id,
+      ref: r.ref,
+      heading: r.heading,
+      rank: Number(r.rank),
+      heading_marked: byId.get(r.id)?.heading_marked ?? r.heading,
+      snippet_marked: byId.get(r.id)?.snippet_marked ?? '',
+    }));
+  },
+};
+
+/** An int[] literal as one binding (Knex would spread an array binding into a list). */
+const pgIntArray = (ids: number[]): string => `{${ids.map((id) => Math.trunc(Number(id))).join(',')}}`;
+
+export function engineFor(db: Pick<Knex, 'client'>): SearchEngine {
+  return isSqlite(db) ? fts5 : postgres;
+}
