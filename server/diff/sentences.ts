@@ -73,6 +73,11 @@ const MARKER = /^(?:[-*+]|\d+[.)]|\(?[a-z][.)])\s+/;
 const SPACES = /\s\s|[\t\n\r\f\v\u00a0]/;
 const CLOSING = new Set([46, 59, 58, 44, 32, 9, 10, 13]); // . ; : , and white space
 
+/** How many words (runs of letters and digits) a text has. */
+export function countWords(s: string): number {
+  return s.match(WORD)?.length ?? 0;
+}
+
 /** Lower-case words (letters and digits) of a sentence. */
 export function wordsOf(s: string): string[] {
   return s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
