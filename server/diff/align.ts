@@ -16,7 +16,7 @@
  * whose ref differs are `renumbered`.
  */
 import type { Clause } from '../versions/clause.ts';
-import { countWords, wordsOf } from './sentences.ts';
+import { wordsOf, wordsPerSentence } from './sentences.ts';
 
 /** A clause as alignment needs it: a new draft's clauses have no key yet. */
 export type AlignClause = Omit<Clause, 'key'> & { key?: string };
@@ -197,10 +197,6 @@ interface Tokens {
   starts?: number[];
 }
 
-// where a sentence of the body ends, as ./sentences.ts reads it: . ! ? before a capital, or a line break
-// (never inside a word: splitting the body there and reading the words of each part gives the same words)
-const SENTENCE_END = /[.!?](?=[ \t]+[\p{Lu}\d("'“‘])|\n/u;
-
 const FNV = 0x811c9dc5;
 const PRIME = 0x01000193;
 
@@ -256,36 +252,10 @@ export class Shingles {
     return p;
   }
 
-  /**
-   * Which sentences of `piece` a sentence of `c` holds, perhaps edited (Dice on word bigrams at least
-   * SAME_SENTENCE): one pass over the words of `c`, counting the bigrams each of its sentences shares
-   * with each sentence of the piece.
-   */
+  /** Which sentences of `piece` a sentence of `c` holds, perhaps edited (see heldBy). */
   held(piece: Piece, c: AlignClause): Uint8Array {
     const { ids, starts } = this.sentenceTokens(c);
-    const n = piece.sizes.length;
-    const out = new Uint8Array(n);
-    const shared = new Int32Array(n);
-    const touched: number[] = [];
-    for (let k = 0; k + 1 < starts.length; k++) {
-      const a = starts[k]!;
-      const b = starts[k + 1]!;
-      for (let w = a; w + 1 < b; w++) {
-        const posting = piece.index.get(bigramHash(ids[w]!, ids[w + 1]!));
-        if (posting === undefined) continue;
-        for (let q = 0; q < posting.length; q++) if (shared[posting[q]!]++ === 0) touched.push(posting[q]!);
-      }
-      // (a bigram repeated in one sentence is rare enough to count as the sentence's length says)
-      const size = Math.max(1, b - a - 1);
-      for (let q = 0; q < touched.length; q++) {
-        const u = touched[q]!;
-        const bigrams = piece.bigrams[u]!.length;
-        if ((2 * Math.min(shared[u]!, bigrams)) / (bigrams + size) >= SAME_SENTENCE) out[u] = 1;
-        shared[u] = 0;
-      }
-      touched.length = 0;
-    }
-    return out;
+    return heldBy(piece, ids, starts);
   }
 
   private tokensOf(c: AlignClause): Tokens {
@@ -305,8 +275,8 @@ export class Shingles {
     if (!t.starts) {
       let n = wordsOf(c.heading).length;
       const starts = [n];
-      for (const part of c.text.split(SENTENCE_END)) {
-        n += countWords(part);
+      for (const words of wordsPerSentence(c.text)) {
+        n += words;
         if (n > starts[starts.length - 1]!) starts.push(n);
       }
       t.starts = starts;
@@ -319,6 +289,38 @@ export class Shingles {
     if (id === undefined) this.wordIds.set(word, (id = this.wordIds.size + 1));
     return id;
   }
+}
+
+/**
+ * Which sentences of `piece` a sentence of a clause (its word ids, and where its sentences start) holds,
+ * perhaps edited (Dice on word bigrams at least SAME_SENTENCE): one pass over the words, counting the
+ * bigrams each of its sentences shares with each sentence of the piece. (Kept apart from the token
+ * making, so that the one hot loop of the piece search is small to optimise.)
+ */
+function heldBy(piece: Piece, ids: Int32Array, starts: readonly number[]): Uint8Array {
+  const n = piece.sizes.length;
+  const out = new Uint8Array(n);
+  const shared = new Int32Array(n);
+  const touched: number[] = [];
+  for (let k = 0; k + 1 < starts.length; k++) {
+    const a = starts[k]!;
+    const b = starts[k + 1]!;
+    for (let w = a; w + 1 < b; w++) {
+      const posting = piece.index.get(bigramHash(ids[w]!, ids[w + 1]!));
+      if (posting === undefined) continue;
+      for (let q = 0; q < posting.length; q++) if (shared[posting[q]!]++ === 0) touched.push(posting[q]!);
+    }
+    // (a bigram repeated in one sentence is rare enough to count as the sentence's length says)
+    const size = Math.max(1, b - a - 1);
+    for (let q = 0; q < touched.length; q++) {
+      const u = touched[q]!;
+      const bigrams = piece.bigrams[u]!.length;
+      if ((2 * Math.min(shared[u]!, bigrams)) / (bigrams + size) >= SAME_SENTENCE) out[u] = 1;
+      shared[u] = 0;
+    }
+    touched.length = 0;
+  }
+  return out;
 }
 
 /** Hashes of each run of n word ids (all of them, joined, when there are fewer than n). */
