@@ -16,7 +16,7 @@
  * whose ref differs are `renumbered`.
  */
 import type { Clause } from '../versions/clause.ts';
-import { wordsOf } from './sentences.ts';
+import { wordsOf, wordsPerSentence } from './sentences.ts';
 
 /** A clause as alignment needs it: a new draft's clauses have no key yet. */
 export type AlignClause = Omit<Clause, 'key'> & { key?: string };
@@ -178,11 +178,14 @@ function matchSections(pairs: Pairs, from: readonly AlignClause[], to: readonly 
 }
 
 /**
- * The sentences of a clause that may be a piece of another: each one's word bigrams, and which hold
- * each bigram, so that another clause's text can be scanned against them once.
+ * The sentences of a clause that may be a piece of another: each one's distinct word bigrams, and which
+ * hold each bigram, so that another clause's text can be scanned against them once.
  */
 interface Piece {
-  units: { bigrams: Set<number>; words: number }[];
+  /** per sentence, its distinct bigram hashes (the word itself for a one-word sentence) */
+  bigrams: number[][];
+  /** per sentence, how many words it has */
+  sizes: number[];
   index: Map<number, number[]>;
   words: number;
 }
@@ -194,8 +197,13 @@ interface Tokens {
   starts?: number[];
 }
 
-// a word, or the end of a sentence (as ./sentences.ts reads it: . ! ? before a capital, or a line break)
-const TOKEN = /([\p{L}\p{N}]+)|[.!?](?=[ \t]+[\p{Lu}\d("'“‘])|\n/gu;
+const FNV = 0x811c9dc5;
+const PRIME = 0x01000193;
+
+/** The hash of a word bigram, as shingles() makes it. */
+function bigramHash(a: number, b: number): number {
+  return Math.imul(Math.imul(FNV ^ a, PRIME) ^ b, PRIME);
+}
 
 /**
  * Word shingles of heading + body as 32-bit hashes, and the sentences of the body, computed once per
@@ -219,49 +227,35 @@ export class Shingles {
     let p = this.pieces.get(c);
     if (!p) {
       const { ids, starts } = this.sentenceTokens(c);
-      p = { units: [], index: new Map(), words: 0 };
+      p = { bigrams: [], sizes: [], index: new Map(), words: 0 };
       for (let k = 0; k + 1 < starts.length; k++) {
-        const unit = ids.subarray(starts[k], starts[k + 1]);
-        const bigrams = shingles(unit, 2);
-        for (const b of bigrams) {
-          const posting = p.index.get(b);
-          if (posting) posting.push(p.units.length);
-          else p.index.set(b, [p.units.length]);
+        const a = Math.min(starts[k]!, ids.length);
+        const b = Math.min(starts[k + 1]!, ids.length);
+        const own: number[] = [];
+        for (let w = a; w < b; w++) {
+          if (w + 1 === b && w > a) break;
+          // the bigram from w (the word itself for a one-word sentence)
+          const h = w + 1 < b ? bigramHash(ids[w]!, ids[w + 1]!) : Math.imul(FNV ^ ids[w]!, PRIME);
+          // units are added in order: a bigram already posted for this one is a repeat within it
+          const posting = p.index.get(h);
+          if (!posting) p.index.set(h, [k]);
+          else if (posting[posting.length - 1] !== k) posting.push(k);
+          else continue;
+          own.push(h);
         }
-        p.units.push({ bigrams, words: unit.length });
-        p.words += unit.length;
+        p.bigrams.push(own);
+        p.sizes.push(b - a);
+        p.words += b - a;
       }
       this.pieces.set(c, p);
     }
     return p;
   }
 
-  /**
-   * Which sentences of `piece` a sentence of `c` holds, perhaps edited (Dice on word bigrams at least
-   * SAME_SENTENCE): one pass over the words of `c`, counting the bigrams each of its sentences shares
-   * with each sentence of the piece.
-   */
-  held(piece: Piece, c: AlignClause): boolean[] {
+  /** Which sentences of `piece` a sentence of `c` holds, perhaps edited (see heldBy). */
+  held(piece: Piece, c: AlignClause): Uint8Array {
     const { ids, starts } = this.sentenceTokens(c);
-    const out = piece.units.map(() => false);
-    const shared = new Int32Array(piece.units.length);
-    const touched: number[] = [];
-    for (let k = 0; k + 1 < starts.length; k++) {
-      const [a, b] = [starts[k]!, starts[k + 1]!];
-      for (let w = a; w + 1 < b; w++) {
-        const posting = piece.index.get(Math.imul(Math.imul(0x811c9dc5 ^ ids[w]!, 0x01000193) ^ ids[w + 1]!, 0x01000193));
-        if (posting) for (const u of posting) if (shared[u]++ === 0) touched.push(u);
-      }
-      // (a bigram repeated in one sentence is rare enough to count as the sentence's length says)
-      const size = Math.max(1, b - a - 1);
-      for (const u of touched) {
-        const bigrams = piece.units[u]!.bigrams.size;
-        if ((2 * Math.min(shared[u]!, bigrams)) / (bigrams + size) >= SAME_SENTENCE) out[u] = true;
-        shared[u] = 0;
-      }
-      touched.length = 0;
-    }
-    return out;
+    return heldBy(piece, ids, starts);
   }
 
   private tokensOf(c: AlignClause): Tokens {
@@ -275,18 +269,16 @@ export class Shingles {
     return t;
   }
 
-  /** The word ids with the sentence starts: a second pass over the body, for the few clauses scanned. */
+  /** The word ids with the sentence starts, for the few clauses scanned: the body's words counted sentence by sentence. */
   private sentenceTokens(c: AlignClause): Required<Tokens> {
     const t = this.tokensOf(c);
     if (!t.starts) {
       let n = wordsOf(c.heading).length;
       const starts = [n];
-      TOKEN.lastIndex = 0;
-      for (let m = TOKEN.exec(c.text); m; m = TOKEN.exec(c.text)) {
-        if (m[1] !== undefined) n++;
-        else if (n > starts.at(-1)!) starts.push(n);
+      for (const words of wordsPerSentence(c.text)) {
+        n += words;
+        if (n > starts[starts.length - 1]!) starts.push(n);
       }
-      if (n > starts.at(-1)!) starts.push(n);
       t.starts = starts;
     }
     return t as Required<Tokens>;
@@ -299,13 +291,45 @@ export class Shingles {
   }
 }
 
+/**
+ * Which sentences of `piece` a sentence of a clause (its word ids, and where its sentences start) holds,
+ * perhaps edited (Dice on word bigrams at least SAME_SENTENCE): one pass over the words, counting the
+ * bigrams each of its sentences shares with each sentence of the piece. (Kept apart from the token
+ * making, so that the one hot loop of the piece search is small to optimise.)
+ */
+function heldBy(piece: Piece, ids: Int32Array, starts: readonly number[]): Uint8Array {
+  const n = piece.sizes.length;
+  const out = new Uint8Array(n);
+  const shared = new Int32Array(n);
+  const touched: number[] = [];
+  for (let k = 0; k + 1 < starts.length; k++) {
+    const a = starts[k]!;
+    const b = starts[k + 1]!;
+    for (let w = a; w + 1 < b; w++) {
+      const posting = piece.index.get(bigramHash(ids[w]!, ids[w + 1]!));
+      if (posting === undefined) continue;
+      for (let q = 0; q < posting.length; q++) if (shared[posting[q]!]++ === 0) touched.push(posting[q]!);
+    }
+    // (a bigram repeated in one sentence is rare enough to count as the sentence's length says)
+    const size = Math.max(1, b - a - 1);
+    for (let q = 0; q < touched.length; q++) {
+      const u = touched[q]!;
+      const bigrams = piece.bigrams[u]!.length;
+      if ((2 * Math.min(shared[u]!, bigrams)) / (bigrams + size) >= SAME_SENTENCE) out[u] = 1;
+      shared[u] = 0;
+    }
+    touched.length = 0;
+  }
+  return out;
+}
+
 /** Hashes of each run of n word ids (all of them, joined, when there are fewer than n). */
 function shingles(ids: Int32Array, n: number): Set<number> {
   const out = new Set<number>();
   const width = Math.min(n, ids.length);
   for (let i = 0; i + width <= ids.length && width > 0; i++) {
-    let h = 0x811c9dc5;
-    for (let k = i; k < i + width; k++) h = Math.imul(h ^ ids[k]!, 0x01000193);
+    let h = FNV;
+    for (let k = i; k < i + width; k++) h = Math.imul(h ^ ids[k]!, PRIME);
     out.add(h);
   }
   return out;
@@ -415,15 +439,11 @@ function findSources(
       if (!mayHold(piece, sh.bigrams(theirs[t]!), CONTAINED * piece.words)) continue;
       const inSource = sh.held(piece, theirs[t]!);
       let shared = 0;
-      piece.units.forEach((u, k) => {
-        if (inSource[k]) shared += u.words;
-      });
+      for (let k = 0; k < inSource.length; k++) if (inSource[k]) shared += piece.sizes[k]!;
       if (shared < bestShared) continue;
       const inOwn = own >= 0 ? sh.held(piece, mine[own]!) : null;
       let novel = 0;
-      piece.units.forEach((u, k) => {
-        if (inSource[k] && !inOwn?.[k]) novel += u.words;
-      });
+      for (let k = 0; k < inSource.length; k++) if (inSource[k] && !inOwn?.[k]) novel += piece.sizes[k]!;
       if (novel < NOVEL * piece.words) continue;
       best = t;
       bestShared = shared;
@@ -436,10 +456,11 @@ function findSources(
 /** Whether the sentences of `piece` that share a third of their bigrams with `bigrams` have `words` words. */
 function mayHold(piece: Piece, bigrams: Set<number>, words: number): boolean {
   let left = piece.words; // words not yet ruled out
-  for (const u of piece.units) {
+  for (let u = 0; u < piece.sizes.length; u++) {
+    const own = piece.bigrams[u]!;
     let n = 0;
-    for (const b of u.bigrams) if (bigrams.has(b)) n++;
-    if (3 * n < u.bigrams.size) left -= u.words;
+    for (let k = 0; k < own.length; k++) if (bigrams.has(own[k]!)) n++;
+    if (3 * n < own.length) left -= piece.sizes[u]!;
     if (left < words) return false;
   }
   return true;

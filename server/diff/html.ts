@@ -102,13 +102,16 @@ function renderClause(c: ClauseDiff, ctx: Context): string {
   // as in the summary: verbs and numbers are read in changed clauses, not in whole added or removed ones
   const terms = c.status === 'changed' ? changedTermSpans(c.parts) : { old: [], new: [] };
   // a piece shows, above each column, the clause its old text is part of and the clause it is now
-  const origin = (text: string) => (piece ? `<p class="diff-origin">${escapeHtml(text)}</p>` : '');
-  const oldTitle = `From ${titleOf(c.from_ref, c.from_heading ?? c.heading)}`;
   const body =
     ctx.opts.view === 'inline'
       ? `<div class="diff-text">${inlineParts(c.parts, terms)}</div>`
-      : `<div class="diff-side"><div class="diff-old diff-text">${origin(oldTitle)}${sideParts(c.parts, 'delete', terms.old)}</div><div class="diff-new diff-text">${origin(`Now ${titleOf(c.to_ref, c.heading)}`)}${sideParts(c.parts, 'insert', terms.new)}</div></div>`;
+      : `<div class="diff-side"><div class="diff-old diff-text">${piece ? origin(`From ${titleOf(c.from_ref, c.from_heading ?? c.heading)}`) : ''}${sideParts(c.parts, 'delete', terms.old)}</div><div class="diff-new diff-text">${piece ? origin(`Now ${titleOf(c.to_ref, c.heading)}`) : ''}${sideParts(c.parts, 'insert', terms.new)}</div></div>`;
   return `<section class="${classes.join(' ')}"${id}>\n${clauseTitle(c, piece)}\n${body}\n</section>`;
+}
+
+/** A piece's note above a column of the side-by-side view: the clause it came from, or is now in. */
+function origin(text: string): string {
+  return `<p class="diff-origin">${escapeHtml(text)}</p>`;
 }
 
 /** "split: 7.3 was split into 7.3 and 7.4" for a piece of a split, "merged: …" for a clause of a merge, else null. */

@@ -27,7 +27,7 @@ export function sentencesOf(text: string): Sentence[] {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     const line = text.slice(lineStart, lineEnd);
-    if (LETTER.test(line)) {
+    if (hasWord(line)) {
       let from = 0;
       END.lastIndex = 0;
       for (let m = END.exec(line); m; m = END.exec(line)) {
@@ -46,10 +46,16 @@ function push(out: Sentence[], line: string, offset: number, from: number, to: n
   while (to > from && isSpace(line.charCodeAt(to - 1))) to--;
   if (to <= from) return;
   const text = line.slice(from, to);
-  if (LETTER.test(text)) out.push({ start: offset + from, end: offset + to, text });
+  if (hasWord(text)) out.push({ start: offset + from, end: offset + to, text });
 }
 
-const LETTER = /[\p{L}\p{N}]/u;
+/** Whether a text has a letter or a digit (through WORD: one regexp compiled for all the module's word tests). */
+function hasWord(text: string): boolean {
+  WORD.lastIndex = 0;
+  const found = WORD.test(text);
+  WORD.lastIndex = 0;
+  return found;
+}
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 160;
@@ -72,6 +78,30 @@ export function sameText(s: string): string {
 const MARKER = /^(?:[-*+]|\d+[.)]|\(?[a-z][.)])\s+/;
 const SPACES = /\s\s|[\t\n\r\f\v\u00a0]/;
 const CLOSING = new Set([46, 59, 58, 44, 32, 9, 10, 13]); // . ; : , and white space
+
+/**
+ * How many words each stretch of `text` between sentence ends and line breaks has, in order (as
+ * sentencesOf cuts it, stretches without words included): where the sentences of a clause start in its
+ * words, without an array of its words.
+ */
+export function wordsPerSentence(text: string): number[] {
+  const out: number[] = [];
+  for (const line of text.split('\n')) {
+    let from = 0;
+    END.lastIndex = 0;
+    for (let m = END.exec(line); m; m = END.exec(line)) {
+      out.push(countWords(line.slice(from, m.index)));
+      from = m.index + 1;
+    }
+    out.push(countWords(from ? line.slice(from) : line));
+  }
+  return out;
+}
+
+/** How many words (runs of letters and digits) a text has. */
+export function countWords(s: string): number {
+  return s.match(WORD)?.length ?? 0;
+}
 
 /** Lower-case words (letters and digits) of a sentence. */
 export function wordsOf(s: string): string[] {

@@ -111,8 +111,34 @@ const UNIT = [
   'hectares?', 'grams?', 'kilograms?', 'tonnes?', 'seconds?', 'minutes?', 'hours?', 'days?', 'weeks?',
   'months?', 'years?', 'degrees?', 'per ?cent', 'percent',
 ].join('|');
-// a number not glued to a word or a clause ref (4.2.1), then a unit that ends the word, or % or °C/°F
-const NUMBER = new RegExp(`(?<![\\p{L}\\p{N}.,])\\d+(?:[.,]\\d+)?(?:\\s?(?:${UNIT})(?![\\p{L}\\p{N}²³])|\\s?%|\\s?°\\s?[CF])`, 'gu');
+
+/** What finds the verbs or the numbers of a text from `lastIndex` on, as a global RegExp's exec does. */
+interface Scanner {
+  lastIndex: number;
+  exec(text: string): { index: number; 0: string } | null;
+}
+
+// A number not glued to a word or a clause ref (4.2.1), then a unit that ends the word, or % or °C/°F.
+// Found in two steps — the number, then a unit tried where it ends — which find what the one regexp
+// `number(?:unit|%|°C)` finds (the number's digits are greedy, and no unit starts with a digit, '.' or
+// ',': giving digits back never lets a unit match), for half of its compile time in a process's first diff.
+const NUMBER_ONLY = /(?<![\p{L}\p{N}.,])\d+(?:[.,]\d+)?/gu;
+const UNIT_AFTER = new RegExp(`\\s?(?:${UNIT})(?![\\p{L}\\p{N}²³])|\\s?%|\\s?°\\s?[CF]`, 'uy');
+const NUMBER: Scanner = {
+  lastIndex: 0,
+  exec(text: string) {
+    NUMBER_ONLY.lastIndex = this.lastIndex;
+    for (let m = NUMBER_ONLY.exec(text); m; m = NUMBER_ONLY.exec(text)) {
+      UNIT_AFTER.lastIndex = NUMBER_ONLY.lastIndex;
+      if (UNIT_AFTER.test(text)) {
+        this.lastIndex = UNIT_AFTER.lastIndex;
+        return { index: m.index, 0: text.slice(m.index, UNIT_AFTER.lastIndex) };
+      }
+    }
+    this.lastIndex = 0;
+    return null;
+  },
+};
 
 export interface Found {
   term: string;
@@ -120,8 +146,12 @@ export interface Found {
   end: number;
 }
 
-function occurrences(text: string, re: RegExp, norm: (s: string) => string): Found[] {
-  return [...text.matchAll(re)].map((m) => ({ term: norm(m[0]), start: m.index, end: m.index + m[0].length }));
+function occurrences(text: string, re: Scanner, norm: (s: string) => string): Found[] {
+  const out: Found[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ term: norm(m[0]), start: m.index, end: m.index + m[0].length });
+  re.lastIndex = 0;
+  return out;
 }
 
 const normVerb = (v: string) => v.toLowerCase().replace(/\s+/g, ' ');
@@ -192,7 +222,7 @@ export function changedTerms(parts: readonly DiffPart[], kind: 'verbs' | 'number
 }
 
 function termsOfKind(hs: Hunk[], oldText: string, newText: string, kind: 'verbs' | 'numbers'): { from: string | null; to: string | null }[] {
-  const [re, norm] = kind === 'verbs' ? [VERB, normVerb] : [NUMBER, normNumber];
+  const [re, norm] = kind === 'verbs' ? [VERB as Scanner, normVerb] : [NUMBER, normNumber];
   const before = termsPerHunk(termsNear(oldText, hs, 'old', re, norm), hs, 'old');
   const after = termsPerHunk(termsNear(newText, hs, 'new', re, norm), hs, 'new');
   const out: { from: string | null; to: string | null }[] = [];
@@ -207,7 +237,7 @@ function termsOfKind(hs: Hunk[], oldText: string, newText: string, kind: 'verbs'
  * digit, as in 2.5), so no match straddles that point and a scan of the whole text resumes there
  * with the same matches. exec on the whole text keeps \b and look-behind seeing the real neighbours.
  */
-function termsNear(text: string, hs: readonly Hunk[], side: 'old' | 'new', re: RegExp, norm: (s: string) => string): Found[] {
+function termsNear(text: string, hs: readonly Hunk[], side: 'old' | 'new', re: Scanner, norm: (s: string) => string): Found[] {
   const found: Found[] = [];
   let resume = 0; // end of the last match taken: the scan goes on from there
   for (const h of hs) {
@@ -218,7 +248,7 @@ function termsNear(text: string, hs: readonly Hunk[], side: 'old' | 'new', re: R
       resume = re.lastIndex;
     }
   }
-  re.lastIndex = 0; // the regexps are shared (matchAll copies lastIndex)
+  re.lastIndex = 0; // the scanners are shared
   return found;
 }
 
@@ -253,7 +283,7 @@ export function changedTermSpans(parts: readonly DiffPart[]): { old: TermSpan[];
   const spans = (side: 'old' | 'new') => {
     if (!hs.length) return [];
     const text = sideText(parts, side);
-    const of = (kind: TermSpan['kind'], re: RegExp) => termsNear(text, hs, side, re, (t) => t).map((f) => ({ kind, start: f.start, end: f.end }));
+    const of = (kind: TermSpan['kind'], re: Scanner) => termsNear(text, hs, side, re, (t) => t).map((f) => ({ kind, start: f.start, end: f.end }));
     return [...of('verb', VERB), ...of('number', NUMBER)].sort((a, b) => a.start - b.start);
   };
   return { old: spans('old'), new: spans('new') };
@@ -404,8 +434,15 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   const piece = (c: ClauseDiff) => (c.from_ref !== null && fromRefs.get(c.from_ref)! > 1) || (c.to_ref !== null && toRefs.get(c.to_ref)! > 1);
   // entries of one split or merge form a group: a sentence may go from one of its pieces to another
   const group = clauses.map((c) => (c.status === 'added' || c.status === 'removed' ? null : fromRefs.get(c.from_ref!)! > 1 ? `f${c.from_ref}` : toRefs.get(c.to_ref!)! > 1 ? `t${c.to_ref}` : null));
-  const linked = new Set<string>();
-  for (const c of clauses) if (c.from_ref !== null && c.to_ref !== null) linked.add(`${c.from_ref}\u0000${c.to_ref}`);
+  // whether an entry goes from one ref to the other (asked only for sentences that moved: made when first asked)
+  let linkedRefs: Set<string> | null = null;
+  const linked = (from: string | null, to: string | null) => {
+    if (!linkedRefs) {
+      linkedRefs = new Set();
+      for (const c of clauses) if (c.from_ref !== null && c.to_ref !== null) linkedRefs.add(`${c.from_ref}\u0000${c.to_ref}`);
+    }
+    return linkedRefs.has(`${from}\u0000${to}`);
+  };
 
   // The shared side of a split (the old clause) or merge (the new one) is read whole, by the piece that
   // kept its number (else the first): the cut between pieces is a guess that a repeated sentence must
@@ -521,7 +558,7 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
       add('verbs', changedTerms(parts, 'verbs'), at, [v.entry, v.pos]);
       add('numbers', changedTerms(parts, 'numbers'), at, [v.entry, v.pos]);
     }
-    if (elsewhere && (bears(u) || bears(v)) && !linked.has(`${from.from_ref}\u0000${to.to_ref}`)) {
+    if (elsewhere && !linked(from.from_ref, to.to_ref) && (bears(u) || bears(v))) {
       moved.push({ order: [v.entry, v.pos], m: { anchor: at.anchor, from_ref: at.from_ref, to_ref: at.to_ref, text: v.text, edited: u.same !== v.same } });
     }
   }
@@ -620,49 +657,75 @@ function shapeOf(c: ClauseDiff): EntryShape {
  * put in another order).
  */
 function withinSentences(shape: EntryShape): boolean {
-  for (const p of shape.parts) if (p.op !== 'equal' && SENTENCE_END.test(p.text)) return false;
-  const { hs, old: oldText, new: newText } = shape;
-  const deleted = new Map<string, number>();
+  const { parts, hs, old: oldText, new: newText } = shape;
+  for (let k = 0; k < parts.length; k++) if (parts[k]!.op !== 'equal' && SENTENCE_END.test(parts[k]!.text)) return false;
+  const deleted: string[] = [];
   const inserted: string[] = [];
-  // words changed per sentence, on each side: [words changed, words the sentence has]
-  const perOld = new Map<number, [number, number]>();
-  const perNew = new Map<number, [number, number]>();
-  for (const h of hs) {
-    const gone = wordsOf(oldText.slice(h.old[0], h.old[1]));
-    const come = wordsOf(newText.slice(h.new[0], h.new[1]));
+  // words changed per sentence, on each side: [sentence start, words changed, words the sentence has]
+  const perOld: number[][] = [];
+  const perNew: number[][] = [];
+  for (let k = 0; k < hs.length; k++) {
+    const h = hs[k]!;
+    const gone = h.old[1] > h.old[0] ? wordsOf(oldText.slice(h.old[0], h.old[1])) : NONE;
+    const come = h.new[1] > h.new[0] ? wordsOf(newText.slice(h.new[0], h.new[1])) : NONE;
     if (!mostlyKept(perOld, oldText, h.old, gone.length) || !mostlyKept(perNew, newText, h.new, come.length)) return false;
-    for (const w of gone) deleted.set(w, (deleted.get(w) ?? 0) + 1);
-    for (const w of come) inserted.push(w);
+    for (let w = 0; w < gone.length; w++) deleted.push(gone[w]!);
+    for (let w = 0; w < come.length; w++) inserted.push(come[w]!);
   }
-  let nDeleted = 0;
-  for (const k of deleted.values()) nDeleted += k;
+  // (the usual edit deletes or inserts nothing, or replaces one word by another)
+  if (!deleted.length || !inserted.length) return true;
+  if (deleted.length === 1 && inserted.length === 1) return deleted[0] !== inserted[0];
+  const left = new Map<string, number>();
+  for (const w of deleted) left.set(w, (left.get(w) ?? 0) + 1);
   let again = 0; // inserted words that were also deleted
   for (const w of inserted) {
-    const k = deleted.get(w) ?? 0;
+    const k = left.get(w) ?? 0;
     if (k > 0) {
       again++;
-      deleted.set(w, k - 1);
+      left.set(w, k - 1);
     }
   }
-  return 2 * again <= Math.min(nDeleted, inserted.length);
+  return 2 * again <= Math.min(deleted.length, inserted.length);
 }
 
-/** Adds `changed` words to the sentence around `span`; whether it still keeps at least half of its words. */
-function mostlyKept(perSentence: Map<number, [number, number]>, text: string, span: [number, number], changed: number): boolean {
-  const [start, end] = sentenceAround(text, span);
-  let seen = perSentence.get(start);
-  if (!seen) perSentence.set(start, (seen = [0, wordsOf(text.slice(start, end)).length]));
-  seen[0] += changed;
-  return 2 * seen[0] <= seen[1];
-}
+const NONE: string[] = [];
 
-/** Where the sentence of `text` around a span starts and ends (at the sentence ends or line breaks on either side). */
-function sentenceAround(text: string, [a, b]: [number, number]): [number, number] {
+/**
+ * Adds `changed` words to the sentence around `span`; whether it still keeps at least half of its words.
+ * `perSentence` holds [sentence start, words changed, words counted so far, sentence end] per sentence seen.
+ */
+function mostlyKept(perSentence: number[][], text: string, [a, b]: [number, number], changed: number): boolean {
+  // the sentence: from after the last sentence end or line break before the span to the first at or
+  // after it (the span holds none: see withinSentences)
   let start = a;
   while (start > 0 && !isEnd(text.charCodeAt(start - 1))) start--;
-  let end = b;
-  while (end < text.length && !isEnd(text.charCodeAt(end))) end++;
-  return [start, end];
+  let seen: number[] | undefined;
+  for (let k = 0; k < perSentence.length && !seen; k++) if (perSentence[k]![0] === start) seen = perSentence[k];
+  if (!seen) {
+    SENTENCE_REST.lastIndex = b;
+    SENTENCE_REST.test(text);
+    perSentence.push((seen = [start, 0, -1, SENTENCE_REST.lastIndex]));
+  }
+  seen[1]! += changed;
+  // its words are counted only as far as the answer needs (one word changed in a long sentence: two)
+  if (seen[2]! < 2 * seen[1]!) seen[2] = wordsUpTo(text, start, seen[3]!, 2 * seen[1]!);
+  return 2 * seen[1]! <= seen[2]!;
+}
+
+// the rest of a sentence: up to its end or the end of its line
+const SENTENCE_REST = /[^.!?\n]*/y;
+const WORD_AT = /[\p{L}\p{N}]+/gu;
+
+/**
+ * How many words `text` has in [start, end), counting no further than `enough` (as wordsOf counts them:
+ * in lower case, where only a dotted capital I becomes two letters that are not one word).
+ */
+function wordsUpTo(text: string, start: number, end: number, enough: number): number {
+  if (text.includes('\u0130')) return wordsOf(text.slice(start, end)).length;
+  let n = 0;
+  WORD_AT.lastIndex = start;
+  while (n < enough && WORD_AT.test(text) && WORD_AT.lastIndex <= end) n++;
+  return n;
 }
 
 /** . ! ? or a line break */
