@@ -211,7 +211,6 @@ function bigramHash(a: number, b: number): number {
  * pieces of a split or merge.
  */
 export class Shingles {
-  private readonly wordIds = new Map<string, number>();
   private readonly tokens = new Map<AlignClause, Tokens>();
   private readonly cache = new Map<AlignClause, Set<number>>();
   private readonly pieces = new Map<AlignClause, Piece>();
@@ -261,10 +260,14 @@ export class Shingles {
   private tokensOf(c: AlignClause): Tokens {
     let t = this.tokens.get(c);
     if (!t) {
-      const words = wordsOf(`${c.heading}\n${c.text}`);
-      const ids = new Int32Array(words.length);
-      for (let k = 0; k < words.length; k++) ids[k] = this.idOf(words[k]!);
-      this.tokens.set(c, (t = { ids }));
+      const ids: number[] = [];
+      if (NON_ASCII.test(c.heading) || NON_ASCII.test(c.text)) {
+        for (const word of wordsOf(`${c.heading}\n${c.text}`)) ids.push(hashWord(word));
+      } else {
+        asciiWordIds(c.heading, ids);
+        asciiWordIds(c.text, ids);
+      }
+      this.tokens.set(c, (t = { ids: Int32Array.from(ids) }));
     }
     return t;
   }
@@ -284,11 +287,39 @@ export class Shingles {
     return t as Required<Tokens>;
   }
 
-  private idOf(word: string): number {
-    let id = this.wordIds.get(word);
-    if (id === undefined) this.wordIds.set(word, (id = this.wordIds.size + 1));
-    return id;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** A word's id: FNV-1a over its (lower-case) characters, so that no word need be made to be named. */
+function hashWord(word: string): number {
+  let h = FNV;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
+  return h;
+}
+
+/**
+ * The ids (hashWord) of the words of an ASCII text, as wordsOf finds them (runs of letters and digits,
+ * lower-cased), hashed as they are read: no strings made, the bulk of tokenising a clause.
+ */
+function asciiWordIds(text: string, out: number[]): void {
+  let h = FNV;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (!inWord) {
+        h = FNV;
+        inWord = true;
+      }
+      h = Math.imul(h ^ c, PRIME);
+    } else if (inWord) {
+      out.push(h);
+      inWord = false;
+    }
   }
+  if (inWord) out.push(h);
 }
 
 /**
