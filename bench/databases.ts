@@ -10,7 +10,6 @@
  *
  *   npm run bench -- databases        BENCH_SECONDS=5 for longer runs (default 3 s per measurement)
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -27,6 +26,7 @@ import { insertMembership } from '../server/organisations/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { generatePair } from './lib/gen-standard.ts';
 import { load, type LoadResult } from './lib/load.ts';
+import { getGzip, startChild } from './lib/child.ts';
 
 const here = import.meta.dirname;
 const CONNECTIONS = 50;
@@ -59,34 +59,18 @@ export const startFlags = (): string[] => {
   return pkg.scripts.start!.split(/\s+/).filter((a) => /^--max-(old|semi)-space-size=\d+$/.test(a));
 };
 
-function start(script: string, args: string[], flags: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(here, script), args, { execArgv: [...flags, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
 
-function get(port: number, p: string): Promise<{ body: Buffer; headers: http.IncomingHttpHeaders; status: number }> {
-  return new Promise((resolve, reject) => {
-    http.get({ port, path: p, host: '127.0.0.1', headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ body: Buffer.concat(chunks), headers: res.headers, status: res.statusCode! }));
-    }).on('error', reject);
-  });
-}
 
 /** A bare server (bench/serve-bare.ts) sending what our app sent for `p`: the same body and headers. */
 async function bareCopyOf(port: number, p: string, dir: string, name: string) {
-  const page = await get(port, p);
+  const page = await getGzip(port, p);
   if (page.status !== 200) throw new Error(`GET ${p} answered ${page.status}`);
   const body = path.join(dir, `${name}.body`);
   const headers = path.join(dir, `${name}.headers.json`);
   fs.writeFileSync(body, page.body);
   const { date: _d, connection: _c, 'keep-alive': _k, ...same } = page.headers;
   fs.writeFileSync(headers, JSON.stringify(same));
-  return { etag: page.headers.etag, server: await start('serve-bare.ts', [body, headers]) };
+  return { etag: page.headers.etag, server: await startChild('serve-bare.ts', [body, headers]) };
 }
 
 /** The peak resident set of a process so far (VmHWM), in MB; 0 where /proc is missing. */
@@ -143,8 +127,8 @@ async function measure(name: string, url: string, seconds: number): Promise<Data
   const db = createDb(url, { auditKey: AUDIT_KEY });
   const p = await prepare(db);
   await db.destroy();
-  const ours = await start('serve-app.ts', [url], startFlags());
-  const writesBare = await start('databases.ts', ['--bare']);
+  const ours = await startChild('serve-app.ts', [url], startFlags());
+  const writesBare = await startChild('databases.ts', ['--bare']);
   const servers = [ours, writesBare];
   try {
     const page = await bareCopyOf(ours.port, '/standards/99.01', dir, 'page');

@@ -3,7 +3,6 @@
  * beside a bare Node http server returning the same bytes, both measured in this run by the same
  * client (bench/lib/load.ts), one after the other, each server in its own process.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,26 +12,7 @@ import { systemClock } from '../server/clock.ts';
 import { createVersion } from '../server/versions/service.ts';
 import { generatePair } from './lib/gen-standard.ts';
 import { load, type LoadResult } from './lib/load.ts';
-
-const here = import.meta.dirname;
-
-function start(script: string, args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(here, script), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-function get(port: number, p: string): Promise<{ body: Buffer; headers: http.IncomingHttpHeaders; status: number }> {
-  return new Promise((resolve, reject) => {
-    http.get({ port, path: p, host: '127.0.0.1', headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ body: Buffer.concat(chunks), headers: res.headers, status: res.statusCode! }));
-    }).on('error', reject);
-  });
-}
+import { getGzip, startChild } from './lib/child.ts';
 
 export interface PagesFigures {
   words: number;
@@ -57,8 +37,8 @@ export async function run(opts: { seconds?: number; words?: number } = {}): Prom
   });
   await db.destroy();
 
-  const ours = await start('serve-app.ts', [url]);
-  const page = await get(ours.port, '/standards/99.01');
+  const ours = await startChild('serve-app.ts', [url]);
+  const page = await getGzip(ours.port, '/standards/99.01');
   if (page.status !== 200 || !page.headers.etag) throw new Error(`our page answered ${page.status}`);
   const etag = page.headers.etag;
   const html = (await new Promise<Buffer>((resolve) => http.get({ port: ours.port, path: '/standards/99.01', host: '127.0.0.1' }, (res) => { const c: Buffer[] = []; res.on('data', (d) => c.push(d)); res.on('end', () => resolve(Buffer.concat(c))); })));
@@ -68,7 +48,7 @@ export async function run(opts: { seconds?: number; words?: number } = {}): Prom
   const headersFile = path.join(dir, 'headers.json');
   const { date: _d, connection: _c, 'keep-alive': _k, ...sameHeaders } = page.headers;
   fs.writeFileSync(headersFile, JSON.stringify(sameHeaders));
-  const bare = await start('serve-bare.ts', [bodyFile, headersFile]);
+  const bare = await startChild('serve-bare.ts', [bodyFile, headersFile]);
 
   const common = { path: '/standards/99.01', connections: 50, seconds };
   const gz = { 'Accept-Encoding': 'gzip' };

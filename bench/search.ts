@@ -18,6 +18,7 @@ import { FakeClock } from '../server/clock.ts';
 import { insertStandard } from '../server/standards/repo.ts';
 import { insertVersion, type NewVersionRow } from '../server/versions/repo.ts';
 import { engineFor } from '../server/search/engine.ts';
+import { rng } from './lib/gen-standard.ts';
 import { parseQuery, STOP_WORDS, type TextQuery } from '../server/search/query.ts';
 import { search } from '../server/search/service.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
@@ -40,17 +41,6 @@ export interface SearchFigures {
   hits: { frequent: number; rare: number };
 }
 
-/** mulberry32, as the generator: the same queries on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -253,14 +253,19 @@ export async function memberships(db: Q, opts: { organisationId?: number; id?: n
 export async function insertMembership(db: Q, row: { organisation_id: number; status: Status; from_date: string; until_date: string | null; principal_user_id: number | null; created_at: string }, alternates: number[]): Promise<number> {
   const [ins] = await db('board_memberships').insert(row).returning('id');
   const id = idOf(ins);
-  for (const user_id of alternates) await db('board_alternates').insert({ membership_id: id, user_id });
+  await insertAlternates(db, id, alternates);
   return id;
 }
 
 export async function updateMembership(db: Q, id: number, patch: { status: Status; from_date: string; until_date: string | null; principal_user_id: number | null }, alternates: number[]): Promise<void> {
   await db('board_memberships').where({ id }).update(patch);
   await db('board_alternates').where({ membership_id: id }).del();
-  for (const user_id of alternates) await db('board_alternates').insert({ membership_id: id, user_id });
+  await insertAlternates(db, id, alternates);
+}
+
+/** A membership's alternates, in one insert. */
+async function insertAlternates(db: Q, membershipId: number, alternates: number[]): Promise<void> {
+  if (alternates.length) await db('board_alternates').insert(alternates.map((user_id) => ({ membership_id: membershipId, user_id })));
 }
 
 export async function deleteMembership(db: Q, id: number): Promise<void> {

@@ -34,6 +34,7 @@
  */
 import { hash } from 'node:crypto';
 import { clauseNumber } from '../versions/parse.ts';
+import type { Clause } from '../versions/clause.ts';
 
 export type Kind = 'requirement' | 'recommendation' | 'permission' | 'possibility';
 /** The verb families the register filters by, one per kind. */
@@ -41,14 +42,8 @@ export const VERB_FAMILIES = ['shall', 'should', 'may', 'can'] as const;
 export type VerbFamily = (typeof VERB_FAMILIES)[number];
 export const KIND_OF: Record<VerbFamily, Kind> = { shall: 'requirement', should: 'recommendation', may: 'permission', can: 'possibility' };
 
-export interface ExtractClause {
-  ref: string;
-  heading: string;
-  text: string;
-  depth: number;
-  position: number;
-  key: string;
-}
+/** The extractor reads clauses as parsed and stored (server/versions/clause.ts). */
+export type ExtractClause = Clause;
 
 export interface Requirement {
   /** stable across renumbering: `07.11-R-{clause key}-{fingerprint}` */
