@@ -50,6 +50,10 @@ import { proposalsApi } from './proposals/api.ts';
 import { proposalsRoutes } from './proposals/routes.ts';
 import { searchApi } from './search/api.ts';
 import { searchRoutes } from './search/routes.ts';
+import { myworkApi } from './mywork/api.ts';
+import { myworkRoutes } from './mywork/routes.ts';
+import { watchingApi } from './watching/api.ts';
+import { watchingRoutes } from './watching/routes.ts';
 
 const messages = {
   badTarget: 'The request target is not a path: ask for an address that starts with /.',
@@ -167,6 +171,8 @@ export function createApp(given: AppDeps): Express {
   api.use(privacyApi(auth));
   api.use(organisationsApi(deps));
   api.use(proposalsApi(deps));
+  api.use(myworkApi(deps));
+  api.use(watchingApi(deps));
   app.use('/api/v1', api);
 
   app.use(healthRoutes(deps));
@@ -186,6 +192,8 @@ export function createApp(given: AppDeps): Express {
   app.use(privacyRoutes(deps, auth));
   app.use(feedsRoutes(deps));
   app.use(proposalsRoutes(deps));
+  app.use(myworkRoutes(deps));
+  app.use(watchingRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler);

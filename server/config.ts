@@ -26,6 +26,11 @@ const schema = z
     HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
     // domain.md §1: work on a proposal continues only if at least 25 % of the Board's members support it.
     PROPOSAL_SUPPORT_PERCENT: z.coerce.number().int('must be a whole number of per cent').min(1).max(100).default(25),
+    // domain.md §1: each IMAS is reviewed every three years, TNMAs every year. T&EPs: no source says;
+    // they are technical protocols tied to an IMAS, so they follow its three years until told otherwise.
+    REVIEW_YEARS_IMAS: z.coerce.number().int().min(1).max(20).default(3),
+    REVIEW_YEARS_TNMA: z.coerce.number().int().min(1).max(20).default(1),
+    REVIEW_YEARS_TEP: z.coerce.number().int().min(1).max(20).default(3),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(0),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   })
@@ -68,6 +73,8 @@ export interface Config {
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** the share of the Board's member organisations whose support carries a proposal, in per cent (25) */
   proposalSupportPercent: number;
+  /** how often each type of document is reviewed, in years, counted from its last edition or amendment (the secretariat's queue) */
+  reviewYears: { IMAS: number; TNMA: number; 'T&EP': number };
   /** on SIGTERM: how long /readyz answers 503 while new connections are still taken (a load balancer's probe interval), then how long in all before giving up (server/http/shutdown.ts) */
   shutdown: { graceMs: number; timeoutMs: number };
 }
@@ -120,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbBusyWaitMs: e.DB_BUSY_WAIT_MS,
     http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     proposalSupportPercent: e.PROPOSAL_SUPPORT_PERCENT,
+    reviewYears: { IMAS: e.REVIEW_YEARS_IMAS, TNMA: e.REVIEW_YEARS_TNMA, 'T&EP': e.REVIEW_YEARS_TEP },
     shutdown: { graceMs: e.SHUTDOWN_GRACE_MS, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
   };
 }

@@ -69,6 +69,14 @@ export const PERMISSIONS = {
   'account.own': 'signed-in',
   'tokens.own': 'signed-in',
   'accounts.manage': ['secretariat'],
+  // "My work" (issue 16): every account has the page; its sections follow the role — the Board's ballots
+  // and proposals, the commenter's consultations and dispositions, the secretariat's queue (its desk).
+  'work.read': 'signed-in',
+  'work.board': ['board'],
+  'work.comments': ['stakeholder', 'board'],
+  'work.queue': ['secretariat'],
+  // what one watches (a standard, a series, everything) is one's own business
+  'watches.own': 'signed-in',
   'audit.read-all': ['secretariat'],
   // Not a right but a duty: these accounts sign in with a second factor (ASVS 2.2.3 for administrators).
   'twofactor.required': ['secretariat'],
@@ -80,13 +88,10 @@ export type RoleAction = { [A in Action]: (typeof PERMISSIONS)[A] extends readon
 
 /**
  * Where an account lands after signing in when it came from nowhere in particular: the first page of
- * this ordered list whose action its role may do (until "My work" exists), else the consultations list.
+ * this ordered list whose action its role may do, else "My work" (/me), which every role has.
  */
-export const START_PAGES: ReadonlyArray<readonly [RoleAction, string]> = [
-  ['accounts.manage', '/admin'],
-  ['ballots.vote', '/ballots'],
-];
-export const DEFAULT_START_PAGE = '/consultations';
+export const START_PAGES: ReadonlyArray<readonly [RoleAction, string]> = [];
+export const DEFAULT_START_PAGE = '/me';
 
 export function startPageOf(role: Role | string): string {
   return START_PAGES.find(([action]) => roleCan(role, action))?.[1] ?? DEFAULT_START_PAGE;

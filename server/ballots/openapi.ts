@@ -92,7 +92,7 @@ export const ballotsPaths: Record<string, unknown> = {
   '/ballots': {
     get: {
       summary: 'Ballots: open and cancelled ones for the Board and the secretariat, closed ones for all',
-      responses: { 200: { description: '{open, closed, cancelled}: lists of {id, ref, designation, title, n, label, state, closes_at, result, rule}' } },
+      responses: { 200: { description: '{open, closed, cancelled}: lists of {id, ref, designation, title, n, label, state, closes_at, result, rule}; for a Board member, open ballots in which their organisation votes also carry my_vote: not_voted, outdated (voted on an older draft) or voted' } },
     },
   },
   '/ballots/{id}': {

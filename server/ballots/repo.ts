@@ -182,3 +182,10 @@ export async function voter(db: Q, userId: number): Promise<{ id: number; role: 
 export async function consultationIdsOf(db: Q, versionId: number): Promise<number[]> {
   return (await db('consultations').where({ version_id: versionId }).orderBy('id').select('id')).map((r: { id: number }) => r.id);
 }
+
+/** The votes of many ballots at once (which organisation voted on which version), for "My work" and the list. */
+export async function votesOfBallots(db: Q, ballotIds: readonly number[]): Promise<Array<{ ballot_id: number; organisation_id: number; version_id: number; position: Position }>> {
+  if (!ballotIds.length) return [];
+  const rows = (await db('votes').whereIn('ballot_id', [...ballotIds]).select('ballot_id', 'organisation_id', 'version_id', 'position')) as Array<Record<string, unknown>>;
+  return rows.map((r) => ({ ballot_id: Number(r.ballot_id), organisation_id: Number(r.organisation_id), version_id: Number(r.version_id), position: r.position as Position }));
+}

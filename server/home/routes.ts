@@ -6,10 +6,15 @@ import { allConsultations, allStandards } from '../standards/repo.ts';
 import { allVersionMetas } from '../versions/repo.ts';
 import { consultationState } from '../consultations/state.ts';
 import { designation } from '../standards/refs.ts';
+import { viewerOf } from '../auth/permissions.ts';
+import { lastVisit, myWork, summary } from '../mywork/service.ts';
 
 export function homeRoutes(deps: Deps): Router {
   const r = Router();
   r.get('/', allow('public'), async (_req, res) => {
+    const viewer = viewerOf(res);
+    // A signed-in reader's first section: what waits for them, counted, with the way to "My work".
+    const work = viewer ? summary(await myWork(deps, viewer, await lastVisit(deps.db, viewer))) : null;
     const now = deps.clock.now();
     const today = utcDay(now);
     const [standards, versions, consultations] = await Promise.all([allStandards(deps.db), allVersionMetas(deps.db), allConsultations(deps.db)]);
@@ -30,7 +35,7 @@ export function homeRoutes(deps: Deps): Router {
         const v = versionById.get(c.version_id)!;
         return { ...c, n: v.n, label: v.label, standard: named(v.standard_id) };
       });
-    res.render('home', { title: 'International Mine Action Standards', recent, open, count: standards.length });
+    res.render('home', { title: 'International Mine Action Standards', recent, open, count: standards.length, work });
   });
   return r;
 }

@@ -599,3 +599,49 @@ export async function createDraftFromProposal(db: Db, clock: Clock, actor: Viewe
     return { ref: standard.ref, n: saved.n };
   });
 }
+
+// ---- what waits (issue 16 item 1: "My work") ----
+
+export interface ProposalWorkItem {
+  id: number;
+  title: string;
+  submitted_at: string;
+  circulated_at: string | null;
+  response_due_at: string | null;
+  status: ProposalStatus;
+}
+
+const workItem = (p: ProposalRow, line: Line): ProposalWorkItem => ({ id: p.id, title: p.title, submitted_at: p.submitted_at, circulated_at: p.circulated_at, response_due_at: p.response_due_at, status: proposalStatus(factsOf(p, line)) });
+
+/**
+ * What proposals wait for: the responses of the viewer's member organisation (a Board member), and the
+ * secretariat's steps — circulating what was submitted, recording a decision the count already carries
+ * or the Steering Group's approval. Oldest first.
+ */
+export async function proposalWork(db: Db, clock: Clock, viewer: Viewer): Promise<{ awaiting_response: ProposalWorkItem[]; to_circulate: ProposalWorkItem[]; to_decide: ProposalWorkItem[] }> {
+  let all = await repo.allProposals(db);
+  if (await settleDue(db, clock, all)) all = await repo.allProposals(db);
+  all = all.reverse();
+  const now = clock.now();
+  const lines = await repo.versionsOfProposals(db, all.map((p) => p.id));
+  const lineOfP = (id: number): Line => ({ versions: lines.filter((v) => v.proposal_id === id) });
+  const open = all.filter((p) => canRespond(factsOf(p, lineOfP(p.id)), now).ok);
+  const responses = await repo.responsesOfMany(db, all.filter((p) => p.circulated_at && !p.decision).map((p) => p.id));
+  const awaiting: ProposalWorkItem[] = [];
+  if (can(viewer, 'proposals.respond') && open.length) {
+    const org = await votingOrganisationOf(db, viewer.id, utcDay(now));
+    for (const p of open) {
+      if (!org || !(p.electorate ?? []).some((m) => m.id === org.id)) continue;
+      if (!(responses.get(p.id) ?? []).some((r) => r.organisation_id === org.id)) awaiting.push(workItem(p, lineOfP(p.id)));
+    }
+  }
+  if (!can(viewer, 'proposals.manage')) return { awaiting_response: awaiting, to_circulate: [], to_decide: [] };
+  const items = all.map((p) => ({ p, item: workItem(p, lineOfP(p.id)) }));
+  return {
+    awaiting_response: awaiting,
+    to_circulate: items.filter((x) => x.item.status === 'submitted').map((x) => x.item),
+    to_decide: items
+      .filter((x) => x.item.status === 'awaiting_steering_group' || (x.item.status === 'circulated' && liveOutcome(x.p, countOf(x.p, responses.get(x.p.id) ?? []), now).outcome !== 'pending'))
+      .map((x) => x.item),
+  };
+}

@@ -13,6 +13,7 @@ import { renderToString } from '../http/views.ts';
 import { pageKey, type PageKind } from './pages.ts';
 import { publicationRecord } from '../publication/service.ts';
 import { doneNotice } from '../http/done.ts';
+import { watchStateOf } from '../watching/service.ts';
 
 /** What a version page says after the secretariat's action that landed on it (`?done=`). */
 export const doneMessages = {
@@ -50,7 +51,11 @@ export function standardsRoutes(deps: Deps): Router {
       res.redirect(301, `/standards/${encodeURIComponent(found.redirect)}${rest}`);
       return null;
     }
-    return service.standardDetail(found.snapshot, viewerOf(res), deps.clock.now());
+    const viewer = viewerOf(res);
+    const detail = service.standardDetail(found.snapshot, viewer, deps.clock.now());
+    // The watch button is a signed-in reader's own part of the page: never in a cached public page.
+    if (viewer) res.locals.watch = { ...(await watchStateOf(deps.db, viewer, detail.standard)), ref: detail.standard.ref };
+    return detail;
   }
 
   r.get('/standards/:ref', allow('public'), async (req, res) => {

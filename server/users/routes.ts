@@ -52,7 +52,6 @@ export function usersRoutes(auth: Auth): Router {
     });
   }
 
-  r.get('/me', allow('account.own'), (_req, res) => res.redirect(303, '/account'));
   r.get('/account', allow('account.own'), (req, res) => renderAccount(req, res, { notice: doneMessage(req.query.done) }));
 
   r.post('/account', allow('account.own'), async (req, res) => {
@@ -101,7 +100,7 @@ export function usersRoutes(auth: Auth): Router {
     });
 
   // The secretariat's desk: every task it runs, one click away.
-  r.get('/admin', allow('accounts.manage'), (_req, res) => res.render('admin/index', { title: 'Secretariat desk' }));
+  // /admin, the secretariat's desk, is its queue: server/mywork/routes.ts.
 
   r.get('/admin/users', allow('accounts.manage'), async (req, res) => {
     res.render('admin/users', { title: 'Accounts', users: await listUsers(ctx.db), notice: doneMessage(req.query.done) });

@@ -93,3 +93,24 @@ export async function watchedStandardIds(db: Q, userId: number): Promise<number[
 export async function isWatching(db: Q, userId: number, standardId: number): Promise<boolean> {
   return (await watchedStandardIds(db, userId)).includes(standardId);
 }
+
+/** A standard by its ref, for the watching forms (watching does not reach into the standards feature). */
+export async function standardForWatch(db: Q, ref: string): Promise<{ id: number; ref: string; type: string; number: string; title: string; series: string } | null> {
+  const r = await db('standards').where({ ref }).first('id', 'ref', 'type', 'number', 'title', 'series');
+  return r ? { ...r, id: Number(r.id) } : null;
+}
+
+export async function seriesForWatch(db: Q, code: string): Promise<{ code: string; name: string } | null> {
+  return (await db('series').where({ code }).first('code', 'name')) ?? null;
+}
+
+/** A user's watches with what they name: the standard's ref and title, the series' name. */
+export async function watchesNamed(db: Q, userId: number): Promise<Array<WatchRow & { ref: string | null; type: string | null; number: string | null; title: string | null; series_name: string | null }>> {
+  const rows = await db('watches as w')
+    .leftJoin('standards as s', 's.id', 'w.standard_id')
+    .leftJoin('series as x', 'x.code', 'w.series')
+    .where('w.user_id', userId)
+    .orderBy('w.id')
+    .select('w.*', 's.ref', 's.type', 's.number', 's.title', 'x.name as series_name');
+  return rows.map((r: Record<string, unknown>) => ({ ...(r as unknown as WatchRow & { ref: string | null; type: string | null; number: string | null; title: string | null; series_name: string | null }), id: Number(r.id), created_at: String(r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at) }));
+}
