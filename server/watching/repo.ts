@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { roleCan } from '../auth/permissions.ts';
 
 /**
  * All SQL of watching (issue 16 item 2). A user watches a standard when they have a row for it, for its
@@ -78,7 +79,7 @@ export async function watchedStandardIds(db: Q, userId: number): Promise<number[
   const user = await db('users').where({ id: userId }).first('role');
   if (!user) return [];
   const watches = await watchesOf(db, userId);
-  if (watches.length === 0 && user.role !== 'board') return [];
+  if (watches.length === 0 && !roleCan(user.role, 'ballots.vote')) return [];
   if (watches.some((w) => w.scope === 'none')) return [];
   const q = db('standards');
   if (!(watches.length === 0 || watches.some((w) => w.scope === 'all'))) {

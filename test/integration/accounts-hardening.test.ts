@@ -164,7 +164,7 @@ describe('accounts hardening (issue 9)', () => {
       expect(made.text).to.contain('did not come from this site');
       await agent.post('/forgot-password').type('form').send({ _csrf: token, email: user.email }).expect(200);
       const signedIn = await agent.post('/login').type('form').send({ ...creds, _csrf: token }).expect(303);
-      expect(signedIn.headers.location).to.equal('/consultations') // issue 11 item 9: the start page;
+      expect(signedIn.headers.location).to.equal('/me'); // issue 16: the start page, "My work"
       // signed in, the session's token is needed: the anonymous one no longer does
       await agent.post('/account').type('form').send({ _csrf: token, name: 'X', organisation: 'Y' }).expect(403);
       const sessionToken = csrfFrom((await agent.get('/account').expect(200)).text);

@@ -30,7 +30,7 @@ describe('auth: sign-in and sign-out', () => {
     const agent = request.agent(t.app);
     const form = await agent.get('/login').expect(200);
     const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(form.text), email: 'board.member@example.org', password: user.password }).expect(303);
-    expect(res.headers.location).to.equal('/ballots'); // issue 11 item 9: the Board's start page
+    expect(res.headers.location).to.equal('/me'); // issue 16: every role starts on "My work"
     const cookie = ([] as string[]).concat(res.headers['set-cookie'])[0]!;
     expect(cookie).to.match(/^imas\.sid=/);
     expect(cookie).to.match(/HttpOnly/i);
@@ -75,7 +75,7 @@ describe('auth: sign-in and sign-out', () => {
     const agent2 = request.agent(t.app);
     const f2 = await agent2.get('/login?next=//evil.example/').expect(200);
     const r2 = await agent2.post('/login').type('form').send({ _csrf: csrfFrom(f2.text), email: user.email, password: user.password }).expect(303);
-    expect(r2.headers.location).to.equal('/consultations') // issue 11 item 9: the start page;
+    expect(r2.headers.location).to.equal('/me'); // issue 16: the start page, "My work"
   });
 
   it('refuses a wrong password or an unknown address with the same message, keeping the e-mail filled in', async () => {

@@ -30,21 +30,21 @@ describe('landing after registration and sign-in', () => {
     return res.headers.location;
   }
 
-  it('the start page of each role comes from the permissions table', () => {
-    expect(startPageOf('stakeholder')).to.equal('/consultations');
-    expect(startPageOf('board')).to.equal('/ballots');
-    expect(startPageOf('secretariat')).to.equal('/admin');
+  it('the start page of every role is "My work" (issue 16), from the permissions table', () => {
+    expect(startPageOf('stakeholder')).to.equal('/me');
+    expect(startPageOf('board')).to.equal('/me');
+    expect(startPageOf('secretariat')).to.equal('/me');
   });
 
-  it('signing in from nowhere lands a stakeholder on the consultations and a Board member on the ballots', async () => {
-    expect(await signInFrom('/login', await createUser(t.db, { role: 'stakeholder' }))).to.equal('/consultations');
-    expect(await signInFrom('/login', await createUser(t.db, { role: 'board' }))).to.equal('/ballots');
+  it('signing in from nowhere lands a stakeholder and a Board member on "My work"', async () => {
+    expect(await signInFrom('/login', await createUser(t.db, { role: 'stakeholder' }))).to.equal('/me');
+    expect(await signInFrom('/login', await createUser(t.db, { role: 'board' }))).to.equal('/me');
   });
 
   it('signing in from a page returns to it; a foreign address is ignored', async () => {
     expect(await signInFrom('/login?next=%2Fconsultations%2F7', await createUser(t.db))).to.equal('/consultations/7');
-    expect(await signInFrom('/login?next=%2F%2Fevil.example', await createUser(t.db))).to.equal('/consultations');
-    expect(await signInFrom('/login?next=https%3A%2F%2Fevil.example', await createUser(t.db))).to.equal('/consultations');
+    expect(await signInFrom('/login?next=%2F%2Fevil.example', await createUser(t.db))).to.equal('/me');
+    expect(await signInFrom('/login?next=https%3A%2F%2Fevil.example', await createUser(t.db))).to.equal('/me');
   });
 
   it('the way back survives registration, the confirmation mail and the sign-in', async () => {

@@ -179,7 +179,7 @@ describe('two-factor sign-in', () => {
     const off = await t.db('audit_events').where({ action: 'twofactor.disabled', subject_id: String(user.id) }).first();
     expect(JSON.parse(off.data)).to.deep.equal({ with: 'password' });
     // and the next sign-in is one step again
-    expect((await password(request.agent(t.app), user)).headers.location).to.equal('/consultations') // issue 11 item 9: the start page;
+    expect((await password(request.agent(t.app), user)).headers.location).to.equal('/me'); // issue 16: the start page, "My work"
   });
 
   it('a secretariat account without it is sent to enrol before anything else; the API refuses it', async () => {
@@ -259,7 +259,7 @@ describe('two-factor sign-in', () => {
     await agent.post('/admin/users/999999/two-factor/disable').type('form').send({ _csrf: csrf }).expect(404);
     const event = await t.db('audit_events').where({ action: 'twofactor.disabled', subject_id: String(user.id) }).first();
     expect(JSON.parse(event.data)).to.deep.equal({ with: 'secretariat' });
-    expect((await password(request.agent(t.app), user)).headers.location).to.equal('/ballots') // issue 11 item 9: the Board's start page;
+    expect((await password(request.agent(t.app), user)).headers.location).to.equal('/me'); // issue 16: the start page, "My work"
     // others may not
     const board = request.agent(t.app);
     const boardCsrf = await signIn(board, await createUser(t.db, { role: 'board' }));
