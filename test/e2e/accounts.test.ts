@@ -44,8 +44,8 @@ describe('browser: a stakeholder registers, confirms the address, signs in and o
     await page.getByLabel('E-mail address').fill('amina@example.org');
     await page.getByLabel('Password').fill('survey before clearance');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    // issue 11 item 9: a stakeholder who came from nowhere in particular lands on the consultations
-    expect(page.url()).to.equal(`${b.base}/consultations`);
+    // issue 16: a stakeholder who came from nowhere in particular lands on "My work"
+    expect(page.url()).to.equal(`${b.base}/me`);
     await page.goto(`${b.base}/account`);
     expect(await page.locator('.site-header').innerText()).to.contain('Amina Diallo');
     expect(await page.locator('main').innerText()).not.to.contain('not confirmed yet');

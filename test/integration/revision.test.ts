@@ -16,6 +16,10 @@ type Res = { status: number; body: Record<string, unknown> };
  */
 const NOT_ON_A_STANDARDS_PAGES: Record<string, string> = {
   'POST /api/v1/tokens': 'accounts',
+  // what one watches is personal: it shows on /me and /me/watching, never on a cached public page
+  'POST /api/v1/me/watches': 'watching',
+  'DELETE /api/v1/me/watches': 'watching',
+  'DELETE /api/v1/me/watches/:id': 'watching',
   'DELETE /api/v1/tokens/current': 'accounts',
   'DELETE /api/v1/tokens/:id': 'accounts',
   'POST /api/v1/register': 'accounts',
