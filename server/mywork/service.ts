@@ -16,6 +16,7 @@ import { proposalWork, type ProposalWorkItem } from '../proposals/service.ts';
 import { watchedStandardIds } from '../watching/repo.ts';
 import { reviewStatus, type ReviewStatus } from './review.ts';
 import * as repo from './repo.ts';
+import { votingOrganisationOf } from '../organisations/board.ts';
 import { longDate, longDateTime } from '../time.ts';
 
 /**
@@ -132,7 +133,8 @@ export async function boardWork(db: Db, clock: Clock, viewer: Viewer): Promise<B
     id: b.id, designation: designation(b.type as StandardType, b.number), title: b.title, n: b.n, label: b.label, closes_at: b.closes_at, my_vote: mine.get(b.id)?.status ?? null, href: `/ballots/${b.id}`,
   });
   const items = open.map(item);
-  const org = [...mine.values()][0]?.organisation ?? null;
+  const today = await votingOrganisationOf(db, viewer.id, utcDay(now));
+  const org = today ? { id: today.id, name: today.name } : ([...mine.values()][0]?.organisation ?? null);
   const proposals = (await proposalWork(db, clock, viewer)).awaiting_response.map((p) => ({ ...p, href: `/proposals/${p.id}` }));
   return {
     organisation: org,

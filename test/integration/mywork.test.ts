@@ -57,6 +57,14 @@ describe('My work', () => {
       const alt = await createUser(t.db, { role: 'board', organisation: 'Org A' });
       expect(ids((await work(t, (await bearerFor(t, alt)).auth)).board!.not_voted!)).to.deep.equal([]);
 
+      // The home page's first section counts it, linking to /me.
+      expect((await agentB.get('/').expect(200)).text).to.contain('<a href="/me">1 ballot where your organisation has not voted</a>');
+      // A Board account that votes for no member organisation has no ballot waiting for it.
+      const outsider = await createUser(t.db, { role: 'board', organisation: 'Not on the Board', boardMember: false });
+      const o = await work(t, (await bearerFor(t, outsider)).auth);
+      expect(o.board!.organisation).to.equal(null);
+      expect(o.board!.not_voted).to.deep.equal([]);
+
       const listB = await agentB.get('/ballots').expect(200);
       expect(listB.text).to.contain('your organisation has not voted');
       const listA = await (await agentFor(t, m['Org A']!.user)).agent.get('/ballots').expect(200);
