@@ -21,6 +21,7 @@ import { canCancel, canCloseEarly } from './rules.ts';
 import { describeBlocking } from './order.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { longDateTime } from '../time.ts';
+import { FEED_LINKS } from '../feeds/links.ts';
 
 const notices: Record<string, string> = {
   opened: 'The ballot is open.',
@@ -50,7 +51,7 @@ export function ballotsRoutes(deps: Deps): Router {
   r.get('/ballots', allow('public'), async (_req, res) => {
     const viewer = viewerOf(res);
     const lists = await service.listBallots(db, clock, viewer);
-    res.render('ballots/index', { title: 'Ballots of the Review Board', ...lists, seesOpen: can(viewer, 'ballots.read-open'), manages: can(viewer, 'ballots.manage') });
+    res.render('ballots/index', { title: 'Ballots of the Review Board', feeds: [FEED_LINKS.ballots], ...lists, seesOpen: can(viewer, 'ballots.read-open'), manages: can(viewer, 'ballots.manage') });
   });
 
   async function renderNew(res: Response, extra: Record<string, unknown> = {}) {

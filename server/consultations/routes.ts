@@ -20,6 +20,7 @@ import { csrfFromBody } from '../auth/csrf.ts';
 import { versionParam } from './api.ts';
 import { checkChange } from './state.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
+import { FEED_LINKS } from '../feeds/links.ts';
 import {
   COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf,
 } from './validation.ts';
@@ -83,6 +84,7 @@ export function consultationsRoutes(deps: Deps): Router {
     const all = (await service.listConsultations(ctx, viewer)).map((c) => consultationModel(c, viewer));
     res.render('consultations/list', {
       title: 'Consultations',
+      feeds: [FEED_LINKS.consultations],
       open: all.filter((c) => c.isOpen),
       scheduled: all.filter((c) => c.isScheduled),
       past: all.filter((c) => c.isClosed || c.isCancelled),

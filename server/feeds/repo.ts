@@ -18,12 +18,14 @@ export interface PublishedEntry {
   published_before_endorsement?: boolean;
 }
 
-/** The latest published versions, newest first, with the audit chain's head at their publication. */
-export async function latestPublished(db: Db, limit: number): Promise<PublishedEntry[]> {
-  const rows = await db('versions as v')
+/** The latest published versions (of one standard, when given), newest first, with the audit chain's head at their publication. */
+export async function latestPublished(db: Db, limit: number, standardId?: number): Promise<PublishedEntry[]> {
+  const q = db('versions as v')
     .join('standards as s', 's.id', 'v.standard_id')
     .where('v.state', 'published')
-    .whereNotNull('v.published_at')
+    .whereNotNull('v.published_at');
+  if (standardId !== undefined) q.where('v.standard_id', standardId);
+  const rows = await q
     .orderBy([{ column: 'v.published_at', order: 'desc' }, { column: 'v.id', order: 'desc' }])
     .limit(limit)
     .select('s.ref', 's.type', 's.number', 's.title', 'v.n', 'v.edition', 'v.amendment', 'v.published_at', 'v.in_force_from', 'v.summary', 'v.audit_head_count', 'v.audit_head_hash', 'v.published_before_endorsement');

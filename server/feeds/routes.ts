@@ -1,13 +1,41 @@
-import { Router } from 'express';
+import crypto from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow } from '../auth/permissions.ts';
-import { publicationsFeed } from './service.ts';
+import { fresh, sendCached, sendNotModified } from '../http/page-cache.ts';
+import { findStandard } from '../standards/service.ts';
+import { ATOM_TYPE, renderAtom } from './atom.ts';
+import type { FeedModel } from './entries.ts';
+import * as service from './service.ts';
 
-/** Atom feeds (design.md §6), built from the same data as the pages. */
+/**
+ * Atom feeds (design.md §6, issue 16 item 4), the same for everyone (the public's view), cached like
+ * the public pages: the rendered document is kept in the page cache under a key naming everything its
+ * bytes depend on — here a digest of the feed's model, entries and their dates included. The model is
+ * read afresh on every request (a few indexed queries), so a new event, or an entry that the clock
+ * brings (a consultation starting to close) or takes away, changes the key and the ETag at once;
+ * rendering the XML is what is saved, and a reader's revalidation with an unchanged model gets a 304.
+ */
 export function feedsRoutes(deps: Deps): Router {
   const r = Router();
-  r.get('/feeds/publications.atom', allow('feeds.read'), async (_req, res) => {
-    res.type('application/atom+xml; charset=utf-8').send(await publicationsFeed(deps.db, deps.config.publicUrl));
+
+  function send(req: Request, res: Response, model: FeedModel): void {
+    const key = `feed|${model.self}|${crypto.createHash('sha256').update(JSON.stringify(model)).digest('base64url')}`;
+    const etag = deps.pageCache.etagFor(key);
+    if (fresh(req, etag)) return sendNotModified(res, etag);
+    sendCached(req, res, deps.pageCache.get(key) ?? deps.pageCache.put(key, renderAtom(model), {}, ATOM_TYPE));
+  }
+
+  r.get('/feeds/publications.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.publicationsFeed(deps)));
+  r.get('/feeds/consultations.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.consultationsFeed(deps)));
+  r.get('/feeds/ballots.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.ballotsFeed(deps)));
+  r.get('/feeds/proposals.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.proposalsFeed(deps)));
+
+  r.get('/feeds/standards/:ref.atom', allow('feeds.read'), async (req, res) => {
+    const found = await findStandard(deps.states, String(req.params.ref));
+    if ('redirect' in found) return res.redirect(301, `/feeds/standards/${encodeURIComponent(found.redirect)}.atom`);
+    send(req, res, await service.standardFeed(deps, found.snapshot.standard));
   });
+
   return r;
 }

@@ -10,7 +10,11 @@ export interface CachedPage {
   gzip: Buffer;
   /** headers set by the middleware when the page was rendered (security headers), replayed with it */
   headers: [string, string][];
+  /** the Content-Type it is sent with: an HTML page, or an Atom feed (server/feeds/) */
+  type: string;
 }
+
+const HTML = 'text/html; charset=utf-8';
 
 const OWN_HEADERS = new Set(['etag', 'vary', 'cache-control', 'content-type', 'content-length', 'content-encoding', 'set-cookie']);
 
@@ -38,12 +42,12 @@ export class PageCache {
     return this.pages.get(key);
   }
 
-  put(key: string, html: string, headers: Record<string, unknown> = {}): CachedPage {
+  put(key: string, html: string, headers: Record<string, unknown> = {}, type = HTML): CachedPage {
     const buf = Buffer.from(html, 'utf8');
     const kept = Object.entries(headers)
       .filter(([k, v]) => !OWN_HEADERS.has(k.toLowerCase()) && typeof v === 'string')
       .map(([k, v]) => [k, v as string] as [string, string]);
-    const page = { etag: this.etagFor(key), html: buf, gzip: zlib.gzipSync(buf, { level: 6 }), headers: kept };
+    const page = { etag: this.etagFor(key), html: buf, gzip: zlib.gzipSync(buf, { level: 6 }), headers: kept, type };
     // A page larger than the whole cache is served but not kept.
     this.pages.set(key, page);
     return page;
@@ -74,7 +78,7 @@ export function sendCached(req: Req, res: Res, page: CachedPage): void {
   res.setHeader('ETag', page.etag);
   res.setHeader('Vary', 'Accept-Encoding, Cookie');
   res.setHeader('Cache-Control', 'no-cache');
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Type', page.type);
   if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
     res.setHeader('Content-Encoding', 'gzip');
     res.setHeader('Content-Length', page.gzip.length);

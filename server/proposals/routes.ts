@@ -10,6 +10,7 @@ import { longDateTime } from '../time.ts';
 import { catalogue } from '../standards/service.ts';
 import * as service from './service.ts';
 import { DECISION_LABELS, KIND_LABELS, POSITIONS, PROPOSAL_KINDS, STATUS_LABELS, STATUSES } from './rules.ts';
+import { FEED_LINKS } from '../feeds/links.ts';
 import { circulateSchema, dropSchema, listQuerySchema, proposalDraftSchema, proposalSchema, respondSchema, steeringGroupSchema } from './validation.ts';
 
 /** What a proposal's page says after an action that landed on it (`?done=`). */
@@ -37,6 +38,7 @@ export function proposalsRoutes(deps: Deps): Router {
     const choices = <T extends string | number>(all: readonly T[], labels: (v: T) => string, selected: T | undefined) => all.map((v) => ({ value: v, label: labels(v), selected: v === selected }));
     res.render('proposals/log', {
       title: 'Proposals',
+      feeds: [FEED_LINKS.proposals],
       proposals,
       total,
       shown: proposals.length,

@@ -14,6 +14,8 @@ import { pageKey, type PageKind } from './pages.ts';
 import { publicationRecord } from '../publication/service.ts';
 import { doneNotice } from '../http/done.ts';
 import { watchStateOf } from '../watching/service.ts';
+import { standardFeedLink } from '../feeds/links.ts';
+import { designation } from './refs.ts';
 
 /** What a version page says after the secretariat's action that landed on it (`?done=`). */
 export const doneMessages = {
@@ -51,6 +53,8 @@ export function standardsRoutes(deps: Deps): Router {
       res.redirect(301, `/standards/${encodeURIComponent(found.redirect)}${rest}`);
       return null;
     }
+    // Every page of the standard offers its feed (in the head, and in the standard's navigation).
+    res.locals.feeds = [standardFeedLink({ ref: found.snapshot.standard.ref, designation: designation(found.snapshot.standard.type, found.snapshot.standard.number) })];
     const viewer = viewerOf(res);
     const detail = service.standardDetail(found.snapshot, viewer, deps.clock.now());
     // The watch button is a signed-in reader's own part of the page: never in a cached public page.

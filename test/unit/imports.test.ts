@@ -22,7 +22,7 @@ const PURE = [
   'versions/parse.ts', 'versions/clause.ts', 'versions/edition.ts', 'versions/render.ts',
   'diff/index.ts', 'diff/align.ts', 'diff/words.ts', 'diff/summary.ts', 'diff/html.ts', 'diff/sentences.ts',
   'ballots/tally.ts', 'ballots/rules.ts', 'consultations/state.ts', 'consultations/anchors.ts',
-  'proposals/rules.ts', 'standards/refs.ts', 'search/query.ts', 'search/snippet.ts',
+  'proposals/rules.ts', 'standards/refs.ts', 'search/query.ts', 'search/snippet.ts', 'feeds/links.ts',
 ];
 const COMPOSITION = ['app.ts', 'main.ts', 'deps.ts', 'openapi.ts', 'cli'];
 

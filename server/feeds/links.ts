@@ -1,0 +1,20 @@
+/**
+ * The feeds' addresses and names, for the pages that link them: `<link rel="alternate">` in the head
+ * (views/layouts/main.hbs, from the `feeds` local) and a visible link on the page.
+ */
+export interface FeedLink {
+  title: string;
+  href: string;
+}
+
+export const FEED_LINKS = {
+  publications: { title: 'IMAS publications', href: '/feeds/publications.atom' },
+  consultations: { title: 'IMAS consultations', href: '/feeds/consultations.atom' },
+  ballots: { title: 'IMAS Review Board ballot results', href: '/feeds/ballots.atom' },
+  proposals: { title: 'IMAS proposals', href: '/feeds/proposals.atom' },
+} as const satisfies Record<string, FeedLink>;
+
+/** The feed of one standard: its publications, consultations, ballot results and proposals. */
+export function standardFeedLink(s: { ref: string; designation: string }): FeedLink {
+  return { title: `${s.designation}: publications, consultations, ballots and proposals`, href: `/feeds/standards/${encodeURIComponent(s.ref)}.atom` };
+}
