@@ -50,6 +50,8 @@ import { proposalsApi } from './proposals/api.ts';
 import { proposalsRoutes } from './proposals/routes.ts';
 import { searchApi } from './search/api.ts';
 import { searchRoutes } from './search/routes.ts';
+import { notificationsApi } from './notifications/api.ts';
+import { notificationsRoutes } from './notifications/routes.ts';
 
 const messages = {
   badTarget: 'The request target is not a path: ask for an address that starts with /.',
@@ -167,6 +169,7 @@ export function createApp(given: AppDeps): Express {
   api.use(privacyApi(auth));
   api.use(organisationsApi(deps));
   api.use(proposalsApi(deps));
+  api.use(notificationsApi(deps));
   app.use('/api/v1', api);
 
   app.use(healthRoutes(deps));
@@ -186,6 +189,7 @@ export function createApp(given: AppDeps): Express {
   app.use(privacyRoutes(deps, auth));
   app.use(feedsRoutes(deps));
   app.use(proposalsRoutes(deps));
+  app.use(notificationsRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler);
