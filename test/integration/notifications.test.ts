@@ -9,9 +9,9 @@ import { startSmtp, type ReceivedMail } from '../helpers/mail.ts';
 import { createDb, type Db } from '../../server/db.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createMailer } from '../../server/mail/mailer.ts';
-import { OutboxWorker } from '../../server/notifications/worker.ts';
+import { LEASE_MS, OutboxWorker } from '../../server/notifications/worker.ts';
 import { addWatch } from '../../server/watching/repo.ts';
-import { enqueue } from '../../server/notifications/repo.ts';
+import { claim, enqueue } from '../../server/notifications/repo.ts';
 import { unsubscribeToken } from '../../server/notifications/service.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -294,6 +294,87 @@ describe('notifications: the outbox across an SMTP outage, and two workers', () 
       a.closeMailer();
       b.closeMailer();
       await other.destroy();
+      await smtp.close();
+    }
+  });
+
+  it('the claim: two handles claiming the same rows at the same moment — each row goes to exactly one', async () => {
+    const users = await Promise.all(Array.from({ length: 8 }, () => createUser(t.db)));
+    await queueFor(users, 'claim');
+    const ids = (await outboxRows(t)).filter((r) => r.dedupe_key.startsWith('test-claim')).map((r) => r.id);
+    const other = createDb(testDatabaseUrlOf(t.db), { auditKey: t.config.auditKey });
+    try {
+      const now = t.clock.now().toISOString();
+      const until = new Date(t.clock.now().getTime() + LEASE_MS).toISOString();
+      const won = await Promise.all(ids.flatMap((id) => [claim(t.db, [id], `a-${id}`, until, now), claim(other, [id], `b-${id}`, until, now)]));
+      for (let i = 0; i < ids.length; i++) expect(won[2 * i]!.length + won[2 * i + 1]!.length, `row ${ids[i]}`).to.equal(1);
+      // and all at once in one batch each: disjoint, and nothing left over
+      await t.db('outbox').whereIn('id', ids).update({ claimed_by: null, claimed_until: null });
+      const [a, b] = await Promise.all([claim(t.db, ids, 'batch-a', until, now), claim(other, ids, 'batch-b', until, now)]);
+      expect([...a, ...b].map((r) => r.id).sort((x, y) => x - y)).to.deep.equal(ids);
+    } finally {
+      await other.destroy();
+      await t.db('outbox').whereIn('id', ids).update({ dropped_at: t.clock.now().toISOString() });
+    }
+  });
+
+  it('a row held by a worker that died is not sent by another while its lease lives; after it runs out, once', async () => {
+    const smtp = await startSmtp();
+    const u = await createUser(t.db);
+    await queueFor([u], 'lease');
+    const row = (await outboxRows(t, u.id))[0]!;
+    await claim(t.db, [row.id], 'dead-worker', new Date(t.clock.now().getTime() + LEASE_MS).toISOString(), t.clock.now().toISOString());
+    const w = workerFor(t, smtp.url);
+    try {
+      expect((await w.tick()).sent).to.equal(0);
+      t.clock.advance(LEASE_MS - 1000);
+      expect((await w.tick()).sent).to.equal(0);
+      t.clock.advance(2000);
+      expect((await w.tick()).sent).to.equal(1);
+      expect((await w.tick()).sent).to.equal(0);
+      expect(smtp.mails.filter((m) => m.to.includes(u.email.toLowerCase()))).to.have.length(1);
+    } finally {
+      w.closeMailer();
+      await smtp.close();
+    }
+  });
+
+  it('rows of a user who turned mail off, or whose account is disabled, are dropped, not sent', async () => {
+    const smtp = await startSmtp();
+    const off = await createUser(t.db);
+    const disabled = await createUser(t.db);
+    await queueFor([off, disabled], 'drop');
+    await t.db('notification_settings').insert({ user_id: off.id, mode: 'none', updated_at: t.clock.now().toISOString() });
+    await t.db('users').where({ id: disabled.id }).update({ disabled_at: t.clock.now().toISOString() });
+    const w = workerFor(t, smtp.url);
+    try {
+      expect(await w.tick()).to.include({ sent: 0, dropped: 2 });
+      for (const u of [off, disabled]) expect((await outboxRows(t, u.id))[0]).to.include({ sent_at: null, dropped_at: t.clock.now().toISOString() });
+      expect(smtp.mails).to.have.length(0);
+    } finally {
+      w.closeMailer();
+      await smtp.close();
+    }
+  });
+
+  it('start() runs the loop on its own; stop() waits for the pass in flight and no pass follows', async () => {
+    const smtp = await startSmtp();
+    const u = await createUser(t.db);
+    await queueFor([u], 'loop');
+    const mailer = createMailer(smtp.url, logger);
+    const w = new OutboxWorker({ db: t.db, clock: t.clock, config: t.config, logger, mailer }, { intervalMs: 20 });
+    try {
+      w.start();
+      await smtp.next(u.email);
+      await w.stop();
+      const later = await createUser(t.db);
+      await queueFor([later], 'loop-after');
+      await new Promise((r) => setTimeout(r, 150));
+      expect(smtp.mails.filter((m) => m.to.includes(later.email.toLowerCase()))).to.have.length(0);
+      expect((await outboxRows(t, later.id))[0]!.sent_at).to.equal(null);
+    } finally {
+      await w.stop();
+      mailer.close();
       await smtp.close();
     }
   });
