@@ -59,6 +59,12 @@ export async function enqueue(db: Q, rows: Array<{ user_id: number; dedupe_key: 
   return written;
 }
 
+/** Which of these dedupe keys are queued already. */
+export async function queuedKeys(db: Q, keys: string[]): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  return new Set(((await db('outbox').whereIn('dedupe_key', keys).select('dedupe_key')) as Array<{ dedupe_key: string }>).map((r) => r.dedupe_key));
+}
+
 /** The choices of these users (no row: immediate). */
 export async function modesOf(db: Q, userIds: number[]): Promise<Map<number, Mode>> {
   const out = new Map<number, Mode>(userIds.map((id) => [id, 'immediate']));
@@ -111,8 +117,12 @@ export async function commentAuthor(db: Q, commentId: number): Promise<Recipient
   return r ? { id: Number(r.id), email: r.email } : null;
 }
 
-/** Rows due now and not held by a live lease, oldest first, with their user's choice. */
-export async function dueRows(db: Q, now: string, limit: number): Promise<DueRow[]> {
+/**
+ * Rows due now and not held by a live lease, oldest first, with their user's choice. A digest user's
+ * rows written since the last digest time (`digestCutoff`) wait for the next one: they are left out
+ * here, so that a day of them cannot fill the batch ahead of the mails due at once.
+ */
+export async function dueRows(db: Q, now: string, digestCutoff: string, limit: number): Promise<DueRow[]> {
   const rows = (await db('outbox as x')
     .join('users as u', 'u.id', 'x.user_id')
     .leftJoin('notification_settings as s', 's.user_id', 'x.user_id')
@@ -120,6 +130,7 @@ export async function dueRows(db: Q, now: string, limit: number): Promise<DueRow
     .whereNull('x.dropped_at')
     .where('x.next_attempt_at', '<=', now)
     .andWhere((w) => w.whereNull('x.claimed_until').orWhere('x.claimed_until', '<', now))
+    .andWhere((w) => w.whereNull('s.mode').orWhere('s.mode', '<>', 'digest').orWhere('x.created_at', '<', digestCutoff))
     .orderBy('x.id')
     .limit(limit)
     .select('x.*', 'u.email', 's.mode', 'u.disabled_at', 'u.closed_at', 'u.email_verified_at')) as Array<Record<string, unknown>>;

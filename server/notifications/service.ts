@@ -89,7 +89,11 @@ export async function queueClosingReminders(db: Db, clock: Clock, beforeMs: numb
   for (const b of ballots) {
     const missing = b.electorate.filter((id) => !b.voted.includes(id));
     if (!missing.length) continue;
-    const voters = await ballotVoters(db, b.opens_at, missing);
+    // Every pass finds the same ballots: only voters not reminded yet cost a write.
+    const found = await ballotVoters(db, b.opens_at, missing);
+    const queued = await repo.queuedKeys(db, found.map((v) => `ballot-closing:${b.id}:${v.id}`));
+    const voters = found.filter((v) => !queued.has(`ballot-closing:${b.id}:${v.id}`));
+    if (!voters.length) continue;
     written += await db.transaction((trx) =>
       queueFor(trx, clock, voters, `ballot-closing:${b.id}`, (r) => ({
         kind: 'ballot-closing', ballot_id: b.id, designation: b.designation, title: b.title, label: b.label, closes_at: b.closes_at,

@@ -83,7 +83,8 @@ export class OutboxWorker {
   async tick(): Promise<TickReport> {
     const report: TickReport = { reminders: 0, sent: 0, digests: 0, failed: 0, dropped: 0 };
     report.reminders = await queueClosingReminders(this.deps.db, this.deps.clock, REMINDER_BEFORE_MS);
-    const rows = await repo.dueRows(this.deps.db, this.deps.clock.now().toISOString(), BATCH);
+    const cutoff = digestCutoff(this.deps.clock.now()).toISOString();
+    const rows = await repo.dueRows(this.deps.db, this.deps.clock.now().toISOString(), cutoff, BATCH);
     const drop = rows.filter((r) => !r.reachable || r.mode === 'none');
     report.dropped = await repo.markDropped(this.deps.db, drop.map((r) => r.id), this.deps.clock.now().toISOString());
     for (const r of rows.filter((x) => x.reachable && x.mode === 'immediate')) {
@@ -94,7 +95,6 @@ export class OutboxWorker {
       else report.failed++;
     }
     // Digests: a user's rows written before this morning's digest time go in one mail.
-    const cutoff = digestCutoff(this.deps.clock.now()).toISOString();
     const digestUsers = new Map<number, { email: string; ids: number[] }>();
     for (const r of rows.filter((x) => x.reachable && x.mode === 'digest' && x.created_at < cutoff)) {
       const u = digestUsers.get(r.user_id) ?? { email: r.email, ids: [] };

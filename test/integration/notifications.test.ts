@@ -463,6 +463,25 @@ describe('notifications: the daily digest, the 48-hour reminder, and the choice'
     }
   });
 
+  it("a digest user's day of waiting rows does not hold back a mail due at once", async () => {
+    const digestUser = await createUser(t.db);
+    await t.db('notification_settings').insert({ user_id: digestUser.id, mode: 'digest', updated_at: t.clock.now().toISOString() });
+    const now = t.clock.now().toISOString();
+    const notice = (i: number) => ({ kind: 'proposal-circulated' as const, proposal_id: i, title: `Waiting ${i}`, response_due_at: '2027-01-01T00:00:00Z' });
+    await enqueue(t.db, Array.from({ length: 250 }, (_, i) => ({ user_id: digestUser.id, dedupe_key: `wait:${i}`, notice: notice(i) })), now);
+    const u = await createUser(t.db);
+    await enqueue(t.db, [{ user_id: u.id, dedupe_key: 'now:1', notice: notice(1000) }], now);
+    const worker = workerFor(t, smtp.url);
+    try {
+      const r = await worker.tick();
+      expect(r).to.include({ sent: 1, digests: 0 });
+      expect(subjectOf(await smtp.next(u.email))).to.contain('Proposal circulated');
+    } finally {
+      worker.closeMailer();
+      await t.db('outbox').where({ user_id: digestUser.id }).update({ dropped_at: now });
+    }
+  });
+
   it('48 hours before a ballot closes, the worker finds it as the clock moves and reminds the voters of organisations that have not voted — not those that voted', async () => {
     const m = await boardOf(t, ['Voted Org', 'Silent Org']);
     const silentAlt = await createUser(t.db, { role: 'board', organisation: 'Silent Org' });
