@@ -65,6 +65,7 @@ describe('notifications: mail through the outbox (real local SMTP server)', () =
   let t: App;
   let smtp: Smtp;
   let sec: Member;
+  let alpha: Member;
   before(async () => {
     smtp = await startSmtp();
     t = await testApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: PUBLIC } });
@@ -166,6 +167,7 @@ describe('notifications: mail through the outbox (real local SMTP server)', () =
 
   it('Board voters (principal and alternate, not the chair, not a stakeholder) are mailed a ballot opened, moved to a newer draft, and a proposal circulated', async () => {
     const m = await boardOf(t, ['Alpha Org']);
+    alpha = m['Alpha Org']!;
     const alt = await createUser(t.db, { role: 'board', organisation: 'Alpha Org' });
     const chairUser = await createUser(t.db, { role: 'board', organisation: 'Chair Org', boardMember: false });
     await makeChair(t.db, chairUser);
@@ -192,6 +194,27 @@ describe('notifications: mail through the outbox (real local SMTP server)', () =
     expect(smtp.mails.filter((x) => x.to.includes(chairUser.email.toLowerCase()))).to.have.length(0);
     // cancel, so that later tests can open a ballot
     await request(t.app).post(`/api/v1/ballots/${b.id}/cancel`).set(...sec.auth).expect(200);
+  });
+
+  it('a publication: mailed to the standard\'s watchers; the link opens the edition', async () => {
+    const w = await watcher(t);
+    const b = await openBallot(t, sec);
+    expect((await vote(t, alpha, b.id, 'approve')).status).to.equal(200);
+    await request(t.app).post(`/api/v1/ballots/${b.id}/close`).set(...sec.auth).expect(200);
+    await request(t.app).post('/api/v1/standards/07.11/versions/4/publish').set(...sec.auth).send({ edition: 3, in_force_from: '2027-01-01', summary: 'Third edition.' }).expect(200);
+    const v = await t.db('versions as v').join('standards as s', 's.id', 'v.standard_id').where({ 's.ref': '07.11', 'v.n': 4 }).first('v.id');
+    expect((await outboxRows(t, w.id)).map((r) => r.dedupe_key)).to.include(`published:${v.id}:${w.id}`);
+    const worker = workerFor(t, smtp.url);
+    try {
+      await worker.tick();
+    } finally {
+      worker.closeMailer();
+    }
+    const mail = await smtp.next(w.email);
+    expect(subjectOf(mail)).to.equal('Published: IMAS 07.11 Edition 3');
+    const link = linksOf(mail)[0]!;
+    expect(pathOf(link)).to.equal('/standards/07.11/versions/4');
+    expect((await request(t.app).get(pathOf(link)).expect(200)).text).to.contain('Edition 3');
   });
 
   it('the event and its outbox rows commit or roll back together', async () => {
