@@ -486,6 +486,17 @@ describe('notifications: the daily digest, the 48-hour reminder, and the choice'
     }
   });
 
+  it('the export of personal data holds the choice and the notices queued for the account', async () => {
+    const { user, auth } = await bearerFor(t, 'stakeholder');
+    await request(t.app).put('/api/v1/me/notifications').set(...auth).send({ mode: 'digest' }).expect(200);
+    await enqueue(t.db, [{ user_id: user.id, dedupe_key: `export:${user.id}`, notice: { kind: 'proposal-circulated', proposal_id: 3, title: 'An export test', response_due_at: '2027-01-01T00:00:00Z' } }], t.clock.now().toISOString());
+    const data = (await request(t.app).get('/api/v1/users/me/export').set(...auth).expect(200)).body;
+    expect(data.notifications.mode).to.equal('digest');
+    expect(data.notifications.mails).to.have.length(1);
+    expect(data.notifications.mails[0]).to.deep.include({ kind: 'proposal-circulated', sent_at: null, dropped_at: null });
+    expect(data.notifications.mails[0].about.title).to.equal('An export test');
+  });
+
   it("a digest user's day of waiting rows does not hold back a mail due at once", async () => {
     const digestUser = await createUser(t.db);
     await t.db('notification_settings').insert({ user_id: digestUser.id, mode: 'digest', updated_at: t.clock.now().toISOString() });
