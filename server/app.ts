@@ -54,6 +54,8 @@ import { myworkApi } from './mywork/api.ts';
 import { myworkRoutes } from './mywork/routes.ts';
 import { watchingApi } from './watching/api.ts';
 import { watchingRoutes } from './watching/routes.ts';
+import { notificationsApi } from './notifications/api.ts';
+import { notificationsRoutes } from './notifications/routes.ts';
 
 const messages = {
   badTarget: 'The request target is not a path: ask for an address that starts with /.',
@@ -173,6 +175,7 @@ export function createApp(given: AppDeps): Express {
   api.use(proposalsApi(deps));
   api.use(myworkApi(deps));
   api.use(watchingApi(deps));
+  api.use(notificationsApi(deps));
   app.use('/api/v1', api);
 
   app.use(healthRoutes(deps));
@@ -194,6 +197,7 @@ export function createApp(given: AppDeps): Express {
   app.use(proposalsRoutes(deps));
   app.use(myworkRoutes(deps));
   app.use(watchingRoutes(deps));
+  app.use(notificationsRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -15,6 +15,7 @@ import { loadStandards } from './standards/loader.ts';
 import { loadAuditKey } from './audit/key.ts';
 import { beginKeying } from './audit/service.ts';
 import { setUpOnce } from './startup.ts';
+import { OutboxWorker } from './notifications/worker.ts';
 
 /** Start: read config, open and migrate the database, load standards/ on first start, listen. */
 async function main(): Promise<void> {
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
   }, { log: (msg) => logger.info(msg) });
   const readiness = new Readiness();
   const { handler } = createHandler({ db, clock: systemClock, config, logger, pageCache: new PageCache(buildId()), mailer, readiness });
+  // The outbox's sender (server/notifications/worker.ts): one per instance; their claims keep each mail to one sender.
+  const outbox = new OutboxWorker({ db, clock: systemClock, config, logger, mailer });
+  outbox.start();
   const server = createHttpServer(closingHandler(readiness, handler), config.http);
   server.listen(config.port, config.host, () => {
     logger.info(`imas-review listening on http://${config.host}:${(server.address() as { port: number }).port}`);
@@ -65,6 +69,8 @@ async function main(): Promise<void> {
       readiness,
       ...config.shutdown,
       drain: async () => {
+        // No new claims; the send in flight finishes and is marked, so nothing is left leased.
+        await outbox.stop();
         await flushComments(db);
         await db.destroy();
       },

@@ -3,6 +3,7 @@ import { usersPaths, usersSchemas } from './users/openapi.ts';
 import { consultationsPaths } from './consultations/openapi.ts';
 import { ballotsPaths } from './ballots/openapi.ts';
 import { privacyPaths } from './privacy/openapi.ts';
+import { notificationsPaths } from './notifications/openapi.ts';
 import { publicationPaths } from './publication/openapi.ts';
 import { endorsementPaths } from './endorsement/openapi.ts';
 import { proposalsPaths } from './proposals/openapi.ts';
@@ -145,7 +146,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths, diffPaths, requirementsPaths, searchPaths, myworkPaths, watchingPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths, diffPaths, requirementsPaths, searchPaths, myworkPaths, watchingPaths, notificationsPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }

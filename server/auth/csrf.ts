@@ -28,6 +28,9 @@ declare module 'express-serve-static-core' {
 /** The double-submit cookie; __Host- (Secure, no Domain, path /) where PUBLIC_URL is https, as the session's. */
 export const csrfCookieName = (secure: boolean): string => (secure ? '__Host-imas.csrf' : 'imas.csrf');
 
+/** The one path taken without a CSRF token: the unsubscribe link of the notices by mail. */
+export const ONE_CLICK_UNSUBSCRIBE = /^\/unsubscribe\/[^/]+$/;
+
 const UNSAFE = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
 const signedIn = (req: Request) => Boolean(req.user);
 
@@ -64,6 +67,10 @@ export function createCsrf(opts: { sessionSecret: string; secure: boolean }): Cs
 
   const check: RequestHandler = (req, res, next) => {
     if (!UNSAFE(req.method)) return next();
+    // RFC 8058 one-click unsubscribe: the mail program POSTs to the link with no cookie and no form.
+    // Nothing there to forge: the signed token in the URL is the only authority (never the session),
+    // and all it can do is turn its own user's mail off (server/notifications/routes.ts).
+    if (req.method === 'POST' && ONE_CLICK_UNSUBSCRIBE.test(req.path)) return next();
     // A Bearer token is not sent by browsers on their own, and an API call without a session user
     // carries no ambient authority: nothing to forge. Session-authenticated API writes need the header.
     if (req.authVia === 'bearer' || (req.originalUrl.startsWith('/api/') && req.authVia !== 'session')) return next();

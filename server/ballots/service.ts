@@ -5,7 +5,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { can, roleCan } from '../auth/permissions.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
-import { canonicalRef, designation } from '../standards/refs.ts';
+import { canonicalRef, designation, type StandardType } from '../standards/refs.ts';
 import { standardByRef } from '../standards/repo.ts';
 import * as repo from './repo.ts';
 import type { BallotRow, FrozenCount, VoteRow } from './repo.ts';
@@ -18,6 +18,7 @@ import type { OpenBallotInput, VoteInput } from './validation.ts';
 import { ballotOrder, draftsSinceEdition, type Blocking, type OrderVerdict } from './order.ts';
 import { consultationsOfVersion, undisposedCounts } from '../consultations/repo.ts';
 import { consultationState } from '../consultations/state.ts';
+import { queueBallotMoved, queueBallotOpened } from '../notifications/service.ts';
 
 export const messages = {
   noStandard: (ref: string) => `There is no standard "${ref}" in the catalogue.`,
@@ -332,6 +333,8 @@ export async function openBallot(db: Db, clock: Clock, actor: Viewer, ref: strin
       actor_id: actor.id, action: 'ballot.open', subject_type: 'ballot', subject_id: id,
       data: { ref: v.ref, n: v.n, text_sha256: v.sha256, opens_at: at, closes_at: input.closes_at, rule: input.rule, quorum: input.quorum, electorate: members.map((o) => o.name), electorate_ids: electorate, ...(override ? { override } : {}) },
     });
+    // The voters of the electorate are told by mail, queued in this transaction (issue 16 item 3).
+    await queueBallotOpened(trx, clock, { opens_at: at, electorate }, { ballot_id: id, designation: designation(v.type as StandardType, v.number), title: v.title, label: v.label, closes_at: input.closes_at });
     return id;
   }));
 }
@@ -444,6 +447,8 @@ export async function moveBallot(db: Db, clock: Clock, actor: Viewer, id: number
       actor_id: actor.id, action: 'ballot.move', subject_type: 'ballot', subject_id: id,
       data: { ref: from.ref, from_n: from.n, to_n: to.n, text_sha256: to.sha256, outdated },
     });
+    // Asked to vote again on the newer draft, by mail queued in this transaction (issue 16 item 3).
+    await queueBallotMoved(trx, clock, b, { ballot_id: id, designation: designation(to.type as StandardType, to.number), title: to.title, label: to.label, from_n: from.n, to_n: to.n, closes_at: b.closes_at });
   }));
 }
 

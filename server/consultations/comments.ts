@@ -15,6 +15,8 @@ import { commentFields, type CommentCreate, type CommentPatch, type MatrixFilter
 import { fieldsOf } from '../http/validation.ts';
 import { commentView, consultationView, reference, type CommentView, type ConsultationView } from './views.ts';
 import { checkOpen, writerFor } from './writer.ts';
+import { queueDisposition } from '../notifications/service.ts';
+import { designation } from '../standards/refs.ts';
 
 /** Comments on a consultation: submit, edit (and dispose), withdraw, import a sheet, read. */
 
@@ -188,6 +190,13 @@ export async function editComment(ctx: Ctx, viewer: Viewer, id: number, patch: C
     if (edited) await repo.insertRevision(trx, comment, viewer.id, now.toISOString());
     await repo.updateComment(trx, id, update);
     for (const e of events) await appendAudit(trx, ctx.clock, { actor_id: viewer.id, action: e.action, subject_type: 'comment', subject_id: id, data: { reference: reference(comment), ...e.data } }, ctx.logger);
+    // The author is told of the disposition by mail, queued with it (issue 16 item 3).
+    if (disposing) {
+      await queueDisposition(trx, ctx.clock, {
+        comment_id: id, reference: reference(comment), designation: designation(consultation.standard_type, consultation.standard_number),
+        disposition: String(update.disposition), response: update.response ?? null,
+      });
+    }
   });
   return commentView((await repo.commentById(ctx.db, id))!);
 }

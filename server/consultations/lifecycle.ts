@@ -10,6 +10,7 @@ import { canonicalRef, designation } from '../standards/refs.ts';
 import { messages } from './messages.ts';
 import { checkChange, consultationState, type ConsultationChange } from './state.ts';
 import * as repo from './repo.ts';
+import { queueConsultationOpened } from '../notifications/service.ts';
 import type { ConsultationCreate, ConsultationPatch } from './validation.ts';
 import { consultationView, type ConsultationView } from './views.ts';
 
@@ -37,11 +38,11 @@ export async function getConsultation(ctx: Ctx, viewer: Viewer | null, id: numbe
 
 async function versionFor(db: Db | Knex.Transaction, ref: string, n: number) {
   const canonical = canonicalRef(ref) ?? ref;
-  const s = await db('standards').where({ ref }).orWhere({ ref: canonical }).first('id', 'ref', 'type', 'number');
+  const s = await db('standards').where({ ref }).orWhere({ ref: canonical }).first('id', 'ref', 'type', 'number', 'title');
   if (!s) throw new NotFound(messages.noStandard(ref));
   const v = Number.isInteger(n) && n > 0 ? await versionByN(db, s.id, n) : null;
   if (!v) throw new NotFound(messages.noVersion(designation(s.type, s.number), n));
-  return { standard: s as { id: number; ref: string; type: 'IMAS'; number: string }, version: v as { id: number; n: number; label: string; state: string; standard_id: number } };
+  return { standard: s as { id: number; ref: string; type: 'IMAS'; number: string; title: string }, version: v as { id: number; n: number; label: string; state: string; standard_id: number } };
 }
 
 /** Opens (or schedules) a consultation on a draft: one at a time per draft. */
@@ -59,6 +60,8 @@ export async function openConsultation(ctx: Ctx, actor: Viewer, ref: string, n: 
     if (live) throw new Conflict(messages.oneAtATime(live.id));
     const newId = await repo.insertConsultation(trx, { version_id: version.id, opens_at: opens, closes_at: input.closes_at, instructions: input.instructions ?? null, created_by: actor.id, created_at: now.toISOString() });
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action: 'consultation.opened', subject_type: 'consultation', subject_id: newId, data: { ref: standard.ref, n: version.n, opens_at: opens, closes_at: input.closes_at } }, ctx.logger);
+    // The standard's watchers are told by mail, queued in this transaction (issue 16 item 3).
+    await queueConsultationOpened(trx, ctx.clock, standard.id, { consultation_id: newId, designation: designation(standard.type, standard.number), title: standard.title, label: version.label, opens_at: opens, closes_at: input.closes_at });
     return newId;
   }).catch(async (err: unknown) => {
     // Another process opened one on this draft between the check and the insert: the index refused ours.

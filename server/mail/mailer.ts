@@ -5,6 +5,8 @@ export interface Mail {
   to: string;
   subject: string;
   text: string;
+  /** extra headers, e.g. List-Unsubscribe (RFC 2369) and List-Unsubscribe-Post (RFC 8058) */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -23,7 +25,7 @@ export function createMailer(smtpUrl: string | undefined, logger: Logger): Maile
   if (!smtpUrl) {
     return {
       async send(mail) {
-        logger.info({ mail: { to: mail.to, subject: mail.subject, text: mail.text } }, 'mail (no SMTP_URL set: written to the log)');
+        logger.info({ mail: { to: mail.to, subject: mail.subject, text: mail.text, ...(mail.headers ? { headers: mail.headers } : {}) } }, 'mail (no SMTP_URL set: written to the log)');
         // The log is buffered (server/logger.ts): without a flush the link waits there until 4 KB of
         // other lines follow, and whoever just registered finds nothing to follow.
         flushLogger(logger);
@@ -31,7 +33,9 @@ export function createMailer(smtpUrl: string | undefined, logger: Logger): Maile
       close() {},
     };
   }
-  const transport = nodemailer.createTransport(smtpUrl);
+  // Timeouts well inside the outbox's claim lease (server/notifications/worker.ts): a send that hangs
+  // fails and is retried by the same worker, instead of outliving its lease and being sent by another.
+  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
   return {
     async send(mail) {
       await transport.sendMail({ from: FROM, ...mail });

@@ -26,6 +26,11 @@ export const privacyPaths: Record<string, unknown> = {
               proposal_responses: { type: 'array', items: { type: 'object' }, description: 'Responses to proposals it gave for its organisation.' },
               api_tokens: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, created_at: { type: 'string' }, last_used_at: { type: 'string', nullable: true }, revoked_at: { type: 'string', nullable: true } } } },
               sessions: { type: 'object', properties: { active: { type: 'integer' } } },
+              notifications: {
+                type: 'object',
+                description: 'The choice of notices by e-mail, and the notices queued for the account (newest first).',
+                properties: { mode: { type: 'string', enum: ['immediate', 'digest', 'none'] }, mails: { type: 'array', items: { type: 'object' } } },
+              },
               audit_events: { type: 'array', items: { type: 'object' } },
             },
           }),

@@ -7,6 +7,7 @@ import { reference } from '../consultations/service.ts';
 import { countSecretariat, findUserById } from '../accounts/repo.ts';
 import { messages as userMessages, type Ctx } from '../accounts/service.ts';
 import * as repo from './repo.ts';
+import { modeOf, outboxOf } from '../notifications/repo.ts';
 
 /**
  * Personal data (issue 9, item 11): a user downloads what the system holds about them, and closes their
@@ -41,7 +42,7 @@ export async function exportData(ctx: Pick<Ctx, 'db' | 'clock'>, viewer: Viewer,
   const user = await repo.userRow(ctx.db, id);
   if (!user) throw new NotFound(messages.noSuchUser);
   const now = ctx.clock.now();
-  const [comments, votes, voteEvents, tokens, sessions, audit, proposals, proposalResponses] = await Promise.all([
+  const [comments, votes, voteEvents, tokens, sessions, audit, proposals, proposalResponses, mode, outbox] = await Promise.all([
     repo.commentsOf(ctx.db, id),
     repo.votesOf(ctx.db, id),
     repo.voteEventsOf(ctx.db, id),
@@ -50,6 +51,8 @@ export async function exportData(ctx: Pick<Ctx, 'db' | 'clock'>, viewer: Viewer,
     repo.auditOf(ctx.db, id),
     repo.proposalsOf(ctx.db, id),
     repo.proposalResponsesOf(ctx.db, id),
+    modeOf(ctx.db, id),
+    outboxOf(ctx.db, id),
   ]);
   return {
     exported_at: now.toISOString(),
@@ -72,6 +75,11 @@ export async function exportData(ctx: Pick<Ctx, 'db' | 'clock'>, viewer: Viewer,
     proposal_responses: proposalResponses,
     api_tokens: tokens,
     sessions: { active: sessions },
+    // The notices queued for the account (issue 16): what each was about, when it was sent or dropped.
+    notifications: {
+      mode,
+      mails: outbox.map((o) => ({ id: o.id, kind: o.kind, about: o.notice, created_at: o.created_at, sent_at: o.sent_at, dropped_at: o.dropped_at, attempts: o.attempts })),
+    },
     audit_events: audit.map((e) => ({ ...e, data: parseData(e.data) })),
   };
 }

@@ -16,6 +16,7 @@ import { windowState } from '../window.ts';
 import { addStandard, createDraft } from '../drafts/service.ts';
 import { boardOn, votingOrganisationOf } from '../organisations/board.ts';
 import * as repo from './repo.ts';
+import { queueProposalCirculated } from '../notifications/service.ts';
 import type { DecisionTally, ProposalRow, ResponseRow } from './repo.ts';
 import {
   canApproveSteeringGroup,
@@ -441,6 +442,8 @@ export async function circulateProposal(db: Db, clock: Clock, percent: number, a
       subject_id: id,
       data: { response_due_at: input.response_due_at, electorate: electorate.map((m) => m.name), support_percent: percent },
     });
+    // The member organisations' voters are told by mail, queued in this transaction (issue 16 item 3).
+    await queueProposalCirculated(trx, clock, electorate.map((m) => m.id), { proposal_id: id, title: p.title, response_due_at: input.response_due_at });
   });
 }
 

@@ -13,6 +13,8 @@ import { canNumber, canPublish, canSetInForce } from './rules.ts';
 import type { Result, Rule } from '../ballots/tally.ts';
 import type { PublishInput } from './validation.ts';
 import { consultationsOfVersion, updateConsultation } from '../consultations/repo.ts';
+import { queuePublished } from '../notifications/service.ts';
+import { designation, type StandardType } from '../standards/refs.ts';
 
 /**
  * Publication: an approved version becomes Edition N [Amendment M]; a consultation still running on it
@@ -83,6 +85,10 @@ export async function publishVersion(db: Db, clock: Clock, actor: Viewer, ref: s
     // The head with this publication's event, printed on the page and in the feed (copies outside the database).
     const head = (await chainHead(trx))!;
     await versions.setPublicationHead(trx, v.id, head);
+    // The standard's watchers are told by mail, queued in this transaction (issue 16 item 3).
+    await queuePublished(trx, clock, v.standard_id, v.id, {
+      ref: v.ref, n: v.n, designation: designation(v.type as StandardType, v.number), title: v.title, edition_label: editionLabel(input.edition, amendment), in_force_from: input.in_force_from,
+    });
     return {
       ref: v.ref, n: v.n, label: v.label, state: 'published', edition: input.edition, amendment, edition_label: editionLabel(input.edition, amendment),
       published_at: publishedAt, in_force_from: input.in_force_from, summary: input.summary, sha256: v.sha256, ballot_id: ballot!.id,

@@ -8,8 +8,8 @@ export interface ReceivedMail {
   link: string | null;
 }
 
-/** A real local SMTP server for tests: pass `url` as SMTP_URL; close() it in after(). */
-export async function startSmtp() {
+/** A real local SMTP server for tests: pass `url` as SMTP_URL; close() it in after(). `port`: listen there again (a server back after an outage). */
+export async function startSmtp(opts: { port?: number } = {}) {
   const mails: ReceivedMail[] = [];
   const waiting: Array<{ to: string; resolve: (m: ReceivedMail) => void }> = [];
   const server = new SMTPServer({
@@ -34,10 +34,11 @@ export async function startSmtp() {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,
+    port,
     mails,
     /** The next mail to `to` (or one already received and not yet taken). */
     next(to: string, timeoutMs = 5000): Promise<ReceivedMail> {

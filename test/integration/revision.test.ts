@@ -46,6 +46,7 @@ const NOT_ON_A_STANDARDS_PAGES: Record<string, string> = {
   'POST /api/v1/proposals/:id/decision': 'proposals are on their own pages, not the standard’s',
   'POST /api/v1/proposals/:id/steering-group': 'proposals are on their own pages, not the standard’s',
   'POST /api/v1/proposals/:id/drop': 'proposals are on their own pages, not the standard’s',
+  'PUT /api/v1/me/notifications': 'an account’s choice of mail',
 };
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
