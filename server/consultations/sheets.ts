@@ -12,6 +12,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { stringify as stringifyStream } from 'csv-stringify';
+import { once } from 'node:events';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Parser as XmlParser } from 'htmlparser2';
 import { clauseNumber } from '../versions/parse.ts';
 import { mb, openUploadZip, ZipTooLarge, ZipUnreadable, type UploadZip } from '../uploads/zip.ts';
@@ -535,6 +539,60 @@ export function writeCsv(comments: readonly SheetComment[], meta?: SheetMeta): s
   const rows = [...(meta ? headerBlock(meta).map((r) => r.map(neutralise)) : []), [...ISO_COLUMNS, ...EXTRA_COLUMNS], ...comments.map((c) => cellsOf(c).map(neutralise))];
   // The BOM makes Excel read UTF-8; CRLF is what RFC 4180 and Excel expect.
   return stringify(rows, { bom: true, record_delimiter: 'windows', quoted: true });
+}
+
+/** Batches of comments as the exports take them, one after another (listing.ts reads them from the database). */
+export type CommentBatches = AsyncIterable<readonly SheetComment[]>;
+
+/** Bytes waiting in `out` beyond which a streamed export waits for it to drain. */
+const HIGH_WATER = 1024 * 1024;
+
+/** Lets the event loop turn, and waits while `out` holds more than it should (a slow client). */
+async function breathe(out: Writable): Promise<void> {
+  await nextTurn();
+  while (out.writableLength > HIGH_WATER && !out.destroyed) await once(out, 'drain');
+}
+
+/**
+ * The comments as CSV, written to `out` as they come (csv-stringify's stream), the event loop let turn
+ * between batches: the same bytes as writeCsv without holding every row at once.
+ */
+export async function writeCsvStream(out: Writable, batches: CommentBatches, meta?: SheetMeta): Promise<void> {
+  async function* records() {
+    if (meta) for (const r of headerBlock(meta)) yield r.map(neutralise);
+    yield [...ISO_COLUMNS, ...EXTRA_COLUMNS];
+    for await (const batch of batches) {
+      for (const c of batch) yield cellsOf(c).map(neutralise);
+      await nextTurn();
+    }
+  }
+  await pipeline(Readable.from(records()), stringifyStream({ bom: true, record_delimiter: 'windows', quoted: true }), out);
+}
+
+const COLUMN_WIDTHS = [18, 8, 12, 14, 8, 60, 60, 50, 12, 20, 18, 10, 22];
+
+/**
+ * The comments as XLSX, written to `out` as they come (exceljs's streaming WorkbookWriter: each row is
+ * committed to the zip as it is added), the event loop let turn between batches. Ends `out`.
+ */
+export async function writeXlsxStream(out: Writable, batches: CommentBatches, meta: SheetMeta): Promise<void> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = 'imas-review';
+  const ws = wb.addWorksheet('Comments', { views: [{ state: 'frozen', ySplit: 3 }] });
+  // Column styles are set before the first row: a streamed row is written out when committed.
+  ws.columns = COLUMN_WIDTHS.map((width) => ({ width, style: { alignment: { wrapText: true, vertical: 'top' } } }));
+  for (const r of headerBlock(meta)) ws.addRow(r).commit();
+  const head = ws.addRow([...ISO_COLUMNS, ...EXTRA_COLUMNS]);
+  head.font = { bold: true };
+  head.commit();
+  for await (const batch of batches) {
+    // Values are written as strings: a cell is a formula only when given as { formula }.
+    for (const c of batch) ws.addRow(cellsOf(c)).commit();
+    await breathe(out);
+  }
+  ws.commit();
+  await wb.commit();
 }
 
 export async function writeXlsx(comments: readonly SheetComment[], meta: SheetMeta): Promise<Buffer> {
