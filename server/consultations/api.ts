@@ -4,9 +4,7 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import { BadRequest } from '../errors.ts';
 import * as service from './service.ts';
 import { consultationJson, type CommentView, type ConsultationView } from './views.ts';
-import { writeCsv, writeCsvStream, writeXlsx, writeXlsxStream, type SheetComment, type SheetMeta } from './sheets.ts';
-import { once } from 'node:events';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Pacer, writeCsv, writeCsvStream, writeXlsx, writeXlsxStream, type SheetComment, type SheetMeta } from './sheets.ts';
 import { pagingOf } from './listing.ts';
 import { rowsOfUpload, uploadSheet } from './upload.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
@@ -49,15 +47,21 @@ async function writeJsonList(res: Response, head: Record<string, unknown>, batch
   const start = JSON.stringify({ ...head, comments: [] });
   res.write(start.slice(0, -2));
   let first = true;
+  const pace = new Pacer(res);
   for await (const batch of batches) {
     if (res.destroyed) return;
     let chunk = '';
     for (const c of batch) {
       chunk += (first ? '' : ',') + JSON.stringify(service.commentJson(c));
       first = false;
+      if (pace.due()) {
+        res.write(chunk);
+        chunk = '';
+        await pace.breathe();
+      }
     }
-    if (!res.write(chunk)) await once(res, 'drain');
-    await nextTurn();
+    res.write(chunk);
+    await pace.breathe();
   }
   res.end(']}');
 }

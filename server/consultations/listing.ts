@@ -16,7 +16,7 @@ import { commentView, type CommentView, type ConsultationView } from './views.ts
  */
 
 /** Rows read per query when the whole matrix is streamed: a few milliseconds of SQL and JSON each. */
-export const STREAM_BATCH = 500;
+export const STREAM_BATCH = 200;
 
 export interface MatrixHead {
   consultation: ConsultationView;

@@ -193,19 +193,19 @@ function sortExpression(db: Q, sort: MatrixSort): string | null {
 export async function commentsPage(db: Q, c: { id: number; version_id: number }, f: MatrixFilter & { authorId?: number }, sort: MatrixSort, after: Keyset | null, limit: number): Promise<Array<CommentRow & { sort_key: string | number | null }>> {
   const q = db('comments as cm').where('cm.consultation_id', c.id);
   applyFilter(q, f);
-  if (sort === 'clause') q.leftJoin('clauses as cl', (j) => j.on('cl.key', '=', 'cm.clause_key').andOn('cl.version_id', '=', db.raw('?', [c.version_id])));
   const expr = sortExpression(db, sort);
-  if (expr) {
-    q.select('cm.*', db.raw(`${expr} as sort_key`));
-    if (after) q.where((w) => w.whereRaw(`${expr} > ?`, [after.key]).orWhere((w2) => w2.whereRaw(`${expr} = ?`, [after.key]).andWhere('cm.seq', '>', after.seq)));
-    q.orderByRaw(`${expr}, cm.seq`);
-  } else {
-    q.select('cm.*', db.raw('null as sort_key'));
+  if (!expr) {
     if (after) q.where('cm.seq', '>', after.seq);
-    q.orderBy('cm.seq');
+    const rows = (await q.select('cm.*').orderBy('cm.seq').limit(limit)) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({ ...toComment(r), sort_key: null }));
   }
-  const rows = (await q.limit(limit)) as Array<Record<string, unknown>>;
-  return rows.map((r) => ({ ...toComment(r), sort_key: sort === 'clause' ? Number(r.sort_key) : (r.sort_key as string | null) }));
+  if (sort === 'clause') q.leftJoin('clauses as cl', (j) => j.on('cl.key', '=', 'cm.clause_key').andOn('cl.version_id', '=', db.raw('?', [c.version_id])));
+  if (after) q.where((w) => w.whereRaw(`${expr} > ?`, [after.key]).orWhere((w2) => w2.whereRaw(`${expr} = ?`, [after.key]).andWhere('cm.seq', '>', after.seq)));
+  // The order is found on the ids alone (the whole rows would be sorted otherwise), then the page's rows read by id.
+  const order = (await q.select('cm.id', db.raw(`${expr} as sort_key`)).orderByRaw(`${expr}, cm.seq`).limit(limit)) as Array<{ id: number; sort_key: string | number }>;
+  if (!order.length) return [];
+  const byId = new Map(((await db('comments').whereIn('id', order.map((o) => o.id))) as Array<Record<string, unknown>>).map((r) => [Number(r.id), r]));
+  return order.map((o) => ({ ...toComment(byId.get(Number(o.id))!), sort_key: sort === 'clause' ? Number(o.sort_key) : o.sort_key }));
 }
 
 /**
@@ -215,7 +215,8 @@ export async function commentsPage(db: Q, c: { id: number; version_id: number },
 export async function commentCube(db: Q, consultationId: number, f: Pick<MatrixFilter, 'clause' | 'text'> & { authorId?: number }): Promise<CubeCell[]> {
   const q = db('comments as cm').where('cm.consultation_id', consultationId);
   applyFilter(q, { clause: f.clause, text: f.text, authorId: f.authorId });
-  const rows = (await q.groupBy('cm.type', 'cm.organisation', 'cm.disposition').select('cm.type', 'cm.organisation', 'cm.disposition').count({ n: '*' })) as Array<{ type: string; organisation: string; disposition: string | null; n: number | string }>;
+  // In the order of the index comments_matrix_counts: read from it alone.
+  const rows = (await q.groupBy('cm.organisation', 'cm.type', 'cm.disposition').select('cm.organisation', 'cm.type', 'cm.disposition').count({ n: '*' })) as Array<{ type: string; organisation: string; disposition: string | null; n: number | string }>;
   return rows.map((r) => ({ type: r.type, organisation: r.organisation, disposition: r.disposition, n: Number(r.n) }));
 }
 

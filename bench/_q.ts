@@ -1,0 +1,11 @@
+import { createDb } from '../server/db.ts';
+const db = createDb('sqlite:/tmp/bc/db/bench-20000.sqlite3');
+const c = await db('consultations').first();
+const time = async (label: string, f: () => Promise<unknown>) => { await f(); const ts: number[] = []; for (let i = 0; i < 7; i++) { const t = performance.now(); await f(); ts.push(performance.now() - t); } ts.sort((a, b) => a - b); console.log(label, 'min', ts[0]!.toFixed(2), 'med', ts[3]!.toFixed(2)); };
+const full = () => db('comments as cm').where('cm.consultation_id', c.id).leftJoin('clauses as cl', (j) => j.on('cl.key', '=', 'cm.clause_key').andOn('cl.version_id', '=', db.raw('?', [c.version_id]))).select('cm.*', db.raw('coalesce(cl.position, -1) as sort_key')).orderByRaw('coalesce(cl.position, -1), cm.seq').limit(101);
+console.log(await db.raw('explain query plan ' + full().toQuery()));
+await time('full', full);
+const narrow = () => db('comments as cm').where('cm.consultation_id', c.id).leftJoin('clauses as cl', (j) => j.on('cl.key', '=', 'cm.clause_key').andOn('cl.version_id', '=', db.raw('?', [c.version_id]))).select('cm.id', db.raw('coalesce(cl.position, -1) as sort_key'), 'cm.seq').orderByRaw('coalesce(cl.position, -1), cm.seq').limit(101);
+await time('narrow', narrow);
+await time('clauses count', () => db('clauses').count({ n: '*' }));
+await db.destroy();
