@@ -607,8 +607,10 @@ function styled(row: Row, style: Partial<Style>): Row {
  * committed to the zip as it is added), the event loop let turn every few milliseconds. Ends `out`.
  */
 export async function writeXlsxStream(out: Writable, batches: CommentBatches, meta: SheetMeta): Promise<void> {
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  // The streaming writer alone, not all of exceljs (its reader, the in-memory workbook): half the code to
+  // load, on the first export, when it holds the event loop.
+  const { default: WorkbookWriter } = await import('exceljs/lib/stream/xlsx/workbook-writer.js');
+  const wb = new WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'imas-review';
   const ws = wb.addWorksheet('Comments', { views: [{ state: 'frozen', ySplit: 3 }] });
   // Column styles are set before the first row: a streamed row is written out when committed.
