@@ -197,7 +197,8 @@ export async function commentsPage(db: Q, c: { id: number; version_id: number },
   if (!expr) {
     if (after) q.where('cm.seq', '>', after.seq);
     const rows = (await q.select('cm.*').orderBy('cm.seq').limit(limit)) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({ ...toComment(r), sort_key: null }));
+    // The row itself is the comment with its key (no copy: the whole matrix is read this way, 20,000 rows).
+    return rows.map((r) => Object.assign(toComment(r), { sort_key: null }));
   }
   if (sort === 'clause') q.leftJoin('clauses as cl', (j) => j.on('cl.key', '=', 'cm.clause_key').andOn('cl.version_id', '=', db.raw('?', [c.version_id])));
   if (after) q.where((w) => w.whereRaw(`${expr} > ?`, [after.key]).orWhere((w2) => w2.whereRaw(`${expr} = ?`, [after.key]).andWhere('cm.seq', '>', after.seq)));
@@ -205,7 +206,7 @@ export async function commentsPage(db: Q, c: { id: number; version_id: number },
   const order = (await q.select('cm.id', db.raw(`${expr} as sort_key`)).orderByRaw(`${expr}, cm.seq`).limit(limit)) as Array<{ id: number; sort_key: string | number }>;
   if (!order.length) return [];
   const byId = new Map(((await db('comments').whereIn('id', order.map((o) => o.id))) as Array<Record<string, unknown>>).map((r) => [Number(r.id), r]));
-  return order.map((o) => ({ ...toComment(byId.get(Number(o.id))!), sort_key: sort === 'clause' ? Number(o.sort_key) : o.sort_key }));
+  return order.map((o) => Object.assign(toComment(byId.get(Number(o.id))!), { sort_key: sort === 'clause' ? Number(o.sort_key) : o.sort_key }));
 }
 
 /**

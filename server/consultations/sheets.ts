@@ -13,8 +13,7 @@ import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { stringify as stringifyStream } from 'csv-stringify';
-import { once } from 'node:events';
-import { Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Parser as XmlParser } from 'htmlparser2';
 import type { Row, Style } from 'exceljs';
@@ -550,9 +549,30 @@ const HIGH_WATER = 1024 * 1024;
 /** The longest a streamed export works before it lets the event loop turn (other requests, the socket). */
 export const SLICE_MS = 8;
 
+/** The client went away in the middle of a streamed export: stop reading and writing. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection');
+  }
+}
+
+/** Until `out` has room again, or is closed (a client gone never drains it). */
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
+
 /**
  * Paces a long piece of work: `due()` says when it has run for SLICE_MS since it last let the event loop
- * turn; `breathe()` lets it turn, and waits while `out` holds more than it should (a slow client).
+ * turn; `breathe()` lets it turn, waits while `out` holds more than it should (a slow client), and throws
+ * ClientGone once `out` is closed.
  */
 export class Pacer {
   private since = performance.now();
@@ -562,7 +582,8 @@ export class Pacer {
   }
   async breathe(): Promise<void> {
     await nextTurn();
-    while (this.out && this.out.writableLength > HIGH_WATER && !this.out.destroyed) await once(this.out, 'drain');
+    while (this.out && !this.out.destroyed && this.out.writableLength > HIGH_WATER) await drained(this.out);
+    if (this.out?.destroyed) throw new ClientGone();
     this.since = performance.now();
   }
 }
@@ -572,20 +593,31 @@ export class Pacer {
  * every few milliseconds: the same bytes as writeCsv without holding every row at once.
  */
 export async function writeCsvStream(out: Writable, batches: CommentBatches, meta?: SheetMeta): Promise<void> {
-  const pace = new Pacer();
-  async function* records() {
-    if (meta) for (const r of headerBlock(meta)) yield r.map(neutralise);
-    yield [...ISO_COLUMNS, ...EXTRA_COLUMNS];
+  const csv = stringifyStream({ bom: true, record_delimiter: 'windows', quoted: true });
+  // pipeline ends `out` when the stringifier ends, and fails if either fails (a client gone).
+  const piped = pipeline(csv, out);
+  piped.catch(() => {}); // awaited below; a failure meanwhile is seen there, not as an unhandled rejection
+  // Each record is written straight to csv-stringify's stream; a full stream (a slow client) is waited for.
+  const write = async (record: string[]) => {
+    if (!csv.write(record)) await drained(csv);
+    if (csv.destroyed || out.destroyed) throw new ClientGone();
+  };
+  const pace = new Pacer(out);
+  try {
+    if (meta) for (const r of headerBlock(meta)) await write(r.map(neutralise));
+    await write([...ISO_COLUMNS, ...EXTRA_COLUMNS]);
     for await (const batch of batches) {
       for (const c of batch) {
-        yield cellsOf(c).map(neutralise);
+        await write(cellsOf(c).map(neutralise));
         if (pace.due()) await pace.breathe();
       }
       await pace.breathe();
     }
+    csv.end();
+  } catch (err) {
+    csv.destroy(err as Error);
   }
-  // pipeline waits for `out` when it is full (csv-stringify's stream has backpressure).
-  await pipeline(Readable.from(records()), stringifyStream({ bom: true, record_delimiter: 'windows', quoted: true }), out);
+  await piped;
 }
 
 const COLUMN_WIDTHS = [18, 8, 12, 14, 8, 60, 60, 50, 12, 20, 18, 10, 22];

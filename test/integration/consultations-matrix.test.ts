@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Knex } from 'knex';
 import ExcelJS from 'exceljs';
@@ -196,6 +199,31 @@ describe('consultations with many comments: the matrix in pages, streamed list a
       // Written as text, never as formulas: the cell holds what the comment says.
       expect(rows).to.deep.equal(expected);
       expect(ws.getRow(4).getCell(6).alignment).to.deep.include({ wrapText: true, vertical: 'top' });
+    }
+  });
+
+  it('a client that goes away in the middle of an export or the list: the server stops writing and answers the next request', async () => {
+    const server = http.createServer(t.handler).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    try {
+      for (const p of ['comments.csv', 'comments.xlsx', 'comments']) {
+        await new Promise<void>((resolve, reject) => {
+          const req = http.get({ host: '127.0.0.1', port, path: `/api/v1/consultations/${cid}/${p}`, headers: { Authorization: sec.auth[1] } }, (res) => {
+            expect(res.statusCode).to.equal(200);
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          });
+          req.on('error', (err) => (req.destroyed ? resolve() : reject(err)));
+        });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      const again = await api(`${base()}?limit=3`).expect(200);
+      expect(again.body.comments).to.have.length(3);
+    } finally {
+      server.close();
     }
   });
 
