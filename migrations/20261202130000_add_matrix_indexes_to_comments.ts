@@ -7,7 +7,6 @@ import type { Knex } from 'knex';
  *   withdrawn_at), which takes the place of (consultation_id, clause_key), a prefix of it;
  * - the counts beside the matrix's filters and its list of organisations: (consultation_id, organisation,
  *   type, disposition, clause_ref), in the order of the grouped query;
- * - a page ordered by organisation or type: after the receipt number within each;
  * - a page ordered by clause finds each comment's clause in the draft by (version_id, key), not by
  *   reading every clause of the version for each comment.
  */
@@ -16,8 +15,6 @@ export async function up(knex: Knex): Promise<void> {
     t.dropIndex(['consultation_id', 'clause_key']);
     t.index(['consultation_id', 'clause_key', 'withdrawn_at'], 'comments_by_clause');
     t.index(['consultation_id', 'organisation', 'type', 'disposition', 'clause_ref'], 'comments_matrix_counts');
-    t.index(['consultation_id', 'organisation', 'seq'], 'comments_by_organisation');
-    t.index(['consultation_id', 'type', 'seq'], 'comments_by_type');
   });
   await knex.schema.alterTable('clauses', (t) => {
     t.index(['version_id', 'key'], 'clauses_by_version_key');
@@ -29,8 +26,6 @@ export async function down(knex: Knex): Promise<void> {
     t.dropIndex([], 'clauses_by_version_key');
   });
   await knex.schema.alterTable('comments', (t) => {
-    t.dropIndex([], 'comments_by_type');
-    t.dropIndex([], 'comments_by_organisation');
     t.dropIndex([], 'comments_matrix_counts');
     t.dropIndex([], 'comments_by_clause');
     t.index(['consultation_id', 'clause_key']);
