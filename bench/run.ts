@@ -1,7 +1,7 @@
 /**
  * npm run bench: every speed and memory figure beside its baseline, measured in the same run (these
  * machines are noisy: the ratios mean more than the absolute times). A script, never a test.
- *   npm run bench [-- pages|diff|requirements|comments|databases|search|faults …]   to run some of them
+ *   npm run bench [-- pages|diff|requirements|comments|consultations|databases|search|faults …]   to run some of them
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,6 +59,14 @@ const benches: Bench[] = [
     file: 'search.ts',
     run: async () => {
       const m = await import('./search.ts');
+      return m.report(await m.run());
+    },
+  },
+  {
+    name: 'consultations',
+    file: 'consultations.ts',
+    run: async () => {
+      const m = await import('./consultations.ts');
       return m.report(await m.run());
     },
   },

@@ -24,7 +24,7 @@ import { designation } from '../standards/refs.ts';
  * Who may read the comments: everyone once the report is public; signed-in users before that.
  * The public asking too early is told when the report comes (409: the consultation is not in that state yet).
  */
-function checkCanRead(c: ConsultationView, viewer: Viewer | null): void {
+export function checkCanRead(c: ConsultationView, viewer: Viewer | null): void {
   if (c.reportPublic || viewer) return;
   if (!c.draftVisible) throw new NotFound(messages.noConsultation);
   throw new Conflict(messages.reportLater(c.closes_at));
@@ -55,7 +55,7 @@ export async function listComments(ctx: Ctx, viewer: Viewer | null, id: number, 
 }
 
 /** Version n of the consultation's standard, if the viewer may see it and it descends from the commented draft. */
-async function laterVersion(ctx: Ctx, viewer: Viewer | null, c: ConsultationView, n: number) {
+export async function laterVersion(ctx: Ctx, viewer: Viewer | null, c: ConsultationView, n: number) {
   const metas = await versionMetas(ctx.db, c.standard_id);
   const target = metas.find((m) => m.n === n);
   if (!target) throw new NotFound(messages.noVersion(c.designation, n));

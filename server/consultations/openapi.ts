@@ -2,6 +2,8 @@
 import { bearer, bodyOf, error, json, type FieldNotes } from '../http/openapi-parts.ts';
 import { mb } from '../uploads/zip.ts';
 import { MAX_SHEET_ROWS, MAX_SHEET_UNPACKED } from './sheets.ts';
+import { MAX_PAGE_SIZE, PAGE_SIZE } from './matrix.ts';
+import { MATRIX_SORTS } from './validation.ts';
 import { MAX_SHEET_BYTES } from './upload.ts';
 import { commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema } from './validation.ts';
 
@@ -56,7 +58,20 @@ const commentNotes: FieldNotes = {
   paragraph: { description: 'Paragraph, figure or table' },
   type: { enum: ['general', 'technical', 'editorial', 'ge', 'te', 'ed'] },
 };
-const filters = ['clause', 'type', 'organisation', 'disposition'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }));
+const filters = [
+  { name: 'clause', in: 'query', schema: { type: 'string' }, description: 'A clause and its subclauses (4 takes 4.1, 4.1.2 …); `general` for general comments' },
+  { name: 'type', in: 'query', schema: { type: 'string', enum: ['general', 'technical', 'editorial', 'ge', 'te', 'ed'] } },
+  { name: 'organisation', in: 'query', schema: { type: 'string' } },
+  { name: 'disposition', in: 'query', schema: { type: 'string', enum: ['accepted', 'partially_accepted', 'rejected', 'noted', 'none'] }, description: '`none`: no disposition yet' },
+  { name: 'text', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'Words in the comment, the proposed change or the response, in any case' },
+  { name: 'mine', in: 'query', schema: { type: 'string', enum: ['1', 'true'] }, description: 'Only the comments the caller wrote or entered' },
+  { name: 'sort', in: 'query', schema: { type: 'string', enum: [...MATRIX_SORTS], default: 'reference' }, description: 'reference: as received; clause: in the order of the draft (general first); organisation; type. Each then by reference.' },
+];
+const paging = [
+  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE }, description: `Answer one page of this many comments (${PAGE_SIZE} when only a cursor is given) with a \`next\` link. Without limit and cursor the whole list is answered, streamed.` },
+  { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'Where the page starts: the `next_cursor` of the page before, for the same filters and sort (400 otherwise). Comments added meanwhile never make a comment appear twice or be skipped.' },
+];
+const exportName = 'The file is named after the standard, the draft, the consultation and the day: IMAS-07.11-v4-comments-C-1-2026-12-02.csv.';
 const errors = { 401: error, 403: error, 404: error, 409: error, 422: error };
 
 export const consultationsPaths: Record<string, unknown> = {
@@ -83,8 +98,24 @@ export const consultationsPaths: Record<string, unknown> = {
   '/consultations/{id}/comments': {
     get: {
       summary: 'The comment matrix: signed-in users while open, everyone after the close (409 for the public before)',
-      parameters: [id, ...filters, { name: 'version', in: 'query', schema: { type: 'integer' }, description: 'Follow the comments onto a later draft based on the commented one' }],
-      responses: { 200: { description: 'OK', content: json({ type: 'object', properties: { consultation, mapped_to: { type: 'object', nullable: true }, comments: { type: 'array', items: comment } } }) }, ...errors },
+      description: 'With `limit` or `cursor`: one page and the link to the next (`next`, null on the last page). Without them: every comment matching the filters, in one document written as it is read (chunked).',
+      parameters: [id, ...filters, ...paging, { name: 'version', in: 'query', schema: { type: 'integer' }, description: 'Follow the comments onto a later draft based on the commented one' }],
+      responses: {
+        200: {
+          description: 'OK',
+          content: json({
+            type: 'object',
+            properties: {
+              consultation, mapped_to: { type: 'object', nullable: true }, comments: { type: 'array', items: comment },
+              next: { type: 'string', nullable: true, description: 'Paged: the path of the next page, filters and sort kept; null on the last page' },
+              next_cursor: { type: 'string', nullable: true, description: 'Paged: the cursor of the next page' },
+              limit: { type: 'integer', description: 'Paged: the page size' },
+            },
+          }),
+        },
+        400: { description: 'bad_request: a limit out of 1–' + MAX_PAGE_SIZE + ', or a cursor not given out by this server or made for other filters or another sort', content: json({ $ref: '#/components/schemas/Error' }) },
+        ...errors,
+      },
     },
     post: {
       summary: 'Submit a comment (verified address); 409 outside the window',
@@ -114,8 +145,8 @@ export const consultationsPaths: Record<string, unknown> = {
       },
     },
   },
-  '/consultations/{id}/comments.csv': { get: { summary: 'The matrix as CSV, ISO template column order, formulas neutralised', parameters: [id, ...filters], responses: { 200: { description: 'CSV', content: { 'text/csv': {} } }, ...errors } } },
-  '/consultations/{id}/comments.xlsx': { get: { summary: 'The matrix as XLSX, ISO template column order', parameters: [id, ...filters], responses: { 200: { description: 'XLSX', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {} } }, ...errors } } },
+  '/consultations/{id}/comments.csv': { get: { summary: 'The matrix as CSV, ISO template column order, formulas neutralised; every comment matching the filters, streamed', description: exportName, parameters: [id, ...filters], responses: { 200: { description: 'CSV', content: { 'text/csv': {} } }, ...errors } } },
+  '/consultations/{id}/comments.xlsx': { get: { summary: 'The matrix as XLSX, ISO template column order; every comment matching the filters, streamed', description: exportName, parameters: [id, ...filters], responses: { 200: { description: 'XLSX', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {} } }, ...errors } } },
   '/consultations/{id}/template.csv': { get: { summary: 'The blank ISO comment template as CSV: the header block (date, document, project) and the columns, no rows', parameters: [id], responses: { 200: { description: 'CSV', content: { 'text/csv': {} } }, 404: error } } },
   '/consultations/{id}/template.xlsx': { get: { summary: 'The blank ISO comment template as XLSX: the header block (date, document, project) and the columns, no rows', parameters: [id], responses: { 200: { description: 'XLSX', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {} } }, 404: error } } },
   '/comments/{id}': {

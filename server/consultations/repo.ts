@@ -4,7 +4,8 @@ import { iso } from '../time.ts';
 import type { StandardType } from '../standards/refs.ts';
 import type { ConsultationRow } from '../standards/repo.ts';
 import { bumpRevisionOfConsultation, bumpRevisionOfVersion } from '../versions/repo.ts';
-import type { CommentType, Disposition, MatrixFilter } from './validation.ts';
+import type { CommentType, Disposition, MatrixFilter, MatrixSort } from './validation.ts';
+import type { CubeCell, Keyset } from './matrix.ts';
 import { consultationState, type ConsultationTimes } from './state.ts';
 import { isSqlite } from '../db.ts';
 
@@ -149,16 +150,75 @@ export async function commentById(db: Q, id: number): Promise<CommentRow | null>
   return r ? toComment(r) : null;
 }
 
+/** The matrix's filters on a query of `comments as cm` (clause 4 takes 4.1, 4.1.2 …; text in any case). */
+function applyFilter(q: Knex.QueryBuilder, f: MatrixFilter & { authorId?: number }): void {
+  if (f.clause === 'general') q.whereNull('cm.clause_ref');
+  else if (f.clause) q.where((w) => w.where('cm.clause_ref', f.clause!).orWhereRaw(`?? like ? escape '\\'`, ['cm.clause_ref', `${likeEscape(f.clause!)}.%`]));
+  if (f.type) q.where('cm.type', f.type);
+  if (f.organisation) q.where('cm.organisation', f.organisation);
+  if (f.disposition === 'none') q.whereNull('cm.disposition');
+  else if (f.disposition) q.where('cm.disposition', f.disposition);
+  if (f.authorId) q.where((w) => w.where('cm.author_id', f.authorId!).orWhere('cm.entered_by', f.authorId!));
+  if (f.text) {
+    const pattern = `%${likeEscape(f.text.toLowerCase())}%`;
+    q.where((w) => {
+      for (const col of ['cm.comment', 'cm.proposed_change', 'cm.response']) w.orWhereRaw(`lower(??) like ? escape '\\'`, [col, pattern]);
+    });
+  }
+}
+
+/** A LIKE pattern's literal text: % _ and the escape character itself taken as they are. */
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export async function listComments(db: Q, consultationId: number, f: MatrixFilter & { authorId?: number } = {}): Promise<CommentRow[]> {
-  const q = db('comments').where({ consultation_id: consultationId });
-  if (f.clause === 'general') q.whereNull('clause_ref');
-  else if (f.clause) q.where((w) => w.where('clause_ref', f.clause!).orWhere('clause_ref', 'like', `${f.clause}.%`));
-  if (f.type) q.where('type', f.type);
-  if (f.organisation) q.where('organisation', f.organisation);
-  if (f.disposition === 'none') q.whereNull('disposition');
-  else if (f.disposition) q.where('disposition', f.disposition);
-  if (f.authorId) q.where((w) => w.where('author_id', f.authorId!).orWhere('entered_by', f.authorId!));
-  return (await q.orderBy('seq')).map(toComment);
+  const q = db('comments as cm').where('cm.consultation_id', consultationId).select('cm.*');
+  applyFilter(q, f);
+  return (await q.orderBy('cm.seq')).map(toComment);
+}
+
+/**
+ * The SQL of a matrix order: the expression rows are sorted by before their receipt number. By clause is
+ * the clause's place in the draft (general comments first), found through the draft's clauses.
+ */
+function sortExpression(db: Q, sort: MatrixSort): string | null {
+  if (sort === 'reference') return null;
+  if (sort === 'clause') return 'coalesce(cl.position, -1)';
+  return sort === 'organisation' ? db.ref('cm.organisation').toQuery() : db.ref('cm.type').toQuery();
+}
+
+/**
+ * One page of the matrix in `sort` order, after `after` (keyset: the rows after the last one shown, not an
+ * offset), each row with the key the next cursor is made of. `limit` rows at most.
+ */
+export async function commentsPage(db: Q, c: { id: number; version_id: number }, f: MatrixFilter & { authorId?: number }, sort: MatrixSort, after: Keyset | null, limit: number): Promise<Array<CommentRow & { sort_key: string | number | null }>> {
+  const q = db('comments as cm').where('cm.consultation_id', c.id);
+  applyFilter(q, f);
+  const expr = sortExpression(db, sort);
+  if (!expr) {
+    if (after) q.where('cm.seq', '>', after.seq);
+    const rows = (await q.select('cm.*').orderBy('cm.seq').limit(limit)) as Array<Record<string, unknown>>;
+    // The row itself is the comment with its key (no copy: the whole matrix is read this way, 20,000 rows).
+    return rows.map((r) => Object.assign(toComment(r), { sort_key: null }));
+  }
+  if (sort === 'clause') q.leftJoin('clauses as cl', (j) => j.on('cl.key', '=', 'cm.clause_key').andOn('cl.version_id', '=', db.raw('?', [c.version_id])));
+  if (after) q.where((w) => w.whereRaw(`${expr} > ?`, [after.key]).orWhere((w2) => w2.whereRaw(`${expr} = ?`, [after.key]).andWhere('cm.seq', '>', after.seq)));
+  // The order is found on the ids alone (the whole rows would be sorted otherwise), then the page's rows read by id.
+  const order = (await q.select('cm.id', db.raw(`${expr} as sort_key`)).orderByRaw(`${expr}, cm.seq`).limit(limit)) as Array<{ id: number; sort_key: string | number }>;
+  if (!order.length) return [];
+  const byId = new Map(((await db('comments').whereIn('id', order.map((o) => o.id))) as Array<Record<string, unknown>>).map((r) => [Number(r.id), r]));
+  return order.map((o) => Object.assign(toComment(byId.get(Number(o.id))!), { sort_key: sort === 'clause' ? Number(o.sort_key) : o.sort_key }));
+}
+
+/**
+ * The comments under the clause and text filters counted by type × organisation × disposition, in one
+ * grouped query: the counts beside every other filter are sums of its cells (matrix.ts facetCounts).
+ */
+export async function commentCube(db: Q, consultationId: number, f: Pick<MatrixFilter, 'clause' | 'text'> & { authorId?: number }): Promise<CubeCell[]> {
+  const q = db('comments as cm').where('cm.consultation_id', consultationId);
+  applyFilter(q, { clause: f.clause, text: f.text, authorId: f.authorId });
+  // In the order of the index comments_matrix_counts: read from it alone.
+  const rows = (await q.groupBy('cm.organisation', 'cm.type', 'cm.disposition').select('cm.organisation', 'cm.type', 'cm.disposition').count({ n: '*' })) as Array<{ type: string; organisation: string; disposition: string | null; n: number | string }>;
+  return rows.map((r) => ({ type: r.type, organisation: r.organisation, disposition: r.disposition, n: Number(r.n) }));
 }
 
 export async function organisationsOf(db: Q, consultationId: number): Promise<string[]> {

@@ -17,12 +17,13 @@ import { clauseLabel, DISPOSITION_LABELS, MAX_SHEET_ROWS, MAX_SHEET_UNPACKED, TY
 import { MAX_SHEET_BYTES, rowsOfUpload, uploadSheet } from './upload.ts';
 import { mb } from '../uploads/zip.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
-import { versionParam } from './api.ts';
+import { matrixQuery, versionParam } from './api.ts';
+import { MATRIX_SORTS, SORT_LABELS } from './matrix.ts';
 import { checkChange } from './state.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { FEED_LINKS } from '../feeds/links.ts';
 import {
-  COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf,
+  COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf, matrixSortOf,
 } from './validation.ts';
 
 const messages = {
@@ -37,12 +38,15 @@ const messages = {
   opened: 'The consultation is set up.',
 } as const;
 
+/** Of one's own comments, the consultation page lists the first this many; the matrix has them all. */
+const MINE_SHOWN = 50;
 const TYPE_LABELS = { general: 'General (ge)', technical: 'Technical (te)', editorial: 'Editorial (ed)' } as const;
 const typeChoices = (selected?: string) => COMMENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], selected: t === selected }));
 const dispositionChoices = (selected?: string | null) => DISPOSITIONS.map((d) => ({ value: d, label: DISPOSITION_LABELS[d], selected: d === selected }));
 // Shown to people as on the ballot and account pages: 30 June 2027, 23:59 UTC
 const utc = (s: string) => longDateTime(s);
 const idOf = (req: Request) => pathId(req.params.id, service.messages.noConsultation);
+const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
 const commentIdOf = (req: Request) => pathId(req.params.id, service.messages.noComment);
 
 /** What the views show of a comment. */
@@ -129,9 +133,14 @@ export function consultationsRoutes(deps: Deps): Router {
   async function renderPage(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string>; notice?: string; sheetError?: string; sheetErrors?: Array<{ row: string; message: string }>; changeError?: string; changeValues?: Record<string, string> } = {}) {
     const viewer = viewerOf(res);
     const c = await service.getConsultation(ctx, viewer, idOf(req));
-    const [clauses, counts, mine, earlier] = await Promise.all([
-      service.draftClauses(ctx, c), service.clauseCounts(ctx, c), viewer ? service.ownComments(ctx, viewer, c.id) : [], service.earlierConsultations(ctx, viewer, c),
+    // Per-clause counts from one grouped query; the viewer's own comments a page of them, with their number
+    // (the secretariat may have entered thousands on others' behalf): the rest are in the matrix (?mine=1).
+    const [clauses, counts, mineFirst, earlier] = await Promise.all([
+      service.draftClauses(ctx, c), service.clauseCounts(ctx, c),
+      viewer ? service.matrixPage(ctx, viewer, c.id, { filter: { mine: true }, sort: 'reference', limit: MINE_SHOWN, counts: true }) : null,
+      service.earlierConsultations(ctx, viewer, c),
     ]);
+    const mine = mineFirst?.comments ?? [];
     const open = c.state === 'open';
     const failedRef = extra.values ? extra.values.clause ?? '' : null;
     const canComment = can(viewer, 'comments.create');
@@ -175,6 +184,8 @@ export function consultationsRoutes(deps: Deps): Router {
       canRead: Boolean(viewer) || c.reportPublic,
       earlier: earlier.map((e) => ({ id: e.id, label: e.label, state: e.state, link: viewer || e.reportPublic ? `/consultations/${e.id}/comments?version=${c.n}` : null })),
       mine: mine.map((m) => commentModel(m, viewer, open)),
+      mineCount: mineFirst?.counts?.matching ?? 0,
+      mineMore: mineFirst?.next ? `/consultations/${c.id}/comments?mine=1` : null,
       // The CSRF token goes in the form's body (a hidden field), never in this URL: logs and Referer keep URLs.
       uploadAction: `/consultations/${c.id}/comments/sheet`,
       // The blank template and the export (whose rows, uploaded again, update the comments they name).
@@ -253,18 +264,29 @@ export function consultationsRoutes(deps: Deps): Router {
   /** `at`: the matrix a refused disposition came from (its consultation and query), shown again with that form open. */
   async function renderMatrix(req: Request, res: Response, report: boolean, at?: { id: number; query: Record<string, string>; failed: FailedDisposition }) {
     const viewer = viewerOf(res);
-    const filter = matrixFilterOf(at?.query ?? (req.query as Record<string, unknown>));
+    const q = at?.query ?? (req.query as Record<string, unknown>);
+    const filter = matrixFilterOf(q);
+    const sort = matrixSortOf(q);
+    const paging = service.pagingOf(q);
     const version = report || at ? undefined : versionParam(req);
-    const m = await service.listComments(ctx, viewer, at?.id ?? idOf(req), filter, version);
+    const id = at?.id ?? idOf(req);
+    const m = await service.matrixPage(ctx, viewer, id, { filter, sort, version, ...paging, counts: true });
     const c = m.consultation;
+    const counts = m.counts!;
     const open = c.state === 'open';
     const canDispose = can(viewer, 'comments.dispose') && c.state !== 'scheduled';
     const orgs = await service.organisations(ctx, c.id);
-    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => typeof v === 'string') as Array<[string, string]>).toString();
+    // The filters and order as a query, kept by every link of the page: the exports, the next page, the forms' way back.
+    const query = matrixQuery(filter, sort);
+    const limit = paging.limit;
+    const pageQuery = matrixQuery(filter, sort, { version, limit, cursor: paging.cursor });
+    const here = `/consultations/${c.id}/${report ? 'report' : 'comments'}`;
     const base = `/standards/${encodeURIComponent(c.standard_ref)}`;
     // The later versions the viewer may see (a draft never put out for consultation is for the Board and the secretariat).
     const visible = standardDetail(await resolveStandard(deps.states, c.standard_ref), viewer, deps.clock.now()).versions;
     const later = visible.filter((v) => v.n > c.n).map((v) => ({ n: v.n, label: v.label }));
+    const count = (n: number | undefined) => (n ?? 0).toLocaleString('en');
+    const filtered = Object.keys(filter).length > 0;
     res.render('consultations/matrix', {
       title: `${report ? 'Consultation report' : 'Comments'}: ${c.designation} ${c.label}`,
       report,
@@ -279,14 +301,26 @@ export function consultationsRoutes(deps: Deps): Router {
       mappedTo: m.mappedTo,
       laterVersions: later.map((v) => ({ ...v, selected: v.n === m.mappedTo?.n })),
       filter,
+      filtered,
       filterClause: filter.clause ?? '',
-      types: COMMENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], selected: filter.type === t })),
-      organisations: orgs.map((o) => ({ value: o, selected: filter.organisation === o })),
-      dispositions: [{ value: 'none', label: 'No disposition yet', selected: filter.disposition === 'none' }, ...dispositionChoices(filter.disposition)],
-      csv: `/api/v1/consultations/${c.id}/comments.csv${query ? `?${query}` : ''}`,
-      xlsx: `/api/v1/consultations/${c.id}/comments.xlsx${query ? `?${query}` : ''}`,
+      filterText: filter.text ?? '',
+      canMine: Boolean(viewer),
+      limit,
+      types: COMMENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], count: count(counts.types.get(t)), selected: filter.type === t })),
+      organisations: orgs.map((o) => ({ value: o, count: count(counts.organisations.get(o)), selected: filter.organisation === o })),
+      dispositions: [
+        { value: 'none', label: 'No disposition yet', count: count(counts.dispositions.get('none')), selected: filter.disposition === 'none' },
+        ...dispositionChoices(filter.disposition).map((d) => ({ ...d, count: count(counts.dispositions.get(d.value)) })),
+      ],
+      sorts: MATRIX_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s], selected: s === sort })),
+      countLine: `${count(counts.matching)} comment${counts.matching === 1 ? '' : 's'}${filtered ? ' match these filters' : ''}${m.next || paging.cursor ? `; ${m.comments.length} on this page${paging.cursor ? ' (a later page)' : ''}` : ''}.`,
+      pager: Boolean(m.next || paging.cursor),
+      nextPage: m.next ? withQuery(here, matrixQuery(filter, sort, { version, limit, cursor: m.next })) : null,
+      firstPage: paging.cursor ? withQuery(here, matrixQuery(filter, sort, { version, limit })) : null,
+      csv: withQuery(`/api/v1/consultations/${c.id}/comments.csv`, query),
+      xlsx: withQuery(`/api/v1/consultations/${c.id}/comments.xlsx`, query),
       draftLink: `${base}/versions/${c.n}`,
-      back: `/consultations/${c.id}/${report ? 'report' : 'comments'}${query ? `?${query}` : ''}`,
+      back: withQuery(here, pageQuery),
       notice: req.query.done === 'disposed' ? messages.disposed : undefined,
     });
   }

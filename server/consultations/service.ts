@@ -7,3 +7,4 @@ export * from './lifecycle.ts';
 export * from './comments.ts';
 export { commentJson, consultationJson, reference, revisionJson, sheetComment, type CommentView, type ConsultationView } from './views.ts';
 export { messages } from './messages.ts';
+export * from './listing.ts';

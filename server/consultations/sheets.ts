@@ -12,7 +12,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { stringify as stringifyStream } from 'csv-stringify';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Parser as XmlParser } from 'htmlparser2';
+import type { Row, Style } from 'exceljs';
 import { clauseNumber } from '../versions/parse.ts';
 import { mb, openUploadZip, ZipTooLarge, ZipUnreadable, type UploadZip } from '../uploads/zip.ts';
 
@@ -535,6 +539,127 @@ export function writeCsv(comments: readonly SheetComment[], meta?: SheetMeta): s
   const rows = [...(meta ? headerBlock(meta).map((r) => r.map(neutralise)) : []), [...ISO_COLUMNS, ...EXTRA_COLUMNS], ...comments.map((c) => cellsOf(c).map(neutralise))];
   // The BOM makes Excel read UTF-8; CRLF is what RFC 4180 and Excel expect.
   return stringify(rows, { bom: true, record_delimiter: 'windows', quoted: true });
+}
+
+/** Batches of comments as the exports take them, one after another (listing.ts reads them from the database). */
+export type CommentBatches = AsyncIterable<readonly SheetComment[]>;
+
+/** Bytes waiting in `out` beyond which a streamed export waits for it to drain. */
+const HIGH_WATER = 1024 * 1024;
+/** The longest a streamed export works before it lets the event loop turn (other requests, the socket). */
+export const SLICE_MS = 8;
+
+/** The client went away in the middle of a streamed export: stop reading and writing. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection');
+  }
+}
+
+/** Until `out` has room again, or is closed (a client gone never drains it). */
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
+
+/**
+ * Paces a long piece of work: `due()` says when it has run for SLICE_MS since it last let the event loop
+ * turn; `breathe()` lets it turn, waits while `out` holds more than it should (a slow client), and throws
+ * ClientGone once `out` is closed.
+ */
+export class Pacer {
+  private since = performance.now();
+  constructor(private out?: Writable) {}
+  due(): boolean {
+    return performance.now() - this.since > SLICE_MS;
+  }
+  async breathe(): Promise<void> {
+    await nextTurn();
+    while (this.out && !this.out.destroyed && this.out.writableLength > HIGH_WATER) await drained(this.out);
+    if (this.out?.destroyed) throw new ClientGone();
+    this.since = performance.now();
+  }
+}
+
+/**
+ * The comments as CSV, written to `out` as they come (csv-stringify's stream), the event loop let turn
+ * every few milliseconds: the same bytes as writeCsv without holding every row at once.
+ */
+export async function writeCsvStream(out: Writable, batches: CommentBatches, meta?: SheetMeta): Promise<void> {
+  const csv = stringifyStream({ bom: true, record_delimiter: 'windows', quoted: true });
+  // pipeline ends `out` when the stringifier ends, and fails if either fails (a client gone).
+  const piped = pipeline(csv, out);
+  piped.catch(() => {}); // awaited below; a failure meanwhile is seen there, not as an unhandled rejection
+  // Each record is written straight to csv-stringify's stream; a full stream (a slow client) is waited for.
+  const write = async (record: string[]) => {
+    if (!csv.write(record)) await drained(csv);
+    if (csv.destroyed || out.destroyed) throw new ClientGone();
+  };
+  const pace = new Pacer(out);
+  try {
+    if (meta) for (const r of headerBlock(meta)) await write(r.map(neutralise));
+    await write([...ISO_COLUMNS, ...EXTRA_COLUMNS]);
+    for await (const batch of batches) {
+      for (const c of batch) {
+        await write(cellsOf(c).map(neutralise));
+        if (pace.due()) await pace.breathe();
+      }
+      await pace.breathe();
+    }
+    csv.end();
+  } catch (err) {
+    csv.destroy(err as Error);
+  }
+  await piped;
+}
+
+const COLUMN_WIDTHS = [18, 8, 12, 14, 8, 60, 60, 50, 12, 20, 18, 10, 22];
+/**
+ * One style object for every cell of a kind: exceljs finds the style of a cell it has seen by the object
+ * (a WeakMap), and otherwise renders the style to XML to look it up, for each of 260,000 cells.
+ */
+const CELL_STYLE: Partial<Style> = { alignment: { wrapText: true, vertical: 'top' } };
+const HEAD_STYLE: Partial<Style> = { ...CELL_STYLE, font: { bold: true } };
+function styled(row: Row, style: Partial<Style>): Row {
+  row.eachCell((cell) => {
+    cell.style = style;
+  });
+  return row;
+}
+
+/**
+ * The comments as XLSX, written to `out` as they come (exceljs's streaming WorkbookWriter: each row is
+ * committed to the zip as it is added), the event loop let turn every few milliseconds. Ends `out`.
+ */
+export async function writeXlsxStream(out: Writable, batches: CommentBatches, meta: SheetMeta): Promise<void> {
+  // The streaming writer alone, not all of exceljs (its reader, the in-memory workbook): half the code to
+  // load, on the first export, when it holds the event loop.
+  const { default: WorkbookWriter } = await import('exceljs/lib/stream/xlsx/workbook-writer.js');
+  const wb = new WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = 'imas-review';
+  const ws = wb.addWorksheet('Comments', { views: [{ state: 'frozen', ySplit: 3 }] });
+  // Column styles are set before the first row: a streamed row is written out when committed.
+  ws.columns = COLUMN_WIDTHS.map((width) => ({ width, style: { alignment: CELL_STYLE.alignment } }));
+  for (const r of headerBlock(meta)) ws.addRow(r).commit();
+  styled(ws.addRow([...ISO_COLUMNS, ...EXTRA_COLUMNS]), HEAD_STYLE).commit();
+  const pace = new Pacer(out);
+  for await (const batch of batches) {
+    // Values are written as strings: a cell is a formula only when given as { formula }.
+    for (const c of batch) {
+      styled(ws.addRow(cellsOf(c)), CELL_STYLE).commit();
+      if (pace.due()) await pace.breathe();
+    }
+    await pace.breathe();
+  }
+  ws.commit();
+  await wb.commit();
 }
 
 export async function writeXlsx(comments: readonly SheetComment[], meta: SheetMeta): Promise<Buffer> {

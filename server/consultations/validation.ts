@@ -87,6 +87,19 @@ export interface MatrixFilter {
   organisation?: string;
   disposition?: Disposition | 'none';
   withdrawn?: boolean;
+  /** words in the comment, the proposed change or the secretariat's response (any case) */
+  text?: string;
+  /** only the viewer's own comments (those they wrote or entered) */
+  mine?: boolean;
+}
+
+/** The orders of the matrix (issue 18); each ends on the receipt number, so that every row has one place. */
+export const MATRIX_SORTS = ['reference', 'clause', 'organisation', 'type'] as const;
+export type MatrixSort = (typeof MATRIX_SORTS)[number];
+
+/** `?sort=`: an order of the matrix; anything else is the default, as unknown filter values are ignored. */
+export function matrixSortOf(q: Record<string, unknown>): MatrixSort {
+  return MATRIX_SORTS.find((s) => s === q.sort) ?? 'reference';
 }
 
 export function matrixFilterOf(q: Record<string, unknown>): MatrixFilter {
@@ -100,5 +113,7 @@ export function matrixFilterOf(q: Record<string, unknown>): MatrixFilter {
   const disposition = DISPOSITIONS.find((x) => x === d);
   if (disposition || d === 'none') f.disposition = disposition ?? 'none';
   if (s('withdrawn') === 'include' || s('withdrawn') === 'true') f.withdrawn = true;
+  if (s('text')) f.text = s('text');
+  if (s('mine') === '1' || s('mine') === 'true') f.mine = true;
   return f;
 }

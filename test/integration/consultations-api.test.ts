@@ -118,7 +118,8 @@ describe('consultations API', () => {
   it('exports CSV and XLSX in ISO template column order, read back by real parsers', async () => {
     await comment(alice, { clause: '9.1', type: 'ed', comment: '=HYPERLINK("http://x.example","y")', proposed_change: '@cmd' }).expect(201);
     const csv = await request(t.app).get(`/api/v1/consultations/${cid}/comments.csv`).set(...bob.auth).expect(200).expect('Content-Type', /text\/csv/);
-    expect(csv.headers['content-disposition']).to.match(/attachment; filename="IMAS-07\.11-v4-comments-C-\d+\.csv"/);
+    // The standard, the draft, the consultation and the day of the export (issue 18 item 2).
+    expect(csv.headers['content-disposition']).to.match(/attachment; filename="IMAS-07\.11-v4-comments-C-\d+-\d{4}-\d{2}-\d{2}\.csv"/);
     const table = parse(csv.text, { bom: true }) as string[][];
     expect(table[0]!.slice(0, 8)).to.deep.equal([...ISO_COLUMNS]);
     const row = table.find((r) => r[2] === '9.1')!;
