@@ -78,19 +78,17 @@ const fts5: SearchEngine = {
           .limit(need);
         break;
       }
-      const ranked: { id: number; rank: number }[] = await db.raw(
-        `select rowid as id, bm25(clause_search, ?, 1.0) as rank from clause_search where clause_search match ? order by rank, rowid limit ?`,
+      // The window ranked in the index alone (a subquery with a LIMIT is never merged into the join), and
+      // only its rows joined to their clauses: one statement. A left join, so that a short answer still
+      // means the index had no more hits.
+      const ranked: { id: number; version_id: number | null; ref: string; heading: string; rank: number }[] = await db.raw(
+        `select r.id, c.version_id, c.ref, c.heading, r.rank
+         from (select rowid as id, bm25(clause_search, ?, 1.0) as rank from clause_search where clause_search match ? order by rank, rowid limit ?) r
+         left join clauses c on c.id = r.id
+         order by r.rank, r.id`,
         [HEADING_WEIGHT, match, window],
       );
-      const meta = new Map<number, { version_id: number; ref: string; heading: string }>();
-      for (let i = 0; i < ranked.length; i += 500) {
-        const rows = await db('clauses').whereIn('id', ranked.slice(i, i + 500).map((r) => r.id)).select('id', 'version_id', 'ref', 'heading');
-        for (const r of rows) meta.set(r.id, r);
-      }
-      kept = ranked.flatMap((r) => {
-        const m = meta.get(r.id);
-        return m && allowed.has(m.version_id) ? [{ id: r.id, rank: r.rank, ...m }] : [];
-      });
+      kept = ranked.filter((r): r is (typeof kept)[number] => r.version_id !== null && allowed.has(r.version_id));
       if (kept.length >= need || ranked.length < window) break;
     }
     const page = kept.slice(offset, need);
