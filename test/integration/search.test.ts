@@ -6,6 +6,8 @@ import { FakeClock } from '../../server/clock.ts';
 import { createVersion } from '../../server/versions/service.ts';
 import { insertVersion } from '../../server/versions/repo.ts';
 import { insertStandard } from '../../server/standards/repo.ts';
+import { engineFor } from '../../server/search/engine.ts';
+import { parseQuery, type TextQuery } from '../../server/search/query.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 
@@ -124,6 +126,32 @@ describe('search (issue 15)', () => {
     expect(refsOf((await api({ q: 'ibex', state: 'superseded' }).expect(200)).body)).to.deep.equal(['99.02 v1 1']);
     const both = await api({ q: 'ibex', versions: 'all', page: '6' }).expect(200);
     expect(refsOf(both.body)).to.deep.equal(['99.02 v1 1']);
+  });
+
+  it('a scope far below thousands of better hits gets the same hits, in the same order, as the whole ranking cut to it', async () => {
+    // 99.03: 5,000 clauses headed Gnu (the best hits) and two small versions whose hits rank among and below them,
+    // so that on SQLite the ranked window widens and then gives way to ranking inside the join
+    const id = await insertStandard(t.db, { type: 'IMAS', number: '99.03', ref: '99.03', title: 'Scope fixture', title_unconfirmed: false, series: '99', created_at: TEST_NOW });
+    const row = { standard_id: id, label: 'x', state: 'draft' as const, source: '', based_on: null, edition: null, amendment: null, published_at: null, in_force_from: null, summary: null, sha256: 'x', imported: false, sample: false, word_count: 1, created_by: null, created_at: TEST_NOW, proposal_id: null };
+    const clause = (i: number, heading: string, text: string) => ({ ref: String(i + 1), heading, text, depth: 1, position: i, key: `k${i}` });
+    const filler = (n: number) => 'Words of no interest here. '.repeat(n);
+    const versions = await t.db.transaction(async (trx) => ({
+      many: (await insertVersion(trx, row, Array.from({ length: 5000 }, (_, i) => clause(i, 'Gnu', 'A gnu.')))).id,
+      mixed: (await insertVersion(trx, row, Array.from({ length: 30 }, (_, i) => (i < 10 ? clause(i, 'Gnu gnu gnu', 'Gnu gnu gnu gnu.') : clause(i, 'Other', `${filler(i)}A gnu.`))))).id,
+      weak: (await insertVersion(trx, row, Array.from({ length: 25 }, (_, i) => clause(i, 'Other', `${filler(i + 1)}A gnu.`)))).id,
+    }));
+    const engine = engineFor(t.db);
+    const q = parseQuery('gnu') as TextQuery;
+    const everything = await engine.search(t.db, q, Object.values(versions), 6000);
+    expect(everything).to.have.length(5055);
+    const key = (h: { version_id: number; ref: string }) => `${h.version_id} ${h.ref}`;
+    for (const scope of [[versions.weak], [versions.mixed], [versions.mixed, versions.weak]]) {
+      const expected = everything.filter((h) => scope.includes(h.version_id)).map(key);
+      const first = await engine.search(t.db, q, scope, 20);
+      const second = await engine.search(t.db, q, scope, 20, 20);
+      expect([...first, ...second].map(key), String(scope)).to.deep.equal(expected.slice(0, 40));
+      expect(first[0].snippet_marked || first[0].heading_marked).to.contain('\u0002');
+    }
   });
 
   it('shows a draft under consultation to everyone and an unreleased draft only to those who may see it', async () => {
