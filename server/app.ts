@@ -28,6 +28,8 @@ import { usersApi } from './users/api.ts';
 import { DiffCache } from './diff/service.ts';
 import { diffRoutes } from './diff/routes.ts';
 import { diffApi } from './diff/api.ts';
+import { wordApi } from './word/api.ts';
+import { wordRoutes } from './word/routes.ts';
 import { RequirementsCache } from './requirements/service.ts';
 import { requirementsRoutes } from './requirements/routes.ts';
 import { requirementsApi } from './requirements/api.ts';
@@ -153,6 +155,8 @@ export function createApp(given: AppDeps): Express {
   api.get('/openapi.json', allow('public'), (_req, res) => {
     res.json(openapi);
   });
+  // before the standards' API: its /standards/{ref}/versions/{n} would read "3.docx" as a number
+  api.use(wordApi(deps, diffs));
   api.use(standardsApi(deps));
   api.use(searchApi(deps));
   api.use(signinApi(auth, deps));
@@ -176,6 +180,7 @@ export function createApp(given: AppDeps): Express {
   app.use(signinRoutes(deps, auth));
   app.use(twoFactorRoutes(deps, auth));
   app.use(usersRoutes(auth));
+  app.use(wordRoutes(deps, diffs));
   app.use(diffRoutes(deps, diffs));
   app.use(requirementsRoutes(deps, registers));
   app.use(draftsRoutes(deps));

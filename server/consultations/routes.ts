@@ -178,7 +178,7 @@ export function consultationsRoutes(deps: Deps): Router {
       // The blank template and the export (whose rows, uploaded again, update the comments they name).
       sheets: {
         templateCsv: `/api/v1/consultations/${c.id}/template.csv`, templateXlsx: `/api/v1/consultations/${c.id}/template.xlsx`,
-        exportCsv: `/api/v1/consultations/${c.id}/comments.csv`, exportXlsx: `/api/v1/consultations/${c.id}/comments.xlsx`,
+        exportCsv: `/api/v1/consultations/${c.id}/comments.csv`, exportXlsx: `/api/v1/consultations/${c.id}/comments.xlsx`, exportDocx: `/api/v1/consultations/${c.id}/comments.docx`,
       },
       sheetLimits: { rows: MAX_SHEET_ROWS.toLocaleString('en'), file: mb(MAX_SHEET_BYTES), unpacked: mb(MAX_SHEET_UNPACKED) },
       ...extra,
@@ -283,6 +283,7 @@ export function consultationsRoutes(deps: Deps): Router {
       dispositions: [{ value: 'none', label: 'No disposition yet', selected: filter.disposition === 'none' }, ...dispositionChoices(filter.disposition)],
       csv: `/api/v1/consultations/${c.id}/comments.csv${query ? `?${query}` : ''}`,
       xlsx: `/api/v1/consultations/${c.id}/comments.xlsx${query ? `?${query}` : ''}`,
+      docx: `/api/v1/consultations/${c.id}/comments.docx${query ? `?${query}` : ''}`,
       draftLink: `${base}/versions/${c.n}`,
       back: `/consultations/${c.id}/${report ? 'report' : 'comments'}${query ? `?${query}` : ''}`,
       notice: req.query.done === 'disposed' ? messages.disposed : undefined,
