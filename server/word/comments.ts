@@ -42,7 +42,7 @@ export async function buildCommentReport(comments: readonly SheetComment[], meta
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: [
       new TableRow({ tableHeader: true, children: ISO_COLUMNS.map((h, k) => cell(h, k, true)) }),
-      ...comments.map((c) => new TableRow({ cantSplit: false, children: rowOf(c).map((v, k) => cell(v, k)) })),
+      ...comments.map((c) => new TableRow({ children: rowOf(c).map((v, k) => cell(v, k)) })),
     ],
   });
   const doc = new Document({

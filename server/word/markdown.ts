@@ -131,7 +131,7 @@ function table(tokens: readonly Token[]): Table {
     rows: rows.map(
       (r) =>
         new TableRow({
-          tableHeader: r.header,
+          ...(r.header ? { tableHeader: true } : {}),
           children: Array.from({ length: width }, (_, k) => new TableCell({ children: [new Paragraph({ children: r.cells[k] ?? [] })] })),
         }),
     ),

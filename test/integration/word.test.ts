@@ -145,7 +145,7 @@ describe('word documents (issue 20)', () => {
       const w = Number(/<w:pgSz [^>]*w:w="(\d+)"/.exec(xml)![1]);
       const h = Number(/<w:pgSz [^>]*w:h="(\d+)"/.exec(xml)![1]);
       expect(w).to.be.greaterThan(h);
-      expect(xml).to.contain('<w:tblHeader/>');
+      expect(xml.match(/<w:tblHeader\/>/g)).to.have.length(1); // the header row repeats on every page, only it
       const text = await html(res.body);
       for (const col of ISO_COLUMNS) expect(text).to.contain(`<p><strong>${col}</strong></p>`);
       const row = text.split('<tr>').find((r) => r.includes('A buffer of 50 m is too small.'))!;
