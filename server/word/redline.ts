@@ -15,6 +15,7 @@
  */
 import {
   AlignmentType,
+  Bookmark,
   CommentRangeEnd,
   CommentRangeStart,
   CommentReference,
@@ -24,13 +25,14 @@ import {
   Header,
   HeadingLevel,
   InsertedTextRun,
+  InternalHyperlink,
   PageNumber,
   Paragraph,
   TextRun,
   type ICommentOptions,
   type ParagraphChild,
 } from 'docx';
-import { diffText, type ClauseDiff, type TermChange, type VersionDiff } from '../diff/index.ts';
+import { changeAnchor, diffText, type ClauseDiff, type TermChange, type VersionDiff } from '../diff/index.ts';
 import { AUTHOR, headingLevel, pack, shown, titleOf, xmlSafe } from './common.ts';
 
 export type Op = 'equal' | 'insert' | 'delete';
@@ -45,7 +47,7 @@ export interface RedlinePara {
   runs: RedlineRun[];
   mark: Op;
   /** set on a clause's heading line: its depth (1 for `# 4`) and the notes its Word comment carries */
-  heading?: { depth: number; notes: string[] };
+  heading?: { depth: number; notes: string[]; anchor: string };
 }
 
 /** Heading depth of each clause ref, on each side (from the versions' clauses). */
@@ -104,7 +106,7 @@ export function redlineParagraphs(diff: VersionDiff, depths: Depths): RedlinePar
     if (hasOld || hasNew) {
       breakOn(hasOld && started.old, hasNew && started.new);
       const depth = (hasNew ? depths.to.get(c.to_ref!) : undefined) ?? depths.from.get(c.from_ref ?? '') ?? 1;
-      cur.heading = { depth, notes: notesOf(c, splits, merges) };
+      cur.heading = { depth, notes: notesOf(c, splits, merges), anchor: changeAnchor(c) };
       const oldTitle = titleOf(c.from_ref, c.from_heading ?? c.heading);
       const newTitle = titleOf(c.to_ref, c.heading);
       if (hasOld && hasNew) for (const p of diffText(oldTitle, newTitle)) cur.runs.push(p);
@@ -138,20 +140,23 @@ function andList(xs: readonly string[]): string {
 }
 
 /** The summary of changes as lines: the diff engine's summary, worded as on the diff page. */
-export function summaryLines(diff: VersionDiff): { title: string; items: string[] }[] {
+export function summaryLines(diff: VersionDiff): { title: string; items: { text: string; anchor: string }[] }[] {
   const s = diff.summary;
   const key = (l: { from_ref: string | null; to_ref: string | null }) => `${l.from_ref}\u0000${l.to_ref}`;
   const moved = new Set(s.moved.map(key));
   const merged = new Set(s.merged.map(key));
   const pieces = new Set([...s.split, ...s.merged].map(key));
-  const term = (t: TermChange) => {
+  const term = (t: TermChange) => ({ text: termText(t), anchor: t.anchor });
+  const termText = (t: TermChange) => {
     const what = t.from !== null && t.to !== null ? `${t.from} → ${t.to}` : t.to !== null ? `${t.to} added` : `${t.from} removed`;
     if (!t.moved) return `${what} in ${shown(t.to_ref ?? t.from_ref)}`;
     if (merged.has(key(t))) return `${what} in ${shown(t.to_ref)}, was ${shown(t.from_ref)}`;
     return `${what}, moved from ${shown(t.from_ref)} to ${shown(t.to_ref)}`;
   };
-  const titled = (l: ClauseLink) => titleOf(l.to_ref ?? l.from_ref, l.heading);
-  const was = (l: ClauseLink) => (l.from_ref === l.to_ref || l.from_ref === null ? titled(l) : `${titled(l)} (was ${shown(l.from_ref)})`);
+  const titleText = (l: ClauseLink) => titleOf(l.to_ref ?? l.from_ref, l.heading);
+  const titled = (l: ClauseLink) => ({ text: titleText(l), anchor: l.anchor });
+  const was = (l: ClauseLink) => ({ text: l.from_ref === l.to_ref || l.from_ref === null ? titleText(l) : `${titleText(l)} (was ${shown(l.from_ref)})`, anchor: l.anchor });
+  const note = (n: { text: string; anchor: string }) => ({ text: n.text, anchor: n.anchor });
   return [
     { title: 'Requirement verbs', items: s.verbs.map(term) },
     { title: 'Numbers and units', items: s.numbers.map(term) },
@@ -159,13 +164,18 @@ export function summaryLines(diff: VersionDiff): { title: string; items: string[
     { title: 'Clauses removed', items: s.removed.map(titled) },
     { title: 'Clauses moved', items: s.moved.filter((l) => !pieces.has(key(l))).map(was) },
     { title: 'Clauses renumbered', items: s.renumbered.filter((l) => !moved.has(key(l)) && !pieces.has(key(l))).map(was) },
-    { title: 'Clauses split', items: (s.splits ?? []).map((n) => n.text) },
-    { title: 'Clauses merged', items: (s.merges ?? []).map((n) => n.text) },
-    { title: 'Requirements moved to another clause', items: (s.moved_sentences ?? []).map((m) => `“${m.text}”: moved from ${shown(m.from_ref)} to ${shown(m.to_ref)}${m.edited ? ', edited' : ''}`) },
+    { title: 'Clauses split', items: (s.splits ?? []).map(note) },
+    { title: 'Clauses merged', items: (s.merges ?? []).map(note) },
+    { title: 'Requirements moved to another clause', items: (s.moved_sentences ?? []).map((m) => ({ text: `“${m.text}”: moved from ${shown(m.from_ref)} to ${shown(m.to_ref)}${m.edited ? ', edited' : ''}`, anchor: m.anchor })) },
   ].filter((x) => x.items.length);
 }
 
-type ClauseLink = { from_ref: string | null; to_ref: string | null; heading: string };
+type ClauseLink = { anchor: string; from_ref: string | null; to_ref: string | null; heading: string };
+
+/** A Word bookmark name for a diff anchor: a letter first, then letters, digits and underscores (Word's rule), at most 40. */
+export function bookmarkOf(anchor: string): string {
+  return `c_${anchor.replace(/^change-/, '').replace(/[^A-Za-z0-9]/g, '_')}`.slice(0, 40);
+}
 
 export interface RedlineInput {
   designation: string;
@@ -190,6 +200,10 @@ export async function buildRedline(input: RedlineInput): Promise<Buffer> {
   const comments: ICommentOptions[] = [];
   const commentDate = new Date(input.date);
 
+  const paras = redlineParagraphs(diff, input.depths);
+  const anchors = new Set<string>();
+  for (const p of paras) if (p.heading && !anchors.has(p.heading.anchor)) anchors.add(p.heading.anchor);
+  const placed = new Set<string>();
   const front: Paragraph[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(xmlSafe(`${input.designation} ${input.title}`))] }),
     new Paragraph({ children: [new TextRun({ text: xmlSafe(`Changes from ${input.fromLabel} to ${input.toLabel}`), bold: true })] }),
@@ -206,10 +220,13 @@ export async function buildRedline(input: RedlineInput): Promise<Buffer> {
   );
   for (const section of summaryLines(diff)) {
     front.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(section.title)] }));
-    for (const item of section.items) front.push(new Paragraph({ bullet: { level: 0 }, children: [new TextRun(xmlSafe(item))] }));
+    // each item links to its clause's heading (a bookmark), as the diff page's summary does
+    for (const item of section.items) {
+      const text = new TextRun({ text: xmlSafe(item.text), style: 'Hyperlink' });
+      front.push(new Paragraph({ bullet: { level: 0 }, children: [anchors.has(item.anchor) ? new InternalHyperlink({ anchor: bookmarkOf(item.anchor), children: [text] }) : new TextRun(xmlSafe(item.text))] }));
+    }
   }
 
-  const paras = redlineParagraphs(diff, input.depths);
   const body = paras.map((p, i) => {
     const children: ParagraphChild[] = p.runs.map((r) => {
       const text = xmlSafe(r.text);
@@ -217,6 +234,10 @@ export async function buildRedline(input: RedlineInput): Promise<Buffer> {
       if (r.op === 'delete') return new DeletedTextRun({ ...rev(), text });
       return new TextRun(text);
     });
+    if (p.heading && !placed.has(p.heading.anchor)) {
+      placed.add(p.heading.anchor);
+      children.unshift(new Bookmark({ id: bookmarkOf(p.heading.anchor), children: [] }));
+    }
     if (p.heading?.notes.length) {
       const cid = comments.length;
       comments.push({ id: cid, author: AUTHOR, initials: 'IR', date: commentDate, children: p.heading.notes.map((n) => new Paragraph(xmlSafe(n))) });
