@@ -18,8 +18,8 @@ export function sendDocx(res: Response, file: service.WordFile): void {
   res.send(file.body);
 }
 
-export function wordCtx(deps: Deps): service.Ctx {
-  return { db: deps.db, states: deps.states, now: deps.clock.now(), publicUrl: deps.config.publicUrl };
+export function wordCtx(deps: Deps, files: service.WordCache): service.Ctx {
+  return { db: deps.db, states: deps.states, now: deps.clock.now(), publicUrl: deps.config.publicUrl, files };
 }
 
 /**
@@ -27,7 +27,7 @@ export function wordCtx(deps: Deps): service.Ctx {
  * published version, the comment report. Paths described in ./openapi.ts. Mounted before the standards'
  * API, whose /standards/{ref}/versions/{n} would otherwise read "3.docx" as a version number.
  */
-export function wordApi(deps: Deps, cache: DiffCache): Router {
+export function wordApi(deps: Deps, cache: DiffCache, files: service.WordCache): Router {
   const r = Router();
 
   r.get('/standards/:ref/diff.docx', allow('public'), async (req, res) => {
@@ -36,11 +36,11 @@ export function wordApi(deps: Deps, cache: DiffCache): Router {
     if (!from || !to) {
       throw new BadRequest('Give both ends: ?from=1&to=current.', { ...(from ? {} : { from: 'required' }), ...(to ? {} : { to: 'required' }) });
     }
-    sendDocx(res, await service.redline(wordCtx(deps), cache, viewerOf(res), String(req.params.ref), from, to));
+    sendDocx(res, await service.redline(wordCtx(deps, files), cache, viewerOf(res), String(req.params.ref), from, to));
   });
 
   r.get('/standards/:ref/versions/:n.docx', allow('public'), async (req, res) => {
-    sendDocx(res, await service.edition(wordCtx(deps), viewerOf(res), String(req.params.ref), String(req.params.n)));
+    sendDocx(res, await service.edition(wordCtx(deps, files), viewerOf(res), String(req.params.ref), String(req.params.n)));
   });
 
   // Beside comments.csv and comments.xlsx: the same permission, the same filters, the same rows.

@@ -25,6 +25,31 @@ export interface Ctx {
   states: SnapshotSource;
   now: Date;
   publicUrl: string;
+  files: WordCache;
+}
+
+/**
+ * Built documents, by everything they are made of: a version's text never changes, so its clauses are
+ * named by its id and the rest (labels, dates, states) is in the key. Building a long standard's .docx
+ * holds the event loop for a second or more (the docx package writes and zips synchronously): a document
+ * is built once, and several requests for it at once wait for the same build. Bounded, least recently
+ * used first out.
+ */
+export class WordCache {
+  private files = new Map<string, Promise<Buffer>>();
+  constructor(private readonly max = 16) {}
+
+  get(key: string, build: () => Promise<Buffer>): Promise<Buffer> {
+    let file = this.files.get(key);
+    if (file) this.files.delete(key);
+    else {
+      file = build();
+      file.catch(() => this.files.delete(key));
+      if (this.files.size >= this.max) this.files.delete(this.files.keys().next().value!);
+    }
+    this.files.set(key, file);
+    return file;
+  }
 }
 
 export interface WordFile {
@@ -41,7 +66,7 @@ export async function redline(ctx: Ctx, cache: DiffCache, viewer: Viewer | null,
   const { from, to } = pair(detail, fromEnd, toEnd);
   const [{ diff }, fromClauses, toClauses] = await Promise.all([cache.get(ctx.db, from.id, to.id), clausesOf(ctx.db, from.id), clausesOf(ctx.db, to.id)]);
   const s = detail.standard;
-  const body = await buildRedline({
+  const meta = {
     designation: s.designation,
     title: s.title,
     fromLabel: versionName(from),
@@ -49,9 +74,10 @@ export async function redline(ctx: Ctx, cache: DiffCache, viewer: Viewer | null,
     date: new Date(to.published_at ?? to.created_at).toISOString(),
     draft: from.state !== 'published' || to.state !== 'published',
     url: `${site(ctx)}/standards/${encodeURIComponent(s.ref)}/diff/${from.n}..${to.n}`,
-    diff,
-    depths: { from: new Map(fromClauses.map((c) => [c.ref, c.depth])), to: new Map(toClauses.map((c) => [c.ref, c.depth])) },
-  });
+  };
+  const body = await ctx.files.get(`redline ${from.id} ${to.id} ${JSON.stringify(meta)}`, () =>
+    buildRedline({ ...meta, diff, depths: { from: new Map(fromClauses.map((c) => [c.ref, c.depth])), to: new Map(toClauses.map((c) => [c.ref, c.depth])) } }),
+  );
   return { filename: fileName(s.designation, `v${from.n}-to-v${to.n}`, 'redline'), body };
 }
 
@@ -62,8 +88,7 @@ export async function edition(ctx: Ctx, viewer: Viewer | null, ref: string, n: s
   const v = versionAt(detail, n);
   const s = detail.standard;
   if (v.state !== 'published') throw new Conflict(messages.notPublished(s.designation, versionName(v)));
-  const clauses = await clausesOf(ctx.db, v.id);
-  const body = await buildEdition({
+  const meta = {
     designation: s.designation,
     title: s.title,
     editionLabel: v.edition_label || versionName(v),
@@ -73,7 +98,7 @@ export async function edition(ctx: Ctx, viewer: Viewer | null, ref: string, n: s
     url: `${site(ctx)}/standards/${encodeURIComponent(s.ref)}`,
     sample: v.sample,
     summary: v.summary,
-    clauses,
-  });
+  };
+  const body = await ctx.files.get(`edition ${v.id} ${JSON.stringify(meta)}`, async () => buildEdition({ ...meta, clauses: await clausesOf(ctx.db, v.id) }));
   return { filename: fileName(s.designation, v.edition_label || `v${v.n}`), body };
 }

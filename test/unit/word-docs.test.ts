@@ -74,3 +74,25 @@ describe('word: the clean edition and the comment report', () => {
     expect((text.match(/<tr>/g) ?? []).length).to.equal(3);
   });
 });
+
+describe('word: the cache of built documents', () => {
+  it('builds a key once (concurrent requests share the build), forgets a failed build, keeps at most `max`', async () => {
+    const { WordCache } = await import('../../server/word/service.ts');
+    const cache = new WordCache(2);
+    let builds = 0;
+    const make = (s: string) => async () => {
+      builds++;
+      return Buffer.from(s);
+    };
+    const [a, b] = await Promise.all([cache.get('a', make('A')), cache.get('a', make('other'))]);
+    expect(a.toString()).to.equal('A');
+    expect(b.toString()).to.equal('A');
+    expect(builds).to.equal(1);
+    await cache.get('x', () => Promise.reject(new Error('boom'))).catch(() => undefined);
+    expect((await cache.get('x', make('X'))).toString()).to.equal('X');
+    await cache.get('y', make('Y')); // 'a' is now the least recently used of three: out
+    builds = 0;
+    await cache.get('a', make('A2'));
+    expect(builds).to.equal(1);
+  });
+});
