@@ -33,6 +33,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import { changeAnchor, diffText, type ClauseDiff, type TermChange, type VersionDiff } from '../diff/index.ts';
+import { changedTermSpans, type TermSpan } from '../diff/summary.ts';
 import { AUTHOR, headingLevel, pack, shown, titleOf, xmlSafe } from './common.ts';
 
 export type Op = 'equal' | 'insert' | 'delete';
@@ -40,6 +41,8 @@ export type Op = 'equal' | 'insert' | 'delete';
 export interface RedlineRun {
   op: Op;
   text: string;
+  /** a changed requirement verb or number (bold, as the diff page marks them) */
+  strong?: true;
 }
 
 /** One Word paragraph of the redline: its runs, and whether its paragraph mark was inserted or deleted. */
@@ -76,21 +79,34 @@ export function redlineParagraphs(diff: VersionDiff, depths: Depths): RedlinePar
     out.push(cur);
     cur = { runs: [], mark: 'equal' };
   };
-  const text = (op: Op, s: string) => {
+  const text = (op: Op, s: string, strong = false) => {
     const lines = s.split('\n');
     lines.forEach((line, i) => {
       if (i > 0) breakOn(op !== 'insert', op !== 'delete');
-      if (line) cur.runs.push({ op, text: line });
+      if (line) cur.runs.push(strong ? { op, text: line, strong: true } : { op, text: line });
     });
   };
-  const body = (op: Op, s: string) => {
+  /** `s` starts at `offset` in its side's text: the pieces of it inside a span are strong. */
+  const marked = (op: Op, s: string, offset: number, spans: readonly TermSpan[]) => {
+    let at = 0;
+    for (const t of spans) {
+      const start = Math.max(t.start - offset, at);
+      const end = Math.min(t.end - offset, s.length);
+      if (end <= start) continue;
+      text(op, s.slice(at, start));
+      text(op, s.slice(start, end), true);
+      at = end;
+    }
+    text(op, s.slice(at));
+  };
+  const body = (op: Op, s: string, offset: number, spans: readonly TermSpan[]) => {
     if (!s) return;
     const old = op !== 'insert';
     const nu = op !== 'delete';
     breakOn(old && owed.old, nu && owed.new);
     if (old) owed.old = false;
     if (nu) owed.new = false;
-    text(op, s);
+    marked(op, s, offset, spans);
     if (old) started.old = true;
     if (nu) started.new = true;
   };
@@ -115,7 +131,15 @@ export function redlineParagraphs(diff: VersionDiff, depths: Depths): RedlinePar
       if (hasOld) started.old = owed.old = true;
       if (hasNew) started.new = owed.new = true;
     }
-    for (const p of c.parts) body(p.op, p.text);
+    // as on the diff page: verbs and numbers are marked in changed clauses, not in whole added or removed ones
+    const terms = c.status === 'changed' ? changedTermSpans(c.parts) : { old: [], new: [] };
+    let o = 0; // offsets in the old and the new body
+    let n = 0;
+    for (const p of c.parts) {
+      body(p.op, p.text, p.op === 'insert' ? n : o, p.op === 'delete' ? terms.old : p.op === 'insert' ? terms.new : []);
+      if (p.op !== 'insert') o += p.text.length;
+      if (p.op !== 'delete') n += p.text.length;
+    }
   }
   out.push(cur);
   return out;
@@ -230,9 +254,10 @@ export async function buildRedline(input: RedlineInput): Promise<Buffer> {
   const body = paras.map((p, i) => {
     const children: ParagraphChild[] = p.runs.map((r) => {
       const text = xmlSafe(r.text);
-      if (r.op === 'insert') return new InsertedTextRun({ ...rev(), text });
-      if (r.op === 'delete') return new DeletedTextRun({ ...rev(), text });
-      return new TextRun(text);
+      const bold = r.strong ? { bold: true } : {};
+      if (r.op === 'insert') return new InsertedTextRun({ ...rev(), text, ...bold });
+      if (r.op === 'delete') return new DeletedTextRun({ ...rev(), text, ...bold });
+      return new TextRun({ text, ...bold });
     });
     if (p.heading && !placed.has(p.heading.anchor)) {
       placed.add(p.heading.anchor);

@@ -55,8 +55,10 @@ describe('word: the redline (tracked changes)', () => {
     const del = paras.flatMap((p) => p.runs.filter((r) => r.kind === 'del').map((r) => r.text));
     expect(ins).to.include.members(['shall', '25', 'Fencing', 'A brand new requirement shall apply.']);
     expect(del).to.include.members(['should', '50', 'Marking', 'This clause goes.']);
-    expect(xml).to.match(/<w:ins w:id="\d+" w:author="imas-review" w:date="2026-03-01T00:00:00.000Z"><w:r><w:t xml:space="preserve">shall<\/w:t><\/w:r><\/w:ins>/);
-    expect(xml).to.match(/<w:del w:id="\d+" w:author="imas-review" w:date="2026-03-01T00:00:00.000Z"><w:r><w:delText xml:space="preserve">should<\/w:delText><\/w:r><\/w:del>/);
+    // the changed verbs and numbers in bold, as the diff page marks them; other changed words not
+    expect(xml).to.match(/<w:ins w:id="\d+" w:author="imas-review" w:date="2026-03-01T00:00:00.000Z"><w:r><w:rPr><w:b\/><w:bCs\/><\/w:rPr><w:t xml:space="preserve">shall<\/w:t><\/w:r><\/w:ins>/);
+    expect(xml).to.match(/<w:del w:id="\d+" w:author="imas-review" w:date="2026-03-01T00:00:00.000Z"><w:r><w:rPr><w:b\/><w:bCs\/><\/w:rPr><w:delText xml:space="preserve">should<\/w:delText><\/w:r><\/w:del>/);
+    expect(xml).to.match(/<w:ins w:id="\d+" w:author="imas-review" w:date="2026-03-01T00:00:00.000Z"><w:r><w:t xml:space="preserve">Fencing<\/w:t><\/w:r><\/w:ins>/);
     // the removed clause's heading line is deleted with its paragraph mark; the added one's inserted
     const removedHeading = paras.find((p) => p.style === 'Heading1' && p.runs.some((r) => r.text.includes('Old clause')))!;
     expect(removedHeading.runs.every((r) => r.kind === 'del')).to.equal(true);
