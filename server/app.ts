@@ -28,6 +28,9 @@ import { usersApi } from './users/api.ts';
 import { DiffCache } from './diff/service.ts';
 import { diffRoutes } from './diff/routes.ts';
 import { diffApi } from './diff/api.ts';
+import { wordApi } from './word/api.ts';
+import { WordCache } from './word/service.ts';
+import { wordRoutes } from './word/routes.ts';
 import { RequirementsCache } from './requirements/service.ts';
 import { requirementsRoutes } from './requirements/routes.ts';
 import { requirementsApi } from './requirements/api.ts';
@@ -154,11 +157,14 @@ export function createApp(given: AppDeps): Express {
 
   // The API first: its calls then skip the page routers' layers.
   const diffs = new DiffCache();
+  const words = new WordCache();
   const registers = new RequirementsCache();
   const api = express.Router();
   api.get('/openapi.json', allow('public'), (_req, res) => {
     res.json(openapi);
   });
+  // before the standards' API: its /standards/{ref}/versions/{n} would read "3.docx" as a number
+  api.use(wordApi(deps, diffs, words));
   api.use(standardsApi(deps));
   api.use(searchApi(deps));
   api.use(signinApi(auth, deps));
@@ -185,6 +191,7 @@ export function createApp(given: AppDeps): Express {
   app.use(signinRoutes(deps, auth));
   app.use(twoFactorRoutes(deps, auth));
   app.use(usersRoutes(auth));
+  app.use(wordRoutes(deps, diffs, words));
   app.use(diffRoutes(deps, diffs));
   app.use(requirementsRoutes(deps, registers));
   app.use(draftsRoutes(deps));

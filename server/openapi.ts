@@ -13,6 +13,7 @@ import { diffPaths, diffSchemas } from './diff/openapi.ts';
 import { searchPaths } from './search/openapi.ts';
 import { myworkPaths } from './mywork/openapi.ts';
 import { watchingPaths } from './watching/openapi.ts';
+import { wordPaths } from './word/openapi.ts';
 import { error, json } from './http/openapi-parts.ts';
 
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
@@ -146,7 +147,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths, diffPaths, requirementsPaths, searchPaths, myworkPaths, watchingPaths, notificationsPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths, diffPaths, requirementsPaths, searchPaths, myworkPaths, watchingPaths, notificationsPaths, wordPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }

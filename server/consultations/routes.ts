@@ -191,7 +191,7 @@ export function consultationsRoutes(deps: Deps): Router {
       // The blank template and the export (whose rows, uploaded again, update the comments they name).
       sheets: {
         templateCsv: `/api/v1/consultations/${c.id}/template.csv`, templateXlsx: `/api/v1/consultations/${c.id}/template.xlsx`,
-        exportCsv: `/api/v1/consultations/${c.id}/comments.csv`, exportXlsx: `/api/v1/consultations/${c.id}/comments.xlsx`,
+        exportCsv: `/api/v1/consultations/${c.id}/comments.csv`, exportXlsx: `/api/v1/consultations/${c.id}/comments.xlsx`, exportDocx: `/api/v1/consultations/${c.id}/comments.docx`,
       },
       sheetLimits: { rows: MAX_SHEET_ROWS.toLocaleString('en'), file: mb(MAX_SHEET_BYTES), unpacked: mb(MAX_SHEET_UNPACKED) },
       ...extra,
@@ -319,6 +319,7 @@ export function consultationsRoutes(deps: Deps): Router {
       firstPage: paging.cursor ? withQuery(here, matrixQuery(filter, sort, { version, limit })) : null,
       csv: withQuery(`/api/v1/consultations/${c.id}/comments.csv`, query),
       xlsx: withQuery(`/api/v1/consultations/${c.id}/comments.xlsx`, query),
+      docx: withQuery(`/api/v1/consultations/${c.id}/comments.docx`, query),
       draftLink: `${base}/versions/${c.n}`,
       back: withQuery(here, pageQuery),
       notice: req.query.done === 'disposed' ? messages.disposed : undefined,

@@ -46,6 +46,8 @@ export function diffRoutes(deps: Deps, cache: DiffCache): Router {
         { label: 'Changes only', href: `${base}?view=${view}`, current: changesOnly },
         { label: 'Whole text', href: `${base}?view=${view}&changes=all`, current: !changesOnly },
       ],
+      // the same comparison in Word, with the changes as tracked changes (server/word/)
+      docx: `${base}.docx`,
       reverse: `/standards/${encodeURIComponent(detail.standard.ref)}/diff/${m[2]}..${m[1]}?view=${view}`,
       choices: detail.versions.map((v) => ({ n: v.n, label: v.label, edition: v.edition, amendment: v.amendment, state: v.state, fromSelected: v.id === from.id, toSelected: v.id === to.id })),
     });

@@ -173,5 +173,7 @@ function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Await
       .filter((x) => x.in_force_from && (!v.in_force_from || x.in_force_from <= v.in_force_from || x.n <= v.n))
       .map((x) => ({ ...x, isThis: x.n === v.n && page.kind === 'version' })),
     draftsUnderConsultation: detail.openDrafts.filter((d) => d.n > v.n),
+    // the clean edition in Word (server/word/): published versions only
+    docx: v.state === 'published' ? `/api/v1/standards/${encodeURIComponent(standard.ref)}/versions/${v.n}.docx` : null,
   };
 }

@@ -17,6 +17,7 @@ describe('browser: a comment sheet uploaded twice updates the comment instead of
       expect(await page.locator('.sheet-downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).to.deep.equal([
         `/api/v1/consultations/${cid}/template.xlsx`, `/api/v1/consultations/${cid}/template.csv`,
         `/api/v1/consultations/${cid}/comments.xlsx`, `/api/v1/consultations/${cid}/comments.csv`,
+        `/api/v1/consultations/${cid}/comments.docx`, // the comment report in Word (issue 20)
       ]);
       const upload = async (csv: string) => {
         if (!(await page.locator('#sheet-upload[open]').count())) await page.locator('#sheet-upload summary').click();
