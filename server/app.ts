@@ -17,7 +17,9 @@ import { allow } from './auth/permissions.ts';
 import { homeRoutes } from './home/routes.ts';
 import { standardsRoutes } from './standards/routes.ts';
 import { standardsApi } from './standards/api.ts';
-import { createAuth } from './auth/middleware.ts';
+import { createAuth, type Auth } from './auth/middleware.ts';
+import { sessionWithUser } from './accounts/sessions.ts';
+import { requiresTwoFactor } from './twofactor/totp.ts';
 import { authenticate } from './accounts/service.ts';
 import { findUserById, viewerOf } from './accounts/repo.ts';
 import { userForToken } from './accounts/tokens.ts';
@@ -63,8 +65,12 @@ export type AppDeps = Omit<Deps, 'states' | 'caches'> & { states?: StandardState
  */
 export function createHandler(given: AppDeps): { app: Express; handler: (req: IncomingMessage, res: ServerResponse) => void } {
   const deps = withStates(given);
-  const app = createApp(deps);
-  const fast = fastPath(deps);
+  const { app, auth } = buildApp(deps);
+  // Signed-in readers whose role must use a second factor go through Express (its gate asks whether they have one).
+  const fast = fastPath(deps, async (cookie) => {
+    const who = await auth.quickReader(cookie);
+    return who && !requiresTwoFactor(who.viewer.role) ? who : null;
+  });
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const done = fast(req, res);
     if (done === true) return;
@@ -84,7 +90,10 @@ const withStates = (given: AppDeps): Deps => ({ ...given, states: given.states ?
 
 /** Builds the app from its dependencies; server/main.ts listens, tests drive it with supertest. */
 export function createApp(given: AppDeps): Express {
-  const deps = withStates(given);
+  return buildApp(withStates(given)).app;
+}
+
+function buildApp(deps: Deps): { app: Express; auth: Auth } {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
@@ -141,7 +150,7 @@ export function createApp(given: AppDeps): Express {
     next(/^(\/|https?:\/\/)/i.test(req.url) ? undefined : new BadRequest(messages.badTarget));
   });
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
-  const auth = createAuth(deps, { authenticate, findUserById, userForToken, viewerOf });
+  const auth = createAuth(deps, { authenticate, findUserById, userForToken, viewerOf, sessionWithUser });
   app.use(auth.middleware);
   // A secretariat account without two-factor sign-in may only enrol (or sign out).
   app.use(twoFactorGate(deps));
@@ -189,5 +198,5 @@ export function createApp(given: AppDeps): Express {
 
   app.use(notFound);
   app.use(errorHandler);
-  return app;
+  return { app, auth };
 }

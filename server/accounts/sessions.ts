@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { isSqlite } from '../db.ts';
+import type { UserRow } from './repo.ts';
 
 type Q = Knex | Knex.Transaction;
 
@@ -14,4 +15,24 @@ export async function endSessionsOf(db: Q, userId: number, keepSid?: string): Pr
   else q.whereRaw("(sess::jsonb -> 'passport' ->> 'user') = ?", [String(userId)]);
   if (keepSid) q.whereNot('sid', keepSid);
   return q.delete();
+}
+
+/**
+ * A live session and the account it belongs to, in one query (issue 17 item 2): the session store's
+ * own read (sid, not expired, as connect-session-knex reads it) joined to the user its Passport data
+ * names. `user` is undefined when the session names no user or one that no longer exists.
+ */
+export async function sessionWithUser(db: Q, sid: string, now: Date): Promise<{ sess: Record<string, unknown>; user: UserRow | undefined } | null> {
+  const sqlite = isSqlite(db);
+  const q = db('sessions as s')
+    .leftJoin('users as u', sqlite ? db.raw("u.id = json_extract(s.sess, '$.passport.user')") : db.raw("u.id = ((s.sess::jsonb -> 'passport' ->> 'user')::bigint)"))
+    .where('s.sid', sid)
+    .first('s.sess as session_data', 'u.*');
+  if (sqlite) q.whereRaw('datetime(?) <= datetime(s.expired)', [now.toISOString()]);
+  else q.whereRaw('CAST(? as timestamptz) <= s.expired', [now.toISOString()]);
+  const row = (await q) as (UserRow & { session_data: unknown }) | undefined;
+  if (!row) return null;
+  const { session_data, ...user } = row;
+  const sess = (typeof session_data === 'string' ? JSON.parse(session_data) : session_data) as Record<string, unknown>;
+  return { sess, user: user.id == null ? undefined : (user as UserRow) };
 }
