@@ -207,6 +207,8 @@ export async function run(opts: { seconds?: number } = {}): Promise<DatabaseFigu
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  // BENCH_DATABASES=sqlite: SQLite only (a quick look while working)
+  if (process.env.BENCH_DATABASES === 'sqlite') return out;
   const pg = await startPostgres();
   try {
     const admin = createDb(pg.url);

@@ -39,7 +39,8 @@ export class UserSlots {
     const hb = Handlebars.create();
     for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
     const partial = (name: string) => (name === 'user-header' ? 'site-header' : name);
-    this.templates = SLOTS.map((s) => hb.compile(fs.readFileSync(path.join(partialsDir, `${partial(s)}.hbs`), 'utf8')));
+    // Trimmed, as express-handlebars compiles its templates and partials: the same bytes as the layout's.
+    this.templates = SLOTS.map((s) => hb.compile(fs.readFileSync(path.join(partialsDir, `${partial(s)}.hbs`), 'utf8').trim()));
   }
 
   /** The slots' contents for one request, in page order. */
