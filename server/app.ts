@@ -22,7 +22,7 @@ import { sessionWithUser } from './accounts/sessions.ts';
 import { requiresTwoFactor } from './twofactor/totp.ts';
 import { authenticate } from './accounts/service.ts';
 import { findUserById, viewerOf } from './accounts/repo.ts';
-import { userForToken } from './accounts/tokens.ts';
+import { TokenCache } from './accounts/tokens.ts';
 import { signinRoutes } from './signin/routes.ts';
 import { signinApi } from './signin/api.ts';
 import { usersRoutes } from './users/routes.ts';
@@ -150,7 +150,9 @@ function buildApp(deps: Deps): { app: Express; auth: Auth } {
     next(/^(\/|https?:\/\/)/i.test(req.url) ? undefined : new BadRequest(messages.badTarget));
   });
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
-  const auth = createAuth(deps, { authenticate, findUserById, userForToken, viewerOf, sessionWithUser });
+  // A token's lookup is remembered for up to a second (accounts/tokens.ts TokenCache).
+  const tokens = new TokenCache(deps.db);
+  const auth = createAuth(deps, { authenticate, findUserById, userForToken: (ctx, token) => tokens.lookup(ctx, token), viewerOf, sessionWithUser });
   app.use(auth.middleware);
   // A secretariat account without two-factor sign-in may only enrol (or sign out).
   app.use(twoFactorGate(deps));

@@ -1,6 +1,9 @@
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps.ts';
-import { allow, viewerOf } from '../auth/permissions.ts';
+import { allow, can, viewerOf } from '../auth/permissions.ts';
+import { LRUCache } from 'lru-cache';
+import { stableUntil } from './state.ts';
+import type { StandardSnapshot } from './snapshot.ts';
 import { BadRequest, NotFound } from '../errors.ts';
 import { isValidDay } from '../time.ts';
 import { clausesOf, versionSource } from '../versions/repo.ts';
@@ -24,15 +27,36 @@ export function standardsApi(deps: Deps): Router {
     return service.standardDetail(snapshot, viewerOf(res), deps.clock.now());
   }
 
+  /**
+   * A standard's JSON, kept per snapshot (a snapshot is one revision of the standard: a new revision
+   * is a new snapshot), per kind of reader (who may read unreleased drafts or not: the only thing of
+   * the viewer it shows) and until the next instant at which a date can change it (stableUntil: the
+   * day, a consultation opening or closing) — as the pages are kept.
+   */
+  const standardJsons = new LRUCache<string, { snap: StandardSnapshot; from: number; until: number; body: Buffer }>({ max: 2_000 });
   r.get('/standards/:ref', allow('public'), async (req, res) => {
-    const d = await detail(String(req.params.ref), res);
-    res.json({
-      ...standardJson(d.standard),
-      versions: d.versions.map(versionMetaJson),
-      consultations: d.versions
-        .filter((v) => v.consultation)
-        .map((v) => ({ id: v.consultation!.id, n: v.n, opens_at: v.consultation!.opens_at, closes_at: v.consultation!.closes_at, state: v.consultation!.state })),
-    });
+    const ref = String(req.params.ref);
+    const snapshot = await service.resolveStandard(deps.states, ref);
+    const viewer = viewerOf(res);
+    const now = deps.clock.now();
+    const t = now.getTime();
+    const key = `${ref}|${can(viewer, 'drafts.read-unreleased') ? 'all' : 'released'}`;
+    let kept = standardJsons.get(key);
+    if (!kept || kept.snap !== snapshot || t < kept.from || t >= kept.until) {
+      const d = service.standardDetail(snapshot, viewer, now);
+      const body = Buffer.from(
+        JSON.stringify({
+          ...standardJson(d.standard),
+          versions: d.versions.map(versionMetaJson),
+          consultations: d.versions
+            .filter((v) => v.consultation)
+            .map((v) => ({ id: v.consultation!.id, n: v.n, opens_at: v.consultation!.opens_at, closes_at: v.consultation!.closes_at, state: v.consultation!.state })),
+        }),
+      );
+      kept = { snap: snapshot, from: t, until: stableUntil(snapshot, now), body };
+      standardJsons.set(key, kept);
+    }
+    res.set('Content-Type', 'application/json; charset=utf-8').send(kept.body);
   });
 
   r.get(['/standards/:ref/current', '/standards/:ref/versions/current'], allow('public'), async (req, res) => {
