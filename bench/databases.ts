@@ -11,7 +11,6 @@
  *   npm run bench -- databases        BENCH_SECONDS=5 for longer runs (default 3 s per measurement)
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb, type Db } from '../server/db.ts';
@@ -28,6 +27,7 @@ import { generatePair } from './lib/gen-standard.ts';
 import { load, type LoadResult } from './lib/load.ts';
 import { getGzip, startChild } from './lib/child.ts';
 import { signInCookie } from './lib/signin.ts';
+import { serveBareWrites } from './lib/bare-writes.ts';
 
 const here = import.meta.dirname;
 const CONNECTIONS = 50;
@@ -245,37 +245,8 @@ export function report(all: DatabaseFigures[]): string[] {
   return lines;
 }
 
-/**
- * The writes' baseline: a bare Node http server that reads the body, parses the same JSON and answers
- * (201 for POST, 200 for PUT), nothing else — no Express (issue 17: an Express baseline flattered us).
- */
-function serveBare(): void {
-  let id = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      let body: { comment?: string; position?: string };
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        res.writeHead(400).end();
-        return;
-      }
-      const m = /^\/api\/v1\/(consultations|ballots)\/(\d+)\/(comments|vote)$/.exec(req.url ?? '');
-      if (!m) return void res.writeHead(404).end();
-      const out = req.method === 'POST' ? JSON.stringify({ id: ++id, reference: `C-${m[2]}-${id}`, comment: body.comment }) : JSON.stringify({ ballot: Number(m[2]), position: body.position });
-      res.writeHead(req.method === 'POST' ? 201 : 200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(out) });
-      res.end(out);
-    });
-  });
-  server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
-  process.on('disconnect', () => process.exit(0));
-  process.on('SIGINT', () => process.exit(0));
-}
-
 if (process.argv.includes('--bare')) {
-  serveBare();
+  serveBareWrites();
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   for (const l of report(await run())) console.log(l);
 }

@@ -18,7 +18,7 @@ import { homeRoutes } from './home/routes.ts';
 import { standardsRoutes } from './standards/routes.ts';
 import { standardsApi } from './standards/api.ts';
 import { createAuth, type Auth } from './auth/middleware.ts';
-import { sessionWithUser } from './accounts/sessions.ts';
+import { sessionReader } from './accounts/sessions.ts';
 import { requiresTwoFactor } from './twofactor/totp.ts';
 import { authenticate } from './accounts/service.ts';
 import { findUserById, viewerOf } from './accounts/repo.ts';
@@ -65,13 +65,14 @@ export type AppDeps = Omit<Deps, 'states' | 'caches'> & { states?: StandardState
  */
 export function createHandler(given: AppDeps): { app: Express; handler: (req: IncomingMessage, res: ServerResponse) => void } {
   const deps = withStates(given);
-  const { app, auth } = buildApp(deps);
+  const { app, auth, bearerApp } = buildApp(deps);
   // Signed-in readers whose role must use a second factor go through Express (its gate asks whether they have one).
   const fast = fastPath(deps, async (cookie) => {
     const who = await auth.quickReader(cookie);
     return who && !requiresTwoFactor(who.viewer.role) ? who : null;
   });
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (isBearerApiCall(req)) return void bearerApp(req, res);
     const done = fast(req, res);
     if (done === true) return;
     if (done === false) return void app(req, res);
@@ -93,8 +94,8 @@ export function createApp(given: AppDeps): Express {
   return buildApp(withStates(given)).app;
 }
 
-function buildApp(deps: Deps): { app: Express; auth: Auth } {
-  const app = express();
+/** What every request goes through first, in the page app and the API app alike: logs, security headers, bodies, checks of the target. */
+function commonFront(app: Express, deps: Deps, opts: { staticFiles: boolean }): void {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
   app.set('etag', false); // pages set strong ETags themselves where they can answer 304 cheaply
@@ -134,7 +135,7 @@ function buildApp(deps: Deps): { app: Express; auth: Auth } {
       strictTransportSecurity: deps.config.secureCookies,
     }),
   );
-  app.use('/static', express.static(path.join(rootDir, 'public'), { maxAge: '1d', index: false }));
+  if (opts.staticFiles) app.use('/static', express.static(path.join(rootDir, 'public'), { maxAge: '1d', index: false }));
   app.use(express.json({ limit: '2mb' }));
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
   app.use(refuseNul);
@@ -149,10 +150,22 @@ function buildApp(deps: Deps): { app: Express; auth: Auth } {
   app.use((req, _res, next) => {
     next(/^(\/|https?:\/\/)/i.test(req.url) ? undefined : new BadRequest(messages.badTarget));
   });
+}
+
+/**
+ * An API call with a Bearer token: the same front (logs, headers, bodies), then the token, the
+ * second-factor gate and the API — no session, Passport, cookies, CSRF cookie parsing or page routers
+ * (issue 17 item 3). The same routers as in the page app, mounted twice.
+ */
+export const isBearerApiCall = (req: IncomingMessage): boolean => (req.url ?? '').startsWith('/api/v1/') && /^Bearer\s/i.test(req.headers.authorization ?? '');
+
+function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express } {
+  const app = express();
+  commonFront(app, deps, { staticFiles: true });
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
   // A token's lookup is remembered for up to a second (accounts/tokens.ts TokenCache).
   const tokens = new TokenCache(deps.db);
-  const auth = createAuth(deps, { authenticate, findUserById, userForToken: (ctx, token) => tokens.lookup(ctx, token), viewerOf, sessionWithUser });
+  const auth = createAuth(deps, { authenticate, findUserById, userForToken: (ctx, token) => tokens.lookup(ctx, token), viewerOf, sessionWithUser: sessionReader(deps.db) });
   app.use(auth.middleware);
   // A secretariat account without two-factor sign-in may only enrol (or sign out).
   app.use(twoFactorGate(deps));
@@ -180,6 +193,14 @@ function buildApp(deps: Deps): { app: Express; auth: Auth } {
   api.use(proposalsApi(deps));
   app.use('/api/v1', api);
 
+  const bearerApp = express();
+  commonFront(bearerApp, deps, { staticFiles: false });
+  bearerApp.use(auth.bearer);
+  bearerApp.use(twoFactorGate(deps));
+  bearerApp.use('/api/v1', api);
+  bearerApp.use(notFound);
+  bearerApp.use(errorHandler);
+
   app.use(healthRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(standardsRoutes(deps));
@@ -200,5 +221,5 @@ function buildApp(deps: Deps): { app: Express; auth: Auth } {
 
   app.use(notFound);
   app.use(errorHandler);
-  return { app, auth };
+  return { app, auth, bearerApp };
 }

@@ -55,7 +55,7 @@ export interface AccountLookup<U extends { id: number; disabled_at: string | nul
   userForToken(ctx: Pick<Deps, 'db' | 'clock' | 'logger'>, token: string): Promise<{ tokenRow: { id: number }; user: U } | null>;
   viewerOf(user: U): Viewer;
   /** a live session and its user in one query (accounts/sessions.ts) */
-  sessionWithUser(db: Knex, sid: string, now: Date): Promise<{ sess: Record<string, unknown>; user: U | undefined } | null>;
+  sessionWithUser(sid: string, now: Date): Promise<{ sess: Record<string, unknown>; user: U | undefined } | null>;
 }
 
 /** A signed-in reader recognised without Express (server/http/fast-path.ts): nothing to write, nothing to check. */
@@ -68,6 +68,8 @@ export interface Auth {
   /** what the account services need: the app's deps with a mailer */
   ctx: AccountsCtx;
   middleware: RequestHandler[];
+  /** the token check alone, for the API app of Bearer calls (app.ts) */
+  bearer: RequestHandler;
   passport: InstanceType<typeof Passport>;
   limiters: Limiters;
   /** the CSRF token for a form: the session's when signed in, else a signed double-submit token (no session stored) */
@@ -137,7 +139,7 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
   const { authenticate, findUserById, userForToken, viewerOf: toViewer, sessionWithUser } = accounts;
   const ctx: AccountsCtx = { db, clock, config, logger: deps.logger, mailer: deps.mailer ?? createMailer(config.smtpUrl, deps.logger), ...(deps.hashPassword ? { hashPassword: deps.hashPassword } : {}) };
   // Expiry in real time, as connect-session-knex reads it; the timeouts by the app's clock (below).
-  const readSession = (sid: string) => sessionWithUser(db, sid, new Date());
+  const readSession = (sid: string) => sessionWithUser(sid, new Date());
   const store = new OneQueryStore<U>(
     {
       knex: db,
@@ -239,6 +241,7 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
   return {
     ctx,
     middleware: [...[sessions, timeouts, passport.initialize(), passport.session()].map(unlessBearer), viewer, ...csrf.middleware],
+    bearer: viewer,
     passport,
     limiters: createLimiters(db, limits),
     csrfToken: (req, overwrite) => csrf.token(req, overwrite),

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { createUser, signIn, type TestUser } from '../helpers/auth.ts';
+import { isSqlite } from '../../server/db.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 const HEADER = /<header class="site-header">[\s\S]*?<\/header>/;
@@ -82,7 +83,9 @@ describe('signed-in pages from the cache', () => {
       for (let i = 0; i < n; i++) await agentA.get('/standards/07.11').expect(200);
     });
     expect(steady.writes).to.deep.equal([]);
-    expect(steady.all).to.equal(n);
+    // One statement a page: on an SQLite file it is prepared once on a connection of its own
+    // (accounts/sessions.ts sessionReader), so Knex sees none; on PostgreSQL, one through Knex.
+    expect(steady.all).to.equal(isSqlite(t.db) ? 0 : n);
     t.clock.advance(2 * 60_000);
     const later = await counting(t, async () => {
       for (let i = 0; i < n; i++) await agentA.get('/standards/07.11').expect(200);
