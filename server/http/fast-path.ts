@@ -21,6 +21,8 @@ interface Known {
   until: number;
   key: string;
   etag: string;
+  /** the headers of its 304, made once */
+  notModified: string[];
 }
 
 const MAX_KNOWN = 10_000;
@@ -64,7 +66,10 @@ export function fastPath(deps: Deps, signedIn?: SignedInReader) {
     const v = pageVersion(detail, target.page);
     if (!v || v.state !== 'published') return null;
     const pageKeyString = pageKey(detail, v, target.page);
-    const entry = { ref: target.ref, page: target.page, revision: detail.revision, from: t, until, key: pageKeyString, etag: deps.pageCache.etagFor(pageKeyString) };
+    const etag = deps.pageCache.etagFor(pageKeyString);
+    // Node's flat form: name, value, name, value.
+    const notModified = ['ETag', etag, 'Vary', 'Accept-Encoding, Cookie', 'Cache-Control', 'no-cache'];
+    const entry = { ref: target.ref, page: target.page, revision: detail.revision, from: t, until, key: pageKeyString, etag, notModified };
     known.set(url, entry);
     return entry;
   }
@@ -108,8 +113,10 @@ export function fastPath(deps: Deps, signedIn?: SignedInReader) {
 
   function answer(req: IncomingMessage, res: ServerResponse, page: Known): boolean {
     const url = req.url;
-    if (fresh(req, page.etag)) {
-      res.writeHead(304, { ETag: page.etag, Vary: 'Accept-Encoding, Cookie', 'Cache-Control': 'no-cache' });
+    // The usual revalidation (the very ETag, no Cache-Control) is recognised without parsing; any other goes by Express's rules.
+    const inm = req.headers['if-none-match'];
+    if ((inm === page.etag && !req.headers['cache-control']) || (inm !== undefined && fresh(req, page.etag))) {
+      res.writeHead(304, page.notModified);
       res.end();
       served.notModified++;
     } else {
