@@ -28,6 +28,13 @@ const OWN_HEADERS = new Set(['etag', 'vary', 'cache-control', 'content-type', 'c
  * Pages rendered once for readers who are not signed in. The key names everything the bytes depend
  * on (version, language, the standard's revision, the day, open consultations), so the ETag can be
  * computed — and a 304 answered — before anything is rendered.
+ *
+ * Signed-in readers (issue 17): the same page rendered once per set of rights (user-slots.ts
+ * variantKey) with markers in the layout's per-user slots — the header, the notices — kept as
+ * compressed pieces; each request fills the slots (UserSlots.render) and sendSlotted splices them in.
+ * A feature that shows something per user on a cached page (My work on the home page, a watch
+ * button) renders it in a slot — a new marker in views/layouts/main.hbs, its name in SLOTS and a
+ * partial of that name fed from the request's locals — never in the page body, which is shared.
  */
 export class PageCache {
   // Least recently used pages go first once their bytes (HTML and gzip) pass maxBytes.
