@@ -16,7 +16,7 @@ import { healthRoutes } from './health/routes.ts';
 import { allow } from './auth/permissions.ts';
 import { homeRoutes } from './home/routes.ts';
 import { standardsRoutes } from './standards/routes.ts';
-import { standardsApi } from './standards/api.ts';
+import { StandardJsons, standardJsonFast, standardsApi } from './standards/api.ts';
 import { createAuth, type Auth } from './auth/middleware.ts';
 import { sessionReader } from './accounts/sessions.ts';
 import { requiresTwoFactor } from './twofactor/totp.ts';
@@ -65,14 +65,28 @@ export type AppDeps = Omit<Deps, 'states' | 'caches'> & { states?: StandardState
  */
 export function createHandler(given: AppDeps): { app: Express; handler: (req: IncomingMessage, res: ServerResponse) => void } {
   const deps = withStates(given);
-  const { app, auth, bearerApp } = buildApp(deps);
+  const { app, auth, bearerApp, tokens, jsons } = buildApp(deps);
+  // A standard's JSON to a Bearer token, before Express once Express has answered one.
+  const apiFast = standardJsonFast(deps, jsons, async (token) => {
+    const found = await tokens.lookup(deps, token);
+    return found && !found.user.disabled_at && !requiresTwoFactor(found.user.role) ? viewerOf(found.user) : null;
+  });
   // Signed-in readers whose role must use a second factor go through Express (its gate asks whether they have one).
   const fast = fastPath(deps, async (cookie) => {
     const who = await auth.quickReader(cookie);
     return who && !requiresTwoFactor(who.viewer.role) ? who : null;
   });
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    if (isBearerApiCall(req)) return void bearerApp(req, res);
+    if (isBearerApiCall(req)) {
+      apiFast(req, res).then(
+        (answered) => answered || bearerApp(req, res),
+        (err) => {
+          deps.logger.error({ err }, 'fast path failed');
+          bearerApp(req, res);
+        },
+      );
+      return;
+    }
     const done = fast(req, res);
     if (done === true) return;
     if (done === false) return void app(req, res);
@@ -159,8 +173,9 @@ function commonFront(app: Express, deps: Deps, opts: { staticFiles: boolean }): 
  */
 export const isBearerApiCall = (req: IncomingMessage): boolean => (req.url ?? '').startsWith('/api/v1/') && /^Bearer\s/i.test(req.headers.authorization ?? '');
 
-function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express } {
+function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; tokens: TokenCache; jsons: StandardJsons } {
   const app = express();
+  const jsons = new StandardJsons(deps);
   commonFront(app, deps, { staticFiles: true });
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
   // A token's lookup is remembered for up to a second (accounts/tokens.ts TokenCache).
@@ -177,7 +192,7 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express } 
   api.get('/openapi.json', allow('public'), (_req, res) => {
     res.json(openapi);
   });
-  api.use(standardsApi(deps));
+  api.use(standardsApi(deps, jsons));
   api.use(searchApi(deps));
   api.use(signinApi(auth, deps));
   api.use(usersApi(auth));
@@ -221,5 +236,5 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express } 
 
   app.use(notFound);
   app.use(errorHandler);
-  return { app, auth, bearerApp };
+  return { app, auth, bearerApp, tokens, jsons };
 }
