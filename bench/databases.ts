@@ -11,22 +11,23 @@
  *   npm run bench -- databases        BENCH_SECONDS=5 for longer runs (default 3 s per measurement)
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import express from 'express';
 import { createDb, type Db } from '../server/db.ts';
 import { systemClock } from '../server/clock.ts';
 import { loadStandards } from '../server/standards/loader.ts';
 import { createVersion } from '../server/versions/service.ts';
 import { insertUser, type UserRow } from '../server/accounts/repo.ts';
 import { createApiToken } from '../server/accounts/tokens.ts';
+import { hashPassword } from '../server/accounts/passwords.ts';
 import { openBallot } from '../server/ballots/service.ts';
 import { insertMembership } from '../server/organisations/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { generatePair } from './lib/gen-standard.ts';
 import { load, type LoadResult } from './lib/load.ts';
 import { getGzip, startChild } from './lib/child.ts';
+import { signInCookie } from './lib/signin.ts';
+import { serveBareWrites } from './lib/bare-writes.ts';
 
 const here = import.meta.dirname;
 const CONNECTIONS = 50;
@@ -43,6 +44,8 @@ export interface DatabaseFigures {
   name: string;
   page200: Pair;
   page304: Pair;
+  signedIn: Pair;
+  apiRead: Pair;
   json: Pair;
   comments: Pair & { rows: number };
   votes: Pair & { rows: number; events: number };
@@ -62,8 +65,8 @@ export const startFlags = (): string[] => {
 
 
 /** A bare server (bench/serve-bare.ts) sending what our app sent for `p`: the same body and headers. */
-async function bareCopyOf(port: number, p: string, dir: string, name: string) {
-  const page = await getGzip(port, p);
+async function bareCopyOf(port: number, p: string, dir: string, name: string, asked: Record<string, string> = {}) {
+  const page = await getGzip(port, p, asked);
   if (page.status !== 200) throw new Error(`GET ${p} answered ${page.status}`);
   const body = path.join(dir, `${name}.body`);
   const headers = path.join(dir, `${name}.headers.json`);
@@ -83,15 +86,20 @@ function peakRssMb(pid: number): number {
   }
 }
 
-interface Prepared {
+export interface Prepared {
   cid: number;
   ballotId: number;
+  /** an API token of a verified stakeholder */
   stakeholder: string;
   board: string[];
+  /** a stakeholder who signs in with the form (a real password hash): the signed-in page */
+  reader: { email: string; password: string };
 }
 
+export const READER_PASSWORD = 'bench reader password, long enough';
+
 /** Migrations, the standards, a generated published standard of 40,000 words, a consultation and a ballot open now, tokens. */
-async function prepare(db: Db): Promise<Prepared> {
+export async function prepare(db: Db): Promise<Prepared> {
   await db.migrate.latest();
   await loadStandards(db, systemClock, path.join(here, '..', 'standards'));
   const { from } = generatePair(40_000, 7);
@@ -119,7 +127,9 @@ async function prepare(db: Db): Promise<Prepared> {
   }
   const sec = await user('secretariat', 0, 'Secretariat');
   const ballotId = await openBallot(db, systemClock, { id: sec.id, role: 'secretariat', name: sec.name, email: sec.email, organisation: sec.organisation }, '07.11', v.n, { closes_at: at(30 * 86_400_000), rule: 'iso', quorum: 0.5, override_reason: 'bench: the consultation on the draft is still open' });
-  return { cid: typeof ins === 'object' ? ins.id : ins, ballotId, stakeholder, board };
+  const reader = { email: 'reader@bench.example', password: READER_PASSWORD };
+  await insertUser(db, { email: reader.email, name: 'Bench Reader', organisation: 'Bench NGO', role: 'stakeholder', password_hash: await hashPassword(READER_PASSWORD), email_verified_at: at(0), disabled_at: null, created_at: at(0) });
+  return { cid: typeof ins === 'object' ? ins.id : ins, ballotId, stakeholder, board, reader };
 }
 
 async function measure(name: string, url: string, seconds: number): Promise<DatabaseFigures> {
@@ -146,6 +156,16 @@ async function measure(name: string, url: string, seconds: number): Promise<Data
     const page200 = await pair({ ...common, port: ours.port, path: '/standards/99.01', headers: gz }, page.server.port);
     const page304 = await pair({ ...common, port: ours.port, path: '/standards/99.01', headers: { ...gz, 'If-None-Match': String(page.etag) } }, page.server.port);
     const jsonRead = await pair({ ...common, port: ours.port, path: `/api/v1/consultations/${p.cid}`, headers: gz }, json.server.port);
+    // Issue 17: a signed-in reader (session cookie from the sign-in form) of the current edition, and
+    // an API read with a Bearer token; each bare copy sends the very bytes we sent that reader.
+    const cookie = await signInCookie(ours.port, p.reader.email, p.reader.password);
+    const signedInHeaders = { ...gz, Cookie: cookie };
+    const signedInPage = await bareCopyOf(ours.port, '/standards/99.01', dir, 'signed-in', signedInHeaders);
+    const bearer = { ...gz, Authorization: `Bearer ${p.stakeholder}` };
+    const apiPage = await bareCopyOf(ours.port, '/api/v1/standards/07.11', dir, 'api', bearer);
+    servers.push(signedInPage.server, apiPage.server);
+    const signedIn = await pair({ ...common, port: ours.port, path: '/standards/99.01', headers: signedInHeaders }, signedInPage.server.port);
+    const apiRead = await pair({ ...common, port: ours.port, path: '/api/v1/standards/07.11', headers: bearer }, apiPage.server.port);
 
     const check = createDb(url);
     const count = async (table: string, where: Record<string, number>) => Number(((await check(table).where(where).count({ n: '*' }).first()) as { n: number }).n);
@@ -167,7 +187,7 @@ async function measure(name: string, url: string, seconds: number): Promise<Data
     const voteEvents = (await count('vote_events', { ballot_id: p.ballotId })) - eventsBefore;
     await check.destroy();
     return {
-      name, page200, page304, json: jsonRead,
+      name, page200, page304, signedIn, apiRead, json: jsonRead,
       comments: { ...comments, rows: commentRows },
       votes: { ...votes, rows: voteRows, events: voteEvents },
       peakRssMb: peakRssMb(ours.child.pid!),
@@ -187,6 +207,8 @@ export async function run(opts: { seconds?: number } = {}): Promise<DatabaseFigu
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  // BENCH_DATABASES=sqlite: SQLite only (a quick look while working)
+  if (process.env.BENCH_DATABASES === 'sqlite') return out;
   const pg = await startPostgres();
   try {
     const admin = createDb(pg.url);
@@ -200,17 +222,21 @@ export async function run(opts: { seconds?: number } = {}): Promise<DatabaseFigu
 }
 
 export function report(all: DatabaseFigures[]): string[] {
-  const cell = (pair: Pair, expect: number) => {
+  const cell = (pair: Pair, expect: number, target?: { ratio: number; p99?: number }) => {
     const bad = pair.ours.errors + Object.entries(pair.ours.statuses).filter(([s]) => Number(s) !== expect).reduce((n, [, c]) => n + c, 0);
-    return `${pair.ours.perSecond.toFixed(0)}/s p99 ${pair.ours.p99.toFixed(1)} ms (bare ${pair.bare.perSecond.toFixed(0)}/s, ratio ${(pair.ours.perSecond / pair.bare.perSecond).toFixed(2)})${bad ? ` ${bad} UNEXPECTED` : ''}`;
+    const ratio = pair.ours.perSecond / pair.bare.perSecond;
+    const verdict = target ? ` [target ≥ ${target.ratio}${target.p99 ? `, p99 ≤ ${target.p99} ms` : ''}: ${ratio >= target.ratio && (!target.p99 || pair.ours.p99 <= target.p99) ? 'ok' : 'MISSED'}]` : '';
+    return `${pair.ours.perSecond.toFixed(0)}/s p99 ${pair.ours.p99.toFixed(1)} ms (bare ${pair.bare.perSecond.toFixed(0)}/s p99 ${pair.bare.p99.toFixed(1)} ms, ratio ${ratio.toFixed(2)})${verdict}${bad ? ` ${bad} UNEXPECTED` : ''}`;
   };
   const row = (label: string, f: (d: DatabaseFigures) => string) => `databases: ${label.padEnd(15)} ${all.map((d) => `${d.name}: ${f(d)}`).join(' · ')}`;
   const lines = [
-    `databases: ${CONNECTIONS} keep-alive connections, each figure beside its baseline (bare server with the same bytes; Express route without a database for writes), measured in this run on this machine`,
+    `databases: ${CONNECTIONS} keep-alive connections, each figure beside its baseline (a bare Node http server in its own process: the same bytes for reads; for writes parsing the same JSON and answering 201/200 without a database), measured in this run on this machine · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
     row('page 200', (d) => cell(d.page200, 200)),
-    row('page 304', (d) => cell(d.page304, 304)),
+    row('page 304', (d) => cell(d.page304, 304, { ratio: 0.9 })),
+    row('signed-in page', (d) => cell(d.signedIn, 200, { ratio: 0.15, p99: 50 })),
+    row('API read+token', (d) => cell(d.apiRead, 200, { ratio: 0.3 })),
     row('JSON read', (d) => cell(d.json, 200)),
-    row('comment writes', (d) => `${cell(d.comments, 201)}; rows ${d.comments.rows} of ${d.comments.ours.statuses[201] ?? 0} answered 201${d.comments.rows === (d.comments.ours.statuses[201] ?? 0) ? '' : ' LOST'}`),
+    row('comment writes', (d) => `${cell(d.comments, 201, { ratio: 0.25 })}; rows ${d.comments.rows} of ${d.comments.ours.statuses[201] ?? 0} answered 201${d.comments.rows === (d.comments.ours.statuses[201] ?? 0) ? '' : ' LOST'}`),
     row('votes', (d) => `${cell(d.votes, 200)}; ${d.votes.rows} vote rows for ${BOARD} organisations, ${d.votes.events} history rows of ${d.votes.ours.statuses[200] ?? 0} answered 200${d.votes.rows === BOARD && d.votes.events === (d.votes.ours.statuses[200] ?? 0) ? '' : ' WRONG'}`),
   ];
   for (const d of all) {
@@ -219,26 +245,8 @@ export function report(all: DatabaseFigures[]): string[] {
   return lines;
 }
 
-/** The writes' baseline: an Express route that parses the same JSON and answers (201 for POST, 200 for PUT), nothing else. */
-function serveBare(): void {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(express.json({ limit: '2mb' }));
-  let id = 0;
-  app.post('/api/v1/consultations/:id/comments', (req, res) => {
-    const body = req.body as { comment?: string };
-    res.status(201).json({ id: ++id, reference: `C-${req.params.id}-${id}`, comment: body.comment });
-  });
-  app.put('/api/v1/ballots/:id/vote', (req, res) => {
-    res.status(200).json({ ballot: Number(req.params.id), position: (req.body as { position?: string }).position });
-  });
-  const server = http.createServer(app).listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
-  process.on('disconnect', () => process.exit(0));
-  process.on('SIGINT', () => process.exit(0));
-}
-
 if (process.argv.includes('--bare')) {
-  serveBare();
+  serveBareWrites();
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   for (const l of report(await run())) console.log(l);
 }

@@ -1,5 +1,10 @@
 // Child process for the benchmarks: our app on a prepared database, quiet, on a free port.
+// BENCH_QUERIES=<file>: every SQL statement run is counted and the counts written there on SIGINT;
+// BENCH_PROFILE=<file>: a CPU profile from the parent's 'start' message (after its warm-up, so no
+// start-up in it) to SIGINT. bench/profile.ts reads both.
+import fs from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { createHandler } from '../server/app.ts';
 import { systemClock } from '../server/clock.ts';
 import { loadConfig } from '../server/config.ts';
@@ -11,8 +16,26 @@ import pino from 'pino';
 
 const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(40), LOG_LEVEL: 'silent' });
 const db = createDb(process.argv[2]!, { auditKey: config.auditKey });
+const queries = process.env.BENCH_QUERIES;
+const counts: Record<string, number> = {};
+if (queries) db.on('query', (q: { sql: string }) => void (counts[q.sql] = (counts[q.sql] ?? 0) + 1));
 // Request logs on, as in production, written to /dev/null (LOG_LEVEL=silent would flatter us).
 const { handler } = createHandler({ db, clock: systemClock, config, logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 })), pageCache: new PageCache(buildId()) });
 const server = http.createServer(handler).listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
+const profileFile = process.env.BENCH_PROFILE;
+const inspector = profileFile ? new Session() : null;
+process.on('message', (m: { cmd?: string }) => {
+  // the parent starts counting after its warm-up
+  if (m?.cmd !== 'start') return;
+  for (const k of Object.keys(counts)) delete counts[k];
+  if (inspector) {
+    inspector.connect();
+    void inspector.post('Profiler.enable').then(() => inspector.post('Profiler.start')).then(() => process.send!({ started: true }));
+  } else process.send!({ started: true });
+});
 process.on('disconnect', () => process.exit(0));
-process.on('SIGINT', () => process.exit(0));
+process.on('SIGINT', async () => {
+  if (queries) fs.writeFileSync(queries, JSON.stringify(counts));
+  if (inspector && profileFile) fs.writeFileSync(profileFile, JSON.stringify((await inspector.post('Profiler.stop')).profile));
+  process.exit(0);
+});

@@ -16,11 +16,13 @@ import { healthRoutes } from './health/routes.ts';
 import { allow } from './auth/permissions.ts';
 import { homeRoutes } from './home/routes.ts';
 import { standardsRoutes } from './standards/routes.ts';
-import { standardsApi } from './standards/api.ts';
-import { createAuth } from './auth/middleware.ts';
+import { StandardJsons, standardJsonFast, standardsApi } from './standards/api.ts';
+import { createAuth, type Auth } from './auth/middleware.ts';
+import { sessionReader } from './accounts/sessions.ts';
+import { requiresTwoFactor } from './twofactor/totp.ts';
 import { authenticate } from './accounts/service.ts';
 import { findUserById, viewerOf } from './accounts/repo.ts';
-import { userForToken } from './accounts/tokens.ts';
+import { TokenCache } from './accounts/tokens.ts';
 import { signinRoutes } from './signin/routes.ts';
 import { signinApi } from './signin/api.ts';
 import { usersRoutes } from './users/routes.ts';
@@ -57,6 +59,7 @@ import { myworkApi } from './mywork/api.ts';
 import { myworkRoutes } from './mywork/routes.ts';
 import { watchingApi } from './watching/api.ts';
 import { watchingRoutes } from './watching/routes.ts';
+import { watchStateOfRef } from './watching/service.ts';
 import { notificationsApi } from './notifications/api.ts';
 import { notificationsRoutes } from './notifications/routes.ts';
 
@@ -72,9 +75,30 @@ export type AppDeps = Omit<Deps, 'states' | 'caches'> & { states?: StandardState
  */
 export function createHandler(given: AppDeps): { app: Express; handler: (req: IncomingMessage, res: ServerResponse) => void } {
   const deps = withStates(given);
-  const app = createApp(deps);
-  const fast = fastPath(deps);
+  const { app, auth, bearerApp, tokens, jsons } = buildApp(deps);
+  // A standard's JSON to a Bearer token, before Express once Express has answered one.
+  const apiFast = standardJsonFast(deps, jsons, async (token) => {
+    const found = await tokens.lookup(deps, token);
+    return found && !found.user.disabled_at && !requiresTwoFactor(found.user.role) ? viewerOf(found.user) : null;
+  });
+  // Signed-in readers whose role must use a second factor go through Express (its gate asks whether they have one).
+  const fast = fastPath(deps, async (cookie, ref) => {
+    const who = await auth.quickReader(cookie);
+    if (!who || requiresTwoFactor(who.viewer.role)) return null;
+    // The watch button of the page's standard (its own slot): one more indexed query.
+    return { ...who, watch: await watchStateOfRef(deps.db, who.viewer, ref) };
+  });
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (isBearerApiCall(req)) {
+      apiFast(req, res).then(
+        (answered) => answered || bearerApp(req, res),
+        (err) => {
+          deps.logger.error({ err }, 'fast path failed');
+          bearerApp(req, res);
+        },
+      );
+      return;
+    }
     const done = fast(req, res);
     if (done === true) return;
     if (done === false) return void app(req, res);
@@ -93,8 +117,11 @@ const withStates = (given: AppDeps): Deps => ({ ...given, states: given.states ?
 
 /** Builds the app from its dependencies; server/main.ts listens, tests drive it with supertest. */
 export function createApp(given: AppDeps): Express {
-  const deps = withStates(given);
-  const app = express();
+  return buildApp(withStates(given)).app;
+}
+
+/** What every request goes through first, in the page app and the API app alike: logs, security headers, bodies, checks of the target. */
+function commonFront(app: Express, deps: Deps, opts: { staticFiles: boolean }): void {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
   app.set('etag', false); // pages set strong ETags themselves where they can answer 304 cheaply
@@ -134,7 +161,7 @@ export function createApp(given: AppDeps): Express {
       strictTransportSecurity: deps.config.secureCookies,
     }),
   );
-  app.use('/static', express.static(path.join(rootDir, 'public'), { maxAge: '1d', index: false }));
+  if (opts.staticFiles) app.use('/static', express.static(path.join(rootDir, 'public'), { maxAge: '1d', index: false }));
   app.use(express.json({ limit: '2mb' }));
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
   app.use(refuseNul);
@@ -149,8 +176,23 @@ export function createApp(given: AppDeps): Express {
   app.use((req, _res, next) => {
     next(/^(\/|https?:\/\/)/i.test(req.url) ? undefined : new BadRequest(messages.badTarget));
   });
+}
+
+/**
+ * An API call with a Bearer token: the same front (logs, headers, bodies), then the token, the
+ * second-factor gate and the API — no session, Passport, cookies, CSRF cookie parsing or page routers
+ * (issue 17 item 3). The same routers as in the page app, mounted twice.
+ */
+export const isBearerApiCall = (req: IncomingMessage): boolean => (req.url ?? '').startsWith('/api/v1/') && /^Bearer\s/i.test(req.headers.authorization ?? '');
+
+function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; tokens: TokenCache; jsons: StandardJsons } {
+  const app = express();
+  const jsons = new StandardJsons(deps);
+  commonFront(app, deps, { staticFiles: true });
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
-  const auth = createAuth(deps, { authenticate, findUserById, userForToken, viewerOf });
+  // A token's lookup is remembered for up to a second (accounts/tokens.ts TokenCache).
+  const tokens = new TokenCache(deps.db);
+  const auth = createAuth(deps, { authenticate, findUserById, userForToken: (ctx, token) => tokens.lookup(ctx, token), viewerOf, sessionWithUser: sessionReader(deps.db) });
   app.use(auth.middleware);
   // A secretariat account without two-factor sign-in may only enrol (or sign out).
   app.use(twoFactorGate(deps));
@@ -165,7 +207,7 @@ export function createApp(given: AppDeps): Express {
   });
   // before the standards' API: its /standards/{ref}/versions/{n} would read "3.docx" as a number
   api.use(wordApi(deps, diffs, words));
-  api.use(standardsApi(deps));
+  api.use(standardsApi(deps, jsons));
   api.use(searchApi(deps));
   api.use(signinApi(auth, deps));
   api.use(usersApi(auth));
@@ -183,6 +225,14 @@ export function createApp(given: AppDeps): Express {
   api.use(watchingApi(deps));
   api.use(notificationsApi(deps));
   app.use('/api/v1', api);
+
+  const bearerApp = express();
+  commonFront(bearerApp, deps, { staticFiles: false });
+  bearerApp.use(auth.bearer);
+  bearerApp.use(twoFactorGate(deps));
+  bearerApp.use('/api/v1', api);
+  bearerApp.use(notFound);
+  bearerApp.use(errorHandler);
 
   app.use(healthRoutes(deps));
   app.use(homeRoutes(deps));
@@ -208,5 +258,5 @@ export function createApp(given: AppDeps): Express {
 
   app.use(notFound);
   app.use(errorHandler);
-  return app;
+  return { app, auth, bearerApp, tokens, jsons };
 }

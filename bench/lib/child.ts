@@ -14,9 +14,9 @@ export function startChild(script: string, args: string[], flags: string[] = [])
 }
 
 /** One gzip-accepting GET on 127.0.0.1, the whole body buffered. */
-export function getGzip(port: number, p: string): Promise<{ body: Buffer; headers: http.IncomingHttpHeaders; status: number }> {
+export function getGzip(port: number, p: string, headers: Record<string, string> = {}): Promise<{ body: Buffer; headers: http.IncomingHttpHeaders; status: number }> {
   return new Promise((resolve, reject) => {
-    http.get({ port, path: p, host: '127.0.0.1', headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+    http.get({ port, path: p, host: '127.0.0.1', headers: { 'Accept-Encoding': 'gzip', ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ body: Buffer.concat(chunks), headers: res.headers, status: res.statusCode! }));

@@ -84,3 +84,69 @@ export async function revokeApiToken(ctx: Ctx, actor: Viewer, tokenId: number): 
 export async function revokeAllTokensOf(trx: Knex | Knex.Transaction, userId: number, now: Date): Promise<number> {
   return trx('api_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: now.toISOString() });
 }
+
+/** How long a token's lookup is remembered: the bound on what another instance's revocation or disabling takes to refuse it. */
+export const TOKEN_CACHE_MS = 1000;
+const TOKEN_CACHE_MAX = 10_000;
+// A statement that changes an account or a token (knex quotes names with ` on SQLite, " on PostgreSQL).
+const WRITES_ACCOUNTS = /^\s*(?:update|insert\s+into|delete\s+from)\s+[`"]?(?:users|api_tokens)[`"]?[\s(]/i;
+const ENDS_TX = /^\s*(?:commit|rollback)\b/i;
+// ...except the "last used" time of a token, which changes nothing about who may use it.
+const ONLY_LAST_USED = /^\s*update\s+[`"]?api_tokens[`"]?\s+set\s+[`"]?last_used_at[`"]?\s*=\s*(?:\?|\$\d+)\s+where/i;
+
+type Found = Awaited<ReturnType<typeof userForToken>>;
+
+/**
+ * userForToken remembered briefly (issue 17 item 3): an API call with a token costs no query while its
+ * lookup is less than TOKEN_CACHE_MS old (real time) and this instance has written no account or
+ * token since (seen in the app's query events, before and after each statement, and again at the
+ * COMMIT of a transaction that wrote one: a lookup that raced a revocation is dropped when it commits).
+ * So a revoked token or a disabled account is refused at once on the instance that did it, and within
+ * TOKEN_CACHE_MS on the others. Unknown tokens are never remembered.
+ */
+export class TokenCache {
+  private readonly entries = new Map<string, { found: NonNullable<Found>; generation: number; at: number }>();
+  private generation = 0;
+  private readonly dirty = new Set<string>();
+
+  constructor(db: Knex) {
+    const seen = (q: { sql?: string; __knexTxId?: string }) => {
+      const sql = q?.sql;
+      if (!sql) return;
+      if (WRITES_ACCOUNTS.test(sql) && !ONLY_LAST_USED.test(sql)) {
+        this.generation++;
+        if (q.__knexTxId) this.dirty.add(q.__knexTxId);
+      } else if (q.__knexTxId && this.dirty.has(q.__knexTxId) && ENDS_TX.test(sql)) {
+        this.generation++;
+      }
+    };
+    db.on('query', seen);
+    db.on('query-response', (_r: unknown, q: { sql?: string; __knexTxId?: string }) => {
+      seen(q);
+      // After its COMMIT or ROLLBACK has run, the transaction is done.
+      if (q?.__knexTxId && q.sql && ENDS_TX.test(q.sql)) this.dirty.delete(q.__knexTxId);
+    });
+    db.on('query-error', (_e: unknown, q: { sql?: string; __knexTxId?: string }) => {
+      if (q?.__knexTxId && this.dirty.has(q.__knexTxId)) this.generation++;
+    });
+  }
+
+  /** As userForToken, remembered. */
+  async lookup(ctx: Ctx, token: string): Promise<Found> {
+    const e = this.entries.get(token);
+    const now = Date.now();
+    if (e && e.generation === this.generation && now - e.at < TOKEN_CACHE_MS) return e.found;
+    // Counted before the read: a write during it makes the answer stale at once.
+    const generation = this.generation;
+    const found = await userForToken(ctx, token);
+    if (this.entries.size >= TOKEN_CACHE_MAX) this.entries.clear();
+    if (found) this.entries.set(token, { found, generation, at: now });
+    else this.entries.delete(token);
+    return found;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.generation++;
+  }
+}

@@ -3,6 +3,7 @@ import session from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
+import { signedCookie } from 'cookie-parser';
 import { createCsrf, messages as csrfMessages } from './csrf.ts';
 import type { Knex } from 'knex';
 import type { AccountsCtx, Deps } from '../deps.ts';
@@ -53,12 +54,22 @@ export interface AccountLookup<U extends { id: number; disabled_at: string | nul
   findUserById(db: Knex, id: number): Promise<U | undefined>;
   userForToken(ctx: Pick<Deps, 'db' | 'clock' | 'logger'>, token: string): Promise<{ tokenRow: { id: number }; user: U } | null>;
   viewerOf(user: U): Viewer;
+  /** a live session and its user in one query (accounts/sessions.ts) */
+  sessionWithUser(sid: string, now: Date): Promise<{ sess: Record<string, unknown>; user: U | undefined } | null>;
+}
+
+/** A signed-in reader recognised without Express (server/http/fast-path.ts): nothing to write, nothing to check. */
+export interface QuickReader {
+  viewer: Viewer;
+  csrfToken: string;
 }
 
 export interface Auth {
   /** what the account services need: the app's deps with a mailer */
   ctx: AccountsCtx;
   middleware: RequestHandler[];
+  /** the token check alone, for the API app of Bearer calls (app.ts) */
+  bearer: RequestHandler;
   passport: InstanceType<typeof Passport>;
   limiters: Limiters;
   /** the CSRF token for a form: the session's when signed in, else a signed double-submit token (no session stored) */
@@ -66,20 +77,79 @@ export interface Auth {
   /** Ends this browser's session (Passport, the stored session, the cookie), then redirects to `to`. */
   signOut(req: Request, res: Response, next: NextFunction, to: string): void;
   store: ConnectSessionKnexStore;
+  /**
+   * The reader of a page request from its Cookie header, when the session needs nothing done to it:
+   * signed in, within both timeouts, last seen less than a minute ago, a CSRF token already in it, the
+   * user enabled. One query, no write. Null sends the request through Express, which does the rest.
+   */
+  quickReader(cookieHeader: string): Promise<QuickReader | null>;
+}
+
+/**
+ * What a signed-in session needs on a request (ASVS 3.3), by the app's clock: `ended` (idle or absolute
+ * timeout passed), `seen` (last seen more than a minute ago: written, at most once a minute), `ok`.
+ */
+export function sessionCheck(s: { signedInAt?: number; lastSeenAt?: number }, now: number): 'ended' | 'seen' | 'ok' {
+  const idle = now - (s.lastSeenAt ?? 0);
+  const age = now - (s.signedInAt ?? 0);
+  if (idle > IDLE_TIMEOUT_MS || age > ABSOLUTE_TIMEOUT_MS) return 'ended';
+  return idle > 60_000 ? 'seen' : 'ok';
+}
+
+/**
+ * connect-session-knex, reading the session and its user in one query: the user is kept for
+ * Passport's deserializeUser in the same request (takeUser), which then needs no query of its own.
+ */
+class OneQueryStore<U extends { id: number }> extends ConnectSessionKnexStore {
+  private readonly justRead = new Map<string, U>();
+
+  constructor(
+    options: ConstructorParameters<typeof ConnectSessionKnexStore>[0],
+    private readonly lookup: (sid: string) => Promise<{ sess: Record<string, unknown>; user: U | undefined } | null>,
+  ) {
+    super(options);
+  }
+
+  override async get(sid: string, callback?: (err: unknown, session?: session.SessionData | null) => void): Promise<session.SessionData | null> {
+    try {
+      const found = await this.lookup(sid);
+      // Taken by deserializeUser in this request; bounded should a request stop before it (a timeout).
+      if (this.justRead.size > 10_000) this.justRead.clear();
+      if (found?.user) this.justRead.set(sid, found.user);
+      const sess = (found?.sess ?? null) as session.SessionData | null;
+      callback?.(null, sess);
+      return sess;
+    } catch (err) {
+      if (!callback) throw err;
+      callback(err);
+      return null;
+    }
+  }
+
+  takeUser(sid: string, id: number): U | undefined {
+    const u = this.justRead.get(sid);
+    this.justRead.delete(sid);
+    return u && u.id === id ? u : undefined;
+  }
 }
 
 /** Sessions, Passport, API tokens, the viewer, CSRF: mounted before every router. */
 export function createAuth<U extends { id: number; disabled_at: string | null }>(deps: Deps, accounts: AccountLookup<U>): Auth {
   const { db, clock, config } = deps;
-  const { authenticate, findUserById, userForToken, viewerOf: toViewer } = accounts;
+  const { authenticate, findUserById, userForToken, viewerOf: toViewer, sessionWithUser } = accounts;
   const ctx: AccountsCtx = { db, clock, config, logger: deps.logger, mailer: deps.mailer ?? createMailer(config.smtpUrl, deps.logger), ...(deps.hashPassword ? { hashPassword: deps.hashPassword } : {}) };
-  const store = new ConnectSessionKnexStore({
-    knex: db,
-    tableName: 'sessions',
-    createTable: false, // the migration makes it
-    // Expired rows are removed every quarter hour in a running server; never in tests, whose timer would keep mocha alive.
-    cleanupInterval: config.env === 'test' ? 0 : 15 * 60_000,
-  });
+  // Expiry in real time, as connect-session-knex reads it; the timeouts by the app's clock (below).
+  const readSession = (sid: string) => sessionWithUser(sid, new Date());
+  const store = new OneQueryStore<U>(
+    {
+      knex: db,
+      tableName: 'sessions',
+      createTable: false, // the migration makes it
+      // Expired rows are removed every quarter hour in a running server; never in tests, whose timer would keep mocha alive.
+      cleanupInterval: config.env === 'test' ? 0 : 15 * 60_000,
+    },
+    readSession,
+  );
   const secure = config.secureCookies;
   const sessions = session({
     name: sessionCookieName(secure),
@@ -103,9 +173,11 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
     }),
   );
   passport.serializeUser<number>((user, done) => done(null, (user as U).id));
-  passport.deserializeUser<number>((id, done) => {
-    // A disabled or deleted user is signed out at their next request.
-    findUserById(db, id)
+  passport.deserializeUser<number>((req: Request, id: number, done: (err: unknown, user?: U | false) => void) => {
+    // A disabled or deleted user is signed out at their next request. The store read the user with
+    // the session (one query); another path (a session saved and read back in one request) asks.
+    const read = store.takeUser(req.sessionID, id);
+    (read ? Promise.resolve(read) : findUserById(db, id))
       .then((u) => done(null, u && !u.disabled_at ? u : false))
       .catch(done);
   });
@@ -114,9 +186,8 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
     const s = req.session;
     if (!s?.passport?.user) return next();
     const now = clock.now().getTime();
-    const idle = now - (s.lastSeenAt ?? 0);
-    const age = now - (s.signedInAt ?? 0);
-    if (idle > IDLE_TIMEOUT_MS || age > ABSOLUTE_TIMEOUT_MS) {
+    const check = sessionCheck(s, now);
+    if (check === 'ended') {
       // Destroy the old session in the store; the fresh one only remembers to say why at the sign-in page.
       return s.regenerate((err) => {
         if (!err) req.session.ended = true;
@@ -124,7 +195,7 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
       });
     }
     // At most one write a minute for an active user.
-    if (now - (s.lastSeenAt ?? 0) > 60_000) s.lastSeenAt = now;
+    if (check === 'seen') s.lastSeenAt = now;
     next();
   };
 
@@ -153,10 +224,24 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
 
   const csrf = createCsrf({ sessionSecret: config.sessionSecret, secure });
 
+  const cookieName = sessionCookieName(secure);
+  const quickReader = async (cookieHeader: string): Promise<QuickReader | null> => {
+    const raw = cookieValue(cookieHeader, cookieName);
+    if (!raw || !raw.startsWith('s:')) return null;
+    const sid = signedCookie(raw, config.sessionSecret);
+    if (typeof sid !== 'string' || !sid) return null;
+    const found = await readSession(sid);
+    const sess = found?.sess as { passport?: { user?: number }; signedInAt?: number; lastSeenAt?: number; csrfToken?: unknown } | undefined;
+    if (!found?.user || !sess || found.user.disabled_at || sess.passport?.user !== found.user.id) return null;
+    if (sessionCheck(sess, clock.now().getTime()) !== 'ok' || typeof sess.csrfToken !== 'string') return null;
+    return { viewer: toViewer(found.user), csrfToken: sess.csrfToken };
+  };
+
   const limits = { ...defaultLimits(config.env), ...deps.authLimits };
   return {
     ctx,
     middleware: [...[sessions, timeouts, passport.initialize(), passport.session()].map(unlessBearer), viewer, ...csrf.middleware],
+    bearer: viewer,
     passport,
     limiters: createLimiters(db, limits),
     csrfToken: (req, overwrite) => csrf.token(req, overwrite),
@@ -171,7 +256,24 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
         });
       }),
     store,
+    quickReader,
   };
+}
+
+/** The first cookie of that name, decoded as the `cookie` package (express-session's parser) decodes it; null if malformed. */
+function cookieValue(header: string, name: string): string | null {
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    let v = part.slice(eq + 1).trim();
+    if (v.startsWith('"') && v.endsWith('"') && v.length > 1) v = v.slice(1, -1);
+    try {
+      return v.includes('%') ? decodeURIComponent(v) : v;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 /**

@@ -2,7 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import type { Deps } from '../deps.ts';
 import { pageKey, pageVersion, parsePagePath, type PageKind } from '../standards/pages.ts';
-import { fresh, sendCached } from './page-cache.ts';
+import { fresh, sendCached, sendSlotted } from './page-cache.ts';
+import { userSlots, variantKey, type SlotLocals } from './user-slots.ts';
+
+/**
+ * Recognises a signed-in reader from the Cookie header (server/auth/middleware.ts quickReader, wired
+ * by app.ts): null when the request must go through Express (no session, a timeout to enforce, a
+ * write due, a second factor to ask for).
+ */
+export type SignedInReader = (cookieHeader: string, ref: string) => Promise<{ viewer: NonNullable<SlotLocals['viewer']>; csrfToken: string; watch?: SlotLocals['watch'] } | null>;
 
 interface Known {
   ref: string;
@@ -13,6 +21,8 @@ interface Known {
   until: number;
   key: string;
   etag: string;
+  /** the headers of its 304, made once */
+  notModified: string[];
 }
 
 const MAX_KNOWN = 10_000;
@@ -24,17 +34,21 @@ const MAX_KNOWN = 10_000;
  * rendered, a draft, another spelling of a ref — goes on to Express, which renders and fills the
  * cache. The key comes from the same functions as there (server/standards/pages.ts); what an address
  * resolved to is remembered per revision of its standard and until the clock can change it.
+ *
+ * Signed-in readers of the same pages get the public part cached for their rights with their own
+ * header spliced in (server/http/user-slots.ts), when `signedIn` recognises them with one query and
+ * nothing to write; Express rendered that public part first, and does everything else.
  */
-export function fastPath(deps: Deps) {
+export function fastPath(deps: Deps, signedIn?: SignedInReader) {
   // Bounded: any address under /standards/ can be asked for; the least recently asked are forgotten.
   const known = new LRUCache<string, Known>({ max: MAX_KNOWN });
   // A log line costs more than a cached answer (a third of the throughput, measured): each one is
   // logged at debug level, and a summary line at info level once a minute when there were any.
-  const served = { pages: 0, notModified: 0 };
+  const served = { pages: 0, notModified: 0, signedIn: 0 };
   const summary = setInterval(() => {
-    if (!served.pages && !served.notModified) return;
+    if (!served.pages && !served.notModified && !served.signedIn) return;
     deps.logger.info({ fast_path: { ...served, seconds: 60 } }, 'cached public pages served');
-    served.pages = served.notModified = 0;
+    served.pages = served.notModified = served.signedIn = 0;
   }, 60_000);
   summary.unref();
 
@@ -52,7 +66,10 @@ export function fastPath(deps: Deps) {
     const v = pageVersion(detail, target.page);
     if (!v || v.state !== 'published') return null;
     const pageKeyString = pageKey(detail, v, target.page);
-    const entry = { ref: target.ref, page: target.page, revision: detail.revision, from: t, until, key: pageKeyString, etag: deps.pageCache.etagFor(pageKeyString) };
+    const etag = deps.pageCache.etagFor(pageKeyString);
+    // Node's flat form: name, value, name, value.
+    const notModified = ['ETag', etag, 'Vary', 'Accept-Encoding, Cookie', 'Cache-Control', 'no-cache'];
+    const entry = { ref: target.ref, page: target.page, revision: detail.revision, from: t, until, key: pageKeyString, etag, notModified };
     known.set(url, entry);
     return entry;
   }
@@ -68,20 +85,38 @@ export function fastPath(deps: Deps) {
 
   /** true: answered; false: for Express; a promise of either when it had to look things up. */
   return (req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers.cookie || req.headers.authorization) return false;
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.headers.authorization) return false;
     const url = req.url ?? '';
     // A %00 goes to Express, which refuses it (http/nul.ts) before any lookup: PostgreSQL would fail on it.
     if (!url.startsWith('/standards/') || url.includes('?') || /%00/i.test(url)) return false;
+    const cookie = req.headers.cookie;
+    if (cookie) return signedIn ? signedInPage(req, res, url, cookie, signedIn) : false;
     const now = deps.clock.now();
     const page = remembered(url, now);
     if (page) return answer(req, res, page);
     return resolve(url, now).then((p) => (p ? answer(req, res, p) : false));
   };
 
+  async function signedInPage(req: IncomingMessage, res: ServerResponse, url: string, cookie: string, reader: SignedInReader): Promise<boolean> {
+    const now = deps.clock.now();
+    const page = remembered(url, now) ?? (await resolve(url, now));
+    if (!page) return false;
+    const who = await reader(cookie, page.ref);
+    if (!who) return false;
+    const slotted = deps.pageCache.getSlotted(variantKey(page.key, who.viewer));
+    if (!slotted) return false;
+    sendSlotted(req, res, slotted, userSlots().render({ viewer: who.viewer, csrfToken: who.csrfToken, path: url, watch: who.watch }));
+    served.signedIn++;
+    if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ req: { method: req.method, url }, res: { status: res.statusCode }, fast: true, signedIn: true }, 'request completed');
+    return true;
+  }
+
   function answer(req: IncomingMessage, res: ServerResponse, page: Known): boolean {
     const url = req.url;
-    if (fresh(req, page.etag)) {
-      res.writeHead(304, { ETag: page.etag, Vary: 'Accept-Encoding, Cookie', 'Cache-Control': 'no-cache' });
+    // The usual revalidation (the very ETag, no Cache-Control) is recognised without parsing; any other goes by Express's rules.
+    const inm = req.headers['if-none-match'];
+    if ((inm === page.etag && !req.headers['cache-control']) || (inm !== undefined && fresh(req, page.etag))) {
+      res.writeHead(304, page.notModified);
       res.end();
       served.notModified++;
     } else {

@@ -1,14 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router, type Response } from 'express';
+import type { Viewer } from '../auth/viewer.ts';
 import type { Deps } from '../deps.ts';
-import { allow, viewerOf } from '../auth/permissions.ts';
+import { allow, can, viewerOf } from '../auth/permissions.ts';
+import { LRUCache } from 'lru-cache';
+import { stableUntil } from './state.ts';
+import type { StandardSnapshot } from './snapshot.ts';
 import { BadRequest, NotFound } from '../errors.ts';
 import { isValidDay } from '../time.ts';
 import { clausesOf, versionSource } from '../versions/repo.ts';
 import * as service from './service.ts';
 import type { StandardDetail, StandardSummary, VersionInfo } from './service.ts';
 
+/**
+ * A standard's JSON (GET /api/v1/standards/{ref}), kept per snapshot (a snapshot is one revision of
+ * the standard: a new revision is a new snapshot), per kind of reader (who may read unreleased drafts
+ * or not: the only thing of the viewer it shows) and until the next instant at which a date can change
+ * it (stableUntil: the day, a consultation opening or closing) — as the pages are kept (issue 17).
+ */
+export class StandardJsons {
+  private readonly kept = new LRUCache<string, { snap: StandardSnapshot; from: number; until: number; body: Buffer }>({ max: 2_000 });
+  /** the headers the middleware set on the first answer (helmet's): the same on every JSON answer */
+  headers: [string, string][] | undefined;
+
+  constructor(private readonly deps: Pick<Deps, 'states' | 'clock'>) {}
+
+  /** Throws NotFound as resolveStandard does. */
+  async body(ref: string, viewer: Viewer | null): Promise<Buffer> {
+    const snapshot = await service.resolveStandard(this.deps.states, ref);
+    const now = this.deps.clock.now();
+    const t = now.getTime();
+    const key = `${ref}|${can(viewer, 'drafts.read-unreleased') ? 'all' : 'released'}`;
+    let kept = this.kept.get(key);
+    if (!kept || kept.snap !== snapshot || t < kept.from || t >= kept.until) {
+      const d = service.standardDetail(snapshot, viewer, now);
+      const body = Buffer.from(
+        JSON.stringify({
+          ...standardJson(d.standard),
+          versions: d.versions.map(versionMetaJson),
+          consultations: d.versions
+            .filter((v) => v.consultation)
+            .map((v) => ({ id: v.consultation!.id, n: v.n, opens_at: v.consultation!.opens_at, closes_at: v.consultation!.closes_at, state: v.consultation!.state })),
+        }),
+      );
+      kept = { snap: snapshot, from: t, until: stableUntil(snapshot, now), body };
+      this.kept.set(key, kept);
+    }
+    return kept.body;
+  }
+}
+
+const OWN_HEADERS = new Set(['content-type', 'content-length', 'etag', 'set-cookie', 'www-authenticate']);
+const keptHeaders = (h: Record<string, unknown>): [string, string][] =>
+  Object.entries(h)
+    .filter(([k, v]) => !OWN_HEADERS.has(k.toLowerCase()) && typeof v === 'string')
+    .map(([k, v]) => [k, v as string]);
+
+const STANDARD_PATH = /^\/api\/v1\/standards\/([^/?#]+)$/;
+
+/**
+ * GET /api/v1/standards/{ref} with a Bearer token, answered before Express once Express has answered
+ * one (issue 17 item 3): the token as the API app checks it (`reader`: remembered ≤ 1 s, see
+ * accounts/tokens.ts TokenCache; null for a bad token or a role that must pass the second-factor
+ * gate), the JSON from StandardJsons, the headers Express sent. Anything else — a bad token, an unknown
+ * ref, a query string — goes to Express, which answers it as before.
+ */
+export function standardJsonFast(deps: Pick<Deps, 'logger'>, jsons: StandardJsons, reader: (token: string) => Promise<Viewer | null>) {
+  let served = 0;
+  const summary = setInterval(() => {
+    if (!served) return;
+    deps.logger.info({ fast_path: { api_standard: served, seconds: 60 } }, 'cached API answers served');
+    served = 0;
+  }, 60_000);
+  summary.unref();
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !jsons.headers) return false;
+    const m = STANDARD_PATH.exec(req.url ?? '');
+    const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!m || !auth || /%00/i.test(m[1]!)) return false;
+    let ref: string;
+    try {
+      ref = decodeURIComponent(m[1]!);
+    } catch {
+      return false;
+    }
+    const viewer = await reader(auth[1]!);
+    if (!viewer) return false;
+    let body: Buffer;
+    try {
+      body = await jsons.body(ref, viewer);
+    } catch {
+      return false; // NotFound and the rest: Express says it
+    }
+    for (const [k, v] of jsons.headers) res.setHeader(k, v);
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    served++;
+    if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ req: { method: req.method, url: req.url }, res: { status: 200 }, fast: true }, 'request completed');
+    return true;
+  };
+}
+
 /** JSON faces of the library (design.md §6): the same services as the pages. */
-export function standardsApi(deps: Deps): Router {
+export function standardsApi(deps: Deps, jsons: StandardJsons = new StandardJsons(deps)): Router {
   const r = Router();
 
   r.get('/standards', allow('public'), async (req, res) => {
@@ -25,14 +119,10 @@ export function standardsApi(deps: Deps): Router {
   }
 
   r.get('/standards/:ref', allow('public'), async (req, res) => {
-    const d = await detail(String(req.params.ref), res);
-    res.json({
-      ...standardJson(d.standard),
-      versions: d.versions.map(versionMetaJson),
-      consultations: d.versions
-        .filter((v) => v.consultation)
-        .map((v) => ({ id: v.consultation!.id, n: v.n, opens_at: v.consultation!.opens_at, closes_at: v.consultation!.closes_at, state: v.consultation!.state })),
-    });
+    const body = await jsons.body(String(req.params.ref), viewerOf(res));
+    // The security headers set so far (helmet's) are kept for the fast path to replay (standardJsonFast).
+    jsons.headers ??= keptHeaders(res.getHeaders());
+    res.set('Content-Type', 'application/json; charset=utf-8').send(body);
   });
 
   r.get(['/standards/:ref/current', '/standards/:ref/versions/current'], allow('public'), async (req, res) => {

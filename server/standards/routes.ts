@@ -8,7 +8,8 @@ import { clauseNumber } from '../versions/parse.ts';
 import { clausesOf } from '../versions/repo.ts';
 import * as service from './service.ts';
 import type { StandardDetail, VersionInfo } from './service.ts';
-import { fresh, sendCached, sendNotModified } from '../http/page-cache.ts';
+import { fresh, sendCached, sendNotModified, sendSlotted } from '../http/page-cache.ts';
+import { userSlots, variantKey, type SlotLocals } from '../http/user-slots.ts';
 import { renderToString } from '../http/views.ts';
 import { pageKey, type PageKind } from './pages.ts';
 import { publicationRecord } from '../publication/service.ts';
@@ -127,7 +128,8 @@ export function standardsRoutes(deps: Deps): Router {
   });
 
   async function sendVersionPage(req: Request, res: Response, detail: StandardDetail, v: VersionInfo, page: PageKind) {
-    const cacheable = !viewerOf(res) && v.state === 'published';
+    const viewer = viewerOf(res);
+    const cacheable = !viewer && v.state === 'published';
     const key = pageKey(detail, v, page);
     if (cacheable) {
       const etag = deps.pageCache.etagFor(key);
@@ -135,12 +137,25 @@ export function standardsRoutes(deps: Deps): Router {
       const hit = deps.pageCache.get(key);
       if (hit) return sendCached(req, res, hit);
     }
+    // A signed-in reader of a published page: its public part cached for their rights, their own
+    // header filled in per request (server/http/user-slots.ts). Not after an action (?done=): that
+    // notice is theirs alone.
+    const slottable = viewer && req.authVia === 'session' && v.state === 'published' && req.query.done === undefined;
+    const vkey = slottable ? variantKey(key, viewer) : '';
+    let slotted = slottable ? deps.pageCache.getSlotted(vkey) : null;
+    if (slotted) return sendSlotted(req, res, slotted, userSlots().render(res.locals as SlotLocals));
     const clauses = await clausesOf(deps.db, v.id);
     // A published version's record for anyone to check: its text's hash and the ballot that approved it.
     const record = v.state === 'published' ? await publicationRecord(deps.db, v.id) : null;
     // Only a signed-in page says what its viewer just did: a cached page is the same for everyone.
     const done = cacheable ? null : doneNotice(doneMessages, req.query.done);
     const locals = { ...versionPageModel(detail, v, clauses, page), record, done };
+    if (slottable && slotted === undefined) {
+      // Rendered without the reader's CSRF token: a page with a form of its own is then kept as "whole".
+      const html = await renderToString(req.app as never, 'standards/version', { ...res.locals, ...locals, csrfToken: undefined, slots: true });
+      slotted = deps.pageCache.putSlotted(vkey, html, res.getHeaders());
+      if (slotted) return sendSlotted(req, res, slotted, userSlots().render(res.locals as SlotLocals));
+    }
     if (!cacheable) return res.render('standards/version', locals);
     const html = await renderToString(req.app as never, 'standards/version', { ...res.locals, ...locals });
     // The security headers set so far (helmet's) are kept with the page for the fast path to replay.

@@ -78,10 +78,26 @@ export async function watchNothing(db: Db, clock: Clock, viewer: Viewer): Promis
 
 /** How the viewer watches a standard: its own watch (which can be stopped here), through its series or everything, or not. */
 export async function watchStateOf(db: Db, viewer: Viewer, standard: { id: number; series: string }): Promise<{ watching: boolean; via: 'standard' | 'series' | 'all' | null; watch_id: number | null }> {
-  const rows = await repo.watchesOf(db, viewer.id);
+  return stateFrom(await repo.watchesOf(db, viewer.id), viewer, standard);
+}
+
+/**
+ * watchStateOf for a standard named by its ref, in one query (the standard and the reader's watches):
+ * what the watch button of a signed-in reader's cached page needs (server/http/user-slots.ts). Null
+ * when there is no such standard.
+ */
+export async function watchStateOfRef(db: Db, viewer: Viewer, ref: string): Promise<(Awaited<ReturnType<typeof watchStateOf>> & { ref: string }) | null> {
+  const rows = await repo.standardWithWatches(db, viewer.id, ref);
+  if (!rows.length) return null;
+  const standard = { id: Number(rows[0]!.standard_id_of_page), series: rows[0]!.series_of_page };
+  const watches = rows.filter((r) => r.id != null).map((r) => ({ id: Number(r.id), scope: r.scope!, series: r.series, standard_id: r.standard_id == null ? null : Number(r.standard_id) }));
+  return { ...stateFrom(watches, viewer, standard), ref };
+}
+
+function stateFrom(rows: Array<{ id: number; scope: string; series: string | null; standard_id: number | null }>, viewer: Viewer, standard: { id: number; series: string }) {
   const own = rows.find((w) => w.scope === 'standard' && Number(w.standard_id) === standard.id);
-  if (own) return { watching: true, via: 'standard', watch_id: own.id };
-  if (rows.some((w) => w.scope === 'series' && w.series === standard.series)) return { watching: true, via: 'series', watch_id: null };
-  if (rows.some((w) => w.scope === 'all') || (rows.length === 0 && roleCan(viewer.role, 'ballots.vote'))) return { watching: true, via: 'all', watch_id: null };
+  if (own) return { watching: true, via: 'standard' as const, watch_id: own.id };
+  if (rows.some((w) => w.scope === 'series' && w.series === standard.series)) return { watching: true, via: 'series' as const, watch_id: null };
+  if (rows.some((w) => w.scope === 'all') || (rows.length === 0 && roleCan(viewer.role, 'ballots.vote'))) return { watching: true, via: 'all' as const, watch_id: null };
   return { watching: false, via: null, watch_id: null };
 }
