@@ -263,16 +263,20 @@ export class Shingles {
       const ids: number[] = [];
       if (NON_ASCII.test(c.heading) || NON_ASCII.test(c.text)) {
         for (const word of wordsOf(`${c.heading}\n${c.text}`)) ids.push(hashWord(word));
+        t = { ids: Int32Array.from(ids) };
       } else {
-        asciiWordIds(c.heading, ids);
-        asciiWordIds(c.text, ids);
+        // an ASCII clause has its sentence starts read in the same pass: the words are not read twice
+        asciiWordIds(c.heading, ids, null);
+        const starts = [ids.length];
+        asciiWordIds(c.text, ids, starts);
+        t = { ids: Int32Array.from(ids), starts };
       }
-      this.tokens.set(c, (t = { ids: Int32Array.from(ids) }));
+      this.tokens.set(c, t);
     }
     return t;
   }
 
-  /** The word ids with the sentence starts, for the few clauses scanned: the body's words counted sentence by sentence. */
+  /** The word ids with the sentence starts (an ASCII clause has them already): the body's words counted sentence by sentence. */
   private sentenceTokens(c: AlignClause): Required<Tokens> {
     const t = this.tokensOf(c);
     if (!t.starts) {
@@ -300,9 +304,13 @@ function hashWord(word: string): number {
 
 /**
  * The ids (hashWord) of the words of an ASCII text, as wordsOf finds them (runs of letters and digits,
- * lower-cased), hashed as they are read: no strings made, the bulk of tokenising a clause.
+ * lower-cased), hashed as they are read: no strings made, the bulk of tokenising a clause. With `starts`
+ * (holding the count of words before the text), also how many words there are at each end of a stretch
+ * as wordsPerSentence cuts the text (a line break, or a sentence end: sentences.ts's END, which in ASCII
+ * is . ! or ? then spaces or tabs then A-Z, a digit, ( " or '), and at its end, each pushed when it grew:
+ * what sentenceTokens makes of wordsPerSentence.
  */
-function asciiWordIds(text: string, out: number[]): void {
+function asciiWordIds(text: string, out: number[], starts: number[] | null): void {
   let h = FNV;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
@@ -314,12 +322,27 @@ function asciiWordIds(text: string, out: number[]): void {
         inWord = true;
       }
       h = Math.imul(h ^ c, PRIME);
-    } else if (inWord) {
+      continue;
+    }
+    if (inWord) {
       out.push(h);
       inWord = false;
     }
+    if (starts !== null && (c === 10 || ((c === 46 || c === 33 || c === 63) && asciiSentenceEnd(text, i))) && out.length > starts[starts.length - 1]!) {
+      starts.push(out.length);
+    }
   }
   if (inWord) out.push(h);
+  if (starts !== null && out.length > starts[starts.length - 1]!) starts.push(out.length);
+}
+
+/** Whether the . ! or ? at `i` ends a sentence (END in ./sentences.ts, for ASCII text). */
+function asciiSentenceEnd(text: string, i: number): boolean {
+  let j = i + 1;
+  while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+  if (j === i + 1 || j === text.length) return false;
+  const c = text.charCodeAt(j);
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 40 || c === 34 || c === 39;
 }
 
 /**
