@@ -222,6 +222,7 @@ function bigramHash(a: number, b: number): number {
  */
 export class Shingles {
   private readonly tokens = new Map<AlignClause, Tokens>();
+  private readonly wordIds = new Map<string, number>(); // word → hashWord(word)
   private readonly cache = new Map<AlignClause, Set<number>>();
   private readonly pieces = new Map<AlignClause, Piece>();
 
@@ -270,23 +271,21 @@ export class Shingles {
   private tokensOf(c: AlignClause): Tokens {
     let t = this.tokens.get(c);
     if (!t) {
-      const ids: number[] = [];
-      if (NON_ASCII.test(c.heading) || NON_ASCII.test(c.text)) {
-        for (const word of wordsOf(`${c.heading}\n${c.text}`)) ids.push(hashWord(word));
-        t = { ids: Int32Array.from(ids) };
-      } else {
-        // an ASCII clause has its sentence starts read in the same pass: the words are not read twice
-        asciiWordIds(c.heading, ids, null);
-        const starts = [ids.length];
-        asciiWordIds(c.text, ids, starts);
-        t = { ids: Int32Array.from(ids), starts };
+      // the words found natively (one regexp match), each distinct word hashed once per diff: in a
+      // process's first diff a loop over every character runs slowly, a loop over the words far less
+      const words = wordsOf(`${c.heading}\n${c.text}`);
+      const ids = new Int32Array(words.length);
+      for (let k = 0; k < words.length; k++) {
+        let id = this.wordIds.get(words[k]!);
+        if (id === undefined) this.wordIds.set(words[k]!, (id = hashWord(words[k]!)));
+        ids[k] = id;
       }
-      this.tokens.set(c, t);
+      this.tokens.set(c, (t = { ids }));
     }
     return t;
   }
 
-  /** The word ids with the sentence starts (an ASCII clause has them already): the body's words counted sentence by sentence. */
+  /** The word ids with the sentence starts, for the few clauses scanned: the body's words counted sentence by sentence. */
   private sentenceTokens(c: AlignClause): Required<Tokens> {
     const t = this.tokensOf(c);
     if (!t.starts) {
@@ -303,56 +302,11 @@ export class Shingles {
 
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
 /** A word's id: FNV-1a over its (lower-case) characters, so that no word need be made to be named. */
 function hashWord(word: string): number {
   let h = FNV;
   for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
   return h;
-}
-
-/**
- * The ids (hashWord) of the words of an ASCII text, as wordsOf finds them (runs of letters and digits,
- * lower-cased), hashed as they are read: no strings made, the bulk of tokenising a clause. With `starts`
- * (holding the count of words before the text), also how many words there are at each end of a stretch
- * as wordsPerSentence cuts the text (a line break, or a sentence end: sentences.ts's END, which in ASCII
- * is . ! or ? then spaces or tabs then A-Z, a digit, ( " or '), and at its end, each pushed when it grew:
- * what sentenceTokens makes of wordsPerSentence.
- */
-function asciiWordIds(text: string, out: number[], starts: number[] | null): void {
-  let h = FNV;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
-      if (!inWord) {
-        h = FNV;
-        inWord = true;
-      }
-      h = Math.imul(h ^ c, PRIME);
-      continue;
-    }
-    if (inWord) {
-      out.push(h);
-      inWord = false;
-    }
-    if (starts !== null && (c === 10 || ((c === 46 || c === 33 || c === 63) && asciiSentenceEnd(text, i))) && out.length > starts[starts.length - 1]!) {
-      starts.push(out.length);
-    }
-  }
-  if (inWord) out.push(h);
-  if (starts !== null && out.length > starts[starts.length - 1]!) starts.push(out.length);
-}
-
-/** Whether the . ! or ? at `i` ends a sentence (END in ./sentences.ts, for ASCII text). */
-function asciiSentenceEnd(text: string, i: number): boolean {
-  let j = i + 1;
-  while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
-  if (j === i + 1 || j === text.length) return false;
-  const c = text.charCodeAt(j);
-  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 40 || c === 34 || c === 39;
 }
 
 /**
