@@ -106,6 +106,10 @@ class Pairs {
   readonly link = new Map<number, Link>(); // by `to` index, for primary pairs
   readonly splits: [number, number][] = []; // [from, to] extra pieces of a split
   readonly merges: [number, number][] = []; // [from, to] extra sources of a merge
+  // the clauses unpaired when last asked: a clause once paired stays paired, so each round's leftovers
+  // are read from the last round's (after the first round, a few) rather than from every clause
+  private fromLeft: number[] | null = null;
+  private toLeft: number[] | null = null;
 
   constructor(nFrom: number, nTo: number) {
     this.toOfFrom = new Int32Array(nFrom).fill(-1);
@@ -118,18 +122,24 @@ class Pairs {
     this.link.set(t, link);
   }
 
+  /** Old clauses without a primary partner, in order (a new array: the caller may pair while reading it). */
   leftFrom(): number[] {
-    return unpaired(this.toOfFrom);
+    return (this.fromLeft = unpaired(this.toOfFrom, this.fromLeft));
   }
 
   leftTo(): number[] {
-    return unpaired(this.fromOfTo);
+    return (this.toLeft = unpaired(this.fromOfTo, this.toLeft));
   }
 }
 
-function unpaired(partner: Int32Array): number[] {
+/** The indices of `partner` still unpaired (-1), in order, looking only at `among` when given. */
+function unpaired(partner: Int32Array, among: readonly number[] | null): number[] {
   const out: number[] = [];
-  for (let i = 0; i < partner.length; i++) if (partner[i]! < 0) out.push(i);
+  if (among === null) {
+    for (let i = 0; i < partner.length; i++) if (partner[i]! < 0) out.push(i);
+  } else {
+    for (let k = 0; k < among.length; k++) if (partner[among[k]!]! < 0) out.push(among[k]!);
+  }
   return out;
 }
 
@@ -212,6 +222,7 @@ function bigramHash(a: number, b: number): number {
  */
 export class Shingles {
   private readonly tokens = new Map<AlignClause, Tokens>();
+  private readonly wordIds = new Map<string, number>(); // word → hashWord(word)
   private readonly cache = new Map<AlignClause, Set<number>>();
   private readonly pieces = new Map<AlignClause, Piece>();
 
@@ -260,14 +271,16 @@ export class Shingles {
   private tokensOf(c: AlignClause): Tokens {
     let t = this.tokens.get(c);
     if (!t) {
-      const ids: number[] = [];
-      if (NON_ASCII.test(c.heading) || NON_ASCII.test(c.text)) {
-        for (const word of wordsOf(`${c.heading}\n${c.text}`)) ids.push(hashWord(word));
-      } else {
-        asciiWordIds(c.heading, ids);
-        asciiWordIds(c.text, ids);
+      // the words found natively (one regexp match), each distinct word hashed once per diff: in a
+      // process's first diff a loop over every character runs slowly, a loop over the words far less
+      const words = wordsOf(`${c.heading}\n${c.text}`);
+      const ids = new Int32Array(words.length);
+      for (let k = 0; k < words.length; k++) {
+        let id = this.wordIds.get(words[k]!);
+        if (id === undefined) this.wordIds.set(words[k]!, (id = hashWord(words[k]!)));
+        ids[k] = id;
       }
-      this.tokens.set(c, (t = { ids: Int32Array.from(ids) }));
+      this.tokens.set(c, (t = { ids }));
     }
     return t;
   }
@@ -289,37 +302,11 @@ export class Shingles {
 
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
 /** A word's id: FNV-1a over its (lower-case) characters, so that no word need be made to be named. */
 function hashWord(word: string): number {
   let h = FNV;
   for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
   return h;
-}
-
-/**
- * The ids (hashWord) of the words of an ASCII text, as wordsOf finds them (runs of letters and digits,
- * lower-cased), hashed as they are read: no strings made, the bulk of tokenising a clause.
- */
-function asciiWordIds(text: string, out: number[]): void {
-  let h = FNV;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
-      if (!inWord) {
-        h = FNV;
-        inWord = true;
-      }
-      h = Math.imul(h ^ c, PRIME);
-    } else if (inWord) {
-      out.push(h);
-      inWord = false;
-    }
-  }
-  if (inWord) out.push(h);
 }
 
 /**
@@ -405,7 +392,7 @@ function matchSimilar(pairs: Pairs, from: readonly AlignClause[], to: readonly A
  * the old clause's own partner already holds those words); symmetrically for a leftover old clause.
  */
 function matchPieces(pairs: Pairs, from: readonly AlignClause[], to: readonly AlignClause[], sh: Shingles): void {
-  const pieces = findSources(pairs.leftTo(), pairs.fromOfTo, pairs.toOfFrom, to, from, sh);
+  const pieces = findSources(pairs.leftTo(), pairs.leftFrom(), pairs.fromOfTo, pairs.toOfFrom, to, from, sh);
   for (const [i, js] of groupBySource(pieces)) {
     // a clause with no partner yet is paired with its first piece, so one piece keeps its identity
     let rest = js;
@@ -417,7 +404,7 @@ function matchPieces(pairs: Pairs, from: readonly AlignClause[], to: readonly Al
   }
   // no clause is both split and merged: many-to-many is reported as changes
   const busy = new Set(pairs.splits.flatMap(([i, j]) => [j, pairs.toOfFrom[i]!]));
-  const sources = findSources(pairs.leftFrom(), pairs.toOfFrom, pairs.fromOfTo, from, to, sh);
+  const sources = findSources(pairs.leftFrom(), pairs.leftTo(), pairs.toOfFrom, pairs.fromOfTo, from, to, sh);
   for (const [j, is] of groupBySource(sources.filter(([, j]) => !busy.has(j)))) {
     let rest = is;
     if (pairs.fromOfTo[j]! < 0) {
@@ -441,19 +428,19 @@ function groupBySource(found: [number, number][]): Map<number, number[]> {
 
 /**
  * For each leftover clause on one side ("mine"), the clause on the other side ("theirs") its sentences
- * mostly come from: looked for among their leftovers and the partners of my paired neighbours. A piece
+ * mostly come from: looked for among their leftovers (`theirLeft`) and the partners of my paired neighbours. A piece
  * must bring sentences that the clause's own partner does not hold (else it is a copy, not a split).
  * Returns [mine, theirs] pairs.
  */
 function findSources(
   leftovers: number[],
+  theirLeft: number[],
   partnerOfMine: Int32Array,
   partnerOfTheirs: Int32Array,
   mine: readonly AlignClause[],
   theirs: readonly AlignClause[],
   sh: Shingles,
 ): [number, number][] {
-  const theirLeft = unpaired(partnerOfTheirs);
   const found: [number, number][] = [];
   for (const m of leftovers) {
     const piece = sh.piece(mine[m]!);

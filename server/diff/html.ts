@@ -63,7 +63,7 @@ export function renderDiffHtml(diff: VersionDiff, opts: RenderOptions): string {
   for (const n of diff.summary.merges ?? []) ctx.merges.set(n.to_ref, n.from_refs);
   let folded: ClauseDiff[] = [];
   const flushFolded = () => {
-    if (folded.length) out.push(renderFolded(folded, ctx));
+    if (folded.length) renderFolded(folded, ctx, out);
     folded = [];
   };
   for (const c of diff.clauses) {
@@ -82,12 +82,18 @@ function isQuiet(c: ClauseDiff): boolean {
   return c.status === 'unchanged' && !c.moved && !c.renumbered;
 }
 
-function renderFolded(run: ClauseDiff[], ctx: Context): string {
+/**
+ * A run of unchanged clauses in a <details>, added to `out` line by line (`out` is joined with line
+ * breaks): no string of the whole run is made only to be copied into the page's.
+ */
+function renderFolded(run: ClauseDiff[], ctx: Context, out: string[]): void {
   const first = shown(run[0]!.to_ref);
   const last = shown(run.at(-1)!.to_ref);
   const label =
     run.length === 1 ? `1 unchanged clause (${first})` : `${run.length} unchanged clauses (${first} to ${last})`;
-  return `<details class="diff-folded"><summary>${escapeHtml(label)}</summary>\n${run.map((c) => renderClause(c, ctx)).join('\n')}\n</details>`;
+  out.push(`<details class="diff-folded"><summary>${escapeHtml(label)}</summary>`);
+  for (let k = 0; k < run.length; k++) out.push(renderClause(run[k]!, ctx));
+  out.push('</details>');
 }
 
 function renderClause(c: ClauseDiff, ctx: Context): string {
