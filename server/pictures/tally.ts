@@ -62,6 +62,8 @@ function segments(parts: Array<{ kind: keyof typeof FILL; n: number }>, total: n
 function line(at: number, label: string, y: number, h: number, cls: string, below = false): Markup[] {
   const x = LEFT + at * BAR;
   return [
+    // a white halo under the dashes: the line stays visible over a dark bar, on screen and on paper
+    tag('line', { x1: x, x2: x, y1: y - 5, y2: y + h + 5, stroke: '#fff', 'stroke-width': 4 }),
     tag('line', { class: cls, 'data-at': at.toFixed(4), x1: x, x2: x, y1: y - 5, y2: y + h + 5, stroke: '#000', 'stroke-width': 2, 'stroke-dasharray': '5 2' }),
     tag('text', { x, y: below ? y + h + 16 : y - 8, 'text-anchor': 'middle', 'font-size': 11, fill: '#000' }, text(label)),
   ];

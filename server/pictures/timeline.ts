@@ -37,7 +37,7 @@ const LANES: Array<{ name: string; kinds: MarkKind[] }> = [
 export const WIDTH = 720;
 const LEFT = 110;
 const RIGHT = 16;
-const TOP = 8;
+const TOP = 16;
 const LANE = 28;
 const AXIS = 26;
 
@@ -84,7 +84,7 @@ function shape(m: TimelineMark, x: (day: string) => number, cy: number): Markup 
     case 'draft':
       return tag('rect', { class: cls, x: x0 - 5, y: cy - 5, width: 10, height: 10, fill: '#ffffff', stroke: '#8a5a00', 'stroke-width': 2 });
     default: {
-      const x1 = Math.max(x(m.end ?? m.start), x0 + 4);
+      const x1 = Math.max(x(m.end ?? m.start), x0 + 6);
       const fill = m.kind === 'consultation' ? '#f0c36d' : '#7a9cc6';
       return tag('rect', { class: cls, x: x0, y: cy - 7, width: x1 - x0, height: 14, fill, stroke: '#000', 'stroke-width': 1 });
     }
@@ -117,8 +117,9 @@ export function timelineSvg(input: TimelineInput): string {
     for (const m of marks) body.push(link(m.href, `${m.label}: ${m.end ? `${shortDay(m.start)} to ${shortDay(m.end)}` : shortDay(m.start)}`, shape(m, x, cy)));
   });
   const now = x(input.today);
-  body.push(tag('line', { class: 'today', x1: now, x2: now, y1: TOP - 4, y2: axisY, stroke: '#b00020', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }));
-  body.push(tag('text', { class: 'today-label', x: Math.min(now, WIDTH - RIGHT - 2), y: axisY - 2, 'text-anchor': 'end', 'font-size': 10, fill: '#b00020' }, text('today ')));
+  body.push(tag('line', { class: 'today', x1: now, x2: now, y1: TOP - 3, y2: axisY, stroke: '#b00020', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }));
+  // above the lanes, so that it never covers a mark
+  body.push(tag('text', { class: 'today-label', x: now, y: TOP - 5, 'text-anchor': now > WIDTH - RIGHT - 20 ? 'end' : 'middle', 'font-size': 10, fill: '#b00020' }, text('today')));
   return picture(
     { id: input.id, title: `Timeline of ${input.name}`, desc: describe(input), width: WIDTH, height, className: 'timeline', linked: true },
     join(body),

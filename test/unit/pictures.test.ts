@@ -59,7 +59,7 @@ describe('pictures: the timeline of a standard', () => {
     { kind: 'amendment', label: 'Edition 1 Amendment 1', start: '2021-07-01', href: '/standards/07.11/versions/2' },
     { kind: 'draft', label: 'Draft', start: '2026-09-01T10:00:00.000Z', href: '/standards/07.11/versions/4' },
     { kind: 'consultation', label: 'Consultation C-1', start: '2026-10-01T00:00:00.000Z', end: '2026-11-30T00:00:00.000Z', href: '/consultations/1' },
-    { kind: 'ballot', label: 'Ballot 7', start: '2026-12-01T00:00:00.000Z', end: '2026-12-31T00:00:00.000Z', href: '/ballots/7' },
+    { kind: 'ballot', label: 'Ballot 7', start: '2026-12-01T00:00:00.000Z', end: '2027-03-01T00:00:00.000Z', href: '/ballots/7' },
   ];
   const svg = timelineSvg({ id: 'timeline', name: 'IMAS 07.11', marks, today: '2026-11-23' });
   const root = parse(svg);
@@ -91,8 +91,8 @@ describe('pictures: the timeline of a standard', () => {
     const c = byClass(root, 'mark-consultation')[0]!;
     const b = byClass(root, 'mark-ballot')[0]!;
     expect(num(b, 'x')).to.be.greaterThan(num(c, 'x') + num(c, 'width') - 0.01); // the ballot after the consultation
-    // 60 days against 30: twice as wide
-    expect(num(c, 'width') / num(b, 'width')).to.be.closeTo(60 / 30, 0.02);
+    // 60 days against 90: two thirds as wide
+    expect(num(c, 'width') / num(b, 'width')).to.be.closeTo(60 / 90, 0.01);
     // one year between Edition 1 (2019-03-01) and 2020-03-01 is as long as any other year
     const year = (num(c, 'width') / 60) * 365;
     expect(ax - editions[0]!).to.be.closeTo(year * (853 / 365), 0.5); // 853 days to 2021-07-01
