@@ -5,7 +5,7 @@
  * and today in, the SVG out.
  */
 import { reviewStatus, type ReviewStatus } from '../mywork/review.ts';
-import { dayNumber, join, link, picture, tag, text, type Markup } from './svg.ts';
+import { dayNumber, link, picture, tag, text, type Markup } from './svg.ts';
 
 export interface AgeRow {
   /** "IMAS 07.11" */
@@ -67,25 +67,26 @@ export function ageSvg(i: AgeInput): string {
   const body: Markup[] = [];
   const step = span > 20 ? 5 : span > 10 ? 2 : 1;
   for (let y = 0; y <= span; y += step) {
-    body.push(tag('line', { x1: x(y), x2: x(y), y1: TOP, y2: TOP + figs.length * ROW, stroke: '#e0e0e0', 'stroke-width': 1 }));
-    body.push(tag('text', { x: x(y), y: height - 4, 'text-anchor': 'middle', 'font-size': 10, fill: '#333' }, text(y === span ? `${y} years` : y)));
+    body.push(tag('line', { x1: x(y), x2: x(y), y1: TOP, y2: TOP + figs.length * ROW, stroke: '#e0e0e0' }));
+    body.push(tag('text', { x: x(y), y: height - 4, 'text-anchor': 'middle', 'font-size': 10 }, text(y === span ? `${y} years` : y)));
   }
   figs.forEach((f, n) => {
     const y = TOP + n * ROW;
-    const marks: Markup[] = [tag('text', { x: 2, y: y + 13, 'font-size': 11, fill: '#000' }, text(f.row.label))];
+    const marks: Markup[] = [tag('text', { x: 2, y: y + 13 }, text(f.row.label))];
     if (f.age === null) {
-      marks.push(tag('text', { x: LEFT, y: y + 13, 'font-size': 10, fill: '#555' }, text('nothing published')));
+      marks.push(tag('text', { x: LEFT, y: y + 13, fill: '#555' }, text('nothing published')));
     } else {
       const overdue = f.status === 'overdue';
       marks.push(tag('rect', { class: `age age-${f.status ?? 'ok'}`, 'data-age': f.age.toFixed(2), x: LEFT, y: y + 4, width: Math.max(1, x(f.age) - LEFT), height: ROW - 8, fill: overdue ? '#b3261e' : f.status === 'due' ? '#e0a030' : '#7a9cc6', stroke: '#000', 'stroke-width': overdue ? 1.5 : 0.5 }));
       // the review period: the line the bar may not pass
       marks.push(tag('line', { class: 'period', 'data-years': f.row.years, x1: x(f.row.years), x2: x(f.row.years), y1: y + 1, y2: y + ROW - 1, stroke: '#000', 'stroke-width': 2 }));
-      if (f.status) marks.push(tag('text', { class: `status status-${f.status}`, x: WIDTH - RIGHT + 6, y: y + 13, 'font-size': 11, 'font-weight': overdue ? 700 : 400, fill: '#000' }, text(overdue ? 'overdue' : 'review due')));
+      if (f.status) marks.push(tag('text', { class: `status status-${f.status}`, x: WIDTH - RIGHT + 6, y: y + 13, 'font-weight': overdue ? 700 : false }, text(overdue ? 'overdue' : 'review due')));
     }
-    body.push(link(f.row.href, f.age === null ? `${f.row.label}: nothing published` : `${f.row.label}: ${fmt(f.age)} since its last edition or amendment (review every ${f.row.years})${f.status === 'overdue' ? ', overdue' : ''}`, ...marks));
+    body.push(link(f.row.href, f.age === null ? `${f.row.label}: nothing published` : `${f.row.label}: ${fmt(f.age)} (review every ${f.row.years})${f.status === 'overdue' ? ', overdue' : ''}`, ...marks));
   });
   return picture(
     { id: i.id, title: `Age of the documents of ${i.name} against their review period`, desc: describeAges(i), width: WIDTH, height, className: 'age-chart', linked: true },
-    join(body),
+    // what the texts share is said once
+    tag('g', { 'font-size': 11, fill: '#000' }, ...body),
   );
 }

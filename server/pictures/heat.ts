@@ -85,8 +85,9 @@ export function heatSvg(i: HeatInput): string {
     // at least a faint shade for one comment, full for the most commented clause
     const opacity = b.count > 0 && max > 0 ? 0.15 + 0.85 * (b.count / max) : 0;
     bands.push(link(b.href, `${b.label}: ${plural(b.count, 'comment')}`,
-      tag('rect', { class: 'band', 'data-count': b.count, x, y: STRIP_Y, width: w, height: STRIP_H, fill: b.count ? '#b3261e' : '#fff', 'fill-opacity': b.count ? opacity.toFixed(2) : false })));
-    if (b.major && b.short && x - lastLabel >= 26) {
+      tag('rect', { class: b.count ? 'band band-hot' : 'band', 'data-count': b.count, x, y: STRIP_Y, width: w, height: STRIP_H, fill: b.count ? '#b3261e' : '#fff', 'fill-opacity': b.count ? opacity.toFixed(2) : false })));
+    // room for the number: not over the previous one, not past the right edge
+    if (b.major && b.short && x - lastLabel >= 26 && x + 7 * b.short.length <= WIDTH) {
       labels.push(tag('text', { x: x + 2, y: STRIP_Y + STRIP_H + 13 }, text(b.short)));
       lastLabel = x;
     }

@@ -1,6 +1,6 @@
 /**
- * The pictures in chromium (issue 20 item 5): the timeline of a standard and the tally of a ballot
- * render with a size on screen and in print. The PNGs go to $SCREENSHOTS (or a temporary folder) to
+ * The pictures in chromium (issue 20 item 5): the timeline of a standard, the tally of a ballot, the
+ * catalogue's ages and a consultation's heat strip render with a size on screen and in print. The PNGs go to $SCREENSHOTS (or a temporary folder) to
  * be looked at: the print ones must read in black and white.
  */
 import fs from 'node:fs';
@@ -10,11 +10,13 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { useBrowser } from '../helpers/browser.ts';
 import { boardOf, openBallot, secretariat, vote } from '../helpers/ballots.ts';
+import { sampleConsultationId } from '../helpers/consultations.ts';
 
 describe('browser: the pictures on screen and in print', function () {
   const b = useBrowser(this);
   const dir = screenshotFolder();
   let ballot = 0;
+  let consultation = 0;
 
   function screenshotFolder(): string {
     const d = process.env.SCREENSHOTS ?? path.join(os.tmpdir(), 'imas-review-pictures');
@@ -33,6 +35,11 @@ describe('browser: the pictures on screen and in print', function () {
       expect((await vote(t, board[o]!, ballot, p, p === 'disapprove' ? 'Clause 7 needs work.' : undefined)).status).to.equal(200);
     }
     expect((await request(t.app).post(`/api/v1/ballots/${ballot}/close`).set(...sec.auth)).status).to.be.below(300);
+    // comments on two clauses of the sample consultation, for its heat strip
+    consultation = await sampleConsultationId(t.db);
+    for (const clause of ['4.1', '4.1', '4.1', '7.4']) {
+      expect((await request(t.app).post(`/api/v1/consultations/${consultation}/comments`).set(...sec.auth).send({ clause, type: 'technical', comment: `On ${clause}` })).status).to.equal(201);
+    }
   });
 
   for (const media of ['screen', 'print'] as const) {
@@ -40,7 +47,8 @@ describe('browser: the pictures on screen and in print', function () {
       const context = await b.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1100, height: 900 } });
       const page = await context.newPage();
       await page.emulateMedia({ media });
-      for (const [url, id, name] of [['/standards/07.11', 'timeline', 'standard'], [`/ballots/${ballot}`, 'tally-picture', 'ballot']] as const) {
+      const pictures = [['/standards/07.11', 'timeline', 'standard'], [`/ballots/${ballot}`, 'tally-picture', 'ballot'], ['/standards', 'ages-07', 'catalogue'], [`/consultations/${consultation}`, 'comment-heat', 'consultation']] as const;
+      for (const [url, id, name] of pictures) {
         await page.goto(`${b.base}${url}`);
         const svg = page.locator(`svg#${id}`);
         await svg.scrollIntoViewIfNeeded();
