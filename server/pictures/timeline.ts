@@ -15,7 +15,8 @@ export interface TimelineMark {
   start: string;
   /** for consultations and ballots: when the window closes */
   end?: string | null;
-  href: string;
+  /** its page; null for the page being read (a page never links to itself): drawn heavier instead */
+  href: string | null;
 }
 
 export interface TimelineInput {
@@ -114,7 +115,10 @@ export function timelineSvg(input: TimelineInput): string {
     body.push(tag('line', { x1: LEFT, x2: WIDTH - RIGHT, y1: cy, y2: cy, stroke: '#e2e2e2', 'stroke-width': 1 }));
     // date order: later marks are drawn over earlier ones, and read in that order
     const marks = input.marks.filter((m) => lane.kinds.includes(m.kind)).sort((a, b) => a.start.localeCompare(b.start));
-    for (const m of marks) body.push(link(m.href, `${m.label}: ${m.end ? `${shortDay(m.start)} to ${shortDay(m.end)}` : shortDay(m.start)}`, shape(m, x, cy)));
+    for (const m of marks) {
+      const name = `${m.label}: ${m.end ? `${shortDay(m.start)} to ${shortDay(m.end)}` : shortDay(m.start)}`;
+      body.push(m.href ? link(m.href, name, shape(m, x, cy)) : tag('g', { class: 'here' }, tag('title', {}, text(`${name} (this page)`)), shape(m, x, cy)));
+    }
   });
   const now = x(input.today);
   body.push(tag('line', { class: 'today', x1: now, x2: now, y1: TOP - 3, y2: axisY, stroke: '#b00020', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }));

@@ -55,8 +55,8 @@ export function standardsRoutes(deps: Deps): Router {
   });
 
   /** The timeline every page of a standard carries: an SVG built from what the page shows (server/pictures/). */
-  const timelineOf = async (res: Response, detail: StandardDetail): Promise<string> =>
-    standardTimeline(detail, await ballotMarksOf(deps.db, detail.standard.id), can(viewerOf(res), 'ballots.read-open'));
+  const timelineOf = async (res: Response, detail: StandardDetail, here: number | null = null): Promise<string> =>
+    standardTimeline(detail, await ballotMarksOf(deps.db, detail.standard.id), can(viewerOf(res), 'ballots.read-open'), here);
 
   /** Loads the standard named in the URL, or redirects another spelling of its ref. */
   async function detailFor(req: Request, res: Response, rest = ''): Promise<StandardDetail | null> {
@@ -154,7 +154,7 @@ export function standardsRoutes(deps: Deps): Router {
     const record = v.state === 'published' ? await publicationRecord(deps.db, v.id) : null;
     // Only a signed-in page says what its viewer just did: a cached page is the same for everyone.
     const done = cacheable ? null : doneNotice(doneMessages, req.query.done);
-    const locals = { ...versionPageModel(detail, v, clauses, page), record, done, timeline: await timelineOf(res, detail) };
+    const locals = { ...versionPageModel(detail, v, clauses, page), record, done, timeline: await timelineOf(res, detail, page.kind === 'version' ? v.n : null) };
     if (!cacheable) return res.render('standards/version', locals);
     const html = await renderToString(req.app as never, 'standards/version', { ...res.locals, ...locals });
     // The security headers set so far (helmet's) are kept with the page for the fast path to replay.

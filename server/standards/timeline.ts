@@ -9,12 +9,13 @@ import { timelineSvg, type TimelineMark } from '../pictures/timeline.ts';
 import type { BallotMark } from './repo.ts';
 import type { StandardDetail } from './service.ts';
 
-export function timelineMarks(detail: StandardDetail, ballots: readonly BallotMark[], seesOpenBallots: boolean): TimelineMark[] {
+/** `here`: the version whose own page (/versions/{n}) this is: its mark is not a link (a page never links to itself). */
+export function timelineMarks(detail: StandardDetail, ballots: readonly BallotMark[], seesOpenBallots: boolean, here: number | null = null): TimelineMark[] {
   const ref = encodeURIComponent(detail.standard.ref);
   const marks: TimelineMark[] = [];
   const byId = new Map(detail.versions.map((v) => [v.id, v]));
   for (const v of detail.versions) {
-    const href = `/standards/${ref}/versions/${v.n}`;
+    const href = v.n === here ? null : `/standards/${ref}/versions/${v.n}`;
     if (v.state === 'published') {
       const day = v.in_force_from ?? v.published_at?.slice(0, 10);
       if (day) marks.push({ kind: v.amendment ? 'amendment' : 'edition', label: v.edition ? editionLabel(v.edition, v.amendment) : v.label, start: day, href });
@@ -36,5 +37,5 @@ export function timelineMarks(detail: StandardDetail, ballots: readonly BallotMa
   return marks;
 }
 
-export const standardTimeline = (detail: StandardDetail, ballots: Parameters<typeof timelineMarks>[1], seesOpenBallots: boolean): string =>
-  timelineSvg({ id: 'timeline', name: detail.standard.designation, marks: timelineMarks(detail, ballots, seesOpenBallots), today: detail.day });
+export const standardTimeline = (detail: StandardDetail, ballots: readonly BallotMark[], seesOpenBallots: boolean, here: number | null = null): string =>
+  timelineSvg({ id: 'timeline', name: detail.standard.designation, marks: timelineMarks(detail, ballots, seesOpenBallots, here), today: detail.day });

@@ -100,6 +100,14 @@ describe('pictures: the timeline of a standard', () => {
     expect(num(today, 'x1')).to.be.greaterThan(num(c, 'x')).and.lessThan(num(c, 'x') + num(c, 'width'));
   });
 
+  it('draws the mark of the page being read without a link', () => {
+    const here = parse(timelineSvg({ id: 't', name: 'X', marks: [{ ...marks[0]!, href: null }, marks[1]!], today: '2026-11-23' }));
+    expect(all(here, (e) => e.name === 'a').map((a) => a.attribs.href)).to.deep.equal([marks[1]!.href]);
+    const g = byClass(here, 'here')[0]!;
+    expect(DomUtils.textContent(g)).to.equal('Edition 2: 2026-01-16 (this page)');
+    expect(byClass(g, 'mark-edition')).to.have.length(1);
+  });
+
   it('has one lane per kind present, and only those', () => {
     const lanes = byClass(root, 'lane').map((e) => DomUtils.textContent(e));
     expect(lanes).to.deep.equal(['Editions', 'Drafts', 'Consultations', 'Ballots']);
