@@ -27,7 +27,7 @@ export interface AgeInput {
 }
 
 export const WIDTH = 560;
-const LEFT = 120;
+const LEFT = 136;
 const RIGHT = 90;
 const ROW = 18;
 const TOP = 4;
