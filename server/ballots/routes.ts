@@ -22,6 +22,7 @@ import { describeBlocking } from './order.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { longDateTime } from '../time.ts';
 import { FEED_LINKS } from '../feeds/links.ts';
+import { tallySvg } from '../pictures/tally.ts';
 
 const notices: Record<string, string> = {
   opened: 'The ballot is open.',
@@ -129,6 +130,8 @@ export function ballotsRoutes(deps: Deps): Router {
       ballot,
       // the rule and the quorum with their figures (frozen ones once closed); a cancelled ballot counts nothing
       explanation: ballot.state === 'cancelled' ? null : explain({ ...ballot.tally, ...ballot.counts }, ballot.rule, ballot.quorum),
+      // the same figures as a picture against the ballot's own thresholds (server/pictures/tally.ts)
+      tallyPicture: ballot.state === 'cancelled' ? null : tallySvg({ id: 'tally-picture', name: `ballot ${ballot.id}`, rule: ballot.rule, quorum: ballot.quorum, tally: ballot.tally, counts: ballot.counts, closed: ballot.state === 'closed' }),
       insider,
       isOpen: ballot.state === 'open',
       isClosed: ballot.state === 'closed',

@@ -5,7 +5,8 @@ import { AppError, Validation } from '../errors.ts';
 import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422, pathId } from '../http/validation.ts';
 import { longDateTime } from '../time.ts';
-import { renderClauses } from '../versions/render.ts';
+import { clauseAnchor, renderClauses } from '../versions/render.ts';
+import { clauseBands, heatSvg } from '../pictures/heat.ts';
 import { allVersionMetas, draftVersions } from '../versions/repo.ts';
 import { draftChoices } from '../drafts/choices.ts';
 import { resolveStandard, standardDetail } from '../standards/service.ts';
@@ -167,6 +168,8 @@ export function consultationsRoutes(deps: Deps): Router {
       generalCount: counts.get('') ?? 0,
       contents: nestContents(clauses, (cl) => ({ ref: cl.ref, num: clauseNumber(cl.ref), heading: cl.heading, ...counted(cl) })),
       changes,
+      // where the draft is contested, as a strip along its text: each band links to its clause below
+      heat: clauses.length ? heatSvg({ id: 'comment-heat', name: `${c.designation} ${c.label}`, general: counts.get('') ?? 0, bands: clauseBands(clauses, counts, (ref) => `#${clauseAnchor(ref)}`) }) : null,
       clauses: clauses.map((cl) => ({
         ref: cl.ref,
         label: clauseNumber(cl.ref) || cl.heading,

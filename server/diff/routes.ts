@@ -4,6 +4,10 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import { BadRequest } from '../errors.ts';
 import * as standards from '../standards/service.ts';
 import { pair, type DiffCache } from './service.ts';
+import { changeAnchor } from './summary.ts';
+import { clausesOf } from '../versions/repo.ts';
+import { countsByClause } from '../consultations/repo.ts';
+import { clauseBands, heatSvg } from '../pictures/heat.ts';
 
 /** /standards/{ref}/diff/{a}..{b}: what changed, inline or side by side, unchanged clauses folded. */
 export function diffRoutes(deps: Deps, cache: DiffCache): Router {
@@ -29,6 +33,13 @@ export function diffRoutes(deps: Deps, cache: DiffCache): Router {
     const changesOnly = req.query.changes !== 'all';
     const { diff, summary, body } = await cache.html(deps.db, from.id, to.id, { view, changesOnly });
     const base = `/standards/${encodeURIComponent(detail.standard.ref)}/diff/${m[1]}..${m[2]}`;
+    // Where the newer side was contested: its consultation's comments per clause, each band a link to the clause's entry below.
+    const c = to.consultation;
+    let heat: string | null = null;
+    if (c && c.state !== 'scheduled' && !(c.cancelled_at && c.cancelled_at <= c.opens_at)) {
+      const [clauses, counts] = await Promise.all([clausesOf(deps.db, to.id), countsByClause(deps.db, c.id)]);
+      heat = heatSvg({ id: 'comment-heat', name: `${detail.standard.designation} ${to.label} (consultation C-${c.id})`, general: counts.get('') ?? 0, bands: clauseBands(clauses, counts, (ref) => `#${changeAnchor({ from_ref: null, to_ref: ref })}`) });
+    }
     res.render('diff/page', {
       title: `${detail.standard.designation}: ${from.label} → ${to.label}`,
       ...detail,
@@ -38,6 +49,8 @@ export function diffRoutes(deps: Deps, cache: DiffCache): Router {
       summaryHtml: summary,
       bodyHtml: body,
       counts: diff.summary,
+      heat,
+      heatConsultation: heat ? c!.id : null,
       views: [
         { label: 'Inline', href: `${base}?view=inline${changesOnly ? '' : '&changes=all'}`, current: view === 'inline' },
         { label: 'Side by side', href: `${base}?view=side-by-side${changesOnly ? '' : '&changes=all'}`, current: view === 'side-by-side' },

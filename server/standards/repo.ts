@@ -71,6 +71,26 @@ export async function allConsultations(db: Q): Promise<ConsultationRow[]> {
   return rows.map(toConsultation);
 }
 
+/** A ballot as a standard's timeline shows it (server/standards/timeline.ts): its window and result only. */
+export interface BallotMark {
+  id: number;
+  version_id: number;
+  opens_at: string;
+  closes_at: string;
+  cancelled_at: string | null;
+  result: string | null;
+}
+
+/** The ballots on a standard's versions, for its timeline: one query, on a page the cache has not got. */
+export async function ballotMarksOf(db: Q, standardId: number): Promise<BallotMark[]> {
+  const rows = (await db('ballots as b')
+    .join('versions as v', 'v.id', 'b.version_id')
+    .where('v.standard_id', standardId)
+    .select('b.id', 'b.version_id', 'b.opens_at', 'b.closes_at', 'b.cancelled_at', 'b.result')
+    .orderBy('b.opens_at')) as BallotMark[];
+  return rows.map((r) => ({ ...r, id: Number(r.id), version_id: Number(r.version_id), cancelled_at: r.cancelled_at ?? null, result: r.result ?? null }));
+}
+
 // ---- writes: each bumps the standard's revision (or starts it), so its cached pages go stale ----
 
 export async function upsertSeries(db: Q, code: string, name: string): Promise<void> {

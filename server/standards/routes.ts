@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
-import { allow, viewerOf } from '../auth/permissions.ts';
+import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { BadRequest } from '../errors.ts';
 import { isValidDay, longDate } from '../time.ts';
 import { renderClauses } from '../versions/render.ts';
@@ -17,6 +17,9 @@ import { doneNotice } from '../http/done.ts';
 import { watchStateOf } from '../watching/service.ts';
 import { standardFeedLink } from '../feeds/links.ts';
 import { designation } from './refs.ts';
+import { ballotMarksOf } from './repo.ts';
+import { standardTimeline } from './timeline.ts';
+import { ageSvg } from '../pictures/age.ts';
 
 /** What a version page says after the secretariat's action that landed on it (`?done=`). */
 export const doneMessages = {
@@ -37,7 +40,13 @@ export function standardsRoutes(deps: Deps): Router {
       title: 'Catalogue of standards',
       q,
       series: cat.series.map((s) => ({ ...s, selected: s.code === series })),
-      groups: cat.groups,
+      // each group with its picture: the documents' ages against their review period, as of today (the page is not cached)
+      groups: cat.groups.map((g) => {
+        const rows = g.standards
+          .filter((s) => !s.withdrawn_on || s.withdrawn_on > cat.day)
+          .map((s) => ({ label: s.designation, href: `/standards/${encodeURIComponent(s.ref)}`, lastEdition: cat.lastEdition.get(s.id) ?? null, years: deps.config.reviewYears[s.type as keyof typeof deps.config.reviewYears] }));
+        return { ...g, ages: rows.length ? ageSvg({ id: `ages-${g.series}`, name: `${g.series} ${g.name}`, today: cat.day, rows }) : null };
+      }),
       shown: cat.standards.length,
       total: cat.total,
       filtered: Boolean(q || series),
@@ -45,6 +54,10 @@ export function standardsRoutes(deps: Deps): Router {
       searchUrl: q.trim() ? `/search?${new URLSearchParams({ q })}` : null,
     });
   });
+
+  /** The timeline every page of a standard carries: an SVG built from what the page shows (server/pictures/). */
+  const timelineOf = async (res: Response, detail: StandardDetail, here: number | null = null): Promise<string> =>
+    standardTimeline(detail, await ballotMarksOf(deps.db, detail.standard.id), can(viewerOf(res), 'ballots.read-open'), here);
 
   /** Loads the standard named in the URL, or redirects another spelling of its ref. */
   async function detailFor(req: Request, res: Response, rest = ''): Promise<StandardDetail | null> {
@@ -67,7 +80,7 @@ export function standardsRoutes(deps: Deps): Router {
     const detail = await detailFor(req, res);
     if (!detail) return;
     if (!detail.current) {
-      return res.render('standards/no-current', { title: detail.standard.designation, ...detail, latestDraft: detail.versions.at(-1) ?? null });
+      return res.render('standards/no-current', { title: detail.standard.designation, ...detail, latestDraft: detail.versions.at(-1) ?? null, timeline: await timelineOf(res, detail) });
     }
     await sendVersionPage(req, res, detail, detail.current, { kind: 'current' });
   });
@@ -78,7 +91,7 @@ export function standardsRoutes(deps: Deps): Router {
     const versions = [...detail.versions].reverse();
     // The picker starts on the last two versions: what changed most recently.
     const compareChoices = detail.versions.length > 1 ? versions.map((v, i) => ({ n: v.n, label: v.label, edition: v.edition, amendment: v.amendment, state: v.state, isTo: i === 0, isFrom: i === 1 })) : [];
-    res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions, compareChoices, isHistoryPage: true });
+    res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions, compareChoices, isHistoryPage: true, timeline: await timelineOf(res, detail) });
   });
 
   r.get('/standards/:ref/versions/:n', allow('public'), async (req, res) => {
@@ -96,7 +109,7 @@ export function standardsRoutes(deps: Deps): Router {
     if (!detail) return;
     if (!isValidDay(date)) {
       res.status(400);
-      return res.render('standards/on-date', { title: `${detail.standard.designation} on a date`, ...detail, date, error: 'Enter a date as YYYY-MM-DD, for example 2020-06-30.' });
+      return res.render('standards/on-date', { title: `${detail.standard.designation} on a date`, ...detail, date, error: 'Enter a date as YYYY-MM-DD, for example 2020-06-30.', timeline: await timelineOf(res, detail) });
     }
     res.redirect(303, `/standards/${encodeURIComponent(detail.standard.ref)}/on/${date}`);
   });
@@ -107,7 +120,7 @@ export function standardsRoutes(deps: Deps): Router {
     if (!detail) return;
     if (!isValidDay(date)) {
       res.status(400);
-      return res.render('standards/on-date', { title: `${detail.standard.designation} on a date`, ...detail, date, error: `"${date}" is not a date. Use YYYY-MM-DD, for example 2020-06-30.` });
+      return res.render('standards/on-date', { title: `${detail.standard.designation} on a date`, ...detail, date, error: `"${date}" is not a date. Use YYYY-MM-DD, for example 2020-06-30.`, timeline: await timelineOf(res, detail) });
     }
     const v = service.inForceVersion(detail, date);
     if (!v) {
@@ -117,6 +130,7 @@ export function standardsRoutes(deps: Deps): Router {
         title: `${detail.standard.designation} on ${longDate(date)}`,
         ...detail,
         date,
+        timeline: await timelineOf(res, detail),
         none: withdrawn
           ? `${detail.standard.designation} was withdrawn on ${longDate(detail.standard.withdrawn_on)}: no edition was in force on ${longDate(date)}.`
           : first
@@ -149,7 +163,7 @@ export function standardsRoutes(deps: Deps): Router {
     const record = v.state === 'published' ? await publicationRecord(deps.db, v.id) : null;
     // Only a signed-in page says what its viewer just did: a cached page is the same for everyone.
     const done = cacheable ? null : doneNotice(doneMessages, req.query.done);
-    const locals = { ...versionPageModel(detail, v, clauses, page), record, done };
+    const locals = { ...versionPageModel(detail, v, clauses, page), record, done, timeline: await timelineOf(res, detail, page.kind === 'version' ? v.n : null) };
     if (slottable && slotted === undefined) {
       // Rendered without the reader's CSRF token: a page with a form of its own is then kept as "whole".
       const html = await renderToString(req.app as never, 'standards/version', { ...res.locals, ...locals, csrfToken: undefined, slots: true });

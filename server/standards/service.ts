@@ -129,7 +129,14 @@ export async function catalogue(db: Db, clock: Clock, filter: CatalogueFilter = 
     g.standards.push(s);
   }
   const series = [...new Set(all.map((s) => s.series))].map((code) => ({ code, name: names.get(code) ?? `Series ${code}` }));
-  return { groups, standards: shown, total: all.length, series };
+  // the day of each standard's last published edition or amendment, as the review queue counts it (server/mywork/service.ts)
+  const lastEdition = new Map<number, string>();
+  for (const v of versions) {
+    if (v.state !== 'published') continue;
+    const d = (v.published_at ?? v.in_force_from)?.slice(0, 10);
+    if (d && (!lastEdition.has(v.standard_id) || d > lastEdition.get(v.standard_id)!)) lastEdition.set(v.standard_id, d);
+  }
+  return { groups, standards: shown, total: all.length, series, lastEdition, day };
 }
 
 /** The standard a ref names, accepting other spellings (`07-11`, `IMAS 07.11`). */

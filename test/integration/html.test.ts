@@ -17,6 +17,9 @@ const pages = [
   '/standards/09.10',
   '/standards/07.11/diff/1..2',
   '/standards/07.11/diff/2..3?view=side-by-side&changes=all',
+  // with the heat strip of the draft's consultation (issue 20)
+  '/standards/07.11/diff/3..4',
+  '/consultations/1',
   '/standards/no-such',
   '/login',
   '/register',

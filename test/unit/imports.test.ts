@@ -23,6 +23,8 @@ const PURE = [
   'diff/index.ts', 'diff/align.ts', 'diff/words.ts', 'diff/summary.ts', 'diff/html.ts', 'diff/sentences.ts',
   'ballots/tally.ts', 'ballots/rules.ts', 'consultations/state.ts', 'consultations/anchors.ts',
   'proposals/rules.ts', 'standards/refs.ts', 'search/query.ts', 'search/snippet.ts', 'feeds/links.ts',
+  // the pictures (issue 20): data in, SVG out; and the review rule the catalogue's picture asks
+  'pictures/svg.ts', 'pictures/timeline.ts', 'pictures/tally.ts', 'pictures/heat.ts', 'pictures/age.ts', 'mywork/review.ts',
 ];
 const COMPOSITION = ['app.ts', 'main.ts', 'deps.ts', 'openapi.ts', 'cli'];
 
