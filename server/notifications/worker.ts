@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db } from '../db.ts';
+import { busyWaitOf, type Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -82,12 +82,14 @@ export class OutboxWorker {
   /** One pass: reminders found, then what is due sent. */
   async tick(): Promise<TickReport> {
     const report: TickReport = { reminders: 0, sent: 0, digests: 0, failed: 0, dropped: 0 };
+    if (this.yielding()) return report;
     report.reminders = await queueClosingReminders(this.deps.db, this.deps.clock, REMINDER_BEFORE_MS);
     const cutoff = digestCutoff(this.deps.clock.now()).toISOString();
     const rows = await repo.dueRows(this.deps.db, this.deps.clock.now().toISOString(), cutoff, BATCH);
     const drop = rows.filter((r) => !r.reachable || r.mode === 'none');
     report.dropped = await repo.markDropped(this.deps.db, drop.map((r) => r.id), this.deps.clock.now().toISOString());
     for (const r of rows.filter((x) => x.reachable && x.mode === 'immediate')) {
+      if (this.yielding()) return report;
       const held = await this.claim([r.id]);
       if (!held.length) continue; // another worker has it
       const { subject, text } = single(held[0]!.notice, this.deps.config.publicUrl, this.unsubscribe(r.user_id));
@@ -102,6 +104,7 @@ export class OutboxWorker {
       digestUsers.set(r.user_id, u);
     }
     for (const [userId, u] of digestUsers) {
+      if (this.yielding()) return report;
       const held = await this.claim(u.ids);
       if (!held.length) continue;
       const { subject, text } = digest(held.map((h) => h.notice as Notice), this.deps.config.publicUrl, this.unsubscribe(userId));
@@ -109,6 +112,16 @@ export class OutboxWorker {
       else report.failed++;
     }
     return report;
+  }
+
+  /**
+   * Mail can wait; people's writes cannot. On SQLite each claim and each "sent" is a write transaction
+   * of its own, so while a request of this instance waits for the write lock (db-busy.ts) the pass
+   * stops, leaving what is unclaimed to the next pass (a burst of votes with a ballot's opening mails
+   * due was refused 503s otherwise, in test/integration/instances.test.ts).
+   */
+  private yielding(): boolean {
+    return busyWaitOf(this.deps.db)?.busy ?? false;
   }
 
   private unsubscribe(userId: number): string {

@@ -6,7 +6,7 @@ import { boardOf, newDraft, openBallot, secretariat, vote, type Member } from '.
 import { laterDraft, sampleConsultationId } from '../helpers/consultations.ts';
 import { circulate, propose } from '../helpers/proposals.ts';
 import { startSmtp, type ReceivedMail } from '../helpers/mail.ts';
-import { createDb, type Db } from '../../server/db.ts';
+import { busyWaitOf, createDb, type Db } from '../../server/db.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createMailer } from '../../server/mail/mailer.ts';
 import { LEASE_MS, OutboxWorker } from '../../server/notifications/worker.ts';
@@ -374,6 +374,29 @@ describe('notifications: the outbox across an SMTP outage, and two workers', () 
       expect(await w.tick()).to.include({ sent: 0, dropped: 2 });
       for (const u of [off, disabled]) expect((await outboxRows(t, u.id))[0]).to.include({ sent_at: null, dropped_at: t.clock.now().toISOString() });
       expect(smtp.mails).to.have.length(0);
+    } finally {
+      w.closeMailer();
+      await smtp.close();
+    }
+  });
+
+  it("while the app's own writes wait for SQLite's lock, a pass sends nothing and leaves every row for the next", async function () {
+    const busy = busyWaitOf(t.db);
+    if (!busy) return this.skip(); // PostgreSQL: no database-wide write lock, nothing to yield to
+    const smtp = await startSmtp();
+    const users = await Promise.all([1, 2].map(() => createUser(t.db)));
+    await queueFor(users, 'yield');
+    const w = workerFor(t, smtp.url);
+    try {
+      busy.waiting++;
+      try {
+        expect(await w.tick()).to.include({ sent: 0 });
+      } finally {
+        busy.waiting--;
+      }
+      for (const u of users) expect((await outboxRows(t, u.id))[0]).to.include({ sent_at: null, attempts: 0 });
+      expect(await w.tick()).to.include({ sent: 2 });
+      expect(smtp.mails).to.have.length(2);
     } finally {
       w.closeMailer();
       await smtp.close();
