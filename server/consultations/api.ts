@@ -4,7 +4,8 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import { BadRequest } from '../errors.ts';
 import * as service from './service.ts';
 import { consultationJson, type CommentView, type ConsultationView } from './views.ts';
-import { Pacer, writeCsv, writeCsvStream, writeXlsx, writeXlsxStream, type SheetComment, type SheetMeta } from './sheets.ts';
+import { Pacer, writeCsv, writeCsvStream, writeXlsx, type SheetComment, type SheetMeta } from './sheets.ts';
+import { writeXlsxOffThread } from './xlsx-thread.ts';
 import { pagingOf } from './listing.ts';
 import { rowsOfUpload, uploadSheet } from './upload.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
@@ -141,7 +142,7 @@ export function consultationsApi(deps: Deps): Router {
     const q = req.query as Record<string, unknown>;
     const m = await service.matrixStream(ctx, viewerOf(res), idOf(req), { filter: matrixFilterOf(q), sort: matrixSortOf(q) });
     exportHeaders(res, exportName(m.consultation, 'xlsx', today()), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    await streamed(res, () => writeXlsxStream(res, sheetBatches(m.batches()), sheetMeta(m.consultation)));
+    await streamed(res, () => writeXlsxOffThread(res, sheetBatches(m.batches()), sheetMeta(m.consultation)));
   });
 
   /** A response already under way that fails (the client went, the database failed) is cut, not answered twice. */

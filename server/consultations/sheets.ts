@@ -545,7 +545,7 @@ export function writeCsv(comments: readonly SheetComment[], meta?: SheetMeta): s
 export type CommentBatches = AsyncIterable<readonly SheetComment[]>;
 
 /** Bytes waiting in `out` beyond which a streamed export waits for it to drain. */
-const HIGH_WATER = 1024 * 1024;
+export const HIGH_WATER = 1024 * 1024;
 /** The longest a streamed export works before it lets the event loop turn (other requests, the socket). */
 export const SLICE_MS = 8;
 
@@ -557,7 +557,7 @@ export class ClientGone extends Error {
 }
 
 /** Until `out` has room again, or is closed (a client gone never drains it). */
-function drained(out: Writable): Promise<void> {
+export function drained(out: Writable): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       out.off('drain', done);
