@@ -9,7 +9,7 @@ import { endSessionsOf } from './sessions.ts';
 import { revokeAllTokensOf } from './tokens.ts';
 import * as repo from './repo.ts';
 import type { UserRow } from './repo.ts';
-import { resolveOrganisation, voterLeaves, type OrganisationChoice } from '../organisations/service.ts';
+import { resolveOrganisation, voterJoins, voterLeaves, type OrganisationChoice } from '../organisations/service.ts';
 import { nameKey } from '../organisations/names.ts';
 
 export const messages = {
@@ -218,6 +218,8 @@ export async function createUser(ctx: Ctx, actor: Viewer | null, input: { name: 
     const org = await resolveOrganisation(trx, ctx.clock, input, { actorId: actor?.id ?? null, anyRecord: true, via: 'account' });
     const u = await repo.insertUser(trx, { email: input.email, name: input.name, organisation: org.name, organisation_id: org.id, role: input.role, password_hash, email_verified_at: now, disabled_at: null, created_at: now });
     await appendAudit(trx, ctx.clock, { actor_id: actor?.id ?? null, action: 'account.created', subject_type: 'user', subject_id: u.id, data: { role: u.role, organisation: u.organisation, organisation_id: org.id } }, ctx.logger);
+    // The /api/v1 promise: a board account votes for its organisation, which joins the Board.
+    if (roleCan(u.role, 'ballots.vote')) await voterJoins(trx, ctx.clock, actor?.id ?? null, u.id, org.id);
     return u;
   }).catch((err: unknown) => {
     // the same address created twice at once: the second insert meets the first's row
@@ -270,6 +272,13 @@ export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { 
     const data: Record<string, unknown> = {};
     for (const k of ['name', 'organisation', 'role'] as const) if (k in changes) data[k] = auditChange(k, user[k], changes[k]);
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action, subject_type: 'user', subject_id: id, data }, ctx.logger);
+    // Made a board account (or a board account moved): its organisation joins the Board, as on creation.
+    const role = changes.role ?? user.role;
+    const orgId = changes.organisation_id ?? user.organisation_id;
+    const becomesVoter = 'role' in changes && !roleCan(user.role, 'ballots.vote');
+    if (roleCan(role, 'ballots.vote') && (becomesVoter || 'organisation_id' in changes) && orgId != null && !('disabled_at' in changes ? changes.disabled_at : user.disabled_at)) {
+      await voterJoins(trx, ctx.clock, actor.id, id, orgId);
+    }
     return (await repo.findUserById(trx, id))!;
   });
 }

@@ -219,6 +219,51 @@ export async function voterLeaves(trx: Knex.Transaction, userId: number, organis
   await repo.dropVoter(trx, userId, organisationId);
 }
 
+/**
+ * A board account joins the Board with its organisation (the /api/v1 promise: before issue 12 any board
+ * account voted for its organisation). The secretariat vouched for the organisation by making a board
+ * account in it, so the record is confirmed; then, on `today`: no membership holding → a new one (member,
+ * from today, this account as principal; ended the day before a later one begins); one with no principal
+ * → this account becomes it; else this account is an alternate. An observer membership keeps its status;
+ * the chair's organisation with no membership gets none. Run in the account write's transaction.
+ */
+export async function voterJoins(trx: Knex.Transaction, clock: Clock, actorId: number | null, userId: number, organisationId: number): Promise<void> {
+  const org = await repo.organisationById(trx, organisationId);
+  if (!org || org.merged_into_id !== null) return;
+  const via = 'board_account';
+  if (!org.confirmed) {
+    await repo.updateOrganisation(trx, org.id, { confirmed: true }, clock.now().toISOString());
+    await appendAudit(trx, clock, { actor_id: actorId, action: 'organisation.confirmed', subject_type: 'organisation', subject_id: org.id, data: { confirmed: { from: false, to: true }, via, user_id: userId } });
+  }
+  const day = today(clock);
+  const all = await repo.memberships(trx, { organisationId: org.id });
+  const m = all.find((x) => x.from_date <= day && (x.until_date === null || x.until_date >= day));
+  if (!m) {
+    if ((await repo.chairs(trx, { organisationId: org.id })).some((c) => c.from_date <= day && (c.until_date === null || c.until_date >= day))) return;
+    const next = all.filter((x) => x.from_date > day).map((x) => x.from_date).sort()[0];
+    const until = next ? dayBefore(next) : null;
+    const id = await repo.insertMembership(trx, { organisation_id: org.id, status: 'member', from_date: day, until_date: until, principal_user_id: userId, created_at: clock.now().toISOString() }, []);
+    await appendAudit(trx, clock, {
+      actor_id: actorId, action: 'board.membership_added', subject_type: 'board_membership', subject_id: id,
+      data: { organisation_id: org.id, organisation: org.name, status: 'member', from: day, until, principal_user_id: userId, alternate_user_ids: [], via },
+    });
+    return;
+  }
+  const alternates = m.alternates.map((a) => a.id);
+  if (m.principal_user_id === userId || alternates.includes(userId)) return;
+  const principal = m.principal_user_id ?? userId;
+  const next = m.principal_user_id === null ? alternates : [...alternates, userId];
+  await repo.updateMembership(trx, m.id, { status: m.status, from_date: m.from_date, until_date: m.until_date, principal_user_id: principal }, next);
+  await appendAudit(trx, clock, {
+    actor_id: actorId, action: 'board.membership_changed', subject_type: 'board_membership', subject_id: m.id,
+    data: {
+      organisation_id: org.id, organisation: org.name, via,
+      from: { status: m.status, from: m.from_date, until: m.until_date, principal_user_id: m.principal_user_id, alternate_user_ids: alternates },
+      to: { status: m.status, from: m.from_date, until: m.until_date, principal_user_id: principal, alternate_user_ids: next },
+    },
+  });
+}
+
 // — notices —
 
 export const openNotices = (db: Q) => repo.openNotices(db);

@@ -66,6 +66,12 @@ export const usersPaths: Record<string, unknown> = {
     get: { summary: 'All accounts (secretariat)', security: bearer, responses: { 200: { description: 'Accounts', content: json({ type: 'object', properties: { users: { type: 'array', items: user } } }) }, 401: error, 403: error } },
     post: {
       summary: 'Create an account with any role (secretariat); it is verified',
+      description:
+        'A `board` account votes for its organisation, as before the Review Board had dated memberships: its organisation joins the Board ' +
+        'in the same write. The organisation is confirmed; with no membership holding today it gets one (status member, from today, this ' +
+        'account as principal voter); a membership holding today with no principal gets this account as principal, otherwise this account ' +
+        'is added as an alternate. An observer membership keeps its status; the chair\'s organisation is not made a member. Each change is ' +
+        'audited. The same holds when PATCH /users/{id} makes an account `board` or moves a board account to another organisation.',
       security: bearer,
       requestBody: bodyOf(createUserSchema, withOrganisation),
       responses: { 201: { description: 'Created', content: json(userBody) }, 401: error, 403: error, 409: error, 422: error },
@@ -75,7 +81,8 @@ export const usersPaths: Record<string, unknown> = {
     get: { summary: 'An account: your own, or any for the secretariat', security: bearer, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 200: { description: 'The account', content: json(userBody) }, 401: error, 403: error, 404: error } },
     patch: {
       summary: 'Change an account: name, organisation, password (with current_password) for yourself; role and disabled for the secretariat',
-      description: 'A new password signs out your other sessions and revokes all your API tokens, the one making this call included: ask for a new one with POST /tokens. A mail tells the owner.',
+      description: 'A new password signs out your other sessions and revokes all your API tokens, the one making this call included: ask for a new one with POST /tokens. A mail tells the owner. ' +
+        'An account made `board`, or a board account moved to another organisation, joins the Board with its organisation as on POST /users.',
       security: bearer,
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
       // The widest of the three forms users/api.ts parses with (the secretariat's own account); others send a part of it.

@@ -29,8 +29,11 @@ describe('organisations: one record per organisation, one vote per member organi
     expect((await t.db('users').where({ email: 'r@gichd.example' }).first()).organisation_id).to.equal(a.body.user.organisation_id);
     expect(await t.db('organisations').whereRaw('lower(name) = ?', ['gichd']).count({ n: '*' }).first()).to.deep.equal({ n: 1 });
     // A name nobody confirmed: not in the public register until the secretariat confirms it.
-    const record = await request(t.app).get(`/api/v1/organisations/${a.body.user.organisation_id}`).expect(404);
+    await request(t.app).post('/api/v1/register').send({ name: 'Loner', email: 'loner@example.org', organisation: 'Nobody Vouched NGO', password: 'a good long passphrase' }).expect(202);
+    const record = await request(t.app).get(`/api/v1/organisations/${await idOf(t, 'Nobody Vouched NGO')}`).expect(404);
     expect(record.body.error.message).to.match(/no such organisation/);
+    // The secretariat vouched for GICHD by making board accounts in it: confirmed, public.
+    expect((await request(t.app).get(`/api/v1/organisations/${a.body.user.organisation_id}`).expect(200)).body.organisation).to.include({ name: 'GICHD', confirmed: true });
     const confirmed = await request(t.app).patch(`/api/v1/organisations/${a.body.user.organisation_id}`).set(...sec.auth).send({ confirmed: true, kind: 'ngo', short_name: 'GICHD' }).expect(200);
     expect(confirmed.body.organisation).to.include({ confirmed: true, kind: 'ngo' });
     expect((await request(t.app).get('/api/v1/organisations').expect(200)).body.organisations.map((o: { name: string }) => o.name)).to.include('GICHD');
@@ -40,8 +43,13 @@ describe('organisations: one record per organisation, one vote per member organi
     const orgId = await idOf(t, 'GICHD');
     const principal = (await t.db('users').where({ email: 'p@gichd.example' }).first()) as TestUser;
     const alternate = (await t.db('users').where({ email: 'a@gichd.example' }).first()) as TestUser;
-    const added = await request(t.app).post('/api/v1/board/memberships').set(...sec.auth)
-      .send({ organisation_id: orgId, status: 'member', from: '2026-01-01', principal_user_id: principal.id, alternates: [alternate.id] }).expect(201);
+    // Made through the API as board accounts, both joined: the first as principal, the second as alternate.
+    const joined = (await request(t.app).get('/api/v1/board/memberships').set(...sec.auth).expect(200)).body.memberships.filter((x: { organisation: string }) => x.organisation === 'GICHD');
+    expect(joined).to.have.length(1);
+    expect(joined[0]).to.deep.include({ organisation: 'GICHD', status: 'member', from: '2026-11-23', until: null, principal: { id: principal.id, name: 'Principal' }, alternates: [{ id: alternate.id, name: 'Alternate' }] });
+    // The secretariat can still date it back on /admin/board.
+    const added = await request(t.app).put(`/api/v1/board/memberships/${joined[0].id}`).set(...sec.auth)
+      .send({ status: 'member', from: '2026-01-01', principal_user_id: principal.id, alternates: [alternate.id] }).expect(200);
     expect(added.body.membership).to.deep.include({ organisation: 'GICHD', status: 'member', from: '2026-01-01', until: null, principal: { id: principal.id, name: 'Principal' } });
     const b = await openBallot(t, sec);
     expect(b.electorate).to.deep.equal(['GICHD']);
