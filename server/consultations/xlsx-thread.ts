@@ -31,7 +31,11 @@ export async function writeXlsxOffThread(out: Writable, batches: CommentBatches,
       worker.on('exit', (code) => fail(new Error(`the XLSX thread stopped (exit code ${code})`)));
       worker.on('message', (m: { type: 'chunk'; data: Uint8Array } | { type: 'more' } | { type: 'done' } | { type: 'error'; message: string }) => {
         if (m.type === 'chunk') out.write(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
-        else if (m.type === 'done') out.end(() => resolve());
+        else if (m.type === 'done') {
+          // Not end(callback): a response wrapped by a middleware may take any first argument for a chunk.
+          out.once('finish', () => resolve());
+          out.end();
+        }
         else if (m.type === 'error') fail(new Error(m.message));
         else
           void (async () => {
