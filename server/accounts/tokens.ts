@@ -144,9 +144,4 @@ export class TokenCache {
     else this.entries.delete(token);
     return found;
   }
-
-  clear(): void {
-    this.entries.clear();
-    this.generation++;
-  }
 }

@@ -74,11 +74,6 @@ export async function laterVersion(ctx: Ctx, viewer: Viewer | null, c: Consultat
   return target;
 }
 
-/** The comments the viewer wrote (or entered) on a consultation: their receipts. */
-export async function ownComments(ctx: Ctx, viewer: Viewer, id: number): Promise<CommentView[]> {
-  return (await repo.listComments(ctx.db, id, { authorId: viewer.id })).map(commentView);
-}
-
 export async function organisations(ctx: Ctx, id: number): Promise<string[]> {
   return repo.organisationsOf(ctx.db, id);
 }

@@ -14,7 +14,7 @@
  */
 import { diffArrays } from 'diff';
 import { type DiffPart, diffText, sideText } from './words.ts';
-import { type Sentence, bigramsOfText, sameText, sentencesOf, similarity, wordsOf } from './sentences.ts';
+import { type Sentence, bigramsOfText, countWords, sameText, sentencesOf, similarity, wordsOf } from './sentences.ts';
 
 /** A clause entry of the JSON diff (design.md §5); parts cover the clause body. */
 export interface ClauseDiff {
@@ -316,9 +316,6 @@ export function changeAnchor(c: Pick<ClauseDiff, 'from_ref' | 'to_ref'>): string
   return c.to_ref !== null ? `change-${c.to_ref}` : `change-removed-${c.from_ref}`;
 }
 
-export function countWords(text: string): number {
-  return text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
-}
 
 export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
   const s: DiffSummary = {

@@ -107,9 +107,10 @@ export class PageCache {
   }
 }
 
-function keptHeaders(headers: Record<string, unknown>): [string, string][] {
+/** The headers set so far that a cached answer replays: all but those it sets itself (`own`). */
+export function keptHeaders(headers: Record<string, unknown>, own: ReadonlySet<string> = OWN_HEADERS): [string, string][] {
   return Object.entries(headers)
-    .filter(([k, v]) => !OWN_HEADERS.has(k.toLowerCase()) && typeof v === 'string')
+    .filter(([k, v]) => !own.has(k.toLowerCase()) && typeof v === 'string')
     .map(([k, v]) => [k, v as string] as [string, string]);
 }
 
@@ -124,7 +125,7 @@ export function sendSlotted(req: Req & Pick<IncomingMessage, 'method'>, res: Res
   for (const [k, v] of page.headers) res.setHeader(k, v);
   res.setHeader('Cache-Control', 'private, no-store');
   res.setHeader('Vary', 'Accept-Encoding, Cookie');
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Type', HTML);
   if (gzip) res.setHeader('Content-Encoding', 'gzip');
   res.setHeader('Content-Length', length);
   if (req.method === 'HEAD') return void res.end();

@@ -6,6 +6,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { can } from '../auth/permissions.ts';
 import { designation, type StandardType } from '../standards/refs.ts';
 import { allStandards } from '../standards/repo.ts';
+import { lastEditionDays } from '../standards/service.ts';
 import { allVersionMetas } from '../versions/repo.ts';
 import { ballotState } from '../ballots/rules.ts';
 import { allBallots, votesOfBallots } from '../ballots/repo.ts';
@@ -222,12 +223,7 @@ export async function secretariatQueue(deps: WorkDeps, viewer: Viewer): Promise<
  */
 export async function reviewsDue(deps: WorkDeps, today: string): Promise<QueueItem[]> {
   const [standards, versions] = await Promise.all([allStandards(deps.db), allVersionMetas(deps.db)]);
-  const last = new Map<number, string>();
-  for (const v of versions) {
-    if (v.state !== 'published') continue;
-    const d = (v.published_at ?? v.in_force_from)?.slice(0, 10);
-    if (d && (!last.has(v.standard_id) || d > last.get(v.standard_id)!)) last.set(v.standard_id, d);
-  }
+  const last = lastEditionDays(versions);
   const out: QueueItem[] = [];
   for (const s of standards) {
     const from = last.get(s.id);

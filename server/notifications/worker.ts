@@ -92,8 +92,9 @@ export class OutboxWorker {
       if (this.yielding()) return report;
       const held = await this.claim([r.id]);
       if (!held.length) continue; // another worker has it
-      const { subject, text } = single(held[0]!.notice, this.deps.config.publicUrl, this.unsubscribe(r.user_id));
-      if (await this.send(r.user_id, r.email, subject, text, held)) report.sent++;
+      const link = this.unsubscribe(r.user_id);
+      const { subject, text } = single(held[0]!.notice, this.deps.config.publicUrl, link);
+      if (await this.send(link, r.email, subject, text, held)) report.sent++;
       else report.failed++;
     }
     // Digests: a user's rows written before this morning's digest time go in one mail.
@@ -107,8 +108,9 @@ export class OutboxWorker {
       if (this.yielding()) return report;
       const held = await this.claim(u.ids);
       if (!held.length) continue;
-      const { subject, text } = digest(held.map((h) => h.notice as Notice), this.deps.config.publicUrl, this.unsubscribe(userId));
-      if (await this.send(userId, u.email, subject, text, held)) report.digests++;
+      const link = this.unsubscribe(userId);
+      const { subject, text } = digest(held.map((h) => h.notice as Notice), this.deps.config.publicUrl, link);
+      if (await this.send(link, u.email, subject, text, held)) report.digests++;
       else report.failed++;
     }
     return report;
@@ -135,10 +137,9 @@ export class OutboxWorker {
   }
 
   /** Sends one mail for the held rows; marks them sent, or failed with their back-off. */
-  private async send(userId: number, to: string, subject: string, text: string, held: repo.OutboxRow[]): Promise<boolean> {
+  private async send(link: string, to: string, subject: string, text: string, held: repo.OutboxRow[]): Promise<boolean> {
     const ids = held.map((h) => h.id);
     const token = held[0]!.claimed_by!;
-    const link = this.unsubscribe(userId);
     try {
       await this.deps.mailer.send({
         to, subject, text,

@@ -43,10 +43,6 @@ export async function scope(db: Q): Promise<{ standards: ScopeStandard[]; versio
   return { standards, versions, consultations };
 }
 
-export async function clauseRefsOfVersion(db: Q, versionId: number): Promise<string[]> {
-  return (await db('clauses').where({ version_id: versionId }).select('ref')).map((r: { ref: string }) => r.ref);
-}
-
 export interface CommentHit {
   id: number;
   consultation_id: number;

@@ -11,6 +11,7 @@ import { isValidDay } from '../time.ts';
 import { clausesOf, versionSource } from '../versions/repo.ts';
 import * as service from './service.ts';
 import type { StandardDetail, StandardSummary, VersionInfo } from './service.ts';
+import { keptHeaders } from '../http/page-cache.ts';
 
 /**
  * A standard's JSON (GET /api/v1/standards/{ref}), kept per snapshot (a snapshot is one revision of
@@ -51,10 +52,6 @@ export class StandardJsons {
 }
 
 const OWN_HEADERS = new Set(['content-type', 'content-length', 'etag', 'set-cookie', 'www-authenticate']);
-const keptHeaders = (h: Record<string, unknown>): [string, string][] =>
-  Object.entries(h)
-    .filter(([k, v]) => !OWN_HEADERS.has(k.toLowerCase()) && typeof v === 'string')
-    .map(([k, v]) => [k, v as string]);
 
 const STANDARD_PATH = /^\/api\/v1\/standards\/([^/?#]+)$/;
 
@@ -121,7 +118,7 @@ export function standardsApi(deps: Deps, jsons: StandardJsons = new StandardJson
   r.get('/standards/:ref', allow('public'), async (req, res) => {
     const body = await jsons.body(String(req.params.ref), viewerOf(res));
     // The security headers set so far (helmet's) are kept for the fast path to replay (standardJsonFast).
-    jsons.headers ??= keptHeaders(res.getHeaders());
+    jsons.headers ??= keptHeaders(res.getHeaders(), OWN_HEADERS);
     res.set('Content-Type', 'application/json; charset=utf-8').send(body);
   });
 

@@ -129,14 +129,18 @@ export async function catalogue(db: Db, clock: Clock, filter: CatalogueFilter = 
     g.standards.push(s);
   }
   const series = [...new Set(all.map((s) => s.series))].map((code) => ({ code, name: names.get(code) ?? `Series ${code}` }));
-  // the day of each standard's last published edition or amendment, as the review queue counts it (server/mywork/service.ts)
-  const lastEdition = new Map<number, string>();
+  return { groups, standards: shown, total: all.length, series, lastEdition: lastEditionDays(versions), day };
+}
+
+/** The day of each standard's last published edition or amendment: what its review period counts from (catalogue, review queue). */
+export function lastEditionDays(versions: readonly VersionMeta[]): Map<number, string> {
+  const last = new Map<number, string>();
   for (const v of versions) {
     if (v.state !== 'published') continue;
     const d = (v.published_at ?? v.in_force_from)?.slice(0, 10);
-    if (d && (!lastEdition.has(v.standard_id) || d > lastEdition.get(v.standard_id)!)) lastEdition.set(v.standard_id, d);
+    if (d && (!last.has(v.standard_id) || d > last.get(v.standard_id)!)) last.set(v.standard_id, d);
   }
-  return { groups, standards: shown, total: all.length, series, lastEdition, day };
+  return last;
 }
 
 /** The standard a ref names, accepting other spellings (`07-11`, `IMAS 07.11`). */

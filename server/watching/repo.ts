@@ -91,10 +91,6 @@ export async function watchedStandardIds(db: Q, userId: number): Promise<number[
   return rows.map((r: { id: number }) => Number(r.id));
 }
 
-export async function isWatching(db: Q, userId: number, standardId: number): Promise<boolean> {
-  return (await watchedStandardIds(db, userId)).includes(standardId);
-}
-
 /** A standard by its ref, for the watching forms (watching does not reach into the standards feature). */
 export async function standardForWatch(db: Q, ref: string): Promise<{ id: number; ref: string; type: string; number: string; title: string; series: string } | null> {
   const r = await db('standards').where({ ref }).first('id', 'ref', 'type', 'number', 'title', 'series');
