@@ -277,14 +277,19 @@ export async function myVotes(db: Q, viewer: Viewer | null, ballots: ReadonlyArr
   return out;
 }
 
+/** Every ballot, each found closed settled first (its result frozen), as every reader of ballots sees them. */
+export async function settledBallots(db: Db, clock: Clock): Promise<Awaited<ReturnType<typeof repo.allBallots>>> {
+  const rows = await repo.allBallots(db);
+  const now = clock.now();
+  if (!rows.some((b) => needsSettling(b, now))) return rows;
+  for (const b of rows.filter((x) => needsSettling(x, now))) await settle(db, clock, b.id);
+  return repo.allBallots(db);
+}
+
 /** Open and closed ballots; open (and cancelled) ones only for the Board and the secretariat. */
 export async function listBallots(db: Db, clock: Clock, viewer: Viewer | null): Promise<{ open: BallotListItem[]; closed: BallotListItem[]; cancelled: BallotListItem[] }> {
-  let rows = await repo.allBallots(db);
+  const rows = await settledBallots(db, clock);
   const now = clock.now();
-  if (rows.some((b) => needsSettling(b, now))) {
-    for (const b of rows.filter((x) => needsSettling(x, now))) await settle(db, clock, b.id);
-    rows = await repo.allBallots(db);
-  }
   const seesOpen = can(viewer, 'ballots.read-open');
   const mine = await myVotes(db, viewer, rows.filter((b) => ballotState(b, now) === 'open'));
   const items: BallotListItem[] = rows.map((b) => ({

@@ -10,7 +10,7 @@ import { lastEditionDays } from '../standards/service.ts';
 import { allVersionMetas } from '../versions/repo.ts';
 import { ballotState } from '../ballots/rules.ts';
 import { allBallots, votesOfBallots } from '../ballots/repo.ts';
-import { listBallots, myVotes, type MyVote } from '../ballots/service.ts';
+import { myVotes, settledBallots, type MyVote } from '../ballots/service.ts';
 import { listConsultations, undisposedCounts, type ConsultationFull } from '../consultations/repo.ts';
 import { consultationState } from '../consultations/state.ts';
 import { proposalWork, type ProposalWorkItem } from '../proposals/service.ts';
@@ -120,10 +120,9 @@ const excerpt = (s: string) => (s.length > 140 ? `${s.slice(0, 139)}…` : s);
 type OpenBallot = Awaited<ReturnType<typeof allBallots>>[number];
 
 async function openBallots(db: Db, clock: Clock, viewer: Viewer): Promise<OpenBallot[]> {
-  // listBallots freezes any ballot found closed first, as every reader of ballots does.
-  await listBallots(db, clock, viewer);
+  const rows = await settledBallots(db, clock);
   const now = clock.now();
-  return (await allBallots(db)).filter((b) => ballotState(b, now) === 'open').sort(byCloses);
+  return rows.filter((b) => ballotState(b, now) === 'open').sort(byCloses);
 }
 
 export async function boardWork(db: Db, clock: Clock, viewer: Viewer): Promise<BoardWork> {
@@ -189,8 +188,7 @@ export async function secretariatQueue(deps: WorkDeps, viewer: Viewer): Promise<
   // Closed, and its report (every comment with a disposition) not complete.
   const unreported = withUndisposed.filter((c) => states.get(c.id) === 'closed');
 
-  await listBallots(db, clock, viewer);
-  const ballots = await allBallots(db);
+  const ballots = await settledBallots(db, clock);
   const open = ballots.filter((b) => ballotState(b, now) === 'open');
   const votes = await votesOfBallots(db, open.map((b) => b.id));
   // Every organisation of the electorate has a position on the current draft: nothing left to wait for.

@@ -77,9 +77,9 @@ export function searchableVersions(
   const day = utcDay(now);
   const unreleased = can(viewer, 'drafts.read-unreleased');
   const byStandard = new Map<number, repo.ScopeVersion[]>();
-  for (const v of data.versions) byStandard.set(v.standard_id, [...(byStandard.get(v.standard_id) ?? []), v]);
+  for (const v of data.versions) byStandard.get(v.standard_id)?.push(v) ?? byStandard.set(v.standard_id, [v]);
   const consultations = new Map<number, repo.ScopeConsultation[]>();
-  for (const c of data.consultations) consultations.set(c.version_id, [...(consultations.get(c.version_id) ?? []), c]);
+  for (const c of data.consultations) consultations.get(c.version_id)?.push(c) ?? consultations.set(c.version_id, [c]);
   const out: Scoped[] = [];
   for (const standard of data.standards) {
     const versions = byStandard.get(standard.id) ?? [];
