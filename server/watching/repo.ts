@@ -41,7 +41,8 @@ export async function addWatch(db: Q, userId: number, w: { scope: Exclude<WatchS
   }).andWhere((q) => {
     if (row.standard_id == null) q.whereNull('standard_id'); else q.where('standard_id', row.standard_id);
   }).first('id');
-  if (!existing) await db('watches').insert(row);
+  // Two requests at once may both find none: the unique index keeps one row, the other insert does nothing.
+  if (!existing) await db('watches').insert(row).onConflict().ignore();
 }
 
 export async function removeWatch(db: Q, userId: number, watchId: number): Promise<void> {
@@ -51,7 +52,7 @@ export async function removeWatch(db: Q, userId: number, watchId: number): Promi
 /** Watch nothing: every row goes, and a `none` row turns a Board member's default off. */
 export async function watchNothing(db: Q, userId: number, now: Date): Promise<void> {
   await db('watches').where({ user_id: userId }).delete();
-  await db('watches').insert({ user_id: userId, scope: 'none', series: null, standard_id: null, created_at: now.toISOString() });
+  await db('watches').insert({ user_id: userId, scope: 'none', series: null, standard_id: null, created_at: now.toISOString() }).onConflict().ignore();
 }
 
 /** Active, confirmed users who watch the standard: the recipients of its notices. */
