@@ -1,3 +1,4 @@
+import { languageLocals } from './i18n/middleware.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import { fastPath } from './http/fast-path.ts';
@@ -194,6 +195,8 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; t
   const tokens = new TokenCache(deps.db);
   const auth = createAuth(deps, { authenticate, findUserById, userForToken: (ctx, token) => tokens.lookup(ctx, token), viewerOf, sessionWithUser: sessionReader(deps.db) });
   app.use(auth.middleware);
+  // The reader's language (issue 19): cookie, account, Accept-Language; views read `lang` and `dir`.
+  app.use(languageLocals);
   // A secretariat account without two-factor sign-in may only enrol (or sign out).
   app.use(twoFactorGate(deps));
 

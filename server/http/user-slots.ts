@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { helpers } from './helpers/index.ts';
+import { languageChoices } from '../i18n/middleware.ts';
 
 export const SLOTS = ['user-header', 'user-notices', 'user-watch'] as const;
 export const slotMarker = (name: (typeof SLOTS)[number]): string => `<!--imas:slot ${name}-->`;
@@ -29,6 +30,8 @@ export interface SlotLocals {
   viewer: { role: string; emailVerified?: boolean; name: string } | null;
   csrfToken?: string;
   path: string;
+  /** the page's language (server/i18n/): the slots are written in it, the switcher marks it */
+  lang?: string;
   userNotices?: string[];
   /** the reader's watch of the page's standard (server/watching/service.ts watchStateOfRef) */
   watch?: { watching: boolean; via: string | null; watch_id: number | null; ref: string } | null;
@@ -51,7 +54,8 @@ export class UserSlots {
 
   /** The slots' contents for one request, in page order. */
   render(locals: SlotLocals): Buffer[] {
-    return this.templates.map((t) => Buffer.from(t(locals), 'utf8'));
+    const all = { languages: languageChoices, ...locals, lang: locals.lang ?? 'en' };
+    return this.templates.map((t) => Buffer.from(t(all), 'utf8'));
   }
 }
 

@@ -16,7 +16,7 @@ import path from 'node:path';
 
 const SERVER = path.resolve(import.meta.dirname, '../../server');
 
-const LOWER_FOLDERS = ['http', 'audit', 'mail', 'uploads'];
+const LOWER_FOLDERS = ['http', 'audit', 'mail', 'uploads', 'i18n'];
 const LOWER_ROOT = ['clock.ts', 'config.ts', 'db.ts', 'db-busy.ts', 'errors.ts', 'logger.ts', 'time.ts', 'window.ts'];
 const PURE = [
   'versions/parse.ts', 'versions/clause.ts', 'versions/edition.ts', 'versions/render.ts',
