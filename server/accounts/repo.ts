@@ -17,6 +17,8 @@ export interface UserRow {
   disabled_at: string | null;
   created_at: string;
   updated_at: string | null;
+  /** the interface language chosen (server/i18n/), null: the browser's */
+  language?: string | null;
 }
 
 type Q = Knex | Knex.Transaction;
@@ -63,7 +65,7 @@ export const countSecretariat = async (db: Q): Promise<number> =>
   Number(((await db('users').whereIn('role', rolesThatCan('accounts.manage')).whereNull('disabled_at').count({ n: '*' }).first()) as { n: number }).n);
 
 export function viewerOf(u: UserRow): Viewer {
-  return { id: u.id, role: u.role, name: u.name, email: u.email, organisation: u.organisation, emailVerified: Boolean(u.email_verified_at) };
+  return { id: u.id, role: u.role, name: u.name, email: u.email, organisation: u.organisation, emailVerified: Boolean(u.email_verified_at), language: u.language ?? null };
 }
 
 /** What the API says about a user: never the hash. */

@@ -9,4 +9,6 @@ export interface Viewer {
   organisation: string | null;
   /** Until the address is verified a stakeholder can sign in but not comment. */
   emailVerified?: boolean;
+  /** the interface language the user chose (server/i18n/); null: the browser's */
+  language?: string | null;
 }
