@@ -58,3 +58,37 @@ describe('accounts pages in other languages', () => {
     expect(es.text).to.include('<h1>Cuentas</h1>').and.include('Nueva cuenta').and.include('secretaría');
   });
 });
+
+describe('account mails in the reader’s language (real local SMTP server)', () => {
+  // The body as sent: nodemailer writes non-ASCII text as quoted-printable (or base64).
+  const bodyOf = (raw: string): string => {
+    const [head, ...rest] = raw.split(/\r?\n\r?\n/);
+    const body = rest.join('\n\n');
+    if (/content-transfer-encoding:\s*base64/i.test(head!)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    const soft = body.replace(/=\r?\n/g, '');
+    return Buffer.from(soft.replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  };
+
+  it('registering in French: the verification mail is in French; a password change follows the account’s language', async () => {
+    const { startSmtp } = await import('../helpers/mail.ts');
+    const smtp = await startSmtp();
+    const t = await testApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'http://imas.test' } });
+    try {
+      const agent = request.agent(t.app);
+      const form = await agent.get('/register').set('Cookie', 'lang=fr');
+      await agent.post('/register').set('Cookie', 'lang=fr').type('form').send({ _csrf: csrfFrom(form.text), name: 'Jeanne', email: 'jeanne@example.org', organisation: 'ONG', password: 'les démineurs libèrent la terre' }).expect(200);
+      const mail = bodyOf((await smtp.next('jeanne@example.org')).raw);
+      expect(mail).to.include('Bonjour Jeanne,').and.include('ouvrez ce lien dans les 48 heures');
+      expect(mail).to.not.include('Hello');
+      // the account chose Russian: the reset mail is in Russian
+      await t.db('users').where({ email: 'jeanne@example.org' }).update({ language: 'ru' });
+      const again = await agent.get('/forgot-password');
+      await agent.post('/forgot-password').type('form').send({ _csrf: csrfFrom(again.text), email: 'jeanne@example.org' }).expect(200);
+      const reset = bodyOf((await smtp.next('jeanne@example.org')).raw);
+      expect(reset).to.include('Здравствуйте, Jeanne!').and.include('http://imas.test/reset-password?token=');
+    } finally {
+      await t.close();
+      await smtp.close();
+    }
+  });
+});
