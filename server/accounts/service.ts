@@ -280,11 +280,13 @@ export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { 
   });
 }
 
-export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: string } & OrganisationChoice): Promise<UserRow> {
+export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: string; language?: string | null } & OrganisationChoice): Promise<UserRow> {
   return ctx.db.transaction(async (trx) => {
     const user = (await repo.findUserById(trx, viewer.id))!;
     const changes: Partial<UserRow> = {};
     if (patch.name !== undefined && patch.name !== user.name) changes.name = patch.name;
+    if (patch.language !== undefined && patch.language !== (user.language ?? null)) changes.language = patch.language;
+    if (patch.language !== undefined && patch.language !== (user.language ?? null)) changes.language = patch.language;
     if (chooses(patch)) {
       // Only a changed choice resolves (and may create an unconfirmed record); the same one is no change.
       const same = typeof patch.organisation_id === 'number' ? patch.organisation_id === user.organisation_id : patch.organisation_id !== 'other' && patch.organisation !== undefined && nameKey(patch.organisation) === nameKey(user.organisation);
@@ -300,6 +302,7 @@ export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: st
     await repo.updateUserRow(trx, user.id, { ...changes, updated_at: ctx.clock.now().toISOString() });
     const data: Record<string, unknown> = {};
     for (const k of ['name', 'organisation'] as const) if (k in changes) data[k] = auditChange(k, user[k], changes[k]);
+    if ('language' in changes) data.language = { from: user.language ?? null, to: changes.language };
     await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'account.changed', subject_type: 'user', subject_id: user.id, data }, ctx.logger);
     return (await repo.findUserById(trx, user.id))!;
   });
