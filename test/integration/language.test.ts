@@ -26,6 +26,8 @@ describe('interface language', () => {
     expect(ar.text).to.match(/<html lang="ar" dir="rtl">/);
     expect(ar.text).to.include('المعايير');
     expect(ar.headers.vary).to.match(/Accept-Language/);
+    expect(ar.headers['content-language']).to.equal('ar');
+    expect((await request(app).get('/standards/07.11').set('Accept-Language', 'ar').expect(200)).headers['content-language']).to.equal('ar');
     const de = await request(app).get('/standards/07.11').set('Accept-Language', 'de').expect(200);
     expect(de.text).to.match(/<html lang="en"/);
   });
