@@ -130,7 +130,7 @@ export function ballotsRoutes(deps: Deps): Router {
     const done = doneNotice(notices, req.query.done);
     const lang = res.locals.lang as string;
     res.render('ballots/show', {
-      title: t(lang, 'ballots:show.pageTitle', { id: ballot.id, designation: ballot.designation, label: ballot.label }),
+      title: t(lang, 'ballots:show.pageTitle', { id: ballot.id, designation: ballot.designation, label: localise(lang, ballot.label) }),
       ballot,
       // the rule and the quorum with their figures (frozen ones once closed); a cancelled ballot counts nothing
       explanation: ballot.state === 'cancelled' ? null : explain({ ...ballot.tally, ...ballot.counts }, ballot.rule, ballot.quorum),
@@ -203,7 +203,7 @@ export function ballotsRoutes(deps: Deps): Router {
         return {
           title: t(lang, 'ballots:confirm.closeTitle', { id: b.id }),
           what: [
-            t(lang, 'ballots:confirm.closeWhat', { designation: b.designation, label: b.label, closes: formatDateTime(lang, b.closes_at) }),
+            t(lang, 'ballots:confirm.closeWhat', { designation: b.designation, label: localise(lang, b.label), closes: formatDateTime(lang, b.closes_at) }),
             t(lang, 'ballots:confirm.closeAsVotesStand', { result: t(lang, `ballots:confirm.resultWords.${result}`), tests: e.tests.map((x) => localise(lang, x.text)).join(t(lang, 'ballots:listSeparator')), quorum: localise(lang, e.quorum.text) }),
             b.not_voted.length ? t(lang, 'ballots:confirm.notVoted', { count: b.not_voted.length, names: b.not_voted.join(t(lang, 'ballots:listComma')) }) : t(lang, 'ballots:confirm.allVoted'),
           ],
@@ -219,7 +219,7 @@ export function ballotsRoutes(deps: Deps): Router {
       confirmation: (b: service.BallotView, lang: string) => ({
         title: t(lang, 'ballots:confirm.cancelTitle', { id: b.id }),
         what: [
-          t(lang, 'ballots:confirm.cancelWhat', { designation: b.designation, label: b.label }),
+          t(lang, 'ballots:confirm.cancelWhat', { designation: b.designation, label: localise(lang, b.label) }),
           t(lang, 'ballots:confirm.cancelVotes', { count: b.votes.length }),
         ],
         undo: t(lang, 'ballots:confirm.cancelUndo'),
