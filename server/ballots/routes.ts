@@ -20,24 +20,27 @@ import { explain, RULES } from './tally.ts';
 import { canCancel, canCloseEarly } from './rules.ts';
 import { describeBlocking } from './order.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
-import { longDateTime } from '../time.ts';
+import { formatDateTime } from '../i18n/format.ts';
+import { localise } from '../i18n/messages.ts';
 import { FEED_LINKS } from '../feeds/links.ts';
 import { tallySvg } from '../pictures/tally.ts';
+import { t } from '../i18n/index.ts';
 
+/** The notice after an action (`?done=`): its key in locales/<lng>/ballots.json. */
 const notices: Record<string, string> = {
-  opened: 'The ballot is open.',
-  vote: 'Your vote is recorded. You can change it until the ballot closes.',
-  extended: 'The closing time is changed.',
-  closed: 'The ballot is closed and its result recorded.',
-  cancelled: 'The ballot is cancelled.',
-  moved: 'The ballot now runs on the newer draft. Members whose vote was on the older version are asked to vote again.',
+  opened: 'ballots:notice.opened',
+  vote: 'ballots:notice.vote',
+  extended: 'ballots:notice.extended',
+  closed: 'ballots:notice.closed',
+  cancelled: 'ballots:notice.cancelled',
+  moved: 'ballots:notice.moved',
 };
 
 const POSITION_LABELS = [
-  { value: 'approve', label: 'Approve' },
-  { value: 'disapprove', label: 'Disapprove (reasons required)' },
-  { value: 'abstain', label: 'Abstain' },
-  { value: 'recuse', label: 'Recuse (my organisation leaves the electorate of this ballot)' },
+  { value: 'approve', label: 'ballots:position.approve' },
+  { value: 'disapprove', label: 'ballots:position.disapproveReasons' },
+  { value: 'abstain', label: 'ballots:position.abstain' },
+  { value: 'recuse', label: 'ballots:position.recuseLong' },
 ];
 
 const str = (body: unknown, name: string): string => formValues(body, name)[name] ?? '';
@@ -52,14 +55,14 @@ export function ballotsRoutes(deps: Deps): Router {
   r.get('/ballots', allow('public'), async (_req, res) => {
     const viewer = viewerOf(res);
     const lists = await service.listBallots(db, clock, viewer);
-    res.render('ballots/index', { title: 'Ballots of the Review Board', feeds: [FEED_LINKS.ballots], ...lists, seesOpen: can(viewer, 'ballots.read-open'), manages: can(viewer, 'ballots.manage') });
+    res.render('ballots/index', { title: t(res.locals.lang, 'ballots:index.title'), feeds: [FEED_LINKS.ballots], ...lists, seesOpen: can(viewer, 'ballots.read-open'), manages: can(viewer, 'ballots.manage') });
   });
 
   async function renderNew(res: Response, extra: Record<string, unknown> = {}) {
     const [drafts, all] = await Promise.all([service.ballotableDrafts(db, clock), allVersionMetas(db)]);
     const values = (extra.values as Record<string, string> | undefined) ?? { rule: 'iso', quorum: '0.5', closes_at: '' };
     res.render('ballots/new', {
-      title: 'Open a ballot',
+      title: t(res.locals.lang, 'ballots:new.title'),
       showOverride: Boolean((extra.blocking as unknown[] | undefined)?.length || values.override_reason),
       drafts: draftChoices(drafts, all, values.version ?? ''),
       rules: RULES.map((x) => ({ value: x, selected: values.rule === x })),
@@ -125,8 +128,9 @@ export function ballotsRoutes(deps: Deps): Router {
     const newerDrafts = manages && ballot.state === 'open' ? detail.versions.filter((v) => v.n > ballot.n && v.state === 'draft') : [];
     const ownValues = (extra.voteValues as Record<string, string> | undefined) ?? { position: own && !own.outdated ? own.position : '', reason: own && !own.outdated ? own.reason ?? '' : '' };
     const done = doneNotice(notices, req.query.done);
+    const lang = res.locals.lang as string;
     res.render('ballots/show', {
-      title: `Ballot ${ballot.id}: ${ballot.designation} ${ballot.label}`,
+      title: t(lang, 'ballots:show.pageTitle', { id: ballot.id, designation: ballot.designation, label: localise(lang, ballot.label) }),
       ballot,
       // the rule and the quorum with their figures (frozen ones once closed); a cancelled ballot counts nothing
       explanation: ballot.state === 'cancelled' ? null : explain({ ...ballot.tally, ...ballot.counts }, ballot.rule, ballot.quorum),
@@ -139,7 +143,7 @@ export function ballotsRoutes(deps: Deps): Router {
       own,
       // Each vote names the version it was cast on by its public name (issue 11 item 11).
       history: voter ? (await service.voteHistory(db, id, votesFor!.id)).map((e) => ({ ...e, version: detail.versions.find((v) => v.n === e.version_n) })) : [],
-      positions: POSITION_LABELS.map((p) => ({ ...p, checked: ownValues.position === p.value })),
+      positions: POSITION_LABELS.map((p) => ({ ...p, label: t(lang, p.label), checked: ownValues.position === p.value })),
       voteValues: ownValues,
       diff,
       sinceVote,
@@ -152,8 +156,13 @@ export function ballotsRoutes(deps: Deps): Router {
       stepsHref: can(viewer, 'versions.record-steps') && ballot.state === 'closed' && ballot.result === 'approved' && (ballot.version_state === 'approved' || ballot.version_state === 'published') ? `/standards/${ref}/versions/${ballot.n}/steps` : null,
       // Prefilled with the next edition; the hint names the amendment it could be instead (issue 11 item 8).
       publishValues: (extra.publishValues as Record<string, string> | undefined) ?? { edition: String(suggested.next.edition), amendment: '', in_force_from: '', summary: '' },
-      publishHint: suggested.amendment ? `Suggested: ${editionName(suggested.next)}. For ${editionName(suggested.amendment)} instead, enter edition ${suggested.amendment.edition} and amendment ${suggested.amendment.amendment}.` : 'Suggested: Edition 1, its first edition.',
-      notice: done,
+      publishHint: suggested.amendment
+        ? t(lang, 'ballots:show.publish.hint', { next: localise(lang, editionName(suggested.next)), amendment: localise(lang, editionName(suggested.amendment)), edition: suggested.amendment.edition, n: suggested.amendment.amendment })
+        : t(lang, 'ballots:show.publish.hintFirst'),
+      notice: done && t(lang, done),
+      // Each consultation the override passed over, as a sentence with its link (numbers only in it).
+      overrideItems: (ballot.override_blocking ?? []).map((b) =>
+        t(lang, b.not_closed ? (b.undisposed ? 'ballots:show.override.notClosedUndisposed' : 'ballots:show.override.notClosed') : 'ballots:show.override.undisposed', { id: b.consultation_id, n: b.n, count: b.undisposed })),
       ...extra,
     });
   }
@@ -183,24 +192,23 @@ export function ballotsRoutes(deps: Deps): Router {
   });
 
   // Closing early and cancelling cannot be undone: a page says what will happen first (issue 11 item 7).
-  const RESULT_WORDS = { approved: 'approved', rejected: 'rejected', no_quorum: 'without a quorum (no result: the draft stays a draft)' } as const;
   const endings = {
     close: {
       verdict: canCloseEarly,
       done: 'closed',
       run: service.closeBallot,
-      confirmation: (b: service.BallotView) => {
+      confirmation: (b: service.BallotView, lang: string) => {
         const e = explain({ ...b.tally, ...b.counts }, b.rule, b.quorum);
         const result = !e.quorum.met ? 'no_quorum' : e.rule_met ? 'approved' : 'rejected';
         return {
-          title: `Close ballot ${b.id} now?`,
+          title: t(lang, 'ballots:confirm.closeTitle', { id: b.id }),
           what: [
-            `The ballot on ${b.designation} ${b.label} closes now instead of ${longDateTime(b.closes_at)}, and its result is counted from the votes cast so far and recorded.`,
-            `As the votes stand it would close ${RESULT_WORDS[result]}: ${e.tests.map((t) => t.text).join('; ')}; quorum: ${e.quorum.text}.`,
-            b.not_voted.length ? `${b.not_voted.join(', ')} ${b.not_voted.length === 1 ? 'has' : 'have'} not voted and could no longer vote.` : 'Every member organisation has voted.',
+            t(lang, 'ballots:confirm.closeWhat', { designation: b.designation, label: localise(lang, b.label), closes: formatDateTime(lang, b.closes_at) }),
+            t(lang, 'ballots:confirm.closeAsVotesStand', { result: t(lang, `ballots:confirm.resultWords.${result}`), tests: e.tests.map((x) => localise(lang, x.text)).join(t(lang, 'ballots:listSeparator')), quorum: localise(lang, e.quorum.text) }),
+            b.not_voted.length ? t(lang, 'ballots:confirm.notVoted', { count: b.not_voted.length, names: b.not_voted.join(t(lang, 'ballots:listComma')) }) : t(lang, 'ballots:confirm.allVoted'),
           ],
-          undo: 'This cannot be undone: a closed ballot cannot be reopened, and its result is frozen.',
-          button: 'Close the ballot now',
+          undo: t(lang, 'ballots:confirm.closeUndo'),
+          button: t(lang, 'ballots:confirm.closeButton'),
         };
       },
     },
@@ -208,14 +216,14 @@ export function ballotsRoutes(deps: Deps): Router {
       verdict: canCancel,
       done: 'cancelled',
       run: service.cancelBallot,
-      confirmation: (b: service.BallotView) => ({
-        title: `Cancel ballot ${b.id}?`,
+      confirmation: (b: service.BallotView, lang: string) => ({
+        title: t(lang, 'ballots:confirm.cancelTitle', { id: b.id }),
         what: [
-          `The ballot on ${b.designation} ${b.label} ends now with no result; ${b.label} stays a draft.`,
-          `The ${b.votes.length} vote${b.votes.length === 1 ? '' : 's'} cast stay${b.votes.length === 1 ? 's' : ''} in the record but count for nothing.`,
+          t(lang, 'ballots:confirm.cancelWhat', { designation: b.designation, label: localise(lang, b.label) }),
+          t(lang, 'ballots:confirm.cancelVotes', { count: b.votes.length }),
         ],
-        undo: 'This cannot be undone: to ballot the draft again, open a new ballot.',
-        button: 'Cancel the ballot',
+        undo: t(lang, 'ballots:confirm.cancelUndo'),
+        button: t(lang, 'ballots:confirm.cancelButton'),
       }),
     },
   } as const;
@@ -225,7 +233,8 @@ export function ballotsRoutes(deps: Deps): Router {
       const ballot = await service.getBallot(db, clock, id, viewerOf(res));
       const verdict = ending.verdict(ballot, clock.now());
       if (!verdict.ok) return renderBallot(req, res.status(409), id, { manageError: verdict.reason });
-      renderConfirmation(res, { ...ending.confirmation(ballot), action: `/ballots/${id}/${name}`, back: { href: `/ballots/${id}`, label: `Back to ballot ${id}` } });
+      const lang = res.locals.lang as string;
+      renderConfirmation(res, { ...ending.confirmation(ballot, lang), action: `/ballots/${id}/${name}`, back: { href: `/ballots/${id}`, label: t(lang, 'ballots:confirm.back', { id }) } });
     }
     r.get(`/ballots/:id/${name}/confirm`, allow('ballots.manage'), (req, res) => confirmOrRefuse(req, res, idOf(req.params.id)));
     r.post(`/ballots/:id/${name}`, allow('ballots.manage'), async (req, res) => {

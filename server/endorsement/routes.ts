@@ -4,7 +4,9 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import { formValues, submitForm } from '../http/forms.ts';
 import { parseOr422 } from '../http/validation.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
-import { longDate } from '../time.ts';
+import { t } from '../i18n/index.ts';
+import { formatDate } from '../i18n/format.ts';
+import { localise } from '../i18n/messages.ts';
 import { nOf } from '../ballots/api.ts';
 import { stepSchema } from './validation.ts';
 import * as service from './service.ts';
@@ -25,11 +27,12 @@ export function endorsementRoutes(deps: Deps): Router {
 
   async function renderSteps(res: Response, ref: string, n: number, extra: { values?: Record<string, string>; errors?: Record<string, string>; error?: string } = {}) {
     const steps = await service.afterBoard(db, clock, ref, n);
+    const lang = langOf(res);
     res.render('endorsement/steps', {
-      title: `After the Board: ${steps.ref} ${steps.label}`,
+      title: t(lang, 'endorsement:pageTitle', { ref: steps.ref, label: localise(lang, steps.label) }),
       steps,
       versionHref: base(steps.ref, steps.n),
-      nextName: steps.next ? service.stepName(steps.next) : null,
+      nextName: steps.next ? t(lang, `endorsement:step_${steps.next}`) : null,
       values: extra.values ?? { step: steps.next ?? '', date: '', note: '' },
       errors: extra.errors,
       error: extra.error,
@@ -49,20 +52,28 @@ export function endorsementRoutes(deps: Deps): Router {
       if (!confirmed(req.body)) {
         // The same checks as the write, then the question with the dates in order.
         const a = await service.checkStep(db, clock, ref, n, input);
+        const lang = langOf(res);
+        const label = localise(lang, a.label);
         const what = [
-          a.approved_on ? `The Review Board approved ${a.label} on ${longDate(a.approved_on)}${a.approving_ballot_id ? ` (ballot ${a.approving_ballot_id})` : ''}.` : `${a.label} was published before imas-review: no Board approval is recorded here.`,
-          ...(input.step === 'endorsement' && a.steering_group ? [`The Steering Group accepted it on ${longDate(a.steering_group.on)}.`] : []),
-          `${capital(service.stepName(input.step))}: ${longDate(input.date)}${input.note ? `, "${input.note}"` : ''}.`,
-          ...(input.step === 'endorsement' && a.awaiting_endorsement ? ['Its pages and the API stop saying "awaiting endorsement" and show this date.'] : []),
+          a.approved_on
+            ? a.approving_ballot_id
+              ? t(lang, 'endorsement:confirm.approvedBallot', { label, date: formatDate(lang, a.approved_on), id: a.approving_ballot_id })
+              : t(lang, 'endorsement:confirm.approved', { label, date: formatDate(lang, a.approved_on) })
+            : t(lang, 'endorsement:confirm.before', { label }),
+          ...(input.step === 'endorsement' && a.steering_group ? [t(lang, 'endorsement:confirm.sgAccepted', { date: formatDate(lang, a.steering_group.on) })] : []),
+          input.note
+            ? t(lang, `endorsement:confirm.stepNote_${input.step}`, { date: formatDate(lang, input.date), note: input.note })
+            : t(lang, `endorsement:confirm.step_${input.step}`, { date: formatDate(lang, input.date) }),
+          ...(input.step === 'endorsement' && a.awaiting_endorsement ? [t(lang, 'endorsement:confirm.stopsAwaiting')] : []),
         ];
         return renderConfirmation(res, {
-          title: `Record ${service.stepName(input.step)} of ${a.label}?`,
+          title: t(lang, `endorsement:confirm.title_${input.step}`, { label }),
           what,
-          undo: 'A recorded step cannot be changed or removed here: check the date.',
+          undo: t(lang, 'endorsement:confirm.undo'),
           action: `${base(a.ref, a.n)}/steps`,
           fields: { step: input.step, date: input.date, note: input.note ?? '' },
-          button: `Record ${service.stepName(input.step)}`,
-          back: { href: `${base(a.ref, a.n)}/steps`, label: 'Back to the steps' },
+          button: t(lang, `endorsement:record_${input.step}`),
+          back: { href: `${base(a.ref, a.n)}/steps`, label: t(lang, 'endorsement:confirm.back') },
         });
       }
       const a = await service.recordStep(db, clock, viewerOf(res)!, ref, n, input);
@@ -73,4 +84,4 @@ export function endorsementRoutes(deps: Deps): Router {
   return r;
 }
 
-const capital = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+const langOf = (res: Response): string => (res.locals.lang as string | undefined) ?? 'en';

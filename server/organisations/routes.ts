@@ -6,25 +6,34 @@ import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422, pathId } from '../http/validation.ts';
 import { NotFound } from '../errors.ts';
 import * as service from './service.ts';
-import { KIND_LABELS, KINDS, STATUSES } from './names.ts';
+import { KINDS, STATUSES } from './names.ts';
+import { t } from '../i18n/index.ts';
 import { chairSchema, chairUpdateSchema, membershipSchema, membershipUpdateSchema, mergeSchema, organisationPatchSchema, organisationSchema } from './validation.ts';
 
+/** The notice after an action (`?done=`): its key in locales/<lng>/organisations.json. */
 const notices: Record<string, string> = {
-  created: 'The organisation is added.',
-  saved: 'The organisation is saved.',
-  confirmed: 'The organisation is confirmed: it is in the registration list now.',
-  merged: 'The organisations are merged: accounts, Board seats and votes now belong to this one.',
-  dismissed: 'The notice is dismissed.',
-  membership: 'The Board membership is saved.',
-  deleted: 'The Board membership is deleted.',
-  chair: 'The chair is saved.',
+  created: 'organisations:notice.created',
+  saved: 'organisations:notice.saved',
+  confirmed: 'organisations:notice.confirmed',
+  merged: 'organisations:notice.merged',
+  dismissed: 'organisations:notice.dismissed',
+  membership: 'organisations:notice.membership',
+  deleted: 'organisations:notice.deleted',
+  chair: 'organisations:notice.chair',
+};
+const langOf = (res: Response): string => (res.locals.lang as string | undefined) ?? 'en';
+/** The `?done=` notice in the reader's language, or null. */
+const noticeOf = (req: Request, res: Response): string | null => {
+  const key = doneNotice(notices, req.query.done);
+  return key && t(langOf(res), key);
 };
 
 const idOf = (s: unknown) => pathId(s, service.messages.noOrganisation);
 const membershipIdOf = (s: unknown) => pathId(s, service.messages.noMembership);
 const chairIdOf = (s: unknown) => pathId(s, service.messages.noChair);
-const kinds = (selected: unknown) => KINDS.map((k) => ({ value: k, label: KIND_LABELS[k], selected: selected === k }));
-const statuses = (selected: unknown) => STATUSES.map((s) => ({ value: s, label: s === 'member' ? 'Member (votes)' : 'Observer (does not vote)', selected: selected === s }));
+const kinds = (lang: string, selected: unknown) => KINDS.map((k) => ({ value: k, label: t(lang, `organisations:kind_${k}`), selected: selected === k }));
+const statuses = (lang: string, selected: unknown) => STATUSES.map((s) => ({ value: s, label: t(lang, `organisations:status.${s}`), selected: selected === s }));
+const userLabel = (lang: string, u: { name: string; role: string; disabled_at?: string | null }) => t(lang, u.disabled_at ? 'organisations:userLabelDisabled' : 'organisations:userLabel', { name: u.name, role: u.role });
 const options = (list: Array<{ id: number; name: string }>, selected: unknown) => list.map((o) => ({ value: String(o.id), label: o.name, selected: String(selected ?? '') === String(o.id) }));
 
 /** The public Board and organisation pages, and the secretariat's register and Board pages. */
@@ -38,7 +47,7 @@ export function organisationsRoutes(deps: Deps): Router {
     const b = await service.board(db, clock.now().toISOString());
     const seat = (o: { id: number; name: string; short_name: string | null }) => ({ ...o, since: b.since[o.id] });
     res.render('organisations/board', {
-      title: 'The Review Board',
+      title: t(langOf(res), 'organisations:board.title'),
       members: b.members.map(seat),
       observers: b.observers.map(seat),
       chair: b.chair ? { ...b.chair, since: b.chair_since, representative: b.representative_name } : null,
@@ -47,7 +56,7 @@ export function organisationsRoutes(deps: Deps): Router {
   });
 
   r.get('/organisations', allow('organisations.read'), async (_req, res) => {
-    res.render('organisations/index', { title: 'Organisations', organisations: await service.listOrganisations(db, false) });
+    res.render('organisations/index', { title: t(langOf(res), 'organisations:index.title'), organisations: await service.listOrganisations(db, false) });
   });
 
   r.get('/organisations/:id', allow('organisations.read'), async (req, res) => {
@@ -66,12 +75,12 @@ export function organisationsRoutes(deps: Deps): Router {
     const all = await service.listOrganisations(db, true);
     const unconfirmed = all.filter((o) => !o.confirmed);
     res.render('organisations/admin-index', {
-      title: 'Organisations register',
-      notice: doneNotice(notices, req.query.done),
+      title: t(langOf(res), 'organisations:register.title'),
+      notice: noticeOf(req, res),
       notices: await service.openNotices(db),
       unconfirmed: unconfirmed.map((o) => ({ ...o, targets: options(all.filter((x) => x.id !== o.id && x.confirmed), '') })),
       organisations: all,
-      kinds: kinds((extra.values as Record<string, string> | undefined)?.kind),
+      kinds: kinds(langOf(res), (extra.values as Record<string, string> | undefined)?.kind),
       values: {},
       ...extra,
     });
@@ -96,11 +105,11 @@ export function organisationsRoutes(deps: Deps): Router {
     const values = (extra.values as Record<string, string> | undefined) ?? { name: o.name, short_name: o.short_name ?? '', kind: o.kind ?? '' };
     const all = await service.listOrganisations(db, true);
     res.render('organisations/admin-show', {
-      title: `Organisation: ${o.name}`,
+      title: t(langOf(res), 'organisations:adminShow.pageTitle', { name: o.name }),
       organisation: service.organisationView(o),
-      notice: doneNotice(notices, req.query.done),
+      notice: noticeOf(req, res),
       values,
-      kinds: kinds(values.kind),
+      kinds: kinds(langOf(res), values.kind),
       targets: options(all.filter((x) => x.id !== o.id), (extra.mergeValues as Record<string, string> | undefined)?.into),
       users: await service.usersOf(db, id),
       memberships: await service.memberships(db, id),
@@ -143,8 +152,8 @@ export function organisationsRoutes(deps: Deps): Router {
     const mv = (extra.membershipValues as Record<string, string> | undefined) ?? { status: 'member', from: clock.now().toISOString().slice(0, 10) };
     const cv = (extra.chairValues as Record<string, string> | undefined) ?? { from: clock.now().toISOString().slice(0, 10) };
     res.render('organisations/admin-board', {
-      title: 'The Review Board: members, observers, chair',
-      notice: doneNotice(notices, req.query.done),
+      title: t(langOf(res), 'organisations:adminBoard.pageTitle'),
+      notice: noticeOf(req, res),
       board: await service.board(db, clock.now().toISOString()),
       memberships: await service.memberships(db),
       chairs: await service.chairs(db),
@@ -152,7 +161,7 @@ export function organisationsRoutes(deps: Deps): Router {
       chairValues: cv,
       membershipOrganisations: options(confirmed, mv.organisation_id),
       chairOrganisations: options(confirmed, cv.organisation_id),
-      statuses: statuses(mv.status),
+      statuses: statuses(langOf(res), mv.status),
       ...extra,
     });
   }
@@ -175,13 +184,13 @@ export function organisationsRoutes(deps: Deps): Router {
     };
     const users = await service.usersOf(db, m.organisation_id);
     res.render('organisations/admin-membership', {
-      title: `Board membership: ${m.organisation_name}`,
+      title: t(langOf(res), 'organisations:adminMembership.pageTitle', { name: m.organisation_name }),
       membership: m,
-      notice: doneNotice(notices, req.query.done),
+      notice: noticeOf(req, res),
       values,
-      statuses: statuses(values.status),
-      principals: users.map((u) => ({ value: String(u.id), label: `${u.name} (${u.role}${u.disabled_at ? ', disabled' : ''})`, selected: values.principal_user_id === String(u.id) })),
-      alternates: users.map((u) => ({ value: String(u.id), label: `${u.name} (${u.role}${u.disabled_at ? ', disabled' : ''})`, checked: (values.alternates ?? []).includes(String(u.id)) })),
+      statuses: statuses(langOf(res), values.status),
+      principals: users.map((u) => ({ value: String(u.id), label: userLabel(langOf(res), u), selected: values.principal_user_id === String(u.id) })),
+      alternates: users.map((u) => ({ value: String(u.id), label: userLabel(langOf(res), u), checked: (values.alternates ?? []).includes(String(u.id)) })),
       ...extra,
     });
   }
@@ -221,9 +230,9 @@ export function organisationsRoutes(deps: Deps): Router {
     const values = (extra.values as Record<string, string> | undefined) ?? { from: c.from_date, until: c.until_date ?? '', representative_user_id: c.representative_user_id === null ? '' : String(c.representative_user_id) };
     const users = await service.usersOf(db, c.organisation_id);
     res.render('organisations/admin-chair', {
-      title: `Chair: ${c.organisation_name}`,
+      title: t(langOf(res), 'organisations:adminChair.title', { name: c.organisation_name }),
       chair: c,
-      notice: doneNotice(notices, req.query.done),
+      notice: noticeOf(req, res),
       values,
       representatives: users.map((u) => ({ value: String(u.id), label: u.name, selected: values.representative_user_id === String(u.id) })),
       ...extra,

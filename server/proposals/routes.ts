@@ -6,25 +6,27 @@ import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422, pathId } from '../http/validation.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { doneNotice } from '../http/done.ts';
-import { longDateTime } from '../time.ts';
+import { t } from '../i18n/index.ts';
+import { formatDateTime } from '../i18n/format.ts';
 import { catalogue } from '../standards/service.ts';
 import * as service from './service.ts';
-import { DECISION_LABELS, KIND_LABELS, POSITIONS, PROPOSAL_KINDS, STATUS_LABELS, STATUSES } from './rules.ts';
+import { POSITIONS, PROPOSAL_KINDS, STATUSES } from './rules.ts';
 import { FEED_LINKS } from '../feeds/links.ts';
 import { circulateSchema, dropSchema, listQuerySchema, proposalDraftSchema, proposalSchema, respondSchema, steeringGroupSchema } from './validation.ts';
 
 /** What a proposal's page says after an action that landed on it (`?done=`). */
+/** What a proposal's page says after an action that landed on it (`?done=`): keys in locales/<lng>/proposals.json. */
 export const doneMessages = {
-  submitted: 'Your proposal is submitted. You can change it until the secretariat circulates it to the Board.',
-  edited: 'The proposal is saved.',
-  circulated: 'The proposal is circulated to the Board\'s member organisations.',
-  responded: 'Your organisation\'s response is recorded. It can be changed until the response date.',
-  decided: 'The Board\'s decision is recorded.',
-  'steering-group': 'The Steering Group\'s approval is recorded.',
-  dropped: 'The proposal is dropped.',
+  submitted: 'proposals:notice.submitted',
+  edited: 'proposals:notice.edited',
+  circulated: 'proposals:notice.circulated',
+  responded: 'proposals:notice.responded',
+  decided: 'proposals:notice.decided',
+  'steering-group': 'proposals:notice.steeringGroup',
+  dropped: 'proposals:notice.dropped',
 } as const;
 
-const POSITION_LABELS: Record<string, string> = { support: 'Support', no_support: 'No support' };
+const langOf = (res: Response): string => (res.locals.lang as string | undefined) ?? 'en';
 const idOf = (s: unknown): number => pathId(s, service.messages.noProposal);
 
 /** The proposal log, the Justification Form and a proposal's page with the Board's and the secretariat's forms. */
@@ -33,11 +35,12 @@ export function proposalsRoutes(deps: Deps): Router {
   const { db, clock } = deps;
 
   r.get('/proposals', allow('proposals.read'), async (req, res) => {
+    const lang = langOf(res);
     const query = listQuerySchema.parse(req.query ?? {});
     const { proposals, total, years } = await service.listProposals(db, clock, query);
     const choices = <T extends string | number>(all: readonly T[], labels: (v: T) => string, selected: T | undefined) => all.map((v) => ({ value: v, label: labels(v), selected: v === selected }));
     res.render('proposals/log', {
-      title: 'Proposals',
+      title: t(lang, 'proposals:log.title'),
       feeds: [FEED_LINKS.proposals],
       proposals,
       total,
@@ -45,23 +48,29 @@ export function proposalsRoutes(deps: Deps): Router {
       filtered: Object.values(query).some((v) => v !== undefined),
       q: query.q ?? '',
       standard: query.standard ?? null,
-      statuses: choices(STATUSES, (s) => STATUS_LABELS[s], query.status),
-      kinds: choices(PROPOSAL_KINDS, (k) => KIND_LABELS[k], query.kind),
+      statuses: choices(STATUSES, (s) => t(lang, `proposals:status_${s}`), query.status),
+      kinds: choices(PROPOSAL_KINDS, (k) => t(lang, `proposals:kind_${k}`), query.kind),
       years: choices(years, String, query.year),
-      decisions: choices(['supported', 'not_supported', 'pending'] as const, (d) => (d === 'pending' ? 'Awaiting responses' : DECISION_LABELS[d]), query.decision),
+      decisions: choices(['supported', 'not_supported', 'pending'] as const, (d) => t(lang, `proposals:decision_${d}`), query.decision),
       canPropose: can(viewerOf(res), 'proposals.create'),
     });
   });
 
   // — the Justification Form —
 
-  async function renderForm(res: Response, extra: { values: Record<string, string>; errors?: Record<string, string>; action: string; heading: string; button: string; cancel: string }) {
+  /** The form's heading and button are keys (proposals:form.…), with the proposal's id for a change. */
+  async function renderForm(res: Response, extra: { values: Record<string, string>; errors?: Record<string, string>; action: string; heading: string; button: string; cancel: string; id?: number }) {
     const cat = await catalogue(db, clock);
     const v = extra.values;
+    const lang = langOf(res);
+    const { id, ...rest } = extra;
+    const heading = t(lang, extra.heading, { id });
     res.render('proposals/form', {
-      title: extra.heading,
-      ...extra,
-      kinds: PROPOSAL_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k], checked: v.kind === k })),
+      title: heading,
+      ...rest,
+      heading,
+      button: t(lang, extra.button),
+      kinds: PROPOSAL_KINDS.map((k) => ({ value: k, label: t(lang, `proposals:kind_${k}`), checked: v.kind === k })),
       standards: cat.standards.filter((s) => !s.withdrawn_on).map((s) => ({ value: s.ref, label: `${s.designation} ${s.title}`, selected: s.ref === v.standard })),
       substantialYes: v.substantial === 'yes' || v.substantial === 'true',
       substantialNo: v.substantial === 'no' || v.substantial === 'false',
@@ -72,7 +81,7 @@ export function proposalsRoutes(deps: Deps): Router {
 
   r.get('/proposals/new', allow('proposals.create'), async (req, res) => {
     const standard = typeof req.query.standard === 'string' ? req.query.standard.slice(0, 64) : '';
-    await renderForm(res, { values: standard ? { kind: 'amendment', standard } : {}, action: '/proposals', heading: 'Propose a change: the Justification Form', button: 'Submit the proposal', cancel: '/proposals' });
+    await renderForm(res, { values: standard ? { kind: 'amendment', standard } : {}, action: '/proposals', heading: 'proposals:form.newHeading', button: 'proposals:form.submit', cancel: '/proposals' });
   });
 
   r.post('/proposals', allow('proposals.create'), async (req, res) => {
@@ -80,7 +89,7 @@ export function proposalsRoutes(deps: Deps): Router {
     await submitForm(res, async () => {
       const id = await service.submitProposal(db, clock, viewerOf(res)!, parseOr422(proposalSchema, req.body));
       res.redirect(303, `/proposals/${id}?done=submitted`);
-    }, (err) => renderForm(res, { values, errors: errorsOf(err), action: '/proposals', heading: 'Propose a change: the Justification Form', button: 'Submit the proposal', cancel: '/proposals' }));
+    }, (err) => renderForm(res, { values, errors: errorsOf(err), action: '/proposals', heading: 'proposals:form.newHeading', button: 'proposals:form.submit', cancel: '/proposals' }));
   });
 
   // — a proposal —
@@ -91,18 +100,23 @@ export function proposalsRoutes(deps: Deps): Router {
     const actions = await service.actionsFor(db, clock, p, viewer);
     const own = actions.respond ? p.responses?.find((x) => x.organisation.id === actions.respond!.id) ?? null : null;
     const respondValues = (extra.respondValues as Record<string, string> | undefined) ?? (own ? { position: own.position, comment: own.comment ?? '' } : {});
+    const lang = langOf(res);
+    const due = p.response_due_at ? formatDateTime(lang, p.response_due_at) : null;
+    const done = doneNotice(doneMessages, req.query.done);
     res.render('proposals/show', {
-      title: `Proposal P-${p.id}: ${p.title}`,
+      title: t(lang, 'proposals:show.pageTitle', { id: p.id, title: p.title }),
       p,
       actions,
-      own: own ? { ...own, position_label: POSITION_LABELS[own.position] } : null,
-      responses: p.responses?.map((x) => ({ ...x, position_label: POSITION_LABELS[x.position] })) ?? null,
+      own,
+      responses: p.responses ?? null,
+      // dates and numbers only: the view prints it as it is
+      circulated: p.board && p.circulated_at ? t(lang, p.board.responses_open ? 'proposals:show.board.circulatedOpen' : 'proposals:show.board.circulatedClosed', { on: formatDateTime(lang, p.circulated_at), count: p.board.electorate, due }) : null,
       // who has not answered yet, where the responses are shown
       notResponded: p.responses && p.electorate ? p.electorate.filter((m) => !p.responses!.some((x) => x.organisation.id === m.id)).map((m) => m.name) : [],
-      positions: POSITIONS.map((v) => ({ value: v, label: POSITION_LABELS[v], checked: respondValues.position === v })),
+      positions: POSITIONS.map((v) => ({ value: v, label: t(lang, `proposals:response_${v}`), checked: respondValues.position === v })),
       respondValues,
-      due: p.response_due_at ? longDateTime(p.response_due_at) : null,
-      done: doneNotice(doneMessages, req.query.done),
+      due,
+      done: done && t(lang, done),
       circulateValues: {},
       sgValues: { approved_on: clock.now().toISOString().slice(0, 10) },
       dropValues: {},
@@ -120,7 +134,7 @@ export function proposalsRoutes(deps: Deps): Router {
     const actions = await service.actionsFor(db, clock, p, viewerOf(res));
     if (!actions.edit) return res.redirect(303, `/proposals/${id}`);
     const values = { kind: p.kind, standard: p.standard?.ref ?? '', proposed_number: p.proposed_number ?? '', title: p.title, rationale: p.rationale, scope: p.scope, substantial: p.substantial ? 'yes' : 'no' };
-    await renderForm(res, { values, action: `/proposals/${id}/edit`, heading: `Change proposal P-${id}`, button: 'Save the proposal', cancel: `/proposals/${id}` });
+    await renderForm(res, { values, action: `/proposals/${id}/edit`, heading: 'proposals:form.editHeading', id, button: 'proposals:form.save', cancel: `/proposals/${id}` });
   });
 
   r.post('/proposals/:id/edit', allow('proposals.edit'), async (req, res) => {
@@ -131,7 +145,7 @@ export function proposalsRoutes(deps: Deps): Router {
       const input = parseOr422(proposalSchema, req.body);
       await service.updateProposal(db, clock, viewerOf(res)!, id, input);
       res.redirect(303, `/proposals/${id}?done=edited`);
-    }, (err) => renderForm(res, { values, errors: errorsOf(err), action: `/proposals/${id}/edit`, heading: `Change proposal P-${id}`, button: 'Save the proposal', cancel: `/proposals/${id}` }));
+    }, (err) => renderForm(res, { values, errors: errorsOf(err), action: `/proposals/${id}/edit`, heading: 'proposals:form.editHeading', id, button: 'proposals:form.save', cancel: `/proposals/${id}` }));
   });
 
   /** A form on the proposal page: on a refusal the page comes back with the message at that form and the input kept. */
@@ -171,14 +185,15 @@ export function proposalsRoutes(deps: Deps): Router {
     // Dropping cannot be undone: the form leads to a page that says what will happen (issue 11 item 7).
     if (!confirmed(req.body)) {
       const p = await service.checkDrop(db, id);
+      const lang = langOf(res);
       renderConfirmation(res, {
-        title: `Drop proposal P-${id}?`,
-        what: [`Proposal P-${id}, "${p.title}", is dropped, with the reason you gave.`, 'It stays in the proposal log, marked dropped; no draft can be created from it any more.'],
-        undo: 'This cannot be undone.',
+        title: t(lang, 'proposals:confirm.title', { id }),
+        what: [t(lang, 'proposals:confirm.what', { id, title: p.title }), t(lang, 'proposals:confirm.stays')],
+        undo: t(lang, 'proposals:confirm.undo'),
         action: `/proposals/${id}/drop`,
         fields: { reason: input.reason },
-        button: `Drop proposal P-${id}`,
-        back: { href: `/proposals/${id}`, label: `Back to proposal P-${id}` },
+        button: t(lang, 'proposals:confirm.button', { id }),
+        back: { href: `/proposals/${id}`, label: t(lang, 'proposals:confirm.back', { id }) },
       });
       return;
     }
@@ -192,8 +207,8 @@ export function proposalsRoutes(deps: Deps): Router {
     const start = await service.draftStart(db, clock, id);
     const values = { text: start.text, number: start.number, title: start.title, ...extra.values };
     res.render('proposals/draft', {
-      title: `A draft from proposal P-${id}`,
-      p: { id, title: start.proposal.title, kind: start.proposal.kind, kind_label: KIND_LABELS[start.proposal.kind] },
+      title: t(langOf(res), 'proposals:draft.pageTitle', { id }),
+      p: { id, title: start.proposal.title, kind: start.proposal.kind },
       standard: start.standard,
       newStandard: !start.standard,
       docType: start.type,
