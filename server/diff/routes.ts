@@ -7,7 +7,8 @@ import { pair, type DiffCache } from './service.ts';
 import { changeAnchor } from './summary.ts';
 import { clausesOf } from '../versions/repo.ts';
 import { countsByClause } from '../consultations/repo.ts';
-import { clauseBands, heatSvg } from '../pictures/heat.ts';
+import { clauseBands, HEAT_WORDS, heatSvg } from '../pictures/heat.ts';
+import { pictureWords } from '../pictures/words.ts';
 import { t } from '../i18n/index.ts';
 import { localise } from '../i18n/messages.ts';
 
@@ -41,7 +42,8 @@ export function diffRoutes(deps: Deps, cache: DiffCache): Router {
     let heat: string | null = null;
     if (c && c.state !== 'scheduled' && !(c.cancelled_at && c.cancelled_at <= c.opens_at)) {
       const [clauses, counts] = await Promise.all([clausesOf(deps.db, to.id), countsByClause(deps.db, c.id)]);
-      heat = heatSvg({ id: 'comment-heat', name: `${detail.standard.designation} ${to.label} (consultation C-${c.id})`, general: counts.get('') ?? 0, bands: clauseBands(clauses, counts, (ref) => `#${changeAnchor({ from_ref: null, to_ref: ref })}`) });
+      const words = pictureWords(lng, 'heat', HEAT_WORDS);
+      heat = heatSvg({ id: 'comment-heat', name: words('name', { designation: detail.standard.designation, label: localise(lng, to.label), id: c.id }), general: counts.get('') ?? 0, bands: clauseBands(clauses, counts, (ref) => `#${changeAnchor({ from_ref: null, to_ref: ref })}`) }, words);
     }
     res.render('diff/page', {
       title: `${detail.standard.designation}: ${localise(lng, from.label)} → ${localise(lng, to.label)}`,

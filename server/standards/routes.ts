@@ -19,7 +19,8 @@ import { standardFeedLink } from '../feeds/links.ts';
 import { designation } from './refs.ts';
 import { ballotMarksOf } from './repo.ts';
 import { standardTimeline } from './timeline.ts';
-import { ageSvg } from '../pictures/age.ts';
+import { AGE_WORDS, ageSvg } from '../pictures/age.ts';
+import { pictureWords } from '../pictures/words.ts';
 import { t } from '../i18n/index.ts';
 import { localise } from '../i18n/messages.ts';
 import { formatDate } from '../i18n/format.ts';
@@ -41,6 +42,7 @@ export function standardsRoutes(deps: Deps): Router {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
     const series = typeof req.query.series === 'string' && /^\d{2}$/.test(req.query.series) ? req.query.series : '';
     const cat = await service.catalogue(deps.db, deps.clock, { q, series });
+    const ageWords = pictureWords(langOf(res), 'age', AGE_WORDS);
     res.render('standards/catalogue', {
       title: t(langOf(res), 'standards:catalogue.title'),
       q,
@@ -50,7 +52,7 @@ export function standardsRoutes(deps: Deps): Router {
         const rows = g.standards
           .filter((s) => !s.withdrawn_on || s.withdrawn_on > cat.day)
           .map((s) => ({ label: s.designation, href: `/standards/${encodeURIComponent(s.ref)}`, lastEdition: cat.lastEdition.get(s.id) ?? null, years: deps.config.reviewYears[s.type as keyof typeof deps.config.reviewYears] }));
-        return { ...g, ages: rows.length ? ageSvg({ id: `ages-${g.series}`, name: `${g.series} ${g.name}`, today: cat.day, rows }) : null };
+        return { ...g, ages: rows.length ? ageSvg({ id: `ages-${g.series}`, name: `${g.series} ${g.name}`, today: cat.day, rows }, ageWords) : null };
       }),
       shown: cat.standards.length,
       total: cat.total,
@@ -62,7 +64,7 @@ export function standardsRoutes(deps: Deps): Router {
 
   /** The timeline every page of a standard carries: an SVG built from what the page shows (server/pictures/). */
   const timelineOf = async (res: Response, detail: StandardDetail, here: number | null = null): Promise<string> =>
-    standardTimeline(detail, await ballotMarksOf(deps.db, detail.standard.id), can(viewerOf(res), 'ballots.read-open'), here);
+    standardTimeline(detail, await ballotMarksOf(deps.db, detail.standard.id), can(viewerOf(res), 'ballots.read-open'), here, langOf(res));
 
   /** Loads the standard named in the URL, or redirects another spelling of its ref. */
   async function detailFor(req: Request, res: Response, rest = ''): Promise<StandardDetail | null> {
