@@ -10,6 +10,7 @@ import { AGE_WORDS, ageSvg } from '../../server/pictures/age.ts';
 import { HEAT_WORDS, heatSvg } from '../../server/pictures/heat.ts';
 import { TIMELINE_WORDS, timelineSvg, type TimelineInput } from '../../server/pictures/timeline.ts';
 import { pictureWords } from '../../server/pictures/words.ts';
+import { TALLY_WORDS, tallySvg } from '../../server/pictures/tally.ts';
 import { MARK_WORDS } from '../../server/standards/timeline.ts';
 
 const en = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../locales/en/pictures.json'), 'utf8')) as Record<string, Record<string, string>>;
@@ -32,6 +33,7 @@ describe('i18n: the pictures in the reader\'s language', () => {
     expect(en.age).to.deep.equal({ ...AGE_WORDS });
     expect(en.heat).to.deep.equal({ ...HEAT_WORDS });
     expect(en.marks).to.deep.equal({ ...MARK_WORDS });
+    expect(en.tally).to.deep.equal({ ...TALLY_WORDS });
   });
 
   it('English words from the catalogue give the same bytes; French changes the words only', () => {
@@ -56,5 +58,14 @@ describe('i18n: the pictures in the reader\'s language', () => {
     const es = heatSvg(heat, pictureWords('es', 'heat', HEAT_WORDS));
     expect(es).to.include('2 observaciones sobre 1 cláusula de 2, y 1 observación general.');
     expect(drawing(es)).to.deep.equal(drawing(heatSvg(heat)));
+  });
+
+  it('the tally picture: the rule and the quorum in the reader\'s words', () => {
+    const input = { id: 'tp', name: 'ballot 3', rule: 'iso' as const, quorum: 0.5, tally: { approve: 3, disapprove: 1, abstain: 1 }, counts: { electorate: 8, positions: 5, votes_cast: 4, quorum_required: 4 }, closed: false };
+    expect(tallySvg(input, pictureWords('en', 'tally', TALLY_WORDS))).to.equal(tallySvg(input));
+    expect(tallySvg(input)).to.include('4 votes cast: 3 approve, 1 disapprove; the ISO rule asks');
+    const ru = tallySvg(input, pictureWords('ru', 'tally', TALLY_WORDS));
+    expect(ru).to.include('подано 4 голоса').and.include('Кворум').and.not.include('Votes cast');
+    expect(drawing(ru)).to.deep.equal(drawing(tallySvg(input)));
   });
 });
