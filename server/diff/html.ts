@@ -38,7 +38,81 @@ export interface RenderOptions {
   view: 'inline' | 'side-by-side';
   /** fold runs of unchanged clauses into a <details> */
   changesOnly: boolean;
+  /** the words around the text, in the reader's language (English when not given) */
+  words?: DiffWords;
 }
+
+/**
+ * The words of the diff's HTML (notes, the summary's titles and sentences), English here. A page in
+ * another language passes its own DiffWords, reading the same keys from locales/<lng>/diff.json
+ * (`diff:html.<key>`, which holds these English texts: test/unit/i18n-diff.test.ts keeps them equal).
+ * Keys ending in _one/_other are plural forms picked by `count`.
+ */
+export const DIFF_WORDS = {
+  inserted: '[inserted: ',
+  deleted: '[deleted: ',
+  folded_one: '{{count}} unchanged clause ({{range}})',
+  folded_other: '{{count}} unchanged clauses ({{range}})',
+  range: '{{first}} to {{last}}',
+  from: 'From {{title}}',
+  now: 'Now {{title}}',
+  partOfSplit: 'part of {{from}}, which was split into {{list}}',
+  merged: '{{list}} were merged into {{to}}',
+  split: '{{from}} was split into {{list}}',
+  added: 'added',
+  removed: 'removed',
+  movedFrom: 'moved from {{from}}',
+  moved: 'moved',
+  was: 'was {{from}}',
+  summaryTitle: 'Summary of changes',
+  counts: '{{clauses}}; {{added}}, {{removed}}.',
+  clausesChanged_one: '{{count}} clause changed',
+  clausesChanged_other: '{{count}} clauses changed',
+  wordsAdded_one: '{{count}} words added',
+  wordsAdded_other: '{{count}} words added',
+  wordsRemoved_one: '{{count}} words removed',
+  wordsRemoved_other: '{{count}} words removed',
+  verbs: 'Requirement verbs',
+  numbers: 'Numbers and units',
+  clausesAdded: 'Clauses added',
+  clausesRemoved: 'Clauses removed',
+  clausesMoved: 'Clauses moved',
+  clausesRenumbered: 'Clauses renumbered',
+  clausesSplit: 'Clauses split',
+  clausesMerged: 'Clauses merged',
+  sentencesMoved: 'Requirements moved to another clause',
+  sentenceMoved: '“{{text}}”: moved from {{from}} to {{to}}',
+  sentenceMovedEdited: '“{{text}}”: moved from {{from}} to {{to}}, edited',
+  wasRef: '{{title}} (was {{from}})',
+  termChanged: '{{from}} → {{to}}',
+  termAdded: '{{term}} added',
+  termRemoved: '{{term}} removed',
+  termIn: '{{what}} in {{ref}}',
+  termInWas: '{{what}} in {{to}}, was {{from}}',
+  termMoved: '{{what}}, moved from {{from}} to {{to}}',
+} as const;
+
+export type DiffWordKey = keyof typeof DIFF_WORDS extends infer K ? (K extends `${infer B}_${'one' | 'other'}` ? B : K) : never;
+
+export interface DiffWords {
+  /** the text of `key` with its values put in; `count` picks the plural form */
+  t(key: DiffWordKey, values?: Record<string, string | number>): string;
+  /** "a, b and c" */
+  list(xs: readonly string[]): string;
+}
+
+const fill = (template: string, values: Record<string, string | number> = {}): string =>
+  template.replace(/\{\{(\w+)\}\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+
+/** The English words: DIFF_WORDS as they are. */
+export const englishWords: DiffWords = {
+  t(key, values) {
+    const table = DIFF_WORDS as Record<string, string>;
+    const template = table[key] ?? table[`${key}_${values?.count === 1 ? 'one' : 'other'}`] ?? key;
+    return fill(template, values);
+  },
+  list: andList,
+};
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -49,6 +123,7 @@ export function escapeHtml(s: string): string {
 /** What renderClause needs beyond the entry: where it is, and the splits and merges of the diff. */
 interface Context {
   opts: RenderOptions;
+  w: DiffWords;
   /** merged entries share an anchor: the id goes on the first */
   seen: Set<string>;
   /** from_ref → the refs of its pieces; to_ref → the refs merged into it (only for more than one) */
@@ -58,7 +133,7 @@ interface Context {
 
 export function renderDiffHtml(diff: VersionDiff, opts: RenderOptions): string {
   const out: string[] = [];
-  const ctx: Context = { opts, seen: new Set(), splits: new Map(), merges: new Map() };
+  const ctx: Context = { opts, w: opts.words ?? englishWords, seen: new Set(), splits: new Map(), merges: new Map() };
   for (const n of diff.summary.splits ?? []) ctx.splits.set(n.from_ref, n.to_refs);
   for (const n of diff.summary.merges ?? []) ctx.merges.set(n.to_ref, n.from_refs);
   let folded: ClauseDiff[] = [];
@@ -89,8 +164,7 @@ function isQuiet(c: ClauseDiff): boolean {
 function renderFolded(run: ClauseDiff[], ctx: Context, out: string[]): void {
   const first = shown(run[0]!.to_ref);
   const last = shown(run.at(-1)!.to_ref);
-  const label =
-    run.length === 1 ? `1 unchanged clause (${first})` : `${run.length} unchanged clauses (${first} to ${last})`;
+  const label = ctx.w.t('folded', { count: run.length, range: run.length === 1 ? first : ctx.w.t('range', { first, last }) });
   out.push(`<details class="diff-folded"><summary>${escapeHtml(label)}</summary>`);
   for (let k = 0; k < run.length; k++) out.push(renderClause(run[k]!, ctx));
   out.push('</details>');
@@ -110,9 +184,9 @@ function renderClause(c: ClauseDiff, ctx: Context): string {
   // a piece shows, above each column, the clause its old text is part of and the clause it is now
   const body =
     ctx.opts.view === 'inline'
-      ? `<div class="diff-text">${inlineParts(c.parts, terms)}</div>`
-      : `<div class="diff-side"><div class="diff-old diff-text">${piece ? origin(`From ${titleOf(c.from_ref, c.from_heading ?? c.heading)}`) : ''}${sideParts(c.parts, 'delete', terms.old)}</div><div class="diff-new diff-text">${piece ? origin(`Now ${titleOf(c.to_ref, c.heading)}`) : ''}${sideParts(c.parts, 'insert', terms.new)}</div></div>`;
-  return `<section class="${classes.join(' ')}"${id}>\n${clauseTitle(c, piece)}\n${body}\n</section>`;
+      ? `<div class="diff-text">${inlineParts(c.parts, terms, ctx.w)}</div>`
+      : `<div class="diff-side"><div class="diff-old diff-text">${piece ? origin(ctx.w.t('from', { title: titleOf(c.from_ref, c.from_heading ?? c.heading) })) : ''}${sideParts(c.parts, 'delete', terms.old, ctx.w)}</div><div class="diff-new diff-text">${piece ? origin(ctx.w.t('now', { title: titleOf(c.to_ref, c.heading) })) : ''}${sideParts(c.parts, 'insert', terms.new, ctx.w)}</div></div>`;
+  return `<section class="${classes.join(' ')}"${id}>\n${clauseTitle(c, piece, ctx.w)}\n${body}\n</section>`;
 }
 
 /** A piece's note above a column of the side-by-side view: the clause it came from, or is now in. */
@@ -124,9 +198,9 @@ function origin(text: string): string {
 function pieceOf(c: ClauseDiff, ctx: Context): string | null {
   if (c.from_ref === null || c.to_ref === null) return null;
   const into = ctx.splits.get(c.from_ref);
-  if (into) return `part of ${shown(c.from_ref)}, which was split into ${andList(into.map(shown))}`;
+  if (into) return ctx.w.t('partOfSplit', { from: shown(c.from_ref), list: ctx.w.list(into.map(shown)) });
   const from = ctx.merges.get(c.to_ref);
-  if (from) return `${andList(from.map(shown))} were merged into ${shown(c.to_ref)}`;
+  if (from) return ctx.w.t('merged', { list: ctx.w.list(from.map(shown)), to: shown(c.to_ref) });
   return null;
 }
 
@@ -140,17 +214,17 @@ function titleOf(ref: string | null, heading: string): string {
   return number ? `${number} ${heading}` : heading;
 }
 
-function clauseTitle(c: ClauseDiff, piece: string | null): string {
+function clauseTitle(c: ClauseDiff, piece: string | null, w: DiffWords): string {
   const ref = escapeHtml(clauseNumber(c.to_ref ?? c.from_ref ?? ''));
   const heading =
-    c.from_heading !== undefined ? `${del(escapeHtml(c.from_heading))}${THEN}${ins(escapeHtml(c.heading))}` : escapeHtml(c.heading);
+    c.from_heading !== undefined ? `${del(escapeHtml(c.from_heading), w)}${THEN}${ins(escapeHtml(c.heading), w)}` : escapeHtml(c.heading);
   const notes: string[] = [];
-  if (c.status === 'added') notes.push('added');
-  if (c.status === 'removed') notes.push('removed');
+  if (c.status === 'added') notes.push(w.t('added'));
+  if (c.status === 'removed') notes.push(w.t('removed'));
   const renumbered = c.from_ref !== null && c.to_ref !== null && c.from_ref !== c.to_ref;
   if (piece) notes.push(piece);
-  else if (c.moved) notes.push(renumbered ? `moved from ${shown(c.from_ref)}` : 'moved');
-  else if (renumbered) notes.push(`was ${shown(c.from_ref)}`);
+  else if (c.moved) notes.push(renumbered ? w.t('movedFrom', { from: shown(c.from_ref) }) : w.t('moved'));
+  else if (renumbered) notes.push(w.t('was', { from: shown(c.from_ref) }));
   const note = notes.length ? ` <span class="diff-note">(${escapeHtml(notes.join(', '))})</span>` : '';
   return `<h3><span class="diff-ref">${ref}</span> <span class="diff-heading">${heading}</span>${note}</h3>`;
 }
@@ -159,12 +233,12 @@ function clauseTitle(c: ClauseDiff, piece: string | null): string {
 const THEN = '<span class="diff-to" aria-hidden="true"> → </span>';
 
 /** `html` is escaped already (it may hold the <mark>s of `marked`). */
-function ins(html: string): string {
-  return `<ins class="diff-ins"><span class="sr-only">[inserted: </span>${html}<span class="sr-only">]</span></ins>`;
+function ins(html: string, w: DiffWords): string {
+  return `<ins class="diff-ins"><span class="sr-only">${escapeHtml(w.t('inserted'))}</span>${html}<span class="sr-only">]</span></ins>`;
 }
 
-function del(html: string): string {
-  return `<del class="diff-del"><span class="sr-only">[deleted: </span>${html}<span class="sr-only">]</span></del>`;
+function del(html: string, w: DiffWords): string {
+  return `<del class="diff-del"><span class="sr-only">${escapeHtml(w.t('deleted'))}</span>${html}<span class="sr-only">]</span></del>`;
 }
 
 /**
@@ -184,15 +258,15 @@ export function marked(text: string, offset: number, spans: readonly TermSpan[])
   return s + escapeHtml(text.slice(at));
 }
 
-function inlineParts(parts: readonly DiffPart[], terms: { old: readonly TermSpan[]; new: readonly TermSpan[] }): string {
+function inlineParts(parts: readonly DiffPart[], terms: { old: readonly TermSpan[]; new: readonly TermSpan[] }, w: DiffWords): string {
   let s = '';
   let o = 0; // offsets in the old and the new text
   let n = 0;
   let prev: DiffPart['op'] | null = null;
   for (const p of parts) {
     if (p.op === 'equal') s += escapeHtml(p.text);
-    else if (p.op === 'delete') s += del(marked(p.text, o, terms.old));
-    else s += (prev === 'delete' ? THEN : '') + ins(marked(p.text, n, terms.new));
+    else if (p.op === 'delete') s += del(marked(p.text, o, terms.old), w);
+    else s += (prev === 'delete' ? THEN : '') + ins(marked(p.text, n, terms.new), w);
     if (p.op !== 'insert') o += p.text.length;
     if (p.op !== 'delete') n += p.text.length;
     prev = p.op;
@@ -201,38 +275,39 @@ function inlineParts(parts: readonly DiffPart[], terms: { old: readonly TermSpan
 }
 
 /** One column of the side-by-side view: the equal parts and the changes of that side (`show`). */
-function sideParts(parts: readonly DiffPart[], show: 'insert' | 'delete', spans: readonly TermSpan[]): string {
+function sideParts(parts: readonly DiffPart[], show: 'insert' | 'delete', spans: readonly TermSpan[], w: DiffWords): string {
   let s = '';
   let at = 0; // offset in this side's text
   for (const p of parts) {
     if (p.op === 'equal') s += escapeHtml(p.text);
-    else if (p.op === show) s += show === 'insert' ? ins(marked(p.text, at, spans)) : del(marked(p.text, at, spans));
+    else if (p.op === show) s += show === 'insert' ? ins(marked(p.text, at, spans), w) : del(marked(p.text, at, spans), w);
     else continue;
     at += p.text.length;
   }
   return s;
 }
 
-export function renderSummaryHtml(diff: VersionDiff): string {
+export function renderSummaryHtml(diff: VersionDiff, w: DiffWords = englishWords): string {
   const s = diff.summary;
   const moved = new Set(s.moved.map(pairKey));
   const merged = new Set(s.merged.map(pairOf));
   const pieces = new Set([...s.split, ...s.merged].map(pairKey));
   const sections = [
-    list('Requirement verbs', s.verbs.map((t) => termItem(t, merged))),
-    list('Numbers and units', s.numbers.map((t) => termItem(t, merged))),
-    list('Clauses added', s.added.map((l) => linkItem(l, titled(l)))),
-    list('Clauses removed', s.removed.map((l) => linkItem(l, titled(l)))),
+    list(w.t('verbs'), s.verbs.map((t) => termItem(t, merged, w))),
+    list(w.t('numbers'), s.numbers.map((t) => termItem(t, merged, w))),
+    list(w.t('clausesAdded'), s.added.map((l) => linkItem(l, titled(l)))),
+    list(w.t('clausesRemoved'), s.removed.map((l) => linkItem(l, titled(l)))),
     // a piece of a split or merge is listed there, in words, not also as moved or renumbered
-    list('Clauses moved', s.moved.filter((l) => !pieces.has(pairKey(l))).map((l) => linkItem(l, moveText(l, 'was')))),
+    list(w.t('clausesMoved'), s.moved.filter((l) => !pieces.has(pairKey(l))).map((l) => linkItem(l, moveText(l, w)))),
     // a clause moved and renumbered is listed once, under "moved", with its old number
-    list('Clauses renumbered', s.renumbered.filter((l) => !moved.has(pairKey(l)) && !pieces.has(pairKey(l))).map((l) => linkItem(l, moveText(l, 'was')))),
-    list('Clauses split', (s.splits ?? []).map((n) => linkItem(n, n.text))),
-    list('Clauses merged', (s.merges ?? []).map((n) => linkItem(n, n.text))),
-    list('Requirements moved to another clause', (s.moved_sentences ?? []).map((m) => linkItem(m, `“${m.text}”: moved from ${shown(m.from_ref)} to ${shown(m.to_ref)}${m.edited ? ', edited' : ''}`))),
+    list(w.t('clausesRenumbered'), s.renumbered.filter((l) => !moved.has(pairKey(l)) && !pieces.has(pairKey(l))).map((l) => linkItem(l, moveText(l, w)))),
+    // the sentences of splits and merges from their refs (their `text`, in English, is the API's)
+    list(w.t('clausesSplit'), (s.splits ?? []).map((n) => linkItem(n, w.t('split', { from: shown(n.from_ref), list: w.list(n.to_refs.map(shown)) })))),
+    list(w.t('clausesMerged'), (s.merges ?? []).map((n) => linkItem(n, w.t('merged', { list: w.list(n.from_refs.map(shown)), to: shown(n.to_ref) })))),
+    list(w.t('sentencesMoved'), (s.moved_sentences ?? []).map((m) => linkItem(m, w.t(m.edited ? 'sentenceMovedEdited' : 'sentenceMoved', { text: m.text, from: shown(m.from_ref), to: shown(m.to_ref) })))),
   ].join('');
-  const counts = `<p>${s.changed} ${s.changed === 1 ? 'clause' : 'clauses'} changed; ${s.words_added} words added, ${s.words_removed} words removed.</p>`;
-  return `<section class="diff-summary">\n<h2>Summary of changes</h2>\n${counts}\n${sections}</section>`;
+  const counts = `<p>${escapeHtml(w.t('counts', { clauses: w.t('clausesChanged', { count: s.changed }), added: w.t('wordsAdded', { count: s.words_added }), removed: w.t('wordsRemoved', { count: s.words_removed }) }))}</p>`;
+  return `<section class="diff-summary">\n<h2>${escapeHtml(w.t('summaryTitle'))}</h2>\n${counts}\n${sections}</section>`;
 }
 
 function list(title: string, items: string[]): string {
@@ -257,8 +332,8 @@ function titled(l: ChangeLink): string {
 }
 
 /** "4.1 Records (was 4.2)". */
-function moveText(l: ChangeLink, word: 'was'): string {
-  return l.from_ref === l.to_ref || l.from_ref === null ? titled(l) : `${titled(l)} (${word} ${shown(l.from_ref)})`;
+function moveText(l: ChangeLink, w: DiffWords): string {
+  return l.from_ref === l.to_ref || l.from_ref === null ? titled(l) : w.t('wasRef', { title: titled(l), from: shown(l.from_ref) });
 }
 
 /**
@@ -266,11 +341,11 @@ function moveText(l: ChangeLink, word: 'was'): string {
  * clause, "2 hours → 1 hour, moved from 7.3 to 7.4", or "3 m → 4 m in 6.1, was 6.2" when its clause was
  * merged into that one.
  */
-function termItem(t: TermChange, merged: ReadonlySet<string>): string {
-  const what = t.from !== null && t.to !== null ? `${t.from} → ${t.to}` : t.to !== null ? `${t.to} added` : `${t.from} removed`;
-  if (!t.moved) return linkItem(t, `${what} in ${refOf(t)}`);
-  if (merged.has(pairOf(t))) return linkItem(t, `${what} in ${shown(t.to_ref)}, was ${shown(t.from_ref)}`);
-  return linkItem(t, `${what}, moved from ${shown(t.from_ref)} to ${shown(t.to_ref)}`);
+function termItem(t: TermChange, merged: ReadonlySet<string>, w: DiffWords): string {
+  const what = t.from !== null && t.to !== null ? w.t('termChanged', { from: t.from, to: t.to }) : t.to !== null ? w.t('termAdded', { term: t.to }) : w.t('termRemoved', { term: t.from ?? '' });
+  if (!t.moved) return linkItem(t, w.t('termIn', { what, ref: refOf(t) }));
+  if (merged.has(pairOf(t))) return linkItem(t, w.t('termInWas', { what, to: shown(t.to_ref), from: shown(t.from_ref) }));
+  return linkItem(t, w.t('termMoved', { what, from: shown(t.from_ref), to: shown(t.to_ref) }));
 }
 
 const pairOf = (l: { from_ref: string | null; to_ref: string | null }) => `${l.from_ref}\u0000${l.to_ref}`;

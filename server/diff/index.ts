@@ -33,7 +33,7 @@ export type { ChangeLink, ClauseDiff, DiffSummary, TermChange, VersionDiff } fro
 export { changeAnchor, findNumbers, findVerbs, summarise } from './summary.ts';
 export type { DiffPart, PartOp } from './words.ts';
 export { diffText } from './words.ts';
-export { renderDiffHtml, renderSummaryHtml, type RenderOptions } from './html.ts';
+export { DIFF_WORDS, englishWords, renderDiffHtml, renderSummaryHtml, type DiffWords, type RenderOptions } from './html.ts';
 
 /** Takes `Clause`s (or a new draft's clauses, without keys yet) in any order. */
 export function diffVersions(from: readonly AlignClause[], to: readonly AlignClause[]): VersionDiff {

@@ -7,7 +7,10 @@ import { pair, type DiffCache } from './service.ts';
 import { changeAnchor } from './summary.ts';
 import { clausesOf } from '../versions/repo.ts';
 import { countsByClause } from '../consultations/repo.ts';
-import { clauseBands, heatSvg } from '../pictures/heat.ts';
+import { clauseBands, HEAT_WORDS, heatSvg } from '../pictures/heat.ts';
+import { pictureWords } from '../pictures/words.ts';
+import { t } from '../i18n/index.ts';
+import { localise } from '../i18n/messages.ts';
 
 /** /standards/{ref}/diff/{a}..{b}: what changed, inline or side by side, unchanged clauses folded. */
 export function diffRoutes(deps: Deps, cache: DiffCache): Router {
@@ -31,17 +34,19 @@ export function diffRoutes(deps: Deps, cache: DiffCache): Router {
     const { from, to } = pair(detail, m[1]!, m[2]!);
     const view = req.query.view === 'side-by-side' ? 'side-by-side' : 'inline';
     const changesOnly = req.query.changes !== 'all';
-    const { diff, summary, body } = await cache.html(deps.db, from.id, to.id, { view, changesOnly });
+    const lng = String(res.locals.lang ?? 'en');
+    const { diff, summary, body } = await cache.html(deps.db, from.id, to.id, { view, changesOnly }, lng);
     const base = `/standards/${encodeURIComponent(detail.standard.ref)}/diff/${m[1]}..${m[2]}`;
     // Where the newer side was contested: its consultation's comments per clause, each band a link to the clause's entry below.
     const c = to.consultation;
     let heat: string | null = null;
     if (c && c.state !== 'scheduled' && !(c.cancelled_at && c.cancelled_at <= c.opens_at)) {
       const [clauses, counts] = await Promise.all([clausesOf(deps.db, to.id), countsByClause(deps.db, c.id)]);
-      heat = heatSvg({ id: 'comment-heat', name: `${detail.standard.designation} ${to.label} (consultation C-${c.id})`, general: counts.get('') ?? 0, bands: clauseBands(clauses, counts, (ref) => `#${changeAnchor({ from_ref: null, to_ref: ref })}`) });
+      const words = pictureWords(lng, 'heat', HEAT_WORDS);
+      heat = heatSvg({ id: 'comment-heat', name: words('name', { designation: detail.standard.designation, label: localise(lng, to.label), id: c.id }), general: counts.get('') ?? 0, bands: clauseBands(clauses, counts, (ref) => `#${changeAnchor({ from_ref: null, to_ref: ref })}`) }, words);
     }
     res.render('diff/page', {
-      title: `${detail.standard.designation}: ${from.label} → ${to.label}`,
+      title: `${detail.standard.designation}: ${localise(lng, from.label)} → ${localise(lng, to.label)}`,
       ...detail,
       from,
       to,
@@ -52,12 +57,12 @@ export function diffRoutes(deps: Deps, cache: DiffCache): Router {
       heat,
       heatConsultation: heat ? c!.id : null,
       views: [
-        { label: 'Inline', href: `${base}?view=inline${changesOnly ? '' : '&changes=all'}`, current: view === 'inline' },
-        { label: 'Side by side', href: `${base}?view=side-by-side${changesOnly ? '' : '&changes=all'}`, current: view === 'side-by-side' },
+        { label: t(lng, 'diff:views.inline'), href: `${base}?view=inline${changesOnly ? '' : '&changes=all'}`, current: view === 'inline' },
+        { label: t(lng, 'diff:views.sideBySide'), href: `${base}?view=side-by-side${changesOnly ? '' : '&changes=all'}`, current: view === 'side-by-side' },
       ],
       scopes: [
-        { label: 'Changes only', href: `${base}?view=${view}`, current: changesOnly },
-        { label: 'Whole text', href: `${base}?view=${view}&changes=all`, current: !changesOnly },
+        { label: t(lng, 'diff:views.changesOnly'), href: `${base}?view=${view}`, current: changesOnly },
+        { label: t(lng, 'diff:views.wholeText'), href: `${base}?view=${view}&changes=all`, current: !changesOnly },
       ],
       // the same comparison in Word, with the changes as tracked changes (server/word/)
       docx: `${base}.docx`,

@@ -3,7 +3,8 @@ import { BadRequest } from '../errors.ts';
 import { clausesOf } from '../versions/repo.ts';
 import type { StandardDetail, VersionInfo } from '../standards/service.ts';
 import { versionOf } from '../standards/service.ts';
-import { diffVersions, renderDiffHtml, renderSummaryHtml, type RenderOptions, type VersionDiff } from './index.ts';
+import { diffVersions, englishWords, renderDiffHtml, renderSummaryHtml, type DiffWords, type RenderOptions, type VersionDiff } from './index.ts';
+import { isLanguage, localeOf, t } from '../i18n/index.ts';
 
 const messages = {
   badEnd: (s: string) => `"${s}" is not a version: use its number (1, 2, …) or "current".`,
@@ -50,13 +51,22 @@ export class DiffCache {
     return entry;
   }
 
-  async html(db: Db, fromId: number, toId: number, opts: RenderOptions): Promise<{ diff: VersionDiff; summary: string; body: string }> {
+  /** The diff's HTML in the reader's language `lang` (kept per language too). */
+  async html(db: Db, fromId: number, toId: number, opts: RenderOptions, lang = 'en'): Promise<{ diff: VersionDiff; summary: string; body: string }> {
     const entry = await this.get(db, fromId, toId);
-    const k = `${opts.view}:${opts.changesOnly}`;
+    const words = diffWords(lang);
+    const k = `${opts.view}:${opts.changesOnly}:${lang}`;
     let body = entry.html.get(k);
-    if (body === undefined) entry.html.set(k, (body = renderDiffHtml(entry.diff, opts)));
-    let summary = entry.html.get('summary');
-    if (summary === undefined) entry.html.set('summary', (summary = renderSummaryHtml(entry.diff)));
+    if (body === undefined) entry.html.set(k, (body = renderDiffHtml(entry.diff, { ...opts, words })));
+    let summary = entry.html.get(`summary:${lang}`);
+    if (summary === undefined) entry.html.set(`summary:${lang}`, (summary = renderSummaryHtml(entry.diff, words)));
     return { diff: entry.diff, summary, body };
   }
+}
+
+/** The diff's words in `lang`: locales/<lng>/diff.json's `html` keys (English: DIFF_WORDS as they are), lists joined as the language does. */
+export function diffWords(lang: string): DiffWords {
+  if (!isLanguage(lang) || lang === 'en') return englishWords;
+  const lists = new Intl.ListFormat(localeOf(lang), { type: 'conjunction' });
+  return { t: (key, values) => t(lang, `diff:html.${key}`, values), list: (xs) => lists.format(xs) };
 }

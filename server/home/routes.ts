@@ -8,6 +8,7 @@ import { consultationState } from '../consultations/state.ts';
 import { designation } from '../standards/refs.ts';
 import { viewerOf } from '../auth/permissions.ts';
 import { lastVisit, myWork, summary } from '../mywork/service.ts';
+import { t } from '../i18n/index.ts';
 
 export function homeRoutes(deps: Deps): Router {
   const r = Router();
@@ -35,7 +36,7 @@ export function homeRoutes(deps: Deps): Router {
         const v = versionById.get(c.version_id)!;
         return { ...c, n: v.n, label: v.label, standard: named(v.standard_id) };
       });
-    res.render('home', { title: 'International Mine Action Standards', recent, open, count: standards.length, work });
+    res.render('home', { title: t(String(res.locals.lang ?? 'en'), 'home:title'), recent, open, count: standards.length, work });
   });
   return r;
 }

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, BadRequest, NotFound, ServiceUnavailable } from '../errors.ts';
 import { isBusyError, isUnreachableError, messages as busyMessages } from '../db-busy.ts';
 import { isNulError, messages as nulMessages } from './nul.ts';
+import { localise } from '../i18n/messages.ts';
 
 const wantsJson = (req: Request): boolean => req.path.startsWith('/api/') || (!req.accepts('html') && Boolean(req.accepts('json')));
 
@@ -51,5 +52,6 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.json({ error: { code, message, ...(fields ? { fields } : {}) } });
     return;
   }
-  res.render('errors/page', { title: TITLES[status] ?? 'Error', status, message, notFound: status === 404 });
+  // The title in the page's language (locales/<lng>/messages/errors.json); the message is shown with {{msg}}.
+  res.render('errors/page', { title: localise(String(res.locals.lang ?? 'en'), TITLES[status] ?? 'Error'), status, message, notFound: status === 404 });
 };

@@ -4,7 +4,7 @@
  * to the clause. Pure: the clauses with their counts in, the SVG out. The shade is one colour at an
  * opacity, so in print (black) it is a grey scale.
  */
-import { join, link, picture, tag, text, type Markup } from './svg.ts';
+import { join, link, picture, tag, text, type Markup, wordsFrom, type Words } from './svg.ts';
 import type { Clause } from '../versions/clause.ts';
 import { clauseNumber } from '../versions/parse.ts';
 
@@ -62,17 +62,41 @@ export function layout(bands: readonly Pick<HeatBand, 'weight'>[]): Array<{ x: n
   });
 }
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+/** The picture's words in English (locales/en/pictures.json `heat` holds the same). */
+export const HEAT_WORDS = {
+  comments_one: '{{count}} comment',
+  comments_other: '{{count}} comments',
+  clauses_one: '{{count}} clause',
+  clauses_other: '{{count}} clauses',
+  generalComments_one: '{{count}} general comment',
+  generalComments_other: '{{count}} general comments',
+  none: 'No comment on any of the {{clauses}} of {{name}}.',
+  noneGeneral: 'No comment on any of the {{clauses}} of {{name}}, and {{general}}.',
+  describe: '{{comments}} on {{clauses}} of {{total}}. Most commented: {{list}}.',
+  describeGeneral: '{{comments}} on {{clauses}} of {{total}}, and {{general}}. Most commented: {{list}}.',
+  item: '{{label}} ({{count}})',
+  separator: '; ',
+  band: '{{label}}: {{comments}}',
+  legend: 'darker: more comments (most on one clause: {{max}})',
+  legendNone: 'no comments yet',
+  title: 'Comments per clause along {{name}}',
+  /** what the diff page names the picture's version: "IMAS 07.11 Draft Edition 3 for consultation (consultation C-1)" */
+  name: '{{designation}} {{label}} (consultation C-{{id}})',
+} as const;
 
-export function describeHeat(i: HeatInput): string {
+const english = wordsFrom(HEAT_WORDS);
+
+export function describeHeat(i: HeatInput, w: Words = english): string {
   const total = i.bands.reduce((a, b) => a + b.count, 0);
   const commented = i.bands.filter((b) => b.count > 0).sort((a, b) => b.count - a.count);
-  const general = i.general ? `, and ${plural(i.general, 'general comment')}` : '';
-  if (!commented.length) return `No comment on any of the ${plural(i.bands.length, 'clause')} of ${i.name}${general}.`;
-  return `${plural(total, 'comment')} on ${plural(commented.length, 'clause')} of ${i.bands.length}${general}. Most commented: ${commented.map((b) => `${b.label} (${b.count})`).join('; ')}.`;
+  const general = i.general ? w('generalComments', { count: i.general }) : '';
+  if (!commented.length) return w(general ? 'noneGeneral' : 'none', { clauses: w('clauses', { count: i.bands.length }), name: i.name, general });
+  const list = commented.map((b) => w('item', { label: b.label, count: b.count })).join(w('separator'));
+  return w(general ? 'describeGeneral' : 'describe', { comments: w('comments', { count: total }), clauses: w('clauses', { count: commented.length }), total: i.bands.length, general, list });
 }
 
-export function heatSvg(i: HeatInput): string {
+/** `w`: the words in the reader's language (English by default). */
+export function heatSvg(i: HeatInput, w: Words = english): string {
   const max = Math.max(0, ...i.bands.map((b) => b.count));
   const boxes = layout(i.bands);
   const body: Markup[] = [];
@@ -81,11 +105,11 @@ export function heatSvg(i: HeatInput): string {
   const bands: Markup[] = [];
   const labels: Markup[] = [];
   i.bands.forEach((b, n) => {
-    const { x, w } = boxes[n]!;
+    const { x, w: bandWidth } = boxes[n]!;
     // at least a faint shade for one comment, full for the most commented clause
     const opacity = b.count > 0 && max > 0 ? 0.15 + 0.85 * (b.count / max) : 0;
-    bands.push(link(b.href, `${b.label}: ${plural(b.count, 'comment')}`,
-      tag('rect', { class: b.count ? 'band band-hot' : 'band', 'data-count': b.count, x, y: STRIP_Y, width: w, height: STRIP_H, fill: b.count ? '#b3261e' : '#fff', 'fill-opacity': b.count ? opacity.toFixed(2) : false })));
+    bands.push(link(b.href, w('band', { label: b.label, comments: w('comments', { count: b.count }) }),
+      tag('rect', { class: b.count ? 'band band-hot' : 'band', 'data-count': b.count, x, y: STRIP_Y, width: bandWidth, height: STRIP_H, fill: b.count ? '#b3261e' : '#fff', 'fill-opacity': b.count ? opacity.toFixed(2) : false })));
     // room for the number: not over the previous one, not past the right edge
     if (b.major && b.short && x - lastLabel >= 26 && x + 7 * b.short.length <= WIDTH) {
       labels.push(tag('text', { x: x + 2, y: STRIP_Y + STRIP_H + 13 }, text(b.short)));
@@ -95,9 +119,9 @@ export function heatSvg(i: HeatInput): string {
   // what all bands and labels share is said once, on their group
   body.push(tag('g', { stroke: '#8c8c8c', 'stroke-width': 0.5 }, ...bands));
   body.push(tag('g', { 'font-size': 11, fill: '#000' }, ...labels));
-  body.push(tag('text', { x: WIDTH, y: STRIP_Y + STRIP_H + 28, 'text-anchor': 'end', 'font-size': 11, fill: '#333' }, text(max ? `darker: more comments (most on one clause: ${max})` : 'no comments yet')));
+  body.push(tag('text', { x: WIDTH, y: STRIP_Y + STRIP_H + 28, 'text-anchor': 'end', 'font-size': 11, fill: '#333' }, text(max ? w('legend', { max }) : w('legendNone'))));
   return picture(
-    { id: i.id, title: `Comments per clause along ${i.name}`, desc: describeHeat(i), width: WIDTH, height: STRIP_Y + STRIP_H + 34, className: 'heat-strip', linked: true },
+    { id: i.id, title: w('title', { name: i.name }), desc: describeHeat(i, w), width: WIDTH, height: STRIP_Y + STRIP_H + 34, className: 'heat-strip', linked: true },
     join(body),
   );
 }

@@ -79,3 +79,18 @@ export function link(href: string, name: string, ...children: Markup[]): Markup 
 
 /** A UTC day or time as a number of days since 1970, for the time axes. */
 export const dayNumber = (day: string): number => Date.parse(day.length === 10 ? `${day}T00:00:00.000Z` : day) / 86_400_000;
+
+/**
+ * The words of a picture (titles, descriptions, lane names) by key, with values put in: each picture
+ * module holds its English table and uses it unless given another language's (server/pictures/words.ts
+ * reads those from locales/<lng>/pictures.json). Keys ending in _one/_other are plural forms.
+ */
+export type Words = (key: string, values?: Record<string, string | number>) => string;
+
+/** A table's own words: `{{name}}` filled in, the plural form picked by `count` (English's two). */
+export function wordsFrom(table: Readonly<Record<string, string>>): Words {
+  return (key, values = {}) => {
+    const template = table[key] ?? table[`${key}_${values.count === 1 ? 'one' : 'other'}`] ?? key;
+    return template.replace(/\{\{(\w+)\}\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+  };
+}

@@ -6,7 +6,7 @@
  * Pure: the ballot's figures in, the SVG out.
  */
 import type { Rule } from '../ballots/tally.ts';
-import { join, picture, tag, text, type Markup } from './svg.ts';
+import { join, picture, tag, text, wordsFrom, type Markup, type Words } from './svg.ts';
 
 export interface TallyInput {
   id: string;
@@ -25,14 +25,40 @@ export interface Threshold {
   label: string;
 }
 
+/** The picture's words in English (locales/en/pictures.json `tally` holds the same). */
+export const TALLY_WORDS = {
+  twoThirds: '⅔ approve',
+  quarter: '¼ disapprove',
+  rule_iso: 'the ISO rule asks at least two thirds of the votes cast to approve and at most one quarter to disapprove',
+  rule_majority: 'the majority rule asks more than one half of the votes cast to approve',
+  rule_consensus: 'the consensus rule asks at least one approval and no disapproval',
+  votes_one: '{{count}} vote',
+  votes_other: '{{count}} votes',
+  describe: '{{votes}} cast: {{approve}} approve, {{disapprove}} disapprove; {{rule}}. Quorum: {{positions}} of {{electorate}} organisations have cast a position ({{abstain}} abstaining); {{required}} required.',
+  votesCast: 'Votes cast',
+  forAgainst: '{{approve}} for, {{disapprove}} against',
+  noneYet: 'none yet',
+  quorum: 'Quorum',
+  quorumLine: 'quorum {{required}}',
+  positions: '{{positions}} of {{electorate}}',
+  approve: 'approve',
+  disapprove: 'disapprove',
+  abstain: 'abstain',
+  notCast: 'not cast',
+  titleResult: 'Result of {{name}} against the {{rule}} rule and the quorum',
+  titleLive: 'Live tally of {{name}} against the {{rule}} rule and the quorum',
+} as const;
+
+const english = wordsFrom(TALLY_WORDS);
+
 /** The rule's lines on the bar of votes cast (approvals from the left, disapprovals from the right). */
-export function ruleLines(rule: Rule): Threshold[] {
+export function ruleLines(rule: Rule, w: Words = english): Threshold[] {
   switch (rule) {
     case 'iso':
       return [
-        { at: 2 / 3, label: '⅔ approve' },
+        { at: 2 / 3, label: w('twoThirds') },
         // at most a quarter disapproving: the disapprovals, drawn from the right, must stay right of ¾
-        { at: 3 / 4, label: '¼ disapprove' },
+        { at: 3 / 4, label: w('quarter') },
       ];
     case 'majority':
       return [{ at: 1 / 2, label: '½' }];
@@ -69,19 +95,14 @@ function line(at: number, label: string, y: number, h: number, cls: string, belo
   ];
 }
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-
-export function describeTally(i: TallyInput): string {
+export function describeTally(i: TallyInput, w: Words = english): string {
   const { approve, disapprove, abstain } = i.tally;
   const c = i.counts;
-  const rule = i.rule === 'iso' ? 'the ISO rule asks at least two thirds of the votes cast to approve and at most one quarter to disapprove'
-    : i.rule === 'majority' ? 'the majority rule asks more than one half of the votes cast to approve'
-    : 'the consensus rule asks at least one approval and no disapproval';
-  return `${plural(c.votes_cast, 'vote')} cast: ${approve} approve, ${disapprove} disapprove; ${rule}. `
-    + `Quorum: ${c.positions} of ${c.electorate} organisations have cast a position (${abstain} abstaining); ${c.quorum_required} required.`;
+  return w('describe', { votes: w('votes', { count: c.votes_cast }), approve, disapprove, rule: w(`rule_${i.rule}`), positions: c.positions, electorate: c.electorate, abstain, required: c.quorum_required });
 }
 
-export function tallySvg(i: TallyInput): string {
+/** `w`: the words in the reader's language (English by default). */
+export function tallySvg(i: TallyInput, w: Words = english): string {
   const { approve, disapprove, abstain } = i.tally;
   const c = i.counts;
   const h = 22;
@@ -89,24 +110,24 @@ export function tallySvg(i: TallyInput): string {
   const y2 = 98;
   const body: Markup[] = [];
   // the votes cast, against the rule
-  body.push(tag('text', { x: 4, y: y1 + 15, 'font-size': 12, fill: '#000' }, text('Votes cast')));
+  body.push(tag('text', { x: 4, y: y1 + 15, 'font-size': 12, fill: '#000' }, text(w('votesCast'))));
   body.push(...segments([{ kind: 'approve', n: approve }, { kind: 'disapprove', n: disapprove }], c.votes_cast, y1, h));
-  for (const t of ruleLines(i.rule)) body.push(...line(t.at, t.label, y1, h, 'threshold', t.at === 3 / 4));
-  body.push(tag('text', { x: LEFT + BAR + 8, y: y1 + 15, 'font-size': 12, fill: '#000' }, text(c.votes_cast ? `${approve} for, ${disapprove} against` : 'none yet')));
+  for (const t of ruleLines(i.rule, w)) body.push(...line(t.at, t.label, y1, h, 'threshold', t.at === 3 / 4));
+  body.push(tag('text', { x: LEFT + BAR + 8, y: y1 + 15, 'font-size': 12, fill: '#000' }, text(c.votes_cast ? w('forAgainst', { approve, disapprove }) : w('noneYet'))));
   // the quorum: positions of the electorate
-  body.push(tag('text', { x: 4, y: y2 + 15, 'font-size': 12, fill: '#000' }, text('Quorum')));
+  body.push(tag('text', { x: 4, y: y2 + 15, 'font-size': 12, fill: '#000' }, text(w('quorum'))));
   body.push(...segments([{ kind: 'approve', n: approve }, { kind: 'disapprove', n: disapprove }, { kind: 'abstain', n: abstain }], c.electorate, y2, h));
-  if (c.electorate > 0) body.push(...line(Math.min(1, c.quorum_required / c.electorate), `quorum ${c.quorum_required}`, y2, h, 'quorum-line'));
-  body.push(tag('text', { x: LEFT + BAR + 8, y: y2 + 15, 'font-size': 12, fill: '#000' }, text(`${c.positions} of ${c.electorate}`)));
+  if (c.electorate > 0) body.push(...line(Math.min(1, c.quorum_required / c.electorate), w('quorumLine', { required: c.quorum_required }), y2, h, 'quorum-line'));
+  body.push(tag('text', { x: LEFT + BAR + 8, y: y2 + 15, 'font-size': 12, fill: '#000' }, text(w('positions', { positions: c.positions, electorate: c.electorate }))));
   // the legend: the kinds by name, so that the bars read without colour
-  const legend: Array<[keyof typeof FILL, string]> = [['approve', 'approve'], ['disapprove', 'disapprove'], ['abstain', 'abstain'], ['none', 'not cast']];
+  const legend: Array<[keyof typeof FILL, string]> = [['approve', w('approve')], ['disapprove', w('disapprove')], ['abstain', w('abstain')], ['none', w('notCast')]];
   legend.forEach(([k, name], n) => {
     const x = LEFT + n * 95;
     body.push(tag('rect', { class: `seg-${k}`, x, y: 140, width: 12, height: 12, fill: FILL[k], stroke: '#000', 'stroke-width': 1 }));
     body.push(tag('text', { x: x + 16, y: 150, 'font-size': 11, fill: '#000' }, text(name)));
   });
   return picture(
-    { id: i.id, title: `${i.closed ? 'Result' : 'Live tally'} of ${i.name} against the ${i.rule} rule and the quorum`, desc: describeTally(i), width: WIDTH, height: 160, className: 'tally-picture', linked: false },
+    { id: i.id, title: w(i.closed ? 'titleResult' : 'titleLive', { name: i.name, rule: i.rule }), desc: describeTally(i, w), width: WIDTH, height: 160, className: 'tally-picture', linked: false },
     join(body),
   );
 }

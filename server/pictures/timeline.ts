@@ -3,7 +3,7 @@
  * mark a link to its page, and today. Pure: the marks in, the SVG out. Kinds differ by shape and lane,
  * not only by colour, so the printed page reads in black and white.
  */
-import { dayNumber, join, link, picture, tag, text, type Markup } from './svg.ts';
+import { dayNumber, join, link, picture, tag, text, wordsFrom, type Markup, type Words } from './svg.ts';
 
 export type MarkKind = 'edition' | 'amendment' | 'draft' | 'consultation' | 'ballot';
 
@@ -28,11 +28,36 @@ export interface TimelineInput {
   today: string;
 }
 
-const LANES: Array<{ name: string; kinds: MarkKind[] }> = [
-  { name: 'Editions', kinds: ['edition', 'amendment'] },
-  { name: 'Drafts', kinds: ['draft'] },
-  { name: 'Consultations', kinds: ['consultation'] },
-  { name: 'Ballots', kinds: ['ballot'] },
+/** The picture's words in English (locales/en/pictures.json `timeline` holds the same). */
+export const TIMELINE_WORDS = {
+  editions: 'Editions',
+  drafts: 'Drafts',
+  consultations: 'Consultations',
+  ballots: 'Ballots',
+  edition: 'edition',
+  amendment: 'amendment',
+  draft: 'draft',
+  consultation: 'consultation',
+  ballot: 'ballot',
+  nothing: 'Nothing of {{name}} is dated yet.',
+  mark: '{{label}} ({{kind}}, {{date}})',
+  markRange: '{{label}} ({{kind}}, {{from}} to {{to}})',
+  describe: 'In date order: {{marks}}. Today is {{today}}.',
+  separator: '; ',
+  name: '{{label}}: {{date}}',
+  nameRange: '{{label}}: {{from}} to {{to}}',
+  thisPage: '{{name}} (this page)',
+  today: 'today',
+  title: 'Timeline of {{name}}',
+} as const;
+
+const english = wordsFrom(TIMELINE_WORDS);
+
+const LANES: Array<{ name: 'editions' | 'drafts' | 'consultations' | 'ballots'; kinds: MarkKind[] }> = [
+  { name: 'editions', kinds: ['edition', 'amendment'] },
+  { name: 'drafts', kinds: ['draft'] },
+  { name: 'consultations', kinds: ['consultation'] },
+  { name: 'ballots', kinds: ['ballot'] },
 ];
 
 export const WIDTH = 720;
@@ -92,17 +117,17 @@ function shape(m: TimelineMark, x: (day: string) => number, cy: number): Markup 
   }
 }
 
-const words: Record<MarkKind, string> = { edition: 'edition', amendment: 'amendment', draft: 'draft', consultation: 'consultation', ballot: 'ballot' };
-
 /** The text alternative: every mark in date order, with its dates. */
-export function describe(input: TimelineInput): string {
+export function describe(input: TimelineInput, w: Words = english): string {
   const sorted = [...input.marks].sort((a, b) => a.start.localeCompare(b.start));
-  if (!sorted.length) return `Nothing of ${input.name} is dated yet.`;
-  const parts = sorted.map((m) => `${m.label} (${words[m.kind]}${m.end ? `, ${shortDay(m.start)} to ${shortDay(m.end)}` : `, ${shortDay(m.start)}`})`);
-  return `In date order: ${parts.join('; ')}. Today is ${input.today}.`;
+  if (!sorted.length) return w('nothing', { name: input.name });
+  const parts = sorted.map((m) =>
+    m.end ? w('markRange', { label: m.label, kind: w(m.kind), from: shortDay(m.start), to: shortDay(m.end) }) : w('mark', { label: m.label, kind: w(m.kind), date: shortDay(m.start) }));
+  return w('describe', { marks: parts.join(w('separator')), today: input.today });
 }
 
-export function timelineSvg(input: TimelineInput): string {
+/** `w`: the words in the reader's language (English by default). */
+export function timelineSvg(input: TimelineInput, w: Words = english): string {
   const lanes = LANES.filter((l) => input.marks.some((m) => l.kinds.includes(m.kind)));
   const height = TOP + Math.max(1, lanes.length) * LANE + AXIS;
   const axisY = TOP + Math.max(1, lanes.length) * LANE;
@@ -111,21 +136,21 @@ export function timelineSvg(input: TimelineInput): string {
   body.push(tag('line', { class: 'axis', x1: LEFT, x2: WIDTH - RIGHT, y1: axisY, y2: axisY, stroke: '#000', 'stroke-width': 1 }));
   lanes.forEach((lane, i) => {
     const cy = TOP + i * LANE + LANE / 2;
-    body.push(tag('text', { class: 'lane', x: 4, y: cy + 4, 'font-size': 12, fill: '#000' }, text(lane.name)));
+    body.push(tag('text', { class: 'lane', x: 4, y: cy + 4, 'font-size': 12, fill: '#000' }, text(w(lane.name))));
     body.push(tag('line', { x1: LEFT, x2: WIDTH - RIGHT, y1: cy, y2: cy, stroke: '#e2e2e2', 'stroke-width': 1 }));
     // date order: later marks are drawn over earlier ones, and read in that order
     const marks = input.marks.filter((m) => lane.kinds.includes(m.kind)).sort((a, b) => a.start.localeCompare(b.start));
     for (const m of marks) {
-      const name = `${m.label}: ${m.end ? `${shortDay(m.start)} to ${shortDay(m.end)}` : shortDay(m.start)}`;
-      body.push(m.href ? link(m.href, name, shape(m, x, cy)) : tag('g', { class: 'here' }, tag('title', {}, text(`${name} (this page)`)), shape(m, x, cy)));
+      const name = m.end ? w('nameRange', { label: m.label, from: shortDay(m.start), to: shortDay(m.end) }) : w('name', { label: m.label, date: shortDay(m.start) });
+      body.push(m.href ? link(m.href, name, shape(m, x, cy)) : tag('g', { class: 'here' }, tag('title', {}, text(w('thisPage', { name }))), shape(m, x, cy)));
     }
   });
   const now = x(input.today);
   body.push(tag('line', { class: 'today', x1: now, x2: now, y1: TOP - 3, y2: axisY, stroke: '#b00020', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }));
   // above the lanes, so that it never covers a mark
-  body.push(tag('text', { class: 'today-label', x: now, y: TOP - 5, 'text-anchor': now > WIDTH - RIGHT - 20 ? 'end' : 'middle', 'font-size': 10, fill: '#b00020' }, text('today')));
+  body.push(tag('text', { class: 'today-label', x: now, y: TOP - 5, 'text-anchor': now > WIDTH - RIGHT - 20 ? 'end' : 'middle', 'font-size': 10, fill: '#b00020' }, text(w('today'))));
   return picture(
-    { id: input.id, title: `Timeline of ${input.name}`, desc: describe(input), width: WIDTH, height, className: 'timeline', linked: true },
+    { id: input.id, title: w('title', { name: input.name }), desc: describe(input, w), width: WIDTH, height, className: 'timeline', linked: true },
     join(body),
   );
 }

@@ -11,6 +11,7 @@ import { buildRegister, type RequirementsCache } from './service.ts';
 import { checklistCsv, checklistFilename, checklistXlsx } from './sheets.ts';
 import { queryFields, registerQuerySchema } from './validation.ts';
 import { VERB_FAMILIES } from './extract.ts';
+import { t } from '../i18n/index.ts';
 
 const messages = {
   fields: 'Some filters need attention.',
@@ -37,7 +38,7 @@ export function requirementsRoutes(deps: Deps, cache: RequirementsCache): Router
     const parsed = registerQuerySchema.safeParse(form);
     const base = `/standards/${encodeURIComponent(detail.standard.ref)}/requirements`;
     const page = (extra: object) => ({
-      title: `${detail.standard.designation} — requirements`,
+      title: t(String(res.locals.lang ?? 'en'), 'requirements:pageTitle', { designation: detail.standard.designation }),
       ...detail,
       isRequirementsPage: true,
       form,

@@ -4,6 +4,7 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import { AppError } from '../errors.ts';
 import { SEARCH_STATES, SEARCH_TYPES, readSearch, type SearchInput } from './validation.ts';
 import * as service from './service.ts';
+import { t } from '../i18n/index.ts';
 
 /** The search page (issue 15): the home page's box lands here. */
 export function searchRoutes(deps: Deps): Router {
@@ -12,11 +13,12 @@ export function searchRoutes(deps: Deps): Router {
     const raw = req.query as Record<string, unknown>;
     const echo = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
     const form = { q: echo('q'), series: echo('series'), type: echo('type'), state: echo('state'), versions: echo('versions') };
+    const lng = String(res.locals.lang ?? 'en');
     const page = (status: number, locals: Record<string, unknown>) =>
       res.status(status).render('search/index', {
-        title: form.q ? `Search: ${form.q.slice(0, 80)}` : 'Search',
+        title: form.q ? t(lng, 'search:titleQuery', { q: form.q.slice(0, 80) }) : t(lng, 'search:title'),
         form,
-        types: SEARCH_TYPES.map((t) => ({ value: t, selected: t === form.type })),
+        types: SEARCH_TYPES.map((type) => ({ value: type, selected: type === form.type })),
         states: SEARCH_STATES.map((s) => ({ value: s, selected: s === form.state })),
         allVersions: form.versions === 'all',
         ...locals,

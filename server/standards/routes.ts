@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { BadRequest } from '../errors.ts';
-import { isValidDay, longDate } from '../time.ts';
+import { isValidDay } from '../time.ts';
 import { renderClauses } from '../versions/render.ts';
 import { clauseNumber } from '../versions/parse.ts';
 import { clausesOf } from '../versions/repo.ts';
@@ -19,14 +19,20 @@ import { standardFeedLink } from '../feeds/links.ts';
 import { designation } from './refs.ts';
 import { ballotMarksOf } from './repo.ts';
 import { standardTimeline } from './timeline.ts';
-import { ageSvg } from '../pictures/age.ts';
+import { AGE_WORDS, ageSvg } from '../pictures/age.ts';
+import { pictureWords } from '../pictures/words.ts';
+import { t } from '../i18n/index.ts';
+import { localise } from '../i18n/messages.ts';
+import { formatDate } from '../i18n/format.ts';
 
-/** What a version page says after the secretariat's action that landed on it (`?done=`). */
+/** What a version page says after the secretariat's action that landed on it (`?done=`), in the reader's language. */
 export const doneMessages = {
-  published: 'Publication recorded: this version is published.',
-  steering_group: "The Steering Group's acceptance is recorded.",
-  endorsed: 'The UN endorsement (IACG-MA) is recorded.',
+  published: (lng: string) => t(lng, 'standards:done.published'),
+  steering_group: (lng: string) => t(lng, 'standards:done.steeringGroup'),
+  endorsed: (lng: string) => t(lng, 'standards:done.endorsed'),
 } as const;
+
+const langOf = (res: Response): string => String(res.locals.lang ?? 'en');
 
 /** HTML pages of the public library: catalogue, a standard, its history, any version, a date. */
 export function standardsRoutes(deps: Deps): Router {
@@ -36,8 +42,9 @@ export function standardsRoutes(deps: Deps): Router {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
     const series = typeof req.query.series === 'string' && /^\d{2}$/.test(req.query.series) ? req.query.series : '';
     const cat = await service.catalogue(deps.db, deps.clock, { q, series });
+    const ageWords = pictureWords(langOf(res), 'age', AGE_WORDS);
     res.render('standards/catalogue', {
-      title: 'Catalogue of standards',
+      title: t(langOf(res), 'standards:catalogue.title'),
       q,
       series: cat.series.map((s) => ({ ...s, selected: s.code === series })),
       // each group with its picture: the documents' ages against their review period, as of today (the page is not cached)
@@ -45,7 +52,7 @@ export function standardsRoutes(deps: Deps): Router {
         const rows = g.standards
           .filter((s) => !s.withdrawn_on || s.withdrawn_on > cat.day)
           .map((s) => ({ label: s.designation, href: `/standards/${encodeURIComponent(s.ref)}`, lastEdition: cat.lastEdition.get(s.id) ?? null, years: deps.config.reviewYears[s.type as keyof typeof deps.config.reviewYears] }));
-        return { ...g, ages: rows.length ? ageSvg({ id: `ages-${g.series}`, name: `${g.series} ${g.name}`, today: cat.day, rows }) : null };
+        return { ...g, ages: rows.length ? ageSvg({ id: `ages-${g.series}`, name: `${g.series} ${g.name}`, today: cat.day, rows }, ageWords) : null };
       }),
       shown: cat.standards.length,
       total: cat.total,
@@ -57,7 +64,7 @@ export function standardsRoutes(deps: Deps): Router {
 
   /** The timeline every page of a standard carries: an SVG built from what the page shows (server/pictures/). */
   const timelineOf = async (res: Response, detail: StandardDetail, here: number | null = null): Promise<string> =>
-    standardTimeline(detail, await ballotMarksOf(deps.db, detail.standard.id), can(viewerOf(res), 'ballots.read-open'), here);
+    standardTimeline(detail, await ballotMarksOf(deps.db, detail.standard.id), can(viewerOf(res), 'ballots.read-open'), here, langOf(res));
 
   /** Loads the standard named in the URL, or redirects another spelling of its ref. */
   async function detailFor(req: Request, res: Response, rest = ''): Promise<StandardDetail | null> {
@@ -91,7 +98,7 @@ export function standardsRoutes(deps: Deps): Router {
     const versions = [...detail.versions].reverse();
     // The picker starts on the last two versions: what changed most recently.
     const compareChoices = detail.versions.length > 1 ? versions.map((v, i) => ({ n: v.n, label: v.label, edition: v.edition, amendment: v.amendment, state: v.state, isTo: i === 0, isFrom: i === 1 })) : [];
-    res.render('standards/history', { title: `${detail.standard.designation} — history`, ...detail, versionsNewestFirst: versions, compareChoices, isHistoryPage: true, timeline: await timelineOf(res, detail) });
+    res.render('standards/history', { title: t(langOf(res), 'standards:pageTitle.history', { designation: detail.standard.designation }), ...detail, versionsNewestFirst: versions, compareChoices, isHistoryPage: true, timeline: await timelineOf(res, detail) });
   });
 
   r.get('/standards/:ref/versions/:n', allow('public'), async (req, res) => {
@@ -109,7 +116,7 @@ export function standardsRoutes(deps: Deps): Router {
     if (!detail) return;
     if (!isValidDay(date)) {
       res.status(400);
-      return res.render('standards/on-date', { title: `${detail.standard.designation} on a date`, ...detail, date, error: 'Enter a date as YYYY-MM-DD, for example 2020-06-30.', timeline: await timelineOf(res, detail) });
+      return res.render('standards/on-date', { title: t(langOf(res), 'standards:pageTitle.onADate', { designation: detail.standard.designation }), ...detail, date, error: 'Enter a date as YYYY-MM-DD, for example 2020-06-30.', timeline: await timelineOf(res, detail) });
     }
     res.redirect(303, `/standards/${encodeURIComponent(detail.standard.ref)}/on/${date}`);
   });
@@ -120,22 +127,24 @@ export function standardsRoutes(deps: Deps): Router {
     if (!detail) return;
     if (!isValidDay(date)) {
       res.status(400);
-      return res.render('standards/on-date', { title: `${detail.standard.designation} on a date`, ...detail, date, error: `"${date}" is not a date. Use YYYY-MM-DD, for example 2020-06-30.`, timeline: await timelineOf(res, detail) });
+      return res.render('standards/on-date', { title: t(langOf(res), 'standards:pageTitle.onADate', { designation: detail.standard.designation }), ...detail, date, error: `"${date}" is not a date. Use YYYY-MM-DD, for example 2020-06-30.`, timeline: await timelineOf(res, detail) });
     }
     const v = service.inForceVersion(detail, date);
     if (!v) {
       const withdrawn = detail.standard.withdrawn_on && detail.standard.withdrawn_on <= date;
       const first = detail.versions.filter((x) => x.state === 'published' && x.in_force_from).sort((a, b) => a.in_force_from!.localeCompare(b.in_force_from!))[0];
+      const lng = langOf(res);
+      const designation = detail.standard.designation;
       return res.render('standards/on-date', {
-        title: `${detail.standard.designation} on ${longDate(date)}`,
+        title: t(lng, 'standards:pageTitle.onDate', { designation, date: formatDate(lng, date) }),
         ...detail,
         date,
         timeline: await timelineOf(res, detail),
         none: withdrawn
-          ? `${detail.standard.designation} was withdrawn on ${longDate(detail.standard.withdrawn_on)}: no edition was in force on ${longDate(date)}.`
+          ? t(lng, 'standards:onDate.withdrawn', { designation, withdrawn: formatDate(lng, detail.standard.withdrawn_on), date: formatDate(lng, date) })
           : first
-            ? `No edition of ${detail.standard.designation} was in force on ${longDate(date)}. The first, ${first.label}, came into force on ${longDate(first.in_force_from)}.`
-            : `No edition of ${detail.standard.designation} has been published.`,
+            ? t(lng, 'standards:onDate.notYet', { designation, date: formatDate(lng, date), label: localise(lng, first.label), first: formatDate(lng, first.in_force_from) })
+            : t(lng, 'standards:onDate.never', { designation }),
       });
     }
     await sendVersionPage(req, res, detail, v, { kind: 'on', date });
@@ -144,7 +153,8 @@ export function standardsRoutes(deps: Deps): Router {
   async function sendVersionPage(req: Request, res: Response, detail: StandardDetail, v: VersionInfo, page: PageKind) {
     const viewer = viewerOf(res);
     const cacheable = !viewer && v.state === 'published';
-    const key = pageKey(detail, v, page, String(res.locals.lang ?? 'en'));
+    const lng = langOf(res);
+    const key = pageKey(detail, v, page, lng);
     if (cacheable) {
       const etag = deps.pageCache.etagFor(key);
       if (fresh(req, etag)) return sendNotModified(res, etag);
@@ -162,8 +172,8 @@ export function standardsRoutes(deps: Deps): Router {
     // A published version's record for anyone to check: its text's hash and the ballot that approved it.
     const record = v.state === 'published' ? await publicationRecord(deps.db, v.id) : null;
     // Only a signed-in page says what its viewer just did: a cached page is the same for everyone.
-    const done = cacheable ? null : doneNotice(doneMessages, req.query.done);
-    const locals = { ...versionPageModel(detail, v, clauses, page), record, done, timeline: await timelineOf(res, detail, page.kind === 'version' ? v.n : null) };
+    const done = cacheable ? null : (doneNotice(doneMessages, req.query.done)?.(lng) ?? null);
+    const locals = { ...versionPageModel(detail, v, clauses, page, lng), record, done, timeline: await timelineOf(res, detail, page.kind === 'version' ? v.n : null) };
     if (slottable && slotted === undefined) {
       // Rendered without the reader's CSRF token: a page with a form of its own is then kept as "whole".
       const html = await renderToString(req.app as never, 'standards/version', { ...res.locals, ...locals, csrfToken: undefined, slots: true });
@@ -179,11 +189,11 @@ export function standardsRoutes(deps: Deps): Router {
   return r;
 }
 
-function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Awaited<ReturnType<typeof clausesOf>>, page: PageKind) {
+function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Awaited<ReturnType<typeof clausesOf>>, page: PageKind, lng: string) {
   const { standard } = detail;
   const published = detail.versions.filter((x) => x.state === 'published');
   return {
-    title: `${standard.designation} ${standard.title}${v.edition_label ? ` — ${v.edition_label}` : ''}`,
+    title: `${standard.designation} ${standard.title}${v.edition_label ? ` — ${localise(lng, v.edition_label)}` : ''}`,
     ...detail,
     version: v,
     isDraft: v.state !== 'published',

@@ -7,11 +7,13 @@ import { parseOr422, pathId } from '../http/validation.ts';
 import { doneNotice } from '../http/done.ts';
 import * as service from './service.ts';
 import { watchSchema } from './validation.ts';
+import { t } from '../i18n/index.ts';
 
+/** What the page says after an action (`?done=`), in the reader's language. */
 const done = {
-  added: 'You now watch it: consultations opened on it show on "My work".',
-  removed: 'You no longer watch it.',
-  nothing: 'You watch nothing now.',
+  added: (lng: string) => t(lng, 'watching:done.added'),
+  removed: (lng: string) => t(lng, 'watching:done.removed'),
+  nothing: (lng: string) => t(lng, 'watching:done.nothing'),
 } as const;
 
 /** The watching page (/me/watching) and the forms of the watch buttons (standard pages, the catalogue's series). */
@@ -22,7 +24,8 @@ export function watchingRoutes(deps: Deps): Router {
   async function render(req: Request, res: Response, extra: Record<string, unknown> = {}) {
     const list = await service.watchList(db, viewerOf(res)!);
     const series = (await db('series').orderBy('code').select('code', 'name')) as Array<{ code: string; name: string }>;
-    res.render('watching/page', { title: 'What you watch', ...list, series, notice: doneNotice(done, req.query.done), values: {}, ...extra });
+    const lng = String(res.locals.lang ?? 'en');
+    res.render('watching/page', { title: t(lng, 'watching:page.title'), ...list, series, notice: doneNotice(done, req.query.done)?.(lng) ?? null, values: {}, ...extra });
   }
 
   r.get('/me/watching', allow('watches.own'), (req, res) => render(req, res));
