@@ -11,6 +11,7 @@ import * as repo from './repo.ts';
 import type { UserRow } from './repo.ts';
 import { resolveOrganisation, voterJoins, voterLeaves, type OrganisationChoice } from '../organisations/service.ts';
 import { nameKey } from '../organisations/names.ts';
+import { alreadyRegisteredMail, passwordChangedMail, resetMail, verificationMail, welcomeMail } from '../mail/accounts.ts';
 
 export const messages = {
   wrongCredentials: 'The e-mail address or password is not right.',
@@ -24,11 +25,6 @@ export const messages = {
   boardOrganisation: 'On the Review Board your organisation is the member you vote for: ask the secretariat to change it.',
   noSuchUser: 'There is no such user.',
   accountClosed: 'This account is closed: it can no longer be changed.',
-  verifySubject: 'Confirm your e-mail address for imas-review',
-  resetSubject: 'Reset your imas-review password',
-  welcomeSubject: 'Your imas-review account',
-  alreadySubject: 'Someone tried to register with your address on imas-review',
-  passwordChangedSubject: 'Your imas-review password has been changed',
 } as const;
 
 const HOUR = 3_600_000;
@@ -42,8 +38,6 @@ export type Ctx = AccountsCtx;
 
 const hashOf = (ctx: Ctx, password: string): Promise<string> => (ctx.hashPassword ? ctx.hashPassword(password) : hashPassword(password, ctx.config.argon2));
 
-// Said in the reset mail: what a new password ends (the pages and the change notice say it too).
-const RESET_ENDS = 'Choosing a new password signs out every session of your account and revokes its API tokens.';
 
 // `next`: the local page the user came from, carried through the link (validated again where it is read).
 const link = (ctx: Ctx, path: string, token: string, next?: string | null) =>
@@ -56,11 +50,7 @@ async function sendVerification(ctx: Ctx, user: UserRow): Promise<void> {
 }
 
 async function mailVerification(ctx: Ctx, user: UserRow, token: string, next?: string | null): Promise<void> {
-  await ctx.mailer.send({
-    to: user.email,
-    subject: messages.verifySubject,
-    text: `Hello ${user.name},\n\nTo confirm that this is your address, open this link within 48 hours:\n\n${link(ctx, '/verify-email', token, next)}\n\nIf you did not register on imas-review, ignore this message.\n`,
-  });
+  await ctx.mailer.send({ to: user.email, ...verificationMail(user, link(ctx, '/verify-email', token, next)) });
 }
 
 async function sendReset(ctx: Ctx, user: UserRow, welcome = false): Promise<void> {
@@ -68,11 +58,8 @@ async function sendReset(ctx: Ctx, user: UserRow, welcome = false): Promise<void
   await repo.expireEmailTokens(ctx.db, user.id, 'reset', now);
   const token = await repo.insertEmailToken(ctx.db, user.id, 'reset', now, welcome ? WELCOME_TTL : RESET_TTL);
   const url = link(ctx, '/reset-password', token);
-  await ctx.mailer.send(
-    welcome
-      ? { to: user.email, subject: messages.welcomeSubject, text: `Hello ${user.name},\n\nThe IMAS secretariat has made you an account on imas-review (${user.role}).\nChoose your password within 7 days with this link:\n\n${url}\n` }
-      : { to: user.email, subject: messages.resetSubject, text: `Hello ${user.name},\n\nTo choose a new password, open this link within one hour. It works once.\n\n${url}\n\n${RESET_ENDS}\nIf you did not ask for this, ignore this message: your password stays as it is.\n` },
-  );
+  // In the recipient's language (server/mail/accounts.ts), the reset mail saying what a new password ends.
+  await ctx.mailer.send({ to: user.email, ...(welcome ? welcomeMail(user, url) : resetMail(user, url)) });
 }
 
 /**
@@ -86,11 +73,7 @@ export async function register(ctx: Ctx, input: { name: string; email: string; p
   const already = async (existing: UserRow) => {
     // One write and one mail, as on the other path (one transaction, one mail): the same work, the same time.
     await appendAudit(ctx.db, ctx.clock, { actor_id: null, action: 'account.register_existing', subject_type: 'user', subject_id: existing.id }, ctx.logger);
-    await ctx.mailer.send({
-      to: existing.email,
-      subject: messages.alreadySubject,
-      text: `Hello ${existing.name},\n\nSomeone (perhaps you) tried to register on imas-review with this address, which already has an account.\nIf you forgot your password, reset it here: ${ctx.config.publicUrl.replace(/\/$/, '')}/forgot-password\n`,
-    });
+    await ctx.mailer.send({ to: existing.email, ...alreadyRegisteredMail(existing, `${ctx.config.publicUrl.replace(/\/$/, '')}/forgot-password`) });
     return null;
   };
   if (existing) return already(existing);
@@ -328,11 +311,7 @@ export async function changePassword(ctx: Ctx, viewer: Viewer, input: { current:
     return n;
   });
   const base = ctx.config.publicUrl.replace(/\/$/, '');
-  await ctx.mailer.send({
-    to: user.email,
-    subject: messages.passwordChangedSubject,
-    text: `Hello ${user.name},\n\nThe password of your imas-review account has just been changed. Your other sessions have been signed out and your API tokens${tokensRevoked ? ` (${tokensRevoked})` : ''} revoked: make new ones on your account page (${base}/account) if you need them.\n\nIf you did not change it, choose a new password now: ${base}/forgot-password\n`,
-  });
+  await ctx.mailer.send({ to: user.email, ...passwordChangedMail(user, tokensRevoked, `${base}/account`, `${base}/forgot-password`) });
   return { tokensRevoked };
 }
 

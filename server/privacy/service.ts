@@ -8,6 +8,7 @@ import { countSecretariat, findUserById } from '../accounts/repo.ts';
 import { messages as userMessages, type Ctx } from '../accounts/service.ts';
 import * as repo from './repo.ts';
 import { modeOf, outboxOf } from '../notifications/repo.ts';
+import { closedMail } from '../mail/accounts.ts';
 
 /**
  * Personal data (issue 9, item 11): a user downloads what the system holds about them, and closes their
@@ -21,7 +22,6 @@ export const messages = {
   alreadyClosed: 'This account is already closed.',
   lastSecretariat: userMessages.lastSecretariat,
   noSuchUser: userMessages.noSuchUser,
-  closedSubject: 'Your imas-review account is closed',
 } as const;
 
 function assertSelfOrSecretariat(viewer: Viewer, id: number): void {
@@ -106,11 +106,7 @@ export async function closeAccount(ctx: Ctx, actor: Viewer, id: number, input: {
     // Ids only: the audit never holds the name or address (it is hash-chained and cannot be rewritten).
     await appendAudit(trx, ctx.clock, { actor_id: actor.id, action: 'account.closed', subject_type: 'user', subject_id: id, data: { by: self ? 'self' : 'secretariat' } }, ctx.logger);
   });
-  await ctx.mailer.send({
-    to: user.email,
-    subject: messages.closedSubject,
-    text: `Your imas-review account has been closed${self ? '' : ' by the IMAS secretariat, as asked'}.\n\nYour name, e-mail address, password and API tokens have been erased. The comments and votes you made stay in the public record of the standards, under your organisation, as "${repo.formerMemberOf(user.organisation)}".\n`,
-  });
+  await ctx.mailer.send({ to: user.email, ...closedMail(user, self, repo.formerMemberOf(user.organisation)) });
   const closed = (await repo.userRow(ctx.db, id))!;
   return { id, name: closed.name, organisation: closed.organisation, role: closed.role, closed_at: new Date(closed.closed_at).toISOString() };
 }
