@@ -4,7 +4,9 @@ import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { AppError, Validation } from '../errors.ts';
 import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422, pathId } from '../http/validation.ts';
-import { longDateTime } from '../time.ts';
+import { t } from '../i18n/index.ts';
+import { formatDateTime, formatNumber } from '../i18n/format.ts';
+import { localise } from '../i18n/messages.ts';
 import { clauseAnchor, renderClauses } from '../versions/render.ts';
 import { clauseBands, heatSvg } from '../pictures/heat.ts';
 import { allVersionMetas, draftVersions } from '../versions/repo.ts';
@@ -14,12 +16,13 @@ import { clauseNumber } from '../versions/parse.ts';
 import { nestContents } from './contents.ts';
 import * as service from './service.ts';
 import type { CommentView, ConsultationView } from './service.ts';
-import { clauseLabel, DISPOSITION_LABELS, MAX_SHEET_ROWS, MAX_SHEET_UNPACKED, TYPE_CODES } from './sheets.ts';
+import { clauseLabel, MAX_SHEET_ROWS, MAX_SHEET_UNPACKED, TYPE_CODES } from './sheets.ts';
 import { MAX_SHEET_BYTES, rowsOfUpload, uploadSheet } from './upload.ts';
 import { mb } from '../uploads/zip.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
 import { matrixQuery, versionParam } from './api.ts';
-import { MATRIX_SORTS, SORT_LABELS } from './matrix.ts';
+import { MATRIX_SORTS } from './matrix.ts';
+import type { Location } from './anchors.ts';
 import { checkChange } from './state.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { FEED_LINKS } from '../feeds/links.ts';
@@ -27,49 +30,61 @@ import {
   COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf, matrixSortOf,
 } from './validation.ts';
 
+// Server messages stay English (the API's too); pages show them with {{msg}} (locales/<lng>/messages/consultations.json).
 const messages = {
-  received: (ref: string) => `Thank you: your comment was received. Its reference is ${ref}.`,
-  saved: 'Your changes are saved.',
-  withdrawn: 'The comment is withdrawn. It stays in the record, marked withdrawn.',
-  disposed: 'The disposition is recorded.',
   chooseDraft: 'Choose the draft to consult on.',
-  imported: (added: number, updated: number, unchanged: number) =>
-    `The sheet is imported: ${added} comment${added === 1 ? '' : 's'} added, ${updated} updated, ${unchanged} unchanged.`,
-  changed: 'The consultation is updated.',
-  opened: 'The consultation is set up.',
 } as const;
 
 /** Of one's own comments, the consultation page lists the first this many; the matrix has them all. */
 const MINE_SHOWN = 50;
-const TYPE_LABELS = { general: 'General (ge)', technical: 'Technical (te)', editorial: 'Editorial (ed)' } as const;
-const typeChoices = (selected?: string) => COMMENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], selected: t === selected }));
-const dispositionChoices = (selected?: string | null) => DISPOSITIONS.map((d) => ({ value: d, label: DISPOSITION_LABELS[d], selected: d === selected }));
-// Shown to people as on the ballot and account pages: 30 June 2027, 23:59 UTC
-const utc = (s: string) => longDateTime(s);
+// The page's words in the page's language (locales/<lng>/consultations.json); English is the reference.
+const typeChoices = (lang: string, selected?: string) => COMMENT_TYPES.map((x) => ({ value: x, label: t(lang, `consultations:types.${x}`), selected: x === selected }));
+const dispositionLabel = (lang: string, d: string) => ((DISPOSITIONS as readonly string[]).includes(d) ? t(lang, `consultations:dispositions.${d}`) : d);
+const dispositionChoices = (lang: string, selected?: string | null) => DISPOSITIONS.map((d) => ({ value: d, label: dispositionLabel(lang, d), selected: d === selected }));
+// Shown to people as on the ballot and account pages: 30 June 2027, 23:59 UTC (in the page's language)
+const utc = (lang: string, s: string) => formatDateTime(lang, s);
+/** "General" for a comment on the whole draft, else the clause's number (or its name, as written). */
+const clauseIn = (lang: string, ref: string | null) => (ref ? clauseLabel(ref) : t(lang, 'consultations:clause.general'));
+/** Where a comment's clause is in a later draft, said in the page's language (the API keeps the English note). */
+function locationNote(lang: string, l: Location): string {
+  if (lang === 'en') return l.note;
+  if (l.status === 'general') return t(lang, 'consultations:location.general');
+  if (l.removed) return t(lang, 'consultations:location.removed');
+  const notes: string[] = [];
+  if (l.renumbered) notes.push(t(lang, 'consultations:location.renumbered', { was: l.was_ref, now: l.now_ref }));
+  if (l.changed) notes.push(t(lang, 'consultations:location.changed'));
+  return notes.length ? notes.join(t(lang, 'consultations:location.separator')) : t(lang, 'consultations:location.unchanged');
+}
+const stateIn = (lang: string, state: string) => t(lang, 'consultations:state', { context: state });
+const langOf = (res: Response): string => (res.locals.lang as string | undefined) ?? 'en';
 const idOf = (req: Request) => pathId(req.params.id, service.messages.noConsultation);
 const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
 const commentIdOf = (req: Request) => pathId(req.params.id, service.messages.noComment);
 
 /** What the views show of a comment. */
-function commentModel(c: CommentView, viewer: ReturnType<typeof viewerOf>, open: boolean) {
+function commentModel(c: CommentView, viewer: ReturnType<typeof viewerOf>, open: boolean, lang: string) {
   const own = Boolean(viewer && (c.author_id === viewer.id || c.entered_by === viewer.id));
   return {
     ...c,
-    clause_label: clauseLabel(c.clause_ref),
+    clause_label: clauseIn(lang, c.clause_ref),
     type_code: TYPE_CODES[c.type],
-    disposition_label: c.disposition ? DISPOSITION_LABELS[c.disposition] : null,
+    type_label: t(lang, `consultations:typeNames.${c.type}`),
+    disposition_label: c.disposition ? dispositionLabel(lang, c.disposition) : null,
+    location_note: c.location ? locationNote(lang, c.location) : null,
     own,
     editable: own && open && !c.withdrawn && !c.disposition,
-    submitted: utc(c.submitted_at),
-    edited: c.edited_at ? utc(c.edited_at) : null,
+    submitted: utc(lang, c.submitted_at),
+    edited: c.edited_at ? utc(lang, c.edited_at) : null,
   };
 }
 
-function consultationModel(c: ConsultationView, viewer: ReturnType<typeof viewerOf>) {
+function consultationModel(c: ConsultationView, viewer: ReturnType<typeof viewerOf>, lang: string) {
   return {
     ...c,
-    opens: utc(c.opens_at),
-    closes: utc(c.closes_at),
+    // a draft's label in the page's language where it has a known form ("Draft Edition 3 for consultation")
+    label: localise(lang, c.label),
+    opens: utc(lang, c.opens_at),
+    closes: utc(lang, c.closes_at),
     isOpen: c.state === 'open',
     isScheduled: c.state === 'scheduled',
     isClosed: c.state === 'closed',
@@ -86,9 +101,9 @@ export function consultationsRoutes(deps: Deps): Router {
 
   r.get('/consultations', allow('public'), async (_req, res) => {
     const viewer = viewerOf(res);
-    const all = (await service.listConsultations(ctx, viewer)).map((c) => consultationModel(c, viewer));
+    const all = (await service.listConsultations(ctx, viewer)).map((c) => consultationModel(c, viewer, langOf(res)));
     res.render('consultations/list', {
-      title: 'Consultations',
+      title: t(langOf(res), 'consultations:list.title'),
       feeds: [FEED_LINKS.consultations],
       open: all.filter((c) => c.isOpen),
       scheduled: all.filter((c) => c.isScheduled),
@@ -101,7 +116,10 @@ export function consultationsRoutes(deps: Deps): Router {
   const renderNew = async (res: Response, values: Record<string, string>, errors?: Record<string, string>, error?: string) => {
     const [drafts, all] = await Promise.all([draftVersions(deps.db), allVersionMetas(deps.db)]);
     const chosen = values.version || (values.ref && values.n ? `${values.ref}|${values.n}` : '');
-    res.render('consultations/new', { title: 'Open a consultation', values, errors: errors && (errors.ref || errors.n) ? { ...errors, version: errors.ref ?? errors.n } : errors, error, drafts: draftChoices(drafts, all, chosen) });
+    const lang = langOf(res);
+    // English as draftChoices words it; another language from its parts
+    const choices = draftChoices(drafts, all, chosen).map((d) => (lang === 'en' ? d : { ...d, label: t(lang, d.superseded ? 'consultations:new.draftChoiceSuperseded' : 'consultations:new.draftChoice', { ref: d.ref, n: d.n, label: localise(lang, d.versionLabel) }) }));
+    res.render('consultations/new', { title: t(lang, 'consultations:new.title'), values, errors: errors && (errors.ref || errors.n) ? { ...errors, version: errors.ref ?? errors.n } : errors, error, drafts: choices });
   };
 
   r.get('/consultations/new', allow('consultations.manage'), (req, res) => {
@@ -133,6 +151,7 @@ export function consultationsRoutes(deps: Deps): Router {
   /** The consultation page: instructions, deadline, the draft clause by clause with a count and a form each. */
   async function renderPage(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string>; notice?: string; sheetError?: string; sheetErrors?: Array<{ row: string; message: string }>; changeError?: string; changeValues?: Record<string, string> } = {}) {
     const viewer = viewerOf(res);
+    const lang = langOf(res);
     const c = await service.getConsultation(ctx, viewer, idOf(req));
     // Per-clause counts from one grouped query; the viewer's own comments a page of them, with their number
     // (the secretariat may have entered thousands on others' behalf): the rest are in the matrix (?mine=1).
@@ -159,12 +178,13 @@ export function consultationsRoutes(deps: Deps): Router {
       const failed = failedRef === clause;
       return {
         consultationId: c.id, clause, prefix: clause ? `c-${clause}` : 'general', open: failed, onBehalf,
-        values: failed ? extra.values : {}, errors: failed ? extra.errors : {}, types: typeChoices(failed ? extra.values?.type : undefined),
+        values: failed ? extra.values : {}, errors: failed ? extra.errors : {}, types: typeChoices(lang, failed ? extra.values?.type : undefined),
       };
     };
+    const mineCount = mineFirst?.counts?.matching ?? 0;
     res.render('consultations/page', {
-      title: `Consultation on ${c.designation} ${c.label}`,
-      consultation: consultationModel(c, viewer),
+      title: t(lang, 'consultations:page.title', { designation: c.designation, label: localise(lang, c.label) }),
+      consultation: consultationModel(c, viewer, lang),
       generalCount: counts.get('') ?? 0,
       contents: nestContents(clauses, (cl) => ({ ref: cl.ref, num: clauseNumber(cl.ref), heading: cl.heading, ...counted(cl) })),
       changes,
@@ -185,10 +205,11 @@ export function consultationsRoutes(deps: Deps): Router {
       needsSignIn: open && !viewer,
       needsVerify: open && Boolean(viewer) && !canComment,
       canRead: Boolean(viewer) || c.reportPublic,
-      earlier: earlier.map((e) => ({ id: e.id, label: e.label, state: e.state, link: viewer || e.reportPublic ? `/consultations/${e.id}/comments?version=${c.n}` : null })),
-      mine: mine.map((m) => commentModel(m, viewer, open)),
-      mineCount: mineFirst?.counts?.matching ?? 0,
-      mineMore: mineFirst?.next ? `/consultations/${c.id}/comments?mine=1` : null,
+      earlier: earlier.map((e) => ({ id: e.id, label: localise(lang, e.label), state: e.state, stateLabel: stateIn(lang, e.state), link: viewer || e.reportPublic ? `/consultations/${e.id}/comments?version=${c.n}` : null })),
+      mine: mine.map((m) => commentModel(m, viewer, open, lang)),
+      mineCount,
+      // HTML of ours with numbers only in it (a plural needs the count as a number, which {{tHtml}} would make text)
+      mineMore: mineFirst?.next ? t(lang, 'consultations:page.mineMore', { count: mineCount, n: formatNumber(lang, mineCount), shown: mine.length, id: c.id }) : null,
       // The CSRF token goes in the form's body (a hidden field), never in this URL: logs and Referer keep URLs.
       uploadAction: `/consultations/${c.id}/comments/sheet`,
       // The blank template and the export (whose rows, uploaded again, update the comments they name).
@@ -196,14 +217,16 @@ export function consultationsRoutes(deps: Deps): Router {
         templateCsv: `/api/v1/consultations/${c.id}/template.csv`, templateXlsx: `/api/v1/consultations/${c.id}/template.xlsx`,
         exportCsv: `/api/v1/consultations/${c.id}/comments.csv`, exportXlsx: `/api/v1/consultations/${c.id}/comments.xlsx`, exportDocx: `/api/v1/consultations/${c.id}/comments.docx`,
       },
-      sheetLimits: { rows: MAX_SHEET_ROWS.toLocaleString('en'), file: mb(MAX_SHEET_BYTES), unpacked: mb(MAX_SHEET_UNPACKED) },
+      sheetLimits: { rows: formatNumber(lang, MAX_SHEET_ROWS), file: mb(MAX_SHEET_BYTES), unpacked: mb(MAX_SHEET_UNPACKED) },
       ...extra,
     });
   }
 
   r.get('/consultations/:id', allow('public'), async (req, res) => {
     const done = typeof req.query.done === 'string' ? req.query.done : '';
-    await renderPage(req, res, { notice: done === 'imported' ? messages.imported(...(['added', 'updated', 'unchanged'] as const).map((k) => Number(req.query[k]) || 0) as [number, number, number]) : done === 'changed' ? messages.changed : done === 'opened' ? messages.opened : undefined });
+    const lang = langOf(res);
+    const [added, updated, unchanged] = (['added', 'updated', 'unchanged'] as const).map((k) => Number(req.query[k]) || 0) as [number, number, number];
+    await renderPage(req, res, { notice: done === 'imported' ? t(lang, 'consultations:notices.imported', { count: added, updated, unchanged }) : done === 'changed' ? t(lang, 'consultations:notices.changed') : done === 'opened' ? t(lang, 'consultations:notices.opened') : undefined });
   });
 
   r.post('/consultations/:id/comments', allow('comments.create'), async (req, res) => {
@@ -224,7 +247,9 @@ export function consultationsRoutes(deps: Deps): Router {
     }, (err) => {
       // A sheet refused (rows that cannot be placed, too many rows, too large once unpacked): the form again, with why.
       // Rows in error are listed by number; a refusal of the whole file is the message itself.
-      const sheetErrors = Object.entries(err.fields ?? {}).filter(([k]) => k !== 'sheet').map(([row, message]) => ({ row, message }));
+      const lang = langOf(res);
+      const rowIn = (row: string) => (lang !== 'en' && /^row \d+$/.test(row) ? t(lang, 'consultations:page.sheetRow', { n: row.slice(4) }) : row);
+      const sheetErrors = Object.entries(err.fields ?? {}).filter(([k]) => k !== 'sheet').map(([row, message]) => ({ row: rowIn(row), message }));
       return renderPage(req, res, { sheetError: err.message, sheetErrors });
     });
   });
@@ -234,19 +259,19 @@ export function consultationsRoutes(deps: Deps): Router {
     const c = await service.getConsultation(ctx, viewerOf(res), idOf(req));
     const verdict = checkChange(c, { kind: 'cancel' }, deps.clock.now());
     if (!verdict.ok) throw new AppError(409, 'conflict', verdict.reason);
+    const lang = langOf(res);
+    const what = { designation: c.designation, label: localise(lang, c.label), opens: utc(lang, c.opens_at), closes: utc(lang, c.closes_at) };
     renderConfirmation(res, {
-      title: `Cancel consultation C-${c.id}?`,
+      title: t(lang, 'consultations:confirmCancel.title', { id: c.id }),
       what: [
-        c.state === 'scheduled'
-          ? `The consultation on ${c.designation} ${c.label}, due to open on ${utc(c.opens_at)}, will not open.`
-          : `The consultation on ${c.designation} ${c.label} ends now, before ${utc(c.closes_at)}: it takes no more comments, and the comments received are published as its report.`,
-        `The ${c.comments} comment${c.comments === 1 ? '' : 's'} received stay${c.comments === 1 ? 's' : ''} in the record; the draft stays a draft.`,
+        t(lang, c.state === 'scheduled' ? 'consultations:confirmCancel.scheduled' : 'consultations:confirmCancel.open', what),
+        t(lang, 'consultations:confirmCancel.received', { count: c.comments }),
       ],
-      undo: 'This cannot be undone: to consult on the draft again, open a new consultation.',
+      undo: t(lang, 'consultations:confirmCancel.undo'),
       action: `/consultations/${c.id}/change`,
       fields: { action: 'cancel' },
-      button: 'Cancel the consultation',
-      back: { href: `/consultations/${c.id}`, label: `Back to consultation C-${c.id}` },
+      button: t(lang, 'consultations:confirmCancel.button'),
+      back: { href: `/consultations/${c.id}`, label: t(lang, 'consultations:confirmCancel.back', { id: c.id }) },
     });
   }
 
@@ -267,6 +292,7 @@ export function consultationsRoutes(deps: Deps): Router {
   /** `at`: the matrix a refused disposition came from (its consultation and query), shown again with that form open. */
   async function renderMatrix(req: Request, res: Response, report: boolean, at?: { id: number; query: Record<string, string>; failed: FailedDisposition }) {
     const viewer = viewerOf(res);
+    const lang = langOf(res);
     const q = at?.query ?? (req.query as Record<string, unknown>);
     const filter = matrixFilterOf(q);
     const sort = matrixSortOf(q);
@@ -288,16 +314,23 @@ export function consultationsRoutes(deps: Deps): Router {
     // The later versions the viewer may see (a draft never put out for consultation is for the Board and the secretariat).
     const visible = standardDetail(await resolveStandard(deps.states, c.standard_ref), viewer, deps.clock.now()).versions;
     const later = visible.filter((v) => v.n > c.n).map((v) => ({ n: v.n, label: v.label }));
-    const count = (n: number | undefined) => (n ?? 0).toLocaleString('en');
+    const count = (n: number | undefined) => formatNumber(lang, n ?? 0);
     const filtered = Object.keys(filter).length > 0;
+    // "1,234 comments match these filters; 100 on this page (a later page)."
+    const countLine = [
+      t(lang, filtered ? 'consultations:matrix.countLineFiltered' : 'consultations:matrix.countLine', { count: counts.matching ?? 0, n: count(counts.matching) }),
+      m.next || paging.cursor ? t(lang, 'consultations:matrix.onPage', { shown: m.comments.length }) : '',
+      paging.cursor && (m.next || paging.cursor) ? t(lang, 'consultations:matrix.laterPage') : '',
+      t(lang, 'consultations:matrix.end'),
+    ].join('');
     res.render('consultations/matrix', {
-      title: `${report ? 'Consultation report' : 'Comments'}: ${c.designation} ${c.label}`,
+      title: t(lang, report ? 'consultations:matrix.reportTitle' : 'consultations:matrix.title', { designation: c.designation, label: localise(lang, c.label) }),
       report,
-      consultation: consultationModel(c, viewer),
+      consultation: consultationModel(c, viewer, lang),
       comments: m.comments.map((x) => ({
-        ...commentModel(x, viewer, open),
+        ...commentModel(x, viewer, open, lang),
         canDispose: canDispose && !x.withdrawn,
-        dispositions: dispositionChoices(at?.failed.id === x.id ? at.failed.values.disposition : x.disposition),
+        dispositions: dispositionChoices(lang, at?.failed.id === x.id ? at.failed.values.disposition : x.disposition),
         failed: at?.failed.id === x.id ? at.failed : null,
         changeLink: m.mappedTo && x.location?.change_anchor ? `${m.mappedTo.diff}#${x.location.change_anchor}` : null,
       })),
@@ -309,14 +342,14 @@ export function consultationsRoutes(deps: Deps): Router {
       filterText: filter.text ?? '',
       canMine: Boolean(viewer),
       limit,
-      types: COMMENT_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t], count: count(counts.types.get(t)), selected: filter.type === t })),
+      types: typeChoices(lang).map((x) => ({ ...x, count: count(counts.types.get(x.value)), selected: filter.type === x.value })),
       organisations: orgs.map((o) => ({ value: o, count: count(counts.organisations.get(o)), selected: filter.organisation === o })),
       dispositions: [
-        { value: 'none', label: 'No disposition yet', count: count(counts.dispositions.get('none')), selected: filter.disposition === 'none' },
-        ...dispositionChoices(filter.disposition).map((d) => ({ ...d, count: count(counts.dispositions.get(d.value)) })),
+        { value: 'none', label: t(lang, 'consultations:dispositions.none'), count: count(counts.dispositions.get('none')), selected: filter.disposition === 'none' },
+        ...dispositionChoices(lang, filter.disposition).map((d) => ({ ...d, count: count(counts.dispositions.get(d.value)) })),
       ],
-      sorts: MATRIX_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s], selected: s === sort })),
-      countLine: `${count(counts.matching)} comment${counts.matching === 1 ? '' : 's'}${filtered ? ' match these filters' : ''}${m.next || paging.cursor ? `; ${m.comments.length} on this page${paging.cursor ? ' (a later page)' : ''}` : ''}.`,
+      sorts: MATRIX_SORTS.map((s) => ({ value: s, label: t(lang, `consultations:sorts.${s}`), selected: s === sort })),
+      countLine,
       pager: Boolean(m.next || paging.cursor),
       nextPage: m.next ? withQuery(here, matrixQuery(filter, sort, { version, limit, cursor: m.next })) : null,
       firstPage: paging.cursor ? withQuery(here, matrixQuery(filter, sort, { version, limit })) : null,
@@ -325,7 +358,7 @@ export function consultationsRoutes(deps: Deps): Router {
       docx: withQuery(`/api/v1/consultations/${c.id}/comments.docx`, query),
       draftLink: `${base}/versions/${c.n}`,
       back: withQuery(here, pageQuery),
-      notice: req.query.done === 'disposed' ? messages.disposed : undefined,
+      notice: req.query.done === 'disposed' ? t(lang, 'consultations:notices.disposed') : undefined,
     });
   }
 
@@ -334,25 +367,26 @@ export function consultationsRoutes(deps: Deps): Router {
 
   async function renderComment(req: Request, res: Response, extra: { errors?: Record<string, string>; values?: Record<string, string>; dispositionErrors?: Record<string, string>; dispositionValues?: Record<string, string> } = {}) {
     const viewer = viewerOf(res);
+    const lang = langOf(res);
     const { comment, consultation } = await service.getComment(ctx, viewer, commentIdOf(req));
     const open = consultation.state === 'open';
-    const m = commentModel(comment, viewer, open);
+    const m = commentModel(comment, viewer, open, lang);
     // The earlier texts are the secretariat's: the record shows the comment as it stands, and that it was edited.
     const revisions = can(viewer, 'comments.read-revisions') && comment.edited_at
-      ? (await service.commentRevisions(ctx, viewer!, comment.id)).revisions.map((r) => ({ ...r, clause_label: clauseLabel(r.clause_ref), type_code: TYPE_CODES[r.type], replaced: utc(r.replaced_at) }))
+      ? (await service.commentRevisions(ctx, viewer!, comment.id)).revisions.map((r) => ({ ...r, clause_label: clauseIn(lang, r.clause_ref), type_code: TYPE_CODES[r.type], type_label: t(lang, `consultations:typeNames.${r.type}`), replaced: utc(lang, r.replaced_at) }))
       : [];
     const done = typeof req.query.done === 'string' ? req.query.done : '';
     const values = extra.values ?? { clause: comment.clause_ref ? clauseLabel(comment.clause_ref) : '', paragraph: comment.paragraph ?? '', comment: comment.comment, proposed_change: comment.proposed_change ?? '', type: comment.type };
     res.render('consultations/comment', {
-      title: `Comment ${comment.reference}`,
+      title: t(lang, 'consultations:comment.title', { reference: comment.reference }),
       comment: m,
       revisions,
-      consultation: consultationModel(consultation, viewer),
+      consultation: consultationModel(consultation, viewer, lang),
       values,
-      types: typeChoices(values.type),
-      notice: done === 'received' ? messages.received(comment.reference) : done === 'saved' ? messages.saved : done === 'withdrawn' ? messages.withdrawn : undefined,
+      types: typeChoices(lang, values.type),
+      notice: done === 'received' ? t(lang, 'consultations:notices.received', { reference: comment.reference }) : done === 'saved' ? t(lang, 'consultations:notices.saved') : done === 'withdrawn' ? t(lang, 'consultations:notices.withdrawn') : undefined,
       canDispose: can(viewer, 'comments.dispose') && !comment.withdrawn && consultation.state !== 'scheduled',
-      dispositions: dispositionChoices(extra.dispositionValues?.disposition ?? comment.disposition),
+      dispositions: dispositionChoices(lang, extra.dispositionValues?.disposition ?? comment.disposition),
       ...extra,
     });
   }
@@ -378,16 +412,17 @@ export function consultationsRoutes(deps: Deps): Router {
   async function confirmWithdraw(req: Request, res: Response) {
     const { comment, consultation } = await service.checkWithdraw(ctx, viewerOf(res)!, commentIdOf(req));
     const ref = service.reference(comment);
+    const lang = langOf(res);
     renderConfirmation(res, {
-      title: `Withdraw comment ${ref}?`,
+      title: t(lang, 'consultations:confirmWithdraw.title', { reference: ref }),
       what: [
-        `Your comment on ${clauseLabel(comment.clause_ref)} in consultation C-${consultation.id} (${consultation.label}) is withdrawn: the secretariat will not give it a disposition.`,
-        'It stays in the record, marked withdrawn, with its text and reference: the consultation report shows it as withdrawn.',
+        t(lang, 'consultations:confirmWithdraw.what', { clause: clauseIn(lang, comment.clause_ref), id: consultation.id, label: localise(lang, consultation.label) }),
+        t(lang, 'consultations:confirmWithdraw.record'),
       ],
-      undo: 'This cannot be undone: to raise the point again, submit a new comment while the consultation is open.',
+      undo: t(lang, 'consultations:confirmWithdraw.undo'),
       action: `/comments/${comment.id}/withdraw`,
-      button: 'Withdraw the comment',
-      back: { href: `/comments/${comment.id}`, label: `Back to comment ${ref}` },
+      button: t(lang, 'consultations:confirmWithdraw.button'),
+      back: { href: `/comments/${comment.id}`, label: t(lang, 'consultations:confirmWithdraw.back', { reference: ref }) },
     });
   }
 

@@ -8,6 +8,10 @@ import type { VersionMeta, VersionRow } from '../versions/repo.ts';
 export interface DraftChoice {
   value: string;
   label: string;
+  /** the parts of the label, for a page that words it in another language */
+  ref: string;
+  n: number;
+  versionLabel: string;
   superseded: boolean;
   selected: boolean;
 }
@@ -24,6 +28,6 @@ export function draftChoices(drafts: VersionRow[], all: Meta[], selected: string
     .map((d) => {
       const value = `${d.ref}|${d.n}`;
       const superseded = isSuperseded(d, all);
-      return { value, label: `${d.ref} version ${d.n}: ${d.label}${superseded ? ' (superseded)' : ''}`, superseded, selected: value === selected };
+      return { value, label: `${d.ref} version ${d.n}: ${d.label}${superseded ? ' (superseded)' : ''}`, ref: d.ref, n: d.n, versionLabel: d.label, superseded, selected: value === selected };
     });
 }

@@ -3,7 +3,9 @@ import type { Deps } from '../deps.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { AppError, Validation } from '../errors.ts';
 import { designation, STANDARD_TYPES } from '../standards/refs.ts';
-import { longDate } from '../time.ts';
+import { t } from '../i18n/index.ts';
+import { formatDate } from '../i18n/format.ts';
+import { localise } from '../i18n/messages.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { catalogue, resolveStandard, standardDetail } from '../standards/service.ts';
 import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
@@ -14,27 +16,29 @@ import { textOfUpload, uploadOne } from './upload.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
 import { draftSchema, standardSchema, withdrawSchema, type DraftInput } from './validation.ts';
 
+// Server messages stay English; the pages' words are in locales/<lng>/drafts.json.
 export const messages = {
-  added: (d: string) => `${d} was added to the catalogue. Add its first draft below.`,
-  withdrawn: (d: string) => `${d} is withdrawn.`,
   noText: 'Paste the text, or choose a .md or .docx file.',
-  saved: (d: string, n: number, label: string) => `${d} version ${n}, ${label}, is saved as a draft.`,
 } as const;
+
+const langOf = (res: Response): string => (res.locals.lang as string | undefined) ?? 'en';
 
 type Detail = ReturnType<typeof standardDetail>;
 
 /** What the secretariat usually does next with a draft just saved: read it, compare it, consult or ballot on it. */
-export function nextSteps(detail: Detail, n: number): { href: string; label: string }[] {
+export function nextSteps(detail: Detail, n: number, lang = 'en'): { href: string; label: string }[] {
   const ref = encodeURIComponent(detail.standard.ref);
   const v = detail.versions.find((x) => x.n === n);
   if (!v) return [];
-  const steps = [{ href: `/standards/${ref}/versions/${n}`, label: `Read version ${n}` }];
+  const steps = [{ href: `/standards/${ref}/versions/${n}`, label: t(lang, 'drafts:steps.read', { n }) }];
   // Against the edition in force if there is one, else against the version it is based on.
-  const against = detail.current && detail.current.n !== n ? { n: detail.current.n, what: `the current edition (${detail.current.label})` } : v.based_on_n ? { n: v.based_on_n, what: `version ${v.based_on_n}` } : null;
-  if (against) steps.push({ href: `/standards/${ref}/diff/${against.n}..${n}`, label: `Compare it with ${against.what}` });
+  const against = detail.current && detail.current.n !== n
+    ? { n: detail.current.n, label: t(lang, 'drafts:steps.compareCurrent', { label: localise(lang, detail.current.label) }) }
+    : v.based_on_n ? { n: v.based_on_n, label: t(lang, 'drafts:steps.compareVersion', { n: v.based_on_n }) } : null;
+  if (against) steps.push({ href: `/standards/${ref}/diff/${against.n}..${n}`, label: against.label });
   steps.push(
-    { href: `/consultations/new?ref=${ref}&n=${n}`, label: 'Open a consultation on it' },
-    { href: `/ballots/new?ref=${ref}&n=${n}`, label: 'Open a ballot on it' },
+    { href: `/consultations/new?ref=${ref}&n=${n}`, label: t(lang, 'drafts:steps.consult') },
+    { href: `/ballots/new?ref=${ref}&n=${n}`, label: t(lang, 'drafts:steps.ballot') },
   );
   return steps;
 }
@@ -65,7 +69,9 @@ export function draftsRoutes(deps: Deps): Router {
 
   async function renderList(res: Response, extra: Record<string, unknown> = {}) {
     const cat = await catalogue(db, clock);
-    res.render('drafts/standards', { title: 'Manage the catalogue', standards: cat.standards, types: STANDARD_TYPES, values: { type: 'IMAS' }, ...extra });
+    const lang = langOf(res);
+    const standards = lang === 'en' ? cat.standards : cat.standards.map((x) => (x.current ? { ...x, current: { ...x.current, label: localise(lang, x.current.label) } } : x));
+    res.render('drafts/standards', { title: t(lang, 'drafts:list.title'), standards, types: STANDARD_TYPES, values: { type: 'IMAS' }, ...extra });
   }
 
   r.get('/admin/standards', allow('standards.manage'), (_req, res) => renderList(res));
@@ -83,12 +89,14 @@ export function draftsRoutes(deps: Deps): Router {
     const done = req.query.done;
     const savedN = done === 'draft' && typeof req.query.n === 'string' && /^\d+$/.test(req.query.n) ? Number(req.query.n) : null;
     const saved = savedN === null ? undefined : detail.versions.find((v) => v.n === savedN);
+    const lang = langOf(res);
+    const d = detail.standard.designation;
     res.render('drafts/standard', {
-      title: `Manage ${detail.standard.designation}`,
+      title: t(lang, 'drafts:standard.title', { designation: d }),
       ...detail,
-      versionsNewestFirst: [...detail.versions].reverse(),
-      notice: done === 'added' ? messages.added(detail.standard.designation) : done === 'withdrawn' ? messages.withdrawn(detail.standard.designation) : null,
-      saved: saved ? { message: messages.saved(detail.standard.designation, saved.n, saved.label), steps: nextSteps(detail, saved.n) } : null,
+      versionsNewestFirst: [...detail.versions].reverse().map((v) => (lang === 'en' ? v : { ...v, label: localise(lang, v.label) })),
+      notice: done === 'added' ? t(lang, 'drafts:standard.added', { designation: d }) : done === 'withdrawn' ? t(lang, 'drafts:standard.withdrawnNotice', { designation: d }) : null,
+      saved: saved ? { message: t(lang, 'drafts:standard.saved', { designation: d, n: saved.n, label: localise(lang, saved.label) }), steps: nextSteps(detail, saved.n, lang) } : null,
       withdrawValues: { date: detail.day },
       ...extra,
     });
@@ -105,17 +113,19 @@ export function draftsRoutes(deps: Deps): Router {
         const { standard, replacement } = await service.checkWithdrawal(db, String(req.params.ref), input);
         const d = designation(standard.type, standard.number);
         const back = `/admin/standards/${encodeURIComponent(standard.ref)}`;
+        const lang = langOf(res);
+        const what = { designation: d, title: standard.title, date: formatDate(lang, input.date), replacement: replacement ? `${designation(replacement.type, replacement.number)} ${replacement.title}` : '' };
         return renderConfirmation(res, {
-          title: `Withdraw ${d}?`,
+          title: t(lang, 'drafts:confirmWithdraw.title', { designation: d }),
           what: [
-            `${d} ${standard.title} is withdrawn on ${longDate(input.date)}${replacement ? `, replaced by ${designation(replacement.type, replacement.number)} ${replacement.title}` : ''}.`,
-            `From that day it has no current edition, and its pages say so${replacement ? ' and lead to the replacement' : ''}. Its editions stay in its history, and the edition in force on an earlier date can still be looked up.`,
+            t(lang, replacement ? 'drafts:confirmWithdraw.whatReplaced' : 'drafts:confirmWithdraw.what', what),
+            t(lang, replacement ? 'drafts:confirmWithdraw.afterReplaced' : 'drafts:confirmWithdraw.after'),
           ],
-          undo: 'This cannot be undone: a withdrawn standard cannot be reinstated, nor its date or replacement changed.',
+          undo: t(lang, 'drafts:confirmWithdraw.undo'),
           action: `${back}/withdraw`,
           fields: { date: input.date, replaced_by: input.replaced_by ?? '' },
-          button: `Withdraw ${d}`,
-          back: { href: back, label: `Back to ${d}` },
+          button: t(lang, 'drafts:confirmWithdraw.button', { designation: d }),
+          back: { href: back, label: t(lang, 'drafts:confirmWithdraw.back', { designation: d }) },
         });
       }
       const s = await service.withdrawStandard(db, clock, viewerOf(res)!, String(req.params.ref), input);
@@ -129,13 +139,14 @@ export function draftsRoutes(deps: Deps): Router {
     const detail = standardDetail(await resolveStandard(deps.states, String(req.params.ref)), viewerOf(res), clock.now());
     const latest = detail.versions.at(-1);
     const values = { based_on: latest ? String(latest.n) : 'none', ...extra.values };
+    const lang = langOf(res);
     res.render('drafts/new', {
-      title: `New draft of ${detail.standard.designation}`,
+      title: t(lang, 'drafts:new.title', { designation: detail.standard.designation }),
       standard: detail.standard,
       // A 413 or 422 from the upload carries the field it is about.
       baseChoices: [
-        ...[...detail.versions].reverse().map((v) => ({ value: String(v.n), label: `${v.n}: ${v.label}`, selected: String(v.n) === String(values.based_on) })),
-        { value: 'none', label: 'none (a text of its own)', selected: values.based_on === 'none' },
+        ...[...detail.versions].reverse().map((v) => ({ value: String(v.n), label: `${v.n}: ${localise(lang, v.label)}`, selected: String(v.n) === String(values.based_on) })),
+        { value: 'none', label: t(lang, 'drafts:new.baseNone'), selected: values.based_on === 'none' },
       ],
       ...extra,
       values,
@@ -181,7 +192,7 @@ export function draftsRoutes(deps: Deps): Router {
         ...preview,
         ok,
         excerpts: problemExcerpts(input.text, preview.problems),
-        basedOnLabel: preview.basedOn ? `${preview.basedOn.n}: ${preview.basedOn.label}` : null,
+        basedOnLabel: preview.basedOn ? `${preview.basedOn.n}: ${localise(langOf(res), preview.basedOn.label)}` : null,
       },
       errors: saveError?.fields,
       saveError: saveError?.message,

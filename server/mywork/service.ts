@@ -18,7 +18,9 @@ import { watchedStandardIds } from '../watching/repo.ts';
 import { reviewStatus, type ReviewStatus } from './review.ts';
 import * as repo from './repo.ts';
 import { votingOrganisationOf } from '../organisations/board.ts';
-import { longDate, longDateTime } from '../time.ts';
+import { t } from '../i18n/index.ts';
+import { formatDate, formatDateTime } from '../i18n/format.ts';
+import { localise } from '../i18n/messages.ts';
 
 /**
  * "My work" (issue 16 item 1): what waits for the viewer, per role — the Board member's ballots and
@@ -173,14 +175,18 @@ const section = (key: string, title: string, items: QueueItem[]): QueueSection =
   key, title, items: [...items].sort((a, b) => a.at.localeCompare(b.at)), count: items.reduce((n, i) => n + (i.count ?? 1), 0),
 });
 
-/** The secretariat's desk as a queue: every section with its count, oldest first. */
-export async function secretariatQueue(deps: WorkDeps, viewer: Viewer): Promise<QueueSection[]> {
+/**
+ * The secretariat's desk as a queue: every section with its count, oldest first. Its words in `lang`
+ * (the pages'; the API keeps English): locales/<lng>/mywork.json.
+ */
+export async function secretariatQueue(deps: WorkDeps, viewer: Viewer, lang = 'en'): Promise<QueueSection[]> {
   const { db, clock } = deps;
+  const tr = (key: string, values?: Record<string, unknown>) => t(lang, `mywork:queue.${key}`, values);
   const now = clock.now();
   const today = utcDay(now);
   const consultations = await listConsultations(db);
   const undisposed = await undisposedCounts(db, consultations.map((c) => c.id));
-  const name = (c: ConsultationFull) => `${designation(c.standard_type, c.standard_number)} ${c.label}`;
+  const name = (c: ConsultationFull) => `${designation(c.standard_type, c.standard_number)} ${localise(lang, c.label)}`;
 
   const withUndisposed = consultations.filter((c) => (undisposed.get(c.id) ?? 0) > 0);
   const states = new Map(consultations.map((c) => [c.id, consultationState(c, now)]));
@@ -195,22 +201,22 @@ export async function secretariatQueue(deps: WorkDeps, viewer: Viewer): Promise<
   const ready = open.filter((b) => b.electorate.every((o) => votes.some((v) => v.ballot_id === b.id && v.organisation_id === o && v.version_id === b.version_id)));
   const versionState = new Map((await allVersionMetas(db)).map((v) => [v.id, v.state]));
   const unpublished = ballots.filter((b) => ballotState(b, now) === 'closed' && b.result === 'approved' && versionState.get(b.version_id) === 'approved');
-  const ballotName = (b: OpenBallot) => `${designation(b.type as StandardType, b.number)} ${b.label}`;
+  const ballotName = (b: OpenBallot) => `${designation(b.type as StandardType, b.number)} ${localise(lang, b.label)}`;
 
   const proposals = await proposalWork(db, clock, viewer);
   const accounts = await repo.accountsAwaitingConfirmation(db);
-  const reviews = await reviewsDue(deps, today);
+  const reviews = await reviewsDue(deps, today, lang);
 
   return [
-    section('comments', 'Comments without a disposition', withUndisposed.map((c) => ({ text: `${name(c)}: ${undisposed.get(c.id)} without a disposition`, href: `/consultations/${c.id}/comments?disposition=none`, at: c.opens_at, count: undisposed.get(c.id) }))),
-    section('consultations-closing', `Consultations closing within ${SOON_DAYS} days`, closing.map((c) => ({ text: `${name(c)} closes ${longDateTime(c.closes_at)}`, href: `/consultations/${c.id}`, at: c.closes_at }))),
-    section('consultations-unreported', 'Consultations closed without a complete report', unreported.map((c) => ({ text: `${name(c)}: closed, ${undisposed.get(c.id)} comments still without a disposition`, href: `/consultations/${c.id}/comments?disposition=none`, at: c.closes_at }))),
-    section('ballots-ready', 'Ballots ready to close (every member organisation has voted)', ready.map((b) => ({ text: `${ballotName(b)} (closes ${longDateTime(b.closes_at)})`, href: `/ballots/${b.id}`, at: b.opens_at }))),
-    section('ballots-unpublished', 'Ballots closed, approved and not yet published', unpublished.map((b) => ({ text: `${ballotName(b)}: approved, not published`, href: `/ballots/${b.id}`, at: b.closes_at }))),
-    section('proposals-circulate', 'Proposals waiting to be circulated', proposals.to_circulate.map((p) => ({ text: `P-${p.id} ${p.title}`, href: `/proposals/${p.id}`, at: p.submitted_at }))),
-    section('proposals-decide', 'Proposals waiting for a decision', proposals.to_decide.map((p) => ({ text: `P-${p.id} ${p.title}${p.status === 'awaiting_steering_group' ? ' (the Steering Group\'s approval)' : ' (the Board\'s decision)'}`, href: `/proposals/${p.id}`, at: p.circulated_at ?? p.submitted_at }))),
-    section('accounts', 'Accounts waiting for confirmation of their organisation', accounts.map((a) => ({ text: `${a.name}: ${a.accounts} account${a.accounts === 1 ? '' : 's'}`, href: `/admin/organisations/${a.organisation_id}`, at: a.since, count: a.accounts }))),
-    section('reviews', 'Documents due for review or overdue', reviews),
+    section('comments', tr('comments'), withUndisposed.map((c) => ({ text: tr('commentsItem', { name: name(c), count: undisposed.get(c.id) }), href: `/consultations/${c.id}/comments?disposition=none`, at: c.opens_at, count: undisposed.get(c.id) }))),
+    section('consultations-closing', tr('closing', { days: SOON_DAYS }), closing.map((c) => ({ text: tr('closingItem', { name: name(c), date: formatDateTime(lang, c.closes_at) }), href: `/consultations/${c.id}`, at: c.closes_at }))),
+    section('consultations-unreported', tr('unreported'), unreported.map((c) => ({ text: tr('unreportedItem', { name: name(c), count: undisposed.get(c.id) }), href: `/consultations/${c.id}/comments?disposition=none`, at: c.closes_at }))),
+    section('ballots-ready', tr('ballotsReady'), ready.map((b) => ({ text: tr('ballotsReadyItem', { name: ballotName(b), date: formatDateTime(lang, b.closes_at) }), href: `/ballots/${b.id}`, at: b.opens_at }))),
+    section('ballots-unpublished', tr('ballotsUnpublished'), unpublished.map((b) => ({ text: tr('ballotsUnpublishedItem', { name: ballotName(b) }), href: `/ballots/${b.id}`, at: b.closes_at }))),
+    section('proposals-circulate', tr('proposalsCirculate'), proposals.to_circulate.map((p) => ({ text: `P-${p.id} ${p.title}`, href: `/proposals/${p.id}`, at: p.submitted_at }))),
+    section('proposals-decide', tr('proposalsDecide'), proposals.to_decide.map((p) => ({ text: tr(p.status === 'awaiting_steering_group' ? 'steeringGroup' : 'boardDecision', { name: `P-${p.id} ${p.title}` }), href: `/proposals/${p.id}`, at: p.circulated_at ?? p.submitted_at }))),
+    section('accounts', tr('accounts'), accounts.map((a) => ({ text: tr('accountsItem', { name: a.name, count: a.accounts }), href: `/admin/organisations/${a.organisation_id}`, at: a.since, count: a.accounts }))),
+    section('reviews', tr('reviews'), reviews),
   ];
 }
 
@@ -219,7 +225,7 @@ export async function secretariatQueue(deps: WorkDeps, viewer: Viewer): Promise<
  * the day of their last published edition or amendment; withdrawn documents and those with nothing
  * published are left out. Ordered by the day the review was due.
  */
-export async function reviewsDue(deps: WorkDeps, today: string): Promise<QueueItem[]> {
+export async function reviewsDue(deps: WorkDeps, today: string, lang = 'en'): Promise<QueueItem[]> {
   const [standards, versions] = await Promise.all([allStandards(deps.db), allVersionMetas(deps.db)]);
   const last = lastEditionDays(versions);
   const out: QueueItem[] = [];
@@ -228,18 +234,19 @@ export async function reviewsDue(deps: WorkDeps, today: string): Promise<QueueIt
     if (!from || (s.withdrawn_on && s.withdrawn_on <= today)) continue;
     const r = reviewStatus(from, deps.config.reviewYears[s.type], today);
     if (!r) continue;
-    out.push({ text: `${designation(s.type, s.number)} ${s.title}: last edition or amendment ${longDate(from)}, review ${r.status === 'overdue' ? 'overdue: it was due' : 'due'} ${longDate(r.due_on)}`, href: `/standards/${s.ref}`, at: r.due_on, status: r.status });
+    const text = t(lang, r.status === 'overdue' ? 'mywork:queue.reviewOverdue' : 'mywork:queue.reviewDue', { name: `${designation(s.type, s.number)} ${s.title}`, from: formatDate(lang, from), due: formatDate(lang, r.due_on) });
+    out.push({ text, href: `/standards/${s.ref}`, at: r.due_on, status: r.status });
   }
   return out;
 }
 
-/** Everything that waits for the viewer; `since` is their previous visit (for the "new" marks). */
-export async function myWork(deps: WorkDeps, viewer: Viewer, since: string | null): Promise<MyWork> {
+/** Everything that waits for the viewer; `since` is their previous visit (for the "new" marks); the queue's words in `lang`. */
+export async function myWork(deps: WorkDeps, viewer: Viewer, since: string | null, lang = 'en'): Promise<MyWork> {
   const { db, clock } = deps;
   return {
     board: can(viewer, 'work.board') ? await boardWork(db, clock, viewer) : null,
     commenter: can(viewer, 'work.comments') ? await commenterWork(db, clock, viewer, since) : null,
-    queue: can(viewer, 'work.queue') ? await secretariatQueue(deps, viewer) : null,
+    queue: can(viewer, 'work.queue') ? await secretariatQueue(deps, viewer, lang) : null,
   };
 }
 

@@ -1,8 +1,11 @@
 /**
  * The mails of issue 16 item 3, as data in, text out (pure): what each notice says, the daily digest
  * that gathers several, the footer with the unsubscribe link, and the rules of timing (retry back-off,
- * the digest's day). Links are absolute, from PUBLIC_URL.
+ * the digest's day). Links are absolute, from PUBLIC_URL. Each mail is in its recipient's language.
  */
+import { t } from '../i18n/index.ts';
+import { formatDate, formatDateTime } from '../i18n/format.ts';
+import { localise } from '../i18n/messages.ts';
 
 export type Mode = 'immediate' | 'digest' | 'none';
 export const MODES: readonly Mode[] = ['immediate', 'digest', 'none'];
@@ -26,91 +29,88 @@ export interface Message {
   link: string;
 }
 
-const DISPOSITIONS: Record<string, string> = { accepted: 'accepted', partially_accepted: 'partially accepted', rejected: 'rejected', noted: 'noted' };
+const DISPOSITIONS = { accepted: true, partially_accepted: true, rejected: true, noted: true } as const;
 
-/** "1 December 2026, 12:00 UTC": mails are read far from the server, so the zone is always said. */
-export function when(iso: string): string {
+/**
+ * "1 December 2026, 12:00 UTC": mails are read far from the server, so the zone is always said. In the
+ * recipient's language (issue 19): mails go out in the language of their account, English when none.
+ */
+export function when(iso: string, lng = 'en'): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
+  if (lng !== 'en') return iso.length <= 10 ? formatDate(lng, iso) : formatDateTime(lng, iso);
   const day = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   return iso.length <= 10 ? day : `${day}, ${d.toISOString().slice(11, 16)} UTC`;
 }
 
 const absolute = (publicUrl: string, path: string) => `${publicUrl.replace(/\/+$/, '')}${path}`;
 
-/** The subject, body and link of one notice. */
-export function render(n: Notice, publicUrl: string): Message {
+/** The subject, body and link of one notice, in `lng` (locales/<lng>/notifications.json, `mail.*`). */
+export function render(n: Notice, publicUrl: string, lng = 'en'): Message {
   const at = (path: string) => absolute(publicUrl, path);
+  const tr = (key: string, values: Record<string, unknown>) => t(lng, `notifications:mail.${key}`, values);
+  // A version's label ("Draft Edition 3 for consultation", "Edition 3") in the recipient's language where it has a known form.
+  const label = (l: string) => localise(lng, l);
+  const w = (iso: string) => when(iso, lng);
   switch (n.kind) {
     case 'consultation-opened': {
-      return {
-        subject: `Consultation on ${n.designation}: ${n.label}`,
-        text: `A consultation on ${n.designation} ${n.title} (${n.label}) takes comments from ${when(n.opens_at)} until ${when(n.closes_at)}.`,
-        link: at(`/consultations/${n.consultation_id}`),
-      };
+      const v = { designation: n.designation, title: n.title, label: label(n.label), opens: w(n.opens_at), closes: w(n.closes_at) };
+      return { subject: tr('consultationOpened.subject', v), text: tr('consultationOpened.text', v), link: at(`/consultations/${n.consultation_id}`) };
     }
-    case 'comment-disposed':
+    case 'comment-disposed': {
+      const disposition = Object.hasOwn(DISPOSITIONS, n.disposition) ? t(lng, `notifications:mail.dispositions.${n.disposition}`) : n.disposition;
+      const v = { reference: n.reference, designation: n.designation, disposition };
       return {
-        subject: `Your comment ${n.reference} on ${n.designation}: ${DISPOSITIONS[n.disposition] ?? n.disposition}`,
-        text: `The secretariat recorded a disposition of your comment ${n.reference}: ${DISPOSITIONS[n.disposition] ?? n.disposition}.${n.response ? `\nResponse: ${n.response}` : ''}`,
+        subject: tr('commentDisposed.subject', v),
+        text: `${tr('commentDisposed.text', v)}${n.response ? `\n${tr('commentDisposed.response', { response: n.response })}` : ''}`,
         link: at(`/comments/${n.comment_id}`),
       };
-    case 'ballot-opened':
-      return {
-        subject: `Ballot open on ${n.designation}: ${n.label}`,
-        text: `The Review Board votes on ${n.designation} ${n.title} (${n.label}) until ${when(n.closes_at)}.`,
-        link: at(`/ballots/${n.ballot_id}`),
-      };
-    case 'ballot-moved':
-      return {
-        subject: `Ballot on ${n.designation} moved to a newer draft: vote again`,
-        text: `The ballot on ${n.designation} ${n.title} now asks about version ${n.to_n} (${n.label}) instead of version ${n.from_n}. Votes cast on the older draft are outdated and no longer counted: read what changed and vote again before ${when(n.closes_at)}.`,
-        link: at(`/ballots/${n.ballot_id}`),
-      };
-    case 'ballot-closing':
-      return {
-        subject: `Ballot on ${n.designation} closes ${when(n.closes_at)}: ${n.organisation} has not voted`,
-        text: `The ballot on ${n.designation} ${n.title} (${n.label}) closes ${when(n.closes_at)}, and ${n.organisation} has no vote on the current draft yet.`,
-        link: at(`/ballots/${n.ballot_id}`),
-      };
-    case 'proposal-circulated':
-      return {
-        subject: `Proposal circulated to the Review Board: ${n.title}`,
-        text: `The proposal "${n.title}" has been circulated to the Board's member organisations. Responses are due by ${when(n.response_due_at)}.`,
-        link: at(`/proposals/${n.proposal_id}`),
-      };
-    case 'published':
-      return {
-        subject: `Published: ${n.designation} ${n.edition_label}`,
-        text: `${n.designation} ${n.title} ${n.edition_label} is published, in force from ${when(n.in_force_from)}.`,
-        link: at(`/standards/${encodeURIComponent(n.ref)}/versions/${n.n}`),
-      };
+    }
+    case 'ballot-opened': {
+      const v = { designation: n.designation, title: n.title, label: label(n.label), closes: w(n.closes_at) };
+      return { subject: tr('ballotOpened.subject', v), text: tr('ballotOpened.text', v), link: at(`/ballots/${n.ballot_id}`) };
+    }
+    case 'ballot-moved': {
+      const v = { designation: n.designation, title: n.title, label: label(n.label), from: n.from_n, to: n.to_n, closes: w(n.closes_at) };
+      return { subject: tr('ballotMoved.subject', v), text: tr('ballotMoved.text', v), link: at(`/ballots/${n.ballot_id}`) };
+    }
+    case 'ballot-closing': {
+      const v = { designation: n.designation, title: n.title, label: label(n.label), closes: w(n.closes_at), organisation: n.organisation };
+      return { subject: tr('ballotClosing.subject', v), text: tr('ballotClosing.text', v), link: at(`/ballots/${n.ballot_id}`) };
+    }
+    case 'proposal-circulated': {
+      const v = { title: n.title, due: w(n.response_due_at) };
+      return { subject: tr('proposalCirculated.subject', v), text: tr('proposalCirculated.text', v), link: at(`/proposals/${n.proposal_id}`) };
+    }
+    case 'published': {
+      const v = { designation: n.designation, title: n.title, edition: label(n.edition_label), from: w(n.in_force_from) };
+      return { subject: tr('published.subject', v), text: tr('published.text', v), link: at(`/standards/${encodeURIComponent(n.ref)}/versions/${n.n}`) };
+    }
   }
 }
 
 /** The foot of every mail: why it came, how to choose, and the one-click way out. */
-export function footer(publicUrl: string, unsubscribeUrl: string): string {
+export function footer(publicUrl: string, unsubscribeUrl: string, lng = 'en'): string {
   return [
     '--',
-    'You receive this because of your account on imas-review.',
-    `Choose immediate mails, a daily digest or none: ${absolute(publicUrl, '/account/notifications')}`,
-    `Unsubscribe from all these mails: ${unsubscribeUrl}`,
+    t(lng, 'notifications:mail.footer.why'),
+    t(lng, 'notifications:mail.footer.choose', { link: absolute(publicUrl, '/account/notifications') }),
+    t(lng, 'notifications:mail.footer.unsubscribe', { link: unsubscribeUrl }),
   ].join('\n');
 }
 
-/** One mail for one notice. */
-export function single(n: Notice, publicUrl: string, unsubscribeUrl: string): { subject: string; text: string } {
-  const m = render(n, publicUrl);
-  return { subject: m.subject, text: `${m.text}\n\n${m.link}\n\n${footer(publicUrl, unsubscribeUrl)}\n` };
+/** One mail for one notice, in the recipient's language. */
+export function single(n: Notice, publicUrl: string, unsubscribeUrl: string, lng = 'en'): { subject: string; text: string } {
+  const m = render(n, publicUrl, lng);
+  return { subject: m.subject, text: `${m.text}\n\n${m.link}\n\n${footer(publicUrl, unsubscribeUrl, lng)}\n` };
 }
 
-/** One mail for the day's notices of a user, oldest first. */
-export function digest(notices: Notice[], publicUrl: string, unsubscribeUrl: string): { subject: string; text: string } {
-  const parts = notices.map((n) => render(n, publicUrl)).map((m, i) => `${i + 1}. ${m.subject}\n${m.text}\n${m.link}`);
-  const count = notices.length;
+/** One mail for the day's notices of a user, oldest first, in the recipient's language. */
+export function digest(notices: Notice[], publicUrl: string, unsubscribeUrl: string, lng = 'en'): { subject: string; text: string } {
+  const parts = notices.map((n) => render(n, publicUrl, lng)).map((m, i) => `${i + 1}. ${m.subject}\n${m.text}\n${m.link}`);
   return {
-    subject: `imas-review: ${count} notice${count === 1 ? '' : 's'} of the day`,
-    text: `${parts.join('\n\n')}\n\n${footer(publicUrl, unsubscribeUrl)}\n`,
+    subject: t(lng, 'notifications:mail.digestSubject', { count: notices.length }),
+    text: `${parts.join('\n\n')}\n\n${footer(publicUrl, unsubscribeUrl, lng)}\n`,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { DEFAULT_LANGUAGE, isLanguage } from '../i18n/index.ts';
 import type { Mode, Notice } from './messages.ts';
 
 /** All SQL of the mail notices: the outbox, each user's choice, and who is told (issue 16 item 3). */
@@ -26,6 +27,8 @@ export interface DueRow extends OutboxRow {
   mode: Mode;
   /** the account can receive mail: enabled, not closed, address confirmed */
   reachable: boolean;
+  /** the recipient's interface language (users.language): their mails are written in it; English when none */
+  language: string;
 }
 
 export interface Recipient {
@@ -133,12 +136,13 @@ export async function dueRows(db: Q, now: string, digestCutoff: string, limit: n
     .andWhere((w) => w.whereNull('s.mode').orWhere('s.mode', '<>', 'digest').orWhere('x.created_at', '<', digestCutoff))
     .orderBy('x.id')
     .limit(limit)
-    .select('x.*', 'u.email', 's.mode', 'u.disabled_at', 'u.closed_at', 'u.email_verified_at')) as Array<Record<string, unknown>>;
+    .select('x.*', 'u.email', 's.mode', 'u.disabled_at', 'u.closed_at', 'u.email_verified_at', 'u.language')) as Array<Record<string, unknown>>;
   return rows.map((r) => ({
     ...toRow(r),
     email: String(r.email),
     mode: ((r.mode as Mode | null) ?? 'immediate'),
     reachable: r.disabled_at == null && r.closed_at == null && r.email_verified_at != null,
+    language: isLanguage(r.language) ? r.language : DEFAULT_LANGUAGE,
   }));
 }
 

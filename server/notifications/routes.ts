@@ -4,11 +4,13 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import { doneNotice } from '../http/done.ts';
 import { errorsOf, submitForm } from '../http/forms.ts';
 import { parseOr422 } from '../http/validation.ts';
+import { t } from '../i18n/index.ts';
 import { MODES } from './messages.ts';
 import * as service from './service.ts';
 import { settingsSchema } from './validation.ts';
 
-const done = { saved: service.messages.saved } as const;
+// The notices a redirect names (?done=), as keys of locales/<lng>/notifications.json.
+const done = { saved: 'notifications:settings.saved' } as const;
 
 /**
  * The choice of notices on the account (/account/notifications), and the unsubscribe link of every mail:
@@ -16,6 +18,8 @@ const done = { saved: service.messages.saved } as const;
  * unsubscribe, sent by the mail program without a session or a form token: the token in the URL is the
  * whole authority (server/auth/csrf.ts exempts this one path).
  */
+const noticeOf = (res: Response, key: string | null) => (key ? t(res.locals.lang, key) : null);
+
 export function notificationsRoutes(deps: Deps): Router {
   const r = Router();
   const secret = deps.config.sessionSecret;
@@ -23,9 +27,9 @@ export function notificationsRoutes(deps: Deps): Router {
   async function renderSettings(req: Request, res: Response, extra: Record<string, unknown> = {}) {
     const current = (extra.mode as string | undefined) ?? (await service.settingsOf(deps.db, viewerOf(res)!)).mode;
     res.render('notifications/settings', {
-      title: 'Notices by e-mail',
-      notice: doneNotice(done, req.query.done),
-      choices: MODES.map((m) => ({ value: m, label: service.messages.modes[m], checked: m === current })),
+      title: t(res.locals.lang, 'notifications:settings.title'),
+      notice: noticeOf(res, doneNotice(done, req.query.done)),
+      choices: MODES.map((m) => ({ value: m, label: t(res.locals.lang, `notifications:settings.modes.${m}`), checked: m === current })),
       ...extra,
     });
   }
@@ -43,13 +47,13 @@ export function notificationsRoutes(deps: Deps): Router {
   r.get('/unsubscribe/:token', allow('public'), async (req, res) => {
     await service.checkUnsubscribe(deps.db, secret, String(req.params.token));
     res.set('Cache-Control', 'no-store');
-    res.render('notifications/unsubscribe', { title: 'Unsubscribe from imas-review mails', action: `/unsubscribe/${encodeURIComponent(String(req.params.token))}` });
+    res.render('notifications/unsubscribe', { title: t(res.locals.lang, 'notifications:unsubscribe.title'), action: `/unsubscribe/${encodeURIComponent(String(req.params.token))}` });
   });
 
   r.post('/unsubscribe/:token', allow('public'), async (req, res) => {
     await service.unsubscribe(deps.db, deps.clock, secret, String(req.params.token), deps.logger);
     res.set('Cache-Control', 'no-store');
-    res.render('auth/message', { title: 'Unsubscribed', message: service.messages.unsubscribed });
+    res.render('auth/message', { title: t(res.locals.lang, 'notifications:unsubscribe.doneTitle'), message: t(res.locals.lang, 'notifications:unsubscribe.done') });
   });
 
   return r;

@@ -11,7 +11,8 @@ import { queueClosingReminders, unsubscribeUrl } from './service.ts';
  * The outbox worker: one loop per app instance (started by server/main.ts, stopped at shutdown), which
  * finds the reminders that time makes due (ballots closing within 48 hours — no cron job), then sends
  * what the outbox holds: each row at once for users who chose immediate mail, one digest a day for
- * those who chose it, nothing (the row dropped) for those who chose none.
+ * those who chose it, nothing (the row dropped) for those who chose none. Each mail is written in its
+ * recipient's language (users.language; English when none).
  *
  * "Never twice", also with several instances on one database, rests on the claim (repo.claim): a
  * conditional UPDATE that takes a row only while it is unsent and its lease has run out, checked by
@@ -93,14 +94,14 @@ export class OutboxWorker {
       const held = await this.claim([r.id]);
       if (!held.length) continue; // another worker has it
       const link = this.unsubscribe(r.user_id);
-      const { subject, text } = single(held[0]!.notice, this.deps.config.publicUrl, link);
+      const { subject, text } = single(held[0]!.notice, this.deps.config.publicUrl, link, r.language);
       if (await this.send(link, r.email, subject, text, held)) report.sent++;
       else report.failed++;
     }
     // Digests: a user's rows written before this morning's digest time go in one mail.
-    const digestUsers = new Map<number, { email: string; ids: number[] }>();
+    const digestUsers = new Map<number, { email: string; language: string; ids: number[] }>();
     for (const r of rows.filter((x) => x.reachable && x.mode === 'digest' && x.created_at < cutoff)) {
-      const u = digestUsers.get(r.user_id) ?? { email: r.email, ids: [] };
+      const u = digestUsers.get(r.user_id) ?? { email: r.email, language: r.language, ids: [] };
       u.ids.push(r.id);
       digestUsers.set(r.user_id, u);
     }
@@ -109,7 +110,7 @@ export class OutboxWorker {
       const held = await this.claim(u.ids);
       if (!held.length) continue;
       const link = this.unsubscribe(userId);
-      const { subject, text } = digest(held.map((h) => h.notice as Notice), this.deps.config.publicUrl, link);
+      const { subject, text } = digest(held.map((h) => h.notice as Notice), this.deps.config.publicUrl, link, u.language);
       if (await this.send(link, u.email, subject, text, held)) report.digests++;
       else report.failed++;
     }
