@@ -8,7 +8,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('users', (t) => {
-    t.dropColumn('language');
-  });
+  // SQLite: knex's dropColumn copies the table, which other tables' foreign keys refuse; SQLite ≥ 3.35 drops a column in place.
+  if (knex.client.config.client === 'better-sqlite3' || knex.client.config.client === 'sqlite3') await knex.raw('alter table users drop column language');
+  else await knex.schema.alterTable('users', (t) => t.dropColumn('language'));
 }
