@@ -41,7 +41,7 @@ export function pagePath(ref: string, page: PageKind): string {
 }
 
 /** Version, language, the standard's revision, the day and the open consultations: all that varies. */
-export function pageKey(detail: StandardDetail, v: VersionInfo, page: PageKind): string {
+export function pageKey(detail: StandardDetail, v: VersionInfo, page: PageKind, lang: string): string {
   const extra = page.kind === 'on' ? page.date : page.kind;
-  return `${v.id}|en|r${detail.revision}|${detail.day}|${detail.openDrafts.map((d) => d.id).join(',')}|${extra}`;
+  return `${v.id}|${lang}|r${detail.revision}|${detail.day}|${detail.openDrafts.map((d) => d.id).join(',')}|${extra}`;
 }
