@@ -34,6 +34,19 @@ function pdfPages(pdf: Buffer): string[] {
 
 const squash = (s: string) => s.replace(/\s+/g, ' ');
 
+/**
+ * Whether a PDF page's text holds `expected`. pdftotext gives right-to-left text in its visual order,
+ * with bidi marks and the short vowels moved, and a lam-alef ligature comes out in its visual order:
+ * there, each word is looked for on its own, marks and vowels taken out (words with a lam-alef left aside).
+ */
+function holds(sheet: string, expected: string, rtl: boolean): boolean {
+  if (!rtl) return squash(sheet).includes(squash(expected));
+  const plain = (s: string) => s.normalize('NFKC').replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\u064b-\u0652]/g, '');
+  const text = plain(sheet);
+  const words = plain(expected).split(/\s+/).filter((w) => w && !/\u0644[\u0622\u0623\u0625\u0627]/.test(w));
+  return words.length > 0 && words.every((w) => text.includes(w));
+}
+
 describe('browser: printing a standard and a diff', function () {
   const b = useBrowser(this);
   if (!hasPdftotext && process.env.REQUIRE_BROWSER) throw new Error('pdftotext not found: apt-get install poppler-utils');
@@ -60,16 +73,18 @@ describe('browser: printing a standard and a diff', function () {
       expect(await page.locator('.print-foot').isVisible()).to.equal(true);
       expect(squash(await page.locator('.print-edition').innerText())).to.equal(edition);
       expect(await page.locator('.print-address').innerText()).to.match(/^https?:\/\/[^ ]+\/standards\/07\.11$/);
-      if (!hasPdftotext) return;
+      expect(squash(await page.locator('.print-warning').innerText())).to.equal(warning);
+      // Chinese: the DOM only — this machine's chromium has no CJK font, and glyphs it cannot draw do not come back out of the PDF
+      if (!hasPdftotext || lang === 'zh') return await page.context().close();
       const pages = pdfPages(await page.pdf({ format: 'A4' }));
       expect(pages.length, 'the standard runs over several sheets').to.be.greaterThan(5);
+      const rtl = lang === 'ar';
       pages.forEach((text, i) => {
-        const s = squash(text);
-        expect(s, `sheet ${i + 1}: designation`).to.contain('IMAS 07.11');
-        expect(s, `sheet ${i + 1}: edition`).to.contain(edition);
-        expect(s, `sheet ${i + 1}: warning`).to.contain(warning);
-        expect(s, `sheet ${i + 1}: print day`).to.contain(printed);
-        expect(s, `sheet ${i + 1}: address`).to.match(/\/standards\/07\.11\b/);
+        expect(squash(text), `sheet ${i + 1}: designation`).to.contain('IMAS 07.11');
+        expect(text, `sheet ${i + 1}: address`).to.match(/https?:\/\/\S+\/standards\/07\.11\b/);
+        expect(holds(text, edition, rtl), `sheet ${i + 1}: edition "${edition}" in ${squash(text).slice(0, 200)}`).to.equal(true);
+        expect(holds(text, warning, rtl), `sheet ${i + 1}: warning "${warning}"`).to.equal(true);
+        expect(holds(text, printed, rtl), `sheet ${i + 1}: print day "${printed}"`).to.equal(true);
       });
       await page.context().close();
     });
