@@ -35,6 +35,7 @@ const NOT_PAGES: Array<[RegExp, string]> = [
   [/^\/(healthz|readyz)$/, 'health checks for the load balancer (plain text)'],
   [/\.(docx|csv|xlsx|atom)$/, 'downloads and feeds, not HTML'],
   [/^\/account\/export$|\/export$/, 'a JSON download of the personal data'],
+  [/^\/language\/:lang$/, 'the language switcher’s links: set the lang cookie and redirect back, no page of their own'],
 ];
 
 /** Routes that redirect or answer only in the middle of a flow: checked in that flow instead. */
