@@ -114,8 +114,8 @@ describe('browser: accessibility of every page (axe-core, WCAG 2.1 A and AA)', f
       });
       if (!out.includes(url)) out.push(url);
     }
-    // the current edition's own page beside the draft's (n = 4): one route, two kinds of page
-    out.push('/standards/07.11/versions/3');
+    // one route, two kinds of page: the current edition's own page beside the draft's (n = 4); the diff side by side, every clause
+    out.push('/standards/07.11/versions/3', '/standards/07.11/diff/2..4?view=side-by-side&changes=all');
     expect(missing, 'pages with a path parameter this suite has no value for: give it one, or list the route in NOT_PAGES').to.deep.equal([]);
     return out;
   }
