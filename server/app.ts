@@ -240,7 +240,7 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; t
 
   app.use(healthRoutes(deps));
   app.use(homeRoutes(deps));
-  app.use(languageRoutes(deps));
+  app.use(languageRoutes(deps, auth));
   app.use(standardsRoutes(deps));
   app.use(searchRoutes(deps));
   app.use(signinRoutes(deps, auth));

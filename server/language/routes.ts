@@ -1,10 +1,11 @@
 import { Router, type Response } from 'express';
 import type { Deps } from '../deps.ts';
+import type { Auth } from '../auth/middleware.ts';
 import { allow, viewerOf } from '../auth/permissions.ts';
 import { safeReturnPath } from '../auth/middleware.ts';
 import { isLanguage, LANGUAGE_COOKIE, type Language } from '../i18n/index.ts';
 import { NotFound } from '../errors.ts';
-import { updateUserRow } from '../accounts/repo.ts';
+import { updateProfile } from '../accounts/service.ts';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
@@ -13,7 +14,7 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
  * are not signed in (their pages are cached, so no form and no token there), a form for those who are,
  * whose choice is kept on their account as well (their pages and mails in it on every device).
  */
-export function languageRoutes(deps: Deps): Router {
+export function languageRoutes(deps: Deps, auth: Auth): Router {
   const r = Router();
 
   function choose(res: Response, lang: Language, next: unknown) {
@@ -31,7 +32,7 @@ export function languageRoutes(deps: Deps): Router {
     const lang = req.body?.lang;
     if (!isLanguage(lang)) throw new NotFound(`No interface language "${String(lang).slice(0, 20)}": choose one of en, fr, es, ar, ru, zh.`);
     const viewer = viewerOf(res);
-    if (viewer) await updateUserRow(deps.db, viewer.id, { language: lang });
+    if (viewer) await updateProfile(auth.ctx, viewer, { language: lang });
     choose(res, lang, req.body?.next);
   });
 

@@ -26,6 +26,8 @@ describe('interface language', () => {
     expect(ar.text).to.match(/<html lang="ar" dir="rtl">/);
     expect(ar.text).to.include('المعايير');
     expect(ar.headers.vary).to.match(/Accept-Language/);
+    expect(ar.headers['content-language']).to.equal('ar');
+    expect((await request(app).get('/standards/07.11').set('Accept-Language', 'ar').expect(200)).headers['content-language']).to.equal('ar');
     const de = await request(app).get('/standards/07.11').set('Accept-Language', 'de').expect(200);
     expect(de.text).to.match(/<html lang="en"/);
   });
@@ -78,5 +80,27 @@ describe('interface language', () => {
     const twice = await other.get('/standards/07.11').expect(200);
     expect(twice.text).to.match(/<html lang="ru"/);
     expect(twice.text).to.include('Стандарты');
+  });
+});
+
+describe('interface language through the API', () => {
+  it('a user reads and sets their language with PATCH /api/v1/users/{id}; a bad one is a 422; the change is audited', async () => {
+    const t = await testApp();
+    try {
+      const user = await createUser(t.db, { email: 'api-lang@example.org', role: 'stakeholder' });
+      const token = (await request(t.app).post('/api/v1/tokens').send({ email: user.email, password: user.password, name: 'lang' }).expect(201)).body.token as string;
+      const me = await request(t.handler).get(`/api/v1/users/me`).set('Authorization', `Bearer ${token}`);
+      const id = me.status === 200 ? me.body.user.id : user.id;
+      const set = await request(t.handler).patch(`/api/v1/users/${id}`).set('Authorization', `Bearer ${token}`).send({ language: 'ar' }).expect(200);
+      expect(set.body.user.language).to.equal('ar');
+      const bad = await request(t.handler).patch(`/api/v1/users/${id}`).set('Authorization', `Bearer ${token}`).send({ language: 'de' }).expect(422);
+      expect(JSON.stringify(bad.body)).to.include('en, fr, es, ar, ru, zh');
+      await request(t.handler).patch(`/api/v1/users/${id}`).set('Authorization', `Bearer ${token}`).send({ language: null }).expect(200);
+      expect((await t.db('users').where({ id }).first()).language).to.equal(null);
+      const events = await t.db('audit_events').where({ action: 'account.changed', subject_id: String(id) }).orderBy('id');
+      expect(events.map((e: { data: string }) => JSON.parse(e.data).language)).to.deep.equal([{ from: null, to: 'ar' }, { from: 'ar', to: null }]);
+    } finally {
+      await t.close();
+    }
   });
 });
