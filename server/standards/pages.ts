@@ -32,6 +32,14 @@ export function pageVersion(detail: StandardDetail, page: PageKind): VersionInfo
   return inForceVersion(detail, page.date);
 }
 
+/** The address of a page of the standard `ref` (its canonical form: printed on the page, issue 19 item 4). */
+export function pagePath(ref: string, page: PageKind): string {
+  const base = `/standards/${encodeURIComponent(ref)}`;
+  if (page.kind === 'version') return `${base}/versions/${page.n}`;
+  if (page.kind === 'on') return `${base}/on/${page.date}`;
+  return base;
+}
+
 /** Version, language, the standard's revision, the day and the open consultations: all that varies. */
 export function pageKey(detail: StandardDetail, v: VersionInfo, page: PageKind, lang: string): string {
   const extra = page.kind === 'on' ? page.date : page.kind;

@@ -11,7 +11,7 @@ import type { StandardDetail, VersionInfo } from './service.ts';
 import { fresh, sendCached, sendNotModified, sendSlotted } from '../http/page-cache.ts';
 import { userSlots, variantKey, type SlotLocals } from '../http/user-slots.ts';
 import { renderToString } from '../http/views.ts';
-import { pageKey, type PageKind } from './pages.ts';
+import { pageKey, pagePath, type PageKind } from './pages.ts';
 import { publicationRecord } from '../publication/service.ts';
 import { doneNotice } from '../http/done.ts';
 import { watchStateOf } from '../watching/service.ts';
@@ -173,7 +173,9 @@ export function standardsRoutes(deps: Deps): Router {
     const record = v.state === 'published' ? await publicationRecord(deps.db, v.id) : null;
     // Only a signed-in page says what its viewer just did: a cached page is the same for everyone.
     const done = cacheable ? null : (doneNotice(doneMessages, req.query.done)?.(lng) ?? null);
-    const locals = { ...versionPageModel(detail, v, clauses, page, lng), record, done, timeline: await timelineOf(res, detail, page.kind === 'version' ? v.n : null) };
+    // Printed on every sheet: the page's address, and the day it was rendered (its cache key holds the day).
+    const print = { printAddress: `${deps.config.publicUrl.replace(/\/+$/, '')}${pagePath(detail.standard.ref, page)}`, printDay: detail.day };
+    const locals = { ...versionPageModel(detail, v, clauses, page, lng), record, done, timeline: await timelineOf(res, detail, page.kind === 'version' ? v.n : null), ...print };
     if (slottable && slotted === undefined) {
       // Rendered without the reader's CSRF token: a page with a form of its own is then kept as "whole".
       const html = await renderToString(req.app as never, 'standards/version', { ...res.locals, ...locals, csrfToken: undefined, slots: true });
