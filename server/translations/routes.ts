@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
-import { allow, viewerOf } from '../auth/permissions.ts';
+import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
 import { NotFound, Validation } from '../errors.ts';
 import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
@@ -100,10 +100,15 @@ export function translationsRoutes(deps: Deps): Router {
       const list = service.summarise(detail, await kept.metas(detail.standard.id, detail.revision)).map((s) => entry(lang, detail.standard.ref, s));
       res.locals.translations = list;
       const n = req.params.n === undefined ? detail.current?.n : Number(req.params.n);
+      const manage = can(viewerOf(res), 'translations.manage');
+      const mine = list.filter((x) => x.n === n);
       res.locals.versionTranslations = {
+        // a reader sees the section when there is a translation; the secretariat always (its form)
+        show: n !== undefined && (mine.length > 0 || manage),
+        manage,
         n,
         ref: detail.standard.ref,
-        list: list.filter((x) => x.n === n),
+        list: mine,
         languages: TRANSLATION_LANGUAGES.map((code) => ({ code, name: t(lang, `translations:languages.${code}`) })),
       };
     } catch {

@@ -95,10 +95,9 @@ export interface ClauseMismatch {
   extra: string[];
 }
 
-const nameOf = (c: { ref: string; heading: string }) => {
-  const num = clauseNumber(c.ref);
-  return num || `"${c.heading}"`;
-};
+// Clause numbers as the English page writes them; a named clause by its heading in ‘’ (the message
+// quotes the whole list in "" so that pages can translate it: server/i18n/messages.ts).
+const nameOf = (c: { ref: string; heading: string }) => clauseNumber(c.ref) || `‘${c.heading}’`;
 
 /**
  * Pairs each translated clause with the English clause of the same ref, so both have the anchor
@@ -109,7 +108,7 @@ export function matchClauses(english: readonly EnglishClause[], translated: read
   const byRef = new Map(english.map((c) => [c.ref, c]));
   const have = new Set(translated.map((c) => c.ref));
   const missing = english.filter((c) => !have.has(c.ref)).map(nameOf);
-  const extra = translated.filter((c) => !byRef.has(c.ref)).map((c) => `${c.ref.startsWith('~named-') ? `"${c.heading}"` : nameOf(c)} (line ${c.line})`);
+  const extra = translated.filter((c) => !byRef.has(c.ref)).map((c) => `${c.ref.startsWith('~named-') ? `‘${c.heading}’` : nameOf(c)} (line ${c.line})`);
   if (missing.length || extra.length) return { mismatch: { missing, extra } };
   return {
     clauses: translated.map((c) => ({
@@ -124,12 +123,19 @@ export function matchClauses(english: readonly EnglishClause[], translated: read
   };
 }
 
+export const mismatchMessages = {
+  missing: (name: string, missing: string) => `The translation lacks clauses of "${name}": "${missing}". ${mismatchMessages.how}`,
+  extra: (name: string, extra: string) => `The translation has clauses that "${name}" does not have: "${extra}". ${mismatchMessages.how}`,
+  both: (name: string, missing: string, extra: string) => `The translation lacks clauses of "${name}": "${missing}"; and it has clauses that the English text does not have: "${extra}". ${mismatchMessages.how}`,
+  how: 'Every English clause needs its translation, under the same number; a named heading can say which English clause it renders with {#ref}, as in "# Avant-propos {#foreword}".',
+} as const;
+
 /** The message of a mismatch, for the 422 (English, as every server message; pages localise it). */
 export function mismatchMessage(m: ClauseMismatch, englishName: string): string {
-  const parts: string[] = [];
-  if (m.missing.length) parts.push(`not translated: ${m.missing.join(', ')}`);
-  if (m.extra.length) parts.push(`not in the English text: ${m.extra.join(', ')}`);
-  return `The clauses do not match those of ${englishName} (${parts.join('; ')}). Every English clause needs its translation, under the same number; a named heading can say which English clause it renders with {#ref}, e.g. "# Avant-propos {#foreword}".`;
+  const missing = m.missing.join(', ');
+  const extra = m.extra.join(', ');
+  if (m.missing.length && m.extra.length) return mismatchMessages.both(englishName, missing, extra);
+  return m.missing.length ? mismatchMessages.missing(englishName, missing) : mismatchMessages.extra(englishName, extra);
 }
 
 /** What a version looks like to the staleness rule: its place among the published editions. */

@@ -16,12 +16,13 @@ import type { TranslationInput } from './validation.ts';
 
 export const messages = {
   noStandard: (ref: string) => `There is no standard "${ref}" in the catalogue.`,
-  noVersion: (d: string, n: number) => `${d} has no version ${n}.`,
-  noTranslation: (d: string, n: number, lang: string) => `${d} version ${n} has no translation into ${lang}.`,
-  noLatest: (d: string, lang: string) => `${d} has no translation into ${lang} that you can see.`,
+  noVersion: (d: string, n: number) => `"${d}" has no version ${n}.`,
+  noTranslation: (d: string, n: number, lang: string) => `"${d}" version ${n} has no translation into "${lang}".`,
+  noLatest: (d: string, lang: string) => `"${d}" has no translation into "${lang}" that you can see.`,
 } as const;
 
-const languageName = (lang: string) => LANGUAGE_NAMES[lang as TranslationLanguage]?.english ?? lang;
+// By code in messages: the pages localise the message, and the code reads the same in every language.
+const languageName = (lang: string) => (LANGUAGE_NAMES[lang as TranslationLanguage] ? lang : lang.slice(0, 16));
 
 async function versionFor(db: Db, ref: string, n: number): Promise<{ standard: StandardRow; version: VersionMeta }> {
   const standard = (await standardByRef(db, ref)) ?? (canonicalRef(ref) ? await standardByRef(db, canonicalRef(ref)!) : null);
