@@ -21,7 +21,7 @@ export const LANGUAGE_NAMES: Record<TranslationLanguage, { english: string; own:
 };
 
 /** "Annex A" as the translations write it; the letter stays Latin, as on the English page. */
-const ANNEX_WORD = /^(Annex|Annexe|Anexo|Приложение|الملحق|المرفق|附录|附件)[ \t]*([A-Z])(?![\p{L}\p{N}])[ \t]*[:.\-–—]?[ \t]*(.*)$/u;
+const ANNEX_WORD = /^(Annex|Annexe|Anexo|Приложение|الملحق|المرفق|附录|附件)(?:[ \t]+|(?<=附录|附件))([A-Z])(?![\p{L}\p{N}])[ \t]*[:.\-–—]?[ \t]*(.*)$/u;
 /** `# Avant-propos {#foreword}`: the English ref named by hand. */
 const EXPLICIT = /^(.*?)[ \t]*\{#([^}\s]+)\}$/;
 
@@ -54,6 +54,9 @@ export function translationHeadingReader(englishNamed: readonly string[]): Headi
     const ex = EXPLICIT.exec(title);
     if (ex) {
       const shape = shapeOf(ex[2]!);
+      // a named clause named by hand puts the order back in step: the next named heading is the one after it
+      const at = englishNamed.indexOf(ex[2]!);
+      if (at >= 0 && level === 1) named = at + 1;
       return typeof shape === 'string' ? shape : { ...shape, heading: ex[1]!.trim() };
     }
     const annex = ANNEX_WORD.exec(title);
