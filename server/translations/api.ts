@@ -43,7 +43,7 @@ export function summaryJson(ref: string, s: service.TranslationSummary) {
 
 /** The `translations` field of a standard's JSON (GET /api/v1/standards/{ref}): the versions the caller may see. */
 export async function standardTranslationsField(deps: Pick<Deps, 'db'>, detail: StandardDetail): Promise<{ translations: ReturnType<typeof summaryJson>[] }> {
-  return { translations: (await service.translationsOf(deps.db as never, detail)).map((s) => summaryJson(detail.standard.ref, s)) };
+  return { translations: (await service.translationsOf(deps.db, detail)).map((s) => summaryJson(detail.standard.ref, s)) };
 }
 
 function translationJson(detail: StandardDetail, page: service.TranslationPage) {

@@ -46,9 +46,10 @@ export async function translationsOfStandard(db: Q, standardId: number): Promise
   return (await metas(db).where('v.standard_id', standardId).select(META).orderBy([{ column: 'v.n' }, { column: 't.language' }])).map(toMeta);
 }
 
-/** The translations of published versions, for the catalogue (which languages each standard has). */
-export async function publishedTranslations(db: Q): Promise<TranslationMeta[]> {
-  return (await metas(db).where('v.state', 'published').select(META).orderBy([{ column: 'v.standard_id' }, { column: 't.language' }])).map(toMeta);
+/** The languages each standard has a translation of a published version in, for the catalogue. */
+export async function publishedLanguages(db: Q): Promise<{ ref: string; language: string }[]> {
+  const rows = await metas(db).join('standards as s', 's.id', 'v.standard_id').where('v.state', 'published').distinct('s.ref', 't.language').orderBy([{ column: 's.ref' }, { column: 't.language' }]);
+  return rows.map((r: { ref: string; language: string }) => ({ ref: String(r.ref), language: String(r.language) }));
 }
 
 export async function translationOf(db: Q, versionId: number, language: string): Promise<(TranslationMeta & { source: string }) | null> {

@@ -2,7 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
-import { NotFound, Validation } from '../errors.ts';
+import { AppError, NotFound, Validation } from '../errors.ts';
 import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422 } from '../http/validation.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
@@ -80,42 +80,39 @@ export function translationsRoutes(deps: Deps): Router {
    */
   const libraryLocals = async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const lang = String(res.locals.lang ?? 'en');
-      if (req.path === '/standards') {
-        const all = await repo.publishedTranslations(db);
-        const byStandard: Record<string, { code: string; name: string }[]> = {};
-        const refs = new Map<number, string>((await db('standards').select('id', 'ref')).map((s: { id: number; ref: string }) => [Number(s.id), s.ref]));
-        for (const m of all) {
-          const ref = refs.get(m.standard_id);
-          if (!ref) continue;
-          const list = (byStandard[ref] ??= []);
-          if (!list.some((x) => x.code === m.language)) list.push({ code: m.language, name: t(lang, `translations:languages.${m.language}`) });
-        }
-        res.locals.translationLanguages = byStandard;
-        return next();
-      }
-      const found = await standards.findStandard(deps.states, String(req.params.ref));
-      if ('redirect' in found) return next();
-      const detail = standards.standardDetail(found.snapshot, viewerOf(res), clock.now());
-      const list = service.summarise(detail, await kept.metas(detail.standard.id, detail.revision)).map((s) => entry(lang, detail.standard.ref, s));
-      res.locals.translations = list;
-      const n = req.params.n === undefined ? detail.current?.n : Number(req.params.n);
-      const manage = can(viewerOf(res), 'translations.manage');
-      const mine = list.filter((x) => x.n === n);
-      res.locals.versionTranslations = {
-        // a reader sees the section when there is a translation; the secretariat always (its form)
-        show: n !== undefined && (mine.length > 0 || manage),
-        manage,
-        n,
-        ref: detail.standard.ref,
-        list: mine,
-        languages: TRANSLATION_LANGUAGES.map((code) => ({ code, name: t(lang, `translations:languages.${code}`) })),
-      };
-    } catch {
-      // the standards' own route says what is wrong with the address
+      await putLibraryLocals(req, res);
+    } catch (err) {
+      // the standards' own route says what is wrong with the address; anything else is logged
+      if (!(err instanceof AppError)) deps.logger.warn({ err }, 'translations of the page not read');
     }
     next();
   };
+  async function putLibraryLocals(req: Request, res: Response): Promise<void> {
+    const lang = String(res.locals.lang ?? 'en');
+    if (req.path === '/standards') {
+      const byStandard: Record<string, { code: string; name: string }[]> = {};
+      for (const { ref, language } of await repo.publishedLanguages(db)) (byStandard[ref] ??= []).push({ code: language, name: t(lang, `translations:languages.${language}`) });
+      res.locals.translationLanguages = byStandard;
+      return;
+    }
+    const found = await standards.findStandard(deps.states, String(req.params.ref));
+    if ('redirect' in found) return;
+    const detail = standards.standardDetail(found.snapshot, viewerOf(res), clock.now());
+    const list = service.summarise(detail, await kept.metas(detail.standard.id, detail.revision)).map((s) => entry(lang, detail.standard.ref, s));
+    res.locals.translations = list;
+    const n = req.params.n === undefined ? detail.current?.n : Number(req.params.n);
+    const manage = can(viewerOf(res), 'translations.manage');
+    const mine = list.filter((x) => x.n === n);
+    res.locals.versionTranslations = {
+      // a reader sees the section when there is a translation; the secretariat always (its form)
+      show: n !== undefined && (mine.length > 0 || manage),
+      manage,
+      n,
+      ref: detail.standard.ref,
+      list: mine,
+      languages: TRANSLATION_LANGUAGES.map((code) => ({ code, name: t(lang, `translations:languages.${code}`) })),
+    };
+  }
   r.get(['/standards', '/standards/:ref', '/standards/:ref/versions', '/standards/:ref/versions/:n'], allow('public'), libraryLocals);
 
   /** The standard and the version named in the URL, as the reader may see them; null after a redirect. */
