@@ -214,7 +214,7 @@ export function translationsRoutes(deps: Deps): Router {
     const have = new Set(list.filter((x) => x.language === language).map((x) => x.n));
     const v = latestTranslated(detail.versions, (x) => have.has(x.n));
     if (!v) throw new NotFound(service.messages.noLatest(detail.standard.designation, service.languageName(language)));
-    await sendTranslation(req, res, detail, v, language, { permalink: true });
+    await sendTranslation(req, res, detail, v, language, { translationPermalink: true });
   });
 
   // — the secretariat: load, replace, remove (multipart like drafts: a .md or .docx file, or the text) —

@@ -54,7 +54,7 @@ describe('translations of a version (issue 19 item 2)', () => {
       expect(res.text).to.contain('The English text is authoritative.');
       expect(res.text).to.match(/<div class="text translated-text" lang="fr" dir="ltr">/);
       const latest = await request(t.app).get('/standards/10.60/translations/fr').expect(200);
-      expect(latest.text).to.contain('Domaine d’application').and.to.contain('href="/standards/10.60/versions/1/translations/fr"');
+      expect(latest.text).to.contain('Domaine d’application').and.to.contain('<a href="/standards/10.60/versions/1/translations/fr">Permanent link to this translation</a>');
       await request(t.app).get('/standards/10.60/translations/ru').expect(404);
     });
 
