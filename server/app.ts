@@ -1,4 +1,5 @@
 import { languageLocals } from './i18n/middleware.ts';
+import { languageRoutes } from './language/routes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import { fastPath } from './http/fast-path.ts';
@@ -243,6 +244,7 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; t
 
   app.use(healthRoutes(deps));
   app.use(homeRoutes(deps));
+  app.use(languageRoutes(deps, auth));
   // before the standards' pages: puts what the catalogue, history and version pages show of translations in their locals
   app.use(translationsRoutes(deps));
   app.use(standardsRoutes(deps));
