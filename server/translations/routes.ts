@@ -7,6 +7,7 @@ import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
 import { parseOr422 } from '../http/validation.ts';
 import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { t } from '../i18n/index.ts';
+import { localise } from '../i18n/messages.ts';
 import { textOfUpload, uploadOne } from '../drafts/upload.ts';
 import * as standards from '../standards/service.ts';
 import type { StandardDetail, VersionInfo } from '../standards/service.ts';
@@ -43,6 +44,8 @@ function entry(lang: string, ref: string, s: service.TranslationSummary) {
   const l = s.language;
   return {
     ...s,
+    // the edition's name in the page's language ("Édition 2"), as {{versionName}} says it
+    matches: localise(lang, s.matches),
     name: t(lang, `translations:languages.${l}`),
     own: LANGUAGE_NAMES[l].own,
     dir: LANGUAGE_NAMES[l].dir,
@@ -150,7 +153,7 @@ export function translationsRoutes(deps: Deps): Router {
         sideBySide: `${translationPath(ref, v.n, language)}/side-by-side`,
         english: `/standards/${enc(ref)}/versions/${v.n}`,
         stale: page.staleness.stale,
-        matches: page.staleness.matches,
+        matches: localise(lang, page.staleness.matches),
         diff: page.staleness.currentN ? diffPath(ref, v.n, page.staleness.currentN) : null,
         others: list.filter((x) => x.n === v.n && x.language !== language),
       },
@@ -227,7 +230,7 @@ export function translationsRoutes(deps: Deps): Router {
     const list = (await listOf(res, detail)).filter((x) => x.n === v.n);
     const values = (extra.values ?? {}) as Record<string, unknown>;
     res.render('translations/manage', {
-      title: t(lang, 'translations:manage.title', { designation: detail.standard.designation, version: v.edition_label || v.label }),
+      title: t(lang, 'translations:manage.title', { designation: detail.standard.designation, version: localise(lang, v.edition_label || v.label) }),
       ...detail,
       version: v,
       isDraft: v.state !== 'published',
@@ -267,7 +270,7 @@ export function translationsRoutes(deps: Deps): Router {
     const back = `/standards/${enc(detail.standard.ref)}/versions/${n}/translations`;
     if (!confirmed(req.body)) {
       await service.translationPage(db, detail, v, language); // 404 when there is none
-      const what = { designation: detail.standard.designation, version: v.edition_label || v.label, language: t(lang, `translations:languages.${language}`) };
+      const what = { designation: detail.standard.designation, version: localise(lang, v.edition_label || v.label), language: t(lang, `translations:languages.${language}`) };
       return renderConfirmation(res, {
         title: t(lang, 'translations:remove.title', what),
         what: [t(lang, 'translations:remove.what', what)],

@@ -45,7 +45,7 @@ describe('translations of a version (issue 19 item 2)', () => {
       await request(t.app).get('/standards/07.11/diff/2..3').expect(200);
       // in Arabic, the notice too is in Arabic (and the English version page is unchanged)
       const ar = await request(t.app).get('/standards/07.11/versions/2/translations/ar').set('Cookie', 'lang=ar').expect(200);
-      expect(ar.text).to.contain('تطابق هذه الترجمة: Edition 1 Amendment 1؛ وقد تغيّر النص الإنكليزي منذ ذلك الحين');
+      expect(ar.text).to.contain('تطابق هذه الترجمة: الإصدار 1، التعديل 1؛ وقد تغيّر النص الإنكليزي منذ ذلك الحين — <a href="/standards/07.11/diff/2..3">');
     });
 
     it('the current edition in French: no flag; the latest French translation is that one', async () => {
