@@ -64,6 +64,8 @@ import { watchingRoutes } from './watching/routes.ts';
 import { watchStateOfRef } from './watching/service.ts';
 import { notificationsApi } from './notifications/api.ts';
 import { notificationsRoutes } from './notifications/routes.ts';
+import { standardTranslationsField, translationsApi } from './translations/api.ts';
+import { translationsRoutes } from './translations/routes.ts';
 
 const messages = {
   badTarget: 'The request target is not a path: ask for an address that starts with /.',
@@ -189,7 +191,8 @@ export const isBearerApiCall = (req: IncomingMessage): boolean => (req.url ?? ''
 
 function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; tokens: TokenCache; jsons: StandardJsons } {
   const app = express();
-  const jsons = new StandardJsons(deps);
+  // A standard's JSON carries its translations (issue 19 item 2).
+  const jsons = new StandardJsons(deps, (d) => standardTranslationsField(deps, d));
   commonFront(app, deps, { staticFiles: true });
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
   // A token's lookup is remembered for up to a second (accounts/tokens.ts TokenCache).
@@ -228,6 +231,7 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; t
   api.use(myworkApi(deps));
   api.use(watchingApi(deps));
   api.use(notificationsApi(deps));
+  api.use(translationsApi(deps));
   app.use('/api/v1', api);
 
   const bearerApp = express();
@@ -241,6 +245,8 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; t
   app.use(healthRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(languageRoutes(deps, auth));
+  // before the standards' pages: puts what the catalogue, history and version pages show of translations in their locals
+  app.use(translationsRoutes(deps));
   app.use(standardsRoutes(deps));
   app.use(searchRoutes(deps));
   app.use(signinRoutes(deps, auth));

@@ -12,6 +12,7 @@ import { PageCache } from './http/page-cache.ts';
 import { buildId } from './http/views.ts';
 import { auditMigrationNotices } from './organisations/service.ts';
 import { loadStandards } from './standards/loader.ts';
+import { loadTranslations } from './translations/loader.ts';
 import { loadAuditKey } from './audit/key.ts';
 import { beginKeying } from './audit/service.ts';
 import { setUpOnce } from './startup.ts';
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
       const report = await loadStandards(db, systemClock, config.standardsDir);
       for (const e of report.errors) logger.error(`standards: ${e}`);
       logger.info({ ...report, errors: report.errors.length }, 'standards loaded into the empty database');
+      // the sample translations beside the texts (issue 19 item 2)
+      const translations = await loadTranslations(db, systemClock, config.standardsDir);
+      for (const e of translations.errors) logger.error(`translations: ${e}`);
+      logger.info({ ...translations, errors: translations.errors.length }, 'translations loaded');
     }
     const admin = await ensureFirstSecretariat({ db, clock: systemClock, config, mailer, logger }, config.adminEmail, config.adminPassword);
     if (admin) logger.info({ user_id: admin.id }, `first secretariat account created for ${admin.email}`);

@@ -14,6 +14,7 @@ import { searchPaths } from './search/openapi.ts';
 import { myworkPaths } from './mywork/openapi.ts';
 import { watchingPaths } from './watching/openapi.ts';
 import { wordPaths } from './word/openapi.ts';
+import { translationsPaths, translationsSchemas } from './translations/openapi.ts';
 import { error, json } from './http/openapi-parts.ts';
 
 /** The OpenAPI 3 description of /api/v1 (design.md §6). Each feature adds its paths here. */
@@ -44,6 +45,7 @@ export const openapi = {
       ...usersSchemas,
       ...organisationsSchemas,
       ...diffSchemas,
+      ...translationsSchemas,
       Error: {
         type: 'object',
         required: ['error'],
@@ -121,9 +123,9 @@ export const openapi = {
     },
     '/standards/{ref}': {
       get: {
-        summary: 'A standard with its versions and consultations (drafts as visible to the caller)',
+        summary: 'A standard with its versions, consultations and translations (drafts as visible to the caller)',
         parameters: [refParam],
-        responses: { 200: { description: 'The standard', content: json({ $ref: '#/components/schemas/Standard' }) }, 404: error },
+        responses: { 200: { description: 'The standard', content: json({ allOf: [{ $ref: '#/components/schemas/Standard' }, { $ref: '#/components/schemas/StandardTranslations' }] }) }, 404: error },
       },
     },
     '/standards/{ref}/versions/{n}': {
@@ -147,7 +149,7 @@ export const openapi = {
 };
 
 // Each feature describes its own paths; two may add operations to one path (GET and POST /standards).
-for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths, diffPaths, requirementsPaths, searchPaths, myworkPaths, watchingPaths, notificationsPaths, wordPaths]) {
+for (const feature of [usersPaths, draftsPaths, consultationsPaths, ballotsPaths, publicationPaths, endorsementPaths, privacyPaths, organisationsPaths, proposalsPaths, diffPaths, requirementsPaths, searchPaths, myworkPaths, watchingPaths, notificationsPaths, wordPaths, translationsPaths]) {
   for (const [path, operations] of Object.entries(feature)) {
     openapi.paths[path] = { ...(openapi.paths[path] as object | undefined), ...(operations as object) };
   }

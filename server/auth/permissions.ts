@@ -44,6 +44,8 @@ export const PERMISSIONS = {
   'ballots.override-order': ['secretariat'],
   'standards.manage': ['secretariat'],
   'drafts.create': ['secretariat'],
+  // load, replace and remove the translations of a version (issue 19 item 2); reading follows the version
+  'translations.manage': ['secretariat'],
   'consultations.manage': ['secretariat'],
   'versions.publish': ['secretariat'],
   // the Steering Group's acceptance and the UN endorsement (IACG-MA) of an approved version

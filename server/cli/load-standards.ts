@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { createDb } from '../db.ts';
 import { systemClock } from '../clock.ts';
 import { loadStandards } from '../standards/loader.ts';
+import { loadTranslations } from '../translations/loader.ts';
 
 const config = loadConfig();
 const db = createDb(config.databaseUrl);
@@ -12,8 +13,10 @@ try {
   console.log(
     `standards: ${r.standardsAdded} added, ${r.standardsUpdated} updated; versions: ${r.versionsAdded} added, ${r.versionsUnchanged} unchanged; consultations: ${r.consultationsAdded} added`,
   );
-  for (const e of r.errors) console.error(`error: ${e}`);
-  if (r.errors.length) process.exitCode = 1;
+  const tr = await loadTranslations(db, systemClock, process.argv[2] ?? config.standardsDir);
+  console.log(`translations: ${tr.added} added, ${tr.unchanged} unchanged`);
+  for (const e of [...r.errors, ...tr.errors]) console.error(`error: ${e}`);
+  if (r.errors.length || tr.errors.length) process.exitCode = 1;
 } finally {
   await db.destroy();
 }

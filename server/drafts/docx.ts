@@ -34,8 +34,12 @@ export interface Converted {
 }
 
 const NAMED = /^(foreword|introduction|bibliography|preface|acknowledge?ments|warning|copyright notice|amendment record|references)$/i;
+// The same named headings in the other UN languages, for translations loaded from Word (server/translations/):
+// they stay unnumbered as in English, and the translation matches them to the English ones.
+const NAMED_TRANSLATED = /^(avant-propos|introduction|bibliographie|prólogo|introducción|bibliografía|предисловие|введение|библиография|تمهيد|مقدمة|المراجع|前言|引言|参考文献)(\s*\{#[^}\s]+\})?$/i;
+const isNamed = (title: string) => NAMED.test(title) || NAMED_TRANSLATED.test(title) || /\s*\{#[a-z][a-z0-9-]*\}$/.test(title);
 const CONTENTS = /^(table of )?contents$/i;
-const ANNEX = /^annex\s+([A-Z])\b[\s:.\-–—]*(.*)$/i;
+const ANNEX = /^(annex|annexe|anexo|приложение|الملحق|附录)(?:\s+|(?<=附录))([A-Z])(?![\p{L}\p{N}])[\s:.\-–—]*(.*)$/iu;
 const NUMBERED = /^(\d+(?:\.\d+)*)\.?\s+(.+)$/;
 const ANNEX_NUMBERED = /^([A-Z])\.(\d+(?:\.\d+)*)\.?\s+(.+)$/;
 const BREAK = '\u2028'; // a <br>, until the context decides how to write it
@@ -109,13 +113,15 @@ export function htmlToMarkdown(rawHtml: string): Converted {
     }
     started = true;
     let m: RegExpExecArray | null;
-    if (NAMED.test(title)) {
+    if (isNamed(title)) {
       annex = null;
       blocks.push(`# ${title}`);
     } else if ((m = ANNEX.exec(title))) {
-      annex = m[1]!.toUpperCase();
+      annex = m[2]!.toUpperCase();
       annexCounters.length = 0;
-      blocks.push(`# Annex ${annex}${m[2] ? ` ${m[2]}` : ''}`);
+      // "Annex" as the document writes it (Annexe, Anexo… in a translation)
+      const word = /^annex$/i.test(m[1]!) ? 'Annex' : m[1]!;
+      blocks.push(`# ${word} ${annex}${m[3] ? ` ${m[3]}` : ''}`);
     } else if (annex && level > 1) {
       if ((m = ANNEX_NUMBERED.exec(title)) && m[1]!.toUpperCase() === annex) {
         // Typed by hand: keep the number and follow it.

@@ -24,7 +24,14 @@ export class StandardJsons {
   /** the headers the middleware set on the first answer (helmet's): the same on every JSON answer */
   headers: [string, string][] | undefined;
 
-  constructor(private readonly deps: Pick<Deps, 'states' | 'clock'>) {}
+  /**
+   * `extra`: fields other features add to the JSON (the translations, server/translations/api.ts),
+   * given by the composition so that this module imports none of them; read when the body is made.
+   */
+  constructor(
+    private readonly deps: Pick<Deps, 'states' | 'clock'>,
+    private readonly extra?: (d: StandardDetail) => Promise<Record<string, unknown>>,
+  ) {}
 
   /** Throws NotFound as resolveStandard does. */
   async body(ref: string, viewer: Viewer | null): Promise<Buffer> {
@@ -42,6 +49,7 @@ export class StandardJsons {
           consultations: d.versions
             .filter((v) => v.consultation)
             .map((v) => ({ id: v.consultation!.id, n: v.n, opens_at: v.consultation!.opens_at, closes_at: v.consultation!.closes_at, state: v.consultation!.state })),
+          ...(this.extra ? await this.extra(d) : {}),
         }),
       );
       kept = { snap: snapshot, from: t, until: stableUntil(snapshot, now), body };

@@ -39,7 +39,7 @@ const ANNEX = /^Annex[ \t]+([A-Z])\b[ \t]*(.*)$/;
 const ANNEX_CLAUSE = /^([A-Z])\.(\d+(?:\.\d+)*)\.?(?:[ \t]+(.*))?$/;
 const MAX_HEADING = 500;
 
-interface HeadingInfo {
+export interface HeadingInfo {
   ref: string;
   heading: string;
   depth: number;
@@ -81,8 +81,17 @@ export function slug(s: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+/**
+ * How a heading is read: readHeading by default; a translation (server/translations/) reads its
+ * named and annex headings in its own language and names their English refs.
+ */
+export interface ParseOptions {
+  readHeading?: (title: string, level: number) => HeadingInfo | string;
+}
+
 /** Reads every heading of the text as a clause; never throws. */
-export function parseClauses(markdown: string, lineOffset = 0): ParseResult {
+export function parseClauses(markdown: string, lineOffset = 0, opts: ParseOptions = {}): ParseResult {
+  const read = opts.readHeading ?? readHeading;
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
   const clauses: ParsedClause[] = [];
   const problems: ParseProblem[] = [];
@@ -125,7 +134,7 @@ export function parseClauses(markdown: string, lineOffset = 0): ParseResult {
       problems.push({ line, message: `Heading longer than ${MAX_HEADING} characters.` });
       return;
     }
-    const info = readHeading(title, level);
+    const info = read(title, level);
     if (typeof info === 'string') {
       problems.push({ line, message: info });
       return;

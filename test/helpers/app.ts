@@ -8,6 +8,7 @@ import { createDb, type Db } from '../../server/db.ts';
 import { createLogger } from '../../server/logger.ts';
 import { PageCache } from '../../server/http/page-cache.ts';
 import { loadStandards } from '../../server/standards/loader.ts';
+import { loadTranslations } from '../../server/translations/loader.ts';
 import type { Mailer } from '../../server/mail/mailer.ts';
 import type { AuthLimits } from '../../server/auth/rate-limit.ts';
 import type { PasswordHasher } from '../../server/accounts/passwords.ts';
@@ -32,6 +33,8 @@ function template(): Promise<string> {
       await db.migrate.latest();
       const report = await loadStandards(db, new FakeClock(TEST_NOW), 'standards');
       if (report.errors.length) throw new Error(`standards/ does not load:\n${report.errors.join('\n')}`);
+      const tr = await loadTranslations(db, new FakeClock(TEST_NOW), 'standards');
+      if (tr.errors.length) throw new Error(`standards/*/translations do not load:\n${tr.errors.join('\n')}`);
       await db.destroy();
       return 'tpl';
     }
@@ -40,6 +43,8 @@ function template(): Promise<string> {
     await db.migrate.latest();
     const report = await loadStandards(db, new FakeClock(TEST_NOW), 'standards');
     if (report.errors.length) throw new Error(`standards/ does not load:\n${report.errors.join('\n')}`);
+    const tr = await loadTranslations(db, new FakeClock(TEST_NOW), 'standards');
+    if (tr.errors.length) throw new Error(`standards/*/translations do not load:\n${tr.errors.join('\n')}`);
     await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
     await db.destroy();
     return file;

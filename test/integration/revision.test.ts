@@ -152,6 +152,9 @@ describe('revision: every write to a standard moves its revision', () => {
       },
       run: () => as(api().post(`/api/v1/proposals/${ids.proposal}/drafts`)).send({ text: TEXT }),
     },
+    // translations (issue 19 item 2): the version page, history and catalogue list them
+    { route: 'PUT /api/v1/standards/:ref/versions/:n/translations/:lang', ref: '07.98', run: () => as(api().put(`/api/v1/standards/07.98/versions/${drafts.first}/translations/fr`)).send({ text: '# 1 Domaine\n\nRévision.\n\n# 2 Exigences\n\nUn cache doit être invalidé.\n' }) },
+    { route: 'DELETE /api/v1/standards/:ref/versions/:n/translations/:lang', ref: '07.98', run: () => as(api().delete(`/api/v1/standards/07.98/versions/${drafts.first}/translations/fr`)) },
     { route: 'POST /api/v1/standards/:ref/withdraw', ref: '07.98', run: () => as(api().post('/api/v1/standards/07.98/withdraw')).send({ date: '2026-12-31' }) },
   ];
 
