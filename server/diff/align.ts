@@ -197,12 +197,18 @@ interface Piece {
   /** per sentence, how many words it has */
   sizes: number[];
   index: Map<number, number[]>;
+  /** a bit per (hash mod BITS) of the index: most bigrams of a scanned clause miss, told without a Map lookup */
+  bits: Int32Array;
   words: number;
 }
+
+const BITS = 1 << 15;
 
 /** Heading and body as word ids, and (once asked for) where each sentence of the body starts. */
 interface Tokens {
   ids: Int32Array;
+  /** the hash of the bigram starting at each word (bigramHash), made once for the Set and the scans */
+  pairs?: Int32Array;
   /** word index where each body sentence starts, then ids.length */
   starts?: number[];
 }
@@ -228,7 +234,11 @@ export class Shingles {
 
   bigrams(c: AlignClause): Set<number> {
     let s = this.cache.get(c);
-    if (!s) this.cache.set(c, (s = shingles(this.tokensOf(c).ids, 2)));
+    if (!s) {
+      const t = this.tokensOf(c);
+      // (a one-word clause's only shingle is the word itself)
+      this.cache.set(c, (s = t.ids.length === 1 ? new Set([unigramHash(t.ids[0]!)]) : new Set(pairsOf(t))));
+    }
     return s;
   }
 
@@ -237,7 +247,7 @@ export class Shingles {
     let p = this.pieces.get(c);
     if (!p) {
       const { ids, starts } = this.sentenceTokens(c);
-      p = { bigrams: [], sizes: [], index: new Map(), words: 0 };
+      p = { bigrams: [], sizes: [], index: new Map(), bits: new Int32Array(BITS >>> 5), words: 0 };
       for (let k = 0; k + 1 < starts.length; k++) {
         const a = Math.min(starts[k]!, ids.length);
         const b = Math.min(starts[k + 1]!, ids.length);
@@ -245,11 +255,13 @@ export class Shingles {
         for (let w = a; w < b; w++) {
           if (w + 1 === b && w > a) break;
           // the bigram from w (the word itself for a one-word sentence)
-          const h = w + 1 < b ? bigramHash(ids[w]!, ids[w + 1]!) : Math.imul(FNV ^ ids[w]!, PRIME);
+          const h = w + 1 < b ? bigramHash(ids[w]!, ids[w + 1]!) : unigramHash(ids[w]!);
           // units are added in order: a bigram already posted for this one is a repeat within it
           const posting = p.index.get(h);
-          if (!posting) p.index.set(h, [k]);
-          else if (posting[posting.length - 1] !== k) posting.push(k);
+          if (!posting) {
+            p.index.set(h, [k]);
+            p.bits[(h & (BITS - 1)) >>> 5]! |= 1 << (h & 31);
+          } else if (posting[posting.length - 1] !== k) posting.push(k);
           else continue;
           own.push(h);
         }
@@ -264,8 +276,8 @@ export class Shingles {
 
   /** Which sentences of `piece` a sentence of `c` holds, perhaps edited (see heldBy). */
   held(piece: Piece, c: AlignClause): Uint8Array {
-    const { ids, starts } = this.sentenceTokens(c);
-    return heldBy(piece, ids, starts);
+    const t = this.sentenceTokens(c);
+    return heldBy(piece, pairsOf(t), t.starts);
   }
 
   private tokensOf(c: AlignClause): Tokens {
@@ -302,6 +314,21 @@ export class Shingles {
 
 }
 
+/** The bigram hash at each word but the last, made once per clause (its Set, and each scan for a piece). */
+function pairsOf(t: Tokens): Int32Array {
+  if (!t.pairs) {
+    const { ids } = t;
+    const pairs = new Int32Array(Math.max(0, ids.length - 1));
+    for (let w = 0; w < pairs.length; w++) pairs[w] = Math.imul(Math.imul(FNV ^ ids[w]!, PRIME) ^ ids[w + 1]!, PRIME);
+    t.pairs = pairs;
+  }
+  return t.pairs;
+}
+
+function unigramHash(id: number): number {
+  return Math.imul(FNV ^ id, PRIME);
+}
+
 /** A word's id: FNV-1a over its (lower-case) characters, so that no word need be made to be named. */
 function hashWord(word: string): number {
   let h = FNV;
@@ -315,21 +342,25 @@ function hashWord(word: string): number {
  * bigrams each of its sentences shares with each sentence of the piece. (Kept apart from the token
  * making, so that the one hot loop of the piece search is small to optimise.)
  */
-function heldBy(piece: Piece, ids: Int32Array, starts: readonly number[]): Uint8Array {
+function heldBy(piece: Piece, pairs: Int32Array, starts: readonly number[]): Uint8Array {
   const n = piece.sizes.length;
   const out = new Uint8Array(n);
   const shared = new Int32Array(n);
   const touched: number[] = [];
+  const { bits, index } = piece;
   for (let k = 0; k + 1 < starts.length; k++) {
     const a = starts[k]!;
-    const b = starts[k + 1]!;
+    // (a sentence end past the words, were there one, reads no bigram: as a lookup of no bigram found none)
+    const b = Math.min(starts[k + 1]!, pairs.length + 1);
     for (let w = a; w + 1 < b; w++) {
-      const posting = piece.index.get(bigramHash(ids[w]!, ids[w + 1]!));
+      const h = pairs[w]!;
+      if ((bits[(h & (BITS - 1)) >>> 5]! & (1 << (h & 31))) === 0) continue;
+      const posting = index.get(h);
       if (posting === undefined) continue;
       for (let q = 0; q < posting.length; q++) if (shared[posting[q]!]++ === 0) touched.push(posting[q]!);
     }
     // (a bigram repeated in one sentence is rare enough to count as the sentence's length says)
-    const size = Math.max(1, b - a - 1);
+    const size = Math.max(1, starts[k + 1]! - a - 1);
     for (let q = 0; q < touched.length; q++) {
       const u = touched[q]!;
       const bigrams = piece.bigrams[u]!.length;
@@ -337,18 +368,6 @@ function heldBy(piece: Piece, ids: Int32Array, starts: readonly number[]): Uint8
       shared[u] = 0;
     }
     touched.length = 0;
-  }
-  return out;
-}
-
-/** Hashes of each run of n word ids (all of them, joined, when there are fewer than n). */
-function shingles(ids: Int32Array, n: number): Set<number> {
-  const out = new Set<number>();
-  const width = Math.min(n, ids.length);
-  for (let i = 0; i + width <= ids.length && width > 0; i++) {
-    let h = FNV;
-    for (let k = i; k < i + width; k++) h = Math.imul(h ^ ids[k]!, PRIME);
-    out.add(h);
   }
   return out;
 }
