@@ -551,9 +551,10 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     if (u.same !== v.same) {
       // an edited sentence is read as a clause changed in place is, hunk by hunk of its word diff, so
       // that "shall" replaced by "can" beside an unchanged "can" reads "shall → can"
-      const parts = diffText(u.text, v.text);
-      add('verbs', changedTerms(parts, 'verbs'), at, [v.entry, v.pos]);
-      add('numbers', changedTerms(parts, 'numbers'), at, [v.entry, v.pos]);
+      // (its two sides are the two sentences: no need to join them back from the parts)
+      const hs = hunks(diffText(u.text, v.text));
+      add('verbs', termsOfKind(hs, u.text, v.text, 'verbs'), at, [v.entry, v.pos]);
+      add('numbers', termsOfKind(hs, u.text, v.text, 'numbers'), at, [v.entry, v.pos]);
     }
     if (elsewhere && !linked(from.from_ref, to.to_ref) && (bears(u) || bears(v))) {
       moved.push({ order: [v.entry, v.pos], m: { anchor: at.anchor, from_ref: at.from_ref, to_ref: at.to_ref, text: v.text, edited: u.same !== v.same } });
