@@ -95,8 +95,26 @@ function renderFolded(run: ClauseDiff[], ctx: Context, out: string[]): void {
   const label =
     run.length === 1 ? `1 unchanged clause (${first})` : `${run.length} unchanged clauses (${first} to ${last})`;
   out.push(`<details class="diff-folded"><summary>${escapeHtml(label)}</summary>`);
-  for (let k = 0; k < run.length; k++) out.push(renderClause(run[k]!, ctx));
+  for (let k = 0; k < run.length; k++) out.push(quietClause(run[k]!, ctx) ?? renderClause(run[k]!, ctx));
   out.push('</details>');
+}
+
+/**
+ * What renderClause makes of an unchanged clause in place, inline, that is no piece of a split or merge
+ * (most of a document), made without its general steps; null for any other clause.
+ */
+function quietClause(c: ClauseDiff, ctx: Context): string | null {
+  if (!isQuiet(c) || ctx.opts.view !== 'inline' || c.from_heading !== undefined || c.from_ref !== c.to_ref || pieceOf(c, ctx) !== null) return null;
+  let body = '';
+  for (let k = 0; k < c.parts.length; k++) {
+    if (c.parts[k]!.op !== 'equal') return null;
+    body += escapeHtml(c.parts[k]!.text);
+  }
+  const anchor = changeAnchor(c);
+  const id = ctx.seen.has(anchor) ? '' : ` id="${escapeHtml(anchor)}"`;
+  ctx.seen.add(anchor);
+  const ref = escapeHtml(clauseNumber(c.to_ref ?? c.from_ref ?? ''));
+  return `<section class="diff-clause diff-status-unchanged"${id}>\n<h3><span class="diff-ref">${ref}</span> <span class="diff-heading">${escapeHtml(c.heading)}</span></h3>\n<div class="diff-text">${body}</div>\n</section>`;
 }
 
 function renderClause(c: ClauseDiff, ctx: Context): string {
