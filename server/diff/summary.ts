@@ -666,7 +666,8 @@ function withinSentences(shape: EntryShape): boolean {
     const h = hs[k]!;
     const gone = h.old[1] > h.old[0] ? wordsOf(oldText.slice(h.old[0], h.old[1])) : NONE;
     const come = h.new[1] > h.new[0] ? wordsOf(newText.slice(h.new[0], h.new[1])) : NONE;
-    if (!mostlyKept(perOld, oldText, h.old, gone.length) || !mostlyKept(perNew, newText, h.new, come.length)) return false;
+    // (a side that loses or gains no word keeps its sentence: only a side with words changed is looked at)
+    if ((gone.length && !mostlyKept(perOld, oldText, h.old, gone.length)) || (come.length && !mostlyKept(perNew, newText, h.new, come.length))) return false;
     for (let w = 0; w < gone.length; w++) deleted.push(gone[w]!);
     for (let w = 0; w < come.length; w++) inserted.push(come[w]!);
   }
