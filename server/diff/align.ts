@@ -197,12 +197,8 @@ interface Piece {
   /** per sentence, how many words it has */
   sizes: number[];
   index: Map<number, number[]>;
-  /** a bit per (hash mod BITS) of the index: most bigrams of a scanned clause miss, told without a Map lookup */
-  bits: Int32Array;
   words: number;
 }
-
-const BITS = 1 << 15;
 
 /** Heading and body as word ids, and (once asked for) where each sentence of the body starts. */
 interface Tokens {
@@ -237,7 +233,12 @@ export class Shingles {
     if (!s) {
       const t = this.tokensOf(c);
       // (a one-word clause's only shingle is the word itself)
-      this.cache.set(c, (s = t.ids.length === 1 ? new Set([unigramHash(t.ids[0]!)]) : new Set(pairsOf(t))));
+      s = new Set();
+      if (t.ids.length === 1) s.add(unigramHash(t.ids[0]!));
+      const pairs = pairsOf(t);
+      // (a loop: a Set made from a typed array steps through an iterator, slower in a first diff)
+      for (let w = 0; w < pairs.length; w++) s.add(pairs[w]!);
+      this.cache.set(c, s);
     }
     return s;
   }
@@ -247,7 +248,7 @@ export class Shingles {
     let p = this.pieces.get(c);
     if (!p) {
       const { ids, starts } = this.sentenceTokens(c);
-      p = { bigrams: [], sizes: [], index: new Map(), bits: new Int32Array(BITS >>> 5), words: 0 };
+      p = { bigrams: [], sizes: [], index: new Map(), words: 0 };
       for (let k = 0; k + 1 < starts.length; k++) {
         const a = Math.min(starts[k]!, ids.length);
         const b = Math.min(starts[k + 1]!, ids.length);
@@ -258,10 +259,8 @@ export class Shingles {
           const h = w + 1 < b ? bigramHash(ids[w]!, ids[w + 1]!) : unigramHash(ids[w]!);
           // units are added in order: a bigram already posted for this one is a repeat within it
           const posting = p.index.get(h);
-          if (!posting) {
-            p.index.set(h, [k]);
-            p.bits[(h & (BITS - 1)) >>> 5]! |= 1 << (h & 31);
-          } else if (posting[posting.length - 1] !== k) posting.push(k);
+          if (!posting) p.index.set(h, [k]);
+          else if (posting[posting.length - 1] !== k) posting.push(k);
           else continue;
           own.push(h);
         }
@@ -347,15 +346,13 @@ function heldBy(piece: Piece, pairs: Int32Array, starts: readonly number[]): Uin
   const out = new Uint8Array(n);
   const shared = new Int32Array(n);
   const touched: number[] = [];
-  const { bits, index } = piece;
+  const { index } = piece;
   for (let k = 0; k + 1 < starts.length; k++) {
     const a = starts[k]!;
     // (a sentence end past the words, were there one, reads no bigram: as a lookup of no bigram found none)
     const b = Math.min(starts[k + 1]!, pairs.length + 1);
     for (let w = a; w + 1 < b; w++) {
-      const h = pairs[w]!;
-      if ((bits[(h & (BITS - 1)) >>> 5]! & (1 << (h & 31))) === 0) continue;
-      const posting = index.get(h);
+      const posting = index.get(pairs[w]!);
       if (posting === undefined) continue;
       for (let q = 0; q < posting.length; q++) if (shared[posting[q]!]++ === 0) touched.push(posting[q]!);
     }
