@@ -212,7 +212,7 @@ interface Tokens {
 const FNV = 0x811c9dc5;
 const PRIME = 0x01000193;
 
-/** The hash of a word bigram, as shingles() makes it. */
+/** The hash of a word bigram, as pairsOf makes it for a whole clause. */
 function bigramHash(a: number, b: number): number {
   return Math.imul(Math.imul(FNV ^ a, PRIME) ^ b, PRIME);
 }
@@ -349,7 +349,7 @@ function heldBy(piece: Piece, pairs: Int32Array, starts: readonly number[]): Uin
   const { index } = piece;
   for (let k = 0; k + 1 < starts.length; k++) {
     const a = starts[k]!;
-    // (a sentence end past the words, were there one, reads no bigram: as a lookup of no bigram found none)
+    // (a start past the last word, were the two word counts ever to disagree, reads no bigram)
     const b = Math.min(starts[k + 1]!, pairs.length + 1);
     for (let w = a; w + 1 < b; w++) {
       const posting = index.get(pairs[w]!);
