@@ -203,6 +203,8 @@ interface Piece {
 /** Heading and body as word ids, and (once asked for) where each sentence of the body starts. */
 interface Tokens {
   ids: Int32Array;
+  /** the hash of the bigram starting at each word (bigramHash), made once for the Set and the scans */
+  pairs?: Int32Array;
   /** word index where each body sentence starts, then ids.length */
   starts?: number[];
 }
@@ -210,7 +212,7 @@ interface Tokens {
 const FNV = 0x811c9dc5;
 const PRIME = 0x01000193;
 
-/** The hash of a word bigram, as shingles() makes it. */
+/** The hash of a word bigram, as pairsOf makes it for a whole clause. */
 function bigramHash(a: number, b: number): number {
   return Math.imul(Math.imul(FNV ^ a, PRIME) ^ b, PRIME);
 }
@@ -228,7 +230,16 @@ export class Shingles {
 
   bigrams(c: AlignClause): Set<number> {
     let s = this.cache.get(c);
-    if (!s) this.cache.set(c, (s = shingles(this.tokensOf(c).ids, 2)));
+    if (!s) {
+      const t = this.tokensOf(c);
+      // (a one-word clause's only shingle is the word itself)
+      s = new Set();
+      if (t.ids.length === 1) s.add(unigramHash(t.ids[0]!));
+      const pairs = pairsOf(t);
+      // (a loop: a Set made from a typed array steps through an iterator, slower in a first diff)
+      for (let w = 0; w < pairs.length; w++) s.add(pairs[w]!);
+      this.cache.set(c, s);
+    }
     return s;
   }
 
@@ -245,7 +256,7 @@ export class Shingles {
         for (let w = a; w < b; w++) {
           if (w + 1 === b && w > a) break;
           // the bigram from w (the word itself for a one-word sentence)
-          const h = w + 1 < b ? bigramHash(ids[w]!, ids[w + 1]!) : Math.imul(FNV ^ ids[w]!, PRIME);
+          const h = w + 1 < b ? bigramHash(ids[w]!, ids[w + 1]!) : unigramHash(ids[w]!);
           // units are added in order: a bigram already posted for this one is a repeat within it
           const posting = p.index.get(h);
           if (!posting) p.index.set(h, [k]);
@@ -264,8 +275,8 @@ export class Shingles {
 
   /** Which sentences of `piece` a sentence of `c` holds, perhaps edited (see heldBy). */
   held(piece: Piece, c: AlignClause): Uint8Array {
-    const { ids, starts } = this.sentenceTokens(c);
-    return heldBy(piece, ids, starts);
+    const t = this.sentenceTokens(c);
+    return heldBy(piece, pairsOf(t), t.starts);
   }
 
   private tokensOf(c: AlignClause): Tokens {
@@ -302,6 +313,21 @@ export class Shingles {
 
 }
 
+/** The bigram hash at each word but the last, made once per clause (its Set, and each scan for a piece). */
+function pairsOf(t: Tokens): Int32Array {
+  if (!t.pairs) {
+    const { ids } = t;
+    const pairs = new Int32Array(Math.max(0, ids.length - 1));
+    for (let w = 0; w < pairs.length; w++) pairs[w] = Math.imul(Math.imul(FNV ^ ids[w]!, PRIME) ^ ids[w + 1]!, PRIME);
+    t.pairs = pairs;
+  }
+  return t.pairs;
+}
+
+function unigramHash(id: number): number {
+  return Math.imul(FNV ^ id, PRIME);
+}
+
 /** A word's id: FNV-1a over its (lower-case) characters, so that no word need be made to be named. */
 function hashWord(word: string): number {
   let h = FNV;
@@ -315,21 +341,23 @@ function hashWord(word: string): number {
  * bigrams each of its sentences shares with each sentence of the piece. (Kept apart from the token
  * making, so that the one hot loop of the piece search is small to optimise.)
  */
-function heldBy(piece: Piece, ids: Int32Array, starts: readonly number[]): Uint8Array {
+function heldBy(piece: Piece, pairs: Int32Array, starts: readonly number[]): Uint8Array {
   const n = piece.sizes.length;
   const out = new Uint8Array(n);
   const shared = new Int32Array(n);
   const touched: number[] = [];
+  const { index } = piece;
   for (let k = 0; k + 1 < starts.length; k++) {
     const a = starts[k]!;
-    const b = starts[k + 1]!;
+    // (a start past the last word, were the two word counts ever to disagree, reads no bigram)
+    const b = Math.min(starts[k + 1]!, pairs.length + 1);
     for (let w = a; w + 1 < b; w++) {
-      const posting = piece.index.get(bigramHash(ids[w]!, ids[w + 1]!));
+      const posting = index.get(pairs[w]!);
       if (posting === undefined) continue;
       for (let q = 0; q < posting.length; q++) if (shared[posting[q]!]++ === 0) touched.push(posting[q]!);
     }
     // (a bigram repeated in one sentence is rare enough to count as the sentence's length says)
-    const size = Math.max(1, b - a - 1);
+    const size = Math.max(1, starts[k + 1]! - a - 1);
     for (let q = 0; q < touched.length; q++) {
       const u = touched[q]!;
       const bigrams = piece.bigrams[u]!.length;
@@ -337,18 +365,6 @@ function heldBy(piece: Piece, ids: Int32Array, starts: readonly number[]): Uint8
       shared[u] = 0;
     }
     touched.length = 0;
-  }
-  return out;
-}
-
-/** Hashes of each run of n word ids (all of them, joined, when there are fewer than n). */
-function shingles(ids: Int32Array, n: number): Set<number> {
-  const out = new Set<number>();
-  const width = Math.min(n, ids.length);
-  for (let i = 0; i + width <= ids.length && width > 0; i++) {
-    let h = FNV;
-    for (let k = i; k < i + width; k++) h = Math.imul(h ^ ids[k]!, PRIME);
-    out.add(h);
   }
   return out;
 }

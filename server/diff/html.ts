@@ -116,8 +116,11 @@ export const englishWords: DiffWords = {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+const SPECIAL = /[&<>"']/;
+
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  // most text has nothing to escape: a test costs less than a replace that may call back
+  return SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : s;
 }
 
 /** What renderClause needs beyond the entry: where it is, and the splits and merges of the diff. */
@@ -166,8 +169,26 @@ function renderFolded(run: ClauseDiff[], ctx: Context, out: string[]): void {
   const last = shown(run.at(-1)!.to_ref);
   const label = ctx.w.t('folded', { count: run.length, range: run.length === 1 ? first : ctx.w.t('range', { first, last }) });
   out.push(`<details class="diff-folded"><summary>${escapeHtml(label)}</summary>`);
-  for (let k = 0; k < run.length; k++) out.push(renderClause(run[k]!, ctx));
+  for (let k = 0; k < run.length; k++) out.push(quietClause(run[k]!, ctx) ?? renderClause(run[k]!, ctx));
   out.push('</details>');
+}
+
+/**
+ * What renderClause makes of an unchanged clause in place, inline, that is no piece of a split or merge
+ * (most of a document), made without its general steps; null for any other clause.
+ */
+function quietClause(c: ClauseDiff, ctx: Context): string | null {
+  if (!isQuiet(c) || ctx.opts.view !== 'inline' || c.from_heading !== undefined || c.from_ref !== c.to_ref || pieceOf(c, ctx) !== null) return null;
+  let body = '';
+  for (let k = 0; k < c.parts.length; k++) {
+    if (c.parts[k]!.op !== 'equal') return null;
+    body += escapeHtml(c.parts[k]!.text);
+  }
+  const anchor = changeAnchor(c);
+  const id = ctx.seen.has(anchor) ? '' : ` id="${escapeHtml(anchor)}"`;
+  ctx.seen.add(anchor);
+  const ref = escapeHtml(clauseNumber(c.to_ref ?? c.from_ref ?? ''));
+  return `<section class="diff-clause diff-status-unchanged"${id}>\n<h3><span class="diff-ref">${ref}</span> <span class="diff-heading">${escapeHtml(c.heading)}</span></h3>\n<div class="diff-text">${body}</div>\n</section>`;
 }
 
 function renderClause(c: ClauseDiff, ctx: Context): string {

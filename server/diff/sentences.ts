@@ -19,41 +19,54 @@ export interface Sentence {
 // (not "2.5", "e.g. the", "IMAS 07.11" at the end of a line is the line's end anyway)
 const END = /[.!?](?=[ \t]+[\p{Lu}\d("'“‘])/gu;
 
+// Text in ASCII (most of it) is read with ASCII twins of the Unicode regexps, which find the same there:
+// building a Unicode property class is a good part of a process's first diff.
+const END_ASCII = /[.!?](?=[ \t]+[A-Z\d("'])/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Whether a text is all ASCII (so that the ASCII twin of a regexp finds what the Unicode one does). */
+export function isAscii(s: string): boolean {
+  return !NON_ASCII.test(s);
+}
+
 /** The sentences of a clause body, in order, with where each is. Blank lines and table rules are skipped. */
 export function sentencesOf(text: string): Sentence[] {
   const out: Sentence[] = [];
+  const ascii = isAscii(text);
+  const end = ascii ? END_ASCII : END;
   let lineStart = 0;
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     const line = text.slice(lineStart, lineEnd);
-    if (hasWord(line)) {
+    if (hasWord(line, ascii)) {
       let from = 0;
-      END.lastIndex = 0;
-      for (let m = END.exec(line); m; m = END.exec(line)) {
-        push(out, line, lineStart, from, m.index + 1);
+      end.lastIndex = 0;
+      for (let m = end.exec(line); m; m = end.exec(line)) {
+        push(out, line, lineStart, from, m.index + 1, ascii);
         from = m.index + 1;
       }
-      push(out, line, lineStart, from, line.length);
+      push(out, line, lineStart, from, line.length, ascii);
     }
     lineStart = lineEnd + 1;
   }
   return out;
 }
 
-function push(out: Sentence[], line: string, offset: number, from: number, to: number): void {
+function push(out: Sentence[], line: string, offset: number, from: number, to: number, ascii: boolean): void {
   while (from < to && isSpace(line.charCodeAt(from))) from++;
   while (to > from && isSpace(line.charCodeAt(to - 1))) to--;
   if (to <= from) return;
   const text = line.slice(from, to);
-  if (hasWord(text)) out.push({ start: offset + from, end: offset + to, text });
+  if (hasWord(text, ascii)) out.push({ start: offset + from, end: offset + to, text });
 }
 
-/** Whether a text has a letter or a digit (through WORD: one regexp compiled for all the module's word tests). */
-function hasWord(text: string): boolean {
-  WORD.lastIndex = 0;
-  const found = WORD.test(text);
-  WORD.lastIndex = 0;
+/** Whether a text (ASCII if `ascii`) has a letter or a digit (through WORD: one regexp compiled for all the module's word tests). */
+function hasWord(text: string, ascii: boolean): boolean {
+  const word = ascii ? WORD_ASCII : WORD;
+  word.lastIndex = 0;
+  const found = word.test(text);
+  word.lastIndex = 0;
   return found;
 }
 
@@ -85,27 +98,18 @@ const CLOSING = new Set([46, 59, 58, 44, 32, 9, 10, 13]); // . ; : , and white s
  * words, without an array of its words.
  */
 export function wordsPerSentence(text: string): number[] {
-  const out: number[] = [];
-  for (const line of text.split('\n')) {
-    let from = 0;
-    END.lastIndex = 0;
-    for (let m = END.exec(line); m; m = END.exec(line)) {
-      out.push(countWords(line.slice(from, m.index)));
-      from = m.index + 1;
-    }
-    out.push(countWords(from ? line.slice(from) : line));
-  }
-  return out;
+  // a line break put after each sentence end, so that one native split cuts at both (END never spans a line)
+  return text.replace(isAscii(text) ? END_ASCII : END, '$&\n').split('\n').map(countWords);
 }
 
 /** How many words (runs of letters and digits) a text has. */
 export function countWords(s: string): number {
-  return s.match(WORD)?.length ?? 0;
+  return s.match(isAscii(s) ? WORD_ASCII : WORD)?.length ?? 0;
 }
 
 /** Lower-case words (letters and digits) of a sentence. */
 export function wordsOf(s: string): string[] {
-  return s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return s.toLowerCase().match(isAscii(s) ? WORD_ASCII : WORD) ?? [];
 }
 
 /** Dice over two bigram sets: 1 for the same words in the same order, 0 for nothing shared. */
@@ -119,7 +123,7 @@ export function similarity<T>(a: Set<T>, b: Set<T>): number {
 
 /** The word bigrams of a sentence (as "word word" strings: hashed natively), and how many words it has. */
 export function bigramsOfText(s: string): { bigrams: Set<string>; words: number } {
-  const words = s.toLowerCase().match(WORD) ?? [];
+  const words = s.toLowerCase().match(isAscii(s) ? WORD_ASCII : WORD) ?? [];
   const bigrams = new Set<string>();
   if (words.length === 1) bigrams.add(words[0]!);
   for (let k = 0; k + 1 < words.length; k++) bigrams.add(`${words[k]} ${words[k + 1]}`);
@@ -127,3 +131,4 @@ export function bigramsOfText(s: string): { bigrams: Set<string>; words: number 
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
+const WORD_ASCII = /[A-Za-z0-9]+/g;

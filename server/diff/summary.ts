@@ -14,7 +14,7 @@
  */
 import { diffArrays } from 'diff';
 import { type DiffPart, diffText, sideText } from './words.ts';
-import { type Sentence, bigramsOfText, countWords, sameText, sentencesOf, similarity, wordsOf } from './sentences.ts';
+import { type Sentence, bigramsOfText, countWords, isAscii, sameText, sentencesOf, similarity, wordsOf } from './sentences.ts';
 
 /** A clause entry of the JSON diff (design.md §5); parts cover the clause body. */
 export interface ClauseDiff {
@@ -122,17 +122,23 @@ interface Scanner {
 // Found in two steps — the number, then a unit tried where it ends — which find what the one regexp
 // `number(?:unit|%|°C)` finds (the number's digits are greedy, and no unit starts with a digit, '.' or
 // ',': giving digits back never lets a unit match), for half of its compile time in a process's first diff.
+// (ASCII text is read with ASCII twins, which find the same there: see isAscii)
 const NUMBER_ONLY = /(?<![\p{L}\p{N}.,])\d+(?:[.,]\d+)?/gu;
 const UNIT_AFTER = new RegExp(`\\s?(?:${UNIT})(?![\\p{L}\\p{N}²³])|\\s?%|\\s?°\\s?[CF]`, 'uy');
+const NUMBER_ONLY_ASCII = /(?<![A-Za-z0-9.,])\d+(?:[.,]\d+)?/g;
+const UNIT_AFTER_ASCII = new RegExp(`\\s?(?:${UNIT})(?![A-Za-z0-9])|\\s?%`, 'y');
 const NUMBER: Scanner = {
   lastIndex: 0,
   exec(text: string) {
-    NUMBER_ONLY.lastIndex = this.lastIndex;
-    for (let m = NUMBER_ONLY.exec(text); m; m = NUMBER_ONLY.exec(text)) {
-      UNIT_AFTER.lastIndex = NUMBER_ONLY.lastIndex;
-      if (UNIT_AFTER.test(text)) {
-        this.lastIndex = UNIT_AFTER.lastIndex;
-        return { index: m.index, 0: text.slice(m.index, UNIT_AFTER.lastIndex) };
+    const ascii = isAscii(text);
+    const number = ascii ? NUMBER_ONLY_ASCII : NUMBER_ONLY;
+    const unit = ascii ? UNIT_AFTER_ASCII : UNIT_AFTER;
+    number.lastIndex = this.lastIndex;
+    for (let m = number.exec(text); m; m = number.exec(text)) {
+      unit.lastIndex = number.lastIndex;
+      if (unit.test(text)) {
+        this.lastIndex = unit.lastIndex;
+        return { index: m.index, 0: text.slice(m.index, unit.lastIndex) };
       }
     }
     this.lastIndex = 0;
@@ -551,9 +557,10 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     if (u.same !== v.same) {
       // an edited sentence is read as a clause changed in place is, hunk by hunk of its word diff, so
       // that "shall" replaced by "can" beside an unchanged "can" reads "shall → can"
-      const parts = diffText(u.text, v.text);
-      add('verbs', changedTerms(parts, 'verbs'), at, [v.entry, v.pos]);
-      add('numbers', changedTerms(parts, 'numbers'), at, [v.entry, v.pos]);
+      // (its two sides are the two sentences: no need to join them back from the parts)
+      const hs = hunks(diffText(u.text, v.text));
+      add('verbs', termsOfKind(hs, u.text, v.text, 'verbs'), at, [v.entry, v.pos]);
+      add('numbers', termsOfKind(hs, u.text, v.text, 'numbers'), at, [v.entry, v.pos]);
     }
     if (elsewhere && !linked(from.from_ref, to.to_ref) && (bears(u) || bears(v))) {
       moved.push({ order: [v.entry, v.pos], m: { anchor: at.anchor, from_ref: at.from_ref, to_ref: at.to_ref, text: v.text, edited: u.same !== v.same } });
@@ -665,7 +672,8 @@ function withinSentences(shape: EntryShape): boolean {
     const h = hs[k]!;
     const gone = h.old[1] > h.old[0] ? wordsOf(oldText.slice(h.old[0], h.old[1])) : NONE;
     const come = h.new[1] > h.new[0] ? wordsOf(newText.slice(h.new[0], h.new[1])) : NONE;
-    if (!mostlyKept(perOld, oldText, h.old, gone.length) || !mostlyKept(perNew, newText, h.new, come.length)) return false;
+    // (a side that loses or gains no word keeps its sentence: only a side with words changed is looked at)
+    if ((gone.length && !mostlyKept(perOld, oldText, h.old, gone.length)) || (come.length && !mostlyKept(perNew, newText, h.new, come.length))) return false;
     for (let w = 0; w < gone.length; w++) deleted.push(gone[w]!);
     for (let w = 0; w < come.length; w++) inserted.push(come[w]!);
   }
@@ -711,6 +719,7 @@ function mostlyKept(perSentence: number[][], text: string, [a, b]: [number, numb
 // the rest of a sentence: up to its end or the end of its line
 const SENTENCE_REST = /[^.!?\n]*/y;
 const WORD_AT = /[\p{L}\p{N}]+/gu;
+const WORD_AT_ASCII = /[A-Za-z0-9]+/g;
 
 /**
  * How many words `text` has in [start, end), counting no further than `enough` (as wordsOf counts them:
@@ -719,8 +728,9 @@ const WORD_AT = /[\p{L}\p{N}]+/gu;
 function wordsUpTo(text: string, start: number, end: number, enough: number): number {
   if (text.includes('\u0130')) return wordsOf(text.slice(start, end)).length;
   let n = 0;
-  WORD_AT.lastIndex = start;
-  while (n < enough && WORD_AT.test(text) && WORD_AT.lastIndex <= end) n++;
+  const word = isAscii(text) ? WORD_AT_ASCII : WORD_AT;
+  word.lastIndex = start;
+  while (n < enough && word.test(text) && word.lastIndex <= end) n++;
   return n;
 }
 
