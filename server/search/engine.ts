@@ -67,7 +67,7 @@ const fts5: SearchEngine = {
     // connection: through the query builder every search prepared its statements again (about 0.3 ms,
     // beside some 5 ms for two frequent words over 60 standards). A read that finds the database
     // locked is run again as the query builder's would be (db-busy.ts). Ranking itself (bm25 for every
-    // matching clause: a third of it FTS5's lookup of each clause's length) is most of the time left.
+    // matching clause, nearly half of it FTS5 reading each clause's length from clause_search_docsize) is most of what is left.
     const client = db.client as unknown as { acquireConnection(): Promise<BetterSqlite3.Database>; releaseConnection(c: BetterSqlite3.Database): Promise<unknown> };
     const attempt = async () => {
       const conn = await client.acquireConnection();
