@@ -66,8 +66,8 @@ const fts5: SearchEngine = {
     // On the pool's connection (a transaction's own inside one), with statements prepared once per
     // connection: through the query builder every search prepared its statements again (about 0.3 ms,
     // beside some 5 ms for two frequent words over 60 standards). A read that finds the database
-    // locked is run again as the query builder's would be (db-busy.ts). Ranking itself (bm25 for every
-    // matching clause, nearly half of it FTS5 reading each clause's length from clause_search_docsize) is most of what is left.
+    // locked is run again as the query builder's would be (db-busy.ts). Most of what is left is ranking:
+    // bm25 for every matching clause, nearly half of it FTS5 reading each one's length (its _docsize).
     const client = db.client as unknown as { acquireConnection(): Promise<BetterSqlite3.Database>; releaseConnection(c: BetterSqlite3.Database): Promise<unknown> };
     const attempt = async () => {
       const conn = await client.acquireConnection();
