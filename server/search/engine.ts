@@ -6,7 +6,8 @@
  * (server/versions/repo.ts insertVersion); which versions a search may see is decided by the caller.
  */
 import type { Knex } from 'knex';
-import { isSqlite } from '../db.ts';
+import type BetterSqlite3 from 'better-sqlite3';
+import { busyWaitOf, isSqlite } from '../db.ts';
 import { START, STOP } from './snippet.ts';
 import { toFts5, toPgTsquery, type TextQuery } from './query.ts';
 
@@ -27,8 +28,12 @@ export interface SearchEngine {
   readonly name: 'fts5' | 'postgresql';
   /** Adds a version's clauses to the index; call in the transaction that inserted them. */
   indexVersion(db: Q, versionId: number): Promise<void>;
-  /** The best-ranked clauses of the given versions matching `q` (heading hits weigh most). */
-  search(db: Q, q: TextQuery, versionIds: number[], limit: number, offset?: number): Promise<ClauseHit[]>;
+  /**
+   * The best-ranked clauses of the given versions matching `q` (heading hits weigh most). Only the first
+   * `marked` hits (all by default) get their marks: a page asks for one hit more than it shows, to know
+   * whether there is a next page, and needs no snippet for it (that one's `*_marked` are its heading and '').
+   */
+  search(db: Q, q: TextQuery, versionIds: number[], limit: number, offset?: number, marked?: number): Promise<ClauseHit[]>;
   /** After a bulk load (the loader, a backfill): compacts the index, which one version at a time leaves in pieces. */
   optimize(db: Q): Promise<void>;
 }
@@ -55,64 +60,101 @@ const fts5: SearchEngine = {
       [versionId],
     );
   },
-  async search(db, q, versionIds, limit, offset = 0) {
+  async search(db, q, versionIds, limit, offset = 0, marked = limit) {
     if (!versionIds.length) return [];
     const match = toFts5(q);
-    const allowed = new Set(versionIds);
-    const need = offset + limit;
-    // Rank in the index alone, then keep the hits of the versions asked for: bm25 is computed for every
-    // clause that matches, and the join to clauses only for the window. Joining clauses inside the ranked
-    // query (to filter before ranking) cost three times the ranking itself (29 ms against 9 ms for two
-    // frequent words over 60 standards of 40,000 words). The search usually covers most of the index
-    // (current editions and live drafts): a few times the hits wanted suffice; a narrow scope widens the
-    // window as far as the share in scope so far suggests, then falls back to the join.
-    type Kept = { id: number; version_id: number; ref: string; heading: string; rank: number };
-    let kept: Kept[] = [];
-    let window = Math.max(64, need * 3);
-    for (;;) {
+    // On the pool's connection (a transaction's own inside one), with statements prepared once per
+    // connection: through the query builder every search prepared its statements again (about 0.3 ms,
+    // beside some 5 ms for two frequent words over 60 standards). A read that finds the database
+    // locked is run again as the query builder's would be (db-busy.ts). Most of what is left is ranking:
+    // bm25 for every matching clause, nearly half of it FTS5 reading each one's length (its _docsize).
+    const client = db.client as unknown as { acquireConnection(): Promise<BetterSqlite3.Database>; releaseConnection(c: BetterSqlite3.Database): Promise<unknown> };
+    const attempt = async () => {
+      const conn = await client.acquireConnection();
+      try {
+        return fts5Search(fts5Statements(conn), match, versionIds, limit, offset, marked);
+      } finally {
+        await client.releaseConnection(conn);
+      }
+    };
+    const busy = db.isTransaction ? undefined : busyWaitOf(db as Knex);
+    return busy ? busy.run(attempt) : attempt();
+  },
+};
+
+interface Fts5Statements {
+  ranked: BetterSqlite3.Statement<[number, string, number], { id: number; version_id: number | null; ref: string; heading: string; rank: number }>;
+  joined: BetterSqlite3.Statement<[number, string, string, number], { id: number; version_id: number; ref: string; heading: string; rank: number }>;
+  marks: BetterSqlite3.Statement<[number, string, number], { heading_marked: string; snippet_marked: string }>;
+}
+const fts5Prepared = new WeakMap<BetterSqlite3.Database, Fts5Statements>();
+function fts5Statements(conn: BetterSqlite3.Database): Fts5Statements {
+  let s = fts5Prepared.get(conn);
+  if (!s) {
+    s = {
       // The window a subquery with its LIMIT (never merged into the join), left-joined so that a short
       // answer still means the index had no more hits.
-      const ranked: { id: number; version_id: number | null; ref: string; heading: string; rank: number }[] = await db.raw(
+      ranked: conn.prepare(
         `select r.id, c.version_id, c.ref, c.heading, r.rank
          from (select rowid as id, bm25(clause_search, ?, 1.0) as rank from clause_search where clause_search match ? order by rank, rowid limit ?) r
          left join clauses c on c.id = r.id
          order by r.rank, r.id`,
-        [HEADING_WEIGHT, match, window],
-      );
-      kept = ranked.filter((r): r is Kept => r.version_id !== null && allowed.has(r.version_id));
-      if (kept.length >= need || ranked.length < window) break;
-      window = Math.max(window * 4, kept.length ? Math.ceil((need * window * 1.5) / kept.length) : window * 16);
-      if (window > FTS5_WINDOW_MAX) {
-        kept = await db
-          .select('c.id', 'c.version_id', 'c.ref', 'c.heading', db.raw('bm25(clause_search, ?, 1.0) as rank', [HEADING_WEIGHT]))
-          .from('clause_search')
-          .join('clauses as c', 'c.id', 'clause_search.rowid')
-          .whereRaw('clause_search match ?', [match])
-          .whereIn('c.version_id', versionIds)
-          .orderBy([{ column: 'rank' }, { column: 'c.id' }])
-          .limit(need);
-        break;
-      }
+      ),
+      // the versions as one JSON array: one statement whatever their number
+      joined: conn.prepare(
+        `select c.id, c.version_id, c.ref, c.heading, bm25(clause_search, ?, 1.0) as rank
+         from clause_search join clauses c on c.id = clause_search.rowid
+         where clause_search match ? and c.version_id in (select value from json_each(?))
+         order by rank, c.id limit ?`,
+      ),
+      marks: conn.prepare(
+        `select highlight(clause_search, 0, char(2), char(3)) as heading_marked, snippet(clause_search, 1, char(2), char(3), '…', ?) as snippet_marked
+         from clause_search where clause_search match ? and rowid = cast(? as integer)`,
+      ),
+    };
+    fts5Prepared.set(conn, s);
+  }
+  return s;
+}
+
+function fts5Search(s: Fts5Statements, match: string, versionIds: number[], limit: number, offset: number, marked: number): ClauseHit[] {
+  const allowed = new Set(versionIds);
+  const need = offset + limit;
+  // Rank in the index alone, then keep the hits of the versions asked for: bm25 is computed for every
+  // clause that matches, and the join to clauses only for the window. Joining clauses inside the ranked
+  // query (to filter before ranking) cost three times the ranking itself (29 ms against 9 ms for two
+  // frequent words over 60 standards of 40,000 words). The search usually covers most of the index
+  // (current editions and live drafts): a few times the hits wanted suffice; a narrow scope widens the
+  // window as far as the share in scope so far suggests, then falls back to the join.
+  type Kept = { id: number; version_id: number; ref: string; heading: string; rank: number };
+  let kept: Kept[] = [];
+  let window = Math.max(64, need * 3);
+  for (;;) {
+    const ranked = s.ranked.all(HEADING_WEIGHT, match, window);
+    kept = ranked.filter((r): r is Kept => r.version_id !== null && allowed.has(r.version_id));
+    if (kept.length >= need || ranked.length < window) break;
+    window = Math.max(window * 4, kept.length ? Math.ceil((need * window * 1.5) / kept.length) : window * 16);
+    if (window > FTS5_WINDOW_MAX) {
+      kept = s.joined.all(HEADING_WEIGHT, match, JSON.stringify(versionIds), need);
+      break;
     }
-    const page = kept.slice(offset, need);
-    if (!page.length) return [];
-    const marks: { id: number; heading_marked: string; snippet_marked: string }[] = await db.raw(
-      `select rowid as id, highlight(clause_search, 0, char(2), char(3)) as heading_marked, snippet(clause_search, 1, char(2), char(3), '…', ?) as snippet_marked
-       from clause_search where clause_search match ? and rowid in (${page.map(() => '?').join(', ')})`,
-      [SNIPPET_TOKENS, match, ...page.map((r) => r.id)],
-    );
-    const byId = new Map(marks.map((m) => [m.id, m]));
-    return page.map((r) => ({
+  }
+  // Snippets only for the hits shown, each its own lookup (the index seeks the clause's row). The id is
+  // cast: better-sqlite3 binds a JS number as a REAL, and FTS5 ignores a rowid constraint that is not an
+  // INTEGER — every matching row would come back.
+  return kept.slice(offset, need).map((r, i) => {
+    const m = i < marked ? s.marks.get(SNIPPET_TOKENS, match, r.id) : undefined;
+    return {
       clause_id: r.id,
       version_id: r.version_id,
       ref: r.ref,
       heading: r.heading,
       rank: -r.rank,
-      heading_marked: byId.get(r.id)?.heading_marked ?? r.heading,
-      snippet_marked: byId.get(r.id)?.snippet_marked ?? '',
-    }));
-  },
-};
+      heading_marked: m?.heading_marked ?? r.heading,
+      snippet_marked: m?.snippet_marked ?? '',
+    };
+  });
+}
 
 /** The tsvector of a clause: the heading weighs A, the body B (ts_rank's weights 1.0 and 0.4). */
 export const PG_VECTOR = `setweight(to_tsvector('english', coalesce(heading, '')), 'A') || setweight(to_tsvector('english', coalesce(text, '')), 'B')`;
@@ -137,7 +179,7 @@ const postgres: SearchEngine = {
   async indexVersion(db, versionId) {
     await db.raw(`update clauses set search_vector = ${PG_VECTOR} where version_id = ?`, [versionId]);
   },
-  async search(db, q, versionIds, limit, offset = 0) {
+  async search(db, q, versionIds, limit, offset = 0, marked = limit) {
     if (!versionIds.length) return [];
     const tsq = toPgTsquery(q);
     const ranked: { id: number; version_id: number; ref: string; heading: string; rank: number }[] = (
@@ -156,7 +198,7 @@ const postgres: SearchEngine = {
            ts_headline('english', ${pgEscaped('c.heading')}, x.q, ?) as heading_marked,
            ts_headline('english', ${pgEscaped('c.text')}, x.q, ?) as snippet_marked
          from clauses c, (select ${tsq.sql} as q) x where c.id = any(?::int[])`,
-        [PG_HEADING, PG_HEADLINE, ...tsq.bindings, pgIntArray(ranked.map((r) => r.id))],
+        [PG_HEADING, PG_HEADLINE, ...tsq.bindings, pgIntArray(ranked.slice(0, marked).map((r) => r.id))],
       )
     ).rows;
     const byId = new Map(marks.map((m) => [m.id, { heading_marked: pgUnescaped(m.heading_marked), snippet_marked: pgUnescaped(m.snippet_marked) }]));

@@ -34,7 +34,43 @@ export interface ScopeConsultation {
   cancelled_at: string | null;
 }
 
-export async function scope(db: Q): Promise<{ standards: ScopeStandard[]; versions: ScopeVersion[]; consultations: ScopeConsultation[] }> {
+export interface ScopeData {
+  standards: ScopeStandard[];
+  versions: ScopeVersion[];
+  consultations: ScopeConsultation[];
+}
+
+/**
+ * What changes whenever anything scope() reads does: every write to a standard, its versions or its
+ * consultations bumps the standard's revision (server/versions/repo.ts), and a new standard adds a row.
+ */
+async function scopeKey(db: Q): Promise<string> {
+  const row = (await db('standards').first(db.raw('count(*) as n'), db.raw('max(id) as m'), db.raw('sum(revision) as r'))) as { n: unknown; m: unknown; r: unknown } | undefined;
+  return `${Number(row?.n ?? 0)}:${Number(row?.m ?? 0)}:${Number(row?.r ?? 0)}`;
+}
+
+const scopes = new WeakMap<object, { key: string; data: Promise<ScopeData> }>();
+
+/**
+ * Every standard, version and consultation (what a search may see is decided from them and the clock,
+ * per query): read again only when their standards' revisions moved, else one small read instead of
+ * three tables per search. Kept per database handle; inside a transaction always read afresh. The
+ * result is shared between searches: never changed by its readers.
+ */
+export async function scope(db: Q): Promise<ScopeData> {
+  if (db.isTransaction) return readScope(db);
+  const key = await scopeKey(db);
+  const cached = scopes.get(db);
+  if (cached?.key === key) return cached.data;
+  const data = readScope(db);
+  scopes.set(db, { key, data });
+  data.catch(() => {
+    if (scopes.get(db)?.data === data) scopes.delete(db);
+  });
+  return data;
+}
+
+async function readScope(db: Q): Promise<ScopeData> {
   const [standards, versions, consultations] = await Promise.all([
     db('standards').select('id', 'ref', 'type', 'number', 'title', 'series', 'withdrawn_on').orderBy('ref'),
     db('versions').select('id', 'standard_id', 'n', 'label', 'state', 'edition', 'amendment', 'in_force_from'),

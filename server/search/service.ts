@@ -132,7 +132,7 @@ export async function search(db: Knex, clock: Clock, viewer: Viewer | null, inpu
   );
   const byVersion = new Map(scoped.map((s) => [s.version.id, s]));
   const page = input.page ?? 1;
-  const hits = await engineFor(db).search(db, text, [...byVersion.keys()], PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
+  const hits = await engineFor(db).search(db, text, [...byVersion.keys()], PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, PAGE_SIZE);
   const results = hits.slice(0, PAGE_SIZE).map((h): ClauseResult => {
     const s = byVersion.get(h.version_id)!;
     return {

@@ -8,6 +8,7 @@ import { insertVersion } from '../../server/versions/repo.ts';
 import { insertStandard } from '../../server/standards/repo.ts';
 import { engineFor } from '../../server/search/engine.ts';
 import { parseQuery, type TextQuery } from '../../server/search/query.ts';
+import { plainText } from '../../server/search/snippet.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 
@@ -152,6 +153,26 @@ describe('search (issue 15)', () => {
       expect([...first, ...second].map(key), String(scope)).to.deep.equal(expected.slice(0, 40));
       expect(first[0].snippet_marked || first[0].heading_marked).to.contain('\u0002');
     }
+  });
+
+  it('marks each hit with its own text, and only the hits asked for (a page asks for one more than it shows)', async () => {
+    // 99.02's Edition 2: 100 clauses headed "Ibex 1" … "Ibex 100", which rank alike, so a mark taken from
+    // another clause would show another number
+    const v = await t.db('versions as v').join('standards as s', 's.id', 'v.standard_id').where('s.ref', '99.02').where('v.n', 2).first('v.id');
+    const engine = engineFor(t.db);
+    const q = parseQuery('ibex') as TextQuery;
+    const hits = await engine.search(t.db, q, [v.id], 4, 7, 3);
+    expect(hits.map((h) => h.heading)).to.have.length(4);
+    for (const h of hits.slice(0, 3)) {
+      expect(h.heading_marked).to.match(/^\u0002Ibex\u0003 \d+$/);
+      expect(plainText(h.heading_marked)).to.equal(h.heading);
+      expect(h.snippet_marked).to.contain('\u0002');
+    }
+    expect([hits[3].heading_marked, hits[3].snippet_marked]).to.deep.equal([hits[3].heading, '']);
+    // a page of one hit
+    const [one] = await engine.search(t.db, q, [v.id], 1, 50);
+    expect(plainText(one.heading_marked)).to.equal(one.heading);
+    expect(one.heading).to.not.equal('Ibex 1');
   });
 
   it('shows a draft under consultation to everyone and an unreleased draft only to those who may see it', async () => {
