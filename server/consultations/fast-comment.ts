@@ -47,7 +47,12 @@ type Taken<T> = { kind: 'taken'; value: T } | { kind: 'returned' } | { kind: 'go
  * back to the stream unread (Readable#unshift, before its 'end'), so that Express's body parser reads
  * the very bytes and answers them itself. 'gone': the client went before sending it all.
  */
-function takeBody<T>(req: IncomingMessage, length: number, check: (body: Buffer) => T | undefined): Promise<Taken<T>> {
+function takeBody<T>(req: IncomingMessage, length: number, check: (body: Buffer) => T | undefined): Taken<T> | Promise<Taken<T>> {
+  // Usually the whole body came in the packets of the headers and is buffered already: taken at once.
+  if (req.readableLength >= length && !req.readableEnded && !req.destroyed) {
+    const body = req.read() as Buffer | null;
+    if (body) return decide(req, body, length, check);
+  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let got = 0;
@@ -68,26 +73,29 @@ function takeBody<T>(req: IncomingMessage, length: number, check: (body: Buffer)
       }
       if (got < length) return;
       stop();
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, got);
-      let value: T | undefined;
-      try {
-        value = got === length ? check(body) : undefined;
-      } catch {
-        value = undefined;
-      }
-      if (value === undefined) {
-        req.unshift(body);
-        resolve({ kind: 'returned' });
-      } else {
-        // Nothing is left to read: let the stream end, as a body parser's reading would.
-        req.resume();
-        resolve({ kind: 'taken', value });
-      }
+      resolve(decide(req, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, got), length, check));
     }
     req.on('readable', onReadable);
     req.on('close', onGone);
     req.on('error', onGone);
   });
+}
+
+/** In the tick the body's last byte was read: kept (the stream let end), or put back for Express to read. */
+function decide<T>(req: IncomingMessage, body: Buffer, length: number, check: (body: Buffer) => T | undefined): Taken<T> {
+  let value: T | undefined;
+  try {
+    value = body.length === length ? check(body) : undefined;
+  } catch {
+    value = undefined;
+  }
+  if (value === undefined) {
+    req.unshift(body);
+    return { kind: 'returned' };
+  }
+  // Nothing is left to read: let the stream end, as a body parser's reading would.
+  req.resume();
+  return { kind: 'taken', value };
 }
 
 /**

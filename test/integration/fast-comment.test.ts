@@ -34,7 +34,7 @@ interface Instance {
   lines: Array<Record<string, unknown>>;
   close: () => Promise<void>;
 }
-type Req = { path?: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean };
+type Req = { path?: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean; slow?: boolean };
 
 /** An app on `db` listening with its handler (fast path first) or with its API app alone. */
 async function listen(db: Db, via: 'handler' | 'express'): Promise<Instance> {
@@ -69,7 +69,11 @@ function send(port: number, r: Req): Promise<Answer> {
       });
     });
     req.on('error', reject);
-    if (body && r.chunked) {
+    if (body && r.slow) {
+      // with its Content-Length, in two parts some time apart: the body is not all there when the fast path looks
+      req.write(body.subarray(0, 10));
+      setTimeout(() => req.end(body.subarray(10)), 30);
+    } else if (body && r.chunked) {
       // two chunks, Transfer-Encoding: chunked
       req.write(body.subarray(0, 5));
       req.end(body.subarray(5));
@@ -144,12 +148,17 @@ describe('comments POSTed with a Bearer token, before Express (issue 17)', funct
     const behalf = await both('sec', { body: JSON.stringify({ ...good, on_behalf_of: { organisation: 'UNICEF', name: 'A. Person' } }) });
     expect(behalf.answer.status).to.equal(201);
     expect(behalf.taken).to.equal(true);
+    const slow = await both('alice', { body: JSON.stringify(good), slow: true });
+    expect(slow.answer.status).to.equal(201);
+    expect(slow.taken).to.equal(true);
     expect(JSON.parse(behalf.answer.body.toString()).author).to.deep.equal({ name: 'A. Person', organisation: 'UNICEF' });
   });
 
   it('hands every other case to Express, which answers it as before', async () => {
     const cases: Array<[string, string | null, Req & { expect: number }]> = [
       ['malformed JSON', 'alice', { body: '{"clause": "7.4", "type": ', expect: 400 }],
+      ['malformed JSON, sent slowly', 'alice', { body: '{"clause": "7.4", "type": ', slow: true, expect: 400 }],
+      ['a field that fails validation, sent slowly', 'alice', { body: JSON.stringify({ ...good, type: 'urgent' }), slow: true, expect: 422 }],
       ['a JSON string, not an object', 'alice', { body: '"text"', expect: 400 }],
       ['an array', 'alice', { body: '[1]', expect: 422 }],
       ['a NUL in the text', 'alice', { body: JSON.stringify({ ...good, comment: 'a\u0000b' }), expect: 400 }],
@@ -177,6 +186,22 @@ describe('comments POSTed with a Bearer token, before Express (issue 17)', funct
       expect(r.answer.status, what).to.equal(c.expect);
       expect(r.taken, what).to.equal(false);
     }
+  });
+
+  it('a client that goes before sending its whole body is let go, and the next one served', async () => {
+    const before = await fast.db('comments').where({ consultation_id: cid }).count({ n: '*' }).first();
+    await new Promise<void>((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port: fast.port, method: 'POST', path: path(), agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': '500', Authorization: `Bearer ${tokens.fast.alice}` } });
+      req.on('error', () => resolve());
+      req.write('{"type": "ge", "comment": "cut');
+      setTimeout(() => (req.destroy(), setTimeout(resolve, 50)), 50);
+    });
+    expect(await fast.db('comments').where({ consultation_id: cid }).count({ n: '*' }).first()).to.deep.equal(before);
+    expect(fast.lines.some((l) => l.fast === true && l.msg === 'request aborted before its body was read')).to.equal(true);
+    const after = await send(fast.port, { path: path(), body: JSON.stringify(good), headers: { Authorization: `Bearer ${tokens.fast.alice}` } });
+    expect(after.status).to.equal(201);
+    // the other side gets the same comment, to keep the two databases alike
+    expect((await send(slow.port, { path: path(), body: JSON.stringify(good), headers: { Authorization: `Bearer ${tokens.slow.alice}` } })).status).to.equal(201);
   });
 
   it('a write that fails after the body was taken is answered by Express’s error handler, not written twice', async () => {
