@@ -8,6 +8,7 @@ import { hasNul } from '../http/nul.ts';
 import * as service from './service.ts';
 import type { NewComment } from './repo.ts';
 import { commentCreateSchema } from './validation.ts';
+import { writerFor } from './writer.ts';
 
 /** The largest JSON body taken: express.json's `limit: '2mb'` in app.ts (bytes, as body-parser counts them). */
 export const BODY_LIMIT = 2 * 1024 * 1024;
@@ -120,6 +121,7 @@ function decide<T>(req: IncomingMessage, body: Buffer, length: number, check: (b
  */
 export function fastComments(deps: Deps, reader: BearerReader, securityHeaders: readonly string[]) {
   const ctx: service.Ctx = { db: deps.db, clock: deps.clock, states: deps.states, caches: deps.caches, logger: deps.logger };
+  const writer = writerFor(ctx);
   let served = 0;
   const summary = setInterval(() => {
     if (!served) return;
@@ -142,10 +144,20 @@ export function fastComments(deps: Deps, reader: BearerReader, securityHeaders: 
     if (length < 1 || length > BODY_LIMIT || !auth || id < 1) return false;
 
     // Before the body: who, whether they may, and where the comment goes. Any doubt: Express.
+    // Meanwhile the writer knows a comment is coming, and lets its batch wait for it (a little).
+    const arrived = writer.announce();
+    try {
+      return await take(req, res, id, length, auth[1]!, arrived);
+    } finally {
+      arrived();
+    }
+  };
+
+  async function take(req: IncomingMessage, res: ServerResponse, id: number, length: number, token: string, arrived: () => void): Promise<boolean> {
     let viewer: Viewer | null;
     let target: service.SubmitTarget;
     try {
-      viewer = await reader(auth[1]!);
+      viewer = await reader(token);
       if (!viewer || !can(viewer, 'comments.create')) return false;
       target = await service.submitTarget(ctx, viewer, id);
     } catch {
@@ -170,7 +182,9 @@ export function fastComments(deps: Deps, reader: BearerReader, securityHeaders: 
     let json: string;
     let id2: number;
     try {
-      const saved = await service.writeComment(ctx, who, taken.value.row);
+      const written = service.writeComment(ctx, who, taken.value.row);
+      arrived();
+      const saved = await written;
       id2 = saved.id;
       json = JSON.stringify(service.commentJson(saved));
     } catch (err) {
@@ -187,5 +201,5 @@ export function fastComments(deps: Deps, reader: BearerReader, securityHeaders: 
     served++;
     if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ req: { method: req.method, url: req.url }, res: { status: 201 }, fast: true }, 'request completed');
     return true;
-  };
+  }
 }

@@ -33,6 +33,10 @@ export interface WriterOptions {
   eventOf?: (actor: number, c: CommentRow) => AuditInput;
 }
 
+/** The longest a comment waits for others to share its commit (SQLite). */
+const GATHER_MS = 3;
+const BATCH_MAX = 500;
+
 type Job = { row: NewComment; actor: number; resolve: (r: CommentRow) => void; reject: (e: unknown) => void };
 
 /**
@@ -75,7 +79,8 @@ export class CommentWriter {
           if (this.sqlite) {
             // A commit waits for the disk (synchronous=FULL) with the event loop blocked: gather for a
             // moment what the other requests in flight are about to submit, and commit them together.
-            if (this.queue.length < 16) await new Promise((r) => setTimeout(r, 3));
+            if (process.env.X_GATHER === 'idle') await this.gathered();
+            else if (this.queue.length < 16) await new Promise((r) => setTimeout(r, 3));
             // The pool's connection, held for one synchronous transaction: nothing else can run on
             // it in between, and no statement goes through the query builder.
             const client = this.ctx.db.client as { acquireConnection(): Promise<BetterSqlite3.Database>; releaseConnection(c: BetterSqlite3.Database): Promise<unknown> };
@@ -116,6 +121,37 @@ export class CommentWriter {
       this.running = false;
       for (const wake of this.idleWaiters.splice(0)) wake();
     }
+  }
+
+  /** Comments on their way to write() (their requests being read and checked): the batch waits for them. */
+  private coming = 0;
+  /** A request that will probably write a comment has begun; `done` once it has, or will not. */
+  announce(): () => void {
+    this.coming++;
+    let once = false;
+    return () => {
+      if (once) return;
+      once = true;
+      this.coming--;
+    };
+  }
+
+  /**
+   * Until the comments whose requests are being read have arrived and a turn of the event loop has
+   * brought no more (the requests that came with them have been read), or GATHER_MS at most.
+   */
+  private gathered(): Promise<void> {
+    return new Promise((resolve) => {
+      const until = performance.now() + GATHER_MS;
+      let seen = -1;
+      const turn = () => {
+        const n = this.queue.length;
+        if (n >= BATCH_MAX || performance.now() >= until || (this.coming === 0 && n === seen)) return resolve();
+        seen = n;
+        setImmediate(turn);
+      };
+      setImmediate(turn);
+    });
   }
 
   /** Resolves once nothing is queued or being written (at shutdown: every accepted comment is settled). */
