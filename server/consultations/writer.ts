@@ -166,7 +166,11 @@ export class CommentWriter {
   private plan(batch: Job[], lookup: (cid: number) => ConsultationTimes | null | undefined, settle: Array<() => void>) {
     const now = this.ctx.clock.now();
     const byConsultation = new Map<number, Job[]>();
-    for (const job of batch) byConsultation.set(job.row.consultation_id, [...(byConsultation.get(job.row.consultation_id) ?? []), job]);
+    for (const job of batch) {
+      const jobs = byConsultation.get(job.row.consultation_id);
+      if (jobs) jobs.push(job);
+      else byConsultation.set(job.row.consultation_id, [job]);
+    }
     const accepted: Array<{ cid: number; jobs: Job[]; rows: NewComment[] }> = [];
     for (const [cid, jobs] of byConsultation) {
       const c = lookup(cid);
