@@ -21,6 +21,9 @@ export interface PagesFigures {
   bare200: LoadResult;
   ours304: LoadResult;
   bare304: LoadResult;
+  /** the same page for a reader who chose Arabic (the `lang` cookie): its own cache entry (issue 19) */
+  oursAr: LoadResult;
+  bareAr: LoadResult;
 }
 
 export async function run(opts: { seconds?: number; words?: number } = {}): Promise<PagesFigures> {
@@ -59,10 +62,26 @@ export async function run(opts: { seconds?: number; words?: number } = {}): Prom
   const bare200 = await load({ ...common, port: bare.port, headers: gz });
   const ours304 = await load({ ...common, port: ours.port, headers: reval });
   const bare304 = await load({ ...common, port: bare.port, headers: reval });
-  ours.child.kill();
   bare.child.kill();
+
+  // An Arabic reader: the page in Arabic from its own cache entry, beside a bare server sending those bytes.
+  const ar = { ...gz, Cookie: 'lang=ar' };
+  const pageAr = await getGzip(ours.port, '/standards/99.01', { Cookie: 'lang=ar' });
+  if (pageAr.status !== 200 || pageAr.headers['content-language'] !== 'ar') throw new Error(`our Arabic page answered ${pageAr.status}`);
+  const bodyArFile = path.join(dir, 'page-ar.gz');
+  fs.writeFileSync(bodyArFile, pageAr.body);
+  const { date: _d2, connection: _c2, 'keep-alive': _k2, ...sameHeadersAr } = pageAr.headers;
+  const headersArFile = path.join(dir, 'headers-ar.json');
+  fs.writeFileSync(headersArFile, JSON.stringify(sameHeadersAr));
+  const bareArServer = await startChild('serve-bare.ts', [bodyArFile, headersArFile]);
+  await load({ ...common, port: ours.port, headers: ar, seconds: 1 });
+  await load({ ...common, port: bareArServer.port, headers: ar, seconds: 1 });
+  const oursAr = await load({ ...common, port: ours.port, headers: ar });
+  const bareAr = await load({ ...common, port: bareArServer.port, headers: ar });
+  ours.child.kill();
+  bareArServer.child.kill();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { words: from.words, bytes: { html: html.length, gzip: page.body.length }, ours200, bare200, ours304, bare304 };
+  return { words: from.words, bytes: { html: html.length, gzip: page.body.length }, ours200, bare200, ours304, bare304, oursAr, bareAr };
 }
 
 export function report(f: PagesFigures): string[] {
@@ -76,6 +95,7 @@ export function report(f: PagesFigures): string[] {
     `page: a generated standard of ${f.words} words, ${(f.bytes.html / 1024).toFixed(0)} KB HTML, ${(f.bytes.gzip / 1024).toFixed(0)} KB gzip; 50 connections, lean raw-socket client (bench/lib/load.ts), gzip accepted`,
     line('200', f.ours200, f.bare200, 0.6),
     line('304', f.ours304, f.bare304, 0.9),
+    line('200 in Arabic (lang cookie)', f.oursAr, f.bareAr, 0.6),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { languageLocals } from './i18n/middleware.ts';
+import { languageRoutes } from './language/routes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import { fastPath } from './http/fast-path.ts';
@@ -264,6 +265,7 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; t
 
   app.use(healthRoutes(deps));
   app.use(homeRoutes(deps));
+  app.use(languageRoutes(deps, auth));
   app.use(standardsRoutes(deps));
   app.use(searchRoutes(deps));
   app.use(signinRoutes(deps, auth));

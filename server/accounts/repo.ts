@@ -79,6 +79,7 @@ export function userJson(u: UserRow) {
     role: u.role,
     email_verified: Boolean(u.email_verified_at),
     disabled: Boolean(u.disabled_at),
+    language: u.language ?? null,
     created_at: u.created_at,
   };
 }

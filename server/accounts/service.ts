@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.ts';
 import type { Knex } from 'knex';
 import type { AccountsCtx } from '../deps.ts';
 import type { Role, Viewer } from '../auth/viewer.ts';
@@ -24,11 +25,6 @@ export const messages = {
   boardOrganisation: 'On the Review Board your organisation is the member you vote for: ask the secretariat to change it.',
   noSuchUser: 'There is no such user.',
   accountClosed: 'This account is closed: it can no longer be changed.',
-  verifySubject: 'Confirm your e-mail address for imas-review',
-  resetSubject: 'Reset your imas-review password',
-  welcomeSubject: 'Your imas-review account',
-  alreadySubject: 'Someone tried to register with your address on imas-review',
-  passwordChangedSubject: 'Your imas-review password has been changed',
 } as const;
 
 const HOUR = 3_600_000;
@@ -42,8 +38,8 @@ export type Ctx = AccountsCtx;
 
 const hashOf = (ctx: Ctx, password: string): Promise<string> => (ctx.hashPassword ? ctx.hashPassword(password) : hashPassword(password, ctx.config.argon2));
 
-// Said in the reset mail: what a new password ends (the pages and the change notice say it too).
-const RESET_ENDS = 'Choosing a new password signs out every session of your account and revokes its API tokens.';
+// Mails go out in the language the account chose (issue 19), English when it chose none.
+const mailLanguage = (user: { language?: string | null }): string => user.language ?? 'en';
 
 // `next`: the local page the user came from, carried through the link (validated again where it is read).
 const link = (ctx: Ctx, path: string, token: string, next?: string | null) =>
@@ -55,11 +51,11 @@ async function sendVerification(ctx: Ctx, user: UserRow): Promise<void> {
   await mailVerification(ctx, user, await repo.insertEmailToken(ctx.db, user.id, 'verify', now, VERIFY_TTL));
 }
 
-async function mailVerification(ctx: Ctx, user: UserRow, token: string, next?: string | null): Promise<void> {
+async function mailVerification(ctx: Ctx, user: UserRow, token: string, next?: string | null, lang = mailLanguage(user)): Promise<void> {
   await ctx.mailer.send({
     to: user.email,
-    subject: messages.verifySubject,
-    text: `Hello ${user.name},\n\nTo confirm that this is your address, open this link within 48 hours:\n\n${link(ctx, '/verify-email', token, next)}\n\nIf you did not register on imas-review, ignore this message.\n`,
+    subject: t(lang, 'accountmail:verify.subject'),
+    text: t(lang, 'accountmail:verify.text', { name: user.name, link: link(ctx, '/verify-email', token, next) }),
   });
 }
 
@@ -70,8 +66,8 @@ async function sendReset(ctx: Ctx, user: UserRow, welcome = false): Promise<void
   const url = link(ctx, '/reset-password', token);
   await ctx.mailer.send(
     welcome
-      ? { to: user.email, subject: messages.welcomeSubject, text: `Hello ${user.name},\n\nThe IMAS secretariat has made you an account on imas-review (${user.role}).\nChoose your password within 7 days with this link:\n\n${url}\n` }
-      : { to: user.email, subject: messages.resetSubject, text: `Hello ${user.name},\n\nTo choose a new password, open this link within one hour. It works once.\n\n${url}\n\n${RESET_ENDS}\nIf you did not ask for this, ignore this message: your password stays as it is.\n` },
+      ? { to: user.email, subject: t(mailLanguage(user), 'accountmail:welcome.subject'), text: t(mailLanguage(user), 'accountmail:welcome.text', { name: user.name, role: t(mailLanguage(user), `auth:role.${user.role}`), link: url }) }
+      : { to: user.email, subject: t(mailLanguage(user), 'accountmail:reset.subject'), text: t(mailLanguage(user), 'accountmail:reset.text', { name: user.name, link: url }) },
   );
 }
 
@@ -79,7 +75,8 @@ async function sendReset(ctx: Ctx, user: UserRow, welcome = false): Promise<void
  * A stakeholder registers. The answer is the same whether or not the address already has an account
  * (the owner of an existing account gets a mail saying so), so registration does not reveal who has one.
  */
-export async function register(ctx: Ctx, input: { name: string; email: string; password: string } & OrganisationChoice, next: string | null = null): Promise<UserRow | null> {
+// `lang`: the page's language at registration: the first mail is in it (the account has chosen none yet).
+export async function register(ctx: Ctx, input: { name: string; email: string; password: string } & OrganisationChoice, next: string | null = null, lang = 'en'): Promise<UserRow | null> {
   const existing = await repo.findUserByEmail(ctx.db, input.email);
   // Hashed on both paths: skipping the slow hash for a known address would tell, by the time taken, that it has an account.
   const password_hash = await hashOf(ctx, input.password);
@@ -88,8 +85,8 @@ export async function register(ctx: Ctx, input: { name: string; email: string; p
     await appendAudit(ctx.db, ctx.clock, { actor_id: null, action: 'account.register_existing', subject_type: 'user', subject_id: existing.id }, ctx.logger);
     await ctx.mailer.send({
       to: existing.email,
-      subject: messages.alreadySubject,
-      text: `Hello ${existing.name},\n\nSomeone (perhaps you) tried to register on imas-review with this address, which already has an account.\nIf you forgot your password, reset it here: ${ctx.config.publicUrl.replace(/\/$/, '')}/forgot-password\n`,
+      subject: t(mailLanguage(existing), 'accountmail:already.subject'),
+      text: t(mailLanguage(existing), 'accountmail:already.text', { name: existing.name, link: `${ctx.config.publicUrl.replace(/\/$/, '')}/forgot-password` }),
     });
     return null;
   };
@@ -119,7 +116,7 @@ export async function register(ctx: Ctx, input: { name: string; email: string; p
   });
   if (!created) return already((await repo.findUserByEmail(ctx.db, input.email))!);
   const { user, token } = created;
-  await mailVerification(ctx, user, token, next);
+  await mailVerification(ctx, user, token, next, lang);
   return user;
 }
 
@@ -283,11 +280,13 @@ export async function adminUpdate(ctx: Ctx, actor: Viewer, id: number, patch: { 
   });
 }
 
-export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: string } & OrganisationChoice): Promise<UserRow> {
+export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: string; language?: string | null } & OrganisationChoice): Promise<UserRow> {
   return ctx.db.transaction(async (trx) => {
     const user = (await repo.findUserById(trx, viewer.id))!;
     const changes: Partial<UserRow> = {};
     if (patch.name !== undefined && patch.name !== user.name) changes.name = patch.name;
+    if (patch.language !== undefined && patch.language !== (user.language ?? null)) changes.language = patch.language;
+    if (patch.language !== undefined && patch.language !== (user.language ?? null)) changes.language = patch.language;
     if (chooses(patch)) {
       // Only a changed choice resolves (and may create an unconfirmed record); the same one is no change.
       const same = typeof patch.organisation_id === 'number' ? patch.organisation_id === user.organisation_id : patch.organisation_id !== 'other' && patch.organisation !== undefined && nameKey(patch.organisation) === nameKey(user.organisation);
@@ -303,6 +302,7 @@ export async function updateProfile(ctx: Ctx, viewer: Viewer, patch: { name?: st
     await repo.updateUserRow(trx, user.id, { ...changes, updated_at: ctx.clock.now().toISOString() });
     const data: Record<string, unknown> = {};
     for (const k of ['name', 'organisation'] as const) if (k in changes) data[k] = auditChange(k, user[k], changes[k]);
+    if ('language' in changes) data.language = { from: user.language ?? null, to: changes.language };
     await appendAudit(trx, ctx.clock, { actor_id: user.id, action: 'account.changed', subject_type: 'user', subject_id: user.id, data }, ctx.logger);
     return (await repo.findUserById(trx, user.id))!;
   });
@@ -330,8 +330,8 @@ export async function changePassword(ctx: Ctx, viewer: Viewer, input: { current:
   const base = ctx.config.publicUrl.replace(/\/$/, '');
   await ctx.mailer.send({
     to: user.email,
-    subject: messages.passwordChangedSubject,
-    text: `Hello ${user.name},\n\nThe password of your imas-review account has just been changed. Your other sessions have been signed out and your API tokens${tokensRevoked ? ` (${tokensRevoked})` : ''} revoked: make new ones on your account page (${base}/account) if you need them.\n\nIf you did not change it, choose a new password now: ${base}/forgot-password\n`,
+    subject: t(mailLanguage(user), 'accountmail:passwordChanged.subject'),
+    text: t(mailLanguage(user), tokensRevoked ? 'accountmail:passwordChanged.textCounted' : 'accountmail:passwordChanged.text', { name: user.name, n: tokensRevoked, account: `${base}/account`, forgot: `${base}/forgot-password` }),
   });
   return { tokensRevoked };
 }

@@ -20,6 +20,8 @@ export type Rule = 'public' | 'signed-in' | 'verified' | readonly Role[];
 export const PERMISSIONS = {
   // the library (design.md §6 "who sees what")
   'feeds.read': 'public',
+  // the interface language (issue 19): anyone chooses theirs
+  'language.choose': 'public',
   // drafts never put out for consultation
   'drafts.read-unreleased': ['board', 'secretariat'],
   'consultation-report.read': 'public',

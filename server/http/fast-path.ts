@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import type { Deps } from '../deps.ts';
 import { pageKey, pageVersion, parsePagePath, type PageKind } from '../standards/pages.ts';
-import { fresh, sendCached, sendSlotted } from './page-cache.ts';
+import { fresh, sendCached, sendSlotted, VARY } from './page-cache.ts';
+import { chooseLanguage, languageCookie, LANGUAGE_COOKIE } from '../i18n/index.ts';
 import { userSlots, variantKey, type SlotLocals } from './user-slots.ts';
 
 /**
@@ -52,9 +53,10 @@ export function fastPath(deps: Deps, signedIn?: SignedInReader) {
   }, 60_000);
   summary.unref();
 
-  async function resolve(url: string, now: Date): Promise<Known | null> {
+  // What an address resolved to is remembered per language: the page's key and ETag name it.
+  async function resolve(url: string, now: Date, lang: string): Promise<Known | null> {
     const t = now.getTime();
-    const k = known.get(url);
+    const k = known.get(`${lang} ${url}`);
     const target = k ?? parsePagePath(url);
     if (!target) return null;
     const key = await deps.states.key(target.ref);
@@ -65,18 +67,18 @@ export function fastPath(deps: Deps, signedIn?: SignedInReader) {
     const { detail, until } = deps.states.publicDetail(snap, now);
     const v = pageVersion(detail, target.page);
     if (!v || v.state !== 'published') return null;
-    const pageKeyString = pageKey(detail, v, target.page);
+    const pageKeyString = pageKey(detail, v, target.page, lang);
     const etag = deps.pageCache.etagFor(pageKeyString);
     // Node's flat form: name, value, name, value.
-    const notModified = ['ETag', etag, 'Vary', 'Accept-Encoding, Cookie', 'Cache-Control', 'no-cache'];
+    const notModified = ['ETag', etag, 'Vary', VARY, 'Cache-Control', 'no-cache'];
     const entry = { ref: target.ref, page: target.page, revision: detail.revision, from: t, until, key: pageKeyString, etag, notModified };
-    known.set(url, entry);
+    known.set(`${lang} ${url}`, entry);
     return entry;
   }
 
   /** Without waiting, when the address and its standard's revision are remembered and still good. */
-  function remembered(url: string, now: Date): Known | undefined {
-    const k = known.get(url);
+  function remembered(url: string, now: Date, lang: string): Known | undefined {
+    const k = known.get(`${lang} ${url}`);
     if (!k) return undefined;
     const key = deps.states.cachedKey(k.ref);
     const t = now.getTime();
@@ -90,22 +92,27 @@ export function fastPath(deps: Deps, signedIn?: SignedInReader) {
     // A %00 goes to Express, which refuses it (http/nul.ts) before any lookup: PostgreSQL would fail on it.
     if (!url.startsWith('/standards/') || url.includes('?') || /%00/i.test(url)) return false;
     const cookie = req.headers.cookie;
-    if (cookie) return signedIn ? signedInPage(req, res, url, cookie, signedIn) : false;
+    // A reader who is not signed in may still carry their choice of language (the `lang` cookie alone).
+    if (cookie && !onlyLanguage(cookie)) return signedIn ? signedInPage(req, res, url, cookie, signedIn) : false;
+    const lang = chooseLanguage({ cookie: languageCookie(cookie), acceptLanguage: req.headers['accept-language'] });
     const now = deps.clock.now();
-    const page = remembered(url, now);
+    const page = remembered(url, now, lang);
     if (page) return answer(req, res, page);
-    return resolve(url, now).then((p) => (p ? answer(req, res, p) : false));
+    return resolve(url, now, lang).then((p) => (p ? answer(req, res, p) : false));
   };
 
   async function signedInPage(req: IncomingMessage, res: ServerResponse, url: string, cookie: string, reader: SignedInReader): Promise<boolean> {
     const now = deps.clock.now();
-    const page = remembered(url, now) ?? (await resolve(url, now));
-    if (!page) return false;
-    const who = await reader(cookie, page.ref);
+    const target = parsePagePath(url);
+    if (!target) return false;
+    const who = await reader(cookie, target.ref);
     if (!who) return false;
+    const lang = chooseLanguage({ cookie: languageCookie(cookie), account: who.viewer.language, acceptLanguage: req.headers['accept-language'] });
+    const page = remembered(url, now, lang) ?? (await resolve(url, now, lang));
+    if (!page) return false;
     const slotted = deps.pageCache.getSlotted(variantKey(page.key, who.viewer));
     if (!slotted) return false;
-    sendSlotted(req, res, slotted, userSlots().render({ viewer: who.viewer, csrfToken: who.csrfToken, path: url, watch: who.watch }));
+    sendSlotted(req, res, slotted, userSlots().render({ viewer: who.viewer, csrfToken: who.csrfToken, path: url, watch: who.watch, lang }));
     served.signedIn++;
     if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ req: { method: req.method, url }, res: { status: res.statusCode }, fast: true, signedIn: true }, 'request completed');
     return true;
@@ -129,4 +136,10 @@ export function fastPath(deps: Deps, signedIn?: SignedInReader) {
     if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ req: { method: req.method, url }, res: { status: res.statusCode }, fast: true }, 'request completed');
     return true;
   }
+}
+
+/** Is the Cookie header only the reader's language (`lang=xx`), no session? */
+function onlyLanguage(cookie: string): boolean {
+  const parts = cookie.split(';').map((p) => p.trim()).filter(Boolean);
+  return parts.length > 0 && parts.every((p) => p.startsWith(`${LANGUAGE_COOKIE}=`));
 }

@@ -17,6 +17,8 @@ export interface CachedPage {
 }
 
 const HTML = 'text/html; charset=utf-8';
+/** A page differs by encoding, by who is signed in and by language (server/i18n/: cookie, account, Accept-Language). */
+export const VARY = 'Accept-Encoding, Cookie, Accept-Language';
 const WHOLE = Symbol('rendered whole');
 
 /** A page's public part for signed-in readers: the text between its per-user slots, compressed once. */
@@ -124,7 +126,7 @@ export function sendSlotted(req: Req & Pick<IncomingMessage, 'method'>, res: Res
   const { chunks, length } = gzip ? splice(page.pieces, fills) : spliceRaw(page.pieces, fills);
   for (const [k, v] of page.headers) res.setHeader(k, v);
   res.setHeader('Cache-Control', 'private, no-store');
-  res.setHeader('Vary', 'Accept-Encoding, Cookie');
+  res.setHeader('Vary', VARY);
   res.setHeader('Content-Type', HTML);
   if (gzip) res.setHeader('Content-Encoding', 'gzip');
   res.setHeader('Content-Length', length);
@@ -143,7 +145,7 @@ export function fresh(req: Req, etag: string): boolean {
 export function sendNotModified(res: Res, etag: string): void {
   res.statusCode = 304;
   res.setHeader('ETag', etag);
-  res.setHeader('Vary', 'Accept-Encoding, Cookie');
+  res.setHeader('Vary', VARY);
   res.setHeader('Cache-Control', 'no-cache');
   res.end();
 }
@@ -153,7 +155,7 @@ type Res = ServerResponse;
 
 export function sendCached(req: Req, res: Res, page: CachedPage): void {
   res.setHeader('ETag', page.etag);
-  res.setHeader('Vary', 'Accept-Encoding, Cookie');
+  res.setHeader('Vary', VARY);
   res.setHeader('Cache-Control', 'no-cache');
   res.setHeader('Content-Type', page.type);
   if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {

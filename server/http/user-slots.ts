@@ -27,7 +27,7 @@ export const slotMarker = (name: (typeof SLOTS)[number]): string => `<!--imas:sl
 
 /** What the slots are rendered from (the layout's own locals). */
 export interface SlotLocals {
-  viewer: { role: string; emailVerified?: boolean; name: string } | null;
+  viewer: { role: string; emailVerified?: boolean; name: string; language?: string | null } | null;
   csrfToken?: string;
   path: string;
   /** the page's language (server/i18n/): the slots are written in it, the switcher marks it */

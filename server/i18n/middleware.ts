@@ -16,5 +16,7 @@ export function languageLocals(req: Request, res: Response, next: NextFunction):
   res.locals.lang = lang;
   res.locals.dir = dirOf(lang);
   res.locals.languages = languageChoices;
+  // Said in the answer too (RFC 9110 §8.5); a cached page keeps it with its other headers.
+  res.setHeader('Content-Language', lang);
   next();
 }

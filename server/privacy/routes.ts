@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.ts';
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { NotFound } from '../errors.ts';
@@ -20,7 +21,7 @@ export function privacyRoutes(deps: Deps, auth: Auth): Router {
   const { ctx } = auth;
 
   r.get('/privacy', allow('public'), (req, res) => {
-    res.render('privacy/index', { title: 'Privacy', notice: req.query.closed === '1' && !viewerOf(res) ? messages.closed : null });
+    res.render('privacy/index', { title: t(res.locals.lang, 'privacy:title'), notice: req.query.closed === '1' && !viewerOf(res) ? messages.closed : null });
   });
 
   async function sendExport(res: Response, id: number) {
@@ -35,7 +36,7 @@ export function privacyRoutes(deps: Deps, auth: Auth): Router {
     if (!user) throw new NotFound(service.messages.noSuchUser);
     const self = viewer.id === id;
     res.render('privacy/close', {
-      title: self ? 'Close your account' : `Close the account of ${user.name}`,
+      title: self ? t(res.locals.lang, 'privacy:close.titleSelf') : t(res.locals.lang, 'privacy:close.headingOther', { name: user.name }),
       user,
       self,
       action: self ? '/account/close' : `/admin/users/${id}/close`,

@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { Conflict, Forbidden, NotFound, Validation } from '../errors.ts';
 import { appendAudit } from '../audit/service.ts';
@@ -21,7 +22,6 @@ export const messages = {
   alreadyClosed: 'This account is already closed.',
   lastSecretariat: userMessages.lastSecretariat,
   noSuchUser: userMessages.noSuchUser,
-  closedSubject: 'Your imas-review account is closed',
 } as const;
 
 function assertSelfOrSecretariat(viewer: Viewer, id: number): void {
@@ -108,8 +108,8 @@ export async function closeAccount(ctx: Ctx, actor: Viewer, id: number, input: {
   });
   await ctx.mailer.send({
     to: user.email,
-    subject: messages.closedSubject,
-    text: `Your imas-review account has been closed${self ? '' : ' by the IMAS secretariat, as asked'}.\n\nYour name, e-mail address, password and API tokens have been erased. The comments and votes you made stay in the public record of the standards, under your organisation, as "${repo.formerMemberOf(user.organisation)}".\n`,
+    subject: t(user.language ?? 'en', 'accountmail:closed.subject'),
+    text: t(user.language ?? 'en', self ? 'accountmail:closed.textSelf' : 'accountmail:closed.textOther', { former: repo.formerMemberOf(user.organisation) }),
   });
   const closed = (await repo.userRow(ctx.db, id))!;
   return { id, name: closed.name, organisation: closed.organisation, role: closed.role, closed_at: new Date(closed.closed_at).toISOString() };

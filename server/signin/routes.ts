@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.ts';
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { Validation } from '../errors.ts';
@@ -37,7 +38,7 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
   const { ctx } = auth;
 
   const renderLogin = (req: Request, res: Response, extra: Record<string, unknown> = {}) =>
-    res.render('auth/login', { title: 'Sign in', csrfToken: auth.csrfToken(req), ...extra });
+    res.render('auth/login', { title: t(res.locals.lang, 'auth:titles.signIn'), csrfToken: auth.csrfToken(req), ...extra });
 
   r.get('/login', allow('auth.sign-in'), (req, res) => {
     const viewer = viewerOf(res);
@@ -86,20 +87,20 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
   });
 
   r.get('/register', allow('auth.register'), async (req, res) => {
-    res.render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values: {}, choice: await choiceView(ctx.db, { all: false }), ...returnPath(req.query.next) });
+    res.render('auth/register', { title: t(res.locals.lang, 'auth:titles.register'), csrfToken: auth.csrfToken(req), values: {}, choice: await choiceView(ctx.db, { all: false }), ...returnPath(req.query.next) });
   });
 
   r.post('/register', allow('auth.register'), async (req, res) => {
     const values = keep(req.body, 'name', 'email', 'organisation', 'organisation_id', 'organisation_other');
     const back = returnPath(req.body?.next);
     const again = async (status: number, extra: { errors?: Record<string, string>; error?: string }) =>
-      res.status(status).render('auth/register', { title: 'Register', csrfToken: auth.csrfToken(req), values, choice: await choiceView(ctx.db, { all: false, values, errors: extra.errors }), ...back, ...extra });
+      res.status(status).render('auth/register', { title: t(res.locals.lang, 'auth:titles.register'), csrfToken: auth.csrfToken(req), values, choice: await choiceView(ctx.db, { all: false, values, errors: extra.errors }), ...back, ...extra });
     const limited = await refusal(() => auth.limiters.check(res, req.ip ?? 'unknown'));
     if (limited) return again(429, { error: limited });
     await submitForm(res, async () => {
-      await users.register(ctx, parseOr422(registerSchema, req.body), back.next);
+      await users.register(ctx, parseOr422(registerSchema, req.body), back.next, String(res.locals.lang ?? 'en'));
       // The sign-in link keeps the way back, and so does the link in the mail.
-      res.render('auth/message', { title: 'Check your inbox', message: messages.registered, signInLink: true, ...back });
+      res.render('auth/message', { title: t(res.locals.lang, 'auth:titles.checkInbox'), message: messages.registered, signInLink: true, ...back });
     }, (err) => again(err.status, { errors: errorsOf(err) }));
   });
 
@@ -108,8 +109,8 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
   r.get('/verify-email', allow('public'), async (req, res) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const c = await users.checkLink(ctx, 'verify', token);
-    if (!c.ok) return res.status(400).render('auth/message', { title: 'Confirm your address', message: c.message, problem: true });
-    res.render('auth/verify', { title: 'Confirm your address', token, csrfToken: auth.csrfToken(req), ...returnPath(req.query.next) });
+    if (!c.ok) return res.status(400).render('auth/message', { title: t(res.locals.lang, 'auth:titles.confirm'), message: c.message, problem: true });
+    res.render('auth/verify', { title: t(res.locals.lang, 'auth:titles.confirm'), token, csrfToken: auth.csrfToken(req), ...returnPath(req.query.next) });
   });
 
   r.post('/verify-email', allow('public'), async (req, res) => {
@@ -117,34 +118,34 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
     try {
       await users.verifyEmail(ctx, token);
     } catch (err) {
-      if (err instanceof Validation) return res.status(400).render('auth/message', { title: 'Confirm your address', message: err.message, problem: true });
+      if (err instanceof Validation) return res.status(400).render('auth/message', { title: t(res.locals.lang, 'auth:titles.confirm'), message: err.message, problem: true });
       throw err;
     }
     const back = returnPath(req.body?.next);
-    res.render('auth/message', { title: 'Address confirmed', message: messages.verified, signInLink: !viewerOf(res), ...back });
+    res.render('auth/message', { title: t(res.locals.lang, 'auth:titles.confirmed'), message: messages.verified, signInLink: !viewerOf(res), ...back });
   });
 
   r.get('/forgot-password', allow('public'), (req, res) => {
-    res.render('auth/forgot', { title: 'Forgot your password?', csrfToken: auth.csrfToken(req), values: {} });
+    res.render('auth/forgot', { title: t(res.locals.lang, 'auth:titles.forgot'), csrfToken: auth.csrfToken(req), values: {} });
   });
 
   r.post('/forgot-password', allow('public'), async (req, res) => {
     const values = keep(req.body, 'email');
     const again = (status: number, extra: Record<string, unknown>) =>
-      res.status(status).render('auth/forgot', { title: 'Forgot your password?', csrfToken: auth.csrfToken(req), values, ...extra });
+      res.status(status).render('auth/forgot', { title: t(res.locals.lang, 'auth:titles.forgot'), csrfToken: auth.csrfToken(req), values, ...extra });
     const limited = await refusal(() => auth.limiters.check(res, req.ip ?? 'unknown'));
     if (limited) return again(429, { error: limited });
     await submitForm(res, async () => {
       await users.requestPasswordReset(ctx, parseOr422(forgotSchema, req.body).email);
-      res.render('auth/message', { title: 'Check your inbox', message: messages.resetSent });
+      res.render('auth/message', { title: t(res.locals.lang, 'auth:titles.checkInbox'), message: messages.resetSent });
     }, (err) => again(err.status, { errors: errorsOf(err) }));
   });
 
   r.get('/reset-password', allow('public'), async (req, res) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const c = await users.checkLink(ctx, 'reset', token);
-    if (!c.ok) return res.status(400).render('auth/message', { title: 'Choose a new password', message: c.message, problem: true, forgotLink: true });
-    res.render('auth/reset', { title: 'Choose a new password', token, csrfToken: auth.csrfToken(req) });
+    if (!c.ok) return res.status(400).render('auth/message', { title: t(res.locals.lang, 'auth:titles.reset'), message: c.message, problem: true, forgotLink: true });
+    res.render('auth/reset', { title: t(res.locals.lang, 'auth:titles.reset'), token, csrfToken: auth.csrfToken(req) });
   });
 
   r.post('/reset-password', allow('public'), async (req, res) => {
@@ -152,12 +153,12 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     await submitForm(res, async () => {
       await users.resetPassword(ctx, token, password);
-      res.render('auth/message', { title: 'Password changed', message: messages.resetDone, signInLink: true });
+      res.render('auth/message', { title: t(res.locals.lang, 'auth:titles.passwordChanged'), message: messages.resetDone, signInLink: true });
     }, (err) =>
       // A link that no longer works has no form to come back to: the page says so, and offers a new link.
       err.fields?.token
-        ? res.status(400).render('auth/message', { title: 'Choose a new password', message: err.message, problem: true, forgotLink: true })
-        : res.render('auth/reset', { title: 'Choose a new password', token, csrfToken: auth.csrfToken(req), errors: errorsOf(err) }));
+        ? res.status(400).render('auth/message', { title: t(res.locals.lang, 'auth:titles.reset'), message: err.message, problem: true, forgotLink: true })
+        : res.render('auth/reset', { title: t(res.locals.lang, 'auth:titles.reset'), token, csrfToken: auth.csrfToken(req), errors: errorsOf(err) }));
   });
 
   return r;

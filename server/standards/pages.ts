@@ -33,7 +33,7 @@ export function pageVersion(detail: StandardDetail, page: PageKind): VersionInfo
 }
 
 /** Version, language, the standard's revision, the day and the open consultations: all that varies. */
-export function pageKey(detail: StandardDetail, v: VersionInfo, page: PageKind): string {
+export function pageKey(detail: StandardDetail, v: VersionInfo, page: PageKind, lang: string): string {
   const extra = page.kind === 'on' ? page.date : page.kind;
-  return `${v.id}|en|r${detail.revision}|${detail.day}|${detail.openDrafts.map((d) => d.id).join(',')}|${extra}`;
+  return `${v.id}|${lang}|r${detail.revision}|${detail.day}|${detail.openDrafts.map((d) => d.id).join(',')}|${extra}`;
 }

@@ -144,7 +144,7 @@ export function standardsRoutes(deps: Deps): Router {
   async function sendVersionPage(req: Request, res: Response, detail: StandardDetail, v: VersionInfo, page: PageKind) {
     const viewer = viewerOf(res);
     const cacheable = !viewer && v.state === 'published';
-    const key = pageKey(detail, v, page);
+    const key = pageKey(detail, v, page, String(res.locals.lang ?? 'en'));
     if (cacheable) {
       const etag = deps.pageCache.etagFor(key);
       if (fresh(req, etag)) return sendNotModified(res, etag);

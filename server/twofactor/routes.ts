@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.ts';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../deps.ts';
 import { AppError, NotFound } from '../errors.ts';
@@ -47,7 +48,7 @@ export function twoFactorRoutes(deps: Deps, auth: Auth): Router {
   const meta = (req: Request, via: 'form' | 'account') => ({ ip: req.ip, via });
 
   const renderCode = (req: Request, res: Response, extra: Record<string, unknown> = {}) =>
-    res.render('auth/code', { title: 'Enter your code', csrfToken: auth.csrfToken(req), ...extra });
+    res.render('auth/code', { title: t(res.locals.lang, 'auth:titles.code'), csrfToken: auth.csrfToken(req), ...extra });
 
   r.get('/login/code', allow('auth.sign-in'), (req, res) => {
     if (viewerOf(res)) return res.redirect(303, '/account');
@@ -91,7 +92,7 @@ export function twoFactorRoutes(deps: Deps, auth: Auth): Router {
     // The page shows a secret (or recovery codes): never kept in a cache.
     res.set('Cache-Control', 'no-store');
     const state = await service.status(ctx, viewer.id);
-    const base = { title: 'Two-factor sign-in', required: requiresTwoFactor(viewer.role), enabled: state.enabled, recoveryLeft: state.recoveryLeft };
+    const base = { title: t(res.locals.lang, 'account:titles.twoFactor'), required: requiresTwoFactor(viewer.role), enabled: state.enabled, recoveryLeft: state.recoveryLeft };
     if (state.enabled || extra.recoveryCodes) return res.render('account/two-factor', { ...base, ...extra });
     res.render('account/two-factor', { ...base, ...(await service.pendingEnrolment(ctx, viewer)), ...extra });
   }

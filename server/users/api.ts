@@ -53,7 +53,7 @@ export function usersApi(auth: Auth): Router {
       if (!own.current_password) throw new Validation('Give your current password to change it.', { current_password: 'Enter your current password.' });
       await service.changePassword(ctx, viewer, { current: own.current_password, next: own.password }, req.authVia === 'session' ? req.sessionID : undefined);
     }
-    let user = await service.updateProfile(ctx, viewer, { name: own.name, organisation: own.organisation, organisation_id: own.organisation_id, organisation_other: own.organisation_other });
+    let user = await service.updateProfile(ctx, viewer, { name: own.name, language: own.language, organisation: own.organisation, organisation_id: own.organisation_id, organisation_other: own.organisation_other });
     if ('role' in own || 'disabled' in own) {
       const o = own as { role?: 'secretariat' | 'board' | 'stakeholder'; disabled?: boolean };
       user = await service.adminUpdate(ctx, viewer, id, { role: o.role, disabled: o.disabled });

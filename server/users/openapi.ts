@@ -28,6 +28,7 @@ export const usersSchemas = {
       id: { type: 'integer' }, email: { type: 'string' }, name: { type: 'string' }, organisation: { type: 'string', description: 'The name of its organisation record.' },
       organisation_id: { type: 'integer', nullable: true, description: 'Its organisation record (GET /organisations/{id}).' },
       role: { type: 'string', enum: ['secretariat', 'board', 'stakeholder'] }, email_verified: { type: 'boolean' }, disabled: { type: 'boolean' },
+      language: { type: 'string', nullable: true, enum: ['en', 'fr', 'es', 'ar', 'ru', 'zh', null], description: 'The interface language the user chose for pages and mails; null: the browser\'s (Accept-Language), else English.' },
       created_at: { type: 'string', format: 'date-time' },
     },
   },

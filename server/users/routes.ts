@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.ts';
 import { Router, type Request, type Response } from 'express';
 import { NotFound } from '../errors.ts';
 import { errorsOf, formValues as keep, submitForm } from '../http/forms.ts';
@@ -36,7 +37,7 @@ export function usersRoutes(auth: Auth): Router {
     const viewer = viewerOf(res)!;
     const user = (await findUserById(ctx.db, viewer.id))!;
     res.render('account/index', {
-      title: 'Your account',
+      title: t(res.locals.lang, 'account:titles.account'),
       user,
       values: { name: user.name },
       choice: await choiceView(ctx.db, { all: false, currentId: user.organisation_id, values: extra.values as Record<string, unknown> | undefined, errors: extra.errors as Record<string, string> | undefined }),
@@ -94,7 +95,7 @@ export function usersRoutes(auth: Auth): Router {
   // — secretariat —
   const renderNew = async (res: Response, extra: Record<string, unknown> = {}) =>
     res.render('admin/user-new', {
-      title: 'New account', roles: ROLES, values: { role: 'stakeholder' },
+      title: t(res.locals.lang, 'admin:titles.newUser'), roles: ROLES, values: { role: 'stakeholder' },
       choice: await choiceView(ctx.db, { all: true, values: extra.values as Record<string, unknown> | undefined, errors: extra.errors as Record<string, string> | undefined }),
       ...extra,
     });
@@ -103,7 +104,7 @@ export function usersRoutes(auth: Auth): Router {
   // /admin, the secretariat's desk, is its queue: server/mywork/routes.ts.
 
   r.get('/admin/users', allow('accounts.manage'), async (req, res) => {
-    res.render('admin/users', { title: 'Accounts', users: await listUsers(ctx.db), notice: doneMessage(req.query.done) });
+    res.render('admin/users', { title: t(res.locals.lang, 'admin:titles.users'), users: await listUsers(ctx.db), notice: doneMessage(req.query.done) });
   });
 
   r.get('/admin/users/new', allow('accounts.manage'), (_req, res) => renderNew(res));
@@ -120,7 +121,7 @@ export function usersRoutes(auth: Auth): Router {
     const user = await findUserById(ctx.db, id);
     if (!user) throw new NotFound(service.messages.noSuchUser);
     res.render('admin/user', {
-      title: `Account: ${user.name}`,
+      title: t(res.locals.lang, 'admin:titles.user', { name: user.name }),
       user,
       roles: ROLES,
       values: { name: user.name, role: user.role },
@@ -148,18 +149,19 @@ export function usersRoutes(auth: Auth): Router {
     const user = await findUserById(ctx.db, id);
     if (!user) throw new NotFound(service.messages.noSuchUser);
     if (user.disabled_at) return res.redirect(303, `/admin/users/${id}`);
+    const lang = String(res.locals.lang);
     renderConfirmation(res, {
-      title: `Disable the account of ${user.name}?`,
+      title: t(res.locals.lang, 'admin:titles.disable', { name: user.name }),
       what: [
-        `${user.name} (${user.email}, ${user.organisation}) can no longer sign in.`,
-        'Their sessions end at once and their API tokens are revoked.',
-        'Their comments, votes and records stay as they are.',
-        ...(id === viewerOf(res)?.id ? ['This is your own account: you are signed out at once.'] : []),
+        t(lang, 'admin:disable.noSignIn', { name: user.name, email: user.email, organisation: user.organisation }),
+        t(lang, 'admin:disable.sessions'),
+        t(lang, 'admin:disable.records'),
+        ...(id === viewerOf(res)?.id ? [t(lang, 'admin:disable.own')] : []),
       ],
-      undo: 'You can enable the account again later; the revoked API tokens stay revoked (they make new ones).',
+      undo: t(lang, 'admin:disable.undo'),
       action: `/admin/users/${id}/disable`,
-      button: 'Disable the account',
-      back: { href: `/admin/users/${id}`, label: `Back to ${user.name}` },
+      button: t(lang, 'admin:disable.button'),
+      back: { href: `/admin/users/${id}`, label: t(lang, 'admin:disable.back', { name: user.name }) },
     });
   }
 
@@ -178,7 +180,7 @@ export function usersRoutes(auth: Auth): Router {
 
   r.get('/admin/audit', allow('audit.read-all'), async (_req, res) => {
     const [events, chain, head] = await Promise.all([listAudit(ctx.db, { limit: 200 }).then((e) => readableAudit(ctx.db, e)), verifyChain(ctx.db), chainHead(ctx.db)]);
-    res.render('admin/audit', { title: 'Audit record', events, chain, head });
+    res.render('admin/audit', { title: t(res.locals.lang, 'admin:titles.audit'), events, chain, head });
   });
 
   return r;

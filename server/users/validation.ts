@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGES } from '../i18n/index.ts';
 import { passwordProblem } from '../accounts/passwords.ts';
 import { ROLES } from '../auth/viewer.ts';
 import { organisationChoice } from '../organisations/validation.ts';
@@ -79,6 +80,8 @@ export const selfUpdateSchema = z
     ...organisationChoice,
     current_password: z.string().max(4096).optional(),
     password: newPassword.optional(),
+    // The interface language of the pages and mails (issue 19); null: the browser's.
+    language: z.enum(LANGUAGES, { error: 'Choose one of en, fr, es, ar, ru, zh, or null for the browser\'s language.' }).nullable().optional(),
   })
   .strict();
 

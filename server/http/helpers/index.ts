@@ -7,6 +7,6 @@ import versionName from './version-name.ts';
 import bdi from './bdi.ts';
 import isolate from './isolate.ts';
 import can from './can.ts';
-import { t, tHtml, msg } from './t.ts';
+import { t, tHtml, msg, concat } from './t.ts';
 
-export const helpers = { date, datetime, eq, plural, number, versionName, bdi, isolate, can, t, tHtml, msg };
+export const helpers = { date, datetime, eq, plural, number, versionName, bdi, isolate, can, t, tHtml, msg, concat };

@@ -7,9 +7,14 @@ type Options = { hash?: Record<string, unknown>; data?: { root?: { lang?: string
 /** The page's language: the layout's and the views' locals carry `lang` (server/i18n/middleware.ts). */
 export const langOf = (options: Options | undefined): string => options?.data?.root?.lang ?? 'en';
 
-/** {{t "standards:current.title" ref=ref}} → the text in the page's language; Handlebars escapes it. */
-export function t(key: string, options: Options): string {
-  return translate(langOf(options), key, options.hash);
+// What must not pass as markup, in text or in a double-quoted attribute. An apostrophe stays as
+// written: the texts were template text before they were keys, and their bytes are kept.
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const escapeText = (s: string) => s.replace(/[&<>"]/g, (c) => TEXT_ESCAPES[c]!);
+
+/** {{t "standards:current.title" ref=ref}} → the text in the page's language, escaped (values too). */
+export function t(key: string, options: Options): Handlebars.SafeString {
+  return new Handlebars.SafeString(escapeText(translate(langOf(options), key, options.hash)));
 }
 
 /**
@@ -25,4 +30,9 @@ export function tHtml(key: string, options: Options): Handlebars.SafeString {
 /** {{msg errors.text}} → a server message (English in code) in the page's language (i18n/messages.ts). */
 export function msg(text: unknown, options: Options): string {
   return localise(langOf(options), text);
+}
+
+/** {{t (concat "auth:role." role)}}: a key built from a value (a role, a state). */
+export function concat(...args: unknown[]): string {
+  return args.slice(0, -1).map((a) => String(a ?? '')).join('');
 }
