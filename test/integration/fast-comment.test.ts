@@ -10,7 +10,7 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { createHandler } from '../../server/app.ts';
+import { createHandler, isBearerApiCall } from '../../server/app.ts';
 import { FakeClock } from '../../server/clock.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createDb, type Db } from '../../server/db.ts';
@@ -36,7 +36,7 @@ interface Instance {
 }
 type Req = { path?: string; headers?: Record<string, string>; body?: Buffer | string; chunked?: boolean; slow?: boolean };
 
-/** An app on `db` listening with its handler (fast path first) or with its API app alone. */
+/** An app on `db` listening with its handler (fast paths first) or with Express alone, as the handler dispatches (Bearer calls to the API app). */
 async function listen(db: Db, via: 'handler' | 'express'): Promise<Instance> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const lines: Array<Record<string, unknown>> = [];
@@ -48,8 +48,8 @@ async function listen(db: Db, via: 'handler' | 'express'): Promise<Instance> {
   });
   const logger = createLogger('debug', sink);
   const clock = clockOfDb.get(db) ?? new FakeClock(TEST_NOW);
-  const { handler, bearerApp } = createHandler({ db, clock, config, logger, pageCache: new PageCache('test') });
-  const server = http.createServer(via === 'handler' ? handler : bearerApp);
+  const { handler, app, bearerApp } = createHandler({ db, clock, config, logger, pageCache: new PageCache('test') });
+  const server = http.createServer(via === 'handler' ? handler : (req, res) => (isBearerApiCall(req) ? bearerApp(req, res) : app(req, res)));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { db, port: (server.address() as AddressInfo).port, lines, close: () => new Promise((r) => server.close(() => r())) };
 }
