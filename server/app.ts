@@ -42,6 +42,8 @@ import { draftsRoutes } from './drafts/routes.ts';
 import { draftsApi } from './drafts/api.ts';
 import { consultationsRoutes } from './consultations/routes.ts';
 import { consultationsApi } from './consultations/api.ts';
+import { fastCommentFailure, fastComments } from './consultations/fast-comment.ts';
+import { isEnrolled } from './twofactor/service.ts';
 import { ballotsRoutes } from './ballots/routes.ts';
 import { ballotsApi } from './ballots/api.ts';
 import { publicationApi } from './publication/api.ts';
@@ -77,7 +79,7 @@ export type AppDeps = Omit<Deps, 'states' | 'caches'> & { states?: StandardState
  * The request handler the server listens with: cached public pages from the fast path, everything
  * else through the Express app.
  */
-export function createHandler(given: AppDeps): { app: Express; handler: (req: IncomingMessage, res: ServerResponse) => void } {
+export function createHandler(given: AppDeps): { app: Express; bearerApp: Express; handler: (req: IncomingMessage, res: ServerResponse) => void } {
   const deps = withStates(given);
   const { app, auth, bearerApp, tokens, jsons } = buildApp(deps);
   // A standard's JSON to a Bearer token, before Express once Express has answered one.
@@ -85,6 +87,14 @@ export function createHandler(given: AppDeps): { app: Express; handler: (req: In
     const found = await tokens.lookup(deps, token);
     return found && !found.user.disabled_at && !requiresTwoFactor(found.user.role) ? viewerOf(found.user) : null;
   });
+  // A comment POSTed with a Bearer token, before Express (consultations/fast-comment.ts): the token as
+  // auth.bearer reads it, then twoFactorGate's rule (a role that needs a second factor must have one).
+  const commentFast = fastComments(deps, async (token) => {
+    const found = await tokens.lookup(deps, token);
+    if (!found || found.user.disabled_at) return null;
+    if (requiresTwoFactor(found.user.role) && !(await isEnrolled(deps, found.user.id))) return null;
+    return viewerOf(found.user);
+  }, securityHeadersOf(deps));
   // Signed-in readers whose role must use a second factor go through Express (its gate asks whether they have one).
   const fast = fastPath(deps, async (cookie, ref) => {
     const who = await auth.quickReader(cookie);
@@ -94,7 +104,7 @@ export function createHandler(given: AppDeps): { app: Express; handler: (req: In
   });
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (isBearerApiCall(req)) {
-      apiFast(req, res).then(
+      (req.method === 'POST' ? commentFast(req, res) : apiFast(req, res)).then(
         (answered) => answered || bearerApp(req, res),
         (err) => {
           deps.logger.error({ err }, 'fast path failed');
@@ -114,7 +124,7 @@ export function createHandler(given: AppDeps): { app: Express; handler: (req: In
       },
     );
   };
-  return { app, handler };
+  return { app, bearerApp, handler };
 }
 
 const withStates = (given: AppDeps): Deps => ({ ...given, states: given.states ?? new StandardStates(given.db), caches: given.caches ?? { consultations: new ConsultationCaches() } });
@@ -146,25 +156,7 @@ function commonFront(app: Express, deps: Deps, opts: { staticFiles: boolean }): 
       customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
-      },
-      strictTransportSecurity: deps.config.secureCookies,
-    }),
-  );
+  app.use(securityHeaders(deps));
   if (opts.staticFiles) app.use('/static', express.static(path.join(rootDir, 'public'), { maxAge: '1d', index: false }));
   app.use(express.json({ limit: '2mb' }));
   app.use(express.urlencoded({ extended: false, limit: '2mb' }));
@@ -180,6 +172,37 @@ function commonFront(app: Express, deps: Deps, opts: { staticFiles: boolean }): 
   app.use((req, _res, next) => {
     next(/^(\/|https?:\/\/)/i.test(req.url) ? undefined : new BadRequest(messages.badTarget));
   });
+}
+
+/** helmet's headers, the same on every answer (the fast paths replay them: securityHeadersOf). */
+function securityHeaders(deps: Deps) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: deps.config.secureCookies,
+  });
+}
+
+/** The headers securityHeaders sets, in its order, as Node's flat list (name, value, …): none depends on the request. */
+export function securityHeadersOf(deps: Deps): string[] {
+  const set = new Map<string, string>();
+  const res = { setHeader: (k: string, v: unknown) => void set.set(k, String(v)), removeHeader: (k: string) => void set.delete(k) };
+  let done = false;
+  securityHeaders(deps)({} as never, res as never, () => void (done = true));
+  if (!done) throw new Error('helmet did not finish synchronously');
+  return [...set].flat();
 }
 
 /**
@@ -238,6 +261,8 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; t
   commonFront(bearerApp, deps, { staticFiles: false });
   bearerApp.use(auth.bearer);
   bearerApp.use(twoFactorGate(deps));
+  // a comment taken by the fast path whose write failed: Express's error handler answers it
+  bearerApp.use(fastCommentFailure);
   bearerApp.use('/api/v1', api);
   bearerApp.use(notFound);
   bearerApp.use(errorHandler);

@@ -107,19 +107,40 @@ async function consultationForSubmit(ctx: Ctx, viewer: Viewer, id: number): Prom
   return v;
 }
 
-/** Submits one comment, through the write queue (writer.ts); returns it with its receipt number. */
-export async function submitComment(ctx: Ctx, viewer: Viewer, id: number, input: CommentCreate): Promise<CommentView> {
-  const c = await consultationForSubmit(ctx, viewer, id);
-  checkOpen(c, ctx.clock.now());
+/** What a submission needs before its body is read: the consultation as the viewer sees it, and its draft's clauses. */
+export interface SubmitTarget {
+  consultation: ConsultationView;
+  clauses: ClauseRow[];
+}
+
+/** The consultation a comment goes to (404 when the viewer may not see it), and its draft's clauses (both cached). */
+export async function submitTarget(ctx: Ctx, viewer: Viewer, id: number): Promise<SubmitTarget> {
+  const consultation = await consultationForSubmit(ctx, viewer, id);
+  return { consultation, clauses: await ctx.caches.consultations.clausesOf(consultation.version_id, (v) => clausesOf(ctx.db, v)) };
+}
+
+/** The row a submission writes, or why it cannot (the window, on behalf of whom, the clause): synchronous, no I/O. */
+export function commentRowOf(target: SubmitTarget, viewer: Viewer, input: CommentCreate, now: Date): NewComment {
+  const c = target.consultation;
+  checkOpen(c, now);
   const who = authorOf(viewer, input.on_behalf_of);
-  const place = anchor(input.clause, await ctx.caches.consultations.clausesOf(c.version_id, (v) => clausesOf(ctx.db, v)));
+  const place = anchor(input.clause, target.clauses);
   if ('error' in place) throw new Validation(placeError(place.error), { clause: placeError(place.error) });
-  const row: NewComment = {
+  return {
     consultation_id: c.id, ...who, ...place, paragraph: input.paragraph ?? null, line_number: input.line_number ?? null, type: input.type,
     comment: input.comment, proposed_change: input.proposed_change ?? null, submitted_at: '',
   };
-  const saved = await writerFor(ctx).write(row, viewer.id);
-  return commentView(saved);
+}
+
+/** Writes a checked row through the write queue (writer.ts): settles after the commit, with its receipt number. */
+export async function writeComment(ctx: Ctx, viewer: Viewer, row: NewComment): Promise<CommentView> {
+  return commentView(await writerFor(ctx).write(row, viewer.id));
+}
+
+/** Submits one comment, through the write queue (writer.ts); returns it with its receipt number. */
+export async function submitComment(ctx: Ctx, viewer: Viewer, id: number, input: CommentCreate): Promise<CommentView> {
+  const target = await submitTarget(ctx, viewer, id);
+  return writeComment(ctx, viewer, commentRowOf(target, viewer, input, ctx.clock.now()));
 }
 
 async function commentAndConsultation(ctx: Ctx, id: number): Promise<{ comment: CommentRow; consultation: ConsultationFull }> {

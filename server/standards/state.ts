@@ -63,12 +63,29 @@ export class StandardStates implements SnapshotSource {
   async key(ref: string): Promise<StandardKey | null> {
     const cached = this.cachedKey(ref);
     if (cached !== undefined) return cached;
-    const now = Date.now();
     // Counted before the read: a write of this process during it makes the answer stale at once.
     const generation = this.writes;
-    const key = this.stmt ? (this.stmt.get(ref) ?? null) : (((await this.db('standards').where({ ref }).first('id', 'ref', 'revision')) as StandardKey | undefined) ?? null);
+    if (this.stmt) return this.remember(ref, this.stmt.get(ref) ?? null, generation, Date.now());
+    // Through Knex (PostgreSQL): the requests that find the lookup expired at the same moment share
+    // one read, rather than each sending its own (50 at once under load, every KEY_TTL_MS) — unless
+    // this process wrote since that read began.
+    const pending = this.reading.get(ref);
+    if (pending && pending.generation === generation) return pending.read;
+    const now = Date.now();
+    const entry = { generation, read: this.db('standards').where({ ref }).first('id', 'ref', 'revision').then((row: StandardKey | undefined) => this.remember(ref, row ?? null, generation, now)) };
+    const forget = () => {
+      if (this.reading.get(ref) === entry) this.reading.delete(ref);
+    };
+    entry.read.then(forget, forget);
+    this.reading.set(ref, entry);
+    return entry.read;
+  }
+
+  private reading = new Map<string, { generation: number; read: Promise<StandardKey | null> }>();
+
+  private remember(ref: string, key: StandardKey | null, generation: number, at: number): StandardKey | null {
     if (this.keys.size > 10_000) this.keys.clear();
-    this.keys.set(ref, { key, generation, at: now });
+    this.keys.set(ref, { key, generation, at });
     return key;
   }
 
