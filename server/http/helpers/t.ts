@@ -23,7 +23,8 @@ export function t(key: string, options: Options): Handlebars.SafeString {
  */
 export function tHtml(key: string, options: Options): Handlebars.SafeString {
   const values: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options.hash ?? {})) values[k] = v instanceof Handlebars.SafeString ? v.toString() : Handlebars.escapeExpression(v as string);
+  // Numbers stay numbers: i18next picks a plural form from `count` only when it is one.
+  for (const [k, v] of Object.entries(options.hash ?? {})) values[k] = typeof v === 'number' ? v : v instanceof Handlebars.SafeString ? v.toString() : Handlebars.escapeExpression(v as string);
   return new Handlebars.SafeString(translate(langOf(options), key, values));
 }
 
