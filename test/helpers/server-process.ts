@@ -63,13 +63,13 @@ export interface ServerProcess {
 
 /**
  * Starts `node --import tsx server/main.ts` on the database and waits until /healthz answers.
- * NODE_ENV=test (cheap password hashes, the test audit key) unless env says otherwise; LOG_LEVEL info.
+ * NODE_ENV=test (cheap password hashes, the test audit key) unless env says otherwise; LOG_LEVEL info; one PUBLIC_URL for every instance, as behind a load balancer (pages print it).
  */
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: 'http://imas-review.test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
