@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chooseLanguage, fromAcceptLanguage, languageCookie, LANGUAGES, readCatalogues, t } from '../../server/i18n/index.ts';
+import { chooseLanguage, fromAcceptLanguage, languageCookie, LANGUAGES, localesDir, readCatalogues, t } from '../../server/i18n/index.ts';
 import { localise, messagePattern, readMessageCatalogues } from '../../server/i18n/messages.ts';
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
@@ -89,6 +89,22 @@ describe('i18n catalogues', () => {
     }
     for (const [k, v] of msgs.en) if (k !== v) problems.push(`en: "${k}" must map to itself`);
     expect(problems).to.deep.equal([]);
+  });
+
+  it('server messages: each message is translated in one catalogue only (a message two areas share goes in common.json)', () => {
+    // the files are merged, so a second translation of one message would silently replace the first
+    const twice: string[] = [];
+    for (const lng of LANGUAGES) {
+      const dir = path.join(localesDir, lng, 'messages');
+      const seen = new Map<string, string>();
+      for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+        for (const k of Object.keys(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as object)) {
+          if (seen.has(k)) twice.push(`${lng}: "${k}" in ${seen.get(k)} and ${f}`);
+          seen.set(k, f);
+        }
+      }
+    }
+    expect(twice).to.deep.equal([]);
   });
 });
 
