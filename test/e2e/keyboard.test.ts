@@ -71,16 +71,15 @@ describe('browser: keyboard only, in Arabic — a comment on a clause, a vote', 
     expect(new URL(page.url()).pathname).to.not.equal('/login');
   }
 
-  // Skipped: after merging the translated standards' links and the print header into the version page
-  // (2026-12-01, 18:50) the Tab walk no longer lands on the contents link it expects (focus reads ''); to be
-  // fixed by walking to the link by its text rather than by a count of Tabs. The vote journey below still runs.
-  it.skip('a stakeholder comments on clause 7.4', async () => {
+  it('a stakeholder comments on clause 7.4', async () => {
     const page = await arabicPage();
     await signIn(page, stakeholder);
     await page.goto(`${b.base}/consultations/${consultation}`);
     // the draft's contents lead to the clause: Enter follows the link and moves the focus there
     await tabTo(page, 'nav a[href="#clause-7.4"]', { max: 200 });
     await page.keyboard.press('Enter');
+    // the jump to a fragment is a same-document navigation that may commit after the key press returns
+    await page.waitForURL(/#clause-7\.4$/, { timeout: 5000 });
     expect(new URL(page.url()).hash).to.equal('#clause-7.4');
     const form = 'details.comment-form:has(input[name="clause"][value="7.4"])';
     await tabTo(page, `${form} > summary`, { max: 10 });
