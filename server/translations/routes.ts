@@ -106,6 +106,15 @@ export function translationsRoutes(deps: Deps): Router {
     const n = req.params.n === undefined ? detail.current?.n : Number(req.params.n);
     const manage = can(viewerOf(res), 'translations.manage');
     const mine = list.filter((x) => x.n === n);
+    // a reader in another language whose language has no translation of this version is told of the
+    // nearest one there is (newest first): the current edition's page names an older translation
+    const nearest = lang === 'en' || n === undefined || mine.some((x) => x.language === lang) ? undefined : list.filter((x) => x.language === lang).sort((a, b) => Math.abs(a.n - n) - Math.abs(b.n - n) || b.n - a.n)[0];
+    res.locals.otherTranslation = nearest && {
+      ...nearest,
+      earlier: nearest.n < n!,
+      // what changed between the version it renders and this one
+      diffHere: nearest.n < n! ? diffPath(detail.standard.ref, nearest.n, n!) : diffPath(detail.standard.ref, n!, nearest.n),
+    };
     res.locals.versionTranslations = {
       // a reader sees the section when there is a translation; the secretariat always (its form)
       show: n !== undefined && (mine.length > 0 || manage),

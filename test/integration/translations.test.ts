@@ -58,6 +58,22 @@ describe('translations of a version (issue 19 item 2)', () => {
       await request(t.app).get('/standards/10.60/translations/ru').expect(404);
     });
 
+    it('a reader whose language has no translation of this version is told of the nearest one, with the diff since', async () => {
+      // 07.11's current edition (v3) has no Arabic translation; Edition 1 Amendment 1 (v2) has
+      const ar = await request(t.app).get('/standards/07.11').set('Cookie', 'lang=ar').expect(200);
+      expect(ar.text).to.contain('<p class="notice other-translation" role="note">توجد ترجمة إلى العربية لـ: الإصدار 1، التعديل 1، وهي نسخة سابقة لهذه النسخة — <a href="/standards/07.11/versions/2/translations/ar">اقرأها</a>، و<a href="/standards/07.11/diff/2..3">');
+      // the version it renders has its own list instead; English readers and other languages are not told
+      const v2 = await request(t.app).get('/standards/07.11/versions/2').set('Cookie', 'lang=ar').expect(200);
+      expect(v2.text).not.to.contain('other-translation');
+      expect(v2.text).to.contain('href="/standards/07.11/versions/2/translations/ar"');
+      expect((await request(t.app).get('/standards/07.11').expect(200)).text).not.to.contain('other-translation');
+      expect((await request(t.app).get('/standards/07.11').set('Cookie', 'lang=fr').expect(200)).text).not.to.contain('other-translation');
+      // an earlier version than the translated one points forward
+      const v1 = await request(t.app).get('/standards/07.11/versions/1').set('Cookie', 'lang=ar').expect(200);
+      expect(v1.text).to.contain('وهي نسخة لاحقة لهذه النسخة — <a href="/standards/07.11/versions/2/translations/ar">');
+      expect(v1.text).to.contain('<a href="/standards/07.11/diff/1..2">');
+    });
+
     it('clause anchors are those of the English page, in the same order; the side-by-side rows carry them too', async () => {
       const en = await request(t.app).get('/standards/07.11/versions/2').expect(200);
       const ar = await request(t.app).get('/standards/07.11/versions/2/translations/ar').expect(200);
