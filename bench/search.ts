@@ -12,7 +12,8 @@
  * printed, and on SQLite, which runs in this process, the CPU time p95 too (less swayed by others' load
  * than wall time).
  *
- *   npm run bench -- search        SEARCH_STANDARDS=60 SEARCH_WORDS=40000 to change the corpus
+ *   npm run bench -- search        SEARCH_STANDARDS=60 SEARCH_WORDS=40000 to change the corpus,
+ *                                  BENCH_DATABASES=sqlite for SQLite alone
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -190,6 +191,8 @@ export async function run(): Promise<SearchFigures[]> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  // BENCH_DATABASES=sqlite: SQLite only (the target; a quick look while working), as bench/databases.ts
+  if (process.env.BENCH_DATABASES === 'sqlite') return out;
   const pg = await startPostgres();
   try {
     const admin = createDb(pg.url);
