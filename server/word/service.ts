@@ -17,7 +17,7 @@ import { buildEdition } from './edition.ts';
 import { buildRedline } from './redline.ts';
 
 export const messages = {
-  notPublished: (designation: string, label: string) => `${designation} ${label} is not published: only a published edition has a clean Word edition. Its redline against the current edition is on the diff page.`,
+  notPublished: (designation: string, label: string) => `${designation} "${label}" is not published: only a published edition has a clean Word edition. Its redline against the current edition is on the diff page.`,
 };
 
 export interface Ctx {
