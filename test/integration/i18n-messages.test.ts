@@ -4,9 +4,11 @@
  * French and Arabic. English keeps its wording.
  */
 import { expect } from 'chai';
+import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor } from '../helpers/auth.ts';
 import { sampleConsultationId } from '../helpers/consultations.ts';
+import { boardOf, openBallot, secretariat, vote } from '../helpers/ballots.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
@@ -51,5 +53,43 @@ describe('i18n: server messages with designations, dates and names', () => {
     } finally {
       await late.close();
     }
+  });
+});
+
+describe('i18n: what the pages of each role still said in English', () => {
+  let t: App;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  it('a standard\'s clause links and its feed link in French; English as it was', async () => {
+    const en = await request(t.app).get('/standards/07.11').set('Cookie', 'lang=en').expect(200);
+    expect(en.text).to.contain('title="Link to this clause" aria-label="Link to 4.1 National mine action authority"');
+    expect(en.text).to.contain('<link rel="alternate" type="application/atom+xml" title="IMAS 07.11: publications, consultations, ballots and proposals"');
+    const fr = await request(t.app).get('/standards/07.11').set('Cookie', 'lang=fr').expect(200);
+    expect(fr.text).to.contain('title="Lien vers cet article" aria-label="Lien vers 4.1 National mine action authority"');
+    expect(fr.text).to.contain('title="IMAS 07.11 : publications, consultations, scrutins et propositions"');
+    expect(fr.text).not.to.match(/Link to|ballots and proposals/);
+    const list = await request(t.app).get('/consultations').set('Cookie', 'lang=ar').expect(200);
+    expect(list.text).to.contain('>موجز Atom</a> (المشاورات بشأن المعايير IMAS)');
+  });
+
+  it('the ballot page of a Board member in French: the summary of changes and the tally picture; the home page\'s waiting work in Arabic', async () => {
+    const sec = await secretariat(t);
+    const board = await boardOf(t, ['GICHD', 'UNDP']);
+    const ballot = await openBallot(t, sec);
+    await vote(t, board.UNDP!, ballot.id, 'approve');
+    const { agent } = await agentFor(t, board.GICHD!.user);
+    const en = await agent.get(`/ballots/${ballot.id}`).set('Cookie', 'lang=en').expect(200);
+    expect(en.text).to.contain('Summary of changes').and.contain(`Live tally of ballot ${ballot.id} against the iso rule and the quorum`);
+    const fr = await agent.get(`/ballots/${ballot.id}`).set('Cookie', 'lang=fr').expect(200);
+    expect(fr.text).to.contain(`Décompte en direct du scrutin ${ballot.id} au regard de la règle iso et du quorum`);
+    for (const english of ['Summary of changes', 'Live tally', 'Votes cast', 'unchanged clauses']) expect(fr.text).not.to.contain(english);
+    const home = await agent.get('/').set('Cookie', 'lang=ar').expect(200);
+    expect(home.text).to.contain('اقتراع واحد لم تصوّت فيه منظمتك');
+    expect(home.text).not.to.contain('where your organisation has not voted');
+    const homeEn = await agent.get('/').set('Cookie', 'lang=en').expect(200);
+    expect(homeEn.text).to.contain('<a href="/me">1 ballot where your organisation has not voted</a>');
   });
 });
