@@ -1,0 +1,51 @@
+/**
+ * Files in the reader's language (issue 19), decided per file: the requirements checklist is filled in
+ * by hand and never read back, so its headings and words follow the reader's language (as pages: the
+ * cookie, the account, Accept-Language); the comment sheets are read back by the import, which finds
+ * its columns by their English names, so their headings stay English in every language.
+ */
+import { expect } from 'chai';
+import request from 'supertest';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { testApp } from '../helpers/app.ts';
+import { agentFor } from '../helpers/auth.ts';
+import { binary, sampleConsultationId } from '../helpers/consultations.ts';
+
+type App = Awaited<ReturnType<typeof testApp>>;
+
+describe('i18n: exported files', () => {
+  let t: App;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  it('the requirements checklist in French (CSV) and Arabic (XLSX); English as before; the file name unchanged', async () => {
+    const en = parse((await request(t.app).get('/standards/07.11/requirements.csv').set('Cookie', 'lang=en').expect(200)).text, { bom: true }) as string[][];
+    expect(en[0]).to.deep.equal(['ID', 'Clause', 'Clause heading', 'Verb', 'Kind', 'Requirement', 'How we comply']);
+    const frRes = await request(t.app).get('/standards/07.11/requirements.csv').set('Accept-Language', 'fr-FR').expect(200);
+    expect(frRes.headers['content-disposition']).to.equal('attachment; filename="IMAS-07.11-edition-2-requirements.csv"');
+    const fr = parse(frRes.text, { bom: true }) as string[][];
+    expect(fr[0]).to.deep.equal(['Identifiant', 'Article', 'Titre de l’article', 'Verbe', 'Nature', 'Disposition', 'Modalités de mise en conformité']);
+    // the requirement quoted from the English standard as it is; its kind in French
+    const shall = fr.findIndex((r) => r[3] === 'shall');
+    expect(fr[shall]![4]).to.equal('exigence');
+    expect(fr[shall]![5]).to.equal(en[shall]![5]);
+    const res = await request(t.app).get('/standards/07.11/requirements.xlsx?version=2&since=1').set('Cookie', 'lang=ar').buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as ArrayBuffer);
+    const ws = wb.getWorksheet('الاشتراطات')!;
+    expect((ws.getRow(1).values as unknown[]).slice(1)).to.deep.equal(['المعرِّف', 'البند', 'عنوان البند', 'الفعل', 'النوع', 'الحكم', 'كيفية امتثالنا', 'منذ', 'المعرِّف السابق']);
+    expect(wb.title).to.match(/^IMAS 07\.11 .* — الإصدار 1، التعديل 1: الاشتراطات$/);
+  });
+
+  it('the comment sheet keeps its English headings in French: the import reads its columns by name', async () => {
+    const cid = await sampleConsultationId(t.db);
+    const { agent } = await agentFor(t, 'secretariat');
+    const en = parse((await agent.get(`/api/v1/consultations/${cid}/comments.csv`).set('Cookie', 'lang=en').expect(200)).text, { bom: true }) as string[][];
+    const fr = parse((await agent.get(`/api/v1/consultations/${cid}/comments.csv`).set('Cookie', 'lang=fr').expect(200)).text, { bom: true }) as string[][];
+    expect(fr[0]).to.deep.equal(en[0]);
+    expect(fr[0]).to.include('Clause/Subclause').and.include('Comments');
+  });
+});
