@@ -250,7 +250,9 @@ export function consultationsRoutes(deps: Deps): Router {
       // Rows in error are listed by number; a refusal of the whole file is the message itself.
       const lang = langOf(res);
       const rowIn = (row: string) => (lang !== 'en' && /^row \d+$/.test(row) ? t(lang, 'consultations:page.sheetRow', { n: row.slice(4) }) : row);
-      const sheetErrors = Object.entries(err.fields ?? {}).filter(([k]) => k !== 'sheet').map(([row, message]) => ({ row: rowIn(row), message }));
+      // a row's problems are joined with "; " (comments.ts importSheet): each is translated by itself
+      const problemsIn = (message: string) => (lang === 'en' ? message : message.split('; ').map((p) => localise(lang, p)).join(t(lang, 'consultations:page.sheetProblemSeparator')));
+      const sheetErrors = Object.entries(err.fields ?? {}).filter(([k]) => k !== 'sheet').map(([row, message]) => ({ row: rowIn(row), message: problemsIn(message) }));
       return renderPage(req, res, { sheetError: err.message, sheetErrors });
     });
   });

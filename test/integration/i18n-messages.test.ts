@@ -92,4 +92,22 @@ describe('i18n: what the pages of each role still said in English', () => {
     const homeEn = await agent.get('/').set('Cookie', 'lang=en').expect(200);
     expect(homeEn.text).to.contain('<a href="/me">1 ballot where your organisation has not voted</a>');
   });
+
+  it('a comment sheet refused in French: each row\'s problems translated one by one', async () => {
+    const cid = await sampleConsultationId(t.db);
+    const { agent } = await agentFor(t, 'stakeholder');
+    const page = await agent.get(`/consultations/${cid}`).expect(200);
+    const other = cid + 98;
+    const csv = `Reference,Clause/Subclause,Type of comment,Comments\r\nC-${other}-1,4.1,te,Text\r\n,4.1,te,\r\nC-${cid}-999,4.1,te,Text\r\n`;
+    const send = (lang: string) => agent.post(`/consultations/${cid}/comments/sheet`).set('Cookie', `lang=${lang}`).field('_csrf', csrfOf(page.text)).attach('sheet', Buffer.from(csv), 'c.csv');
+    const en = await send('en');
+    expect(en.status).to.be.within(400, 499);
+    expect(en.text).to.contain(`C-${other}-1 is a comment of another consultation (C-${other}), not of this one (C-${cid})`);
+    expect(en.text).to.contain(`there is no comment C-${cid}-999 in this consultation`);
+    const fr = await send('fr');
+    expect(fr.text).to.contain(`C-${other}-1 est une observation d’une autre consultation (C-${other}), et non de celle-ci (C-${cid})`);
+    expect(fr.text).to.contain(`cette consultation ne comporte pas d’observation C-${cid}-999`);
+    expect(fr.text).to.match(/<strong>ligne 3<\/strong>: observation : [^<]*</);
+    for (const english of ['is a comment of another consultation', 'there is no comment', 'comment: ']) expect(fr.text).not.to.contain(english);
+  });
 });
