@@ -23,7 +23,8 @@ import { confirmed, renderConfirmation } from '../http/confirm.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import { localise } from '../i18n/messages.ts';
 import { FEED_LINKS } from '../feeds/links.ts';
-import { tallySvg } from '../pictures/tally.ts';
+import { TALLY_WORDS, tallySvg } from '../pictures/tally.ts';
+import { pictureWords } from '../pictures/words.ts';
 import { t } from '../i18n/index.ts';
 
 /** The notice after an action (`?done=`): its key in locales/<lng>/ballots.json. */
@@ -113,13 +114,13 @@ export function ballotsRoutes(deps: Deps): Router {
     const base = detail.current && detail.current.n !== ballot.n ? detail.current : detail.versions.find((v) => v.id === ballot.based_on) ?? null;
     const ref = encodeURIComponent(ballot.ref);
     if (here && base && insider) {
-      const d = await diffs.html(db, base.id, here.id, { view: 'inline', changesOnly: true });
+      const d = await diffs.html(db, base.id, here.id, { view: 'inline', changesOnly: true }, String(res.locals.lang ?? 'en'));
       diff = { fromLabel: base.label, href: `/standards/${ref}/diff/${base.n}..${here.n}`, summary: d.summary, body: d.body };
     }
     if (here && own?.outdated) {
       const old = detail.versions.find((v) => v.n === own.n);
       if (old) {
-        const d = await diffs.html(db, old.id, here.id, { view: 'inline', changesOnly: true });
+        const d = await diffs.html(db, old.id, here.id, { view: 'inline', changesOnly: true }, String(res.locals.lang ?? 'en'));
         sinceVote = { fromLabel: old.label, href: `/standards/${ref}/diff/${old.n}..${here.n}`, summary: d.summary };
       }
     }
@@ -129,13 +130,14 @@ export function ballotsRoutes(deps: Deps): Router {
     const ownValues = (extra.voteValues as Record<string, string> | undefined) ?? { position: own && !own.outdated ? own.position : '', reason: own && !own.outdated ? own.reason ?? '' : '' };
     const done = doneNotice(notices, req.query.done);
     const lang = res.locals.lang as string;
+    const tallyWords = pictureWords(lang, 'tally', TALLY_WORDS);
     res.render('ballots/show', {
       title: t(lang, 'ballots:show.pageTitle', { id: ballot.id, designation: ballot.designation, label: localise(lang, ballot.label) }),
       ballot,
       // the rule and the quorum with their figures (frozen ones once closed); a cancelled ballot counts nothing
       explanation: ballot.state === 'cancelled' ? null : explain({ ...ballot.tally, ...ballot.counts }, ballot.rule, ballot.quorum),
       // the same figures as a picture against the ballot's own thresholds (server/pictures/tally.ts)
-      tallyPicture: ballot.state === 'cancelled' ? null : tallySvg({ id: 'tally-picture', name: `ballot ${ballot.id}`, rule: ballot.rule, quorum: ballot.quorum, tally: ballot.tally, counts: ballot.counts, closed: ballot.state === 'closed' }),
+      tallyPicture: ballot.state === 'cancelled' ? null : tallySvg({ id: 'tally-picture', name: tallyWords('ballotName', { id: ballot.id }), rule: ballot.rule, quorum: ballot.quorum, tally: ballot.tally, counts: ballot.counts, closed: ballot.state === 'closed' }, tallyWords),
       insider,
       isOpen: ballot.state === 'open',
       isClosed: ballot.state === 'closed',

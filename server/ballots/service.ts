@@ -30,7 +30,7 @@ export const messages = {
   overrideNotAllowed: 'Only the secretariat may open a ballot out of order.',
   notVoter: 'You are not the principal voter or an alternate of a member organisation of the Review Board for this ballot.',
   alreadyOpen: (n: number) => `Version ${n} already has an open ballot.`,
-  notInElectorate: (org: string) => `${org} was not a member organisation of the Review Board when this ballot opened, so it has no vote in it.`,
+  notInElectorate: (org: string) => `"${org}" was not a member organisation of the Review Board when this ballot opened, so it has no vote in it.`,
 } as const;
 
 type Q = Knex | Knex.Transaction;

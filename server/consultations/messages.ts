@@ -9,7 +9,7 @@ export const messages = {
   noComment: 'There is no such comment.',
   noStandard: (ref: string) => `There is no standard "${ref}" in the catalogue.`,
   noVersion: (d: string, n: number) => `${d} has no version ${n}.`,
-  notDraft: (label: string) => `${label} is not a draft: only drafts are put out for consultation.`,
+  notDraft: (label: string) => `"${label}" is not a draft: only drafts are put out for consultation.`,
   oneAtATime: (id: number) => `This draft already has a consultation that has not closed (C-${id}): extend or cancel it instead of opening another.`,
   closesBeforeOpens: 'The closing date must be after the opening date.',
   closesInPast: 'The closing date is in the past.',

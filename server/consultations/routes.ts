@@ -7,8 +7,9 @@ import { parseOr422, pathId } from '../http/validation.ts';
 import { t } from '../i18n/index.ts';
 import { formatDateTime, formatNumber } from '../i18n/format.ts';
 import { localise } from '../i18n/messages.ts';
-import { clauseAnchor, renderClauses } from '../versions/render.ts';
-import { clauseBands, heatSvg } from '../pictures/heat.ts';
+import { clauseAnchor, clauseLinkWords, renderClauses } from '../versions/render.ts';
+import { clauseBands, HEAT_WORDS, heatSvg } from '../pictures/heat.ts';
+import { pictureWords } from '../pictures/words.ts';
 import { allVersionMetas, draftVersions } from '../versions/repo.ts';
 import { draftChoices } from '../drafts/choices.ts';
 import { resolveStandard, standardDetail } from '../standards/service.ts';
@@ -189,12 +190,12 @@ export function consultationsRoutes(deps: Deps): Router {
       contents: nestContents(clauses, (cl) => ({ ref: cl.ref, num: clauseNumber(cl.ref), heading: cl.heading, ...counted(cl) })),
       changes,
       // where the draft is contested, as a strip along its text: each band links to its clause below
-      heat: clauses.length ? heatSvg({ id: 'comment-heat', name: `${c.designation} ${c.label}`, general: counts.get('') ?? 0, bands: clauseBands(clauses, counts, (ref) => `#${clauseAnchor(ref)}`) }) : null,
+      heat: clauses.length ? heatSvg({ id: 'comment-heat', name: `${c.designation} ${localise(lang, c.label)}`, general: counts.get('') ?? 0, bands: clauseBands(clauses, counts, (ref) => `#${clauseAnchor(ref)}`) }, pictureWords(lang, 'heat', HEAT_WORDS)) : null,
       clauses: clauses.map((cl) => ({
         ref: cl.ref,
         label: clauseNumber(cl.ref) || cl.heading,
         // markdown-it with raw HTML off, headings escaped: HTML we produced
-        html: renderClauses([cl]),
+        html: renderClauses([cl], clauseLinkWords(lang)),
         ...counted(cl),
         form: canComment && open ? form(cl.ref) : null,
       })),
@@ -249,7 +250,9 @@ export function consultationsRoutes(deps: Deps): Router {
       // Rows in error are listed by number; a refusal of the whole file is the message itself.
       const lang = langOf(res);
       const rowIn = (row: string) => (lang !== 'en' && /^row \d+$/.test(row) ? t(lang, 'consultations:page.sheetRow', { n: row.slice(4) }) : row);
-      const sheetErrors = Object.entries(err.fields ?? {}).filter(([k]) => k !== 'sheet').map(([row, message]) => ({ row: rowIn(row), message }));
+      // a row's problems are joined with "; " (comments.ts importSheet): each is translated by itself
+      const problemsIn = (message: string) => (lang === 'en' ? message : message.split('; ').map((p) => localise(lang, p)).join(t(lang, 'consultations:page.sheetProblemSeparator')));
+      const sheetErrors = Object.entries(err.fields ?? {}).filter(([k]) => k !== 'sheet').map(([row, message]) => ({ row: rowIn(row), message: problemsIn(message) }));
       return renderPage(req, res, { sheetError: err.message, sheetErrors });
     });
   });

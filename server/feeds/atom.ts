@@ -28,5 +28,7 @@ export function renderAtom(m: FeedModel): string {
     const date = new Date(e.updated);
     feed.addItem({ id: e.id, link: e.link, title: escapeHtml(e.title), date, published: date, description: escapeHtml(e.summary) });
   }
-  return feed.atom1();
+  const xml = feed.atom1();
+  // The `feed` package writes no language: a feed in another language than English says which.
+  return m.lang ? xml.replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${m.lang}">`) : xml;
 }

@@ -7,6 +7,17 @@ import { findStandard } from '../standards/service.ts';
 import { ATOM_TYPE, renderAtom } from './atom.ts';
 import type { FeedModel } from './entries.ts';
 import * as service from './service.ts';
+import { BadRequest } from '../errors.ts';
+import { isLanguage } from '../i18n/index.ts';
+import type { FeedWords } from './entries.ts';
+
+/** The feed's language: ?lang= (the pages link their own language's feeds); English without it. */
+function wordsOf(req: Request): FeedWords {
+  const lang = req.query.lang;
+  if (lang === undefined) return service.feedWords('en');
+  if (!isLanguage(lang)) throw new BadRequest(`No interface language "${String(lang).slice(0, 20)}": choose one of en, fr, es, ar, ru, zh.`);
+  return service.feedWords(lang);
+}
 
 /**
  * Atom feeds (design.md §6, issue 16 item 4), the same for everyone (the public's view), cached like
@@ -26,15 +37,16 @@ export function feedsRoutes(deps: Deps): Router {
     sendCached(req, res, deps.pageCache.get(key) ?? deps.pageCache.put(key, renderAtom(model), {}, ATOM_TYPE));
   }
 
-  r.get('/feeds/publications.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.publicationsFeed(deps)));
-  r.get('/feeds/consultations.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.consultationsFeed(deps)));
-  r.get('/feeds/ballots.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.ballotsFeed(deps)));
-  r.get('/feeds/proposals.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.proposalsFeed(deps)));
+  r.get('/feeds/publications.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.publicationsFeed(deps, wordsOf(req))));
+  r.get('/feeds/consultations.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.consultationsFeed(deps, wordsOf(req))));
+  r.get('/feeds/ballots.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.ballotsFeed(deps, wordsOf(req))));
+  r.get('/feeds/proposals.atom', allow('feeds.read'), async (req, res) => send(req, res, await service.proposalsFeed(deps, wordsOf(req))));
 
   r.get('/feeds/standards/:ref.atom', allow('feeds.read'), async (req, res) => {
+    const words = wordsOf(req);
     const found = await findStandard(deps.states, String(req.params.ref));
-    if ('redirect' in found) return res.redirect(301, `/feeds/standards/${encodeURIComponent(found.redirect)}.atom`);
-    send(req, res, await service.standardFeed(deps, found.snapshot.standard));
+    if ('redirect' in found) return res.redirect(301, `/feeds/standards/${encodeURIComponent(found.redirect)}.atom${words.lang === 'en' ? '' : `?lang=${words.lang}`}`);
+    send(req, res, await service.standardFeed(deps, found.snapshot.standard, words));
   });
 
   return r;

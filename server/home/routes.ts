@@ -15,7 +15,8 @@ export function homeRoutes(deps: Deps): Router {
   r.get('/', allow('public'), async (_req, res) => {
     const viewer = viewerOf(res);
     // A signed-in reader's first section: what waits for them, counted, with the way to "My work".
-    const work = viewer ? summary(await myWork(deps, viewer, await lastVisit(deps.db, viewer))) : null;
+    const lang = String(res.locals.lang ?? 'en');
+    const work = viewer ? summary(await myWork(deps, viewer, await lastVisit(deps.db, viewer), lang), lang) : null;
     const now = deps.clock.now();
     const today = utcDay(now);
     const [standards, versions, consultations] = await Promise.all([allStandards(deps.db), allVersionMetas(deps.db), allConsultations(deps.db)]);

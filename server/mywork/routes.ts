@@ -28,7 +28,7 @@ export function myworkRoutes(deps: Deps): Router {
   });
 
   r.get('/admin', allow('accounts.manage'), async (_req, res) => {
-    res.set('Cache-Control', 'no-store').render('admin/index', { title: 'Secretariat desk', queue: await service.secretariatQueue(deps, viewerOf(res)!, (res.locals.lang as string | undefined) ?? 'en') });
+    res.set('Cache-Control', 'no-store').render('admin/index', { title: t(String(res.locals.lang ?? 'en'), 'admin:desk.heading'), queue: await service.secretariatQueue(deps, viewerOf(res)!, (res.locals.lang as string | undefined) ?? 'en') });
   });
 
   return r;

@@ -259,21 +259,21 @@ export async function visit(db: Db, clock: Clock, viewer: Viewer): Promise<strin
 
 export const lastVisit = (db: Db, viewer: Viewer): Promise<string | null> => repo.lastVisit(db, viewer.id);
 
-/** The short summary for the home page: one line per kind of waiting work, with its count; none when nothing waits. */
-export function summary(w: MyWork): string[] {
+/** The short summary for the home page: one line per kind of waiting work, with its count, in `lang`; none when nothing waits. */
+export function summary(w: MyWork, lang = 'en'): string[] {
   const lines: string[] = [];
-  const add = (count: number, one: string, many: string) => {
-    if (count) lines.push(`${count} ${count === 1 ? one : many}`);
+  const add = (count: number, key: string) => {
+    if (count) lines.push(t(lang, `mywork:summary.${key}`, { count }));
   };
   if (w.board) {
-    add(w.board.not_voted.length, 'ballot where your organisation has not voted', 'ballots where your organisation has not voted');
-    add(w.board.outdated.length, 'outdated vote to cast again', 'outdated votes to cast again');
-    add(w.board.proposals.length, "proposal awaiting your organisation's response", "proposals awaiting your organisation's response");
+    add(w.board.not_voted.length, 'notVoted');
+    add(w.board.outdated.length, 'outdated');
+    add(w.board.proposals.length, 'proposals');
   }
   if (w.commenter) {
-    add(w.commenter.new_dispositions, 'new disposition of your comments', 'new dispositions of your comments');
-    add(w.commenter.watched_consultations.length, 'consultation open on what you watch', 'consultations open on what you watch');
+    add(w.commenter.new_dispositions, 'newDispositions');
+    add(w.commenter.watched_consultations.length, 'watched');
   }
-  if (w.queue) for (const s of w.queue) if (s.count) lines.push(`${s.title}: ${s.count}`);
+  if (w.queue) for (const s of w.queue) if (s.count) lines.push(t(lang, 'mywork:summary.queueLine', { title: s.title, count: s.count }));
   return lines;
 }

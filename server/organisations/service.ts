@@ -24,13 +24,13 @@ export const messages = {
   mergeSelf: 'Choose another organisation to merge it into.',
   mergeTarget: 'The organisation to merge into does not exist.',
   mergeBothOnBoard: 'Both organisations are on the Review Board on some of the same days: end one membership first.',
-  unconfirmedOnBoard: (name: string) => `${name} is not confirmed yet: confirm it (or merge it into another) before it joins the Review Board.`,
-  overlap: (name: string) => `${name} is already on the Review Board on some of these days: change or end that membership instead.`,
+  unconfirmedOnBoard: (name: string) => `"${name}" is not confirmed yet: confirm it (or merge it into another) before it joins the Review Board.`,
+  overlap: (name: string) => `"${name}" is already on the Review Board on some of these days: change or end that membership instead.`,
   chairOverlap: 'Another chair holds some of these days: end that chair first.',
   noMembership: 'There is no such Board membership.',
   noChair: 'There is no such chair.',
-  notOfOrganisation: (who: string, org: string) => `${who} is not an account of ${org}.`,
-  notVoter: (who: string) => `${who} cannot vote: give the account the board role first.`,
+  notOfOrganisation: (who: string, org: string) => `"${who}" is not an account of "${org}".`,
+  notVoter: (who: string) => `"${who}" cannot vote: give the account the board role first.`,
   noUser: 'There is no such account.',
   principalAlternate: 'The principal voter is not also an alternate.',
   noNotice: 'This notice has already been dismissed.',
@@ -182,7 +182,7 @@ export async function resolveOrganisation(
 }
 
 export interface ChoiceView {
-  options: Array<{ value: string; label: string; selected: boolean }>;
+  options: Array<{ value: string; label: string; name: string; awaiting: boolean; selected: boolean }>;
   otherSelected: boolean;
   other: string;
   error?: string;
@@ -206,7 +206,7 @@ export async function choiceView(db: Q, opts: { all: boolean; values?: Record<st
     if (own && own.merged_into_id === null) list.push(own);
   }
   return {
-    options: list.map((o) => ({ value: String(o.id), label: o.confirmed ? o.name : `${o.name} (awaiting the secretariat)`, selected: picked === String(o.id) })),
+    options: list.map((o) => ({ value: String(o.id), label: o.confirmed ? o.name : `${o.name} (awaiting the secretariat)`, name: o.name, awaiting: !o.confirmed, selected: picked === String(o.id) })),
     otherSelected: picked === 'other',
     other: typeof v.organisation_other === 'string' && v.organisation_other ? v.organisation_other : named,
     error: opts.errors?.organisation_id ?? opts.errors?.organisation,

@@ -47,6 +47,8 @@ export const TALLY_WORDS = {
   notCast: 'not cast',
   titleResult: 'Result of {{name}} against the {{rule}} rule and the quorum',
   titleLive: 'Live tally of {{name}} against the {{rule}} rule and the quorum',
+  /** what the ballot's page names the picture's ballot */
+  ballotName: 'ballot {{id}}',
 } as const;
 
 const english = wordsFrom(TALLY_WORDS);

@@ -51,7 +51,7 @@ export const messages = {
   noProposal: 'There is no proposal with this number.',
   noStandard: (ref: string) => `There is no document "${ref}" in the catalogue to amend.`,
   notMember: 'Only the principal or an alternate of a member organisation of the Review Board can respond to a proposal.',
-  notInElectorate: (org: string) => `${org} was not a member organisation of the Review Board when this proposal was circulated, so it does not respond to it.`,
+  notInElectorate: (org: string) => `"${org}" was not a member organisation of the Review Board when this proposal was circulated, so it does not respond to it.`,
   numberNeeded: (type: string) => `Enter the number the new ${type} is added under.`,
   numberFormat: (type: string, example: string) => `A ${type} number is written like ${example}.`,
   noCurrent: (d: string) => `${d} has no edition in force to amend: create the draft from its admin page.`,

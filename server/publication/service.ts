@@ -60,7 +60,7 @@ export async function publishVersion(db: Db, clock: Clock, actor: Viewer, ref: s
     const v = (await versions.versionById(trx, v0.id))!;
     const ballot = decidingBallot(await ballots.ballotsOfVersion(trx, v.id));
     const verdict = canPublish(v, ballot);
-    if (!verdict.ok) throw new Conflict(`${v.label} cannot be published: ${verdict.reason}`);
+    if (!verdict.ok) throw new Conflict(`"${v.label}" cannot be published: ${verdict.reason}`);
     const now = clock.now();
     const amendment = input.amendment ?? null;
     const published = (await versions.versionsOfStandard(trx, v.standard_id)).filter((x) => x.state === 'published');

@@ -8,16 +8,31 @@ import * as standards from '../standards/service.ts';
 import type { StandardDetail } from '../standards/service.ts';
 import { sendExport } from '../consultations/api.ts';
 import { buildRegister, type RequirementsCache } from './service.ts';
-import { checklistCsv, checklistFilename, checklistXlsx } from './sheets.ts';
+import { checklistCsv, checklistFilename, checklistXlsx, ENGLISH_CHECKLIST, type ChecklistWords } from './sheets.ts';
 import { queryFields, registerQuerySchema } from './validation.ts';
 import { VERB_FAMILIES } from './extract.ts';
 import { t } from '../i18n/index.ts';
+import { localise } from '../i18n/messages.ts';
 
 const messages = {
   fields: 'Some filters need attention.',
 } as const;
 
 /** /standards/{ref}/requirements: the register as a page (GET form, no JavaScript) and as a checklist. */
+/** The checklist's words in `lang` (locales/<lng>/requirements.json `checklistFile`); English as sheets.ts writes it. */
+function checklistWords(lang: string): ChecklistWords {
+  if (lang === 'en') return ENGLISH_CHECKLIST;
+  const c = (key: string, values?: Record<string, unknown>) => t(lang, `requirements:checklistFile.${key}`, values);
+  return {
+    columns: ['id', 'clause', 'heading', 'verb', 'kind', 'requirement', 'comply'].map((k) => c(`columns.${k}`)),
+    sinceColumns: [c('columns.since'), c('columns.previousId')],
+    kind: (k) => c(`kinds.${k}`),
+    status: (s) => t(lang, `requirements:status.${s}`),
+    sheet: c('sheet'),
+    title: (meta) => c('title', { designation: meta.designation, title: meta.title, label: meta.versionLabel }),
+  };
+}
+
 export function requirementsRoutes(deps: Deps, cache: RequirementsCache): Router {
   const r = Router();
 
@@ -83,10 +98,13 @@ export function requirementsRoutes(deps: Deps, cache: RequirementsCache): Router
       if (!parsed.success) throw new BadRequest(messages.fields, fieldsOf(parsed.error));
       const reg = await buildRegister(deps.db, cache, detail, parsed.data);
       const label = reg.version.edition_label || reg.version.label;
+      // the file name stays as it was (ASCII, from the English label); the contents are in the reader's language
       const filename = checklistFilename(detail.standard.designation, label, ext);
-      if (ext === 'csv') return sendExport(res, filename, 'text/csv; charset=utf-8', checklistCsv(reg));
-      const meta = { designation: detail.standard.designation, title: detail.standard.title, versionLabel: label, sinceLabel: reg.since?.label ?? null };
-      sendExport(res, filename, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await checklistXlsx(reg, meta));
+      const lang = String(res.locals.lang ?? 'en');
+      const words = checklistWords(lang);
+      if (ext === 'csv') return sendExport(res, filename, 'text/csv; charset=utf-8', checklistCsv(reg, words));
+      const meta = { designation: detail.standard.designation, title: detail.standard.title, versionLabel: localise(lang, label), sinceLabel: reg.since ? localise(lang, reg.since.label) : null };
+      sendExport(res, filename, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await checklistXlsx(reg, meta, words));
     });
   }
 

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { allow, can, viewerOf } from '../auth/permissions.ts';
 import { BadRequest } from '../errors.ts';
 import { isValidDay } from '../time.ts';
-import { renderClauses } from '../versions/render.ts';
+import { clauseLinkWords, renderClauses } from '../versions/render.ts';
 import { clauseNumber } from '../versions/parse.ts';
 import { clausesOf } from '../versions/repo.ts';
 import * as service from './service.ts';
@@ -207,7 +207,7 @@ function versionPageModel(detail: StandardDetail, v: VersionInfo, clauses: Await
     notCurrent: v.state === 'published' && !v.is_current && !v.is_upcoming,
     // Other editions still to come into force, announced here; never this page itself.
     upcoming: detail.upcoming.filter((x) => x.n !== v.n),
-    body: renderClauses(clauses),
+    body: renderClauses(clauses, clauseLinkWords(lng)),
     toc: clauses.filter((c) => c.depth <= 2).map((c) => ({ ref: c.ref, num: clauseNumber(c.ref), heading: c.heading, depth: c.depth })),
     // The amendment record: every published edition and amendment up to this one.
     amendmentRecord: published

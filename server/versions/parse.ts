@@ -141,7 +141,7 @@ export function parseClauses(markdown: string, lineOffset = 0, opts: ParseOption
     }
     if (info.depth !== level) {
       const name = info.ref.startsWith('annex-') ? title.split(/\s/)[0] : info.ref;
-      problems.push({ line, message: `Clause ${name} needs a level-${info.depth} heading (${'#'.repeat(info.depth)}), not ${'#'.repeat(level)}.` });
+      problems.push({ line, message: `Clause ${name} needs a level-${info.depth} heading ("${'#'.repeat(info.depth)}"), not "${'#'.repeat(level)}".` });
       return;
     }
     if (info.depth > open.length + 1) {
@@ -164,7 +164,7 @@ export function parseClauses(markdown: string, lineOffset = 0, opts: ParseOption
     clauses.push({ ref: info.ref, heading: info.heading, text: '', depth: info.depth, position: clauses.length, line });
   });
   closeBody();
-  if (fence) problems.push({ line: lines.length + lineOffset, message: `A code block opened with ${fence} is never closed.` });
+  if (fence) problems.push({ line: lines.length + lineOffset, message: `A code block opened with "${fence}" is never closed.` });
   if (markdown.trim() === '') problems.push({ line: 1 + lineOffset, message: 'The text is empty: paste or upload the standard.' });
   else if (clauses.length === 0 && problems.length === 0) {
     problems.push({ line: 1 + lineOffset, message: 'No headings found: clauses start with headings such as "# 1 Scope".' });

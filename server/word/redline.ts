@@ -32,7 +32,7 @@ import {
   type ICommentOptions,
   type ParagraphChild,
 } from 'docx';
-import { changeAnchor, diffText, type ClauseDiff, type TermChange, type VersionDiff } from '../diff/index.ts';
+import { changeAnchor, diffText, englishWords, type ClauseDiff, type DiffWords, type TermChange, type VersionDiff } from '../diff/index.ts';
 import { changedTermSpans, type TermSpan } from '../diff/summary.ts';
 import { AUTHOR, headingLevel, pack, shown, titleOf, xmlSafe } from './common.ts';
 
@@ -64,7 +64,36 @@ export interface Depths {
  * the clauses' heading lines and body lines joined by newlines; every newline of either is a paragraph
  * mark, tracked as inserted when only the new text has it and deleted when only the old one does.
  */
-export function redlineParagraphs(diff: VersionDiff, depths: Depths): RedlinePara[] {
+/**
+ * The redline's own words (its first page and the notes on moved clauses), English here; the summary's
+ * are the diff page's (DiffWords). Another language reads the same keys from locales/<lng>/diff.json
+ * `redline.<key>` (service.ts).
+ */
+export const REDLINE_WORDS = {
+  changesFrom: 'Changes from {{from}} to {{to}}',
+  draft: 'DRAFT — not for use. One side of this comparison is a draft.',
+  intro: 'The text below is the newer version with every change as a tracked change: accept or reject them in the Review pane. Moved, renumbered, split and merged clauses are noted in comments. The clause bodies are shown as written (Markdown source), one paragraph per line.',
+  online: 'Online: {{url}}',
+  partOfSplit: 'Part of {{from}}, which was split into {{list}}.',
+  merged: '{{list}} were merged into {{to}}.',
+  movedWas: 'Moved: this clause was {{from}}.',
+  moved: 'Moved: this clause is now in another place among its neighbours.',
+  renumbered: 'Renumbered: this clause was {{from}}.',
+  headingWas: 'Heading was "{{heading}}".',
+} as const;
+
+export interface RedlineWords {
+  /** the summary's words, as on the diff page */
+  diff: DiffWords;
+  r: (key: keyof typeof REDLINE_WORDS, values?: Record<string, string>) => string;
+}
+
+export const ENGLISH_REDLINE: RedlineWords = {
+  diff: englishWords,
+  r: (key, values = {}) => REDLINE_WORDS[key].replace(/\{\{(\w+)\}\}/g, (m, k: string) => (k in values ? values[k]! : m)),
+};
+
+export function redlineParagraphs(diff: VersionDiff, depths: Depths, w = ENGLISH_REDLINE): RedlinePara[] {
   const out: RedlinePara[] = [];
   let cur: RedlinePara = { runs: [], mark: 'equal' };
   const started = { old: false, new: false };
@@ -122,7 +151,7 @@ export function redlineParagraphs(diff: VersionDiff, depths: Depths): RedlinePar
     if (hasOld || hasNew) {
       breakOn(hasOld && started.old, hasNew && started.new);
       const depth = (hasNew ? depths.to.get(c.to_ref!) : undefined) ?? depths.from.get(c.from_ref ?? '') ?? 1;
-      cur.heading = { depth, notes: notesOf(c, splits, merges), anchor: changeAnchor(c) };
+      cur.heading = { depth, notes: notesOf(c, splits, merges, w), anchor: changeAnchor(c) };
       const oldTitle = titleOf(c.from_ref, c.from_heading ?? c.heading);
       const newTitle = titleOf(c.to_ref, c.heading);
       if (hasOld && hasNew) for (const p of diffText(oldTitle, newTitle)) cur.runs.push(p);
@@ -146,25 +175,21 @@ export function redlineParagraphs(diff: VersionDiff, depths: Depths): RedlinePar
 }
 
 /** What the heading's Word comment says: moved, renumbered, split, merged (as the diff page's notes). */
-function notesOf(c: ClauseDiff, splits: Map<string, string[]>, merges: Map<string, string[]>): string[] {
+function notesOf(c: ClauseDiff, splits: Map<string, string[]>, merges: Map<string, string[]>, { diff: d, r }: RedlineWords): string[] {
   const notes: string[] = [];
   const renumbered = c.from_ref !== null && c.to_ref !== null && c.from_ref !== c.to_ref;
   const into = c.from_ref !== null && c.to_ref !== null ? splits.get(c.from_ref) : undefined;
   const from = c.from_ref !== null && c.to_ref !== null ? merges.get(c.to_ref) : undefined;
-  if (into) notes.push(`Part of ${shown(c.from_ref)}, which was split into ${andList(into.map(shown))}.`);
-  else if (from) notes.push(`${andList(from.map(shown))} were merged into ${shown(c.to_ref)}.`);
-  else if (c.moved) notes.push(renumbered ? `Moved: this clause was ${shown(c.from_ref)}.` : 'Moved: this clause is now in another place among its neighbours.');
-  else if (renumbered) notes.push(`Renumbered: this clause was ${shown(c.from_ref)}.`);
-  if (c.from_heading !== undefined && (into || from || c.moved || renumbered)) notes.push(`Heading was "${c.from_heading}".`);
+  if (into) notes.push(r('partOfSplit', { from: shown(c.from_ref), list: d.list(into.map(shown)) }));
+  else if (from) notes.push(r('merged', { list: d.list(from.map(shown)), to: shown(c.to_ref) }));
+  else if (c.moved) notes.push(renumbered ? r('movedWas', { from: shown(c.from_ref) }) : r('moved'));
+  else if (renumbered) notes.push(r('renumbered', { from: shown(c.from_ref) }));
+  if (c.from_heading !== undefined && (into || from || c.moved || renumbered)) notes.push(r('headingWas', { heading: c.from_heading }));
   return notes;
 }
 
-function andList(xs: readonly string[]): string {
-  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
-}
-
 /** The summary of changes as lines: the diff engine's summary, worded as on the diff page. */
-export function summaryLines(diff: VersionDiff): { title: string; items: { text: string; anchor: string }[] }[] {
+export function summaryLines(diff: VersionDiff, w: DiffWords = englishWords): { title: string; items: { text: string; anchor: string }[] }[] {
   const s = diff.summary;
   const key = (l: { from_ref: string | null; to_ref: string | null }) => `${l.from_ref}\u0000${l.to_ref}`;
   const moved = new Set(s.moved.map(key));
@@ -172,25 +197,25 @@ export function summaryLines(diff: VersionDiff): { title: string; items: { text:
   const pieces = new Set([...s.split, ...s.merged].map(key));
   const term = (t: TermChange) => ({ text: termText(t), anchor: t.anchor });
   const termText = (t: TermChange) => {
-    const what = t.from !== null && t.to !== null ? `${t.from} → ${t.to}` : t.to !== null ? `${t.to} added` : `${t.from} removed`;
-    if (!t.moved) return `${what} in ${shown(t.to_ref ?? t.from_ref)}`;
-    if (merged.has(key(t))) return `${what} in ${shown(t.to_ref)}, was ${shown(t.from_ref)}`;
-    return `${what}, moved from ${shown(t.from_ref)} to ${shown(t.to_ref)}`;
+    const what = t.from !== null && t.to !== null ? w.t('termChanged', { from: t.from, to: t.to }) : t.to !== null ? w.t('termAdded', { term: t.to }) : w.t('termRemoved', { term: t.from ?? '' });
+    if (!t.moved) return w.t('termIn', { what, ref: shown(t.to_ref ?? t.from_ref) });
+    if (merged.has(key(t))) return w.t('termInWas', { what, to: shown(t.to_ref), from: shown(t.from_ref) });
+    return w.t('termMoved', { what, from: shown(t.from_ref), to: shown(t.to_ref) });
   };
   const titleText = (l: ClauseLink) => titleOf(l.to_ref ?? l.from_ref, l.heading);
   const titled = (l: ClauseLink) => ({ text: titleText(l), anchor: l.anchor });
-  const was = (l: ClauseLink) => ({ text: l.from_ref === l.to_ref || l.from_ref === null ? titleText(l) : `${titleText(l)} (was ${shown(l.from_ref)})`, anchor: l.anchor });
+  const was = (l: ClauseLink) => ({ text: l.from_ref === l.to_ref || l.from_ref === null ? titleText(l) : w.t('wasRef', { title: titleText(l), from: shown(l.from_ref) }), anchor: l.anchor });
   const note = (n: { text: string; anchor: string }) => ({ text: n.text, anchor: n.anchor });
   return [
-    { title: 'Requirement verbs', items: s.verbs.map(term) },
-    { title: 'Numbers and units', items: s.numbers.map(term) },
-    { title: 'Clauses added', items: s.added.map(titled) },
-    { title: 'Clauses removed', items: s.removed.map(titled) },
-    { title: 'Clauses moved', items: s.moved.filter((l) => !pieces.has(key(l))).map(was) },
-    { title: 'Clauses renumbered', items: s.renumbered.filter((l) => !moved.has(key(l)) && !pieces.has(key(l))).map(was) },
-    { title: 'Clauses split', items: (s.splits ?? []).map(note) },
-    { title: 'Clauses merged', items: (s.merges ?? []).map(note) },
-    { title: 'Requirements moved to another clause', items: (s.moved_sentences ?? []).map((m) => ({ text: `“${m.text}”: moved from ${shown(m.from_ref)} to ${shown(m.to_ref)}${m.edited ? ', edited' : ''}`, anchor: m.anchor })) },
+    { title: w.t('verbs'), items: s.verbs.map(term) },
+    { title: w.t('numbers'), items: s.numbers.map(term) },
+    { title: w.t('clausesAdded'), items: s.added.map(titled) },
+    { title: w.t('clausesRemoved'), items: s.removed.map(titled) },
+    { title: w.t('clausesMoved'), items: s.moved.filter((l) => !pieces.has(key(l))).map(was) },
+    { title: w.t('clausesRenumbered'), items: s.renumbered.filter((l) => !moved.has(key(l)) && !pieces.has(key(l))).map(was) },
+    { title: w.t('clausesSplit'), items: (s.splits ?? []).map(note) },
+    { title: w.t('clausesMerged'), items: (s.merges ?? []).map(note) },
+    { title: w.t('sentencesMoved'), items: (s.moved_sentences ?? []).map((m) => ({ text: w.t(m.edited ? 'sentenceMovedEdited' : 'sentenceMoved', { text: m.text, from: shown(m.from_ref), to: shown(m.to_ref) }), anchor: m.anchor })) },
   ].filter((x) => x.items.length);
 }
 
@@ -215,6 +240,8 @@ export interface RedlineInput {
   url: string;
   diff: VersionDiff;
   depths: Depths;
+  /** the words of the document, in the reader's language (English when not given) */
+  words?: RedlineWords;
 }
 
 export async function buildRedline(input: RedlineInput): Promise<Buffer> {
@@ -224,25 +251,24 @@ export async function buildRedline(input: RedlineInput): Promise<Buffer> {
   const comments: ICommentOptions[] = [];
   const commentDate = new Date(input.date);
 
-  const paras = redlineParagraphs(diff, input.depths);
+  const w = input.words ?? ENGLISH_REDLINE;
+  const paras = redlineParagraphs(diff, input.depths, w);
   const anchors = new Set<string>();
   for (const p of paras) if (p.heading && !anchors.has(p.heading.anchor)) anchors.add(p.heading.anchor);
   const placed = new Set<string>();
   const front: Paragraph[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(xmlSafe(`${input.designation} ${input.title}`))] }),
-    new Paragraph({ children: [new TextRun({ text: xmlSafe(`Changes from ${input.fromLabel} to ${input.toLabel}`), bold: true })] }),
+    new Paragraph({ children: [new TextRun({ text: xmlSafe(w.r('changesFrom', { from: input.fromLabel, to: input.toLabel })), bold: true })] }),
   ];
-  if (input.draft) front.push(new Paragraph({ children: [new TextRun({ text: 'DRAFT — not for use. One side of this comparison is a draft.', bold: true })] }));
+  if (input.draft) front.push(new Paragraph({ children: [new TextRun({ text: w.r('draft'), bold: true })] }));
+  const d = w.diff;
   front.push(
-    new Paragraph(
-      'The text below is the newer version with every change as a tracked change: accept or reject them in the Review pane. ' +
-        'Moved, renumbered, split and merged clauses are noted in comments. The clause bodies are shown as written (Markdown source), one paragraph per line.',
-    ),
-    new Paragraph(xmlSafe(`Online: ${input.url}`)),
-    new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun('Summary of changes')] }),
-    new Paragraph(`${diff.summary.changed} ${diff.summary.changed === 1 ? 'clause' : 'clauses'} changed; ${diff.summary.words_added} words added, ${diff.summary.words_removed} words removed.`),
+    new Paragraph(w.r('intro')),
+    new Paragraph(xmlSafe(w.r('online', { url: input.url }))),
+    new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(d.t('summaryTitle'))] }),
+    new Paragraph(d.t('counts', { clauses: d.t('clausesChanged', { count: diff.summary.changed }), added: d.t('wordsAdded', { count: diff.summary.words_added }), removed: d.t('wordsRemoved', { count: diff.summary.words_removed }) })),
   );
-  for (const section of summaryLines(diff)) {
+  for (const section of summaryLines(diff, d)) {
     front.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(section.title)] }));
     // each item links to its clause's heading (a bookmark), as the diff page's summary does
     for (const item of section.items) {

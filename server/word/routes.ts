@@ -12,7 +12,7 @@ export function wordRoutes(deps: Deps, cache: DiffCache, files: service.WordCach
   r.get('/standards/:ref/diff/:range.docx', allow('public'), async (req, res) => {
     const m = /^([^.]+)\.\.([^.]+)$/.exec(String(req.params.range));
     if (!m) throw new BadRequest('Ask for a redline as /standards/07.11/diff/1..3.docx (numbers or "current").');
-    sendDocx(res, await service.redline(wordCtx(deps, files), cache, viewerOf(res), String(req.params.ref), m[1]!, m[2]!));
+    sendDocx(res, await service.redline(wordCtx(deps, files), cache, viewerOf(res), String(req.params.ref), m[1]!, m[2]!, String(res.locals.lang ?? 'en')));
   });
   return r;
 }

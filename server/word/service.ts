@@ -14,10 +14,13 @@ import type { SnapshotSource } from '../standards/snapshot.ts';
 import { clausesOf } from '../versions/repo.ts';
 import { fileName } from './common.ts';
 import { buildEdition } from './edition.ts';
-import { buildRedline } from './redline.ts';
+import { buildRedline, ENGLISH_REDLINE, type RedlineWords } from './redline.ts';
+import { diffWords } from '../diff/service.ts';
+import { isLanguage, t } from '../i18n/index.ts';
+import { localise } from '../i18n/messages.ts';
 
 export const messages = {
-  notPublished: (designation: string, label: string) => `${designation} ${label} is not published: only a published edition has a clean Word edition. Its redline against the current edition is on the diff page.`,
+  notPublished: (designation: string, label: string) => `${designation} "${label}" is not published: only a published edition has a clean Word edition. Its redline against the current edition is on the diff page.`,
 };
 
 export interface Ctx {
@@ -60,7 +63,14 @@ export interface WordFile {
 const site = (ctx: Ctx) => ctx.publicUrl.replace(/\/+$/, '');
 
 /** The redline of `from`..`to` (version numbers or "current"). */
-export async function redline(ctx: Ctx, cache: DiffCache, viewer: Viewer | null, ref: string, fromEnd: string, toEnd: string): Promise<WordFile> {
+/** The redline's words in `lang`: the diff page's for its summary, locales/<lng>/diff.json `redline` for the rest. */
+function redlineWords(lang: string): RedlineWords {
+  if (lang === 'en' || !isLanguage(lang)) return ENGLISH_REDLINE;
+  return { diff: diffWords(lang), r: (key, values) => t(lang, `diff:redline.${key}`, values) };
+}
+
+/** The redline of `from`..`to` (version numbers or "current"), its words in `lang` (the page's; the API's English). */
+export async function redline(ctx: Ctx, cache: DiffCache, viewer: Viewer | null, ref: string, fromEnd: string, toEnd: string, lang = 'en'): Promise<WordFile> {
   const snap = await standards.resolveStandard(ctx.states, ref);
   const detail = standards.standardDetail(snap, viewer, ctx.now);
   const { from, to } = pair(detail, fromEnd, toEnd);
@@ -69,14 +79,15 @@ export async function redline(ctx: Ctx, cache: DiffCache, viewer: Viewer | null,
   const meta = {
     designation: s.designation,
     title: s.title,
-    fromLabel: versionName(from),
-    toLabel: versionName(to),
+    fromLabel: localise(lang, versionName(from)),
+    toLabel: localise(lang, versionName(to)),
     date: new Date(to.published_at ?? to.created_at).toISOString(),
     draft: from.state !== 'published' || to.state !== 'published',
     url: `${site(ctx)}/standards/${encodeURIComponent(s.ref)}/diff/${from.n}..${to.n}`,
   };
-  const body = await ctx.files.get(`redline ${from.id} ${to.id} ${JSON.stringify(meta)}`, () =>
-    buildRedline({ ...meta, diff, depths: { from: new Map(fromClauses.map((c) => [c.ref, c.depth])), to: new Map(toClauses.map((c) => [c.ref, c.depth])) } }),
+  // one file per language (English keeps the key it had)
+  const body = await ctx.files.get(`redline ${from.id} ${to.id} ${JSON.stringify(meta)}${lang === 'en' ? '' : ` ${lang}`}`, () =>
+    buildRedline({ ...meta, diff, depths: { from: new Map(fromClauses.map((c) => [c.ref, c.depth])), to: new Map(toClauses.map((c) => [c.ref, c.depth])) }, words: redlineWords(lang) }),
   );
   return { filename: fileName(s.designation, `v${from.n}-to-v${to.n}`, 'redline'), body };
 }

@@ -37,7 +37,8 @@ describe('i18n: drafts', () => {
     expect(preview.text).to.contain('<h2 id="preview-title">Aperçu</h2>').and.contain('2 articles, 6 mots').and.contain('Enregistrer ce projet');
     const saved = await agent.post('/admin/standards/07.11/drafts').type('form').send({ _csrf: csrfOf(form.text), text: '# 1 Scope\n\nThis.', based_on: '4', label: '' }).expect(303);
     const page = await agent.get(saved.headers.location!).set('Accept-Language', 'fr').expect(200);
-    expect(page.text).to.match(/IMAS 07\.11 version \d+, Draft version \d+, est enregistrée comme projet\. Étapes suivantes :/);
+    // the label the draft was given by default ("Draft version N") in French too
+    expect(page.text).to.match(/IMAS 07\.11 version \d+, Projet, version \d+, est enregistrée comme projet\. Étapes suivantes :/);
     expect(page.text).to.contain('Ouvrir une consultation sur celle-ci').and.contain('<th scope="col">État</th>').and.contain('<td>publié</td>');
     expect(page.text).not.to.contain('Open a consultation on it');
   });

@@ -74,7 +74,7 @@ describe('organisations: one record per organisation, one vote per member organi
     const other = await createUser(t.db, { role: 'board', organisation: 'Another NGO' });
     const m = (await request(t.app).get('/api/v1/board/memberships').set(...sec.auth).expect(200)).body.memberships.find((x: { organisation: string }) => x.organisation === 'GICHD');
     const bad = await request(t.app).put(`/api/v1/board/memberships/${m.id}`).set(...sec.auth).send({ status: 'member', from: '2026-01-01', principal_user_id: other.id, alternates: [] }).expect(422);
-    expect(bad.body.error.fields.principal_user_id).to.match(/not an account of GICHD/);
+    expect(bad.body.error.fields.principal_user_id).to.match(/not an account of "GICHD"/);
     const reader = await t.db('users').where({ email: 'r@gichd.example' }).first();
     const notBoard = await request(t.app).put(`/api/v1/board/memberships/${m.id}`).set(...sec.auth).send({ status: 'member', from: '2026-01-01', principal_user_id: reader.id }).expect(422);
     expect(notBoard.body.error.fields.principal_user_id).to.match(/board role/);

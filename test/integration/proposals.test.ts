@@ -190,7 +190,7 @@ describe('proposals: the Justification Form and the Board\'s support (issue 12 i
     const late = Object.values(await seat(t, ['Newcomer Org'], { from: '2026-11-23' }))[0]!;
     const byNewcomer = await respond(t, late, p.id, 'support');
     expect(byNewcomer.status).to.equal(403);
-    expect(byNewcomer.body.error.message).to.match(/Newcomer Org was not a member organisation .* when this proposal was circulated/);
+    expect(byNewcomer.body.error.message).to.match(/"Newcomer Org" was not a member organisation .* when this proposal was circulated/);
     const bad = await respond(t, board[MEMBERS[0]!]!, p.id, 'maybe');
     expect(bad.status).to.equal(422);
     expect(bad.body.error.fields).to.have.key('position');

@@ -8,6 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chooseLanguage, fromAcceptLanguage, languageCookie, LANGUAGES, localesDir, readCatalogues, t } from '../../server/i18n/index.ts';
 import { localise, messagePattern, readMessageCatalogues } from '../../server/i18n/messages.ts';
+import { messages as consultationMessages } from '../../server/consultations/messages.ts';
+import { messages as organisationMessages } from '../../server/organisations/service.ts';
+import { canPublish } from '../../server/publication/rules.ts';
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -135,5 +138,30 @@ describe('i18n: choosing and using a language', () => {
     expect(messagePattern('Use at most 5,000 characters for "IMAS 07.11".')).to.deep.equal({ key: 'Use at most {{n0}} characters for "{{q0}}".', values: ['5,000', '"IMAS 07.11"'] });
     expect(localise('en', 'Anything at all.')).to.equal('Anything at all.');
     expect(localise('fr', 'A message nobody translated.')).to.equal('A message nobody translated.');
+  });
+
+  it('messages: designations of every kind and English long dates are values; English is left as it is', () => {
+    expect(messagePattern('TNMA 12.10/01 has no version 3.').key).to.equal('{{d0}} has no version {{n0}}.');
+    expect(messagePattern('T&EP 07.31/01/2022 is withdrawn: it takes no new drafts.').key).to.equal('{{d0}} is withdrawn: it takes no new drafts.');
+    expect(messagePattern('See IMAS 07.11.').key).to.equal('See {{d0}}.');
+    expect(messagePattern('Closed on 30 June 2027 23:59 UTC; opened 1 October 2026, 00:00 UTC; on 2 May 2026.').key).to.equal('Closed on {{t0}}; opened {{t1}}; on {{t2}}.');
+    // an ISO date stays numbers: it is the form examples are written in ("for example 2027-03-31")
+    expect(messagePattern('for example 2027-03-31').key).to.equal('for example {{n0}}-{{n1}}-{{n2}}');
+    const closed = consultationMessages.notOpen({ state: 'closed', opens_at: '2026-10-01T00:00:00.000Z', closes_at: '2027-06-30T23:59:59.000Z' });
+    expect(localise('en', closed)).to.equal(closed);
+    expect(localise('fr', closed)).to.equal('Cette consultation a été close le 30 juin 2027, 23:59 UTC : les observations ne peuvent plus être soumises, modifiées ni retirées.');
+    expect(localise('ar', consultationMessages.notOpen({ state: 'scheduled', opens_at: '2026-10-01T00:00:00.000Z', closes_at: '2027-06-30T23:59:59.000Z' }))).to.equal('لم تُفتح هذه المشاورة بعد: تُتلقى التعليقات اعتباراً من 1 أكتوبر 2026, 00:00 UTC.');
+    expect(localise('fr', 'TNMA 12.10/01 has no version 3.')).to.equal('TNMA 12.10/01 n’a pas de version 3.');
+  });
+
+  it('messages: a name in quotes is kept, a version label in quotes is translated, a reason after a colon is translated by itself', () => {
+    expect(localise('fr', organisationMessages.unconfirmedOnBoard('Mines Advisory Group'))).to.equal('« Mines Advisory Group » n’est pas encore confirmée : confirmez-la (ou fusionnez-la avec une autre) avant qu’elle ne siège au Comité d’examen.');
+    expect(localise('ar', organisationMessages.notOfOrganisation('Amina Diallo', 'GICHD'))).to.equal('«Amina Diallo» ليس حساباً تابعاً لـ «GICHD».');
+    expect(localise('fr', consultationMessages.notDraft('Edition 2 Amendment 1'))).to.equal('« Édition 2, amendement 1 » n’est pas un projet : seuls les projets sont soumis à consultation.');
+    const verdict = canPublish({ id: 1, n: 4, state: 'approved' } as never, { version_id: 1, cancelled_at: null, result: 'no_quorum' } as never);
+    const message = `"Draft version 4" cannot be published: ${verdict.ok ? '' : verdict.reason}`;
+    expect(localise('fr', message)).to.equal(`« Projet, version 4 » ne peut pas être publiée : ${localise('fr', verdict.ok ? '' : verdict.reason)}`);
+    expect(localise('fr', message)).not.to.match(/without a quorum|Draft version/);
+    expect(localise('ar', message)).to.match(/^لا يمكن نشر «المشروع، النسخة 4»: /);
   });
 });

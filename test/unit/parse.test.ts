@@ -61,7 +61,7 @@ describe('Markdown → clauses', () => {
 
   it('reports a heading level that does not match its number', () => {
     const p = problem(doc('# 4 A', '# 4.1 B'));
-    expect(p[0]).to.deep.equal({ line: 2, message: 'Clause 4.1 needs a level-2 heading (##), not #.' });
+    expect(p[0]).to.deep.equal({ line: 2, message: 'Clause 4.1 needs a level-2 heading ("##"), not "#".' });
   });
 
   it('reports a clause under the wrong parent', () => {

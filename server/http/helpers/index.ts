@@ -8,5 +8,6 @@ import bdi from './bdi.ts';
 import isolate from './isolate.ts';
 import can from './can.ts';
 import { t, tHtml, msg, concat } from './t.ts';
+import feedLang from './feed-lang.ts';
 
-export const helpers = { date, datetime, eq, plural, number, versionName, bdi, isolate, can, t, tHtml, msg, concat };
+export const helpers = { date, datetime, eq, plural, number, versionName, bdi, isolate, can, t, tHtml, msg, concat, feedLang };
