@@ -236,8 +236,9 @@ export class Shingles {
       s = new Set();
       if (t.ids.length === 1) s.add(unigramHash(t.ids[0]!));
       const pairs = pairsOf(t);
-      // (a loop: a Set made from a typed array steps through an iterator, slower in a first diff)
-      for (let w = 0; w < pairs.length; w++) s.add(pairs[w]!);
+      // (a loop: a Set made from a typed array steps through an iterator, slower in a first diff; the
+      // length read once, as in the loops below: in a first diff each read of it is a call)
+      for (let w = 0, n = pairs.length; w < n; w++) s.add(pairs[w]!);
       this.cache.set(c, s);
     }
     return s;
@@ -285,10 +286,13 @@ export class Shingles {
       // the words found natively (one regexp match), each distinct word hashed once per diff: in a
       // process's first diff a loop over every character runs slowly, a loop over the words far less
       const words = wordsOf(`${c.heading}\n${c.text}`);
-      const ids = new Int32Array(words.length);
-      for (let k = 0; k < words.length; k++) {
-        let id = this.wordIds.get(words[k]!);
-        if (id === undefined) this.wordIds.set(words[k]!, (id = hashWord(words[k]!)));
+      const n = words.length;
+      const ids = new Int32Array(n);
+      const known = this.wordIds;
+      for (let k = 0; k < n; k++) {
+        const word = words[k]!;
+        let id = known.get(word);
+        if (id === undefined) known.set(word, (id = hashWord(word)));
         ids[k] = id;
       }
       this.tokens.set(c, (t = { ids }));
@@ -317,8 +321,14 @@ export class Shingles {
 function pairsOf(t: Tokens): Int32Array {
   if (!t.pairs) {
     const { ids } = t;
-    const pairs = new Int32Array(Math.max(0, ids.length - 1));
-    for (let w = 0; w < pairs.length; w++) pairs[w] = Math.imul(Math.imul(FNV ^ ids[w]!, PRIME) ^ ids[w + 1]!, PRIME);
+    const n = Math.max(0, ids.length - 1);
+    const pairs = new Int32Array(n);
+    let next = n > 0 ? ids[0]! : 0;
+    for (let w = 0; w < n; w++) {
+      const id = next;
+      next = ids[w + 1]!;
+      pairs[w] = Math.imul(Math.imul(FNV ^ id, PRIME) ^ next, PRIME);
+    }
     t.pairs = pairs;
   }
   return t.pairs;
@@ -331,7 +341,7 @@ function unigramHash(id: number): number {
 /** A word's id: FNV-1a over its (lower-case) characters, so that no word need be made to be named. */
 function hashWord(word: string): number {
   let h = FNV;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
+  for (let i = 0, n = word.length; i < n; i++) h = Math.imul(h ^ word.charCodeAt(i), PRIME);
   return h;
 }
 
@@ -347,20 +357,26 @@ function heldBy(piece: Piece, pairs: Int32Array, starts: readonly number[]): Uin
   const shared = new Int32Array(n);
   const touched: number[] = [];
   const { index } = piece;
-  for (let k = 0; k + 1 < starts.length; k++) {
+  const own = piece.bigrams;
+  const last = pairs.length + 1;
+  for (let k = 0, sentences = starts.length - 1; k < sentences; k++) {
     const a = starts[k]!;
+    const end = starts[k + 1]!;
     // (a start past the last word, were the two word counts ever to disagree, reads no bigram)
-    const b = Math.min(starts[k + 1]!, pairs.length + 1);
+    const b = end < last ? end : last;
     for (let w = a; w + 1 < b; w++) {
       const posting = index.get(pairs[w]!);
       if (posting === undefined) continue;
-      for (let q = 0; q < posting.length; q++) if (shared[posting[q]!]++ === 0) touched.push(posting[q]!);
+      for (let q = 0, m = posting.length; q < m; q++) {
+        const u = posting[q]!;
+        if (shared[u]++ === 0) touched.push(u);
+      }
     }
     // (a bigram repeated in one sentence is rare enough to count as the sentence's length says)
-    const size = Math.max(1, starts[k + 1]! - a - 1);
-    for (let q = 0; q < touched.length; q++) {
+    const size = Math.max(1, end - a - 1);
+    for (let q = 0, m = touched.length; q < m; q++) {
       const u = touched[q]!;
-      const bigrams = piece.bigrams[u]!.length;
+      const bigrams = own[u]!.length;
       if ((2 * Math.min(shared[u]!, bigrams)) / (bigrams + size) >= SAME_SENTENCE) out[u] = 1;
       shared[u] = 0;
     }
@@ -490,11 +506,13 @@ function findSources(
 /** Whether the sentences of `piece` that share a third of their bigrams with `bigrams` have `words` words. */
 function mayHold(piece: Piece, bigrams: Set<number>, words: number): boolean {
   let left = piece.words; // words not yet ruled out
-  for (let u = 0; u < piece.sizes.length; u++) {
+  const { sizes } = piece;
+  for (let u = 0, units = sizes.length; u < units; u++) {
     const own = piece.bigrams[u]!;
+    const m = own.length;
     let n = 0;
-    for (let k = 0; k < own.length; k++) if (bigrams.has(own[k]!)) n++;
-    if (3 * n < own.length) left -= piece.sizes[u]!;
+    for (let k = 0; k < m; k++) if (bigrams.has(own[k]!)) n++;
+    if (3 * n < m) left -= sizes[u]!;
     if (left < words) return false;
   }
   return true;

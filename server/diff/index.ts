@@ -67,11 +67,20 @@ type Entry = Alignment<AlignClause, AlignClause>;
 function pieceSlices(alignments: readonly Entry[]): { oldSlices: Map<Entry, string>; newSlices: Map<Entry, string> } {
   const oldSlices = new Map<Entry, string>();
   const newSlices = new Map<Entry, string>();
+  // a clause is in two entries only as the shared side of a split (its old clause) or a merge (its new
+  // one): only those are grouped, not every clause of the document
+  const shared = { from: new Set<AlignClause>(), to: new Set<AlignClause>() };
+  for (let k = 0; k < alignments.length; k++) {
+    const a = alignments[k]!;
+    if (a.link === 'split') shared.from.add(a.from!);
+    else if (a.link === 'merge') shared.to.add(a.to!);
+  }
   const groups = (side: 'from' | 'to') => {
     const g = new Map<AlignClause, Entry[]>();
+    if (!shared[side].size) return [];
     for (const a of alignments) {
       const c = a[side];
-      if (!a.from || !a.to || !c) continue;
+      if (!a.from || !a.to || !c || !shared[side].has(c)) continue;
       const list = g.get(c);
       if (list) list.push(a);
       else g.set(c, [a]);

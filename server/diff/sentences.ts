@@ -24,10 +24,21 @@ const END = /[.!?](?=[ \t]+[\p{Lu}\d("'“‘])/gu;
 const END_ASCII = /[.!?](?=[ \t]+[A-Z\d("'])/g;
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** Whether a text is all ASCII (so that the ASCII twin of a regexp finds what the Unicode one does). */
+/**
+ * Whether a text is all ASCII (so that the ASCII twin of a regexp finds what the Unicode one does). The
+ * last text asked about is remembered: the number scanner asks about its text again for each number it
+ * finds, and each answer reads the whole text.
+ */
 export function isAscii(s: string): boolean {
-  return !NON_ASCII.test(s);
+  if (s !== lastText) {
+    lastAscii = !NON_ASCII.test(s);
+    lastText = s;
+  }
+  return lastAscii;
 }
+
+let lastText = '';
+let lastAscii = true;
 
 /** The sentences of a clause body, in order, with where each is. Blank lines and table rules are skipped. */
 export function sentencesOf(text: string): Sentence[] {
@@ -98,8 +109,14 @@ const CLOSING = new Set([46, 59, 58, 44, 32, 9, 10, 13]); // . ; : , and white s
  * words, without an array of its words.
  */
 export function wordsPerSentence(text: string): number[] {
-  // a line break put after each sentence end, so that one native split cuts at both (END never spans a line)
-  return text.replace(isAscii(text) ? END_ASCII : END, '$&\n').split('\n').map(countWords);
+  // a line break put after each sentence end, so that one native split cuts at both (END never spans a line);
+  // the stretches of an ASCII text are ASCII: the text is looked at once, not each stretch again
+  const ascii = isAscii(text);
+  const word = ascii ? WORD_ASCII : WORD;
+  const stretches = text.replace(ascii ? END_ASCII : END, '$&\n').split('\n');
+  const out = new Array<number>(stretches.length);
+  for (let k = 0; k < stretches.length; k++) out[k] = ascii ? (stretches[k]!.match(word)?.length ?? 0) : countWords(stretches[k]!);
+  return out;
 }
 
 /** How many words (runs of letters and digits) a text has. */

@@ -330,16 +330,20 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
   };
   const fromRefs = countRefs(clauses, 'from_ref');
   const toRefs = countRefs(clauses, 'to_ref');
-  for (const c of clauses) {
-    for (const p of c.parts) {
+  // (indexed loops and a plain object: in a process's first diff each step of an iterator and each
+  // spread is a call, for every clause of the document)
+  for (let e = 0; e < clauses.length; e++) {
+    const c = clauses[e]!;
+    const { parts } = c;
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k]!;
       if (p.op === 'insert') s.words_added += countWords(p.text);
       else if (p.op === 'delete') s.words_removed += countWords(p.text);
     }
     const split = c.status !== 'added' && c.status !== 'removed' && fromRefs.get(c.from_ref!)! > 1;
     const merged = !split && c.status !== 'added' && c.status !== 'removed' && toRefs.get(c.to_ref!)! > 1;
     if (c.status === 'unchanged' && !c.moved && !c.renumbered && !split && !merged) continue; // nothing to list
-    const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
-    const link: ChangeLink = { ...at, heading: c.heading };
+    const link: ChangeLink = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref, heading: c.heading };
     if (c.status === 'added') s.added.push(link);
     else if (c.status === 'removed') s.removed.push(link);
     else if (split) s.split.push(link);
@@ -365,7 +369,10 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
 
 function countRefs(clauses: readonly ClauseDiff[], side: 'from_ref' | 'to_ref'): Map<string, number> {
   const n = new Map<string, number>();
-  for (const c of clauses) if (c[side] !== null) n.set(c[side], (n.get(c[side]) ?? 0) + 1);
+  for (let e = 0; e < clauses.length; e++) {
+    const ref = clauses[e]![side];
+    if (ref !== null) n.set(ref, (n.get(ref) ?? 0) + 1);
+  }
   return n;
 }
 
