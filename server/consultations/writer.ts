@@ -2,35 +2,30 @@ import type { Knex } from 'knex';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
-import { Conflict, NotFound } from '../errors.ts';
-import { appendAuditEvents, appendAuditEventsSqlite, type AuditInput } from '../audit/service.ts';
+import { NotFound } from '../errors.ts';
+import { appendAuditEvents, type AuditInput } from '../audit/service.ts';
+import { auditKeyOf } from '../audit/key.ts';
 import { busyWaitOf, isSqlite } from '../db.ts';
 import { isBusyError } from '../db-busy.ts';
 import { messages } from './messages.ts';
 import * as repo from './repo.ts';
 import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
-import { acceptsComments, consultationState, type ConsultationTimes } from './state.ts';
-import { reference } from './views.ts';
+import type { ConsultationTimes } from './state.ts';
+import { checkOpen, refusalOf, submittedEvent, writeBatchSqlite, type BatchOutcome } from './batch.ts';
+import { WriteThread } from './write-thread.ts';
 
-/** The audit event of a submitted comment (its data is scrubbed like any other by server/audit/). */
-export const submittedEvent = (actor: number, c: CommentRow): AuditInput => ({
-  actor_id: actor,
-  action: 'comment.submitted',
-  subject_type: 'comment',
-  subject_id: c.id,
-  data: { consultation_id: c.consultation_id, reference: reference(c), clause: c.clause_ref, type: c.type, organisation: c.organisation },
-});
-
-/** Comments are written, edited and withdrawn only while the window is open: checked before, and again in the writing transaction. */
-export function checkOpen(c: ConsultationTimes, now: Date): void {
-  if (!acceptsComments(c, now)) throw new Conflict(messages.notOpen({ state: consultationState(c, now), opens_at: c.opens_at, closes_at: c.closes_at }));
-}
+export { checkOpen, submittedEvent } from './batch.ts';
 
 export interface WriterOptions {
   /** SQLite's prepared statements and group commit (the default on SQLite), or Knex transactions */
   sqlite?: boolean;
   /** the audit event of each comment written */
   eventOf?: (actor: number, c: CommentRow) => AuditInput;
+  /**
+   * SQLite: batches written by a thread of their own (write-thread.ts), so that the commit's fsync does
+   * not stop the event loop — the default for a database file with the usual audit event.
+   */
+  thread?: boolean;
 }
 
 /** The longest a comment waits for others to share its commit (SQLite). */
@@ -60,7 +55,11 @@ export class CommentWriter {
   ) {
     this.sqlite = opts.sqlite ?? isSqlite(ctx.db);
     this.eventOf = opts.eventOf ?? submittedEvent;
+    const filename = this.sqlite ? (ctx.db.client.config.connection as { filename?: string } | undefined)?.filename : undefined;
+    const threaded = opts.thread ?? (!opts.eventOf && !!filename && filename !== ':memory:');
+    this.thread = threaded && filename ? new WriteThread(filename, auditKeyOf(ctx.db)) : undefined;
   }
+  private readonly thread: WriteThread | undefined;
 
   write(row: NewComment, actor: number): Promise<CommentRow> {
     return new Promise((resolve, reject) => {
@@ -76,19 +75,43 @@ export class CommentWriter {
         let batch: Job[] = [];
         let settle: Array<() => void> = [];
         try {
-          if (this.sqlite) {
+          if (this.thread) {
+            const thread = this.thread;
+            // The thread commits one batch while this one goes on taking the next: no gathering wait.
+            const once = async () => {
+              const jobs = (batch = this.queue.splice(0, BATCH_MAX));
+              const now = this.ctx.clock.now();
+              let outcomes: BatchOutcome[];
+              try {
+                outcomes = await thread.run(jobs.map((j) => ({ row: j.row, actor: j.actor })), now);
+              } catch (err) {
+                // Another connection holds the write lock and nothing was written: back to the head of the queue.
+                if (isBusyError(err)) {
+                  this.queue.unshift(...jobs);
+                  batch = [];
+                }
+                throw err;
+              }
+              settle = this.settlements(jobs, outcomes, now);
+            };
+            const busy = busyWaitOf(this.ctx.db);
+            await (busy ? busy.run(once) : once());
+          } else if (this.sqlite) {
             // A commit waits for the disk (synchronous=FULL) with the event loop blocked: gather what
             // the other requests in flight are about to submit, and commit them together.
             await this.gathered();
             // The pool's connection, held for one synchronous transaction: nothing else can run on
             // it in between, and no statement goes through the query builder.
             const client = this.ctx.db.client as { acquireConnection(): Promise<BetterSqlite3.Database>; releaseConnection(c: BetterSqlite3.Database): Promise<unknown> };
+            const key = auditKeyOf(this.ctx.db);
             const once = async () => {
               const conn = await client.acquireConnection();
               try {
                 // Taken once the connection is ours: what arrived while waiting for it joins this batch.
-                batch = this.queue.splice(0, BATCH_MAX);
-                settle = conn.transaction(() => this.writeSqlite(conn, batch)).immediate();
+                const jobs = (batch = this.queue.splice(0, BATCH_MAX));
+                const now = this.ctx.clock.now();
+                const outcomes = conn.transaction(() => writeBatchSqlite(conn, jobs, now, key, this.eventOf)).immediate();
+                settle = this.settlements(jobs, outcomes, now);
               } catch (err) {
                 // Another process holds the write lock and nothing was written: the batch goes back to
                 // the head of the queue, to be taken again (with what arrives meanwhile) after a pause.
@@ -195,14 +218,12 @@ export class CommentWriter {
     });
   }
 
-  private writeSqlite(conn: BetterSqlite3.Database, batch: Job[]): Array<() => void> {
-    const settle: Array<() => void> = [];
-    const events: AuditInput[] = [];
-    for (const { cid, jobs, rows } of this.plan(batch, (cid) => repo.consultationTimesSqlite(conn, cid), settle)) {
-      this.record(jobs, rows, repo.insertCommentsSqlite(conn, cid, rows), events, settle);
-    }
-    appendAuditEventsSqlite(conn, this.ctx.db, this.ctx.clock, events);
-    return settle;
+  /** What to do for each job once its batch is committed: resolve with the stored comment, or reject with why not. */
+  private settlements(jobs: Job[], outcomes: BatchOutcome[], now: Date): Array<() => void> {
+    return jobs.map((job, k) => {
+      const o = outcomes[k]!;
+      return 'saved' in o ? () => job.resolve(o.saved) : () => job.reject(refusalOf(o.refused, now));
+    });
   }
 
   private async writeKnex(trx: Knex.Transaction, batch: Job[]): Promise<Array<() => void>> {
