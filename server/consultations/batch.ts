@@ -65,10 +65,11 @@ export function writeBatchSqlite(conn: BetterSqlite3.Database, jobs: BatchJob[],
       for (const k of ks) out[k] = { refused: c ? { opens_at: c.opens_at, closes_at: c.closes_at, cancelled_at: c.cancelled_at } : null };
       continue;
     }
-    const rows = ks.map((k) => ({ ...jobs[k]!.row, submitted_at: at }));
+    // Object.assign rather than a spread with more fields: see views.ts consultationView.
+    const rows = ks.map((k) => Object.assign({}, jobs[k]!.row, { submitted_at: at }));
     insertCommentsSqlite(conn, cid, rows).forEach(({ id, seq }, i) => {
       const k = ks[i]!;
-      const saved: CommentRow = { ...rows[i]!, id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null, edited_at: null };
+      const saved: CommentRow = Object.assign({}, rows[i]!, { id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null, edited_at: null });
       events.push(eventOf(jobs[k]!.actor, saved));
       out[k] = { saved };
     });

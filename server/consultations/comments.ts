@@ -126,8 +126,10 @@ export function commentRowOf(target: SubmitTarget, viewer: Viewer, input: Commen
   const who = authorOf(viewer, input.on_behalf_of);
   const place = anchor(input.clause, target.clauses);
   if ('error' in place) throw new Validation(placeError(place.error), { clause: placeError(place.error) });
+  // Field by field, not spread: it runs for every comment (see views.ts consultationView).
   return {
-    consultation_id: c.id, ...who, ...place, paragraph: input.paragraph ?? null, line_number: input.line_number ?? null, type: input.type,
+    consultation_id: c.id, author_id: who.author_id, author_name: who.author_name, organisation: who.organisation, entered_by: who.entered_by,
+    clause_key: place.clause_key, clause_ref: place.clause_ref, paragraph: input.paragraph ?? null, line_number: input.line_number ?? null, type: input.type,
     comment: input.comment, proposed_change: input.proposed_change ?? null, submitted_at: '',
   };
 }

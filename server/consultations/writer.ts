@@ -204,7 +204,7 @@ export class CommentWriter {
         for (const job of jobs) settle.push(() => job.reject(err));
         continue;
       }
-      accepted.push({ cid, jobs, rows: jobs.map((j) => ({ ...j.row, submitted_at: now.toISOString() })) });
+      accepted.push({ cid, jobs, rows: jobs.map((j) => Object.assign({}, j.row, { submitted_at: now.toISOString() })) });
     }
     return accepted;
   }
@@ -212,7 +212,8 @@ export class CommentWriter {
   private record(jobs: Job[], rows: NewComment[], saved: Array<{ id: number; seq: number }>, events: AuditInput[], settle: Array<() => void>) {
     jobs.forEach((job, k) => {
       const { id, seq } = saved[k]!;
-      const full: CommentRow = { ...rows[k]!, id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null, edited_at: null };
+      // Object.assign, not a spread with more fields (batch.ts, views.ts consultationView).
+      const full: CommentRow = Object.assign({}, rows[k]!, { id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null, edited_at: null });
       events.push(this.eventOf(job.actor, full));
       settle.push(() => job.resolve(full));
     });
