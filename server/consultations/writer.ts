@@ -13,6 +13,8 @@ import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
 import type { ConsultationTimes } from './state.ts';
 import { checkOpen, refusalOf, submittedEvent, writeBatchSqlite, type BatchOutcome } from './batch.ts';
 import { WriteThread } from './write-thread.ts';
+import { writeBatchPg } from './repo-pg.ts';
+import type pg from 'pg';
 
 export { checkOpen, submittedEvent } from './batch.ts';
 
@@ -26,6 +28,8 @@ export interface WriterOptions {
    * not stop the event loop — the default for a database file with the usual audit event.
    */
   thread?: boolean;
+  /** PostgreSQL: the batch's own statements (repo-pg.ts), the default there; false: Knex transactions */
+  pg?: boolean;
 }
 
 /** The longest a comment waits for others to share its commit (SQLite). */
@@ -58,8 +62,11 @@ export class CommentWriter {
     const filename = this.sqlite ? (ctx.db.client.config.connection as { filename?: string } | undefined)?.filename : undefined;
     const threaded = opts.thread ?? (!opts.eventOf && !!filename && filename !== ':memory:');
     this.thread = threaded && filename ? new WriteThread(filename, auditKeyOf(ctx.db)) : undefined;
+    this.pg = !this.sqlite && (opts.pg ?? !isSqlite(ctx.db));
   }
   private readonly thread: WriteThread | undefined;
+  /** PostgreSQL: batches in three round trips on a pool's connection (repo-pg.ts) */
+  private readonly pg: boolean;
 
   write(row: NewComment, actor: number): Promise<CommentRow> {
     return new Promise((resolve, reject) => {
@@ -127,6 +134,17 @@ export class CommentWriter {
             // Waits without blocking the loop, then 503 for everything queued (db-busy.ts).
             const busy = busyWaitOf(this.ctx.db);
             await (busy ? busy.run(once) : once());
+          } else if (this.pg) {
+            // A pool's connection for the batch's three round trips (repo-pg.ts), no query builder.
+            const client = this.ctx.db.client as { acquireConnection(): Promise<pg.ClientBase>; releaseConnection(c: pg.ClientBase): Promise<unknown> };
+            const conn = await client.acquireConnection();
+            try {
+              const jobs = (batch = this.queue.splice(0, BATCH_MAX));
+              const now = this.ctx.clock.now();
+              settle = this.settlements(jobs, await writeBatchPg(conn, jobs, now, auditKeyOf(this.ctx.db), this.eventOf), now);
+            } finally {
+              await client.releaseConnection(conn);
+            }
           } else {
             await this.ctx.db.transaction(async (trx) => {
               batch = this.queue.splice(0, 500);
