@@ -84,7 +84,9 @@ export class CommentWriter {
         try {
           if (this.thread) {
             const thread = this.thread;
-            // The thread commits one batch while this one goes on taking the next: no gathering wait.
+            // While the thread commits a batch, this one goes on reading the next; a batch still waits
+            // for the comments in flight (as below), so that one commit serves as many as possible.
+            await this.gathered();
             const once = async () => {
               const jobs = (batch = this.queue.splice(0, BATCH_MAX));
               const now = this.ctx.clock.now();
