@@ -20,8 +20,9 @@ const [other, roundsArg, secondsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 3);
 const seconds = Number(secondsArg ?? 3);
 
-function cpuOf(pid: number | undefined): number {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/** CPU of a process (all threads), or of its main thread alone (`main`), µs. */
+function cpuOf(pid: number | undefined, main = false): number {
+  const f = fs.readFileSync(main ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
 }
 function start(script: string, dbUrl: string): Promise<{ child: ChildProcess; port: number }> {
@@ -58,22 +59,25 @@ if (pg) {
 const preps = [await prepare(urls[0]!), await prepare(urls[1]!)];
 const servers = [await start(path.join(other!, 'bench', 'serve-app.ts'), urls[0]!), await start(path.join(here, 'serve-app.ts'), urls[1]!)];
 const body = (i: number) => JSON.stringify({ clause: ['1', '4.1', null][i % 3], type: ['te', 'ed', 'ge'][i % 3], paragraph: `para ${i % 7}`, comment: `AB comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: 'Add a period.' });
-const totals = [{ n: 0, s: 0, cpu: 0 }, { n: 0, s: 0, cpu: 0 }];
+const totals = [{ n: 0, s: 0, cpu: 0, main: 0 }, { n: 0, s: 0, cpu: 0, main: 0 }];
 for (let r = 0; r <= rounds; r++) {
   for (const k of r % 2 ? [1, 0] : [0, 1]) {
     const s = servers[k]!;
     const opts = { port: s.port, path: `/api/v1/consultations/${preps[k]!.cid}/comments`, headers: { Authorization: `Bearer ${preps[k]!.token}` }, connections: 50, seconds: r === 0 ? 1 : seconds, body };
     const c0 = cpuOf(s.child.pid);
+    const m0 = cpuOf(s.child.pid, true);
     const res = await load(opts);
     const cpu = cpuOf(s.child.pid) - c0;
+    const mainCpu = cpuOf(s.child.pid, true) - m0;
     if (r === 0) continue; // warm-up
     totals[k]!.n += res.requests;
     totals[k]!.s += seconds;
     totals[k]!.cpu += cpu;
-    console.log(`round ${r} ${k ? 'B (this)' : 'A (other)'}: ${res.perSecond.toFixed(0)}/s p99 ${res.p99.toFixed(1)} ms, CPU ${(cpu / res.requests).toFixed(0)} µs/req, statuses ${JSON.stringify(res.statuses)} · load ${os.loadavg()[0]!.toFixed(2)}`);
+    totals[k]!.main += mainCpu;
+    console.log(`round ${r} ${k ? 'B (this)' : 'A (other)'}: ${res.perSecond.toFixed(0)}/s p99 ${res.p99.toFixed(1)} ms, CPU ${(cpu / res.requests).toFixed(0)} µs/req (main thread ${(mainCpu / res.requests).toFixed(0)}), statuses ${JSON.stringify(res.statuses)} · load ${os.loadavg()[0]!.toFixed(2)}`);
   }
 }
-for (const k of [0, 1]) console.log(`${k ? 'B' : 'A'}: ${(totals[k]!.n / totals[k]!.s).toFixed(0)}/s, CPU ${(totals[k]!.cpu / totals[k]!.n).toFixed(0)} µs/req`);
+for (const k of [0, 1]) console.log(`${k ? 'B' : 'A'}: ${(totals[k]!.n / totals[k]!.s).toFixed(0)}/s, CPU ${(totals[k]!.cpu / totals[k]!.n).toFixed(0)} µs/req, of which the main thread ${(totals[k]!.main / totals[k]!.n).toFixed(0)}`);
 console.log(`B/A throughput ${((totals[1]!.n / totals[1]!.s) / (totals[0]!.n / totals[0]!.s)).toFixed(2)}`);
 for (const s of servers) s.child.kill('SIGINT');
 await new Promise((r) => setTimeout(r, 500));

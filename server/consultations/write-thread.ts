@@ -48,7 +48,12 @@ export class WriteThread {
   }
 
   private start(): Worker {
-    const worker = new Worker(workerCode(), { eval: true, workerData: { filename: this.filename, key: this.key, from: fileURLToPath(import.meta.url) } });
+    const worker = new Worker(workerCode(), {
+      eval: true,
+      workerData: { filename: this.filename, key: this.key, from: fileURLToPath(import.meta.url) },
+      // A young generation as the app's (package.json --max-semi-space-size=8): a batch's garbage is collected in one go.
+      resourceLimits: { maxYoungGenerationSizeMb: 24 },
+    });
     this.worker = worker;
     worker.on('message', (m: { id: number; outcomes?: BatchOutcome[]; error?: { code?: string; message: string } }) => {
       const p = this.pending.get(m.id);
