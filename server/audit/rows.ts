@@ -2,9 +2,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { linkRows, type LinkedRow, type NewRow, type Tail } from './chain.ts';
 
 /**
- * The rows of the audit chain as every writer makes them (service.ts, and the comment queue's SQLite
- * batches, which may run in a thread of their own: consultations/write-worker.ts). No Knex here, so that
- * the thread loads little.
+ * The rows of the audit chain as every writer makes them: service.ts, the comment queue's batches on
+ * SQLite (consultations/batch.ts) and on PostgreSQL (consultations/repo-pg.ts).
  */
 export interface AuditInput {
   actor_id: number | null;

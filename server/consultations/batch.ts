@@ -5,11 +5,11 @@ import { messages } from './messages.ts';
 import type { CommentRow, NewComment } from './repo.ts';
 import { consultationTimesSqlite, insertCommentsSqlite } from './repo-sqlite.ts';
 import { acceptsComments, consultationState, type ConsultationTimes } from './state.ts';
-import { reference } from './reference.ts';
+import { reference } from './views.ts';
 
 /**
- * One batch of the comment queue on SQLite (writer.ts), in the caller's immediate transaction: on the
- * pool's connection, or on the connection of the writer's thread (write-worker.ts). No Knex here.
+ * One batch of the comment queue on SQLite (writer.ts), in the caller's immediate transaction on the
+ * pool's connection: prepared statements, no query builder.
  */
 
 /** The audit event of a submitted comment (its data is scrubbed like any other by server/audit/). */
@@ -47,7 +47,7 @@ export type BatchOutcome = { saved: CommentRow } | { refused: ConsultationTimes 
 /**
  * Writes the comments of `jobs` at `now`: each consultation's window is read and checked, the accepted
  * comments get their receipt numbers, and each its audit event (`eventOf`), keyed with `key`. The
- * outcomes are in the order of the jobs; plain data, so that they cross a thread.
+ * outcomes are in the order of the jobs.
  */
 export function writeBatchSqlite(conn: BetterSqlite3.Database, jobs: BatchJob[], now: Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput = submittedEvent): BatchOutcome[] {
   const at = now.toISOString();

@@ -270,5 +270,5 @@ export async function updateComment(db: Q, id: number, patch: Partial<Omit<Comme
   await db('comments').where({ id }).update(patch);
 }
 
-// The comment queue's SQLite statements (no Knex: they may run in the writer's thread).
+// The comment queue's SQLite statements (better-sqlite3's own API, no Knex).
 export { consultationTimesSqlite, insertCommentsSqlite } from './repo-sqlite.ts';

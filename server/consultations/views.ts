@@ -5,10 +5,6 @@ import type { Location } from './anchors.ts';
 import type { CommentRevision, CommentRow, ConsultationFull } from './repo.ts';
 import type { SheetComment } from './sheets.ts';
 import { consultationState, releasesDraft, reportIsPublic, type ConsultationState } from './state.ts';
-import { reference } from './reference.ts';
-
-/** A comment's receipt number: C-{consultation}-{seq}. */
-export { reference };
 
 /**
  * What the services hand to the pages and the API, and the JSON of it: pure shaping of the repo's rows,
@@ -55,6 +51,8 @@ export function consultationJson(c: ConsultationView) {
   };
 }
 
+/** A comment's receipt number: C-{consultation}-{seq}. */
+export const reference = (c: { consultation_id: number; seq: number }): string => `C-${c.consultation_id}-${c.seq}`;
 
 export interface CommentView extends CommentRow {
   reference: string;

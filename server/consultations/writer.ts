@@ -12,7 +12,6 @@ import * as repo from './repo.ts';
 import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
 import type { ConsultationTimes } from './state.ts';
 import { checkOpen, refusalOf, submittedEvent, writeBatchSqlite, type BatchOutcome } from './batch.ts';
-import { WriteThread } from './write-thread.ts';
 import { writeBatchPg } from './repo-pg.ts';
 import type pg from 'pg';
 
@@ -23,11 +22,6 @@ export interface WriterOptions {
   sqlite?: boolean;
   /** the audit event of each comment written */
   eventOf?: (actor: number, c: CommentRow) => AuditInput;
-  /**
-   * SQLite: batches written by a thread of their own (write-thread.ts), so that the commit's fsync does
-   * not stop the event loop — the default for a database file with the usual audit event.
-   */
-  thread?: boolean;
   /** PostgreSQL: the batch's own statements (repo-pg.ts), the default there; false: Knex transactions */
   pg?: boolean;
 }
@@ -59,12 +53,8 @@ export class CommentWriter {
   ) {
     this.sqlite = opts.sqlite ?? isSqlite(ctx.db);
     this.eventOf = opts.eventOf ?? submittedEvent;
-    const filename = this.sqlite ? (ctx.db.client.config.connection as { filename?: string } | undefined)?.filename : undefined;
-    const threaded = opts.thread ?? (!opts.eventOf && !!filename && filename !== ':memory:');
-    this.thread = threaded && filename ? new WriteThread(filename, auditKeyOf(ctx.db)) : undefined;
     this.pg = !this.sqlite && (opts.pg ?? !isSqlite(ctx.db));
   }
-  private readonly thread: WriteThread | undefined;
   /** PostgreSQL: batches in three round trips on a pool's connection (repo-pg.ts) */
   private readonly pg: boolean;
 
@@ -82,30 +72,7 @@ export class CommentWriter {
         let batch: Job[] = [];
         let settle: Array<() => void> = [];
         try {
-          if (this.thread) {
-            const thread = this.thread;
-            // While the thread commits a batch, this one goes on reading the next; a batch still waits
-            // for the comments in flight (as below), so that one commit serves as many as possible.
-            await this.gathered();
-            const once = async () => {
-              const jobs = (batch = this.queue.splice(0, BATCH_MAX));
-              const now = this.ctx.clock.now();
-              let outcomes: BatchOutcome[];
-              try {
-                outcomes = await thread.run(jobs.map((j) => ({ row: j.row, actor: j.actor })), now);
-              } catch (err) {
-                // Another connection holds the write lock and nothing was written: back to the head of the queue.
-                if (isBusyError(err)) {
-                  this.queue.unshift(...jobs);
-                  batch = [];
-                }
-                throw err;
-              }
-              settle = this.settlements(jobs, outcomes, now);
-            };
-            const busy = busyWaitOf(this.ctx.db);
-            await (busy ? busy.run(once) : once());
-          } else if (this.sqlite) {
+          if (this.sqlite) {
             // A commit waits for the disk (synchronous=FULL) with the event loop blocked: gather what
             // the other requests in flight are about to submit, and commit them together.
             await this.gathered();

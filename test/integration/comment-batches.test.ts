@@ -11,9 +11,9 @@ import type { Db } from '../../server/db.ts';
 import { onPostgres } from '../helpers/postgres.ts';
 
 /**
- * The comment queue's batches (consultations/writer.ts) on each of its paths — SQLite in its own thread
- * (write-thread.ts, the default for a database file), SQLite on the pool's connection, PostgreSQL's
- * three round trips (repo-pg.ts) and Knex transactions: comments written together share one commit,
+ * The comment queue's batches (consultations/writer.ts) on each of its paths — SQLite's prepared
+ * statements (batch.ts), PostgreSQL's three round trips (repo-pg.ts) and Knex transactions: comments
+ * written together share one commit,
  * but each is judged on its own. A comment whose consultation has shut (or is gone) by the time it is
  * written gets its own error; the others are stored with consecutive receipt numbers, each with its
  * audit event, and the chain verifies.
@@ -40,8 +40,7 @@ describe('comment batches: one refused comment does not sink the others', () => 
   after(() => db.destroy());
 
   const paths: Array<{ name: string; opts: ConstructorParameters<typeof CommentWriter>[1]; sqlite?: boolean; postgres?: boolean }> = [
-    { name: 'SQLite, in the writer’s thread', opts: {}, sqlite: true },
-    { name: 'SQLite, on the pool’s connection', opts: { thread: false }, sqlite: true },
+    { name: 'SQLite, prepared statements on the pool’s connection (group commit)', opts: {}, sqlite: true },
     { name: 'PostgreSQL, three round trips', opts: {}, postgres: true },
     { name: 'Knex transactions', opts: { sqlite: false, pg: false } },
   ];
