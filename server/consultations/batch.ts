@@ -2,8 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { Conflict, NotFound } from '../errors.ts';
 import { appendAuditRowsSqlite, type AuditInput } from '../audit/rows.ts';
 import { messages } from './messages.ts';
-import type { CommentRow, NewComment } from './repo.ts';
-import { consultationTimesSqlite, insertCommentsSqlite } from './repo-sqlite.ts';
+import { consultationTimesSqlite, insertCommentsSqlite, type CommentRow, type NewComment } from './repo.ts';
 import { acceptsComments, consultationState, type ConsultationTimes } from './state.ts';
 import { reference } from './views.ts';
 
