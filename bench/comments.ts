@@ -32,6 +32,8 @@ export interface Run {
   p99: number;
   errors: number;
   statuses: Record<number, number>;
+  /** CPU time (user + system, all threads) of the server process per request, µs */
+  cpuUs?: number;
 }
 export interface CommentsFigures {
   seconds: number;
@@ -66,6 +68,23 @@ function call(agent: http.Agent, port: number, method: string, p: string, body: 
 
 const CLAUSES = ['1', '4.1', '4.2', '5.1', '6.2.4', '7.4', '8.2', '9.1', null];
 const TYPES = ['te', 'ed', 'ge'];
+
+/** User + system CPU of a process so far, µs (/proc; 0 where it is missing). */
+function cpuOf(pid: number | undefined): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** hammer(), with the CPU the server process `pid` spent per request. */
+async function measured(pid: number | undefined, port: number, p: string, headers: Record<string, string>, seconds: number): Promise<Run> {
+  const before = cpuOf(pid);
+  const r = await hammer(port, p, headers, seconds);
+  return { ...r, cpuUs: (cpuOf(pid) - before) / Math.max(1, r.requests) };
+}
 
 /** 50 clients, each with one request in flight on its own keep-alive socket, for `seconds` (bench/lib/load.ts). */
 async function hammer(port: number, p: string, headers: Record<string, string>, seconds: number): Promise<Run> {
@@ -111,11 +130,11 @@ export async function run(opts: { seconds?: number } = {}): Promise<CommentsFigu
     await hammer(ours.port, p, auth, 1);
     await hammer(bare.port, p, auth, 1);
     const before = await countRows(url, cid);
-    const o = await hammer(ours.port, p, auth, seconds);
-    const b = await hammer(bare.port, p, auth, seconds);
+    const o = await measured(ours.child.pid, ours.port, p, auth, seconds);
+    const b = await measured(bare.child.pid, bare.port, p, auth, seconds);
     const rows = (await countRows(url, cid)) - before;
     // Context: the same clients on a route of ours that only authenticates the token (then 404s).
-    const authOnly = await hammer(ours.port, `/api/v1/consultations/${cid}/no-such-route`, auth, Math.min(seconds, 3));
+    const authOnly = await measured(ours.child.pid, ours.port, `/api/v1/consultations/${cid}/no-such-route`, auth, Math.min(seconds, 3));
     return { seconds, ours: o, bare: b, rows, authOnly };
   } finally {
     ours.child.kill('SIGINT');
@@ -139,7 +158,8 @@ export function report(f: CommentsFigures): string[] {
   const ok = ratio >= 0.25 && f.ours.errors === 0 && f.bare.errors === 0 && noLoss;
   return [
     `comments: POST /api/v1/consultations/{id}/comments, ${CONNECTIONS} keep-alive clients, ${f.seconds} s each, Bearer token; bare = a bare Node http server parsing the same JSON, 201, no database`,
-    `comments: context — our app, token lookup then 404: ${f.authOnly.perSecond.toFixed(0)}/s p99 ${f.authOnly.p99.toFixed(1)} ms (ratio ${(f.authOnly.perSecond / f.bare.perSecond).toFixed(2)} of the bare server)`,
+    `comments: context — our app, token lookup then 404: ${f.authOnly.perSecond.toFixed(0)}/s p99 ${f.authOnly.p99.toFixed(1)} ms (ratio ${(f.authOnly.perSecond / f.bare.perSecond).toFixed(2)} of the bare server), CPU ${f.authOnly.cpuUs?.toFixed(0)} µs a request`,
+    `comments: CPU of the server process per request (all its threads, load-independent-ish): ours ${f.ours.cpuUs?.toFixed(0)} µs · bare ${f.bare.cpuUs?.toFixed(0)} µs`,
     `comments: ours ${f.ours.perSecond.toFixed(0)}/s p99 ${f.ours.p99.toFixed(1)} ms · bare server ${f.bare.perSecond.toFixed(0)}/s p99 ${f.bare.p99.toFixed(1)} ms · ratio ${ratio.toFixed(2)} (target ≥ 0.25) ${ok ? 'ok' : 'MISSED'} · errors ${f.ours.errors + f.bare.errors} · rows counted ${f.rows} of ${f.ours.created} sent${noLoss ? '' : ' LOST'}`,
   ];
 }

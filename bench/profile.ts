@@ -131,5 +131,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const out = [`## Profile ${new Date().toISOString()} · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} · node ${process.version}`, ''];
   for (const k of chosen.length ? chosen : kinds) out.push(...(await profileKind(k, url, p, dir)));
   console.log(out.join('\n'));
-  fs.rmSync(dir, { recursive: true, force: true });
+  // BENCH_KEEP=1: the profiles stay, for a closer look (the folder is printed).
+  if (process.env.BENCH_KEEP) console.log(`profiles kept in ${dir}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
 }

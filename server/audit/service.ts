@@ -2,11 +2,14 @@ import type { Knex } from 'knex';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
-import { linkRows, verifyRows, type ChainReport, type ChainRow, type Head, type LinkedRow, type NewRow, type Tail } from './chain.ts';
+import { linkRows, verifyRows, type ChainReport, type ChainRow, type Head, type LinkedRow, type Tail } from './chain.ts';
 import { auditKeyOf } from './key.ts';
 import { describeAudit, type AuditLine } from './display.ts';
 import { namesFor } from './repo.ts';
 import { isSqlite } from '../db.ts';
+import { appendAuditRowsSqlite, auditRows, toTail, type AuditInput } from './rows.ts';
+
+export type { AuditInput } from './rows.ts';
 
 export { GENESIS, hashOf, type ChainReport, type Head } from './chain.ts';
 
@@ -16,48 +19,7 @@ export { GENESIS, hashOf, type ChainReport, type Head } from './chain.ts';
  * anchored by the heads printed at each publication (chain.ts). Votes, closes and publications append
  * to the same chain.
  */
-export interface AuditInput {
-  actor_id: number | null;
-  action: string;
-  subject_type?: string | null;
-  subject_id?: string | number | null;
-  data?: Record<string, unknown>;
-}
-
 export type AuditEvent = ChainRow;
-
-// Never in the record, whoever calls: a value under such a key would let someone act as a user.
-const SECRET_KEY = /pass(word)?|token|cookie|secret|authorization|hash/i;
-
-function scrub(data: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(data)) {
-    if (SECRET_KEY.test(k)) continue;
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) ? scrub(v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
-/**
- * The rows to append for `events` at time `at` after the chain's `tail`, hashed with `key`: secrets
- * scrubbed from the data, linked and keyed. Every writer of the chain goes through it — appendAudit,
- * appendAuditEvents and appendAuditEventsSqlite (the comment queue's batches) — so that they all write
- * the same rows, hashes and chain, and none can store what the scrub keeps out.
- */
-function auditRows(at: string, events: AuditInput[], tail: Tail | undefined, key: string | null): LinkedRow[] {
-  const rows: NewRow[] = events.map((e) => ({
-    at,
-    actor_id: e.actor_id ?? null,
-    action: e.action,
-    subject_type: e.subject_type ?? null,
-    subject_id: e.subject_id == null ? null : String(e.subject_id),
-    data: JSON.stringify(scrub(e.data ?? {})),
-  }));
-  return linkRows(tail, rows, key, at);
-}
-
-/** The tail as stored: `keyed` comes back as 0/1 from SQLite. */
-const toTail = (r: { hash: string; keyed: unknown } | undefined): Tail | undefined => (r ? { hash: r.hash, keyed: Boolean(r.keyed) } : undefined);
 
 async function lockedTail(trx: Knex.Transaction): Promise<Tail | undefined> {
   if (!isSqlite(trx)) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['audit_events']);
@@ -103,39 +65,14 @@ export async function appendAuditEvents(trx: Knex.Transaction, clock: Clock, eve
   for (let i = 0; i < rows.length; i += 100) await trx('audit_events').insert(rows.slice(i, i + 100));
 }
 
-/** better-sqlite3's connection, as the comment queue holds it from the pool. */
-type SqliteConnection = BetterSqlite3.Database;
-
-interface AuditStatements {
-  tail: BetterSqlite3.Statement;
-  insert: BetterSqlite3.Statement;
-}
-// Prepared once per connection: they live and die with it.
-const statements = new WeakMap<SqliteConnection, AuditStatements>();
-function statementsOf(conn: SqliteConnection): AuditStatements {
-  let s = statements.get(conn);
-  if (!s) {
-    s = {
-      tail: conn.prepare('select hash, keyed from audit_events order by id desc limit 1'),
-      insert: conn.prepare('insert into audit_events (at, actor_id, action, subject_type, subject_id, data, prev_hash, hash, keyed) values (@at, @actor_id, @action, @subject_type, @subject_id, @data, @prev_hash, @hash, @keyed)'),
-    };
-    statements.set(conn, s);
-  }
-  return s;
-}
-
 /**
  * appendAuditEvents for a caller that holds a SQLite connection in a synchronous transaction of its own
  * (the comment queue's group commit, consultations/writer.ts): the same rows, hashes and chain, written
  * with prepared statements. `db` is the handle the connection came from; it carries the audit key. The
  * caller's immediate transaction holds the writer lock, so the tail cannot move meanwhile.
  */
-export function appendAuditEventsSqlite(conn: SqliteConnection, db: Knex, clock: Clock, events: AuditInput[]): void {
-  if (!events.length) return;
-  const s = statementsOf(conn);
-  const rows = auditRows(clock.now().toISOString(), events, toTail(s.tail.get() as { hash: string; keyed: number } | undefined), auditKeyOf(db));
-  // better-sqlite3 binds no booleans.
-  for (const row of rows) s.insert.run({ ...row, keyed: row.keyed ? 1 : 0 });
+export function appendAuditEventsSqlite(conn: BetterSqlite3.Database, db: Knex, clock: Clock, events: AuditInput[]): void {
+  appendAuditRowsSqlite(conn, auditKeyOf(db), clock.now().toISOString(), events);
 }
 
 /**

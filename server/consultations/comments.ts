@@ -13,7 +13,7 @@ import type { SheetRow } from './sheets.ts';
 import { consultationState, releasesDraft } from './state.ts';
 import { commentFields, type CommentCreate, type CommentPatch, type MatrixFilter } from './validation.ts';
 import { fieldsOf } from '../http/validation.ts';
-import { commentView, consultationView, reference, type CommentView, type ConsultationView } from './views.ts';
+import { commentView, reference, type CommentView, type ConsultationView } from './views.ts';
 import { checkOpen, writerFor } from './writer.ts';
 import { queueDisposition } from '../notifications/service.ts';
 import { designation } from '../standards/refs.ts';
@@ -99,17 +99,19 @@ const placeError = (reason: string) => `Choose a clause of the draft: ${reason}.
  * The consultation as a submission first sees it, reused for a second (ctx.caches): the window is
  * checked again, authoritatively, in the transaction that writes the comment.
  */
-async function consultationForSubmit(ctx: Ctx, viewer: Viewer, id: number): Promise<ConsultationView> {
+async function consultationForSubmit(ctx: Ctx, viewer: Viewer, id: number): Promise<ConsultationFull> {
   const c = Number.isInteger(id) && id > 0 ? await ctx.caches.consultations.consultation(id, (x) => repo.consultationById(ctx.db, x)) : null;
   if (!c) throw new NotFound(messages.noConsultation);
-  const v = consultationView(c, viewer, ctx.clock.now());
-  if (!v.draftVisible && v.state !== 'scheduled') throw new NotFound(messages.noConsultation);
-  return v;
+  // consultationView's draftVisible and state, without copying the row (this runs for every comment).
+  const now = ctx.clock.now();
+  const draftVisible = c.version_state === 'published' || can(viewer, 'drafts.read-unreleased') || releasesDraft(c, now);
+  if (!draftVisible && consultationState(c, now) !== 'scheduled') throw new NotFound(messages.noConsultation);
+  return c;
 }
 
-/** What a submission needs before its body is read: the consultation as the viewer sees it, and its draft's clauses. */
+/** What a submission needs before its body is read: the consultation (the viewer may see it), and its draft's clauses. */
 export interface SubmitTarget {
-  consultation: ConsultationView;
+  consultation: ConsultationFull;
   clauses: ClauseRow[];
 }
 
@@ -126,8 +128,10 @@ export function commentRowOf(target: SubmitTarget, viewer: Viewer, input: Commen
   const who = authorOf(viewer, input.on_behalf_of);
   const place = anchor(input.clause, target.clauses);
   if ('error' in place) throw new Validation(placeError(place.error), { clause: placeError(place.error) });
+  // Field by field, not spread: it runs for every comment (see views.ts consultationView).
   return {
-    consultation_id: c.id, ...who, ...place, paragraph: input.paragraph ?? null, line_number: input.line_number ?? null, type: input.type,
+    consultation_id: c.id, author_id: who.author_id, author_name: who.author_name, organisation: who.organisation, entered_by: who.entered_by,
+    clause_key: place.clause_key, clause_ref: place.clause_ref, paragraph: input.paragraph ?? null, line_number: input.line_number ?? null, type: input.type,
     comment: input.comment, proposed_change: input.proposed_change ?? null, submitted_at: '',
   };
 }

@@ -289,7 +289,7 @@ function statementsOf(conn: BetterSqlite3.Database): CommentStatements {
       consultation: conn.prepare('select opens_at, closes_at, cancelled_at from consultations where id = ?'),
       maxSeq: conn.prepare('select max(seq) as seq from comments where consultation_id = ?'),
       insertComment: conn.prepare(
-        'insert into comments (consultation_id, seq, author_id, author_name, organisation, entered_by, clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change, submitted_at) values (@consultation_id, @seq, @author_id, @author_name, @organisation, @entered_by, @clause_key, @clause_ref, @paragraph, @line_number, @type, @comment, @proposed_change, @submitted_at)',
+        'insert into comments (consultation_id, seq, author_id, author_name, organisation, entered_by, clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change, submitted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
     };
     prepared.set(conn, s);
@@ -307,7 +307,8 @@ export function insertCommentsSqlite(conn: BetterSqlite3.Database, consultationI
   const s = statementsOf(conn);
   let seq = Number((s.maxSeq.get(consultationId) as { seq: number | null } | undefined)?.seq ?? 0);
   return rows.map((r) => {
-    const row = { ...r, seq: ++seq };
-    return { id: Number(s.insertComment.run(row).lastInsertRowid), seq: row.seq };
+    const n = ++seq;
+    const id = s.insertComment.run(r.consultation_id, n, r.author_id, r.author_name, r.organisation, r.entered_by, r.clause_key, r.clause_ref, r.paragraph, r.line_number, r.type, r.comment, r.proposed_change, r.submitted_at).lastInsertRowid;
+    return { id: Number(id), seq: n };
   });
 }

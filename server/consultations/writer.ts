@@ -2,35 +2,28 @@ import type { Knex } from 'knex';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from '../db.ts';
 import type { Clock } from '../clock.ts';
-import { Conflict, NotFound } from '../errors.ts';
-import { appendAuditEvents, appendAuditEventsSqlite, type AuditInput } from '../audit/service.ts';
+import { NotFound } from '../errors.ts';
+import { appendAuditEvents, type AuditInput } from '../audit/service.ts';
+import { auditKeyOf } from '../audit/key.ts';
 import { busyWaitOf, isSqlite } from '../db.ts';
 import { isBusyError } from '../db-busy.ts';
 import { messages } from './messages.ts';
 import * as repo from './repo.ts';
 import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
-import { acceptsComments, consultationState, type ConsultationTimes } from './state.ts';
-import { reference } from './views.ts';
+import type { ConsultationTimes } from './state.ts';
+import { checkOpen, refusalOf, submittedEvent, writeBatchSqlite, type BatchOutcome } from './batch.ts';
+import { writeBatchPg } from './repo-pg.ts';
+import type pg from 'pg';
 
-/** The audit event of a submitted comment (its data is scrubbed like any other by server/audit/). */
-export const submittedEvent = (actor: number, c: CommentRow): AuditInput => ({
-  actor_id: actor,
-  action: 'comment.submitted',
-  subject_type: 'comment',
-  subject_id: c.id,
-  data: { consultation_id: c.consultation_id, reference: reference(c), clause: c.clause_ref, type: c.type, organisation: c.organisation },
-});
-
-/** Comments are written, edited and withdrawn only while the window is open: checked before, and again in the writing transaction. */
-export function checkOpen(c: ConsultationTimes, now: Date): void {
-  if (!acceptsComments(c, now)) throw new Conflict(messages.notOpen({ state: consultationState(c, now), opens_at: c.opens_at, closes_at: c.closes_at }));
-}
+export { checkOpen, submittedEvent } from './batch.ts';
 
 export interface WriterOptions {
   /** SQLite's prepared statements and group commit (the default on SQLite), or Knex transactions */
   sqlite?: boolean;
   /** the audit event of each comment written */
   eventOf?: (actor: number, c: CommentRow) => AuditInput;
+  /** PostgreSQL: the batch's own statements (repo-pg.ts), the default there; false: Knex transactions */
+  pg?: boolean;
 }
 
 /** The longest a comment waits for others to share its commit (SQLite). */
@@ -60,7 +53,10 @@ export class CommentWriter {
   ) {
     this.sqlite = opts.sqlite ?? isSqlite(ctx.db);
     this.eventOf = opts.eventOf ?? submittedEvent;
+    this.pg = !this.sqlite && (opts.pg ?? !isSqlite(ctx.db));
   }
+  /** PostgreSQL: batches in three round trips on a pool's connection (repo-pg.ts) */
+  private readonly pg: boolean;
 
   write(row: NewComment, actor: number): Promise<CommentRow> {
     return new Promise((resolve, reject) => {
@@ -83,12 +79,15 @@ export class CommentWriter {
             // The pool's connection, held for one synchronous transaction: nothing else can run on
             // it in between, and no statement goes through the query builder.
             const client = this.ctx.db.client as { acquireConnection(): Promise<BetterSqlite3.Database>; releaseConnection(c: BetterSqlite3.Database): Promise<unknown> };
+            const key = auditKeyOf(this.ctx.db);
             const once = async () => {
               const conn = await client.acquireConnection();
               try {
                 // Taken once the connection is ours: what arrived while waiting for it joins this batch.
-                batch = this.queue.splice(0, BATCH_MAX);
-                settle = conn.transaction(() => this.writeSqlite(conn, batch)).immediate();
+                const jobs = (batch = this.queue.splice(0, BATCH_MAX));
+                const now = this.ctx.clock.now();
+                const outcomes = conn.transaction(() => writeBatchSqlite(conn, jobs, now, key, this.eventOf)).immediate();
+                settle = this.settlements(jobs, outcomes, now);
               } catch (err) {
                 // Another process holds the write lock and nothing was written: the batch goes back to
                 // the head of the queue, to be taken again (with what arrives meanwhile) after a pause.
@@ -104,6 +103,17 @@ export class CommentWriter {
             // Waits without blocking the loop, then 503 for everything queued (db-busy.ts).
             const busy = busyWaitOf(this.ctx.db);
             await (busy ? busy.run(once) : once());
+          } else if (this.pg) {
+            // A pool's connection for the batch's three round trips (repo-pg.ts), no query builder.
+            const client = this.ctx.db.client as { acquireConnection(): Promise<pg.ClientBase>; releaseConnection(c: pg.ClientBase): Promise<unknown> };
+            const conn = await client.acquireConnection();
+            try {
+              const jobs = (batch = this.queue.splice(0, BATCH_MAX));
+              const now = this.ctx.clock.now();
+              settle = this.settlements(jobs, await writeBatchPg(conn, jobs, now, auditKeyOf(this.ctx.db), this.eventOf), now);
+            } finally {
+              await client.releaseConnection(conn);
+            }
           } else {
             await this.ctx.db.transaction(async (trx) => {
               batch = this.queue.splice(0, 500);
@@ -181,7 +191,7 @@ export class CommentWriter {
         for (const job of jobs) settle.push(() => job.reject(err));
         continue;
       }
-      accepted.push({ cid, jobs, rows: jobs.map((j) => ({ ...j.row, submitted_at: now.toISOString() })) });
+      accepted.push({ cid, jobs, rows: jobs.map((j) => Object.assign({}, j.row, { submitted_at: now.toISOString() })) });
     }
     return accepted;
   }
@@ -189,20 +199,19 @@ export class CommentWriter {
   private record(jobs: Job[], rows: NewComment[], saved: Array<{ id: number; seq: number }>, events: AuditInput[], settle: Array<() => void>) {
     jobs.forEach((job, k) => {
       const { id, seq } = saved[k]!;
-      const full: CommentRow = { ...rows[k]!, id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null, edited_at: null };
+      // Object.assign, not a spread with more fields (batch.ts, views.ts consultationView).
+      const full: CommentRow = Object.assign({}, rows[k]!, { id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null, edited_at: null });
       events.push(this.eventOf(job.actor, full));
       settle.push(() => job.resolve(full));
     });
   }
 
-  private writeSqlite(conn: BetterSqlite3.Database, batch: Job[]): Array<() => void> {
-    const settle: Array<() => void> = [];
-    const events: AuditInput[] = [];
-    for (const { cid, jobs, rows } of this.plan(batch, (cid) => repo.consultationTimesSqlite(conn, cid), settle)) {
-      this.record(jobs, rows, repo.insertCommentsSqlite(conn, cid, rows), events, settle);
-    }
-    appendAuditEventsSqlite(conn, this.ctx.db, this.ctx.clock, events);
-    return settle;
+  /** What to do for each job once its batch is committed: resolve with the stored comment, or reject with why not. */
+  private settlements(jobs: Job[], outcomes: BatchOutcome[], now: Date): Array<() => void> {
+    return jobs.map((job, k) => {
+      const o = outcomes[k]!;
+      return 'saved' in o ? () => job.resolve(o.saved) : () => job.reject(refusalOf(o.refused, now));
+    });
   }
 
   private async writeKnex(trx: Knex.Transaction, batch: Job[]): Promise<Array<() => void>> {

