@@ -131,5 +131,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const out = [`## Profile ${new Date().toISOString()} · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} · node ${process.version}`, ''];
   for (const k of chosen.length ? chosen : kinds) out.push(...(await profileKind(k, url, p, dir)));
   console.log(out.join('\n'));
+  if (process.env.BENCH_KEEP) fs.cpSync(dir, process.env.BENCH_KEEP, { recursive: true });
   fs.rmSync(dir, { recursive: true, force: true });
 }
