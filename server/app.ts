@@ -63,7 +63,7 @@ import { myworkApi } from './mywork/api.ts';
 import { myworkRoutes } from './mywork/routes.ts';
 import { watchingApi } from './watching/api.ts';
 import { watchingRoutes } from './watching/routes.ts';
-import { watchStateOfRef } from './watching/service.ts';
+import { watchStateOfRows } from './watching/service.ts';
 import { notificationsApi } from './notifications/api.ts';
 import { notificationsRoutes } from './notifications/routes.ts';
 import { standardTranslationsField, translationsApi } from './translations/api.ts';
@@ -99,8 +99,12 @@ export function createHandler(given: AppDeps): { app: Express; bearerApp: Expres
   const fast = fastPath(deps, async (cookie, ref) => {
     const who = await auth.quickReader(cookie);
     if (!who || requiresTwoFactor(who.viewer.role)) return null;
-    // The watch button of the page's standard (its own slot): one more indexed query.
-    return { ...who, watch: await watchStateOfRef(deps.db, who.viewer, ref) };
+    // The watch button of the page's standard (its own slot): the reader's watches came with the
+    // session; the standard's id and series from its cached state (no query of its own).
+    const key = await deps.states.key(ref);
+    const snap = key && (await deps.states.snapshot(key));
+    const watch = snap ? watchStateOfRows(who.viewer, { id: snap.standard.id, series: snap.standard.series, ref }, who.watches) : null;
+    return { viewer: who.viewer, csrfToken: who.csrfToken, watch };
   });
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (isBearerApiCall(req)) {

@@ -54,14 +54,23 @@ export interface AccountLookup<U extends { id: number; disabled_at: string | nul
   findUserById(db: Knex, id: number): Promise<U | undefined>;
   userForToken(ctx: Pick<Deps, 'db' | 'clock' | 'logger'>, token: string): Promise<{ tokenRow: { id: number }; user: U } | null>;
   viewerOf(user: U): Viewer;
-  /** a live session and its user in one query (accounts/sessions.ts) */
-  sessionWithUser(sid: string, now: Date): Promise<{ sess: Record<string, unknown>; user: U | undefined } | null>;
+  /** a live session, its user and the user's watches in one query (accounts/sessions.ts) */
+  sessionWithUser(sid: string, now: Date): Promise<{ sess: Record<string, unknown>; user: U | undefined; watches: ReaderWatch[] } | null>;
+}
+
+/** A watch row of the reader (server/watching/), read with the session: the watch button of a cached page. */
+export interface ReaderWatch {
+  id: number;
+  scope: string;
+  series: string | null;
+  standard_id: number | null;
 }
 
 /** A signed-in reader recognised without Express (server/http/fast-path.ts): nothing to write, nothing to check. */
 export interface QuickReader {
   viewer: Viewer;
   csrfToken: string;
+  watches: ReaderWatch[];
 }
 
 export interface Auth {
@@ -234,7 +243,7 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
     const sess = found?.sess as { passport?: { user?: number }; signedInAt?: number; lastSeenAt?: number; csrfToken?: unknown } | undefined;
     if (!found?.user || !sess || found.user.disabled_at || sess.passport?.user !== found.user.id) return null;
     if (sessionCheck(sess, clock.now().getTime()) !== 'ok' || typeof sess.csrfToken !== 'string') return null;
-    return { viewer: toViewer(found.user), csrfToken: sess.csrfToken };
+    return { viewer: toViewer(found.user), csrfToken: sess.csrfToken, watches: found.watches };
   };
 
   const limits = { ...defaultLimits(config.env), ...deps.authLimits };

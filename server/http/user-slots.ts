@@ -34,7 +34,7 @@ export interface SlotLocals {
   /** the page's language (server/i18n/): the slots are written in it, the switcher marks it */
   lang?: string;
   userNotices?: string[];
-  /** the reader's watch of the page's standard (server/watching/service.ts watchStateOfRef) */
+  /** the reader's watch of the page's standard (server/watching/service.ts watchStateOf, watchStateOfRows) */
   watch?: { watching: boolean; via: string | null; watch_id: number | null; ref: string } | null;
 }
 
