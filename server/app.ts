@@ -20,10 +20,10 @@ import { homeRoutes } from './home/routes.ts';
 import { standardsRoutes } from './standards/routes.ts';
 import { StandardJsons, standardJsonFast, standardsApi } from './standards/api.ts';
 import { createAuth, type Auth } from './auth/middleware.ts';
-import { sessionReader } from './accounts/sessions.ts';
+import { readerSessionReader, sessionReader } from './accounts/sessions.ts';
 import { requiresTwoFactor } from './twofactor/totp.ts';
 import { authenticate } from './accounts/service.ts';
-import { findUserById, viewerOf } from './accounts/repo.ts';
+import { findUserById, viewerOf, type UserRow } from './accounts/repo.ts';
 import { TokenCache } from './accounts/tokens.ts';
 import { signinRoutes } from './signin/routes.ts';
 import { signinApi } from './signin/api.ts';
@@ -224,7 +224,7 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; t
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
   // A token's lookup is remembered for up to a second (accounts/tokens.ts TokenCache).
   const tokens = new TokenCache(deps.db);
-  const auth = createAuth(deps, { authenticate, findUserById, userForToken: (ctx, token) => tokens.lookup(ctx, token), viewerOf, sessionWithUser: sessionReader(deps.db) });
+  const auth = createAuth<UserRow>(deps, { authenticate, findUserById, userForToken: (ctx, token) => tokens.lookup(ctx, token), viewerOf, sessionWithUser: sessionReader(deps.db), readerSession: readerSessionReader(deps.db) });
   app.use(auth.middleware);
   // The reader's language (issue 19): cookie, account, Accept-Language; views read `lang` and `dir`.
   app.use(languageLocals);
