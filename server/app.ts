@@ -20,10 +20,10 @@ import { homeRoutes } from './home/routes.ts';
 import { standardsRoutes } from './standards/routes.ts';
 import { StandardJsons, standardJsonFast, standardsApi } from './standards/api.ts';
 import { createAuth, type Auth } from './auth/middleware.ts';
-import { sessionReader } from './accounts/sessions.ts';
+import { readerSessionReader, sessionReader } from './accounts/sessions.ts';
 import { requiresTwoFactor } from './twofactor/totp.ts';
 import { authenticate } from './accounts/service.ts';
-import { findUserById, viewerOf } from './accounts/repo.ts';
+import { findUserById, viewerOf, type UserRow } from './accounts/repo.ts';
 import { TokenCache } from './accounts/tokens.ts';
 import { signinRoutes } from './signin/routes.ts';
 import { signinApi } from './signin/api.ts';
@@ -63,7 +63,7 @@ import { myworkApi } from './mywork/api.ts';
 import { myworkRoutes } from './mywork/routes.ts';
 import { watchingApi } from './watching/api.ts';
 import { watchingRoutes } from './watching/routes.ts';
-import { watchStateOfRef } from './watching/service.ts';
+import { watchStateOfRows } from './watching/service.ts';
 import { notificationsApi } from './notifications/api.ts';
 import { notificationsRoutes } from './notifications/routes.ts';
 import { standardTranslationsField, translationsApi } from './translations/api.ts';
@@ -99,8 +99,12 @@ export function createHandler(given: AppDeps): { app: Express; bearerApp: Expres
   const fast = fastPath(deps, async (cookie, ref) => {
     const who = await auth.quickReader(cookie);
     if (!who || requiresTwoFactor(who.viewer.role)) return null;
-    // The watch button of the page's standard (its own slot): one more indexed query.
-    return { ...who, watch: await watchStateOfRef(deps.db, who.viewer, ref) };
+    // The watch button of the page's standard (its own slot): the reader's watches came with the
+    // session; the standard's id and series from its cached state (no query of its own).
+    const key = await deps.states.key(ref);
+    const snap = key && (await deps.states.snapshot(key));
+    const watch = snap ? watchStateOfRows(who.viewer, { id: snap.standard.id, series: snap.standard.series, ref }, who.watches) : null;
+    return { viewer: who.viewer, csrfToken: who.csrfToken, watch };
   });
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (isBearerApiCall(req)) {
@@ -220,7 +224,7 @@ function buildApp(deps: Deps): { app: Express; auth: Auth; bearerApp: Express; t
   // Sessions, Passport, API tokens and CSRF: res.locals.viewer is set before any router runs.
   // A token's lookup is remembered for up to a second (accounts/tokens.ts TokenCache).
   const tokens = new TokenCache(deps.db);
-  const auth = createAuth(deps, { authenticate, findUserById, userForToken: (ctx, token) => tokens.lookup(ctx, token), viewerOf, sessionWithUser: sessionReader(deps.db) });
+  const auth = createAuth<UserRow>(deps, { authenticate, findUserById, userForToken: (ctx, token) => tokens.lookup(ctx, token), viewerOf, sessionWithUser: sessionReader(deps.db), readerSession: readerSessionReader(deps.db) });
   app.use(auth.middleware);
   // The reader's language (issue 19): cookie, account, Accept-Language; views read `lang` and `dir`.
   app.use(languageLocals);

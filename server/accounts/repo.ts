@@ -64,7 +64,7 @@ export async function listUsers(db: Q): Promise<UserRow[]> {
 export const countSecretariat = async (db: Q): Promise<number> =>
   Number(((await db('users').whereIn('role', rolesThatCan('accounts.manage')).whereNull('disabled_at').count({ n: '*' }).first()) as { n: number }).n);
 
-export function viewerOf(u: UserRow): Viewer {
+export function viewerOf(u: Pick<UserRow, 'id' | 'role' | 'name' | 'email' | 'organisation' | 'email_verified_at' | 'language'>): Viewer {
   return { id: u.id, role: u.role, name: u.name, email: u.email, organisation: u.organisation, emailVerified: Boolean(u.email_verified_at), language: u.language ?? null };
 }
 

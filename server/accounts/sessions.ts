@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import Database from 'better-sqlite3';
 import { isSqlite } from '../db.ts';
-import type { UserRow } from './repo.ts';
+import { viewerOf, type UserRow } from './repo.ts';
+import type { Viewer } from '../auth/viewer.ts';
 
 type Q = Knex | Knex.Transaction;
 
@@ -41,6 +42,18 @@ export async function sessionWithUser(db: Q, sid: string, now: Date): Promise<{ 
 const SQLITE_SESSION_WITH_USER =
   "select s.sess as session_data, u.* from sessions s left join users u on u.id = json_extract(s.sess, '$.passport.user') where s.sid = ? and datetime(?) <= datetime(s.expired)";
 
+/** A read-only connection of its own to an SQLite file, for statements prepared once; null elsewhere (PostgreSQL, :memory:). */
+function sqliteFileOf(db: Knex): string | null {
+  const filename = (db.client.config.connection as { filename?: string } | undefined)?.filename;
+  return isSqlite(db) && filename && filename !== ':memory:' ? filename : null;
+}
+
+function readOnly(filename: string): Database.Database {
+  const conn = new Database(filename, { readonly: true, fileMustExist: true });
+  conn.pragma('busy_timeout = 5000');
+  return conn;
+}
+
 /**
  * sessionWithUser for every request of one app. On an SQLite file the statement is prepared once on
  * a read-only connection of its own (as StandardStates reads revisions): in WAL mode it sees every
@@ -48,18 +61,86 @@ const SQLITE_SESSION_WITH_USER =
  * anew (two fifths of the cost of the lookup, measured). Elsewhere (PostgreSQL, :memory:) through Knex.
  */
 export function sessionReader(db: Knex): (sid: string, now: Date) => Promise<{ sess: Record<string, unknown>; user: UserRow | undefined } | null> {
-  const filename = (db.client.config.connection as { filename?: string } | undefined)?.filename;
-  if (!isSqlite(db) || !filename || filename === ':memory:') return (sid, now) => sessionWithUser(db, sid, now);
+  const filename = sqliteFileOf(db);
+  if (!filename) return (sid, now) => sessionWithUser(db, sid, now);
   let stmt: Database.Statement<[string, string], UserRow & { session_data: string }> | null = null;
   return async (sid, now) => {
-    if (!stmt) {
-      const conn = new Database(filename, { readonly: true, fileMustExist: true });
-      conn.pragma('busy_timeout = 5000');
-      stmt = conn.prepare(SQLITE_SESSION_WITH_USER);
-    }
+    stmt ??= readOnly(filename).prepare(SQLITE_SESSION_WITH_USER);
     const row = stmt.get(sid, now.toISOString());
     if (!row) return null;
     const { session_data, ...user } = row;
     return { sess: JSON.parse(session_data) as Record<string, unknown>, user: user.id == null ? undefined : (user as UserRow) };
   };
+}
+
+/** A watch of the session's user (server/watching/): read with the session for the watch button of a cached page. */
+export interface SessionWatch {
+  id: number;
+  scope: string;
+  series: string | null;
+  standard_id: number | null;
+}
+
+/** What a signed-in page read from the cache needs of its reader's account: what viewerOf reads, and whether it is disabled. */
+export type ReaderRow = Pick<UserRow, 'id' | 'role' | 'name' | 'email' | 'organisation' | 'email_verified_at' | 'disabled_at' | 'language'>;
+
+export interface ReaderSession {
+  sess: Record<string, unknown>;
+  /** undefined when the session names no user or one that no longer exists */
+  user: { id: number; disabled_at: string | null; viewer: Viewer } | undefined;
+  /** all the user's watch rows (none without a user) */
+  watches: SessionWatch[];
+}
+
+const READER_COLUMNS = 'u.id, u.role, u.name, u.email, u.organisation, u.email_verified_at, u.disabled_at, u.language';
+// The user's watches as one JSON array of [id, scope, series, standard_id], in the same statement.
+const SQLITE_READER =
+  `select s.sess as session_data, ${READER_COLUMNS}, (select json_group_array(json_array(w.id, w.scope, w.series, w.standard_id)) from watches w where w.user_id = u.id) as session_watches ` +
+  "from sessions s left join users u on u.id = json_extract(s.sess, '$.passport.user') where s.sid = ? and datetime(?) <= datetime(s.expired)";
+const PG_READER =
+  `select s.sess as session_data, ${READER_COLUMNS}, (select coalesce(json_agg(json_build_array(w.id, w.scope, w.series, w.standard_id)), '[]'::json) from watches w where w.user_id = u.id) as session_watches ` +
+  "from sessions s left join users u on u.id = ((s.sess::jsonb -> 'passport' ->> 'user')::bigint) where s.sid = $1 and CAST($2 as timestamptz) <= s.expired";
+
+function readerSessionOf(row: (ReaderRow & { session_data: unknown; session_watches: unknown }) | undefined): ReaderSession | null {
+  if (!row) return null;
+  const { session_data, session_watches, ...user } = row;
+  const sess = (typeof session_data === 'string' ? JSON.parse(session_data) : session_data) as Record<string, unknown>;
+  if (user.id == null) return { sess, user: undefined, watches: [] };
+  const rows = (typeof session_watches === 'string' ? JSON.parse(session_watches) : (session_watches ?? [])) as Array<[number | string, string, string | null, number | string | null]>;
+  const watches = rows.map(([id, scope, series, standardId]) => ({ id: Number(id), scope, series, standard_id: standardId == null ? null : Number(standardId) }));
+  return { sess, user: { id: Number(user.id), disabled_at: user.disabled_at, viewer: viewerOf({ ...user, id: Number(user.id) }) }, watches };
+}
+
+/**
+ * The session of a signed-in page read from the cache (server/http/fast-path.ts), in one statement:
+ * the session (as the store reads it: sid, not expired), the few columns of its user that the page
+ * needs, and that user's watches — the watch button's, sparing it a query of its own (issue 17).
+ * On an SQLite file prepared once on a read-only connection (see sessionReader); on PostgreSQL a named
+ * statement sent on a connection of Knex's pool without its query building (which cost more than the
+ * round trip, measured); on :memory: through Knex.
+ */
+export function readerSessionReader(db: Knex): (sid: string, now: Date) => Promise<ReaderSession | null> {
+  const filename = sqliteFileOf(db);
+  if (filename) {
+    let stmt: Database.Statement<[string, string], ReaderRow & { session_data: string; session_watches: string }> | null = null;
+    return async (sid, now) => {
+      stmt ??= readOnly(filename).prepare(SQLITE_READER);
+      return readerSessionOf(stmt.get(sid, now.toISOString()));
+    };
+  }
+  if (isSqlite(db)) return async (sid, now) => readerSessionOf((await db.raw(SQLITE_READER, [sid, now.toISOString()]))[0]);
+  const client = db.client as { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<unknown> };
+  return async (sid, now) => {
+    const conn = await client.acquireConnection();
+    try {
+      const r = await conn.query({ name: 'imas_reader_session', text: PG_READER, values: [sid, now.toISOString()] });
+      return readerSessionOf(r.rows[0]);
+    } finally {
+      await client.releaseConnection(conn);
+    }
+  };
+}
+
+interface PgConnection {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Array<ReaderRow & { session_data: unknown; session_watches: unknown }> }>;
 }

@@ -56,12 +56,23 @@ export interface AccountLookup<U extends { id: number; disabled_at: string | nul
   viewerOf(user: U): Viewer;
   /** a live session and its user in one query (accounts/sessions.ts) */
   sessionWithUser(sid: string, now: Date): Promise<{ sess: Record<string, unknown>; user: U | undefined } | null>;
+  /** for a page read from the cache: a live session, what its user's viewer needs and the user's watches, in one query (accounts/sessions.ts) */
+  readerSession(sid: string, now: Date): Promise<{ sess: Record<string, unknown>; user: { id: number; disabled_at: string | null; viewer: Viewer } | undefined; watches: ReaderWatch[] } | null>;
+}
+
+/** A watch row of the reader (server/watching/), read with the session: the watch button of a cached page. */
+export interface ReaderWatch {
+  id: number;
+  scope: string;
+  series: string | null;
+  standard_id: number | null;
 }
 
 /** A signed-in reader recognised without Express (server/http/fast-path.ts): nothing to write, nothing to check. */
 export interface QuickReader {
   viewer: Viewer;
   csrfToken: string;
+  watches: ReaderWatch[];
 }
 
 export interface Auth {
@@ -136,7 +147,7 @@ class OneQueryStore<U extends { id: number }> extends ConnectSessionKnexStore {
 /** Sessions, Passport, API tokens, the viewer, CSRF: mounted before every router. */
 export function createAuth<U extends { id: number; disabled_at: string | null }>(deps: Deps, accounts: AccountLookup<U>): Auth {
   const { db, clock, config } = deps;
-  const { authenticate, findUserById, userForToken, viewerOf: toViewer, sessionWithUser } = accounts;
+  const { authenticate, findUserById, userForToken, viewerOf: toViewer, sessionWithUser, readerSession } = accounts;
   const ctx: AccountsCtx = { db, clock, config, logger: deps.logger, mailer: deps.mailer ?? createMailer(config.smtpUrl, deps.logger), ...(deps.hashPassword ? { hashPassword: deps.hashPassword } : {}) };
   // Expiry in real time, as connect-session-knex reads it; the timeouts by the app's clock (below).
   const readSession = (sid: string) => sessionWithUser(sid, new Date());
@@ -230,11 +241,12 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
     if (!raw || !raw.startsWith('s:')) return null;
     const sid = signedCookie(raw, config.sessionSecret);
     if (typeof sid !== 'string' || !sid) return null;
-    const found = await readSession(sid);
+    // Expiry in real time, as the store reads it (readSession).
+    const found = await readerSession(sid, new Date());
     const sess = found?.sess as { passport?: { user?: number }; signedInAt?: number; lastSeenAt?: number; csrfToken?: unknown } | undefined;
     if (!found?.user || !sess || found.user.disabled_at || sess.passport?.user !== found.user.id) return null;
     if (sessionCheck(sess, clock.now().getTime()) !== 'ok' || typeof sess.csrfToken !== 'string') return null;
-    return { viewer: toViewer(found.user), csrfToken: sess.csrfToken };
+    return { viewer: found.user.viewer, csrfToken: sess.csrfToken, watches: found.watches };
   };
 
   const limits = { ...defaultLimits(config.env), ...deps.authLimits };

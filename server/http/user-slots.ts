@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { LRUCache } from 'lru-cache';
 import { helpers } from './helpers/index.ts';
 import { languageChoices } from '../i18n/middleware.ts';
 
@@ -33,14 +34,33 @@ export interface SlotLocals {
   /** the page's language (server/i18n/): the slots are written in it, the switcher marks it */
   lang?: string;
   userNotices?: string[];
-  /** the reader's watch of the page's standard (server/watching/service.ts watchStateOfRef) */
+  /** the reader's watch of the page's standard (server/watching/service.ts watchStateOf, watchStateOfRows) */
   watch?: { watching: boolean; via: string | null; watch_id: number | null; ref: string } | null;
 }
 
 const partialsDir = path.resolve(import.meta.dirname, '../../views/partials');
 
+// Stand-ins for the two values of a slot that name the reader: they pass Handlebars' escaping as they
+// are, so a slot rendered with them is cut at them and the reader's own (escaped) values put in.
+const NAME = '\u0000imas:name\u0000';
+const CSRF = '\u0000imas:csrf\u0000';
+const HOLES = /\u0000imas:(name|csrf)\u0000/;
+
+/** A slot rendered once for everyone with the same rights, language, page and watch: text, then holes and the text after each. */
+interface Shape {
+  texts: string[];
+  holes: ('name' | 'csrf')[];
+}
+
 export class UserSlots {
   private readonly templates: Handlebars.TemplateDelegate[];
+  /**
+   * The slots rendered once per shape (language, role and verification — all that `can` reads —, page,
+   * watch state) with stand-ins for the reader's name and CSRF token: rendering the header anew per
+   * request (its translations, the language switcher) cost more than the rest of a signed-in answer
+   * but the socket write (issue 17, measured). Bounded; the least recently used are forgotten.
+   */
+  private readonly shapes = new LRUCache<string, Shape[]>({ max: 2_000 });
 
   constructor() {
     const hb = Handlebars.create();
@@ -54,9 +74,45 @@ export class UserSlots {
 
   /** The slots' contents for one request, in page order. */
   render(locals: SlotLocals): Buffer[] {
-    const all = { languages: languageChoices, ...locals, lang: locals.lang ?? 'en' };
-    return this.templates.map((t) => Buffer.from(t(all), 'utf8'));
+    const key = shapeKey(locals);
+    if (key === null) return this.renderWhole(locals).map((s) => Buffer.from(s, 'utf8'));
+    let shapes = this.shapes.get(key);
+    if (!shapes) {
+      const rendered = this.renderWhole({ ...locals, viewer: locals.viewer && { ...locals.viewer, name: NAME }, csrfToken: CSRF });
+      shapes = rendered.map(shapeOf);
+      this.shapes.set(key, shapes);
+    }
+    const values = { name: Handlebars.escapeExpression(String(locals.viewer?.name)), csrf: Handlebars.escapeExpression(locals.csrfToken as string) };
+    return shapes.map((sh) => {
+      let out = sh.texts[0]!;
+      for (let i = 0; i < sh.holes.length; i++) out += values[sh.holes[i]!] + sh.texts[i + 1]!;
+      return Buffer.from(out, 'utf8');
+    });
   }
+
+  /** The slots rendered from these locals, without the shapes. */
+  renderWhole(locals: SlotLocals): string[] {
+    const all = { languages: languageChoices, ...locals, lang: locals.lang ?? 'en' };
+    return this.templates.map((t) => t(all));
+  }
+}
+
+/**
+ * What the slots depend on besides the reader's name and CSRF token; null when they are rendered whole
+ * (notices for this request, no reader, an empty name — bdi writes nothing for it —, no token).
+ */
+function shapeKey(l: SlotLocals & { languages?: unknown }): string | null {
+  const v = l.viewer;
+  if (!v || typeof v.name !== 'string' || !v.name || typeof l.csrfToken !== 'string') return null;
+  if (l.userNotices?.length || (l.languages !== undefined && l.languages !== languageChoices)) return null;
+  const w = l.watch;
+  return [l.lang ?? 'en', v.role, v.emailVerified ? 'v' : 'u', l.path, w ? `${w.watching}|${w.via}|${w.watch_id}|${w.ref}` : '-'].join('\u0001');
+}
+
+function shapeOf(rendered: string): Shape {
+  const parts = rendered.split(HOLES);
+  // split with a capturing group: text, hole, text, hole, …, text
+  return { texts: parts.filter((_, i) => i % 2 === 0), holes: parts.filter((_, i) => i % 2 === 1) as Shape['holes'] };
 }
 
 /** The cache key of a page's public part for a signed-in reader: the page's key and the reader's rights. */

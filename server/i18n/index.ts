@@ -67,9 +67,21 @@ function i18nInstance(): i18n {
   return inst;
 }
 
+// The catalogues are read once and never change in a running process: a text without values is
+// looked up once per language and key (i18next's lookup costs ~10 µs; a page has dozens of them).
+const plain = new Map<string, string>();
+
 /** The text of `key` in `lng` (English when missing), with its values put in; `count` picks the plural form. */
 export function t(lng: string, key: string, values?: TOptions): string {
-  return i18nInstance().t(key, { ...values, lng }) as string;
+  if (values && Object.keys(values).length) return i18nInstance().t(key, { ...values, lng }) as string;
+  const k = `${lng}\u0001${key}`;
+  let text = plain.get(k);
+  if (text === undefined) {
+    text = i18nInstance().t(key, { lng }) as string;
+    // Bounded by the catalogues (keys built from a value, {{t (concat …)}}, may name one that is not there).
+    if (plain.size < 20_000) plain.set(k, text);
+  }
+  return text;
 }
 
 /** t() bound to one language (for mails, exports, one request). */

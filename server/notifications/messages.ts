@@ -35,11 +35,14 @@ const DISPOSITIONS = { accepted: true, partially_accepted: true, rejected: true,
  * "1 December 2026, 12:00 UTC": mails are read far from the server, so the zone is always said. In the
  * recipient's language (issue 19): mails go out in the language of their account, English when none.
  */
+// Made once: toLocaleDateString with options builds a formatter on every call (tens of µs each).
+const EN_GB_DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 export function when(iso: string, lng = 'en'): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   if (lng !== 'en') return iso.length <= 10 ? formatDate(lng, iso) : formatDateTime(lng, iso);
-  const day = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const day = EN_GB_DAY.format(d);
   return iso.length <= 10 ? day : `${day}, ${d.toISOString().slice(11, 16)} UTC`;
 }
 

@@ -112,11 +112,3 @@ export async function watchesNamed(db: Q, userId: number): Promise<Array<WatchRo
     .select('w.*', 's.ref', 's.type', 's.number', 's.title', 'x.name as series_name');
   return rows.map((r: Record<string, unknown>) => ({ ...(r as unknown as WatchRow & { ref: string | null; type: string | null; number: string | null; title: string | null; series_name: string | null }), id: Number(r.id), created_at: String(r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at) }));
 }
-
-/** A standard (by ref) and the user's watches, one row per watch (one row of nulls when none): one query. */
-export async function standardWithWatches(db: Q, userId: number, ref: string): Promise<Array<{ standard_id_of_page: number; series_of_page: string; id: number | null; scope: WatchScope | null; series: string | null; standard_id: number | null }>> {
-  return db('standards as s')
-    .leftJoin('watches as w', (j) => j.on('w.user_id', '=', db.raw('?', [userId])))
-    .where('s.ref', ref)
-    .select({ standard_id_of_page: 's.id', series_of_page: 's.series' }, 'w.id', 'w.scope', 'w.series', 'w.standard_id');
-}

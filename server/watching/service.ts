@@ -82,16 +82,12 @@ export async function watchStateOf(db: Db, viewer: Viewer, standard: { id: numbe
 }
 
 /**
- * watchStateOf for a standard named by its ref, in one query (the standard and the reader's watches):
- * what the watch button of a signed-in reader's cached page needs (server/http/user-slots.ts). Null
- * when there is no such standard.
+ * watchStateOf from the reader's watch rows read with their session (accounts/sessions.ts): what the
+ * watch button of a signed-in reader's cached page needs (server/http/user-slots.ts) without a query
+ * of its own. `standard` is the page's, from the cached state of its standard (StandardStates).
  */
-export async function watchStateOfRef(db: Db, viewer: Viewer, ref: string): Promise<(Awaited<ReturnType<typeof watchStateOf>> & { ref: string }) | null> {
-  const rows = await repo.standardWithWatches(db, viewer.id, ref);
-  if (!rows.length) return null;
-  const standard = { id: Number(rows[0]!.standard_id_of_page), series: rows[0]!.series_of_page };
-  const watches = rows.filter((r) => r.id != null).map((r) => ({ id: Number(r.id), scope: r.scope!, series: r.series, standard_id: r.standard_id == null ? null : Number(r.standard_id) }));
-  return { ...stateFrom(watches, viewer, standard), ref };
+export function watchStateOfRows(viewer: Viewer, standard: { id: number; series: string; ref: string }, rows: Array<{ id: number; scope: string; series: string | null; standard_id: number | null }>): Awaited<ReturnType<typeof watchStateOf>> & { ref: string } {
+  return { ...stateFrom(rows, viewer, standard), ref: standard.ref };
 }
 
 function stateFrom(rows: Array<{ id: number; scope: string; series: string | null; standard_id: number | null }>, viewer: Viewer, standard: { id: number; series: string }) {
