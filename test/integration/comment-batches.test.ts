@@ -46,6 +46,7 @@ describe('comment batches: one refused comment does not sink the others', () => 
   ];
   for (const p of paths) {
     it(p.name, async function () {
+      // each database's own writer path runs in that database's suite (npm test, npm run test:pg); Knex's in both
       if ((p.sqlite && onPostgres()) || (p.postgres && !onPostgres())) this.skip();
       const writer = new CommentWriter({ db, clock }, p.opts);
       const tag = p.name;
