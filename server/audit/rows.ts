@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { linkRows, type LinkedRow, type NewRow, type Tail } from './chain.ts';
+import { preparedPerConnection } from '../prepared.ts';
 
 /**
  * The rows of the audit chain as every writer makes them: service.ts, the comment queue's batches on
@@ -50,19 +51,12 @@ interface AuditStatements {
   tail: BetterSqlite3.Statement;
   insert: BetterSqlite3.Statement;
 }
-// Prepared once per connection: they live and die with it.
-const statements = new WeakMap<BetterSqlite3.Database, AuditStatements>();
-function statementsOf(conn: BetterSqlite3.Database): AuditStatements {
-  let s = statements.get(conn);
-  if (!s) {
-    s = {
-      tail: conn.prepare('select hash, keyed from audit_events order by id desc limit 1'),
-      insert: conn.prepare('insert into audit_events (at, actor_id, action, subject_type, subject_id, data, prev_hash, hash, keyed) values (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    };
-    statements.set(conn, s);
-  }
-  return s;
-}
+const statementsOf = preparedPerConnection(
+  (conn): AuditStatements => ({
+    tail: conn.prepare('select hash, keyed from audit_events order by id desc limit 1'),
+    insert: conn.prepare('insert into audit_events (at, actor_id, action, subject_type, subject_id, data, prev_hash, hash, keyed) values (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+  }),
+);
 
 /**
  * Appends `events` on a SQLite connection held in a synchronous write transaction of the caller's (the

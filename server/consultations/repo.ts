@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type BetterSqlite3 from 'better-sqlite3';
 import { iso } from '../time.ts';
+import { preparedPerConnection } from '../prepared.ts';
 import type { StandardType } from '../standards/refs.ts';
 import type { ConsultationRow } from '../standards/repo.ts';
 import { bumpRevisionOfConsultation, bumpRevisionOfVersion } from '../versions/repo.ts';
@@ -281,21 +282,15 @@ interface CommentStatements {
   maxSeq: BetterSqlite3.Statement;
   insertComment: BetterSqlite3.Statement;
 }
-const prepared = new WeakMap<BetterSqlite3.Database, CommentStatements>();
-function statementsOf(conn: BetterSqlite3.Database): CommentStatements {
-  let s = prepared.get(conn);
-  if (!s) {
-    s = {
-      consultation: conn.prepare('select opens_at, closes_at, cancelled_at from consultations where id = ?'),
-      maxSeq: conn.prepare('select max(seq) as seq from comments where consultation_id = ?'),
-      insertComment: conn.prepare(
-        'insert into comments (consultation_id, seq, author_id, author_name, organisation, entered_by, clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change, submitted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-    };
-    prepared.set(conn, s);
-  }
-  return s;
-}
+const statementsOf = preparedPerConnection(
+  (conn): CommentStatements => ({
+    consultation: conn.prepare('select opens_at, closes_at, cancelled_at from consultations where id = ?'),
+    maxSeq: conn.prepare('select max(seq) as seq from comments where consultation_id = ?'),
+    insertComment: conn.prepare(
+      'insert into comments (consultation_id, seq, author_id, author_name, organisation, entered_by, clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change, submitted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+  }),
+);
 
 /** A consultation's window, read on the connection of a synchronous SQLite transaction. */
 export function consultationTimesSqlite(conn: BetterSqlite3.Database, id: number): ConsultationTimes | undefined {

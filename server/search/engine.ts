@@ -10,6 +10,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { busyWaitOf, isSqlite } from '../db.ts';
 import { START, STOP } from './snippet.ts';
 import { toFts5, toPgTsquery, type TextQuery } from './query.ts';
+import { preparedPerConnection } from '../prepared.ts';
 
 type Q = Knex | Knex.Transaction;
 
@@ -94,35 +95,29 @@ interface Fts5Statements {
   joined: BetterSqlite3.Statement<[number, string, string, number], { id: number; version_id: number; ref: string; heading: string; rank: number }>;
   marks: BetterSqlite3.Statement<[number, string, number], { heading_marked: string; snippet_marked: string }>;
 }
-const fts5Prepared = new WeakMap<BetterSqlite3.Database, Fts5Statements>();
-function fts5Statements(conn: BetterSqlite3.Database): Fts5Statements {
-  let s = fts5Prepared.get(conn);
-  if (!s) {
-    s = {
-      // The window a subquery with its LIMIT (never merged into the join), left-joined so that a short
-      // answer still means the index had no more hits.
-      ranked: conn.prepare(
-        `select r.id, c.version_id, c.ref, c.heading, r.rank
-         from (select rowid as id, bm25(clause_search, ?, 1.0) as rank from clause_search where clause_search match ? order by rank, rowid limit ?) r
-         left join clauses c on c.id = r.id
-         order by r.rank, r.id`,
-      ),
-      // the versions as one JSON array: one statement whatever their number
-      joined: conn.prepare(
-        `select c.id, c.version_id, c.ref, c.heading, bm25(clause_search, ?, 1.0) as rank
-         from clause_search join clauses c on c.id = clause_search.rowid
-         where clause_search match ? and c.version_id in (select value from json_each(?))
-         order by rank, c.id limit ?`,
-      ),
-      marks: conn.prepare(
-        `select highlight(clause_search, 0, char(2), char(3)) as heading_marked, snippet(clause_search, 1, char(2), char(3), '…', ?) as snippet_marked
-         from clause_search where clause_search match ? and rowid = cast(? as integer)`,
-      ),
-    };
-    fts5Prepared.set(conn, s);
-  }
-  return s;
-}
+const fts5Statements = preparedPerConnection(
+  (conn): Fts5Statements => ({
+    // The window a subquery with its LIMIT (never merged into the join), left-joined so that a short
+    // answer still means the index had no more hits.
+    ranked: conn.prepare(
+      `select r.id, c.version_id, c.ref, c.heading, r.rank
+       from (select rowid as id, bm25(clause_search, ?, 1.0) as rank from clause_search where clause_search match ? order by rank, rowid limit ?) r
+       left join clauses c on c.id = r.id
+       order by r.rank, r.id`,
+    ),
+    // the versions as one JSON array: one statement whatever their number
+    joined: conn.prepare(
+      `select c.id, c.version_id, c.ref, c.heading, bm25(clause_search, ?, 1.0) as rank
+       from clause_search join clauses c on c.id = clause_search.rowid
+       where clause_search match ? and c.version_id in (select value from json_each(?))
+       order by rank, c.id limit ?`,
+    ),
+    marks: conn.prepare(
+      `select highlight(clause_search, 0, char(2), char(3)) as heading_marked, snippet(clause_search, 1, char(2), char(3), '…', ?) as snippet_marked
+       from clause_search where clause_search match ? and rowid = cast(? as integer)`,
+    ),
+  }),
+);
 
 function fts5Search(s: Fts5Statements, match: string, versionIds: number[], limit: number, offset: number, marked: number): ClauseHit[] {
   const allowed = new Set(versionIds);
