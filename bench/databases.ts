@@ -25,6 +25,7 @@ import { insertMembership } from '../server/organisations/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { generatePair } from './lib/gen-standard.ts';
 import { load, type LoadResult } from './lib/load.ts';
+import { openConsultationOnSampleDraft } from './lib/consultation.ts';
 import { getGzip, startChild } from './lib/child.ts';
 import { signInCookie } from './lib/signin.ts';
 import { serveBareWrites } from './lib/bare-writes.ts';
@@ -120,11 +121,9 @@ export async function prepare(db: Db): Promise<Prepared> {
     standardId: typeof sid === 'object' ? sid.id : sid,
     source: from.markdown, label: 'Edition 1', state: 'published', edition: 1, publishedAt: '2020-01-01T00:00:00.000Z', inForceFrom: '2020-01-01', imported: true,
   });
-  const v = await db('versions as v').join('standards as s', 's.id', 'v.standard_id').where({ 's.ref': '07.11', 'v.state': 'draft' }).orderBy('v.n', 'desc').first('v.id', 'v.n');
-  await db('consultations').where({ version_id: v.id }).del();
+  const consultation = await openConsultationOnSampleDraft(db, { live: 1 });
   const now = Date.now();
   const at = (ms: number) => new Date(now + ms).toISOString();
-  const [ins] = await db('consultations').insert({ version_id: v.id, opens_at: at(-86_400_000), closes_at: at(30 * 86_400_000), instructions: 'bench', created_at: at(0), live: 1 }).returning('id');
   const user = (role: UserRow['role'], i: number, organisation: string) =>
     insertUser(db, { email: `${role}-${i}@bench.example`, name: `Bench ${role} ${i}`, organisation, role, password_hash: 'x', email_verified_at: at(0), disabled_at: null, created_at: at(0) });
   const ctx = { db, clock: systemClock };
@@ -138,10 +137,10 @@ export async function prepare(db: Db): Promise<Prepared> {
     board.push((await createApiToken(ctx, member, 'bench')).token);
   }
   const sec = await user('secretariat', 0, 'Secretariat');
-  const ballotId = await openBallot(db, systemClock, { id: sec.id, role: 'secretariat', name: sec.name, email: sec.email, organisation: sec.organisation }, '07.11', v.n, { closes_at: at(30 * 86_400_000), rule: 'iso', quorum: 0.5, override_reason: 'bench: the consultation on the draft is still open' });
+  const ballotId = await openBallot(db, systemClock, { id: sec.id, role: 'secretariat', name: sec.name, email: sec.email, organisation: sec.organisation }, '07.11', consultation.n, { closes_at: at(30 * 86_400_000), rule: 'iso', quorum: 0.5, override_reason: 'bench: the consultation on the draft is still open' });
   const reader = { email: 'reader@bench.example', password: READER_PASSWORD };
   await insertUser(db, { email: reader.email, name: 'Bench Reader', organisation: 'Bench NGO', role: 'stakeholder', password_hash: await hashPassword(READER_PASSWORD), email_verified_at: at(0), disabled_at: null, created_at: at(0) });
-  return { cid: typeof ins === 'object' ? ins.id : ins, ballotId, stakeholder, board, reader };
+  return { cid: consultation.id, ballotId, stakeholder, board, reader };
 }
 
 async function measure(name: string, url: string, seconds: number): Promise<DatabaseFigures> {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import Database from 'better-sqlite3';
 import { isSqlite } from '../db.ts';
 import { viewerOf, type UserRow } from './repo.ts';
-import type { Viewer } from '../auth/viewer.ts';
+import type { ReaderSession, ReaderWatch } from '../auth/viewer.ts';
 
 type Q = Knex | Knex.Transaction;
 
@@ -73,24 +73,8 @@ export function sessionReader(db: Knex): (sid: string, now: Date) => Promise<{ s
   };
 }
 
-/** A watch of the session's user (server/watching/): read with the session for the watch button of a cached page. */
-export interface SessionWatch {
-  id: number;
-  scope: string;
-  series: string | null;
-  standard_id: number | null;
-}
-
 /** What a signed-in page read from the cache needs of its reader's account: what viewerOf reads, and whether it is disabled. */
 export type ReaderRow = Pick<UserRow, 'id' | 'role' | 'name' | 'email' | 'organisation' | 'email_verified_at' | 'disabled_at' | 'language'>;
-
-export interface ReaderSession {
-  sess: Record<string, unknown>;
-  /** undefined when the session names no user or one that no longer exists */
-  user: { id: number; disabled_at: string | null; viewer: Viewer } | undefined;
-  /** all the user's watch rows (none without a user) */
-  watches: SessionWatch[];
-}
 
 const READER_COLUMNS = 'u.id, u.role, u.name, u.email, u.organisation, u.email_verified_at, u.disabled_at, u.language';
 // The user's watches as one JSON array of [id, scope, series, standard_id], in the same statement.
@@ -107,7 +91,7 @@ function readerSessionOf(row: (ReaderRow & { session_data: unknown; session_watc
   const sess = (typeof session_data === 'string' ? JSON.parse(session_data) : session_data) as Record<string, unknown>;
   if (user.id == null) return { sess, user: undefined, watches: [] };
   const rows = (typeof session_watches === 'string' ? JSON.parse(session_watches) : (session_watches ?? [])) as Array<[number | string, string, string | null, number | string | null]>;
-  const watches = rows.map(([id, scope, series, standardId]) => ({ id: Number(id), scope, series, standard_id: standardId == null ? null : Number(standardId) }));
+  const watches: ReaderWatch[] = rows.map(([id, scope, series, standardId]) => ({ id: Number(id), scope, series, standard_id: standardId == null ? null : Number(standardId) }));
   return { sess, user: { id: Number(user.id), disabled_at: user.disabled_at, viewer: viewerOf({ ...user, id: Number(user.id) }) }, watches };
 }
 

@@ -10,7 +10,7 @@ import type { AccountsCtx, Deps } from '../deps.ts';
 import { Unauthorized } from '../errors.ts';
 import { createLimiters, defaultLimits, type Limiters } from './rate-limit.ts';
 import { createMailer } from '../mail/mailer.ts';
-import type { Viewer } from './viewer.ts';
+import type { ReaderSession, ReaderWatch, Viewer } from './viewer.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -57,15 +57,7 @@ export interface AccountLookup<U extends { id: number; disabled_at: string | nul
   /** a live session and its user in one query (accounts/sessions.ts) */
   sessionWithUser(sid: string, now: Date): Promise<{ sess: Record<string, unknown>; user: U | undefined } | null>;
   /** for a page read from the cache: a live session, what its user's viewer needs and the user's watches, in one query (accounts/sessions.ts) */
-  readerSession(sid: string, now: Date): Promise<{ sess: Record<string, unknown>; user: { id: number; disabled_at: string | null; viewer: Viewer } | undefined; watches: ReaderWatch[] } | null>;
-}
-
-/** A watch row of the reader (server/watching/), read with the session: the watch button of a cached page. */
-export interface ReaderWatch {
-  id: number;
-  scope: string;
-  series: string | null;
-  standard_id: number | null;
+  readerSession(sid: string, now: Date): Promise<ReaderSession | null>;
 }
 
 /** A signed-in reader recognised without Express (server/http/fast-path.ts): nothing to write, nothing to check. */
