@@ -50,6 +50,9 @@ describe('i18n: the Atom feeds', () => {
     expect(fr.text).to.contain('<link rel="alternate" type="application/atom+xml" title="Consultations sur les IMAS" href="/feeds/consultations.atom?lang=fr">');
     const std = await request(t.app).get('/standards/07.11').set('Cookie', 'lang=ar').expect(200);
     expect(std.text).to.contain('href="/feeds/standards/07.11.atom?lang=ar"');
+    // the home page's sentence about feeds too (its links are inside the translated sentence)
+    const home = await request(t.app).get('/').set('Cookie', 'lang=fr').expect(200);
+    expect(home.text.match(/<p class="feed-links">.*<\/p>/)![0]).to.contain('href="/feeds/publications.atom?lang=fr"').and.not.match(/\.atom"/);
   });
 
   it('a ballot result in Arabic: result, rule and count in the words of the language; English as the table', () => {
