@@ -22,17 +22,12 @@ export const submittedEvent = (actor: number, c: CommentRow): AuditInput => ({
 
 /** Comments are written, edited and withdrawn only while the window is open: checked before, and again in the writing transaction. */
 export function checkOpen(c: ConsultationTimes, now: Date): void {
-  if (!acceptsComments(c, now)) throw new Conflict(messages.notOpen({ state: consultationState(c, now), opens_at: c.opens_at, closes_at: c.closes_at }));
+  if (!acceptsComments(c, now)) throw refusalOf(c, now);
 }
 
 /** Why a consultation takes no comment at `now` (its window as read in the writing transaction, or none). */
 export function refusalOf(c: ConsultationTimes | null, now: Date): Error {
   if (!c) return new NotFound(messages.noConsultation);
-  try {
-    checkOpen(c, now);
-  } catch (err) {
-    return err as Error;
-  }
   return new Conflict(messages.notOpen({ state: consultationState(c, now), opens_at: c.opens_at, closes_at: c.closes_at }));
 }
 
@@ -43,6 +38,20 @@ export interface BatchJob {
 /** Per job: the comment as stored, or the window that refused it (null: no such consultation). */
 export type BatchOutcome = { saved: CommentRow } | { refused: ConsultationTimes | null };
 
+/** The jobs' places in the batch per consultation, in the order each consultation first comes (both databases' batches go so). */
+export function jobsByConsultation(jobs: BatchJob[]): Map<number, number[]> {
+  const byConsultation = new Map<number, number[]>();
+  jobs.forEach((job, k) => {
+    const list = byConsultation.get(job.row.consultation_id);
+    if (list) list.push(k);
+    else byConsultation.set(job.row.consultation_id, [k]);
+  });
+  return byConsultation;
+}
+
+/** The outcome of a comment refused by its consultation's window `w` (none: no such consultation). */
+export const refusedBy = (w: ConsultationTimes | null | undefined): BatchOutcome => ({ refused: w ? { opens_at: w.opens_at, closes_at: w.closes_at, cancelled_at: w.cancelled_at } : null });
+
 /**
  * Writes the comments of `jobs` at `now`: each consultation's window is read and checked, the accepted
  * comments get their receipt numbers, and each its audit event (`eventOf`), keyed with `key`. The
@@ -51,17 +60,11 @@ export type BatchOutcome = { saved: CommentRow } | { refused: ConsultationTimes 
 export function writeBatchSqlite(conn: BetterSqlite3.Database, jobs: BatchJob[], now: Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput = submittedEvent): BatchOutcome[] {
   const at = now.toISOString();
   const out: BatchOutcome[] = new Array(jobs.length);
-  const byConsultation = new Map<number, number[]>();
-  jobs.forEach((job, k) => {
-    const list = byConsultation.get(job.row.consultation_id);
-    if (list) list.push(k);
-    else byConsultation.set(job.row.consultation_id, [k]);
-  });
   const events: AuditInput[] = [];
-  for (const [cid, ks] of byConsultation) {
-    const c = consultationTimesSqlite(conn, cid) ?? null;
+  for (const [cid, ks] of jobsByConsultation(jobs)) {
+    const c = consultationTimesSqlite(conn, cid);
     if (!c || !acceptsComments(c, now)) {
-      for (const k of ks) out[k] = { refused: c ? { opens_at: c.opens_at, closes_at: c.closes_at, cancelled_at: c.cancelled_at } : null };
+      for (const k of ks) out[k] = refusedBy(c);
       continue;
     }
     // Object.assign rather than a spread with more fields: see views.ts consultationView.

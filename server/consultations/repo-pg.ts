@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { auditRows, toTail, type AuditInput } from '../audit/rows.ts';
-import type { BatchJob, BatchOutcome } from './batch.ts';
+import { jobsByConsultation, refusedBy, type BatchJob, type BatchOutcome } from './batch.ts';
 import type { CommentRow } from './repo.ts';
 import { acceptsComments, type ConsultationTimes } from './state.ts';
 
@@ -39,16 +39,10 @@ export async function writeBatchPg(client: pg.ClientBase, jobs: BatchJob[], now:
     const saved: CommentRow[] = [];
     const events: AuditInput[] = [];
     // Consultation by consultation, in the order they first come in the batch, as batch.ts does on SQLite.
-    const byConsultation = new Map<number, number[]>();
-    jobs.forEach((job, k) => {
-      const list = byConsultation.get(job.row.consultation_id);
-      if (list) list.push(k);
-      else byConsultation.set(job.row.consultation_id, [k]);
-    });
-    for (const [cid, ks] of byConsultation) {
+    for (const [cid, ks] of jobsByConsultation(jobs)) {
       const w = windows.get(cid);
       if (!w || !acceptsComments(w, now)) {
-        for (const k of ks) out[k] = { refused: w ? { opens_at: w.opens_at, closes_at: w.closes_at, cancelled_at: w.cancelled_at } : null };
+        for (const k of ks) out[k] = refusedBy(w);
         continue;
       }
       let seq = seqs.get(cid) ?? 0;
