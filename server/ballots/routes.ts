@@ -26,6 +26,7 @@ import { FEED_LINKS } from '../feeds/links.ts';
 import { TALLY_WORDS, tallySvg } from '../pictures/tally.ts';
 import { pictureWords } from '../pictures/words.ts';
 import { t } from '../i18n/index.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 /** The notice after an action (`?done=`): its key in locales/<lng>/ballots.json. */
 const notices: Record<string, string> = {
@@ -114,13 +115,13 @@ export function ballotsRoutes(deps: Deps): Router {
     const base = detail.current && detail.current.n !== ballot.n ? detail.current : detail.versions.find((v) => v.id === ballot.based_on) ?? null;
     const ref = encodeURIComponent(ballot.ref);
     if (here && base && insider) {
-      const d = await diffs.html(db, base.id, here.id, { view: 'inline', changesOnly: true }, String(res.locals.lang ?? 'en'));
+      const d = await diffs.html(db, base.id, here.id, { view: 'inline', changesOnly: true }, langOf(res));
       diff = { fromLabel: base.label, href: `/standards/${ref}/diff/${base.n}..${here.n}`, summary: d.summary, body: d.body };
     }
     if (here && own?.outdated) {
       const old = detail.versions.find((v) => v.n === own.n);
       if (old) {
-        const d = await diffs.html(db, old.id, here.id, { view: 'inline', changesOnly: true }, String(res.locals.lang ?? 'en'));
+        const d = await diffs.html(db, old.id, here.id, { view: 'inline', changesOnly: true }, langOf(res));
         sinceVote = { fromLabel: old.label, href: `/standards/${ref}/diff/${old.n}..${here.n}`, summary: d.summary };
       }
     }

@@ -30,6 +30,7 @@ import { FEED_LINKS } from '../feeds/links.ts';
 import {
   COMMENT_TYPES, DISPOSITIONS, commentCreateSchema, commentPatchSchema, consultationCreateSchema, consultationPatchSchema, matrixFilterOf, matrixSortOf,
 } from './validation.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 // Server messages stay English (the API's too); pages show them with {{msg}} (locales/<lng>/messages/consultations.json).
 const messages = {
@@ -57,7 +58,6 @@ function locationNote(lang: string, l: Location): string {
   return notes.length ? notes.join(t(lang, 'consultations:location.separator')) : t(lang, 'consultations:location.unchanged');
 }
 const stateIn = (lang: string, state: string) => t(lang, 'consultations:state', { context: state });
-const langOf = (res: Response): string => (res.locals.lang as string | undefined) ?? 'en';
 const idOf = (req: Request) => pathId(req.params.id, service.messages.noConsultation);
 const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
 const commentIdOf = (req: Request) => pathId(req.params.id, service.messages.noComment);

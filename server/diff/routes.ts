@@ -11,6 +11,7 @@ import { clauseBands, HEAT_WORDS, heatSvg } from '../pictures/heat.ts';
 import { pictureWords } from '../pictures/words.ts';
 import { t } from '../i18n/index.ts';
 import { localise } from '../i18n/messages.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 /** /standards/{ref}/diff/{a}..{b}: what changed, inline or side by side, unchanged clauses folded. */
 export function diffRoutes(deps: Deps, cache: DiffCache): Router {
@@ -34,7 +35,7 @@ export function diffRoutes(deps: Deps, cache: DiffCache): Router {
     const { from, to } = pair(detail, m[1]!, m[2]!);
     const view = req.query.view === 'side-by-side' ? 'side-by-side' : 'inline';
     const changesOnly = req.query.changes !== 'all';
-    const lng = String(res.locals.lang ?? 'en');
+    const lng = langOf(res);
     const { diff, summary, body } = await cache.html(deps.db, from.id, to.id, { view, changesOnly }, lng);
     const base = `/standards/${encodeURIComponent(detail.standard.ref)}/diff/${m[1]}..${m[2]}`;
     // Where the newer side was contested: its consultation's comments per clause, each band a link to the clause's entry below.

@@ -15,13 +15,13 @@ import * as service from './service.ts';
 import { textOfUpload, uploadOne } from './upload.ts';
 import { csrfFromBody } from '../auth/csrf.ts';
 import { draftSchema, standardSchema, withdrawSchema, type DraftInput } from './validation.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 // Server messages stay English; the pages' words are in locales/<lng>/drafts.json.
 export const messages = {
   noText: 'Paste the text, or choose a .md or .docx file.',
 } as const;
 
-const langOf = (res: Response): string => (res.locals.lang as string | undefined) ?? 'en';
 
 type Detail = ReturnType<typeof standardDetail>;
 

@@ -11,6 +11,7 @@ import { nOf } from '../ballots/api.ts';
 import { stepSchema } from './validation.ts';
 import * as service from './service.ts';
 import type { Step } from './rules.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 /** Where the version page lands after a step is recorded (its `?done=` notices: server/standards/routes.ts). */
 export const STEP_DONE: Record<Step, string> = { steering_group: 'steering_group', endorsement: 'endorsed' };
@@ -84,4 +85,3 @@ export function endorsementRoutes(deps: Deps): Router {
   return r;
 }
 
-const langOf = (res: Response): string => (res.locals.lang as string | undefined) ?? 'en';

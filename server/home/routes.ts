@@ -9,13 +9,14 @@ import { designation } from '../standards/refs.ts';
 import { viewerOf } from '../auth/permissions.ts';
 import { lastVisit, myWork, summary } from '../mywork/service.ts';
 import { t } from '../i18n/index.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 export function homeRoutes(deps: Deps): Router {
   const r = Router();
   r.get('/', allow('public'), async (_req, res) => {
     const viewer = viewerOf(res);
     // A signed-in reader's first section: what waits for them, counted, with the way to "My work".
-    const lang = String(res.locals.lang ?? 'en');
+    const lang = langOf(res);
     const work = viewer ? summary(await myWork(deps, viewer, await lastVisit(deps.db, viewer), lang), lang) : null;
     const now = deps.clock.now();
     const today = utcDay(now);
@@ -37,7 +38,7 @@ export function homeRoutes(deps: Deps): Router {
         const v = versionById.get(c.version_id)!;
         return { ...c, n: v.n, label: v.label, standard: named(v.standard_id) };
       });
-    res.render('home', { title: t(String(res.locals.lang ?? 'en'), 'home:title'), recent, open, count: standards.length, work });
+    res.render('home', { title: t(langOf(res), 'home:title'), recent, open, count: standards.length, work });
   });
   return r;
 }

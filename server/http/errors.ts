@@ -3,6 +3,7 @@ import { AppError, BadRequest, NotFound, ServiceUnavailable } from '../errors.ts
 import { isBusyError, isUnreachableError, messages as busyMessages } from '../db-busy.ts';
 import { isNulError, messages as nulMessages } from './nul.ts';
 import { localise } from '../i18n/messages.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 const wantsJson = (req: Request): boolean => req.path.startsWith('/api/') || (!req.accepts('html') && Boolean(req.accepts('json')));
 
@@ -53,5 +54,5 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return;
   }
   // The title in the page's language (locales/<lng>/messages/errors.json); the message is shown with {{msg}}.
-  res.render('errors/page', { title: localise(String(res.locals.lang ?? 'en'), TITLES[status] ?? 'Error'), status, message, notFound: status === 404 });
+  res.render('errors/page', { title: localise(langOf(res), TITLES[status] ?? 'Error'), status, message, notFound: status === 404 });
 };

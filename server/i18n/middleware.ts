@@ -20,3 +20,6 @@ export function languageLocals(req: Request, res: Response, next: NextFunction):
   res.setHeader('Content-Language', lang);
   next();
 }
+
+/** The page's language as languageLocals put it (English before it ran). */
+export const langOf = (res: Response): string => String(res.locals.lang ?? 'en');

@@ -4,6 +4,7 @@ import { allow, viewerOf } from '../auth/permissions.ts';
 import { t } from '../i18n/index.ts';
 import { localise } from '../i18n/messages.ts';
 import * as service from './service.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 /** "My work" (/me), where sign-in lands, and the secretariat's desk (/admin), which is its queue. */
 export function myworkRoutes(deps: Deps): Router {
@@ -11,7 +12,7 @@ export function myworkRoutes(deps: Deps): Router {
 
   r.get('/me', allow('work.read'), async (_req, res) => {
     const viewer = viewerOf(res)!;
-    const lang = (res.locals.lang as string | undefined) ?? 'en';
+    const lang = langOf(res);
     // What arrived since the last visit is marked "new" this time, and not the next.
     const since = await service.visit(deps.db, deps.clock, viewer);
     const work = await service.myWork(deps, viewer, since, lang);
@@ -28,7 +29,7 @@ export function myworkRoutes(deps: Deps): Router {
   });
 
   r.get('/admin', allow('accounts.manage'), async (_req, res) => {
-    res.set('Cache-Control', 'no-store').render('admin/index', { title: t(String(res.locals.lang ?? 'en'), 'admin:desk.heading'), queue: await service.secretariatQueue(deps, viewerOf(res)!, (res.locals.lang as string | undefined) ?? 'en') });
+    res.set('Cache-Control', 'no-store').render('admin/index', { title: t(langOf(res), 'admin:desk.heading'), queue: await service.secretariatQueue(deps, viewerOf(res)!, langOf(res)) });
   });
 
   return r;

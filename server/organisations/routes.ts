@@ -9,6 +9,7 @@ import * as service from './service.ts';
 import { KINDS, STATUSES } from './names.ts';
 import { t } from '../i18n/index.ts';
 import { chairSchema, chairUpdateSchema, membershipSchema, membershipUpdateSchema, mergeSchema, organisationPatchSchema, organisationSchema } from './validation.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 /** The notice after an action (`?done=`): its key in locales/<lng>/organisations.json. */
 const notices: Record<string, string> = {
@@ -21,7 +22,6 @@ const notices: Record<string, string> = {
   deleted: 'organisations:notice.deleted',
   chair: 'organisations:notice.chair',
 };
-const langOf = (res: Response): string => (res.locals.lang as string | undefined) ?? 'en';
 /** The `?done=` notice in the reader's language, or null. */
 const noticeOf = (req: Request, res: Response): string | null => {
   const key = doneNotice(notices, req.query.done);

@@ -13,6 +13,7 @@ import * as service from './service.ts';
 import { POSITIONS, PROPOSAL_KINDS, STATUSES } from './rules.ts';
 import { FEED_LINKS } from '../feeds/links.ts';
 import { circulateSchema, dropSchema, listQuerySchema, proposalDraftSchema, proposalSchema, respondSchema, steeringGroupSchema } from './validation.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 /** What a proposal's page says after an action that landed on it (`?done=`). */
 /** What a proposal's page says after an action that landed on it (`?done=`): keys in locales/<lng>/proposals.json. */
@@ -26,7 +27,6 @@ export const doneMessages = {
   dropped: 'proposals:notice.dropped',
 } as const;
 
-const langOf = (res: Response): string => (res.locals.lang as string | undefined) ?? 'en';
 const idOf = (s: unknown): number => pathId(s, service.messages.noProposal);
 
 /** The proposal log, the Justification Form and a proposal's page with the Board's and the secretariat's forms. */

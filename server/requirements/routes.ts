@@ -13,6 +13,7 @@ import { queryFields, registerQuerySchema } from './validation.ts';
 import { VERB_FAMILIES } from './extract.ts';
 import { t } from '../i18n/index.ts';
 import { localise } from '../i18n/messages.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 const messages = {
   fields: 'Some filters need attention.',
@@ -53,7 +54,7 @@ export function requirementsRoutes(deps: Deps, cache: RequirementsCache): Router
     const parsed = registerQuerySchema.safeParse(form);
     const base = `/standards/${encodeURIComponent(detail.standard.ref)}/requirements`;
     const page = (extra: object) => ({
-      title: t(String(res.locals.lang ?? 'en'), 'requirements:pageTitle', { designation: detail.standard.designation }),
+      title: t(langOf(res), 'requirements:pageTitle', { designation: detail.standard.designation }),
       ...detail,
       isRequirementsPage: true,
       form,
@@ -100,7 +101,7 @@ export function requirementsRoutes(deps: Deps, cache: RequirementsCache): Router
       const label = reg.version.edition_label || reg.version.label;
       // the file name stays as it was (ASCII, from the English label); the contents are in the reader's language
       const filename = checklistFilename(detail.standard.designation, label, ext);
-      const lang = String(res.locals.lang ?? 'en');
+      const lang = langOf(res);
       const words = checklistWords(lang);
       if (ext === 'csv') return sendExport(res, filename, 'text/csv; charset=utf-8', checklistCsv(reg, words));
       const meta = { designation: detail.standard.designation, title: detail.standard.title, versionLabel: localise(lang, label), sinceLabel: reg.since ? localise(lang, reg.since.label) : null };

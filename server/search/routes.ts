@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { SEARCH_STATES, SEARCH_TYPES, readSearch, type SearchInput } from './validation.ts';
 import * as service from './service.ts';
 import { t } from '../i18n/index.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 /** The search page (issue 15): the home page's box lands here. */
 export function searchRoutes(deps: Deps): Router {
@@ -13,7 +14,7 @@ export function searchRoutes(deps: Deps): Router {
     const raw = req.query as Record<string, unknown>;
     const echo = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
     const form = { q: echo('q'), series: echo('series'), type: echo('type'), state: echo('state'), versions: echo('versions') };
-    const lng = String(res.locals.lang ?? 'en');
+    const lng = langOf(res);
     const page = (status: number, locals: Record<string, unknown>) =>
       res.status(status).render('search/index', {
         title: form.q ? t(lng, 'search:titleQuery', { q: form.q.slice(0, 80) }) : t(lng, 'search:title'),

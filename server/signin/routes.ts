@@ -13,6 +13,7 @@ import type { UserRow } from '../accounts/repo.ts';
 import { isEnrolled } from '../twofactor/service.ts';
 import { finishSignIn, startSecondStep } from '../twofactor/signin.ts';
 import { choiceView } from '../organisations/service.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 export const messages = {
   signedOut: 'You have signed out.',
@@ -98,7 +99,7 @@ export function signinRoutes(deps: Deps, auth: Auth): Router {
     const limited = await refusal(() => auth.limiters.check(res, req.ip ?? 'unknown'));
     if (limited) return again(429, { error: limited });
     await submitForm(res, async () => {
-      await users.register(ctx, parseOr422(registerSchema, req.body), back.next, String(res.locals.lang ?? 'en'));
+      await users.register(ctx, parseOr422(registerSchema, req.body), back.next, langOf(res));
       // The sign-in link keeps the way back, and so does the link in the mail.
       res.render('auth/message', { title: t(res.locals.lang, 'auth:titles.checkInbox'), message: messages.registered, signInLink: true, ...back });
     }, (err) => again(err.status, { errors: errorsOf(err) }));

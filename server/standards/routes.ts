@@ -24,6 +24,7 @@ import { pictureWords } from '../pictures/words.ts';
 import { t } from '../i18n/index.ts';
 import { localise } from '../i18n/messages.ts';
 import { formatDate } from '../i18n/format.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 /** What a version page says after the secretariat's action that landed on it (`?done=`), in the reader's language. */
 export const doneMessages = {
@@ -32,7 +33,6 @@ export const doneMessages = {
   endorsed: (lng: string) => t(lng, 'standards:done.endorsed'),
 } as const;
 
-const langOf = (res: Response): string => String(res.locals.lang ?? 'en');
 
 /** HTML pages of the public library: catalogue, a standard, its history, any version, a date. */
 export function standardsRoutes(deps: Deps): Router {

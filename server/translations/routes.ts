@@ -16,6 +16,7 @@ import * as repo from './repo.ts';
 import { isTranslationLanguage, LANGUAGE_NAMES, latestTranslated, TRANSLATION_LANGUAGES, type TranslationLanguage } from './rules.ts';
 import { renderTranslation, sideBySide } from './render.ts';
 import { messages as validationMessages, translationSchema, type TranslationInput } from './validation.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 export const messages = {
   versionNumber: 'A version number is a whole number from 1, as in /standards/07.11/versions/2.',
@@ -91,7 +92,7 @@ export function translationsRoutes(deps: Deps): Router {
     next();
   };
   async function putLibraryLocals(req: Request, res: Response): Promise<void> {
-    const lang = String(res.locals.lang ?? 'en');
+    const lang = langOf(res);
     if (req.path === '/standards') {
       const byStandard: Record<string, { code: string; name: string }[]> = {};
       for (const { ref, language } of await repo.publishedLanguages(db)) (byStandard[ref] ??= []).push({ code: language, name: t(lang, `translations:languages.${language}`) });
@@ -141,7 +142,7 @@ export function translationsRoutes(deps: Deps): Router {
 
   /** What every translated page carries: the version's title block, the notices, the flag, the links. */
   function pageModel(res: Response, detail: StandardDetail, page: service.TranslationPage, language: TranslationLanguage, list: ReturnType<typeof entry>[]) {
-    const lang = String(res.locals.lang ?? 'en');
+    const lang = langOf(res);
     const ref = detail.standard.ref;
     const v = page.version;
     const name = t(lang, `translations:languages.${language}`);
@@ -170,18 +171,18 @@ export function translationsRoutes(deps: Deps): Router {
   }
 
   async function listOf(res: Response, detail: StandardDetail) {
-    const lang = String(res.locals.lang ?? 'en');
+    const lang = langOf(res);
     return (await service.translationsOf(db, detail)).map((s) => entry(lang, detail.standard.ref, s));
   }
 
   const doneText = (lang: string, done: unknown) => (done === 'loaded' || done === 'replaced' || done === 'removed' ? t(lang, `translations:done.${done}`) : null);
 
-  const words = (res: Response) => ({ linkTitle: t(String(res.locals.lang ?? 'en'), 'translations:linkToClause') });
+  const words = (res: Response) => ({ linkTitle: t(langOf(res), 'translations:linkToClause') });
 
   async function sendTranslation(req: Request, res: Response, detail: StandardDetail, v: VersionInfo, language: TranslationLanguage, extra: Record<string, unknown> = {}) {
     const page = await service.translationPage(db, detail, v, language);
     const model = pageModel(res, detail, page, language, await listOf(res, detail));
-    const lang = String(res.locals.lang ?? 'en');
+    const lang = langOf(res);
     res.render('translations/page', {
       title: t(lang, 'translations:page.title', { designation: detail.standard.designation, edition: model.translation.matches, language: model.translation.name }),
       ...model,
@@ -207,7 +208,7 @@ export function translationsRoutes(deps: Deps): Router {
     const { detail, v } = found;
     const page = await service.translationPage(db, detail, v, language);
     const model = pageModel(res, detail, page, language, await listOf(res, detail));
-    const lang = String(res.locals.lang ?? 'en');
+    const lang = langOf(res);
     res.render('translations/side-by-side', {
       title: t(lang, 'translations:sideBySide.title', { designation: detail.standard.designation, edition: model.translation.matches, language: model.translation.name }),
       ...model,
@@ -235,7 +236,7 @@ export function translationsRoutes(deps: Deps): Router {
     const found = await versionFor(req, res, (ref) => `/standards/${enc(ref)}/versions/${Number(req.params.n)}/translations`);
     if (!found) return;
     const { detail, v } = found;
-    const lang = String(res.locals.lang ?? 'en');
+    const lang = langOf(res);
     const list = (await listOf(res, detail)).filter((x) => x.n === v.n);
     const values = (extra.values ?? {}) as Record<string, unknown>;
     res.render('translations/manage', {
@@ -272,7 +273,7 @@ export function translationsRoutes(deps: Deps): Router {
   r.post('/standards/:ref/versions/:n/translations/:lang/remove', allow('translations.manage'), async (req, res) => {
     const language = languageOf(req.params.lang);
     const n = versionNumber(req.params.n);
-    const lang = String(res.locals.lang ?? 'en');
+    const lang = langOf(res);
     const found = await versionFor(req, res, (ref) => `/standards/${enc(ref)}/versions/${n}/translations`);
     if (!found) return;
     const { detail, v } = found;

@@ -8,6 +8,7 @@ import { doneNotice } from '../http/done.ts';
 import * as service from './service.ts';
 import { watchSchema } from './validation.ts';
 import { t } from '../i18n/index.ts';
+import { langOf } from '../i18n/middleware.ts';
 
 /** What the page says after an action (`?done=`), in the reader's language. */
 const done = {
@@ -24,7 +25,7 @@ export function watchingRoutes(deps: Deps): Router {
   async function render(req: Request, res: Response, extra: Record<string, unknown> = {}) {
     const list = await service.watchList(db, viewerOf(res)!);
     const series = (await db('series').orderBy('code').select('code', 'name')) as Array<{ code: string; name: string }>;
-    const lng = String(res.locals.lang ?? 'en');
+    const lng = langOf(res);
     res.render('watching/page', { title: t(lng, 'watching:page.title'), ...list, series, notice: doneNotice(done, req.query.done)?.(lng) ?? null, values: {}, ...extra });
   }
 
