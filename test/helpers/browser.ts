@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import http, { type Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testApp } from './app.ts';
@@ -8,14 +8,6 @@ import { startSmtp } from './mail.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let warned = false;
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 /**
  * Starts the app on a free port (as server/main.ts does: the fast path, then Express) and a headless
@@ -39,16 +31,19 @@ export function useBrowser(ctx: Mocha.Suite, opts: { now?: string; mail?: boolea
       warned = true;
       this.skip();
     }
-    const port = await freePort();
-    state.base = `http://127.0.0.1:${port}`;
+    // The server takes its port first (a port found free and released could be taken by another suite
+    // meanwhile) and gets the app once it exists: mailed links need the address before the app is made.
+    let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
+    state.server = http.createServer((req, res) => handler(req, res)).listen(0, '127.0.0.1');
+    await new Promise((r) => state.server.once('listening', r));
+    state.base = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`;
     const env: Record<string, string> = {};
     if (opts.mail) {
       state.smtp = await startSmtp();
       Object.assign(env, { SMTP_URL: state.smtp.url, PUBLIC_URL: state.base });
     }
     state.app = await testApp({ now: opts.now, env });
-    state.server = http.createServer(state.app.handler).listen(port, '127.0.0.1');
-    await new Promise((r) => state.server.once('listening', r));
+    handler = state.app.handler;
     state.browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

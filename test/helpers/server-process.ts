@@ -3,6 +3,7 @@
  * boundary: graceful shutdown, several instances on one database, kill -9.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -62,11 +63,52 @@ export interface ServerProcess {
 }
 
 /**
+ * The port the process `pid` listens on, read from /proc (Linux): the inodes of its sockets, then the
+ * listening TCP socket among them. Null until it listens (or where there is no /proc).
+ */
+function listeningPort(pid: number): number | null {
+  let inodes: Set<string>;
+  try {
+    inodes = new Set(
+      fs.readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+        try {
+          const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+          return m ? [m[1]!] : [];
+        } catch {
+          return []; // closed meanwhile
+        }
+      }),
+    );
+  } catch {
+    return null;
+  }
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let lines: string[];
+    try {
+      lines = fs.readFileSync(table, 'utf8').split('\n').slice(1);
+    } catch {
+      continue;
+    }
+    for (const line of lines) {
+      const f = line.trim().split(/\s+/);
+      // local_address is hex ip:port, st 0A is LISTEN, the inode is the tenth field
+      if (f[3] === '0A' && inodes.has(f[9]!)) return parseInt(f[1]!.split(':')[1]!, 16);
+    }
+  }
+  return null;
+}
+
+const hasProc = fs.existsSync('/proc/self/fd');
+
+/**
  * Starts `node --import tsx server/main.ts` on the database and waits until /healthz answers.
  * NODE_ENV=test (cheap password hashes, the test audit key) unless env says otherwise; LOG_LEVEL info; one PUBLIC_URL for every instance, as behind a load balancer (pages print it).
+ * Where /proc is there (Linux, CI), the server takes a port of its own (PORT=0) and the port is read
+ * from /proc: a port found free beforehand could be taken by another suite's server before the child
+ * listens, and that server's /healthz would be taken for the child's.
  */
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServerProcess> {
-  const port = await freePort();
+  let port = env.PORT ? Number(env.PORT) : hasProc ? 0 : await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', AUDIT_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: 'http://imas-review.test', ...env },
@@ -85,7 +127,8 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
       child.kill('SIGKILL');
       throw new Error(`the server did not answer /healthz within ${timeoutMs} ms:\n${out}`);
     }
-    const ok = await call(port, 'GET', '/healthz').then((a) => a.status === 200, () => false);
+    if (!port) port = listeningPort(child.pid!) ?? 0;
+    const ok = port ? await call(port, 'GET', '/healthz').then((a) => a.status === 200, () => false) : false;
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }
