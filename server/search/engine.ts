@@ -11,6 +11,8 @@ import { busyWaitOf, isSqlite } from '../db.ts';
 import { START, STOP } from './snippet.ts';
 import { toFts5, toPgTsquery, type TextQuery } from './query.ts';
 import { preparedPerConnection } from '../prepared.ts';
+import { buildPostings, decode, HEADING_WEIGHT, idf, lengthOf, topK, type PostingList } from './postings.ts';
+import { stemOf } from './porter.ts';
 
 type Q = Knex | Knex.Transaction;
 
@@ -39,8 +41,7 @@ export interface SearchEngine {
   optimize(db: Q): Promise<void>;
 }
 
-/** Heading hits weigh this much more than hits in the body (FTS5 bm25 column weights). */
-const HEADING_WEIGHT = 10;
+/** Heading hits weigh HEADING_WEIGHT times more than hits in the body (FTS5 bm25 column weights; postings.ts). */
 const SNIPPET_TOKENS = 24;
 /** Beyond this many ranked hits without enough in scope, rank inside the join instead. */
 const FTS5_WINDOW_MAX = 4096;
@@ -60,10 +61,18 @@ const fts5: SearchEngine = {
        from clauses where version_id = ?`,
       [versionId],
     );
+    // The impact-ordered lists (postings.ts) of plain word searches, and the version's number of clauses
+    // under the empty term (migrations/20261201150000_create_clause_postings.ts). A few hundred rows, 500
+    // a statement (Knex inserts rows as a compound SELECT, which SQLite limits to 500 terms).
+    const clauses: { id: number; heading: string; text: string }[] = await db('clauses').where({ version_id: versionId }).orderBy('id').select('id', 'heading', 'text');
+    const rows: { term: string; version_id: number; postings: Buffer | number }[] = [...buildPostings(clauses)].map(([term, postings]) => ({ term, version_id: versionId, postings }));
+    rows.push({ term: '', version_id: versionId, postings: clauses.length });
+    for (let i = 0; i < rows.length; i += 500) await db('clause_postings').insert(rows.slice(i, i + 500));
   },
   async search(db, q, versionIds, limit, offset = 0, marked = limit) {
     if (!versionIds.length) return [];
     const match = toFts5(q);
+    const words = plainWords(q);
     // On the pool's connection (a transaction's own inside one), with statements prepared once per
     // connection: through the query builder every search prepared its statements again (about 0.3 ms,
     // beside some 5 ms for two frequent words over 60 standards). A read that finds the database
@@ -80,7 +89,8 @@ const fts5: SearchEngine = {
     const attempt = async () => {
       const conn = await client.acquireConnection();
       try {
-        return fts5Search(fts5Statements(conn), match, versionIds, limit, offset, marked);
+        const s = fts5Statements(conn);
+        return words ? postingsSearch(s, words, match, versionIds, limit, offset, marked) : fts5Search(s, match, versionIds, limit, offset, marked);
       } finally {
         await client.releaseConnection(conn);
       }
@@ -91,12 +101,18 @@ const fts5: SearchEngine = {
 };
 
 interface Fts5Statements {
+  clauses: BetterSqlite3.Statement<[], number | null>;
+  postings: BetterSqlite3.Statement<[string], [number, Buffer]>;
+  details: BetterSqlite3.Statement<[string], { id: number; version_id: number; ref: string; heading: string }>;
   ranked: BetterSqlite3.Statement<[number, string, number], { id: number; version_id: number | null; ref: string; heading: string; rank: number }>;
   joined: BetterSqlite3.Statement<[number, string, string, number], { id: number; version_id: number; ref: string; heading: string; rank: number }>;
   marks: BetterSqlite3.Statement<[number, string, number], { heading_marked: string; snippet_marked: string }>;
 }
 const fts5Statements = preparedPerConnection(
   (conn): Fts5Statements => ({
+    clauses: conn.prepare<[], number | null>(`select sum(postings) from clause_postings where term = ''`).pluck(),
+    postings: conn.prepare<[string], [number, Buffer]>(`select version_id, postings from clause_postings where term = ?`).raw(),
+    details: conn.prepare(`select id, version_id, ref, heading from clauses where id in (select value from json_each(?))`),
     // The window a subquery with its LIMIT (never merged into the join), left-joined so that a short
     // answer still means the index had no more hits.
     ranked: conn.prepare(
@@ -155,6 +171,68 @@ function fts5Search(s: Fts5Statements, match: string, versionIds: number[], limi
       heading_marked: m?.heading_marked ?? r.heading,
       snippet_marked: m?.snippet_marked ?? '',
     };
+  });
+}
+
+/**
+ * The words of a query that only ANDs plain words, as FTS5 indexes them (stemmed), or null: phrases,
+ * prefixes, OR and NOT go to FTS5 itself, and so does a word beyond ASCII (porter.ts tokenizes such text
+ * close to, not exactly as, FTS5). A word given twice counts twice, as in bm25.
+ */
+export function plainWords(q: TextQuery): string[] | null {
+  if (q.none.length) return null;
+  const out: string[] = [];
+  for (const alts of q.all) {
+    if (alts.length !== 1) return null;
+    const [t] = alts;
+    if (t.prefix || t.tokens.length !== 1 || !/^[a-z0-9]+$/.test(t.tokens[0])) return null;
+    out.push(stemOf(t.tokens[0]));
+  }
+  return out.length ? out : null;
+}
+
+/**
+ * A plain word search ranked over the impact-ordered lists (postings.ts): only the versions searched are
+ * read into the walk (so a narrow scope costs less, not more), and the walk stops at the k-th best. The
+ * hits then get their clause and, for those shown, FTS5's marks.
+ */
+function postingsSearch(s: Fts5Statements, words: string[], match: string, versionIds: number[], limit: number, offset: number, marked: number): ClauseHit[] {
+  const need = offset + limit;
+  const clauses = s.clauses.get() ?? 0;
+  const terms = [...new Set(words)];
+  const allowed = new Set(versionIds);
+  const weight: number[] = [];
+  const inScope: Map<number, Buffer>[] = [];
+  for (const term of terms) {
+    let holding = 0;
+    const lists = new Map<number, Buffer>();
+    for (const [version, postings] of s.postings.all(term)) {
+      holding += lengthOf(postings);
+      if (allowed.has(version)) lists.set(version, postings);
+    }
+    if (!lists.size) return [];
+    weight.push(idf(clauses, holding) * words.filter((w) => w === term).length);
+    inScope.push(lists);
+  }
+  // only the versions holding every term can hold a clause that does
+  const versions = [...inScope[0]!.keys()].filter((v) => inScope.every((lists) => lists.has(v)));
+  const lists: PostingList[][] = inScope.map((byVersion) => versions.map((v) => decode(byVersion.get(v)!)));
+  const hits = topK(lists, weight, need).slice(offset);
+  if (!hits.length) return [];
+  const rows = new Map(s.details.all(JSON.stringify(hits.map((h) => h.id))).map((r) => [r.id, r]));
+  return hits.flatMap((h, i) => {
+    const r = rows.get(h.id);
+    if (!r) return [];
+    const m = i < marked ? s.marks.get(SNIPPET_TOKENS, match, h.id) : undefined;
+    return [{
+      clause_id: r.id,
+      version_id: r.version_id,
+      ref: r.ref,
+      heading: r.heading,
+      rank: h.score,
+      heading_marked: m?.heading_marked ?? r.heading,
+      snippet_marked: m?.snippet_marked ?? '',
+    }];
   });
 }
 
