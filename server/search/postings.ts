@@ -111,7 +111,7 @@ export interface PostingList {
 
 /** A stored posting list read back (copied when the driver's buffer is not aligned for the typed arrays). */
 export function decode(buf: Uint8Array): PostingList {
-  const b = buf.byteOffset % 4 ? buf.slice() : buf;
+  const b = buf.byteOffset % 4 ? new Uint8Array(buf) : buf;
   const n = b.byteLength / 16;
   return { n, I: new Int32Array(b.buffer, b.byteOffset, n * 4), F: new Float32Array(b.buffer, b.byteOffset, n * 4) };
 }
