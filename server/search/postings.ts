@@ -11,10 +11,13 @@
  * (Fagin's threshold algorithm) and stops once the k-th best full score beats the best any clause not yet
  * seen could still reach: on the bench's heaviest queries it reads a few hundred postings of 10–18 thousand.
  *
- * A posting list is one term in one version (a row of clause_postings, stored as a blob): its n clauses
- * twice, by impact (highest first, then by clause id) for the walk, and by clause id for looking up a
- * clause's impact (binary search), as int32 ids and float32 impacts in the machine's byte order:
- *   [ids by impact: n × int32][impacts: n × float32][ids ascending: n × int32][their impacts: n × float32]
+ * A posting list is one term in one version (a row of clause_postings, stored as a blob): its n clauses by
+ * impact (highest first, then by clause id) for the walk, and their positions in ascending id order for
+ * looking up a clause's impact (binary search). Clause ids are kept less the lowest (a version's clauses are
+ * numbered together), in 16 bits when they fit, in the machine's byte order:
+ *   [lowest id: int32][ids − lowest, by impact: n × uint16][positions by id: n × uint16][impacts: n × float32]
+ * or, when the ids span more than 16 bits, [-1: int32][ids: n × int32][positions: n × uint32][impacts: n × float32].
+ * Half the bytes of plain int32 ids twice: reading the lists is most of a search's time.
  */
 import { stemOf, tokens } from './porter.ts';
 
@@ -84,51 +87,71 @@ export function buildPostings(clauses: ClauseText[]): Map<string, Buffer> {
 /** A posting list from its clauses in ascending id order (ids below 2^31, impacts from impact()). */
 export function encode(ids: number[], imps: number[]): Buffer {
   const n = ids.length;
-  const buf = Buffer.alloc(n * 16);
-  const I = new Int32Array(buf.buffer, buf.byteOffset, n * 4);
-  const F = new Float32Array(buf.buffer, buf.byteOffset, n * 4);
-  // highest impact first, then lowest id: one key each, sorted as numbers (no comparator to call)
+  const base = n ? ids[0]! : 0;
+  const narrow = n === 0 || ids[n - 1]! - base < 2 ** 16;
+  const width = narrow ? 2 : 4;
+  const buf = Buffer.alloc(4 + n * (2 * width + 4));
+  const list = view(buf, narrow ? base : -1, n);
+  // highest impact first, then lowest id (the input's order): one key each, sorted as numbers
   const keys = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    I[2 * n + k] = ids[k]!;
-    F[3 * n + k] = imps[k]!;
-    keys[k] = (LEVELS - 1 - imps[k]! * STEP) * 2 ** 31 + ids[k]!;
-  }
+  for (let k = 0; k < n; k++) keys[k] = (LEVELS - 1 - imps[k]! * STEP) * 2 ** 31 + k;
   keys.sort();
-  for (let k = 0; k < n; k++) {
-    const id = keys[k]! % 2 ** 31;
-    I[k] = id;
-    F[n + k] = (LEVELS - 1 - (keys[k]! - id) / 2 ** 31) / STEP;
+  for (let pos = 0; pos < n; pos++) {
+    const k = keys[pos]! % 2 ** 31;
+    list.ids[pos] = ids[k]! - list.base;
+    list.imps[pos] = imps[k]!;
+    list.byId[k] = pos;
   }
+  new DataView(buf.buffer, buf.byteOffset, 4).setInt32(0, narrow ? base : -1, true);
   return buf;
 }
 
 export interface PostingList {
   n: number;
-  I: Int32Array;
-  F: Float32Array;
+  /** what `ids` are less */
+  base: number;
+  /** the clause ids (less base) by impact, highest first */
+  ids: Uint16Array | Int32Array;
+  /** their impacts */
+  imps: Float32Array;
+  /** positions in `ids`, in ascending id order */
+  byId: Uint16Array | Uint32Array;
 }
+
+function view(b: Uint8Array, header: number, n: number): PostingList {
+  if (header >= 0) {
+    return { n, base: header, ids: new Uint16Array(b.buffer, b.byteOffset + 4, n), byId: new Uint16Array(b.buffer, b.byteOffset + 4 + 2 * n, n), imps: new Float32Array(b.buffer, b.byteOffset + 4 + 4 * n, n) };
+  }
+  return { n, base: 0, ids: new Int32Array(b.buffer, b.byteOffset + 4, n), byId: new Uint32Array(b.buffer, b.byteOffset + 4 + 4 * n, n), imps: new Float32Array(b.buffer, b.byteOffset + 4 + 8 * n, n) };
+}
+
+const headerOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
 
 /** A stored posting list read back (copied when the driver's buffer is not aligned for the typed arrays). */
 export function decode(buf: Uint8Array): PostingList {
   const b = buf.byteOffset % 4 ? new Uint8Array(buf) : buf;
-  const n = b.byteLength / 16;
-  return { n, I: new Int32Array(b.buffer, b.byteOffset, n * 4), F: new Float32Array(b.buffer, b.byteOffset, n * 4) };
+  return view(b, headerOf(b), lengthOf(b));
 }
 
-/** The number of clauses a stored list holds, without reading it. */
-export const lengthOf = (buf: Uint8Array): number => buf.byteLength / 16;
+/** The number of clauses a stored list holds, without decoding it. */
+export const lengthOf = (buf: Uint8Array): number => (buf.byteLength - 4) / (headerOf(buf) >= 0 ? 8 : 12);
+
+/** The list's clauses by impact, as [id, impact]. */
+export function entries(p: PostingList): [number, number][] {
+  return Array.from(p.ids, (id, k) => [p.base + id, p.imps[k]!]);
+}
 
 /** The clause's impact in the list, or -1 when the term is not in it. */
 function impactIn(p: PostingList, id: number): number {
+  const x = id - p.base;
   let lo = 0;
   let hi = p.n - 1;
-  const base = 2 * p.n;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const x = p.I[base + mid]!;
-    if (x === id) return p.F[3 * p.n + mid]!;
-    if (x < id) lo = mid + 1;
+    const pos = p.byId[mid]!;
+    const y = p.ids[pos]!;
+    if (y === x) return p.imps[pos]!;
+    if (y < x) lo = mid + 1;
     else hi = mid - 1;
   }
   return -1;
@@ -155,8 +178,9 @@ export function topK(lists: PostingList[][], weight: number[], k: number): Hit[]
   if (k <= 0 || !versions) return [];
   // each term's lists merged by a heap of cursors, highest impact first
   type Cursor = { p: PostingList; v: number; pos: number };
-  const imp = (c: Cursor) => c.p.F[c.p.n + c.pos]!;
-  const first = (a: Cursor, b: Cursor) => imp(a) > imp(b) || (imp(a) === imp(b) && a.p.I[a.pos]! < b.p.I[b.pos]!);
+  const imp = (c: Cursor) => c.p.imps[c.pos]!;
+  const idOf = (c: Cursor) => c.p.base + c.p.ids[c.pos]!;
+  const first = (a: Cursor, b: Cursor) => imp(a) > imp(b) || (imp(a) === imp(b) && idOf(a) < idOf(b));
   const down = (h: Cursor[], i: number) => {
     for (;;) {
       const l = 2 * i + 1;
@@ -183,7 +207,7 @@ export function topK(lists: PostingList[][], weight: number[], k: number): Hit[]
       // a list read to its end: every clause holding all the terms has been seen
       if (!h.length) return top;
       const c = h[0]!;
-      const id = c.p.I[c.pos]!;
+      const id = idOf(c);
       const own = imp(c);
       last[t] = own;
       if (++c.pos === c.p.n) h[0] = h[h.length - 1]!, h.pop();

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildPostings, decode, encode, idf, impact, topK, type Hit, type PostingList } from '../../server/search/postings.ts';
+import { buildPostings, decode, encode, entries, idf, impact, lengthOf, topK, type Hit, type PostingList } from '../../server/search/postings.ts';
 import { plainWords } from '../../server/search/engine.ts';
 import { parseQuery, type TextQuery } from '../../server/search/query.ts';
 import { rng } from '../../bench/lib/gen-standard.ts';
@@ -8,7 +8,7 @@ import { rng } from '../../bench/lib/gen-standard.ts';
 function bruteForce(lists: PostingList[][], weight: number[], k: number): Hit[] {
   const maps = lists.map((perVersion) => {
     const m = new Map<number, number>();
-    for (const p of perVersion) for (let i = 0; i < p.n; i++) m.set(p.I[2 * p.n + i]!, p.F[3 * p.n + i]!);
+    for (const p of perVersion) for (const [id, i] of entries(p)) m.set(id, i);
     return m;
   });
   const out: Hit[] = [];
@@ -41,7 +41,8 @@ describe('search postings: the impact-ordered index and its top-k walk (server/s
       let next = 1;
       const lists: PostingList[][] = Array.from({ length: terms }, () => []);
       for (let v = 0; v < versions; v++) {
-        const clauses = Array.from({ length: int(1, 80) }, () => next++);
+        // ids in 16 bits above the lowest, and sometimes not
+        const clauses = Array.from({ length: int(1, 80) }, () => (next += run % 5 === 0 ? 70_000 : 1));
         for (let t = 0; t < terms; t++) {
           // each term in a share of the version's clauses (ascending ids, as buildPostings gives them)
           const share = r();
@@ -66,15 +67,19 @@ describe('search postings: the impact-ordered index and its top-k walk (server/s
     expect([...lists.keys()].sort()).to.deep.equal(['a', 'ar', 'is', 'mark', 'mine', 'of', 'on', 'record', 'the']);
     const mine = decode(lists.get('mine')!);
     expect(mine.n).to.equal(2);
-    // ids by impact, then ascending: both clauses hold "mine" twice in the body; clause 7 is shorter
-    expect([...mine.I.subarray(0, 2)]).to.deep.equal([7, 3]);
-    expect([...mine.I.subarray(4, 6)]).to.deep.equal([3, 7]);
+    // by impact, then ascending ids: both clauses hold "mine" twice in the body; clause 7 is shorter
+    expect(entries(mine)).to.deep.equal([[7, impact(2, 7)], [3, impact(2, 8)]]);
+    expect([...mine.byId]).to.deep.equal([1, 0]);
     // a heading hit weighs ten: "mark" in clause 3's heading and twice in its text
-    expect(decode(lists.get('mark')!).F[1]).to.equal(impact(12, 8));
+    expect(entries(decode(lists.get('mark')!))).to.deep.equal([[3, impact(12, 8)]]);
     const stored = lists.get('record')!;
     const shifted = Buffer.alloc(stored.length + 1);
     stored.copy(shifted, 1);
-    expect([...decode(shifted.subarray(1)).I]).to.deep.equal([...decode(stored).I]);
+    expect(entries(decode(shifted.subarray(1)))).to.deep.equal(entries(decode(stored)));
+    // ids spanning more than 16 bits: stored as int32
+    const wide = encode([5, 70_000, 200_000], [impact(1, 50), impact(3, 50), impact(1, 50)]);
+    expect(lengthOf(wide)).to.equal(3);
+    expect(entries(decode(wide))).to.deep.equal([[70_000, impact(3, 50)], [5, impact(1, 50)], [200_000, impact(1, 50)]]);
   });
 
   it('IDF as FTS5 computes it, never zero or below', () => {
