@@ -63,12 +63,12 @@ const fts5: SearchEngine = {
        from clauses where version_id = ?`,
       [versionId],
     );
-    // The impact-ordered lists (postings.ts) of plain word searches, and the version's number of clauses
-    // under the empty term (migrations/20261201150000_create_clause_postings.ts). A few hundred rows, 500
+    // The impact-ordered lists (postings.ts) of plain word searches with their lengths, and the version's
+    // number of clauses under the empty term (migrations/20261201150000_create_clause_postings.ts). A few hundred rows, 500
     // a statement (Knex inserts rows as a compound SELECT, which SQLite limits to 500 terms).
     const clauses: { id: number; heading: string; text: string }[] = await db('clauses').where({ version_id: versionId }).orderBy('id').select('id', 'heading', 'text');
-    const rows: { term: string; version_id: number; postings: Buffer | number }[] = [...buildPostings(clauses)].map(([term, postings]) => ({ term, version_id: versionId, postings }));
-    rows.push({ term: '', version_id: versionId, postings: clauses.length });
+    const rows = [...buildPostings(clauses)].map(([term, postings]) => ({ term, version_id: versionId, postings, clauses: lengthOf(postings) }));
+    rows.push({ term: '', version_id: versionId, postings: Buffer.alloc(0), clauses: clauses.length });
     for (let i = 0; i < rows.length; i += 500) await db('clause_postings').insert(rows.slice(i, i + 500));
   },
   async search(db, q, versionIds, limit, offset = 0, marked = limit) {
@@ -105,8 +105,9 @@ const fts5: SearchEngine = {
 };
 
 interface Fts5Statements {
-  clauses: BetterSqlite3.Statement<[], number | null>;
+  holding: BetterSqlite3.Statement<[string], number | null>;
   postings: BetterSqlite3.Statement<[string], [number, Buffer]>;
+  postingsOf: BetterSqlite3.Statement<[string, string], [number, Buffer]>;
   details: BetterSqlite3.Statement<[string], { id: number; version_id: number; ref: string; heading: string }>;
   ranked: BetterSqlite3.Statement<[number, string, number], { id: number; version_id: number | null; ref: string; heading: string; rank: number }>;
   joined: BetterSqlite3.Statement<[number, string, string, number], { id: number; version_id: number; ref: string; heading: string; rank: number }>;
@@ -114,8 +115,10 @@ interface Fts5Statements {
 }
 const fts5Statements = preparedPerConnection(
   (conn): Fts5Statements => ({
-    clauses: conn.prepare<[], number | null>(`select sum(postings) from clause_postings where term = ''`).pluck(),
+    // from the index on (term, clauses) alone; the empty term's rows count every clause indexed
+    holding: conn.prepare<[string], number | null>(`select sum(clauses) from clause_postings where term = ?`).pluck(),
     postings: conn.prepare<[string], [number, Buffer]>(`select version_id, postings from clause_postings where term = ?`).raw(),
+    postingsOf: conn.prepare<[string, string], [number, Buffer]>(`select version_id, postings from clause_postings where term = ? and version_id in (select value from json_each(?))`).raw(),
     details: conn.prepare(`select id, version_id, ref, heading from clauses where id in (select value from json_each(?))`),
     // The window a subquery with its LIMIT (never merged into the join), left-joined so that a short
     // answer still means the index had no more hits.
@@ -202,24 +205,22 @@ export function plainWords(q: TextQuery): string[] | null {
  */
 function postingsSearch(s: Fts5Statements, words: string[], match: string, versionIds: number[], limit: number, offset: number, marked: number): ClauseHit[] {
   const need = offset + limit;
-  const clauses = s.clauses.get() ?? 0;
-  const terms = [...new Set(words)];
+  const clauses = s.holding.get('') ?? 0;
+  // the rarest term first: the lists of the others are read only in the versions that hold it
+  const terms = [...new Set(words)].map((term) => ({ term, holding: s.holding.get(term) ?? 0 })).sort((a, b) => a.holding - b.holding);
+  if (!terms[0]?.holding) return [];
+  const weight = terms.map((t) => idf(clauses, t.holding) * words.filter((w) => w === t.term).length);
   const allowed = new Set(versionIds);
-  const weight: number[] = [];
   const inScope: Map<number, Buffer>[] = [];
-  for (const term of terms) {
-    let holding = 0;
+  for (const { term } of terms) {
+    const rows = inScope.length ? s.postingsOf.all(term, JSON.stringify([...inScope[inScope.length - 1]!.keys()])) : s.postings.all(term);
     const lists = new Map<number, Buffer>();
-    for (const [version, postings] of s.postings.all(term)) {
-      holding += lengthOf(postings);
-      if (allowed.has(version)) lists.set(version, postings);
-    }
+    for (const [version, postings] of rows) if (allowed.has(version) && (!inScope.length || inScope[inScope.length - 1]!.has(version))) lists.set(version, postings);
     if (!lists.size) return [];
-    weight.push(idf(clauses, holding) * words.filter((w) => w === term).length);
     inScope.push(lists);
   }
   // only the versions holding every term can hold a clause that does
-  const versions = [...inScope[0]!.keys()].filter((v) => inScope.every((lists) => lists.has(v)));
+  const versions = [...inScope[inScope.length - 1]!.keys()];
   const lists: PostingList[][] = inScope.map((byVersion) => versions.map((v) => decode(byVersion.get(v)!)));
   const hits = topK(lists, weight, need).slice(offset);
   if (!hits.length) return [];

@@ -48,10 +48,10 @@ describe('search: the impact-ordered index on SQLite (issue 15 item 5)', () => {
     const engine = engineFor(db);
     const q = parseQuery('axolotls marks') as TextQuery;
     expect((await engine.search(db, q, [id], 10)).map((h) => h.heading)).to.deep.equal(['Axolotl marking']);
-    const before = Number((await db('clause_postings').where({ term: '' }).sum('postings as n').first())?.n);
+    const before = Number((await db('clause_postings').where({ term: '' }).sum('clauses as n').first())?.n);
     await db('versions').where({ id }).del();
     expect(await db('clause_postings').where({ version_id: id }).count('* as n').first()).to.deep.equal({ n: 0 });
-    expect(Number((await db('clause_postings').where({ term: '' }).sum('postings as n').first())?.n)).to.equal(before - 1);
+    expect(Number((await db('clause_postings').where({ term: '' }).sum('clauses as n').first())?.n)).to.equal(before - 1);
     expect(await engine.search(db, q, [id], 10)).to.deep.equal([]);
   });
 });
