@@ -16,7 +16,7 @@
  * whose ref differs are `renumbered`.
  */
 import type { Clause } from '../versions/clause.ts';
-import { wordsOf, wordsPerSentence } from './sentences.ts';
+import { isAscii, wordsOf, wordsPerSentence } from './sentences.ts';
 
 /** A clause as alignment needs it: a new draft's clauses have no key yet. */
 export type AlignClause = Omit<Clause, 'key'> & { key?: string };
@@ -274,6 +274,49 @@ export class Shingles {
     return p;
   }
 
+  /**
+   * At most how many words of `piece` a clause with body `text` holds in sentences that a clause with
+   * body `other` does not have word for word (the words a piece brings that the partner lacks: see
+   * findSources). A sentence of `text` that `other` has too holds there what it holds here; the others
+   * lie in the stretch where the two texts differ, cut back to sentence ends (changedStretch), so only
+   * that stretch is read, sentence by sentence as `held` reads a whole clause. Infinity (no bound) for a
+   * text not in ASCII.
+   */
+  reach(piece: Piece, text: string, other: string): number {
+    if (text === other) return 0;
+    if (!isAscii(text) || !isAscii(other)) return Infinity;
+    const [from, to] = changedStretch(text, other);
+    if (to <= from) return 0;
+    const stretch = text.slice(from, to);
+    const words = wordsOf(stretch);
+    const n = words.length;
+    if (n < 2) return 0; // (no word pair: no sentence of it holds anything)
+    const pairs = new Int32Array(n - 1);
+    let prev = this.idOf(words[0]!);
+    for (let k = 1; k < n; k++) {
+      const id = this.idOf(words[k]!);
+      pairs[k - 1] = bigramHash(prev, id);
+      prev = id;
+    }
+    const starts = [0];
+    let at = 0;
+    const per = wordsPerSentence(stretch);
+    for (let k = 0, m = per.length; k < m; k++) {
+      at += per[k]!;
+      if (at > starts[starts.length - 1]!) starts.push(at);
+    }
+    const held = heldBy(piece, pairs, starts);
+    let most = 0;
+    for (let u = 0, m = held.length; u < m; u++) if (held[u]) most += piece.sizes[u]!;
+    return most;
+  }
+
+  private idOf(word: string): number {
+    let id = this.wordIds.get(word);
+    if (id === undefined) this.wordIds.set(word, (id = hashWord(word)));
+    return id;
+  }
+
   /** Which sentences of `piece` a sentence of `c` holds, perhaps edited (see heldBy). */
   held(piece: Piece, c: AlignClause): Uint8Array {
     const t = this.sentenceTokens(c);
@@ -316,6 +359,41 @@ export class Shingles {
   }
 
 }
+
+/**
+ * The stretch [from, to) of ASCII `text` outside of which its sentences are `other`'s, word for word:
+ * from the last sentence end (or line break) found within the two texts' common start, to the first
+ * found within their common end. (A sentence end is a '.', '!' or '?' followed by spaces and a capital,
+ * a digit or an opening bracket or quote, as wordsPerSentence cuts: one found inside the common text,
+ * what follows it included, is there in both texts.)
+ */
+function changedStretch(text: string, other: string): [number, number] {
+  const max = Math.min(text.length, other.length);
+  // whole chunks first (native compares), then character by character
+  let pre = 0;
+  while (pre + CHUNK <= max && text.slice(pre, pre + CHUNK) === other.slice(pre, pre + CHUNK)) pre += CHUNK;
+  while (pre < max && text.charCodeAt(pre) === other.charCodeAt(pre)) pre++;
+  // (the common end measured on its own, overlapping the common start if it will: a sentence of `text`
+  // in either is in `other`, which is all that is asked)
+  let suf = 0;
+  while (suf + CHUNK <= max && text.slice(text.length - suf - CHUNK, text.length - suf) === other.slice(other.length - suf - CHUNK, other.length - suf)) suf += CHUNK;
+  while (suf < max && text.charCodeAt(text.length - 1 - suf) === other.charCodeAt(other.length - 1 - suf)) suf++;
+  // the last cut inside the common start: its lookahead read within it
+  const head = text.slice(0, pre);
+  let from = 0;
+  CUT.lastIndex = 0;
+  for (let m = CUT.exec(head); m; m = CUT.exec(head)) from = m.index + 1;
+  // the first cut inside the common end
+  const tailStart = text.length - suf;
+  CUT.lastIndex = 0;
+  const m = CUT.exec(text.slice(tailStart));
+  const to = m ? tailStart + m.index + 1 : text.length;
+  return [from, to];
+}
+
+const CHUNK = 32;
+// a sentence end (as END_ASCII in ./sentences.ts) or a line break
+const CUT = /[.!?](?=[ \t]+[A-Z\d("'])|\n/g;
 
 /** The bigram hash at each word but the last, made once per clause (its Set, and each scan for a piece). */
 function pairsOf(t: Tokens): Int32Array {
@@ -484,6 +562,9 @@ function findSources(
       const own = partnerOfTheirs[t]!;
       // a clause that reads as its partner holds the piece exactly as much as the partner does: a copy
       if (own >= 0 && sameClause(theirs[t]!, mine[own]!)) continue;
+      // the piece's novel words can only be in sentences of the clause that its partner lacks, which lie
+      // where their texts differ: a clause edited in a few words is ruled out without reading it whole
+      if (own >= 0 && sh.reach(piece, theirs[t]!.text, mine[own]!.text) < NOVEL * piece.words) continue;
       // a cheap bound first, on the clause's bigrams as a whole: a sentence u held at SAME_SENTENCE (0.5)
       // by a sentence v shares at least |u|/3 of its bigrams with it (2s ≥ (|u|+|v|)/2 and s ≤ |v|)
       if (!mayHold(piece, sh.bigrams(theirs[t]!), CONTAINED * piece.words)) continue;
