@@ -227,10 +227,14 @@ export function changedTerms(parts: readonly DiffPart[], kind: 'verbs' | 'number
   return termsOfKind(hs, sideText(parts, 'old'), sideText(parts, 'new'), kind);
 }
 
-function termsOfKind(hs: Hunk[], oldText: string, newText: string, kind: 'verbs' | 'numbers'): { from: string | null; to: string | null }[] {
+/** `keep`, when given, is handed the terms found on the old side, then those on the new (see changedTermSpans). */
+function termsOfKind(hs: Hunk[], oldText: string, newText: string, kind: 'verbs' | 'numbers', keep?: Found[][]): { from: string | null; to: string | null }[] {
   const [re, norm] = kind === 'verbs' ? [VERB as Scanner, normVerb] : [NUMBER, normNumber];
-  const before = termsPerHunk(termsNear(oldText, hs, 'old', re, norm), hs, 'old');
-  const after = termsPerHunk(termsNear(newText, hs, 'new', re, norm), hs, 'new');
+  const onOld = termsNear(oldText, hs, 'old', re, norm);
+  const onNew = termsNear(newText, hs, 'new', re, norm);
+  keep?.push(onOld, onNew);
+  const before = termsPerHunk(onOld, hs, 'old');
+  const after = termsPerHunk(onNew, hs, 'new');
   const out: { from: string | null; to: string | null }[] = [];
   for (let k = 0; k < hs.length; k++) for (const t of termChanges(before[k]!, after[k]!)) out.push(t);
   return out;
@@ -285,6 +289,8 @@ export interface TermSpan {
  * reads, so that the HTML can make them stand out in the text. Pure.
  */
 export function changedTermSpans(parts: readonly DiffPart[]): { old: TermSpan[]; new: TermSpan[] } {
+  const known = termsFound.get(parts);
+  if (known) return { old: spansOf(known[0]!, known[2]!), new: spansOf(known[1]!, known[3]!) };
   const hs = hunks(parts);
   const spans = (side: 'old' | 'new') => {
     if (!hs.length) return [];
@@ -294,6 +300,20 @@ export function changedTermSpans(parts: readonly DiffPart[]): { old: TermSpan[];
   };
   return { old: spans('old'), new: spans('new') };
 }
+
+/** Verbs then numbers as spans, in order (as changedTermSpans makes them). */
+function spansOf(verbs: readonly Found[], numbers: readonly Found[]): TermSpan[] {
+  const out: TermSpan[] = [];
+  for (const f of verbs) out.push({ kind: 'verb', start: f.start, end: f.end });
+  for (const f of numbers) out.push({ kind: 'number', start: f.start, end: f.end });
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The terms the summary found at the changes of a clause changed in place, by its parts: the HTML of
+ * the same diff marks these (changedTermSpans), rather than scanning both sides of the clause again.
+ */
+const termsFound = new WeakMap<readonly DiffPart[], Found[][]>();
 
 /** Pairs the changes between two term sequences: a removed run next to an added run reads as "a → b". */
 export function termChanges(before: string[], after: string[]): { from: string | null; to: string | null }[] {
@@ -597,7 +617,9 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     const c = clauses[e]!;
     const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
     const { hs, old: oldText, new: newText } = shapeOf(c);
-    for (const kind of ['verbs', 'numbers'] as const) add(kind, termsOfKind(hs, oldText, newText, kind), at, [e, 0]);
+    const seen: Found[][] = []; // verbs old, verbs new, numbers old, numbers new
+    for (const kind of ['verbs', 'numbers'] as const) add(kind, termsOfKind(hs, oldText, newText, kind, seen), at, [e, 0]);
+    termsFound.set(c.parts, seen);
   }
   const byOrder = (a: { order: [number, number] }, b: { order: [number, number] }) => a.order[0] - b.order[0] || a.order[1] - b.order[1];
   found.sort(byOrder);
