@@ -701,8 +701,12 @@ function withinSentences(shape: EntryShape): boolean {
     const h = hs[k]!;
     const gone = h.old[1] > h.old[0] ? wordsOf(oldText.slice(h.old[0], h.old[1])) : NONE;
     const come = h.new[1] > h.new[0] ? wordsOf(newText.slice(h.new[0], h.new[1])) : NONE;
-    // (a side that loses or gains no word keeps its sentence: only a side with words changed is looked at)
-    if ((gone.length && !mostlyKept(perOld, oldText, h.old, gone.length)) || (come.length && !mostlyKept(perNew, newText, h.new, come.length))) return false;
+    // (a side that loses or gains no word keeps its sentence: only a side with words changed is looked at;
+    // one word changed by the only hunk is kept by a sentence with a word beside it, seen without
+    // measuring the sentence)
+    const alone = hs.length === 1;
+    if (gone.length && !(alone && gone.length === 1 && wordBeside(oldText, h.old)) && !mostlyKept(perOld, oldText, h.old, gone.length)) return false;
+    if (come.length && !(alone && come.length === 1 && wordBeside(newText, h.new)) && !mostlyKept(perNew, newText, h.new, come.length)) return false;
     for (let w = 0; w < gone.length; w++) deleted.push(gone[w]!);
     for (let w = 0; w < come.length; w++) inserted.push(come[w]!);
   }
@@ -723,6 +727,22 @@ function withinSentences(shape: EntryShape): boolean {
 }
 
 const NONE: string[] = [];
+
+/**
+ * Whether a word sits right before or after [a, b), one space or tab away: a word of the sentence
+ * that holds [a, b) (no sentence end or line break between), other than those in [a, b).
+ */
+function wordBeside(text: string, [a, b]: [number, number]): boolean {
+  return (isBlank(text.charCodeAt(a - 1)) && isAsciiWordChar(text.charCodeAt(a - 2))) || (isBlank(text.charCodeAt(b)) && isAsciiWordChar(text.charCodeAt(b + 1)));
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 
 /**
  * Adds `changed` words to the sentence around `span`; whether it still keeps at least half of its words.
