@@ -280,23 +280,26 @@ export class Shingles {
    * findSources). A sentence of `text` that `other` has too holds there what it holds here; the others
    * lie in the stretch where the two texts differ, cut back to sentence ends (changedStretch), so only
    * that stretch is read, sentence by sentence as `held` reads a whole clause. Infinity (no bound) for a
-   * text not in ASCII.
+   * stretch not in ASCII.
    */
   reach(piece: Piece, text: string, other: string): number {
     if (text === other) return 0;
-    if (!isAscii(text) || !isAscii(other)) return Infinity;
     const [from, to] = changedStretch(text, other);
     if (to <= from) return 0;
     const stretch = text.slice(from, to);
+    // (a stretch in ASCII reads in ASCII as its clause reads it, whether the rest of it is ASCII or not:
+    // its sentence ends and words are the same either way)
+    if (!isAscii(stretch)) return Infinity;
     const words = wordsOf(stretch);
     const n = words.length;
     if (n < 2) return 0; // (no word pair: no sentence of it holds anything)
-    const pairs = new Int32Array(n - 1);
-    let prev = this.idOf(words[0]!);
-    for (let k = 1; k < n; k++) {
-      const id = this.idOf(words[k]!);
-      pairs[k - 1] = bigramHash(prev, id);
-      prev = id;
+    const ids = new Int32Array(n);
+    const known = this.wordIds;
+    for (let k = 0; k < n; k++) {
+      const word = words[k]!;
+      let id = known.get(word);
+      if (id === undefined) known.set(word, (id = hashWord(word)));
+      ids[k] = id;
     }
     const starts = [0];
     let at = 0;
@@ -305,16 +308,10 @@ export class Shingles {
       at += per[k]!;
       if (at > starts[starts.length - 1]!) starts.push(at);
     }
-    const held = heldBy(piece, pairs, starts);
+    const held = heldBy(piece, pairsOf({ ids }), starts);
     let most = 0;
     for (let u = 0, m = held.length; u < m; u++) if (held[u]) most += piece.sizes[u]!;
     return most;
-  }
-
-  private idOf(word: string): number {
-    let id = this.wordIds.get(word);
-    if (id === undefined) this.wordIds.set(word, (id = hashWord(word)));
-    return id;
   }
 
   /** Which sentences of `piece` a sentence of `c` holds, perhaps edited (see heldBy). */
@@ -361,11 +358,12 @@ export class Shingles {
 }
 
 /**
- * The stretch [from, to) of ASCII `text` outside of which its sentences are `other`'s, word for word:
+ * The stretch [from, to) of `text` outside of which its sentences are `other`'s, word for word:
  * from the last sentence end (or line break) found within the two texts' common start, to the first
  * found within their common end. (A sentence end is a '.', '!' or '?' followed by spaces and a capital,
- * a digit or an opening bracket or quote, as wordsPerSentence cuts: one found inside the common text,
- * what follows it included, is there in both texts.)
+ * a digit or an opening bracket or quote, as wordsPerSentence cuts ASCII text: one found inside the
+ * common text, what follows it included, is there in both texts; in other text it cuts there too, and
+ * perhaps elsewhere as well, which only makes the stretch longer.)
  */
 function changedStretch(text: string, other: string): [number, number] {
   const max = Math.min(text.length, other.length);

@@ -197,7 +197,8 @@ describe('diff: inheritKeys', () => {
 describe('diff: the bound on what a split or merge piece can bring (Shingles.reach)', () => {
   // The piece search skips a clause whose partner differs from it in a few words without reading it
   // whole: what `reach` returns must never be less than what reading both clauses whole finds.
-  const WORDS = ['The', 'operator', 'shall', 'mark', 'the', 'area', 'with', 'red', 'signs', 'every', '25', 'm', 'A', 'deminer', 'should', 'carry', 'a', 'kit', 'on', 'site'];
+  // (a few words not in ASCII: a clause read with the Unicode regexps, a stretch of it perhaps in ASCII)
+  const WORDS = ['The', 'operator', 'shall', 'mark', 'the', 'area', 'with', 'red', 'signs', 'every', '25', 'm', 'A', 'deminer', 'should', 'carry', 'a', 'kit', 'on', 'site', 'Émile', 'ça', '“Q”'];
   const SEPS = ['. ', '. ', '; ', ', ', ' ', '\n', '.\n', '! ', '? ', '.  ', ' (', ') '];
   const sentence = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 9 }).map((ws) => ws.join(' '));
   const text = fc.array(fc.tuple(sentence, fc.constantFrom(...SEPS)), { minLength: 1, maxLength: 8 }).map((xs) => xs.map(([s, e]) => s + e).join(''));
