@@ -367,15 +367,10 @@ export class Shingles {
  */
 function changedStretch(text: string, other: string): [number, number] {
   const max = Math.min(text.length, other.length);
-  // whole chunks first (native compares), then character by character
-  let pre = 0;
-  while (pre + CHUNK <= max && text.slice(pre, pre + CHUNK) === other.slice(pre, pre + CHUNK)) pre += CHUNK;
-  while (pre < max && text.charCodeAt(pre) === other.charCodeAt(pre)) pre++;
+  const pre = commonLength(text, other, max, false);
   // (the common end measured on its own, overlapping the common start if it will: a sentence of `text`
   // in either is in `other`, which is all that is asked)
-  let suf = 0;
-  while (suf + CHUNK <= max && text.slice(text.length - suf - CHUNK, text.length - suf) === other.slice(other.length - suf - CHUNK, other.length - suf)) suf += CHUNK;
-  while (suf < max && text.charCodeAt(text.length - 1 - suf) === other.charCodeAt(other.length - 1 - suf)) suf++;
+  const suf = commonLength(text, other, max, true);
   // the last cut inside the common start: its lookahead read within it
   const head = text.slice(0, pre);
   let from = 0;
@@ -389,7 +384,28 @@ function changedStretch(text: string, other: string): [number, number] {
   return [from, to];
 }
 
-const CHUNK = 32;
+/**
+ * How many characters `a` and `b` have in common at their start (at their end if `fromEnd`), at most
+ * `max`: by native compares of slices, growing while they agree, then halving, so that a few compares
+ * measure a long common stretch (a loop over characters runs slowly in a process's first diff).
+ */
+function commonLength(a: string, b: string, max: number, fromEnd: boolean): number {
+  const same = (at: number, n: number) =>
+    fromEnd ? a.slice(a.length - at - n, a.length - at) === b.slice(b.length - at - n, b.length - at) : a.slice(at, at + n) === b.slice(at, at + n);
+  let n = 0;
+  let step = 16;
+  while (n + step <= max && same(n, step)) {
+    n += step;
+    step *= 2;
+  }
+  // what differs (or the end) lies within `step` of n
+  while (step > 1) {
+    step >>= 1;
+    if (n + step <= max && same(n, step)) n += step;
+  }
+  return n;
+}
+
 // a sentence end (as END_ASCII in ./sentences.ts) or a line break
 const CUT = /[.!?](?=[ \t]+[A-Z\d("'])|\n/g;
 
