@@ -203,7 +203,7 @@ interface Piece {
 /** Heading and body as word ids, and (once asked for) where each sentence of the body starts. */
 interface Tokens {
   ids: Int32Array;
-  /** the hash of the bigram starting at each word (bigramHash), made once for the Set and the scans */
+  /** the hash of the bigram starting at each word (see pairsOf), made once for the Set, the piece and the scans */
   pairs?: Int32Array;
   /** word index where each body sentence starts, then ids.length */
   starts?: number[];
@@ -211,11 +211,6 @@ interface Tokens {
 
 const FNV = 0x811c9dc5;
 const PRIME = 0x01000193;
-
-/** The hash of a word bigram, as pairsOf makes it for a whole clause. */
-function bigramHash(a: number, b: number): number {
-  return Math.imul(Math.imul(FNV ^ a, PRIME) ^ b, PRIME);
-}
 
 /**
  * Word shingles of heading + body as 32-bit hashes, and the sentences of the body, computed once per
@@ -248,7 +243,9 @@ export class Shingles {
   piece(c: AlignClause): Piece {
     let p = this.pieces.get(c);
     if (!p) {
-      const { ids, starts } = this.sentenceTokens(c);
+      const t = this.sentenceTokens(c);
+      const { ids, starts } = t;
+      const pairs = pairsOf(t);
       p = { bigrams: [], sizes: [], index: new Map(), words: 0 };
       for (let k = 0; k + 1 < starts.length; k++) {
         const a = Math.min(starts[k]!, ids.length);
@@ -257,7 +254,7 @@ export class Shingles {
         for (let w = a; w < b; w++) {
           if (w + 1 === b && w > a) break;
           // the bigram from w (the word itself for a one-word sentence)
-          const h = w + 1 < b ? bigramHash(ids[w]!, ids[w + 1]!) : unigramHash(ids[w]!);
+          const h = w + 1 < b ? pairs[w]! : unigramHash(ids[w]!);
           // units are added in order: a bigram already posted for this one is a repeat within it
           const posting = p.index.get(h);
           if (!posting) p.index.set(h, [k]);
@@ -409,7 +406,7 @@ function commonLength(a: string, b: string, max: number, fromEnd: boolean): numb
 // a sentence end (as END_ASCII in ./sentences.ts) or a line break
 const CUT = /[.!?](?=[ \t]+[A-Z\d("'])|\n/g;
 
-/** The bigram hash at each word but the last, made once per clause (its Set, and each scan for a piece). */
+/** The bigram hash at each word but the last (FNV over the two word ids), made once per clause: its Set, its piece, each scan for a piece. */
 function pairsOf(t: Tokens): Int32Array {
   if (!t.pairs) {
     const { ids } = t;
