@@ -350,6 +350,8 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
   };
   const fromRefs = countRefs(clauses, 'from_ref');
   const toRefs = countRefs(clauses, 'to_ref');
+  // per entry, the split (`f` + old ref) or merge (`t` + new ref) it is a piece of, else null
+  const group: (string | null)[] = [];
   // (indexed loops and a plain object: in a process's first diff each step of an iterator and each
   // spread is a call, for every clause of the document)
   for (let e = 0; e < clauses.length; e++) {
@@ -362,6 +364,7 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
     }
     const split = c.status !== 'added' && c.status !== 'removed' && fromRefs.get(c.from_ref!)! > 1;
     const merged = !split && c.status !== 'added' && c.status !== 'removed' && toRefs.get(c.to_ref!)! > 1;
+    group.push(split ? `f${c.from_ref}` : merged ? `t${c.to_ref}` : null);
     if (c.status === 'unchanged' && !c.moved && !c.renumbered && !split && !merged) continue; // nothing to list
     const link: ChangeLink = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref, heading: c.heading };
     if (c.status === 'added') s.added.push(link);
@@ -379,7 +382,7 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
     anchor: pieces[0]!.anchor, from_refs: pieces.map((l) => l.from_ref!), to_ref: to, text: `${andList(pieces.map((l) => shownRef(l.from_ref!)))} were merged into ${shownRef(to)}`,
   }));
   shapes = new WeakMap();
-  const terms = followSentences(clauses, fromRefs, toRefs);
+  const terms = followSentences(clauses, fromRefs, toRefs, group);
   shapes = new WeakMap();
   s.verbs = terms.verbs;
   s.numbers = terms.numbers;
@@ -460,10 +463,14 @@ type Terms = { from: string | null; to: string | null };
  * The verb and number changes of the whole diff, and the sentences that moved between unrelated clauses,
  * from the sentences of every entry that is not unchanged.
  */
-function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, number>, toRefs: Map<string, number>): { verbs: TermChange[]; numbers: TermChange[]; moved: MovedSentence[] } {
-  const piece = (c: ClauseDiff) => (c.from_ref !== null && fromRefs.get(c.from_ref)! > 1) || (c.to_ref !== null && toRefs.get(c.to_ref)! > 1);
+function followSentences(
+  clauses: readonly ClauseDiff[],
+  fromRefs: Map<string, number>,
+  toRefs: Map<string, number>,
   // entries of one split or merge form a group: a sentence may go from one of its pieces to another
-  const group = clauses.map((c) => (c.status === 'added' || c.status === 'removed' ? null : fromRefs.get(c.from_ref!)! > 1 ? `f${c.from_ref}` : toRefs.get(c.to_ref!)! > 1 ? `t${c.to_ref}` : null));
+  group: readonly (string | null)[],
+): { verbs: TermChange[]; numbers: TermChange[]; moved: MovedSentence[] } {
+  const piece = (c: ClauseDiff) => (c.from_ref !== null && fromRefs.get(c.from_ref)! > 1) || (c.to_ref !== null && toRefs.get(c.to_ref)! > 1);
   // whether an entry goes from one ref to the other (asked only for sentences that moved: made when first asked)
   let linkedRefs: Set<string> | null = null;
   const linked = (from: string | null, to: string | null) => {
@@ -477,13 +484,7 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   // The shared side of a split (the old clause) or merge (the new one) is read whole, by the piece that
   // kept its number (else the first): the cut between pieces is a guess that a repeated sentence must
   // not follow, and a sentence that stayed with the clause's own number stays unreported.
-  const members = new Map<string, number[]>();
-  group.forEach((g, e) => {
-    if (g === null) return;
-    const list = members.get(g);
-    if (list) list.push(e);
-    else members.set(g, [e]);
-  });
+  const members = membersOf(group);
   const shared = new Map<number, string>(); // home entry → the whole shared side
   const skip = new Set<number>(); // other pieces: their slice of the shared side is read by the home entry
   for (const [g, es] of members) {
@@ -629,6 +630,22 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     numbers: found.filter((f) => f.kind === 'numbers').map((f) => f.t),
     moved: moved.map((m) => m.m),
   };
+}
+
+/**
+ * The entries of each group (split or merge), in order. (A function of its own: a loop over every
+ * entry in followSentences would count towards compiling all of that long function early.)
+ */
+function membersOf(group: readonly (string | null)[]): Map<string, number[]> {
+  const members = new Map<string, number[]>();
+  for (let e = 0; e < group.length; e++) {
+    const g = group[e]!;
+    if (g === null) continue;
+    const list = members.get(g);
+    if (list) list.push(e);
+    else members.set(g, [e]);
+  }
+  return members;
 }
 
 /**
