@@ -16,7 +16,7 @@
  * whose ref differs are `renumbered`.
  */
 import type { Clause } from '../versions/clause.ts';
-import { wordsOf, wordsPerSentence } from './sentences.ts';
+import { isAscii, wordsOf, wordsPerSentence } from './sentences.ts';
 
 /** A clause as alignment needs it: a new draft's clauses have no key yet. */
 export type AlignClause = Omit<Clause, 'key'> & { key?: string };
@@ -203,7 +203,7 @@ interface Piece {
 /** Heading and body as word ids, and (once asked for) where each sentence of the body starts. */
 interface Tokens {
   ids: Int32Array;
-  /** the hash of the bigram starting at each word (bigramHash), made once for the Set and the scans */
+  /** the hash of the bigram starting at each word (see pairsOf), made once for the Set, the piece and the scans */
   pairs?: Int32Array;
   /** word index where each body sentence starts, then ids.length */
   starts?: number[];
@@ -211,11 +211,6 @@ interface Tokens {
 
 const FNV = 0x811c9dc5;
 const PRIME = 0x01000193;
-
-/** The hash of a word bigram, as pairsOf makes it for a whole clause. */
-function bigramHash(a: number, b: number): number {
-  return Math.imul(Math.imul(FNV ^ a, PRIME) ^ b, PRIME);
-}
 
 /**
  * Word shingles of heading + body as 32-bit hashes, and the sentences of the body, computed once per
@@ -248,7 +243,9 @@ export class Shingles {
   piece(c: AlignClause): Piece {
     let p = this.pieces.get(c);
     if (!p) {
-      const { ids, starts } = this.sentenceTokens(c);
+      const t = this.sentenceTokens(c);
+      const { ids, starts } = t;
+      const pairs = pairsOf(t);
       p = { bigrams: [], sizes: [], index: new Map(), words: 0 };
       for (let k = 0; k + 1 < starts.length; k++) {
         const a = Math.min(starts[k]!, ids.length);
@@ -257,7 +254,7 @@ export class Shingles {
         for (let w = a; w < b; w++) {
           if (w + 1 === b && w > a) break;
           // the bigram from w (the word itself for a one-word sentence)
-          const h = w + 1 < b ? bigramHash(ids[w]!, ids[w + 1]!) : unigramHash(ids[w]!);
+          const h = w + 1 < b ? pairs[w]! : unigramHash(ids[w]!);
           // units are added in order: a bigram already posted for this one is a repeat within it
           const posting = p.index.get(h);
           if (!posting) p.index.set(h, [k]);
@@ -272,6 +269,46 @@ export class Shingles {
       this.pieces.set(c, p);
     }
     return p;
+  }
+
+  /**
+   * At most how many words of `piece` a clause with body `text` holds in sentences that a clause with
+   * body `other` does not have word for word (the words a piece brings that the partner lacks: see
+   * findSources). A sentence of `text` that `other` has too holds there what it holds here; the others
+   * lie in the stretch where the two texts differ, cut back to sentence ends (changedStretch), so only
+   * that stretch is read, sentence by sentence as `held` reads a whole clause. Infinity (no bound) for a
+   * stretch not in ASCII.
+   */
+  reach(piece: Piece, text: string, other: string): number {
+    if (text === other) return 0;
+    const [from, to] = changedStretch(text, other);
+    if (to <= from) return 0;
+    const stretch = text.slice(from, to);
+    // (a stretch in ASCII reads in ASCII as its clause reads it, whether the rest of it is ASCII or not:
+    // its sentence ends and words are the same either way)
+    if (!isAscii(stretch)) return Infinity;
+    const words = wordsOf(stretch);
+    const n = words.length;
+    if (n < 2) return 0; // (no word pair: no sentence of it holds anything)
+    const ids = new Int32Array(n);
+    const known = this.wordIds;
+    for (let k = 0; k < n; k++) {
+      const word = words[k]!;
+      let id = known.get(word);
+      if (id === undefined) known.set(word, (id = hashWord(word)));
+      ids[k] = id;
+    }
+    const starts = [0];
+    let at = 0;
+    const per = wordsPerSentence(stretch);
+    for (let k = 0, m = per.length; k < m; k++) {
+      at += per[k]!;
+      if (at > starts[starts.length - 1]!) starts.push(at);
+    }
+    const held = heldBy(piece, pairsOf({ ids }), starts);
+    let most = 0;
+    for (let u = 0, m = held.length; u < m; u++) if (held[u]) most += piece.sizes[u]!;
+    return most;
   }
 
   /** Which sentences of `piece` a sentence of `c` holds, perhaps edited (see heldBy). */
@@ -317,7 +354,59 @@ export class Shingles {
 
 }
 
-/** The bigram hash at each word but the last, made once per clause (its Set, and each scan for a piece). */
+/**
+ * The stretch [from, to) of `text` outside of which its sentences are `other`'s, word for word:
+ * from the last sentence end (or line break) found within the two texts' common start, to the first
+ * found within their common end. (A sentence end is a '.', '!' or '?' followed by spaces and a capital,
+ * a digit or an opening bracket or quote, as wordsPerSentence cuts ASCII text: one found inside the
+ * common text, what follows it included, is there in both texts; in other text it cuts there too, and
+ * perhaps elsewhere as well, which only makes the stretch longer.)
+ */
+function changedStretch(text: string, other: string): [number, number] {
+  const max = Math.min(text.length, other.length);
+  const pre = commonLength(text, other, max, false);
+  // (the common end measured on its own, overlapping the common start if it will: a sentence of `text`
+  // in either is in `other`, which is all that is asked)
+  const suf = commonLength(text, other, max, true);
+  // the last cut inside the common start: its lookahead read within it
+  const head = text.slice(0, pre);
+  let from = 0;
+  CUT.lastIndex = 0;
+  for (let m = CUT.exec(head); m; m = CUT.exec(head)) from = m.index + 1;
+  // the first cut inside the common end
+  const tailStart = text.length - suf;
+  CUT.lastIndex = 0;
+  const m = CUT.exec(text.slice(tailStart));
+  const to = m ? tailStart + m.index + 1 : text.length;
+  return [from, to];
+}
+
+/**
+ * How many characters `a` and `b` have in common at their start (at their end if `fromEnd`), at most
+ * `max`: by native compares of slices, growing while they agree, then halving, so that a few compares
+ * measure a long common stretch (a loop over characters runs slowly in a process's first diff).
+ */
+function commonLength(a: string, b: string, max: number, fromEnd: boolean): number {
+  const same = (at: number, n: number) =>
+    fromEnd ? a.slice(a.length - at - n, a.length - at) === b.slice(b.length - at - n, b.length - at) : a.slice(at, at + n) === b.slice(at, at + n);
+  let n = 0;
+  let step = 16;
+  while (n + step <= max && same(n, step)) {
+    n += step;
+    step *= 2;
+  }
+  // what differs (or the end) lies within `step` of n
+  while (step > 1) {
+    step >>= 1;
+    if (n + step <= max && same(n, step)) n += step;
+  }
+  return n;
+}
+
+// a sentence end (as END_ASCII in ./sentences.ts) or a line break
+const CUT = /[.!?](?=[ \t]+[A-Z\d("'])|\n/g;
+
+/** The bigram hash at each word but the last (FNV over the two word ids), made once per clause: its Set, its piece, each scan for a piece. */
 function pairsOf(t: Tokens): Int32Array {
   if (!t.pairs) {
     const { ids } = t;
@@ -484,6 +573,9 @@ function findSources(
       const own = partnerOfTheirs[t]!;
       // a clause that reads as its partner holds the piece exactly as much as the partner does: a copy
       if (own >= 0 && sameClause(theirs[t]!, mine[own]!)) continue;
+      // the piece's novel words can only be in sentences of the clause that its partner lacks, which lie
+      // where their texts differ: a clause edited in a few words is ruled out without reading it whole
+      if (own >= 0 && sh.reach(piece, theirs[t]!.text, mine[own]!.text) < NOVEL * piece.words) continue;
       // a cheap bound first, on the clause's bigrams as a whole: a sentence u held at SAME_SENTENCE (0.5)
       // by a sentence v shares at least |u|/3 of its bigrams with it (2s ≥ (|u|+|v|)/2 and s ≤ |v|)
       if (!mayHold(piece, sh.bigrams(theirs[t]!), CONTAINED * piece.words)) continue;

@@ -135,8 +135,10 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const SPECIAL = /[&<>"']/;
 
 export function escapeHtml(s: string): string {
-  // most text has nothing to escape: a test costs less than a replace that may call back
-  return SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : s;
+  // most text has nothing to escape: a test costs less than a replace that may call back; and five
+  // native searches for one character each read a long text faster than one regexp for the five
+  const special = s.length < 64 ? SPECIAL.test(s) : s.indexOf('&') >= 0 || s.indexOf('<') >= 0 || s.indexOf('>') >= 0 || s.indexOf('"') >= 0 || s.indexOf("'") >= 0;
+  return special ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : s;
 }
 
 /** What renderClause needs beyond the entry: where it is, and the splits and merges of the diff. */

@@ -227,10 +227,14 @@ export function changedTerms(parts: readonly DiffPart[], kind: 'verbs' | 'number
   return termsOfKind(hs, sideText(parts, 'old'), sideText(parts, 'new'), kind);
 }
 
-function termsOfKind(hs: Hunk[], oldText: string, newText: string, kind: 'verbs' | 'numbers'): { from: string | null; to: string | null }[] {
+/** `keep`, when given, is handed the terms found on the old side, then those on the new (see changedTermSpans). */
+function termsOfKind(hs: Hunk[], oldText: string, newText: string, kind: 'verbs' | 'numbers', keep?: Found[][]): { from: string | null; to: string | null }[] {
   const [re, norm] = kind === 'verbs' ? [VERB as Scanner, normVerb] : [NUMBER, normNumber];
-  const before = termsPerHunk(termsNear(oldText, hs, 'old', re, norm), hs, 'old');
-  const after = termsPerHunk(termsNear(newText, hs, 'new', re, norm), hs, 'new');
+  const onOld = termsNear(oldText, hs, 'old', re, norm);
+  const onNew = termsNear(newText, hs, 'new', re, norm);
+  keep?.push(onOld, onNew);
+  const before = termsPerHunk(onOld, hs, 'old');
+  const after = termsPerHunk(onNew, hs, 'new');
   const out: { from: string | null; to: string | null }[] = [];
   for (let k = 0; k < hs.length; k++) for (const t of termChanges(before[k]!, after[k]!)) out.push(t);
   return out;
@@ -285,6 +289,8 @@ export interface TermSpan {
  * reads, so that the HTML can make them stand out in the text. Pure.
  */
 export function changedTermSpans(parts: readonly DiffPart[]): { old: TermSpan[]; new: TermSpan[] } {
+  const known = termsFound.get(parts);
+  if (known) return { old: spansOf(known[0]!, known[2]!), new: spansOf(known[1]!, known[3]!) };
   const hs = hunks(parts);
   const spans = (side: 'old' | 'new') => {
     if (!hs.length) return [];
@@ -294,6 +300,20 @@ export function changedTermSpans(parts: readonly DiffPart[]): { old: TermSpan[];
   };
   return { old: spans('old'), new: spans('new') };
 }
+
+/** Verbs then numbers as spans, in order (as changedTermSpans makes them). */
+function spansOf(verbs: readonly Found[], numbers: readonly Found[]): TermSpan[] {
+  const out: TermSpan[] = [];
+  for (const f of verbs) out.push({ kind: 'verb', start: f.start, end: f.end });
+  for (const f of numbers) out.push({ kind: 'number', start: f.start, end: f.end });
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The terms the summary found at the changes of a clause changed in place, by its parts: the HTML of
+ * the same diff marks these (changedTermSpans), rather than scanning both sides of the clause again.
+ */
+const termsFound = new WeakMap<readonly DiffPart[], Found[][]>();
 
 /** Pairs the changes between two term sequences: a removed run next to an added run reads as "a → b". */
 export function termChanges(before: string[], after: string[]): { from: string | null; to: string | null }[] {
@@ -330,6 +350,8 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
   };
   const fromRefs = countRefs(clauses, 'from_ref');
   const toRefs = countRefs(clauses, 'to_ref');
+  // per entry, the split (`f` + old ref) or merge (`t` + new ref) it is a piece of, else null
+  const group: (string | null)[] = [];
   // (indexed loops and a plain object: in a process's first diff each step of an iterator and each
   // spread is a call, for every clause of the document)
   for (let e = 0; e < clauses.length; e++) {
@@ -342,6 +364,7 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
     }
     const split = c.status !== 'added' && c.status !== 'removed' && fromRefs.get(c.from_ref!)! > 1;
     const merged = !split && c.status !== 'added' && c.status !== 'removed' && toRefs.get(c.to_ref!)! > 1;
+    group.push(split ? `f${c.from_ref}` : merged ? `t${c.to_ref}` : null);
     if (c.status === 'unchanged' && !c.moved && !c.renumbered && !split && !merged) continue; // nothing to list
     const link: ChangeLink = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref, heading: c.heading };
     if (c.status === 'added') s.added.push(link);
@@ -359,7 +382,7 @@ export function summarise(clauses: readonly ClauseDiff[]): DiffSummary {
     anchor: pieces[0]!.anchor, from_refs: pieces.map((l) => l.from_ref!), to_ref: to, text: `${andList(pieces.map((l) => shownRef(l.from_ref!)))} were merged into ${shownRef(to)}`,
   }));
   shapes = new WeakMap();
-  const terms = followSentences(clauses, fromRefs, toRefs);
+  const terms = followSentences(clauses, fromRefs, toRefs, group);
   shapes = new WeakMap();
   s.verbs = terms.verbs;
   s.numbers = terms.numbers;
@@ -440,10 +463,14 @@ type Terms = { from: string | null; to: string | null };
  * The verb and number changes of the whole diff, and the sentences that moved between unrelated clauses,
  * from the sentences of every entry that is not unchanged.
  */
-function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, number>, toRefs: Map<string, number>): { verbs: TermChange[]; numbers: TermChange[]; moved: MovedSentence[] } {
-  const piece = (c: ClauseDiff) => (c.from_ref !== null && fromRefs.get(c.from_ref)! > 1) || (c.to_ref !== null && toRefs.get(c.to_ref)! > 1);
+function followSentences(
+  clauses: readonly ClauseDiff[],
+  fromRefs: Map<string, number>,
+  toRefs: Map<string, number>,
   // entries of one split or merge form a group: a sentence may go from one of its pieces to another
-  const group = clauses.map((c) => (c.status === 'added' || c.status === 'removed' ? null : fromRefs.get(c.from_ref!)! > 1 ? `f${c.from_ref}` : toRefs.get(c.to_ref!)! > 1 ? `t${c.to_ref}` : null));
+  group: readonly (string | null)[],
+): { verbs: TermChange[]; numbers: TermChange[]; moved: MovedSentence[] } {
+  const piece = (c: ClauseDiff) => (c.from_ref !== null && fromRefs.get(c.from_ref)! > 1) || (c.to_ref !== null && toRefs.get(c.to_ref)! > 1);
   // whether an entry goes from one ref to the other (asked only for sentences that moved: made when first asked)
   let linkedRefs: Set<string> | null = null;
   const linked = (from: string | null, to: string | null) => {
@@ -457,13 +484,7 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
   // The shared side of a split (the old clause) or merge (the new one) is read whole, by the piece that
   // kept its number (else the first): the cut between pieces is a guess that a repeated sentence must
   // not follow, and a sentence that stayed with the clause's own number stays unreported.
-  const members = new Map<string, number[]>();
-  group.forEach((g, e) => {
-    if (g === null) return;
-    const list = members.get(g);
-    if (list) list.push(e);
-    else members.set(g, [e]);
-  });
+  const members = membersOf(group);
   const shared = new Map<number, string>(); // home entry → the whole shared side
   const skip = new Set<number>(); // other pieces: their slice of the shared side is read by the home entry
   for (const [g, es] of members) {
@@ -597,7 +618,9 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     const c = clauses[e]!;
     const at = { anchor: changeAnchor(c), from_ref: c.from_ref, to_ref: c.to_ref };
     const { hs, old: oldText, new: newText } = shapeOf(c);
-    for (const kind of ['verbs', 'numbers'] as const) add(kind, termsOfKind(hs, oldText, newText, kind), at, [e, 0]);
+    const seen: Found[][] = []; // verbs old, verbs new, numbers old, numbers new
+    for (const kind of ['verbs', 'numbers'] as const) add(kind, termsOfKind(hs, oldText, newText, kind, seen), at, [e, 0]);
+    termsFound.set(c.parts, seen);
   }
   const byOrder = (a: { order: [number, number] }, b: { order: [number, number] }) => a.order[0] - b.order[0] || a.order[1] - b.order[1];
   found.sort(byOrder);
@@ -607,6 +630,22 @@ function followSentences(clauses: readonly ClauseDiff[], fromRefs: Map<string, n
     numbers: found.filter((f) => f.kind === 'numbers').map((f) => f.t),
     moved: moved.map((m) => m.m),
   };
+}
+
+/**
+ * The entries of each group (split or merge), in order. (A function of its own: a loop over every
+ * entry in followSentences would count towards compiling all of that long function early.)
+ */
+function membersOf(group: readonly (string | null)[]): Map<string, number[]> {
+  const members = new Map<string, number[]>();
+  for (let e = 0; e < group.length; e++) {
+    const g = group[e]!;
+    if (g === null) continue;
+    const list = members.get(g);
+    if (list) list.push(e);
+    else members.set(g, [e]);
+  }
+  return members;
 }
 
 /**
@@ -679,8 +718,12 @@ function withinSentences(shape: EntryShape): boolean {
     const h = hs[k]!;
     const gone = h.old[1] > h.old[0] ? wordsOf(oldText.slice(h.old[0], h.old[1])) : NONE;
     const come = h.new[1] > h.new[0] ? wordsOf(newText.slice(h.new[0], h.new[1])) : NONE;
-    // (a side that loses or gains no word keeps its sentence: only a side with words changed is looked at)
-    if ((gone.length && !mostlyKept(perOld, oldText, h.old, gone.length)) || (come.length && !mostlyKept(perNew, newText, h.new, come.length))) return false;
+    // (a side that loses or gains no word keeps its sentence: only a side with words changed is looked at;
+    // one word changed by the only hunk is kept by a sentence with a word beside it, seen without
+    // measuring the sentence)
+    const alone = hs.length === 1;
+    if (gone.length && !(alone && gone.length === 1 && wordBeside(oldText, h.old)) && !mostlyKept(perOld, oldText, h.old, gone.length)) return false;
+    if (come.length && !(alone && come.length === 1 && wordBeside(newText, h.new)) && !mostlyKept(perNew, newText, h.new, come.length)) return false;
     for (let w = 0; w < gone.length; w++) deleted.push(gone[w]!);
     for (let w = 0; w < come.length; w++) inserted.push(come[w]!);
   }
@@ -701,6 +744,22 @@ function withinSentences(shape: EntryShape): boolean {
 }
 
 const NONE: string[] = [];
+
+/**
+ * Whether a word sits right before or after [a, b), one space or tab away: a word of the sentence
+ * that holds [a, b) (no sentence end or line break between), other than those in [a, b).
+ */
+function wordBeside(text: string, [a, b]: [number, number]): boolean {
+  return (isBlank(text.charCodeAt(a - 1)) && isAsciiWordChar(text.charCodeAt(a - 2))) || (isBlank(text.charCodeAt(b)) && isAsciiWordChar(text.charCodeAt(b + 1)));
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 
 /**
  * Adds `changed` words to the sentence around `span`; whether it still keeps at least half of its words.

@@ -6,7 +6,7 @@
  * Measured against `diffArrays` over the same tokens (bench/lib/gen-standard.ts texts, 3 % of sentences
  * edited): equal within noise, so we keep the library's own tokeniser.
  */
-import { diffWordsWithSpace } from 'diff';
+import { wordsWithSpaceDiff } from 'diff';
 
 export type PartOp = 'equal' | 'insert' | 'delete';
 
@@ -14,6 +14,18 @@ export interface DiffPart {
   op: PartOp;
   text: string;
 }
+
+/**
+ * The library's `diffWordsWithSpace`, its tokeniser's regexp made once: the library makes it anew for
+ * each text it reads (twice a clause), which in a process's first diff costs more than the reading.
+ * Same tokens: TOKEN is the library's pattern (diff/libesm/diff/word.js, WordsWithSpaceDiff), and
+ * test/unit/diff-words.test.ts checks the two tokenisers against each other.
+ */
+const WORD_CHARS = 'a-zA-Z0-9_\\u{AD}\\u{C0}-\\u{D6}\\u{D8}-\\u{F6}\\u{F8}-\\u{2C6}\\u{2C8}-\\u{2D7}\\u{2DE}-\\u{2FF}\\u{1E00}-\\u{1EFF}';
+const TOKEN = new RegExp(`(\\r?\\n)|[${WORD_CHARS}]+|[^\\S\\n\\r]+|[^${WORD_CHARS}]`, 'ug');
+export const wordsWithSpace: typeof wordsWithSpaceDiff = Object.create(wordsWithSpaceDiff, {
+  tokenize: { value: (value: string) => value.match(TOKEN) || [] },
+});
 
 /**
  * Myers' algorithm is O(N·D): past this many edited tokens a clause is shown as replaced outright rather
@@ -30,7 +42,7 @@ export function diffText(oldText: string, newText: string): DiffPart[] {
   const [pre, suf] = commonEnds(oldText, newText);
   const oldMid = oldText.slice(pre, oldText.length - suf);
   const newMid = newText.slice(pre, newText.length - suf);
-  const changes = diffWordsWithSpace(oldMid, newMid, { maxEditLength: MAX_EDIT_TOKENS });
+  const changes = wordsWithSpace.diff(oldMid, newMid, { maxEditLength: MAX_EDIT_TOKENS });
   const middle: DiffPart[] = changes
     ? changes.map((c) => ({ op: c.added ? 'insert' : c.removed ? 'delete' : 'equal', text: c.value }))
     : [{ op: 'delete', text: oldMid }, { op: 'insert', text: newMid }];

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { alignClauses, inheritKeys } from '../../server/diff/align.ts';
+import fc from 'fast-check';
+import { Shingles, alignClauses, inheritKeys } from '../../server/diff/align.ts';
 import { diffVersions } from '../../server/diff/index.ts';
 import type { Clause } from '../../server/versions/clause.ts';
 
@@ -190,5 +191,46 @@ describe('diff: inheritKeys', () => {
     const basedOn = clauses([['4.1', 'Records', `${B}\n\n${C}`, 'k1']]);
     const draft = clauses([['4.1', 'Records', B], ['4.2', 'Training', C]]).map(({ key: _, ...c }) => c);
     expect(inheritKeys(basedOn, draft, () => 'new').map((c) => c.key)).to.deep.equal(['k1', 'new']);
+  });
+});
+
+describe('diff: the bound on what a split or merge piece can bring (Shingles.reach)', () => {
+  // The piece search skips a clause whose partner differs from it in a few words without reading it
+  // whole: what `reach` returns must never be less than what reading both clauses whole finds.
+  // (a few words not in ASCII: a clause read with the Unicode regexps, a stretch of it perhaps in ASCII)
+  const WORDS = ['The', 'operator', 'shall', 'mark', 'the', 'area', 'with', 'red', 'signs', 'every', '25', 'm', 'A', 'deminer', 'should', 'carry', 'a', 'kit', 'on', 'site', 'Émile', 'ça', '“Q”'];
+  const SEPS = ['. ', '. ', '; ', ', ', ' ', '\n', '.\n', '! ', '? ', '.  ', ' (', ') '];
+  const sentence = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 9 }).map((ws) => ws.join(' '));
+  const text = fc.array(fc.tuple(sentence, fc.constantFrom(...SEPS)), { minLength: 1, maxLength: 8 }).map((xs) => xs.map(([s, e]) => s + e).join(''));
+  const clause = (body: string, position = 0) => ({ ref: '1', heading: 'Heading', text: body, depth: 1, position });
+  // the partner: the source with a stretch replaced; the piece: some of the source's text and some other
+  const case_ = fc.record({ source: text, other: text, piece: text, a: fc.nat(), b: fc.nat(), c: fc.nat(), d: fc.nat() });
+
+  it('is at least the words the source holds and its partner does not', () => {
+    fc.assert(
+      fc.property(case_, ({ source, other, piece: extra, a, b, c, d }) => {
+        const [i, j] = [a % (source.length + 1), b % (source.length + 1)].sort((x, y) => x - y);
+        const own = source.slice(0, i) + other.slice(0, c % (other.length + 1)) + source.slice(j);
+        const pieceText = source.slice(d % (source.length + 1)) + extra;
+        const sh = new Shingles();
+        const piece = sh.piece(clause(pieceText));
+        const inSource = sh.held(piece, clause(source, 1));
+        const inOwn = sh.held(piece, clause(own, 2));
+        let novel = 0;
+        for (let k = 0; k < inSource.length; k++) if (inSource[k] && !inOwn[k]) novel += piece.sizes[k]!;
+        expect(sh.reach(piece, source, own)).to.be.at.least(novel);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is 0 for the same text, and counts the sentences that differ', () => {
+    const sh = new Shingles();
+    const piece = sh.piece(clause(`${A} ${B}`));
+    expect(sh.reach(piece, `${C} ${A}`, `${C} ${A}`)).to.equal(0);
+    // A edited in one word in the source and missing from the partner: A's words count, B's do not
+    const edited = A.replace('red', 'blue');
+    expect(sh.reach(piece, `${C} ${edited} ${D}`, `${C} ${D}`)).to.equal(piece.sizes[0]);
+    expect(sh.reach(piece, `${C} ${edited} ${B}`, `${C} ${B}`)).to.equal(piece.sizes[0]);
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { diffVersions, renderDiffHtml, renderSummaryHtml } from '../../server/diff/index.ts';
-import { marked } from '../../server/diff/html.ts';
+import { escapeHtml, marked } from '../../server/diff/html.ts';
+import fc from 'fast-check';
 import type { Clause } from '../../server/versions/clause.ts';
 
 function clause(ref: string, heading: string, text: string, position: number, key = ref): Clause {
@@ -158,5 +159,20 @@ describe('diff: HTML', () => {
     expect(side.split('<p class="diff-origin">From 6.2 Gates</p>')).to.have.length(2);
     // inline, no column captions
     expect(renderDiffHtml(d, { view: 'inline', changesOnly: true })).to.not.include('diff-origin');
+  });
+});
+
+describe('diff: escapeHtml', () => {
+  it('escapes the five characters in short and long text alike', () => {
+    // (a long text is searched for each of them natively, a short one by one regexp)
+    const ref = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    const piece = fc.constantFrom('a', 'shall ', '50 m', '&', '<', '>', '"', "'", 'é', '\n', 'x'.repeat(40));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (xs) => {
+        const s = xs.join('');
+        expect(escapeHtml(s)).to.equal(ref(s));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { diffVersions } from '../../server/diff/index.ts';
-import { changedTerms, findNumbers, findVerbs, termChanges, termsIn } from '../../server/diff/summary.ts';
+import { changedTermSpans, changedTerms, findNumbers, findVerbs, termChanges, termsIn } from '../../server/diff/summary.ts';
+import { generatePair } from '../../bench/lib/gen-standard.ts';
 import { type DiffPart, diffText, sideText } from '../../server/diff/words.ts';
 import type { Clause } from '../../server/versions/clause.ts';
 
@@ -187,5 +188,23 @@ describe('diff: requirements followed across clauses (issue 14)', () => {
     expect(d.summary.changed).to.equal(2);
     expect(d.summary.verbs).to.deep.equal([]);
     expect(d.summary.numbers).to.deep.equal([]);
+  });
+});
+
+describe('diff: the terms the HTML marks', () => {
+  it('are the same whether the summary kept them or they are found again', () => {
+    // the summary keeps the terms it found in a clause changed in place, by the clause's parts; a copy
+    // of the parts is not known to it and is read from scratch
+    const { from, to } = generatePair(5_000, 3);
+    const d = diffVersions(from.clauses, to.clauses);
+    const changed = d.clauses.filter((c) => c.status === 'changed');
+    expect(changed.length).to.be.greaterThan(5);
+    let marked = 0;
+    for (const c of changed) {
+      const kept = changedTermSpans(c.parts);
+      expect(kept).to.deep.equal(changedTermSpans(c.parts.slice()));
+      marked += kept.old.length + kept.new.length;
+    }
+    expect(marked).to.be.greaterThan(0);
   });
 });

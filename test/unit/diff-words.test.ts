@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { diffVersions } from '../../server/diff/index.ts';
-import { diffText, partitionText, sideText } from '../../server/diff/words.ts';
+import { diffText, partitionText, sideText, wordsWithSpace } from '../../server/diff/words.ts';
+import { wordsWithSpaceDiff } from 'diff';
 import type { Clause } from '../../server/versions/clause.ts';
 
 // text made of clause-like material: words, verbs, numbers, punctuation, spaces and newlines
@@ -84,6 +85,22 @@ describe('diff: whole versions', () => {
         expect(to.map((c) => newText.get(c.ref))).to.deep.equal(to.map((c) => c.text));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('diff: the word tokeniser made once', () => {
+  it('cuts a text as the library cuts it', () => {
+    const pieces = ['word', 'Wörd', 'x_y', '2.5', '25', ' ', '  ', '\t', '\n', '\r\n', '\r', '.', ',', ';', '(', ')', '—', '²', 'é', 'ß', '\u00ad', 'Ɐ', 'ḁ', '中', '😀', '\u00a0'];
+    // (and any character up to U+2000, past the last range of the library's word characters, its edges included)
+    const edges = [0xad, 0xbf, 0xc0, 0xd6, 0xd7, 0xd8, 0xf6, 0xf7, 0xf8, 0x2c6, 0x2c7, 0x2c8, 0x2d7, 0x2d8, 0x2dd, 0x2de, 0x2ff, 0x300, 0x1dff, 0x1e00, 0x1eff, 0x1f00];
+    const char = fc.oneof(fc.integer({ min: 0, max: 0x2000 }), fc.constantFrom(...edges)).map((c) => String.fromCodePoint(c));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), char), { maxLength: 30 }), (xs) => {
+        const s = xs.join('');
+        expect(wordsWithSpace.tokenize(s)).to.deep.equal(wordsWithSpaceDiff.tokenize(s));
+      }),
+      { numRuns: 1000 },
     );
   });
 });
