@@ -66,14 +66,14 @@ try {
   const user = await insertUser(db, { email: 'b@example.org', name: 'B', organisation: 'B NGO', role: 'stakeholder', password_hash: 'x', email_verified_at: now, disabled_at: null, created_at: now });
   const row = (i: number): NewComment => ({
     consultation_id: cid, author_id: user.id, author_name: 'B', organisation: 'B NGO', entered_by: null, clause_key: null, clause_ref: null, paragraph: `para ${i % 7}`, line_number: null,
-    type: 'ge', comment: `Batch comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: 'Add a period.', submitted_at: '',
+    type: 'general', comment: `Batch comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: 'Add a period.', submitted_at: '',
   });
   // PREFILL=n: the consultation already holds n comments (a real one may hold tens of thousands)
   const prefill = Number(process.env.PREFILL ?? 0);
   if (prefill) {
     await db.raw(
       `insert into comments (consultation_id, seq, author_id, author_name, organisation, type, comment, submitted_at)
-       select ?, g, ?, 'B', 'B NGO', 'ge', 'Earlier comment ' || g, now() from generate_series(1, ?) g`,
+       select ?, g, ?, 'B', 'B NGO', 'general', 'Earlier comment ' || g, now() from generate_series(1, ?) g`,
       [cid, user.id, prefill],
     );
     await db.raw('analyze comments');
@@ -81,7 +81,10 @@ try {
   const client = db.client as { acquireConnection(): Promise<pg.ClientBase>; releaseConnection(c: pg.ClientBase): Promise<unknown> };
   const key = auditKeyOf(db);
   let n = 0;
-  for (const size of sizes) {
+  // COMPARE=file.ts: that module's writeBatchPg measured in turn with this checkout's (A/B in one process)
+  const impls: Array<[string, typeof writeBatchPg]> = [['this', writeBatchPg]];
+  if (process.env.COMPARE) impls.unshift(['other', ((await import(path.resolve(process.env.COMPARE))) as { writeBatchPg: typeof writeBatchPg }).writeBatchPg]);
+  for (const size of sizes) for (let round = 0; round < (impls.length > 1 ? 2 : 1); round++) for (const [implName, write] of impls) {
     for (const measuring of [false, true]) {
       const count = measuring ? batches : 20;
       const c0 = process.cpuUsage();
@@ -98,7 +101,7 @@ try {
         const conn = await client.acquireConnection();
         try {
           const jobs = Array.from({ length: size }, () => ({ row: row(n++), actor: user.id }));
-          await writeBatchPg(conn, jobs, new Date(), key, submittedEvent);
+          await write(conn, jobs, new Date(), key, submittedEvent);
         } finally {
           await client.releaseConnection(conn);
         }
@@ -109,7 +112,7 @@ try {
       const comments = size * count;
       if (inspector) fs.writeFileSync(`${process.env.PROF}-${size}.cpuprofile`, JSON.stringify((await inspector.post('Profiler.stop')).profile));
       if (process.env.THREADS) for (const [k, v] of threads()) if (v - (th0.get(k) ?? 0) > 0) console.log(`  thread ${k}: ${((v - (th0.get(k) ?? 0)) / count).toFixed(0)} µs a batch`);
-      console.log(`batch of ${String(size).padStart(3)} (${prefill + n} comments): ${((ms * 1000) / count).toFixed(0)} µs a batch (wall) · per comment: node ${((c.user + c.system) / comments).toFixed(0)} µs, PostgreSQL ${((pgCpu(postmaster) - p0) / comments).toFixed(0)} µs, wall ${((ms * 1000) / comments).toFixed(0)} µs`);
+      console.log(`${impls.length > 1 ? `${implName.padEnd(6)}` : ''}batch of ${String(size).padStart(3)} (${prefill + n} comments): ${((ms * 1000) / count).toFixed(0)} µs a batch (wall) · per comment: node ${((c.user + c.system) / comments).toFixed(0)} µs, PostgreSQL ${((pgCpu(postmaster) - p0) / comments).toFixed(0)} µs, wall ${((ms * 1000) / comments).toFixed(0)} µs`);
     }
   }
   await db.destroy();
