@@ -26,6 +26,26 @@ function cpuOf(pid: number | undefined, main = false): number {
   const f = fs.readFileSync(main ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
 }
+/**
+ * The CPU of the PostgreSQL server so far, µs: the postmaster, its live children (backends, WAL writer,
+ * checkpointer…) and those that have ended (its cutime/cstime). Slices alternate, so what it spends
+ * during a slice is that side's (both databases are on this one server).
+ */
+function pgCpu(postmaster: number): number {
+  const fields = (pid: number | string) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const own = fields(postmaster);
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const f = fields(d);
+      if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // ended meanwhile: counted in the postmaster's cutime at the next reading
+    }
+  }
+  return (ticks * 1e6) / 100;
+}
 function start(script: string, dbUrl: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     const child = fork(script, [dbUrl], { execArgv: ['--import', 'tsx'], cwd: path.dirname(path.dirname(script)), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -55,17 +75,34 @@ if (pg) {
   await admin.destroy();
   urls = [databaseUrl(pg.url, 'ab_a'), databaseUrl(pg.url, 'ab_b')];
 }
+let postmaster = 0;
+// The transactions each side's database committed (pg_stat_database, flushed by the backends about once a second): comments per batch.
+const stats = pg ? createDb(pg.url) : null;
+const commits = async (k: number): Promise<number> =>
+  stats ? Number(((await stats.raw('select xact_commit from pg_stat_database where datname = ?', [k ? 'ab_b' : 'ab_a'])) as { rows: Array<{ xact_commit: string }> }).rows[0]!.xact_commit) : 0;
+if (pg) {
+  const admin = createDb(pg.url);
+  const dataDir = ((await admin.raw('show data_directory')) as { rows: Array<{ data_directory: string }> }).rows[0]!.data_directory;
+  await admin.destroy();
+  postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
 const preps = [await prepare(urls[0]!), await prepare(urls[1]!)];
 const servers = [await start(path.join(other!, 'bench', 'serve-app.ts'), urls[0]!), await start(path.join(here, 'serve-app.ts'), urls[1]!)];
 const body = (i: number) => JSON.stringify({ clause: ['1', '4.1', null][i % 3], type: ['te', 'ed', 'ge'][i % 3], paragraph: `para ${i % 7}`, comment: `AB comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: 'Add a period.' });
-const totals = [{ n: 0, s: 0, cpu: 0, main: 0 }, { n: 0, s: 0, cpu: 0, main: 0 }];
+const totals = [{ n: 0, s: 0, cpu: 0, main: 0, pg: 0, x: 0 }, { n: 0, s: 0, cpu: 0, main: 0, pg: 0, x: 0 }];
 for (let r = 0; r <= rounds; r++) {
   for (const k of r % 2 ? [1, 0] : [0, 1]) {
     const s = servers[k]!;
     const opts = { port: s.port, path: `/api/v1/consultations/${preps[k]!.cid}/comments`, headers: { Authorization: `Bearer ${preps[k]!.token}` }, connections: 50, seconds: r === 0 ? 1 : seconds, body };
     const c0 = cpuOf(s.child.pid);
     const m0 = cpuOf(s.child.pid, true);
+    const x0 = await commits(k);
+    const p0 = postmaster ? pgCpu(postmaster) : 0;
     const res = await load(opts);
+    const pgUs = postmaster ? pgCpu(postmaster) - p0 : 0;
+    // the backends report their counts when idle, within a second
+    if (stats) await new Promise((r) => setTimeout(r, 1100));
+    const xacts = (await commits(k)) - x0;
     const cpu = cpuOf(s.child.pid) - c0;
     const mainCpu = cpuOf(s.child.pid, true) - m0;
     if (r === 0) continue; // warm-up
@@ -73,12 +110,15 @@ for (let r = 0; r <= rounds; r++) {
     totals[k]!.s += seconds;
     totals[k]!.cpu += cpu;
     totals[k]!.main += mainCpu;
-    console.log(`round ${r} ${k ? 'B (this)' : 'A (other)'}: ${res.perSecond.toFixed(0)}/s p99 ${res.p99.toFixed(1)} ms, CPU ${(cpu / res.requests).toFixed(0)} µs/req (main thread ${(mainCpu / res.requests).toFixed(0)}), statuses ${JSON.stringify(res.statuses)} · load ${os.loadavg()[0]!.toFixed(2)}`);
+    totals[k]!.pg += pgUs;
+    totals[k]!.x += xacts;
+    console.log(`round ${r} ${k ? 'B (this)' : 'A (other)'}: ${res.perSecond.toFixed(0)}/s p99 ${res.p99.toFixed(1)} ms, CPU ${(cpu / res.requests).toFixed(0)} µs/req (main thread ${(mainCpu / res.requests).toFixed(0)})${postmaster ? `, PostgreSQL ${(pgUs / res.requests).toFixed(0)} µs/req, ${(res.requests / Math.max(1, xacts)).toFixed(1)} comments/commit` : ''}, statuses ${JSON.stringify(res.statuses)} · load ${os.loadavg()[0]!.toFixed(2)}`);
   }
 }
-for (const k of [0, 1]) console.log(`${k ? 'B' : 'A'}: ${(totals[k]!.n / totals[k]!.s).toFixed(0)}/s, CPU ${(totals[k]!.cpu / totals[k]!.n).toFixed(0)} µs/req, of which the main thread ${(totals[k]!.main / totals[k]!.n).toFixed(0)}`);
+for (const k of [0, 1]) console.log(`${k ? 'B' : 'A'}: ${(totals[k]!.n / totals[k]!.s).toFixed(0)}/s, CPU ${(totals[k]!.cpu / totals[k]!.n).toFixed(0)} µs/req, of which the main thread ${(totals[k]!.main / totals[k]!.n).toFixed(0)}${postmaster ? `; PostgreSQL server ${(totals[k]!.pg / totals[k]!.n).toFixed(0)} µs/req, ${(totals[k]!.n / Math.max(1, totals[k]!.x)).toFixed(1)} comments/commit` : ''}`);
 console.log(`B/A throughput ${((totals[1]!.n / totals[1]!.s) / (totals[0]!.n / totals[0]!.s)).toFixed(2)}`);
 for (const s of servers) s.child.kill('SIGINT');
+await stats?.destroy();
 await new Promise((r) => setTimeout(r, 500));
 await pg?.stop();
 fs.rmSync(dir, { recursive: true, force: true });

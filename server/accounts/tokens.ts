@@ -95,6 +95,7 @@ const ENDS_TX = /^\s*(?:commit|rollback)\b/i;
 const ONLY_LAST_USED = /^\s*update\s+[`"]?api_tokens[`"]?\s+set\s+[`"]?last_used_at[`"]?\s*=\s*(?:\?|\$\d+)\s+where/i;
 
 type Found = Awaited<ReturnType<typeof userForToken>>;
+type Pending = { generation: number; at: number; read: Promise<Found> };
 
 /**
  * userForToken remembered briefly (issue 17 item 3): an API call with a token costs no query while its
@@ -106,6 +107,7 @@ type Found = Awaited<ReturnType<typeof userForToken>>;
  */
 export class TokenCache {
   private readonly entries = new Map<string, { found: NonNullable<Found>; generation: number; at: number }>();
+  private readonly reading = new Map<string, Pending>();
   private generation = 0;
   private readonly dirty = new Set<string>();
 
@@ -131,17 +133,39 @@ export class TokenCache {
     });
   }
 
-  /** As userForToken, remembered. */
+  /**
+   * As userForToken, remembered. The calls that find no fresh entry while a read of the same token is
+   * under way share it, if no account was written since it began and it began less than TOKEN_CACHE_MS
+   * ago (under load every request in flight read the token when its entry expired).
+   */
   async lookup(ctx: Ctx, token: string): Promise<Found> {
     const e = this.entries.get(token);
     const now = Date.now();
     if (e && e.generation === this.generation && now - e.at < TOKEN_CACHE_MS) return e.found;
+    const pending = this.reading.get(token);
+    if (pending && pending.generation === this.generation && now - pending.at < TOKEN_CACHE_MS) return pending.read;
     // Counted before the read: a write during it makes the answer stale at once.
     const generation = this.generation;
-    const found = await userForToken(ctx, token);
-    if (this.entries.size >= TOKEN_CACHE_MAX) this.entries.clear();
-    if (found) this.entries.set(token, { found, generation, at: now });
-    else this.entries.delete(token);
-    return found;
+    const done = (r: Pending) => void (this.reading.get(token) === r && this.reading.delete(token));
+    const r: Pending = {
+      generation,
+      at: now,
+      read: userForToken(ctx, token).then(
+        (found) => {
+          done(r);
+          if (this.entries.size >= TOKEN_CACHE_MAX) this.entries.clear();
+          if (found) this.entries.set(token, { found, generation, at: now });
+          else this.entries.delete(token);
+          return found;
+        },
+        (err: unknown) => {
+          done(r);
+          throw err;
+        },
+      ),
+    };
+    if (this.reading.size >= TOKEN_CACHE_MAX) this.reading.clear();
+    this.reading.set(token, r);
+    return r.read;
   }
 }

@@ -13,6 +13,7 @@ const CONSULTATION_MS = 1000;
 export class ConsultationCaches {
   private readonly clauses = new Map<number, ClauseRow[]>();
   private readonly consultations = new Map<number, { at: number; c: ConsultationFull }>();
+  private readonly loading = new Map<number, Promise<ConsultationFull | null>>();
 
   /**
    * A version's clauses never change once saved: kept in memory per version (a few versions are under
@@ -28,23 +29,44 @@ export class ConsultationCaches {
     return clauses;
   }
 
-  /** The consultation as a submission first sees it, reused for a second; null when there is none (not kept). */
+  /**
+   * The consultation as a submission first sees it, reused for a second; null when there is none (not
+   * kept). The submissions that find it expired together share one read (under load, every client's
+   * request in flight did its own: measured 0.11 reads a comment at 50 clients on PostgreSQL).
+   */
   async consultation(id: number, load: (id: number) => Promise<ConsultationFull | null>): Promise<ConsultationFull | null> {
     const t = Date.now();
     const hit = this.consultations.get(id);
     if (hit && t - hit.at <= CONSULTATION_MS) return hit.c;
-    const c = await load(id);
-    if (c) this.consultations.set(id, { at: t, c });
-    return c;
+    const pending = this.loading.get(id);
+    if (pending) return pending;
+    const read = load(id).then(
+      (c) => {
+        // Kept only if nothing forgot the consultation while it was read.
+        if (this.loading.get(id) === read) {
+          this.loading.delete(id);
+          if (c) this.consultations.set(id, { at: t, c });
+        }
+        return c;
+      },
+      (err: unknown) => {
+        if (this.loading.get(id) === read) this.loading.delete(id);
+        throw err;
+      },
+    );
+    this.loading.set(id, read);
+    return read;
   }
 
   /** After a change to the consultation's dates. */
   forgetConsultation(id: number): void {
     this.consultations.delete(id);
+    this.loading.delete(id);
   }
 
   clear(): void {
     this.clauses.clear();
     this.consultations.clear();
+    this.loading.clear();
   }
 }

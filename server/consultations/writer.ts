@@ -55,7 +55,7 @@ export class CommentWriter {
     this.eventOf = opts.eventOf ?? submittedEvent;
     this.pg = !this.sqlite && (opts.pg ?? !isSqlite(ctx.db));
   }
-  /** PostgreSQL: batches in three round trips on a pool's connection (repo-pg.ts) */
+  /** PostgreSQL: batches in two round trips of prepared statements on a pool's connection (repo-pg.ts) */
   private readonly pg: boolean;
 
   write(row: NewComment, actor: number): Promise<CommentRow> {
@@ -104,7 +104,7 @@ export class CommentWriter {
             const busy = busyWaitOf(this.ctx.db);
             await (busy ? busy.run(once) : once());
           } else if (this.pg) {
-            // A pool's connection for the batch's three round trips (repo-pg.ts), no query builder.
+            // A pool's connection for the batch's two round trips (repo-pg.ts), no query builder.
             const client = this.ctx.db.client as { acquireConnection(): Promise<pg.ClientBase>; releaseConnection(c: pg.ClientBase): Promise<unknown> };
             const conn = await client.acquireConnection();
             try {

@@ -12,7 +12,7 @@ import { onPostgres } from '../helpers/postgres.ts';
 
 /**
  * The comment queue's batches (consultations/writer.ts) on each of its paths — SQLite's prepared
- * statements (batch.ts), PostgreSQL's three round trips (repo-pg.ts) and Knex transactions: comments
+ * statements (batch.ts), PostgreSQL's two round trips of prepared statements (repo-pg.ts) and Knex transactions: comments
  * written together share one commit,
  * but each is judged on its own. A comment whose consultation has shut (or is gone) by the time it is
  * written gets its own error; the others are stored with consecutive receipt numbers, each with its
@@ -41,7 +41,7 @@ describe('comment batches: one refused comment does not sink the others', () => 
 
   const paths: Array<{ name: string; opts: ConstructorParameters<typeof CommentWriter>[1]; sqlite?: boolean; postgres?: boolean }> = [
     { name: 'SQLite, prepared statements on the pool’s connection (group commit)', opts: {}, sqlite: true },
-    { name: 'PostgreSQL, three round trips', opts: {}, postgres: true },
+    { name: 'PostgreSQL, two round trips of prepared statements', opts: {}, postgres: true },
     { name: 'Knex transactions', opts: { sqlite: false, pg: false } },
   ];
   for (const p of paths) {

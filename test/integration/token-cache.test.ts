@@ -7,7 +7,9 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { siblingApp, testApp } from '../helpers/app.ts';
 import { bearerFor } from '../helpers/auth.ts';
-import { TOKEN_CACHE_MS } from '../../server/accounts/tokens.ts';
+import { TOKEN_CACHE_MS, TokenCache } from '../../server/accounts/tokens.ts';
+import { FakeClock } from '../../server/clock.ts';
+import { TEST_NOW } from '../helpers/app.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,6 +62,31 @@ describe('API tokens remembered briefly, refused at once where revoked', () => {
     await request(t.handler).get('/api/v1/tokens').set(...auth).expect(200);
     await request(t.handler).patch(`/api/v1/users/${user.id}`).set(...admin.auth).send({ disabled: true }).expect(200);
     await request(t.handler).get('/api/v1/tokens').set(...auth).expect(401);
+  });
+
+  it('calls that find the entry expired together share one read, unless an account was written since it began', async () => {
+    const { token } = await bearerFor(t, 'stakeholder');
+    const ctx = { db: t.db, clock: new FakeClock(TEST_NOW) };
+    // the lookups (a token's "last used" time is also written, at most once a minute)
+    let reads = 0;
+    const on = (q: { sql: string }) => void (/^select .*api_tokens/i.test(q.sql) && reads++);
+    t.db.on('query', on);
+    try {
+      const cache = new TokenCache(t.db);
+      const found = await Promise.all([cache.lookup(ctx, token), cache.lookup(ctx, token), cache.lookup(ctx, token)]);
+      expect(found.map((f) => f?.tokenRow.name)).to.deep.equal(['test', 'test', 'test']);
+      expect(reads).to.equal(1);
+
+      const fresh = new TokenCache(t.db);
+      const first = fresh.lookup(ctx, token);
+      // A write to an account on this instance while that read is under way (as the app's query event shows it).
+      t.db.emit('query', { sql: 'update "users" set "disabled_at" = ? where "id" = ?' });
+      const second = fresh.lookup(ctx, token);
+      await Promise.all([first, second]);
+      expect(reads).to.equal(3);
+    } finally {
+      t.db.removeListener('query', on);
+    }
   });
 
   it(`on another instance, a revoked token and a disabled account are refused within ${TOKEN_CACHE_MS} ms`, async () => {

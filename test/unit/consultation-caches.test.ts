@@ -35,3 +35,34 @@ describe('consultations: the caches in deps.caches', () => {
     expect(loads).to.equal(5);
   });
 });
+
+describe('consultations: one read for the submissions that find the consultation expired together', () => {
+  it('shares a read in flight, keeps no failure, and keeps no read that began before the consultation was forgotten', async () => {
+    const caches = new ConsultationCaches();
+    let loads = 0;
+    let release!: (c: ConsultationFull | null) => void;
+    const old = { id: 7, closes_at: 'old' } as unknown as ConsultationFull;
+    const slow = (_id: number) => (loads++, new Promise<ConsultationFull | null>((r) => (release = r)));
+    const together = [caches.consultation(7, slow), caches.consultation(7, slow), caches.consultation(7, slow)];
+    release(old);
+    expect(await Promise.all(together)).to.deep.equal([old, old, old]);
+    expect(loads).to.equal(1);
+
+    caches.forgetConsultation(7);
+    const before = caches.consultation(7, slow);
+    caches.forgetConsultation(7); // the dates changed while it was read
+    const changed = { id: 7, closes_at: 'new' } as unknown as ConsultationFull;
+    const fresh = caches.consultation(7, async () => (loads++, changed));
+    release(old);
+    expect(await before).to.equal(old);
+    expect(await fresh).to.equal(changed);
+    expect(await caches.consultation(7, slow)).to.equal(changed);
+    expect(loads).to.equal(3);
+
+    caches.clear();
+    let failed: unknown = null;
+    await caches.consultation(7, async () => Promise.reject(new Error('gone'))).catch((e: unknown) => void (failed = e));
+    expect(String(failed)).to.match(/gone/);
+    expect(await caches.consultation(7, async () => changed)).to.equal(changed);
+  });
+});
