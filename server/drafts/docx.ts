@@ -10,6 +10,7 @@ import sanitizeHtml from 'sanitize-html';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { AppError, Validation } from '../errors.ts';
 import { mb, openUploadZip, ZipTooLarge } from '../uploads/zip.ts';
+import { MAX_DOCX_UNPACKED } from './validation.ts';
 
 type Node = ReturnType<typeof parseDocument>['children'][number];
 type Element = Extract<Node, { name: string; attribs: Record<string, string> }>;
@@ -24,8 +25,6 @@ export const messages = {
   tooLarge: (why: string) => `${why} A Word document may unpack to at most ${mb(MAX_DOCX_UNPACKED)}: remove embedded images or split the document, then try again.`,
 } as const;
 
-/** What a .docx may unpack to, all its parts together: the longest IMAS is a few MB of Word XML. */
-export const MAX_DOCX_UNPACKED = 50 * 1024 * 1024;
 
 export interface Converted {
   markdown: string;

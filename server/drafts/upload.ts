@@ -1,7 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import multer from 'multer';
+import type multer from 'multer';
 import { AppError, BadRequest, Validation } from '../errors.ts';
-import { docxToMarkdown } from './docx.ts';
 import { MAX_TEXT } from './validation.ts';
 
 /** A draft's text from an uploaded file: Markdown as is, Word through docx.ts. Nothing is written to disk. */
@@ -23,14 +22,18 @@ export class TooLarge extends AppError {
   }
 }
 
-const parser = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_UPLOAD, files: 1, fields: 20, fieldSize: MAX_TEXT * 4 },
-});
+// multer is loaded on the first upload, not at start; Word's converter (./docx.ts: mammoth,
+// sanitize-html, htmlparser2) on the first .docx (issue 17, memory of an idle instance).
+let parser: Promise<{ multer: typeof multer; single: RequestHandler }> | undefined;
+const parserOf = () =>
+  (parser ??= import('multer').then(({ default: multer }) => ({
+    multer,
+    single: multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD, files: 1, fields: 20, fieldSize: MAX_TEXT * 4 } }).single('file'),
+  })));
 
 /** multer for one optional `file`, its errors made into AppErrors (413 for size) for the one error handler. */
 export const uploadOne: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-  parser.single('file')(req, res, (err?: unknown) => {
+  parserOf().then(({ multer, single }) => single(req, res, (err?: unknown) => {
     if (!err) return next();
     if (err instanceof multer.MulterError) {
       if (err.code === 'LIMIT_FILE_SIZE') return next(new TooLarge(messages.tooLarge));
@@ -39,7 +42,7 @@ export const uploadOne: RequestHandler = (req: Request, res: Response, next: Nex
     }
     // busboy's own errors (a broken multipart body: no boundary, a malformed part, an early end) are the request's fault.
     next(new BadRequest(messages.unreadable, { file: messages.unreadable }));
-  });
+  }), next);
 };
 
 export interface UploadedText {
@@ -55,6 +58,7 @@ export async function textOfUpload(file: Express.Multer.File | undefined): Promi
   const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
   if (ext === 'doc') throw new Validation(messages.oldWord, { file: messages.oldWord });
   if (ext === 'docx') {
+    const { docxToMarkdown } = await import('./docx.ts');
     const { markdown, notes } = await docxToMarkdown(file.buffer);
     return { text: markdown, notes, filename: name };
   }

@@ -5,7 +5,8 @@
  */
 import { Document, Footer, AlignmentType, PageNumber, PageOrientation, Paragraph, Table, TableCell, TableRow, TextRun, WidthType, HeadingLevel } from 'docx';
 import { DISPOSITION_LABELS, ISO_COLUMNS, TYPE_CODES, clauseLabel, type SheetComment, type SheetMeta } from '../consultations/sheets.ts';
-import { AUTHOR, pack, xmlSafe } from './common.ts';
+import { AUTHOR, xmlSafe } from './common.ts';
+import { pack } from './pack.ts';
 
 /** Column widths in per cent, in ISO_COLUMNS' order: the comment and proposed change get the room. */
 const WIDTHS = [9, 6, 8, 9, 6, 24, 20, 18];

@@ -4,7 +4,8 @@
  * the "uncontrolled when printed" warning in every page's header.
  */
 import { AlignmentType, Document, Footer, Header, HeadingLevel, PageNumber, Paragraph, TextRun } from 'docx';
-import { AUTHOR, headingLevel, pack, titleOf, xmlSafe } from './common.ts';
+import { AUTHOR, titleOf, xmlSafe } from './common.ts';
+import { headingLevel, pack } from './pack.ts';
 import { markdownBlocks } from './markdown.ts';
 
 export interface EditionInput {

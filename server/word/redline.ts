@@ -34,7 +34,8 @@ import {
 } from 'docx';
 import { changeAnchor, diffText, englishWords, type ClauseDiff, type DiffWords, type TermChange, type VersionDiff } from '../diff/index.ts';
 import { changedTermSpans, type TermSpan } from '../diff/summary.ts';
-import { AUTHOR, headingLevel, pack, shown, titleOf, xmlSafe } from './common.ts';
+import { AUTHOR, shown, titleOf, xmlSafe } from './common.ts';
+import { headingLevel, pack } from './pack.ts';
 
 export type Op = 'equal' | 'insert' | 'delete';
 
