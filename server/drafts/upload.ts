@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type multer from 'multer';
 import { AppError, BadRequest, Validation } from '../errors.ts';
+import { docxToMarkdown } from './docx.ts';
 import { MAX_TEXT } from './validation.ts';
 
 /** A draft's text from an uploaded file: Markdown as is, Word through docx.ts. Nothing is written to disk. */
@@ -22,8 +23,7 @@ export class TooLarge extends AppError {
   }
 }
 
-// multer is loaded on the first upload, not at start; Word's converter (./docx.ts: mammoth,
-// sanitize-html, htmlparser2) on the first .docx (issue 17, memory of an idle instance).
+// multer is loaded on the first upload, not at start (issue 17, memory of an idle instance).
 let parser: Promise<{ multer: typeof multer; single: RequestHandler }> | undefined;
 const parserOf = () =>
   (parser ??= import('multer').then(({ default: multer }) => ({
@@ -58,7 +58,6 @@ export async function textOfUpload(file: Express.Multer.File | undefined): Promi
   const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
   if (ext === 'doc') throw new Validation(messages.oldWord, { file: messages.oldWord });
   if (ext === 'docx') {
-    const { docxToMarkdown } = await import('./docx.ts');
     const { markdown, notes } = await docxToMarkdown(file.buffer);
     return { text: markdown, notes, filename: name };
   }

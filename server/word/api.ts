@@ -7,6 +7,7 @@ import * as consultations from '../consultations/service.ts';
 import { matrixFilterOf } from '../consultations/validation.ts';
 import { pathId } from '../http/validation.ts';
 import { DOCX_TYPE, fileName } from './common.ts';
+import { buildCommentReport } from './comments.ts';
 import * as service from './service.ts';
 
 /** Sends a .docx as a download; like the other exports, never kept by a shared cache (drafts, comments). */
@@ -49,8 +50,6 @@ export function wordApi(deps: Deps, cache: DiffCache, files: service.WordCache):
     const m = await consultations.listComments(ctx, viewerOf(res), id, matrixFilterOf(req.query as Record<string, unknown>));
     const c = m.consultation;
     const meta = { date: deps.clock.now().toISOString().slice(0, 10), document: `${c.designation} ${c.label}`, project: `Consultation C-${c.id}` };
-    // loaded on the first report, not at start (./pack.ts)
-    const { buildCommentReport } = await import('./comments.ts');
     const body = await buildCommentReport(m.comments.map(consultations.sheetComment), meta, `Comments on ${c.designation} ${c.label}`);
     sendDocx(res, { filename: fileName(c.designation, `v${c.n}`, 'comments', `C-${c.id}`), body });
   });

@@ -13,7 +13,8 @@ import * as standards from '../standards/service.ts';
 import type { SnapshotSource } from '../standards/snapshot.ts';
 import { clausesOf } from '../versions/repo.ts';
 import { fileName } from './common.ts';
-import type { RedlineWords } from './redline.ts';
+import { buildEdition } from './edition.ts';
+import { buildRedline, ENGLISH_REDLINE, type RedlineWords } from './redline.ts';
 import { diffWords } from '../diff/service.ts';
 import { isLanguage, t } from '../i18n/index.ts';
 import { localise } from '../i18n/messages.ts';
@@ -63,8 +64,8 @@ const site = (ctx: Ctx) => ctx.publicUrl.replace(/\/+$/, '');
 
 /** The redline of `from`..`to` (version numbers or "current"). */
 /** The redline's words in `lang`: the diff page's for its summary, locales/<lng>/diff.json `redline` for the rest. */
-function redlineWords(lang: string, english: RedlineWords): RedlineWords {
-  if (lang === 'en' || !isLanguage(lang)) return english;
+function redlineWords(lang: string): RedlineWords {
+  if (lang === 'en' || !isLanguage(lang)) return ENGLISH_REDLINE;
   return { diff: diffWords(lang), r: (key, values) => t(lang, `diff:redline.${key}`, values) };
 }
 
@@ -85,11 +86,9 @@ export async function redline(ctx: Ctx, cache: DiffCache, viewer: Viewer | null,
     url: `${site(ctx)}/standards/${encodeURIComponent(s.ref)}/diff/${from.n}..${to.n}`,
   };
   // one file per language (English keeps the key it had)
-  // The builders (and the docx package) are loaded on the first document, not at start (./pack.ts).
-  const body = await ctx.files.get(`redline ${from.id} ${to.id} ${JSON.stringify(meta)}${lang === 'en' ? '' : ` ${lang}`}`, async () => {
-    const { buildRedline, ENGLISH_REDLINE } = await import('./redline.ts');
-    return buildRedline({ ...meta, diff, depths: { from: new Map(fromClauses.map((c) => [c.ref, c.depth])), to: new Map(toClauses.map((c) => [c.ref, c.depth])) }, words: redlineWords(lang, ENGLISH_REDLINE) });
-  });
+  const body = await ctx.files.get(`redline ${from.id} ${to.id} ${JSON.stringify(meta)}${lang === 'en' ? '' : ` ${lang}`}`, () =>
+    buildRedline({ ...meta, diff, depths: { from: new Map(fromClauses.map((c) => [c.ref, c.depth])), to: new Map(toClauses.map((c) => [c.ref, c.depth])) }, words: redlineWords(lang) }),
+  );
   return { filename: fileName(s.designation, `v${from.n}-to-v${to.n}`, 'redline'), body };
 }
 
@@ -111,9 +110,6 @@ export async function edition(ctx: Ctx, viewer: Viewer | null, ref: string, n: s
     sample: v.sample,
     summary: v.summary,
   };
-  const body = await ctx.files.get(`edition ${v.id} ${JSON.stringify(meta)}`, async () => {
-    const [{ buildEdition }, clauses] = await Promise.all([import('./edition.ts'), clausesOf(ctx.db, v.id)]);
-    return buildEdition({ ...meta, clauses });
-  });
+  const body = await ctx.files.get(`edition ${v.id} ${JSON.stringify(meta)}`, async () => buildEdition({ ...meta, clauses: await clausesOf(ctx.db, v.id) }));
   return { filename: fileName(s.designation, v.edition_label || `v${v.n}`), body };
 }
