@@ -163,7 +163,7 @@ export async function prepare(n: number, dir: string): Promise<{ url: string; ci
   const now = Date.now();
   const at = (ms: number) => new Date(ms).toISOString();
   const secretariat = await insertUser(db, { email: 'secretariat@example.org', name: 'Bench Secretariat', organisation: 'GICHD', role: 'secretariat', password_hash: await hashPassword(PASSWORD), email_verified_at: at(now), disabled_at: null, created_at: at(now) });
-  const totp = newTotpSecret();
+  const totp = await newTotpSecret();
   await db('totp_secrets').insert({ user_id: secretariat.id, secret_encrypted: encryptSecret(totp, secretKey('x'.repeat(40)), secretariat.id), created_at: at(now), confirmed_at: at(now), last_step: null });
   const clauses = await clausesOf(db, versionId);
   const rows = Array.from({ length: n }, (_, i) => {

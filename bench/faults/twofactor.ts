@@ -38,7 +38,7 @@ export async function run(): Promise<string[]> {
   const make = (role: 'secretariat' | 'board') => insertUser(db, { email: `${role}@bench.example`, name: role, organisation: 'Bench', role, password_hash, email_verified_at: now, disabled_at: null, created_at: now });
   const sec = await make('secretariat');
   const board = await make('board');
-  await db('totp_secrets').insert({ user_id: sec.id, secret_encrypted: encryptSecret(newTotpSecret(), secretKey(SESSION_SECRET), sec.id), created_at: now, confirmed_at: now, last_step: null });
+  await db('totp_secrets').insert({ user_id: sec.id, secret_encrypted: encryptSecret(await newTotpSecret(), secretKey(SESSION_SECRET), sec.id), created_at: now, confirmed_at: now, last_step: null });
   const ctx = { db, clock: systemClock };
   const tokens = { secretariat: (await createApiToken(ctx, sec, 'bench')).token, board: (await createApiToken(ctx, board, 'bench')).token };
   await db.destroy();

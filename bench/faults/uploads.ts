@@ -131,7 +131,7 @@ export async function run(): Promise<string[]> {
   const stakeholder = await user('stakeholder');
   const secretariat = await user('secretariat');
   // The secretariat must use a second factor (issue 9 item 10): enrolled here, its token made here.
-  await db('totp_secrets').insert({ user_id: secretariat.id, secret_encrypted: encryptSecret(newTotpSecret(), secretKey('x'.repeat(40)), secretariat.id), created_at: new Date(now).toISOString(), confirmed_at: new Date(now).toISOString(), last_step: null });
+  await db('totp_secrets').insert({ user_id: secretariat.id, secret_encrypted: encryptSecret(await newTotpSecret(), secretKey('x'.repeat(40)), secretariat.id), created_at: new Date(now).toISOString(), confirmed_at: new Date(now).toISOString(), last_step: null });
   const secretariatToken = (await createApiToken({ db, clock: systemClock } as Parameters<typeof createApiToken>[0], secretariat, 'bench')).token;
   await db.destroy();
 

@@ -50,15 +50,56 @@ export interface Argon2Costs {
 /** Hashes a new password. Injected (Deps.hashPassword) so that a test can count the calls. */
 export type PasswordHasher = (password: string) => Promise<string>;
 
+/** Runs at most `max` tasks at once; the others wait their turn, first come first served. */
+export class Limit {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** the most tasks seen running at once (tests read it) */
+  peak = 0;
+  constructor(readonly max: number) {}
+
+  get active(): number {
+    return this.running;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A slot is taken here, or handed over by the task that frees it (`running` then stays as it is).
+    if (this.running < this.max) this.running++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.peak = Math.max(this.peak, this.running);
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+/**
+ * argon2id takes its memory cost while it hashes or checks a password: 64 MiB at the library's default,
+ * for every call at once. At most this many run together in an instance, the others waiting their turn,
+ * so that a burst of sign-ins cannot multiply that memory (issue 17: ≤ 250 MB under load); the cost of
+ * each hash stays what it is. Two: the cores of the machine it was measured on, each hash being
+ * CPU-bound.
+ */
+export const HASHES_AT_ONCE = 2;
+export const hashing = new Limit(HASHES_AT_ONCE);
+
 /** argon2id with the library's defaults (lower costs only in tests, see config.ts). */
 export function hashPassword(password: string, costs: Argon2Costs = {}): Promise<string> {
   // NFC so that the same passphrase typed on two keyboards hashes the same; never truncated.
-  return argon2.hash(password.normalize('NFC'), { type: argon2.argon2id, ...costs });
+  return hashing.run(() => argon2.hash(password.normalize('NFC'), { type: argon2.argon2id, ...costs }));
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password.normalize('NFC'));
+    return await hashing.run(() => argon2.verify(hash, password.normalize('NFC')));
   } catch {
     return false;
   }

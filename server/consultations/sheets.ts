@@ -15,7 +15,7 @@ import { stringify } from 'csv-stringify/sync';
 import { stringify as stringifyStream } from 'csv-stringify';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Parser as XmlParser } from 'htmlparser2';
+import type { Parser as XmlParser } from 'htmlparser2';
 import type { Row, Style } from 'exceljs';
 import { clauseNumber } from '../versions/parse.ts';
 import { mb, openUploadZip, ZipTooLarge, ZipUnreadable, type UploadZip } from '../uploads/zip.ts';
@@ -246,7 +246,9 @@ export async function readCsvStream(buf: Buffer): Promise<SheetRow[]> {
 
 /** A SAX pass over one part of the workbook, chunk by chunk as it is inflated. */
 async function eachXmlEvent(zip: UploadZip, name: string, handlers: ConstructorParameters<typeof XmlParser>[0]): Promise<void> {
-  const parser = new XmlParser(handlers, { xmlMode: true });
+  // htmlparser2 is loaded on the first .xlsx read, not at start (issue 17, memory of an idle instance).
+  const { Parser } = await import('htmlparser2');
+  const parser = new Parser(handlers, { xmlMode: true });
   const text = new StringDecoder('utf8');
   let since = performance.now();
   for await (const chunk of zip.read(name)) {

@@ -6,12 +6,13 @@
  * front and back matter (Foreword, Introduction, Bibliography…) stays unnumbered, and "Annex A …"
  * starts an annex whose sub-headings become A.1, A.1.1…
  */
-import sanitizeHtml from 'sanitize-html';
-import { DomUtils, parseDocument } from 'htmlparser2';
+import type sanitizeHtml from 'sanitize-html';
+import type * as Htmlparser2 from 'htmlparser2';
 import { AppError, Validation } from '../errors.ts';
 import { mb, openUploadZip, ZipTooLarge } from '../uploads/zip.ts';
+import { MAX_DOCX_UNPACKED } from './validation.ts';
 
-type Node = ReturnType<typeof parseDocument>['children'][number];
+type Node = ReturnType<typeof Htmlparser2.parseDocument>['children'][number];
 type Element = Extract<Node, { name: string; attribs: Record<string, string> }>;
 
 export const messages = {
@@ -24,8 +25,6 @@ export const messages = {
   tooLarge: (why: string) => `${why} A Word document may unpack to at most ${mb(MAX_DOCX_UNPACKED)}: remove embedded images or split the document, then try again.`,
 } as const;
 
-/** What a .docx may unpack to, all its parts together: the longest IMAS is a few MB of Word XML. */
-export const MAX_DOCX_UNPACKED = 50 * 1024 * 1024;
 
 export interface Converted {
   markdown: string;
@@ -90,9 +89,20 @@ async function checkUnpackedSize(buffer: Buffer): Promise<void> {
   }
 }
 
-/** Mammoth's HTML → clause Markdown. Pure. */
-export function htmlToMarkdown(rawHtml: string): Converted {
-  const doc = parseDocument(sanitizeHtml(rawHtml, SANITIZE));
+// sanitize-html and htmlparser2 are loaded on the first conversion, not at start, like mammoth (issue 17,
+// memory of an idle instance); DomUtils is set then, before any of the helpers below runs.
+let DomUtils: typeof Htmlparser2.DomUtils;
+let libs: Promise<{ sanitize: typeof sanitizeHtml; parseDocument: typeof Htmlparser2.parseDocument }> | undefined;
+const htmlLibs = () =>
+  (libs ??= Promise.all([import('sanitize-html'), import('htmlparser2')]).then(([{ default: sanitize }, parser]) => {
+    DomUtils = parser.DomUtils;
+    return { sanitize, parseDocument: parser.parseDocument };
+  }));
+
+/** Mammoth's HTML → clause Markdown. Pure (once the parsers are loaded). */
+export async function htmlToMarkdown(rawHtml: string): Promise<Converted> {
+  const { sanitize, parseDocument } = await htmlLibs();
+  const doc = parseDocument(sanitize(rawHtml, SANITIZE));
   const blocks: string[] = [];
   const notes: string[] = [];
   const counters: number[] = [];

@@ -1,7 +1,7 @@
 /** OpenAPI paths of drafts, merged into /api/v1/openapi.json by server/http/openapi.ts. */
 import { bearer, bodyOf, error, json, refParam, schemaOf } from '../http/openapi-parts.ts';
 import { mb } from '../uploads/zip.ts';
-import { MAX_DOCX_UNPACKED } from './docx.ts';
+import { MAX_DOCX_UNPACKED } from './validation.ts';
 import { draftSchema, standardSchema, withdrawSchema } from './validation.ts';
 
 const standard = json({ $ref: '#/components/schemas/Standard' });

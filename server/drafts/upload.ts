@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import multer from 'multer';
+import type multer from 'multer';
 import { AppError, BadRequest, Validation } from '../errors.ts';
 import { docxToMarkdown } from './docx.ts';
 import { MAX_TEXT } from './validation.ts';
@@ -23,14 +23,17 @@ export class TooLarge extends AppError {
   }
 }
 
-const parser = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_UPLOAD, files: 1, fields: 20, fieldSize: MAX_TEXT * 4 },
-});
+// multer is loaded on the first upload, not at start (issue 17, memory of an idle instance).
+let parser: Promise<{ multer: typeof multer; single: RequestHandler }> | undefined;
+const parserOf = () =>
+  (parser ??= import('multer').then(({ default: multer }) => ({
+    multer,
+    single: multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD, files: 1, fields: 20, fieldSize: MAX_TEXT * 4 } }).single('file'),
+  })));
 
 /** multer for one optional `file`, its errors made into AppErrors (413 for size) for the one error handler. */
 export const uploadOne: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-  parser.single('file')(req, res, (err?: unknown) => {
+  parserOf().then(({ multer, single }) => single(req, res, (err?: unknown) => {
     if (!err) return next();
     if (err instanceof multer.MulterError) {
       if (err.code === 'LIMIT_FILE_SIZE') return next(new TooLarge(messages.tooLarge));
@@ -39,7 +42,7 @@ export const uploadOne: RequestHandler = (req: Request, res: Response, next: Nex
     }
     // busboy's own errors (a broken multipart body: no boundary, a malformed part, an early end) are the request's fault.
     next(new BadRequest(messages.unreadable, { file: messages.unreadable }));
-  });
+  }), next);
 };
 
 export interface UploadedText {

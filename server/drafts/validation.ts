@@ -5,6 +5,9 @@ import { blank as blankToUndefined } from '../http/validation.ts';
 
 /** Input of the secretariat's catalogue and draft actions: the same schemas for the forms and the API. */
 
+/** What a .docx may unpack to, all its parts together: the longest IMAS is a few MB of Word XML (docx.ts). */
+export const MAX_DOCX_UNPACKED = 50 * 1024 * 1024;
+
 export const MAX_TEXT = 1_000_000; // characters of Markdown: the longest IMAS is a tenth of this
 
 const EXAMPLES: Record<StandardType, string> = { IMAS: '07.11', TNMA: '12.10/01', 'T&EP': '07.31/01/2022' };

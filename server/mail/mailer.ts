@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { flushLogger, type Logger } from '../logger.ts';
 
 export interface Mail {
@@ -35,13 +35,19 @@ export function createMailer(smtpUrl: string | undefined, logger: Logger): Maile
   }
   // Timeouts well inside the outbox's claim lease (server/notifications/worker.ts): a send that hangs
   // fails and is retried by the same worker, instead of outliving its lease and being sent by another.
-  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
+  // nodemailer is loaded on the first mail, not at start: most requests send none, and it is ~0.65 MB
+  // of code held by every instance (issue 17, memory under load).
+  let transport: Promise<Transporter> | undefined;
+  const transportOf = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 }),
+    ));
   return {
     async send(mail) {
-      await transport.sendMail({ from: FROM, ...mail });
+      await (await transportOf()).sendMail({ from: FROM, ...mail });
     },
     close() {
-      transport.close();
+      void transport?.then((t) => t.close(), () => undefined);
     },
   };
 }

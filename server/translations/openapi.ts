@@ -1,7 +1,7 @@
 /** OpenAPI paths and schemas of translations (issue 19 item 2), merged into /api/v1/openapi.json by server/openapi.ts. */
 import { bearer, error, json, refParam, schemaOf } from '../http/openapi-parts.ts';
 import { mb } from '../uploads/zip.ts';
-import { MAX_DOCX_UNPACKED } from '../drafts/docx.ts';
+import { MAX_DOCX_UNPACKED } from '../drafts/validation.ts';
 import { TRANSLATION_LANGUAGES } from './rules.ts';
 import { translationSchema } from './validation.ts';
 

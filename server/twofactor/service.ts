@@ -61,10 +61,10 @@ export async function pendingEnrolment(ctx: TwoFactorCtx, user: Who): Promise<{ 
   if (row?.confirmed_at) throw new Conflict(messages.alreadyOn);
   let secret = row ? decryptSecret(row.secret_encrypted, keyOf(ctx), user.id) : null;
   if (!secret) {
-    secret = newTotpSecret();
+    secret = await newTotpSecret();
     await repo.savePending(ctx.db, user.id, encryptSecret(secret, keyOf(ctx), user.id), ctx.clock.now());
   }
-  const uri = otpauthUri(secret, user.email);
+  const uri = await otpauthUri(secret, user.email);
   return { secret, grouped: groupedSecret(secret), uri, qr: await qrDataUri(uri) };
 }
 

@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
-import { generate, generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 import type { Role } from '../auth/viewer.ts';
 import { roleCan } from '../auth/permissions.ts';
 
 /**
  * Two-factor sign-in (ASVS 2.8): TOTP (RFC 6238, what authenticator apps speak) through otplib, and
  * single-use recovery codes. Pure apart from randomness: time comes in as a Date, keys as arguments.
+ * otplib and qrcode are loaded on first use, not at start: only a privileged account's sign-in or
+ * enrolment needs them (issue 17, memory of an idle instance).
  */
+const otp = () => import('otplib');
 
 export const PERIOD_SEC = 30;
 // 30 seconds either side of a code's period: a device a little off, or a code typed as it turned over, still works.
@@ -19,15 +20,15 @@ export const ISSUER = 'IMAS Review';
 export const requiresTwoFactor = (role: Role): boolean => roleCan(role, 'twofactor.required');
 
 /** A new base32 secret of 160 bits (RFC 4226's recommended length). */
-export const newTotpSecret = (): string => generateSecret({ length: 20 });
+export const newTotpSecret = async (): Promise<string> => (await otp()).generateSecret({ length: 20 });
 
 /** The otpauth:// address an authenticator app reads from the QR code. */
-export const otpauthUri = (secret: string, account: string): string => generateURI({ issuer: ISSUER, label: account, secret, period: PERIOD_SEC });
+export const otpauthUri = async (secret: string, account: string): Promise<string> => (await otp()).generateURI({ issuer: ISSUER, label: account, secret, period: PERIOD_SEC });
 
 const epochOf = (at: Date): number => Math.floor(at.getTime() / 1000);
 
 /** The code an app shows at `at` (tests and the enrolment help use it). */
-export const totpCodeAt = (secret: string, at: Date): Promise<string> => generate({ secret, epoch: epochOf(at), period: PERIOD_SEC });
+export const totpCodeAt = async (secret: string, at: Date): Promise<string> => (await otp()).generate({ secret, epoch: epochOf(at), period: PERIOD_SEC });
 
 /** The time step (RFC 6238 T) of an instant. */
 export const stepAt = (at: Date): number => Math.floor(epochOf(at) / PERIOD_SEC);
@@ -42,7 +43,7 @@ export const looksLikeTotp = (input: string): boolean => /^\d{6}$/.test(input.re
 export async function checkTotp(secret: string, input: string, at: Date, afterStep?: number | null): Promise<{ ok: true; step: number } | { ok: false }> {
   const token = input.replace(/\s+/g, '');
   if (!/^\d{6}$/.test(token)) return { ok: false };
-  const r = await verify({ secret, token, epoch: epochOf(at), period: PERIOD_SEC, epochTolerance: TOLERANCE_SEC, afterTimeStep: afterStep ?? undefined });
+  const r = await (await otp()).verify({ secret, token, epoch: epochOf(at), period: PERIOD_SEC, epochTolerance: TOLERANCE_SEC, afterTimeStep: afterStep ?? undefined });
   return r.valid && 'timeStep' in r ? { ok: true, step: r.timeStep } : { ok: false };
 }
 
@@ -99,6 +100,7 @@ export const groupedSecret = (secret: string): string => secret.match(/.{1,4}/g)
  * CSP allows data: images (img-src 'self' data:) but no inline styles, which an inline SVG might carry.
  */
 export async function qrDataUri(text: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }

@@ -8,7 +8,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import zlib from 'node:zlib';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 
 const FEED = 1024; // compressed bytes handed to zlib at a time (deflate unpacks at most ~1:1032)
 
@@ -43,9 +43,11 @@ export const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 export async function openUploadZip(buf: Buffer, limits: ZipLimits): Promise<UploadZip> {
   let zip: yauzl.ZipFile;
+  // yauzl is loaded on the first upload, not at start (issue 17, memory of an idle instance).
+  const { default: unzip } = await import('yauzl');
   try {
     // Sizes are checked here, by counting: yauzl's own check would report a lying entry as a broken stream.
-    zip = await yauzl.fromBufferPromise(buf, { lazyEntries: true, validateEntrySizes: false, strictFileNames: false });
+    zip = await unzip.fromBufferPromise(buf, { lazyEntries: true, validateEntrySizes: false, strictFileNames: false });
   } catch (err) {
     throw new ZipUnreadable((err as Error).message);
   }

@@ -3,9 +3,10 @@
  * (the columns of ISO_COLUMNS, in their order) on landscape pages, its header row repeated on each page,
  * and the template's header block (date, document, project) above it.
  */
-import { Document, Footer, AlignmentType, PageNumber, PageOrientation, Paragraph, Table, TableCell, TableRow, TextRun, WidthType, HeadingLevel } from 'docx';
+import type * as D from 'docx';
 import { DISPOSITION_LABELS, ISO_COLUMNS, TYPE_CODES, clauseLabel, type SheetComment, type SheetMeta } from '../consultations/sheets.ts';
-import { AUTHOR, pack, xmlSafe } from './common.ts';
+import { AUTHOR, xmlSafe } from './common.ts';
+import { docx, loadDocx, pack } from './pack.ts';
 
 /** Column widths in per cent, in ISO_COLUMNS' order: the comment and proposed change get the room. */
 const WIDTHS = [9, 6, 8, 9, 6, 24, 20, 18];
@@ -32,11 +33,13 @@ export function rowOf(c: SheetComment): string[] {
 }
 
 /** Text with its line breaks kept. */
-function lines(text: string, bold = false): Paragraph[] {
+function lines(text: string, bold = false): D.Paragraph[] {
+  const { Paragraph, TextRun } = docx();
   return text.split('\n').map((l) => new Paragraph({ children: [new TextRun({ text: xmlSafe(l), bold: bold || undefined })] }));
 }
 
 export async function buildCommentReport(comments: readonly SheetComment[], meta: SheetMeta, title: string): Promise<Buffer> {
+  const { Document, Footer, AlignmentType, PageNumber, PageOrientation, Paragraph, Table, TableCell, TableRow, TextRun, WidthType, HeadingLevel } = await loadDocx();
   const cell = (text: string, k: number, bold = false) => new TableCell({ width: { size: WIDTHS[k]!, type: WidthType.PERCENTAGE }, children: lines(text, bold) });
   const table = new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },

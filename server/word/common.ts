@@ -1,26 +1,13 @@
 /**
- * What the Word documents of this folder share: packing, the heading levels, how clause refs read.
- * Every document is built with the `docx` package (never XML strings): it escapes the text and writes
- * the parts Word and LibreOffice expect.
+ * What the Word documents of this folder share: the type, how clause refs read, file names — without
+ * the `docx` package, which ./pack.ts and the builders load (only when a document is built).
  */
-import { HeadingLevel, Packer, type Document } from 'docx';
 import { clauseNumber } from '../versions/parse.ts';
 
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /** The name tracked changes and comments carry in Word's review pane. */
 export const AUTHOR = 'imas-review';
-
-export function pack(doc: Document): Promise<Buffer> {
-  return Packer.toBuffer(doc);
-}
-
-const LEVELS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6] as const;
-
-/** Heading 1 for `# 4`, Heading 2 for `## 4.2`, …: Word's navigation pane lists them. */
-export function headingLevel(depth: number): (typeof LEVELS)[number] {
-  return LEVELS[Math.min(Math.max(depth, 1), LEVELS.length) - 1]!;
-}
 
 /** How a ref reads to people: 4.2, Annex A, A.1, Foreword. */
 export function shown(ref: string | null): string {

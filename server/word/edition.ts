@@ -3,8 +3,9 @@
  * navigation pane lists them) and their bodies from Markdown, with the designation, edition, dates and
  * the "uncontrolled when printed" warning in every page's header.
  */
-import { AlignmentType, Document, Footer, Header, HeadingLevel, PageNumber, Paragraph, TextRun } from 'docx';
-import { AUTHOR, headingLevel, pack, titleOf, xmlSafe } from './common.ts';
+import type * as D from 'docx';
+import { AUTHOR, titleOf, xmlSafe } from './common.ts';
+import { headingLevel, loadDocx, pack } from './pack.ts';
 import { markdownBlocks } from './markdown.ts';
 
 export interface EditionInput {
@@ -45,6 +46,7 @@ function longDay(day: string): string {
 }
 
 export async function buildEdition(input: EditionInput): Promise<Buffer> {
+  const { AlignmentType, Document, Footer, Header, HeadingLevel, PageNumber, Paragraph, TextRun } = await loadDocx();
   const dates = datesLine(input);
   const header = new Header({
     children: [
@@ -52,7 +54,7 @@ export async function buildEdition(input: EditionInput): Promise<Buffer> {
       new Paragraph({ children: [new TextRun({ text: xmlSafe(`${messages.uncontrolled}: ${input.url}`), italics: true })] }),
     ],
   });
-  const front: Paragraph[] = [
+  const front: D.Paragraph[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(xmlSafe(`${input.designation} ${input.title}`))] }),
     new Paragraph({ children: [new TextRun({ text: xmlSafe(input.editionLabel), bold: true })] }),
   ];

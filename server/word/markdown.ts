@@ -5,13 +5,15 @@
  */
 import MarkdownIt from 'markdown-it';
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
-import { ExternalHyperlink, Paragraph, Table, TableCell, TableRow, TextRun, WidthType, type ParagraphChild } from 'docx';
+import type * as D from 'docx';
 import { isSafeLink } from '../versions/render.ts';
 import { xmlSafe } from './common.ts';
+import { docx } from './pack.ts';
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
-type Block = Paragraph | Table;
+type Block = D.Paragraph | D.Table;
+type ParagraphChild = D.ParagraphChild;
 
 interface Style {
   bold: boolean;
@@ -21,9 +23,10 @@ interface Style {
 
 /** The inline children of one paragraph. */
 function inline(tokens: readonly Token[] | null): ParagraphChild[] {
+  const { ExternalHyperlink, TextRun } = docx();
   const out: ParagraphChild[] = [];
   const style: Style = { bold: false, italics: false, code: false };
-  let link: { href: string; runs: TextRun[] } | null = null;
+  let link: { href: string; runs: D.TextRun[] } | null = null;
   const add = (text: string, extra: Partial<Style> = {}, br = false) => {
     const s = { ...style, ...extra };
     const run = new TextRun({ text: xmlSafe(text), bold: s.bold || undefined, italics: s.italics || undefined, ...(s.code ? { font: 'Consolas' } : {}), ...(br ? { break: 1 } : {}) });
@@ -61,8 +64,9 @@ function inline(tokens: readonly Token[] | null): ParagraphChild[] {
   return out;
 }
 
-/** The Word blocks of a Markdown text. */
+/** The Word blocks of a Markdown text (once ./pack.ts has loaded the docx package). */
 export function markdownBlocks(text: string): Block[] {
+  const { Paragraph, TextRun } = docx();
   const tokens = md.parse(text, {});
   const out: Block[] = [];
   let i = 0;
@@ -116,7 +120,8 @@ export function markdownBlocks(text: string): Block[] {
   return out;
 }
 
-function table(tokens: readonly Token[]): Table {
+function table(tokens: readonly Token[]): D.Table {
+  const { Paragraph, Table, TableCell, TableRow, WidthType } = docx();
   const rows: { header: boolean; cells: ParagraphChild[][] }[] = [];
   let header = false;
   for (const t of tokens) {

@@ -13,28 +13,11 @@
  *   redlineParagraphs(diff, depths) → RedlinePara[]   pure: which runs and paragraph marks are tracked
  *   buildRedline(input) → Promise<Buffer>              the .docx
  */
-import {
-  AlignmentType,
-  Bookmark,
-  CommentRangeEnd,
-  CommentRangeStart,
-  CommentReference,
-  DeletedTextRun,
-  Document,
-  Footer,
-  Header,
-  HeadingLevel,
-  InsertedTextRun,
-  InternalHyperlink,
-  PageNumber,
-  Paragraph,
-  TextRun,
-  type ICommentOptions,
-  type ParagraphChild,
-} from 'docx';
+import type * as D from 'docx';
 import { changeAnchor, diffText, englishWords, type ClauseDiff, type DiffWords, type TermChange, type VersionDiff } from '../diff/index.ts';
 import { changedTermSpans, type TermSpan } from '../diff/summary.ts';
-import { AUTHOR, headingLevel, pack, shown, titleOf, xmlSafe } from './common.ts';
+import { AUTHOR, shown, titleOf, xmlSafe } from './common.ts';
+import { headingLevel, loadDocx, pack } from './pack.ts';
 
 export type Op = 'equal' | 'insert' | 'delete';
 
@@ -245,10 +228,11 @@ export interface RedlineInput {
 }
 
 export async function buildRedline(input: RedlineInput): Promise<Buffer> {
+  const { AlignmentType, Bookmark, CommentRangeEnd, CommentRangeStart, CommentReference, DeletedTextRun, Document, Footer, Header, HeadingLevel, InsertedTextRun, InternalHyperlink, PageNumber, Paragraph, TextRun } = await loadDocx();
   const { diff } = input;
   let id = 0; // w:ins, w:del and paragraph-mark revisions share one id space
   const rev = () => ({ id: ++id, author: AUTHOR, date: input.date });
-  const comments: ICommentOptions[] = [];
+  const comments: D.ICommentOptions[] = [];
   const commentDate = new Date(input.date);
 
   const w = input.words ?? ENGLISH_REDLINE;
@@ -256,7 +240,7 @@ export async function buildRedline(input: RedlineInput): Promise<Buffer> {
   const anchors = new Set<string>();
   for (const p of paras) if (p.heading && !anchors.has(p.heading.anchor)) anchors.add(p.heading.anchor);
   const placed = new Set<string>();
-  const front: Paragraph[] = [
+  const front: D.Paragraph[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(xmlSafe(`${input.designation} ${input.title}`))] }),
     new Paragraph({ children: [new TextRun({ text: xmlSafe(w.r('changesFrom', { from: input.fromLabel, to: input.toLabel })), bold: true })] }),
   ];
@@ -278,7 +262,7 @@ export async function buildRedline(input: RedlineInput): Promise<Buffer> {
   }
 
   const body = paras.map((p, i) => {
-    const children: ParagraphChild[] = p.runs.map((r) => {
+    const children: D.ParagraphChild[] = p.runs.map((r) => {
       const text = xmlSafe(r.text);
       const bold = r.strong ? { bold: true } : {};
       if (r.op === 'insert') return new InsertedTextRun({ ...rev(), text, ...bold });

@@ -46,7 +46,7 @@ export async function currentCode(email: string): Promise<string> {
 
 /** Enrols a user in two-factor sign-in straight in the database (the key of the test config); returns the secret. */
 export async function enrolTwoFactor(db: Db, user: { id: number; email: string }): Promise<string> {
-  const secret = newTotpSecret();
+  const secret = await newTotpSecret();
   const key = secretKey(loadConfig({ NODE_ENV: 'test' }).sessionSecret);
   await db('totp_secrets').insert({ user_id: user.id, secret_encrypted: encryptSecret(secret, key, user.id), created_at: TEST_NOW, confirmed_at: TEST_NOW, last_step: null });
   enrolled.set(user.email.toLowerCase(), { db, userId: user.id, secret });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { hashPassword, passwordProblem, verifyPassword, messages } from '../../server/accounts/passwords.ts';
+import { hashing, HASHES_AT_ONCE, hashPassword, Limit, passwordProblem, verifyPassword, messages } from '../../server/accounts/passwords.ts';
 
 const costs = { memoryCost: 1024, timeCost: 2 };
 
@@ -47,5 +47,49 @@ describe('password policy', () => {
     const fs = await import('node:fs');
     const lines = fs.readFileSync(new URL('../../server/accounts/common-passwords.txt', import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
     expect(lines.length).to.be.at.least(1000);
+  });
+});
+
+describe('password hashes at once (issue 17: argon2id takes 64 MiB while it runs)', () => {
+  const deferred = () => {
+    let resolve!: () => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    return { promise, resolve, reject };
+  };
+  const turn = () => new Promise((r) => setImmediate(r));
+
+  it('runs at most `max` tasks together, the rest in the order they came, a failed task freeing its place', async () => {
+    const limit = new Limit(2);
+    const tasks = Array.from({ length: 5 }, deferred);
+    const started: number[] = [];
+    const runs = Promise.allSettled(tasks.map((t, i) => limit.run(async () => (started.push(i), await t.promise, i))));
+    await turn();
+    expect(started).to.deep.equal([0, 1]);
+    expect([limit.active, limit.queued]).to.deep.equal([2, 3]);
+    tasks[1]!.reject(new Error('argon2 failed'));
+    await turn();
+    expect(started).to.deep.equal([0, 1, 2]);
+    expect([limit.active, limit.queued]).to.deep.equal([2, 2]);
+    for (const t of [tasks[0]!, tasks[2]!, tasks[3]!, tasks[4]!]) t.resolve();
+    const settled = await runs;
+    expect(settled.map((r) => r.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(started).to.deep.equal([0, 1, 2, 3, 4]);
+    expect([limit.active, limit.queued, limit.peak]).to.deep.equal([0, 0, 2]);
+  });
+
+  it('hashes and checks passwords at most two at a time, however many sign-ins come at once', async () => {
+    expect(HASHES_AT_ONCE).to.equal(2);
+    hashing.peak = 0;
+    const passwords = Array.from({ length: 8 }, (_, i) => `storm passphrase number ${i}`);
+    const seen: number[] = [];
+    const sampler = setInterval(() => seen.push(hashing.active + hashing.queued), 1);
+    const hashes = await Promise.all(passwords.map((p) => hashPassword(p, costs)));
+    const checks = await Promise.all([...passwords.map((p, i) => verifyPassword(hashes[i]!, p)), ...passwords.map((p, i) => verifyPassword(hashes[(i + 1) % 8]!, p))]);
+    clearInterval(sampler);
+    expect(checks).to.deep.equal([...passwords.map(() => true), ...passwords.map(() => false)]);
+    expect(hashing.peak, 'never more than two at once').to.equal(2);
+    expect(Math.max(...seen), 'the others waited').to.be.greaterThan(2);
+    expect([hashing.active, hashing.queued]).to.deep.equal([0, 0]);
   });
 });

@@ -57,11 +57,11 @@ describe('two-factor: TOTP and recovery codes', () => {
     expect(looksLikeTotp('abcd-efgh-ijkl-mnop')).to.equal(false);
   });
 
-  it('makes new secrets of 160 bits and an otpauth address for the apps', () => {
-    const a = newTotpSecret();
+  it('makes new secrets of 160 bits and an otpauth address for the apps', async () => {
+    const a = await newTotpSecret();
     expect(a).to.match(/^[A-Z2-7]{32}$/);
-    expect(newTotpSecret()).to.not.equal(a);
-    const uri = otpauthUri(a, 'sec@example.org');
+    expect(await newTotpSecret()).to.not.equal(a);
+    const uri = await otpauthUri(a, 'sec@example.org');
     expect(uri).to.match(/^otpauth:\/\/totp\//);
     expect(uri).to.contain(`secret=${a}`);
     expect(uri).to.contain('issuer=IMAS%20Review');
@@ -99,7 +99,7 @@ describe('two-factor: TOTP and recovery codes', () => {
   });
 
   it('draws the QR code as an SVG image in a data: URI (no script, allowed by the CSP)', async () => {
-    const uri = await qrDataUri(otpauthUri(RFC_SECRET, 'sec@example.org'));
+    const uri = await qrDataUri(await otpauthUri(RFC_SECRET, 'sec@example.org'));
     expect(uri).to.match(/^data:image\/svg\+xml;base64,/);
     const svg = Buffer.from(uri.split(',')[1]!, 'base64').toString('utf8');
     expect(svg).to.match(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);

@@ -141,12 +141,12 @@ describe('translations: the pure rules (server/translations/rules.ts)', () => {
     expect(rows[3]!.english).to.contain('Limits').and.to.contain('It does not apply elsewhere.').and.not.to.contain(' id=');
   });
 
-  it('Word: translated named headings stay unnumbered and "Annexe A" starts an annex, as "Foreword" and "Annex A" do', () => {
+  it('Word: translated named headings stay unnumbered and "Annexe A" starts an annex, as "Foreword" and "Annex A" do', async () => {
     const html = '<h1>Avant-propos</h1><p>Un exemple.</p><h1>Introduction</h1><p>Pourquoi.</p><h1>Domaine d’application</h1><p>Texte.</p><h2>Limites</h2><p>Texte.</p><h1>Annexe A (normative) Registres</h1><h2>Formulaires</h2><p>Texte.</p><h1>Bibliographie</h1><p>IMAS 04.10</p>';
-    const { markdown } = htmlToMarkdown(html);
+    const { markdown } = await htmlToMarkdown(html);
     expect(markdown).to.contain('# Avant-propos\n').and.to.contain('# 1 Domaine d’application').and.to.contain('## 1.1 Limites').and.to.contain('# Annexe A (normative) Registres').and.to.contain('## A.1 Formulaires').and.to.contain('# Bibliographie');
     expect('clauses' in translate(markdown)).to.equal(true);
     // English documents convert as before
-    expect(htmlToMarkdown('<h1>Annex B Forms</h1><h2>Use</h2><h1>Annexes overview</h1>').markdown).to.equal('# Annex B Forms\n\n## B.1 Use\n\n# 1 Annexes overview\n');
+    expect((await htmlToMarkdown('<h1>Annex B Forms</h1><h2>Use</h2><h1>Annexes overview</h1>')).markdown).to.equal('# Annex B Forms\n\n## B.1 Use\n\n# 1 Annexes overview\n');
   });
 });
