@@ -12,6 +12,7 @@ import { systemClock } from '../server/clock.ts';
 import { loadStandards } from '../server/standards/loader.ts';
 import { load } from './lib/load.ts';
 import { openConsultationOnSampleDraft } from './lib/consultation.ts';
+import { cpuOf, pgServerCpu } from './lib/proc.ts';
 import { insertUser } from '../server/accounts/repo.ts';
 import { createApiToken } from '../server/accounts/tokens.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
@@ -21,31 +22,6 @@ const [other, roundsArg, secondsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 3);
 const seconds = Number(secondsArg ?? 3);
 
-/** CPU of a process (all threads), or of its main thread alone (`main`), µs. */
-function cpuOf(pid: number | undefined, main = false): number {
-  const f = fs.readFileSync(main ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
-}
-/**
- * The CPU of the PostgreSQL server so far, µs: the postmaster, its live children (backends, WAL writer,
- * checkpointer…) and those that have ended (its cutime/cstime). Slices alternate, so what it spends
- * during a slice is that side's (both databases are on this one server).
- */
-function pgCpu(postmaster: number): number {
-  const fields = (pid: number | string) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const own = fields(postmaster);
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const f = fields(d);
-      if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // ended meanwhile: counted in the postmaster's cutime at the next reading
-    }
-  }
-  return (ticks * 1e6) / 100;
-}
 function start(script: string, dbUrl: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     const child = fork(script, [dbUrl], { execArgv: ['--import', 'tsx'], cwd: path.dirname(path.dirname(script)), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -97,9 +73,9 @@ for (let r = 0; r <= rounds; r++) {
     const c0 = cpuOf(s.child.pid);
     const m0 = cpuOf(s.child.pid, true);
     const x0 = await commits(k);
-    const p0 = postmaster ? pgCpu(postmaster) : 0;
+    const p0 = postmaster ? pgServerCpu(postmaster) : 0;
     const res = await load(opts);
-    const pgUs = postmaster ? pgCpu(postmaster) - p0 : 0;
+    const pgUs = postmaster ? pgServerCpu(postmaster) - p0 : 0;
     // the backends report their counts when idle, within a second
     if (stats) await new Promise((r) => setTimeout(r, 1100));
     const xacts = (await commits(k)) - x0;

@@ -19,6 +19,7 @@ import { systemClock } from '../server/clock.ts';
 import { loadStandards } from '../server/standards/loader.ts';
 import { load } from './lib/load.ts';
 import { openConsultationOnSampleDraft } from './lib/consultation.ts';
+import { cpuOf } from './lib/proc.ts';
 import { hashPassword } from '../server/accounts/passwords.ts';
 import { insertUser } from '../server/accounts/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
@@ -72,15 +73,6 @@ function call(agent: http.Agent, port: number, method: string, p: string, body: 
 const CLAUSES = ['1', '4.1', '4.2', '5.1', '6.2.4', '7.4', '8.2', '9.1', null];
 const TYPES = ['te', 'ed', 'ge'];
 
-/** User + system CPU of a process so far, µs (/proc; 0 where it is missing). */
-function cpuOf(pid: number | undefined): number {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 /** hammer(), with the CPU the server process `pid` spent per request. */
 async function measured(pid: number | undefined, port: number, p: string, headers: Record<string, string>, seconds: number): Promise<Run> {

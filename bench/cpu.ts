@@ -14,19 +14,12 @@ import { createDb } from '../server/db.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { prepare, startFlags } from './databases.ts';
 import { load, type LoadOptions } from './lib/load.ts';
+import { cpuOf } from './lib/proc.ts';
 import { getGzip, startChild } from './lib/child.ts';
 import { signInCookie } from './lib/signin.ts';
 
 const AUDIT_KEY = 'k'.repeat(40);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const TICK = 1e6 / 100; // µs per clock tick (USER_HZ 100 on Linux)
-
-/** user + system CPU of a process so far, in µs. */
-function cpuOf(pid: number): number {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * TICK;
-}
 
 function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -19,6 +19,7 @@ import { writeBatchPg } from '../server/consultations/repo-pg.ts';
 import type { NewComment } from '../server/consultations/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { openConsultationOnSampleDraft } from './lib/consultation.ts';
+import { pgServerCpu } from './lib/proc.ts';
 
 const here = import.meta.dirname;
 /** CPU of each thread of this process, µs, by thread name. */
@@ -34,22 +35,6 @@ function threads(): Map<string, number> {
 }
 const sizes = (process.argv[2] ?? '1,8,50').split(',').map(Number);
 const batches = Number(process.argv[3] ?? 200);
-
-function pgCpu(postmaster: number): number {
-  const fields = (pid: number | string) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const own = fields(postmaster);
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const f = fields(d);
-      if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return (ticks * 1e6) / 100;
-}
 
 const server = await startPostgres();
 try {
@@ -88,7 +73,7 @@ try {
     for (const measuring of [false, true]) {
       const count = measuring ? batches : 20;
       const c0 = process.cpuUsage();
-      const p0 = pgCpu(postmaster);
+      const p0 = pgServerCpu(postmaster);
       const inspector = process.env.PROF && measuring ? new Session() : null;
       if (inspector) {
         inspector.connect();
@@ -112,7 +97,7 @@ try {
       const comments = size * count;
       if (inspector) fs.writeFileSync(`${process.env.PROF}-${size}.cpuprofile`, JSON.stringify((await inspector.post('Profiler.stop')).profile));
       if (process.env.THREADS) for (const [k, v] of threads()) if (v - (th0.get(k) ?? 0) > 0) console.log(`  thread ${k}: ${((v - (th0.get(k) ?? 0)) / count).toFixed(0)} µs a batch`);
-      console.log(`${impls.length > 1 ? `${implName.padEnd(6)}` : ''}batch of ${String(size).padStart(3)} (${prefill + n} comments): ${((ms * 1000) / count).toFixed(0)} µs a batch (wall) · per comment: node ${((c.user + c.system) / comments).toFixed(0)} µs, PostgreSQL ${((pgCpu(postmaster) - p0) / comments).toFixed(0)} µs, wall ${((ms * 1000) / comments).toFixed(0)} µs`);
+      console.log(`${impls.length > 1 ? `${implName.padEnd(6)}` : ''}batch of ${String(size).padStart(3)} (${prefill + n} comments): ${((ms * 1000) / count).toFixed(0)} µs a batch (wall) · per comment: node ${((c.user + c.system) / comments).toFixed(0)} µs, PostgreSQL ${((pgServerCpu(postmaster) - p0) / comments).toFixed(0)} µs, wall ${((ms * 1000) / comments).toFixed(0)} µs`);
     }
   }
   await db.destroy();

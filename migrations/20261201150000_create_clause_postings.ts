@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { buildPostings, lengthOf } from '../server/search/postings.ts';
+import { postingRows } from '../server/search/postings.ts';
 
 /**
  * SQLite only (issue 15 item 5, server/search/postings.ts): the impact-ordered index beside FTS5's, one
@@ -28,8 +28,7 @@ export async function up(knex: Knex): Promise<void> {
   const versions: { version_id: number; n: number }[] = await knex('clauses').select('version_id').count('* as n').groupBy('version_id');
   for (const { version_id } of versions) {
     const clauses = await knex('clauses').where({ version_id }).orderBy('id').select('id', 'heading', 'text');
-    const rows = [...buildPostings(clauses)].map(([term, postings]) => ({ term, version_id, postings, clauses: lengthOf(postings) }));
-    rows.push({ term: '', version_id, postings: Buffer.alloc(0), clauses: clauses.length });
+    const rows = postingRows(version_id, clauses);
     for (let i = 0; i < rows.length; i += 500) await knex('clause_postings').insert(rows.slice(i, i + 500)); // a compound SELECT: at most 500
   }
 }

@@ -288,16 +288,8 @@ export class Shingles {
     // its sentence ends and words are the same either way)
     if (!isAscii(stretch)) return Infinity;
     const words = wordsOf(stretch);
-    const n = words.length;
-    if (n < 2) return 0; // (no word pair: no sentence of it holds anything)
-    const ids = new Int32Array(n);
-    const known = this.wordIds;
-    for (let k = 0; k < n; k++) {
-      const word = words[k]!;
-      let id = known.get(word);
-      if (id === undefined) known.set(word, (id = hashWord(word)));
-      ids[k] = id;
-    }
+    if (words.length < 2) return 0; // (no word pair: no sentence of it holds anything)
+    const ids = this.idsOf(words);
     const starts = [0];
     let at = 0;
     const per = wordsPerSentence(stretch);
@@ -317,21 +309,26 @@ export class Shingles {
     return heldBy(piece, pairsOf(t), t.starts);
   }
 
+  /** The words' ids, each distinct word hashed once per diff. */
+  private idsOf(words: readonly string[]): Int32Array {
+    const n = words.length;
+    const ids = new Int32Array(n);
+    const known = this.wordIds;
+    for (let k = 0; k < n; k++) {
+      const word = words[k]!;
+      let id = known.get(word);
+      if (id === undefined) known.set(word, (id = hashWord(word)));
+      ids[k] = id;
+    }
+    return ids;
+  }
+
   private tokensOf(c: AlignClause): Tokens {
     let t = this.tokens.get(c);
     if (!t) {
       // the words found natively (one regexp match), each distinct word hashed once per diff: in a
       // process's first diff a loop over every character runs slowly, a loop over the words far less
-      const words = wordsOf(`${c.heading}\n${c.text}`);
-      const n = words.length;
-      const ids = new Int32Array(n);
-      const known = this.wordIds;
-      for (let k = 0; k < n; k++) {
-        const word = words[k]!;
-        let id = known.get(word);
-        if (id === undefined) known.set(word, (id = hashWord(word)));
-        ids[k] = id;
-      }
+      const ids = this.idsOf(wordsOf(`${c.heading}\n${c.text}`));
       this.tokens.set(c, (t = { ids }));
     }
     return t;

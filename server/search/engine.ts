@@ -13,7 +13,7 @@ import { busyWaitOf, isSqlite } from '../db.ts';
 import { START, STOP } from './snippet.ts';
 import { toFts5, toPgTsquery, type TextQuery } from './query.ts';
 import { preparedPerConnection } from '../prepared.ts';
-import { buildPostings, decode, HEADING_WEIGHT, idf, lengthOf, topK, type PostingList } from './postings.ts';
+import { decode, HEADING_WEIGHT, idf, postingRows, topK, type PostingList } from './postings.ts';
 import { stemOf } from './porter.ts';
 
 type Q = Knex | Knex.Transaction;
@@ -67,8 +67,7 @@ const fts5: SearchEngine = {
     // number of clauses under the empty term (migrations/20261201150000_create_clause_postings.ts). A few hundred rows, 500
     // a statement (Knex inserts rows as a compound SELECT, which SQLite limits to 500 terms).
     const clauses: { id: number; heading: string; text: string }[] = await db('clauses').where({ version_id: versionId }).orderBy('id').select('id', 'heading', 'text');
-    const rows = [...buildPostings(clauses)].map(([term, postings]) => ({ term, version_id: versionId, postings, clauses: lengthOf(postings) }));
-    rows.push({ term: '', version_id: versionId, postings: Buffer.alloc(0), clauses: clauses.length });
+    const rows = postingRows(versionId, clauses);
     for (let i = 0; i < rows.length; i += 500) await db('clause_postings').insert(rows.slice(i, i + 500));
   },
   async search(db, q, versionIds, limit, offset = 0, marked = limit) {

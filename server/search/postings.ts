@@ -84,6 +84,16 @@ export function buildPostings(clauses: ClauseText[]): Map<string, Buffer> {
   return out;
 }
 
+/**
+ * The rows of table clause_postings for a version's clauses (in ascending id order): a list per term
+ * with its length, and the empty term's row with the version's number of clauses (the IDF's totals).
+ */
+export function postingRows(versionId: number, clauses: ClauseText[]): { term: string; version_id: number; postings: Buffer; clauses: number }[] {
+  const rows = [...buildPostings(clauses)].map(([term, postings]) => ({ term, version_id: versionId, postings, clauses: lengthOf(postings) }));
+  rows.push({ term: '', version_id: versionId, postings: Buffer.alloc(0), clauses: clauses.length });
+  return rows;
+}
+
 /** A posting list from its clauses in ascending id order (ids below 2^31, impacts from impact()). */
 export function encode(ids: number[], imps: number[]): Buffer {
   const n = ids.length;
