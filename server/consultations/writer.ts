@@ -69,12 +69,14 @@ export class CommentWriter {
     this.pg = !this.sqlite && (opts.pg ?? !isSqlite(ctx.db));
     const file = this.sqlite && isSqlite(ctx.db) ? sqliteFile(ctx.db) : null;
     this.threadFile = file && !opts.eventOf && (opts.thread ?? commitThreadOf(ctx.db)) ? file : null;
+    // Started now: loading its modules takes a second or two, which the first comment should not wait for.
+    if (this.threadFile) this.commitThread(this.threadFile);
   }
-  /** SQLite file whose batches are committed in a thread of their own, started at the first batch */
+  /** SQLite file whose batches are committed in a thread of their own */
   private readonly threadFile: string | null;
   private thread: SqliteCommitThread | null = null;
 
-  /** The commit thread, started on first use; it ends with the database handle, after what is queued. */
+  /** The commit thread; it ends with the database handle, after what is queued. */
   private commitThread(file: string): SqliteCommitThread {
     if (this.thread) return this.thread;
     const thread = (this.thread = new SqliteCommitThread(file));
