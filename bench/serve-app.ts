@@ -16,8 +16,7 @@ import { buildId } from '../server/http/views.ts';
 import pino from 'pino';
 
 const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(40), LOG_LEVEL: 'silent' });
-// COMMENT_COMMIT_THREAD=1: the comment queue commits in a thread of its own (SQLite file)
-const db = createDb(process.argv[2]!, { auditKey: config.auditKey, commitThread: process.env.COMMENT_COMMIT_THREAD === '1' });
+const db = createDb(process.argv[2]!, { auditKey: config.auditKey });
 const queries = process.env.BENCH_QUERIES;
 const counts: Record<string, number> = {};
 if (queries) db.on('query', (q: { sql: string }) => void (counts[q.sql] = (counts[q.sql] ?? 0) + 1));

@@ -21,8 +21,6 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     STANDARDS_DIR: z.string().default('standards'),
     DB_BUSY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
-    // SQLite file: the comment queue commits in a thread of its own (consultations/sqlite-commit-thread.ts)
-    COMMENT_COMMIT_THREAD: z.enum(['0', '1', 'false', 'true']).default('0'),
     HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
     HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
@@ -71,8 +69,6 @@ export interface Config {
   standardsDir: string;
   /** how long a write waits for a SQLite database locked by another process before answering 503 */
   dbBusyWaitMs: number;
-  /** SQLite file: the comment queue's batches are committed in a thread of their own */
-  commentCommitThread: boolean;
   /** how long a client may take to send a request's headers, and the whole request (server/http/server.ts) */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** the share of the Board's member organisations whose support carries a proposal, in per cent (25) */
@@ -129,7 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     standardsDir: e.STANDARDS_DIR,
     dbBusyWaitMs: e.DB_BUSY_WAIT_MS,
-    commentCommitThread: e.COMMENT_COMMIT_THREAD === '1' || e.COMMENT_COMMIT_THREAD === 'true',
     http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
     proposalSupportPercent: e.PROPOSAL_SUPPORT_PERCENT,
     reviewYears: { IMAS: e.REVIEW_YEARS_IMAS, TNMA: e.REVIEW_YEARS_TNMA, 'T&EP': e.REVIEW_YEARS_TEP },

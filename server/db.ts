@@ -72,9 +72,8 @@ const busyWaits = new WeakMap<Db, BusyWait>();
 /**
  * auditKey: the HMAC key of the audit chain, carried in the handle's userParams (transactions inherit
  * them) for server/audit/ to read; without one the chain can only be appended to before keying began.
- * busyWaitMs: how long a write waits for a SQLite database locked by another process before a 503.
- * commitThread: SQLite file, the comment queue commits its batches in a thread of its own (consultations/writer.ts). */
-export function createDb(databaseUrl: string, opts: { auditKey?: string | null; busyWaitMs?: number; commitThread?: boolean } = {}): Db {
+ * busyWaitMs: how long a write waits for a SQLite database locked by another process before a 503. */
+export function createDb(databaseUrl: string, opts: { auditKey?: string | null; busyWaitMs?: number } = {}): Db {
   if (databaseUrl.startsWith('sqlite:')) {
     const filename = databaseUrl.replace(/^sqlite:/, '');
     if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
@@ -84,14 +83,9 @@ export function createDb(databaseUrl: string, opts: { auditKey?: string | null; 
     const busy = new BusyWait(opts.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS);
     retryWhenBusy(db, busy);
     busyWaits.set(db, busy);
-    if (opts.commitThread) commitThreads.add(db);
   }
   return db;
 }
-
-const commitThreads = new WeakSet<Db>();
-/** Whether the comment queue of a SQLite db made by createDb commits in a thread of its own. */
-export const commitThreadOf = (db: Db): boolean => commitThreads.has(db);
 
 /** The busy-database waits of a SQLite db made by createDb (none on PostgreSQL). */
 export const busyWaitOf = (db: Db): BusyWait | undefined => busyWaits.get(db);

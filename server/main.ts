@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const db = createDb(config.databaseUrl, { auditKey: loadAuditKey(config, logger, { create: true }), busyWaitMs: config.dbBusyWaitMs, commitThread: config.commentCommitThread });
+  const db = createDb(config.databaseUrl, { auditKey: loadAuditKey(config, logger, { create: true }), busyWaitMs: config.dbBusyWaitMs });
   const mailer = createMailer(config.smtpUrl, logger);
   if (!config.smtpUrl) logger.warn('SMTP_URL is not set: mails (address confirmation, password reset) are written to the log');
   // Once per database, whichever instance starts first; the others wait for it (server/startup.ts).

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.ts';
 import { NotFound } from '../errors.ts';
 import { appendAuditEvents, type AuditInput } from '../audit/service.ts';
 import { auditKeyOf } from '../audit/key.ts';
-import { busyWaitOf, commitThreadOf, isSqlite } from '../db.ts';
+import { busyWaitOf, isSqlite } from '../db.ts';
 import { isBusyError } from '../db-busy.ts';
 import { messages } from './messages.ts';
 import * as repo from './repo.ts';
@@ -14,7 +14,6 @@ import type { ConsultationTimes } from './state.ts';
 import { checkOpen, refusalOf, submittedEvent, writeBatchSqlite, type BatchOutcome } from './batch.ts';
 import { writeBatchPg } from './repo-pg.ts';
 import type pg from 'pg';
-import { SqliteCommitThread } from './sqlite-commit-thread.ts';
 
 export { checkOpen, submittedEvent } from './batch.ts';
 
@@ -25,18 +24,6 @@ export interface WriterOptions {
   eventOf?: (actor: number, c: CommentRow) => AuditInput;
   /** PostgreSQL: the batch's own statements (repo-pg.ts), the default there; false: Knex transactions */
   pg?: boolean;
-  /**
-   * SQLite file: commit the batches in a thread of their own (sqlite-commit-thread.ts) rather than on
-   * the main thread's connection; the default is what createDb was told (COMMENT_COMMIT_THREAD).
-   * Never for an in-memory database (no second connection can share it) nor with an own `eventOf`.
-   */
-  thread?: boolean;
-}
-
-/** The file of a SQLite database handle; null for an in-memory one. */
-function sqliteFile(db: Db): string | null {
-  const f = (db.client.config.connection as { filename?: string } | undefined)?.filename;
-  return f && f !== ':memory:' && !f.startsWith('file::memory:') ? f : null;
 }
 
 /** The longest a comment waits for others to share its commit (SQLite). */
@@ -67,28 +54,6 @@ export class CommentWriter {
     this.sqlite = opts.sqlite ?? isSqlite(ctx.db);
     this.eventOf = opts.eventOf ?? submittedEvent;
     this.pg = !this.sqlite && (opts.pg ?? !isSqlite(ctx.db));
-    const file = this.sqlite && isSqlite(ctx.db) ? sqliteFile(ctx.db) : null;
-    this.threadFile = file && !opts.eventOf && (opts.thread ?? commitThreadOf(ctx.db)) ? file : null;
-    // Started now: loading its modules takes a second or two, which the first comment should not wait for.
-    if (this.threadFile) this.commitThread(this.threadFile);
-  }
-  /** SQLite file whose batches are committed in a thread of their own */
-  private readonly threadFile: string | null;
-  private thread: SqliteCommitThread | null = null;
-
-  /** The commit thread; it ends with the database handle, after what is queued. */
-  private commitThread(file: string): SqliteCommitThread {
-    if (this.thread) return this.thread;
-    const thread = (this.thread = new SqliteCommitThread(file));
-    const client = this.ctx.db.client as { destroy(cb?: unknown): Promise<unknown> };
-    const destroy = client.destroy;
-    const idle = () => this.idle();
-    client.destroy = async function (this: unknown, cb?: unknown) {
-      await idle();
-      await thread.close();
-      return destroy.call(this, cb);
-    };
-    return thread;
   }
   /** PostgreSQL: batches in two round trips of prepared statements on a pool's connection (repo-pg.ts) */
   private readonly pg: boolean;
@@ -108,33 +73,14 @@ export class CommentWriter {
         let settle: Array<() => void> = [];
         try {
           if (this.sqlite) {
-            // On the main thread a commit waits for the disk (synchronous=FULL) with the event loop
-            // blocked: gather what the other requests in flight are about to submit, and commit them
-            // together. In the commit thread the batch is what arrived while the last one was being
-            // committed: the requests are read while the thread writes, not before.
-            if (!this.threadFile) await this.gathered();
+            // A commit waits for the disk (synchronous=FULL) with the event loop blocked: gather what
+            // the other requests in flight are about to submit, and commit them together.
+            await this.gathered();
             // The pool's connection, held for one synchronous transaction: nothing else can run on
             // it in between, and no statement goes through the query builder.
             const client = this.ctx.db.client as { acquireConnection(): Promise<BetterSqlite3.Database>; releaseConnection(c: BetterSqlite3.Database): Promise<unknown> };
             const key = auditKeyOf(this.ctx.db);
-            const thread = this.threadFile ? this.commitThread(this.threadFile) : null;
-            const once = thread
-              ? async () => {
-                  // Taken when the batch is sent: what arrived meanwhile joins it.
-                  const jobs = (batch = this.queue.splice(0, BATCH_MAX));
-                  const now = this.ctx.clock.now();
-                  try {
-                    settle = this.settlements(jobs, await thread.commit(jobs, now, key), now);
-                  } catch (err) {
-                    // As below: nothing was written, the batch goes back to the head of the queue.
-                    if (isBusyError(err)) {
-                      this.queue.unshift(...batch);
-                      batch = [];
-                    }
-                    throw err;
-                  }
-                }
-              : async () => {
+            const once = async () => {
               const conn = await client.acquireConnection();
               try {
                 // Taken once the connection is ours: what arrived while waiting for it joins this batch.
