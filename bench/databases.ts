@@ -25,7 +25,7 @@ import { openBallot } from '../server/ballots/service.ts';
 import { insertMembership } from '../server/organisations/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { generatePair } from './lib/gen-standard.ts';
-import { load, type LoadResult } from './lib/load.ts';
+import { inTurn, load, type LoadResult } from './lib/load.ts';
 import { openConsultationOnSampleDraft } from './lib/consultation.ts';
 import { getGzip, startChild } from './lib/child.ts';
 import { signInCookie } from './lib/signin.ts';
@@ -164,11 +164,10 @@ async function measure(name: string, url: string, seconds: number): Promise<Data
     const gz = { 'Accept-Encoding': 'gzip' };
     const common = { connections: CONNECTIONS, seconds };
     const warm = (opts: Parameters<typeof load>[0]) => load({ ...opts, seconds: 1 });
+    // ours and the bare server in turn (bench/lib/load.ts inTurn), each for `seconds` in all
     const pair = async (opts: Parameters<typeof load>[0], bare: number, warmed = false): Promise<Pair> => {
       if (!warmed) await warm(opts);
-      const o = await load(opts);
-      const b = await load({ ...opts, port: bare });
-      return { ours: o, bare: b };
+      return inTurn(opts, { ...opts, port: bare });
     };
     part = 'page 200';
     const page200 = await pair({ ...common, port: ours.port, path: '/standards/99.01', headers: gz }, page.server.port);

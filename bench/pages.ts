@@ -1,7 +1,7 @@
 /**
  * Serving a published standard's page (issue: the public library, speed). Our page at 50 connections
  * beside a bare Node http server returning the same bytes, both measured in this run by the same
- * client (bench/lib/load.ts), one after the other, each server in its own process.
+ * client (bench/lib/load.ts), in turn (four rounds each, inTurn), each server in its own process.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import { createDb } from '../server/db.ts';
 import { systemClock } from '../server/clock.ts';
 import { createVersion } from '../server/versions/service.ts';
 import { generatePair } from './lib/gen-standard.ts';
-import { load, type LoadResult } from './lib/load.ts';
+import { inTurn, load, type LoadResult } from './lib/load.ts';
 import { getGzip, startChild } from './lib/child.ts';
 
 export interface PagesFigures {
@@ -58,10 +58,9 @@ export async function run(opts: { seconds?: number; words?: number } = {}): Prom
   const reval = { ...gz, 'If-None-Match': etag };
   await load({ ...common, port: ours.port, headers: gz, seconds: 1 }); // warm up both
   await load({ ...common, port: bare.port, headers: gz, seconds: 1 });
-  const ours200 = await load({ ...common, port: ours.port, headers: gz });
-  const bare200 = await load({ ...common, port: bare.port, headers: gz });
-  const ours304 = await load({ ...common, port: ours.port, headers: reval });
-  const bare304 = await load({ ...common, port: bare.port, headers: reval });
+  // each beside its baseline in turn (bench/lib/load.ts inTurn)
+  const { ours: ours200, bare: bare200 } = await inTurn({ ...common, port: ours.port, headers: gz }, { ...common, port: bare.port, headers: gz });
+  const { ours: ours304, bare: bare304 } = await inTurn({ ...common, port: ours.port, headers: reval }, { ...common, port: bare.port, headers: reval });
   bare.child.kill();
 
   // An Arabic reader: the page in Arabic from its own cache entry, beside a bare server sending those bytes.
@@ -76,8 +75,7 @@ export async function run(opts: { seconds?: number; words?: number } = {}): Prom
   const bareArServer = await startChild('serve-bare.ts', [bodyArFile, headersArFile]);
   await load({ ...common, port: ours.port, headers: ar, seconds: 1 });
   await load({ ...common, port: bareArServer.port, headers: ar, seconds: 1 });
-  const oursAr = await load({ ...common, port: ours.port, headers: ar });
-  const bareAr = await load({ ...common, port: bareArServer.port, headers: ar });
+  const { ours: oursAr, bare: bareAr } = await inTurn({ ...common, port: ours.port, headers: ar }, { ...common, port: bareArServer.port, headers: ar });
   ours.child.kill();
   bareArServer.child.kill();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -30,6 +30,43 @@ export interface LoadOptions {
 }
 
 export async function load(opts: LoadOptions): Promise<LoadResult> {
+  return summary([await drive(opts)]);
+}
+
+interface Driven {
+  latencies: number[];
+  elapsed: number;
+  statuses: Record<number, number>;
+  errors: number;
+}
+
+/** One result from runs of the same load: requests over the time they took, percentiles of all latencies. */
+function summary(runs: Driven[]): LoadResult {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const elapsed = runs.reduce((t, r) => t + r.elapsed, 0);
+  const statuses: Record<number, number> = {};
+  for (const r of runs) for (const [k, n] of Object.entries(r.statuses)) statuses[Number(k)] = (statuses[Number(k)] ?? 0) + n;
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+  return { requests: latencies.length, perSecond: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), statuses, errors: runs.reduce((e, r) => e + r.errors, 0) };
+}
+
+/**
+ * Ours and its baseline in turn, `rounds` times, each side given `seconds` in all (ours first, then
+ * the order alternating), and each side's figures over all its rounds. The machine's speed drifts
+ * within a run — the same bare server answered 16,500 and 28,000 comments a second in two runs of one
+ * quiet hour — and measuring one side after the other for the whole time put all of a drift on one.
+ */
+export async function inTurn(ours: LoadOptions, bare: LoadOptions, rounds = 4): Promise<{ ours: LoadResult; bare: LoadResult }> {
+  const o: Driven[] = [];
+  const b: Driven[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const pair = [() => drive({ ...ours, seconds: ours.seconds / rounds }).then((d) => o.push(d)), () => drive({ ...bare, seconds: bare.seconds / rounds }).then((d) => b.push(d))];
+    for (const step of r % 2 ? pair.reverse() : pair) await step();
+  }
+  return { ours: summary(o), bare: summary(b) };
+}
+
+async function drive(opts: LoadOptions): Promise<Driven> {
   const method = opts.body ? (opts.method ?? 'POST') : 'GET';
   const linesOf = (c: number) => [`${method} ${opts.path} HTTP/1.1`, 'Host: 127.0.0.1', ...Object.entries({ ...opts.headers, ...opts.connectionHeaders?.(c) }).map(([k, v]) => `${k}: ${v}`)];
   let n = 0;
@@ -102,7 +139,5 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   const t0 = performance.now();
   await Promise.all(Array.from({ length: opts.connections }, connection));
   const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { requests: latencies.length, perSecond: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), statuses, errors: errors + closedEarly };
+  return { latencies, elapsed, statuses, errors: errors + closedEarly };
 }
