@@ -17,10 +17,15 @@ export async function hasTwoFactor(db: Q, userId: number): Promise<boolean> {
   return Boolean(await db('totp_secrets').where({ user_id: userId }).whereNotNull('confirmed_at').first('user_id'));
 }
 
-/** A new pending secret replaces any earlier pending one (never a confirmed one). */
-export async function savePending(db: Q, userId: number, secretEncrypted: string, now: Date): Promise<void> {
-  await db('totp_secrets').where({ user_id: userId }).whereNull('confirmed_at').delete();
-  await db('totp_secrets').insert({ user_id: userId, secret_encrypted: secretEncrypted, created_at: now.toISOString(), confirmed_at: null, last_step: null });
+/**
+ * Stores a new pending secret unless the account has a secret already; `replacing`, a pending secret
+ * that can no longer be read (another key), is removed first — only if it is still the one stored.
+ * Pages asking at once (two tabs, a double click) leave one secret, the first stored: the caller reads
+ * it back rather than showing its own.
+ */
+export async function savePending(db: Q, userId: number, secretEncrypted: string, now: Date, replacing?: string): Promise<void> {
+  if (replacing !== undefined) await db('totp_secrets').where({ user_id: userId, secret_encrypted: replacing }).whereNull('confirmed_at').delete();
+  await db('totp_secrets').insert({ user_id: userId, secret_encrypted: secretEncrypted, created_at: now.toISOString(), confirmed_at: null, last_step: null }).onConflict('user_id').ignore();
 }
 
 export async function confirm(db: Q, userId: number, step: number, now: Date): Promise<boolean> {

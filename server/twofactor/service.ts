@@ -23,6 +23,7 @@ export const messages = {
   codeOrPassword: 'Enter a current code, a recovery code or your password to turn two-factor sign-in off.',
   wrongPassword: 'Your password is not right.',
   pendingEnded: 'The sign-in took too long. Please sign in again.',
+  changedMeanwhile: 'Two-factor sign-in changed while this page was opening: please reload it.',
 } as const;
 
 /** A wrong guess at an existing factor (a code or the password): the routes count it toward the lockout. */
@@ -61,8 +62,12 @@ export async function pendingEnrolment(ctx: TwoFactorCtx, user: Who): Promise<{ 
   if (row?.confirmed_at) throw new Conflict(messages.alreadyOn);
   let secret = row ? decryptSecret(row.secret_encrypted, keyOf(ctx), user.id) : null;
   if (!secret) {
-    secret = await newTotpSecret();
-    await repo.savePending(ctx.db, user.id, encryptSecret(secret, keyOf(ctx), user.id), ctx.clock.now());
+    await repo.savePending(ctx.db, user.id, encryptSecret(await newTotpSecret(), keyOf(ctx), user.id), ctx.clock.now(), row?.secret_encrypted);
+    // Another request may have stored its secret first: the one stored is the one to show.
+    const stored = await repo.findTotp(ctx.db, user.id);
+    if (stored?.confirmed_at) throw new Conflict(messages.alreadyOn);
+    secret = stored ? decryptSecret(stored.secret_encrypted, keyOf(ctx), user.id) : null;
+    if (!secret) throw new Conflict(messages.changedMeanwhile);
   }
   const uri = await otpauthUri(secret, user.email);
   return { secret, grouped: groupedSecret(secret), uri, qr: await qrDataUri(uri) };

@@ -94,6 +94,21 @@ describe('two-factor sign-in', () => {
     expect(audit.data).to.not.contain(secret);
   });
 
+  // Found by the fuzz test's bursts: five enrolment pages at once made two pending secrets for one
+  // account, and the second insert failed (500).
+  it('enrolment pages opened at once: all answer, all show the one key stored, and it can be confirmed', async () => {
+    const user = await createUser(t.db, { role: 'stakeholder' });
+    const agent = request.agent(t.app);
+    await signIn(agent, user);
+    const pages = await Promise.all(Array.from({ length: 6 }, () => agent.get('/account/two-factor')));
+    expect(pages.map((p) => p.status)).to.deep.equal([200, 200, 200, 200, 200, 200]);
+    const secrets = new Set(pages.map((p) => secretOf(p.text)));
+    expect(secrets.size).to.equal(1);
+    expect(await t.db('totp_secrets').where({ user_id: user.id }).count({ n: '*' }).first()).to.deep.include({ n: 1 });
+    const [secret] = [...secrets];
+    await agent.post('/account/two-factor').type('form').send({ _csrf: csrfFrom(pages[5]!.text), code: await totpCodeAt(secret!, t.clock.now()) }).expect(201);
+  });
+
   it('signs in in two steps; half signed in grants nothing; the return path is kept; a code works once', async () => {
     const user = await createUser(t.db, { role: 'stakeholder' });
     const setup = request.agent(t.app);
