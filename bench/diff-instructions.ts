@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { generatePair } from './lib/gen-standard.ts';
+import { callgrindArgs, instructionsIn } from './lib/callgrind.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ENTRY = 'server/diff/index.ts';
@@ -59,7 +60,7 @@ function count(dir: string): number {
   const out = join(dir, 'cg');
   const r = spawnSync(
     'valgrind',
-    ['--tool=callgrind', '--separate-threads=yes', '--dump-before=getrusage', `--callgrind-out-file=${out}.%p`,
+    [...callgrindArgs(out),
       process.execPath, '--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', join(dir, 'child.mjs'), dir],
     { encoding: 'utf8', maxBuffer: 1 << 26 },
   );
@@ -67,8 +68,7 @@ function count(dir: string): number {
   // parts of the main thread (…-01): 1 before the first mark, 2 the run, then what follows the second
   const part = readdirSync(dir).find((f) => /^cg\.\d+\.2-01$/.test(f));
   if (!part) throw new Error('no callgrind dump of the run');
-  const m = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, part), 'utf8'));
-  return Number(m![1]);
+  return instructionsIn(join(dir, part));
 }
 
 const targets = process.argv.slice(2);

@@ -1,29 +1,41 @@
 /**
  * Instructions per 304 of the fast path (issue 17), in a process that has sent no request through
  * Express and in one that has sent some (BENCH_EXPRESS, default 600: pages with a query string, 404s,
- * the API's JSON): counted by callgrind, so independent of the machine's load. Each server
- * (bench/lib/serve-marked.ts) runs under valgrind; after a warm-up, windows of 50 keep-alive clients
- * sending revalidations, each window's main-thread instructions divided by the 304s sent in it.
+ * the API's JSON): counted by callgrind, so independent of the machine's load. Our app
+ * (bench/serve-app.ts) runs under valgrind; after a warm-up, windows of 50 keep-alive clients sending
+ * revalidations, each window's main-thread instructions divided by the 304s answered in it (the load
+ * client sends no request after its time is up, so it has every answer counted when it returns).
  * The later windows are the steady state (the first ones still compile).
  *
- *   node --import tsx bench/express-shapes.ts        (needs valgrind; ~5 minutes)
+ *   node --import tsx bench/express-shapes.ts        (needs valgrind; ~10 minutes)
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../server/db.ts';
 import { prepare } from './databases.ts';
+import { callgrindArgs, instructionsIn } from './lib/callgrind.ts';
 import { getGzip } from './lib/child.ts';
 import { load } from './lib/load.ts';
 
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 4);
 
-async function perRequest(url: string, dir: string, throughExpress: number): Promise<number[]> {
-  const out = path.join(dir, `cg-${throughExpress}`);
-  const child = fork(path.join(import.meta.dirname, 'lib', 'serve-marked.ts'), [url, String(throughExpress)], {
+/** `n` requests through Express, a few connections at a time. */
+async function throughExpress(port: number, n: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  const get = (p: string) => new Promise<void>((resolve, reject) => http.get({ port, path: p, host: '127.0.0.1', agent }, (r) => r.resume().on('end', resolve)).on('error', reject));
+  const kinds = [(i: number) => `/standards/07.11?from=${i}`, (i: number) => `/no-such-page-${i}`, () => '/api/v1/standards'];
+  for (let i = 0; i < n; i++) await get(kinds[i % kinds.length]!(i));
+  agent.destroy();
+}
+
+async function perRequest(url: string, dir: string, viaExpress: number): Promise<number[]> {
+  const out = path.join(dir, `cg-${viaExpress}`);
+  const child = fork(path.join(import.meta.dirname, 'serve-app.ts'), [url], {
     execPath: 'valgrind',
-    execArgv: ['--tool=callgrind', '--separate-threads=yes', '--dump-before=getrusage', `--callgrind-out-file=${out}.%p`, process.execPath, '--import', 'tsx'],
+    execArgv: [...callgrindArgs(out), process.execPath, '--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
   try {
@@ -31,27 +43,22 @@ async function perRequest(url: string, dir: string, throughExpress: number): Pro
       child.once('message', (m: { port: number }) => resolve(m.port));
       child.once('exit', (code) => reject(new Error(`valgrind exited with ${code}`)));
     });
+    await throughExpress(port, viaExpress);
     const etag = String((await getGzip(port, '/standards/99.01')).headers.etag);
     const opts = { port, path: '/standards/99.01', headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': etag }, connections: 50, seconds: 10 };
     await load({ ...opts, seconds: 5 });
-    const mark = () => new Promise<number>((resolve) => {
-      child.once('message', (m: { notModified: number }) => resolve(m.notModified));
+    const mark = () => new Promise<void>((resolve) => {
+      child.once('message', () => resolve());
       child.send({ cmd: 'mark' });
     });
     await mark();
-    const sent: number[] = [];
+    const answered: number[] = [];
     for (let w = 0; w < WINDOWS; w++) {
-      await load(opts);
-      sent.push(await mark());
+      answered.push((await load(opts)).statuses[304] ?? 0);
+      await mark();
     }
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
     // part 1 is everything before the first mark; part w + 2 is window w (main thread: -01)
-    const pid = child.pid;
-    return sent.map((n, w) => {
-      const text = fs.readFileSync(`${out}.${pid}.${w + 2}-01`, 'utf8');
-      return Number(/^(?:summary|totals): (\d+)/m.exec(text)![1]) / n;
-    });
+    return answered.map((n, w) => instructionsIn(`${out}.${child.pid}.${w + 2}-01`) / n);
   } finally {
     child.kill('SIGKILL');
   }

@@ -1,7 +1,7 @@
 // Child process for the benchmarks: our app on a prepared database, quiet, on a free port.
 // BENCH_QUERIES=<file>: every SQL statement run is counted and the counts written there on SIGINT;
 // BENCH_PROFILE=<file>: a CPU profile from the parent's 'start' message (after its warm-up, so no
-// start-up in it) to SIGINT. bench/profile.ts reads both.
+// start-up in it) to SIGINT. bench/profile.ts reads both. 'mark': see below.
 import fs from 'node:fs';
 import http from 'node:http';
 import v8 from 'node:v8';
@@ -26,6 +26,12 @@ const server = http.createServer(handler).listen(0, '127.0.0.1', () => process.s
 const profileFile = process.env.BENCH_PROFILE;
 const inspector = profileFile ? new Session() : null;
 process.on('message', (m: { cmd?: string }) => {
+  // 'mark': a getrusage, where callgrind run with --dump-before=getrusage cuts its counts (bench/express-shapes.ts)
+  if (m?.cmd === 'mark') {
+    process.cpuUsage();
+    process.send!({ marked: true });
+    return;
+  }
   // the parent starts counting after its warm-up
   if (m?.cmd !== 'start') return;
   for (const k of Object.keys(counts)) delete counts[k];

@@ -1,8 +1,7 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type multer from 'multer';
 import { AppError, BadRequest, Validation } from '../errors.ts';
 import { docxToMarkdown } from './docx.ts';
 import { MAX_TEXT } from './validation.ts';
+import { oneFileUpload } from '../uploads/multipart.ts';
 
 /** A draft's text from an uploaded file: Markdown as is, Word through docx.ts. Nothing is written to disk. */
 
@@ -23,27 +22,13 @@ export class TooLarge extends AppError {
   }
 }
 
-// multer is loaded on the first upload, not at start (issue 17, memory of an idle instance).
-let parser: Promise<{ multer: typeof multer; single: RequestHandler }> | undefined;
-const parserOf = () =>
-  (parser ??= import('multer').then(({ default: multer }) => ({
-    multer,
-    single: multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD, files: 1, fields: 20, fieldSize: MAX_TEXT * 4 } }).single('file'),
-  })));
-
 /** multer for one optional `file`, its errors made into AppErrors (413 for size) for the one error handler. */
-export const uploadOne: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-  parserOf().then(({ multer, single }) => single(req, res, (err?: unknown) => {
-    if (!err) return next();
-    if (err instanceof multer.MulterError) {
-      if (err.code === 'LIMIT_FILE_SIZE') return next(new TooLarge(messages.tooLarge));
-      if (err.code === 'LIMIT_FIELD_VALUE') return next(new TooLarge('The text is too long.'));
-      return next(new BadRequest(messages.unexpected, { file: messages.unexpected }));
-    }
-    // busboy's own errors (a broken multipart body: no boundary, a malformed part, an early end) are the request's fault.
-    next(new BadRequest(messages.unreadable, { file: messages.unreadable }));
-  }), next);
-};
+export const uploadOne = oneFileUpload('file', { fileSize: MAX_UPLOAD, files: 1, fields: 20, fieldSize: MAX_TEXT * 4 }, (code) => {
+  if (code === 'LIMIT_FILE_SIZE') return new TooLarge(messages.tooLarge);
+  if (code === 'LIMIT_FIELD_VALUE') return new TooLarge('The text is too long.');
+  if (code) return new BadRequest(messages.unexpected, { file: messages.unexpected });
+  return new BadRequest(messages.unreadable, { file: messages.unreadable });
+});
 
 export interface UploadedText {
   text: string;
