@@ -1,7 +1,7 @@
 /**
  * Instructions per 304 of the fast path (issue 17), in a process that has sent no request through
- * Express and in one that has sent some (BENCH_EXPRESS, default 600: pages with a query string, 404s,
- * the API's JSON): counted by callgrind, so independent of the machine's load. Our app
+ * Express and in ones that have sent some (BENCH_EXPRESS, default 600: pages with a query string, 404s,
+ * the API's JSON), without and with server/http/shapes.ts's keeper: counted by callgrind, so independent of the machine's load. Our app
  * (bench/serve-app.ts) runs under valgrind; after a warm-up, windows of 50 keep-alive clients sending
  * revalidations, each window's main-thread instructions divided by the 304s answered in it (the load
  * client sends no request after its time is up, so it has every answer counted when it returns).
@@ -31,9 +31,10 @@ async function throughExpress(port: number, n: number): Promise<void> {
   agent.destroy();
 }
 
-async function perRequest(url: string, dir: string, viaExpress: number): Promise<number[]> {
-  const out = path.join(dir, `cg-${viaExpress}`);
+async function perRequest(url: string, dir: string, viaExpress: number, keepShapes: boolean): Promise<number[]> {
+  const out = path.join(dir, `cg-${viaExpress}-${keepShapes}`);
   const child = fork(path.join(import.meta.dirname, 'serve-app.ts'), [url], {
+    env: { ...process.env, BENCH_KEEP_SHAPES: keepShapes ? '1' : '0' },
     execPath: 'valgrind',
     execArgv: [...callgrindArgs(out), process.execPath, '--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
@@ -71,9 +72,11 @@ try {
   await prepare(db);
   await db.destroy();
   const through = Number(process.env.BENCH_EXPRESS ?? 600);
-  for (const n of [0, through]) {
-    const counts = await perRequest(url, dir, n);
-    console.log(`express-shapes: 304s after ${n} requests through Express: ${counts.map((c) => `${(c / 1000).toFixed(1)}k`).join(', ')} instructions a 304 (windows of 10 s under valgrind; the last is the steady state)`);
+  const runs: [number, boolean][] = [[0, true], [through, false], [through, true]];
+  for (const [n, keepShapes] of runs) {
+    const counts = await perRequest(url, dir, n, keepShapes);
+    const how = `after ${n} requests through Express, ${keepShapes ? 'with' : 'without'} the shape keeper`;
+    console.log(`express-shapes: 304s ${how}: ${counts.map((c) => `${(c / 1000).toFixed(1)}k`).join(', ')} instructions a 304 (windows of 10 s under valgrind; the last is the steady state)`);
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 // Child process for the benchmarks: our app on a prepared database, quiet, on a free port.
 // BENCH_QUERIES=<file>: every SQL statement run is counted and the counts written there on SIGINT;
 // BENCH_PROFILE=<file>: a CPU profile from the parent's 'start' message (after its warm-up, so no
-// start-up in it) to SIGINT. bench/profile.ts reads both. 'mark': see below.
+// start-up in it) to SIGINT. bench/profile.ts reads both. 'mark': see below. BENCH_KEEP_SHAPES=0: without
+// server/http/shapes.ts's keeper (bench/express-shapes.ts).
 import fs from 'node:fs';
 import http from 'node:http';
 import v8 from 'node:v8';
@@ -21,7 +22,7 @@ const queries = process.env.BENCH_QUERIES;
 const counts: Record<string, number> = {};
 if (queries) db.on('query', (q: { sql: string }) => void (counts[q.sql] = (counts[q.sql] ?? 0) + 1));
 // Request logs on, as in production, written to /dev/null (LOG_LEVEL=silent would flatter us).
-const { handler } = createHandler({ db, clock: systemClock, config, logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 })), pageCache: new PageCache(buildId()) });
+const { handler } = createHandler({ db, clock: systemClock, config, logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 })), pageCache: new PageCache(buildId()) }, { keepShapes: process.env.BENCH_KEEP_SHAPES !== '0' });
 const server = http.createServer(handler).listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
 const profileFile = process.env.BENCH_PROFILE;
 const inspector = profileFile ? new Session() : null;

@@ -3,6 +3,7 @@ import { languageRoutes } from './language/routes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import { fastPath } from './http/fast-path.ts';
+import { shapeKeeper } from './http/shapes.ts';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import path from 'node:path';
@@ -79,7 +80,7 @@ export type AppDeps = Omit<Deps, 'states' | 'caches'> & { states?: StandardState
  * The request handler the server listens with: cached public pages from the fast path, everything
  * else through the Express app.
  */
-export function createHandler(given: AppDeps): { app: Express; bearerApp: Express; handler: (req: IncomingMessage, res: ServerResponse) => void } {
+export function createHandler(given: AppDeps, opts: { keepShapes?: boolean } = {}): { app: Express; bearerApp: Express; handler: (req: IncomingMessage, res: ServerResponse) => void } {
   const deps = withStates(given);
   const { app, auth, bearerApp, tokens, jsons } = buildApp(deps);
   // A standard's JSON to a Bearer token, before Express once Express has answered one.
@@ -106,25 +107,30 @@ export function createHandler(given: AppDeps): { app: Express; bearerApp: Expres
     const watch = snap ? watchStateOfRows(who.viewer, { id: snap.standard.id, series: snap.standard.series, ref }, who.watches) : null;
     return { viewer: who.viewer, csrfToken: who.csrfToken, watch };
   });
+  // Requests Express handles keep one shape, or Node's HTTP code slows for every answer (http/shapes.ts).
+  // keepShapes: false only for bench/express-shapes.ts's comparison.
+  const keep = opts.keepShapes === false ? () => {} : shapeKeeper();
+  const toBearerApp = (req: IncomingMessage, res: ServerResponse) => (keep(req, res), bearerApp(req, res));
+  const toApp = (req: IncomingMessage, res: ServerResponse) => (keep(req, res), app(req, res));
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (isBearerApiCall(req)) {
       (req.method === 'POST' ? commentFast(req, res) : apiFast(req, res)).then(
-        (answered) => answered || bearerApp(req, res),
+        (answered) => answered || toBearerApp(req, res),
         (err) => {
           deps.logger.error({ err }, 'fast path failed');
-          bearerApp(req, res);
+          toBearerApp(req, res);
         },
       );
       return;
     }
     const done = fast(req, res);
     if (done === true) return;
-    if (done === false) return void app(req, res);
+    if (done === false) return void toApp(req, res);
     done.then(
-      (answered) => answered || app(req, res),
+      (answered) => answered || toApp(req, res),
       (err) => {
         deps.logger.error({ err }, 'fast path failed');
-        app(req, res);
+        toApp(req, res);
       },
     );
   };

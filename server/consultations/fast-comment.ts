@@ -34,9 +34,10 @@ type Failed = IncomingMessage & { [FAILED]?: unknown; body?: unknown };
  */
 export const fastCommentFailure: RequestHandler = (req, _res, next) => {
   const r = req as unknown as Failed;
-  if (!(FAILED in r)) return next();
   const err = r[FAILED];
-  delete r[FAILED];
+  if (err === undefined) return next();
+  // Cleared, not deleted: a delete would make the request an object of its own shape (http/shapes.ts).
+  r[FAILED] = undefined;
   next(err);
 };
 
