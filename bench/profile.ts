@@ -6,7 +6,7 @@
  * functions, and the SQL statements run per request (counted by the app's knex). The figures for
  * bench/PROFILE.md.
  *
- *   node --import tsx bench/profile.ts [postgres] [kind…]    kinds: signed-in api-read comment 304
+ *   node --import tsx bench/profile.ts [postgres] [kind…]    kinds: signed-in api-read comment 304 consultation
  *   BENCH_KEEP=<dir>: the profiles (.cpuprofile) and query counts are copied there
  */
 import fs from 'node:fs';
@@ -73,7 +73,7 @@ export function summarise(file: string, requests: number): string[] {
   ];
 }
 
-const kinds = ['signed-in', 'api-read', 'comment', '304'] as const;
+const kinds = ['signed-in', 'api-read', 'comment', '304', 'consultation'] as const;
 type Kind = (typeof kinds)[number];
 
 async function profileKind(kind: Kind, url: string, p: Awaited<ReturnType<typeof prepare>>, dir: string): Promise<string[]> {
@@ -92,6 +92,9 @@ async function profileKind(kind: Kind, url: string, p: Awaited<ReturnType<typeof
       opts = { ...common, path: '/api/v1/standards/07.11', headers: { 'Accept-Encoding': 'gzip', Authorization: `Bearer ${p.stakeholder}` } };
     } else if (kind === 'comment') {
       opts = { ...common, path: `/api/v1/consultations/${p.cid}/comments`, headers: { Authorization: `Bearer ${p.stakeholder}` }, body: (i) => JSON.stringify({ clause: null, type: 'ge', comment: `Profile comment ${i}: the clause should say who checks the records.`, proposed_change: 'Add a period.' }) };
+    } else if (kind === 'consultation') {
+      // anonymous, through Express: the databases bench's "JSON read"
+      opts = { ...common, path: `/api/v1/consultations/${p.cid}`, headers: { 'Accept-Encoding': 'gzip' } };
     } else {
       const page = await call(ours.port, 'GET', '/standards/99.01', { headers: { 'Accept-Encoding': 'gzip' } });
       opts = { ...common, path: '/standards/99.01', headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': String(page.headers.etag) } };
