@@ -15,7 +15,7 @@ import { loadStandards } from '../server/standards/loader.ts';
 import { insertUser } from '../server/accounts/repo.ts';
 import { auditKeyOf } from '../server/audit/key.ts';
 import { submittedEvent } from '../server/consultations/batch.ts';
-import { writeBatchPg } from '../server/consultations/repo-pg.ts';
+import { pgKnown, writeBatchPg } from '../server/consultations/repo-pg.ts';
 import type { NewComment } from '../server/consultations/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { openConsultationOnSampleDraft } from './lib/consultation.ts';
@@ -70,6 +70,8 @@ try {
   const impls: Array<[string, typeof writeBatchPg]> = [['this', writeBatchPg]];
   if (process.env.COMPARE) impls.unshift(['other', ((await import(path.resolve(process.env.COMPARE))) as { writeBatchPg: typeof writeBatchPg }).writeBatchPg]);
   for (const size of sizes) for (let round = 0; round < (impls.length > 1 ? 2 : 1); round++) for (const [implName, write] of impls) {
+    // what the last batch left: batches in one round trip while nothing else writes (repo-pg.ts)
+    const known = pgKnown();
     for (const measuring of [false, true]) {
       const count = measuring ? batches : 20;
       const c0 = process.cpuUsage();
@@ -86,7 +88,7 @@ try {
         const conn = await client.acquireConnection();
         try {
           const jobs = Array.from({ length: size }, () => ({ row: row(n++), actor: user.id }));
-          await write(conn, jobs, new Date(), key, submittedEvent);
+          await write(conn, jobs, new Date(), key, submittedEvent, known);
         } finally {
           await client.releaseConnection(conn);
         }

@@ -12,7 +12,7 @@ import * as repo from './repo.ts';
 import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
 import type { ConsultationTimes } from './state.ts';
 import { checkOpen, refusalOf, submittedEvent, writeBatchSqlite, type BatchOutcome } from './batch.ts';
-import { writeBatchPg } from './repo-pg.ts';
+import { pgKnown, writeBatchPg } from './repo-pg.ts';
 import type pg from 'pg';
 
 export { checkOpen, submittedEvent } from './batch.ts';
@@ -55,8 +55,10 @@ export class CommentWriter {
     this.eventOf = opts.eventOf ?? submittedEvent;
     this.pg = !this.sqlite && (opts.pg ?? !isSqlite(ctx.db));
   }
-  /** PostgreSQL: batches in two round trips of prepared statements on a pool's connection (repo-pg.ts) */
+  /** PostgreSQL: batches in one round trip (two when another writer came between) of prepared statements on a pool's connection (repo-pg.ts) */
   private readonly pg: boolean;
+  /** PostgreSQL: what this queue's last batch left in the database, for the next one (repo-pg.ts) */
+  readonly pgKnown = pgKnown();
 
   write(row: NewComment, actor: number): Promise<CommentRow> {
     return new Promise((resolve, reject) => {
@@ -104,13 +106,13 @@ export class CommentWriter {
             const busy = busyWaitOf(this.ctx.db);
             await (busy ? busy.run(once) : once());
           } else if (this.pg) {
-            // A pool's connection for the batch's two round trips (repo-pg.ts), no query builder.
+            // A pool's connection for the batch's one or two round trips (repo-pg.ts), no query builder.
             const client = this.ctx.db.client as { acquireConnection(): Promise<pg.ClientBase>; releaseConnection(c: pg.ClientBase): Promise<unknown> };
             const conn = await client.acquireConnection();
             try {
               const jobs = (batch = this.queue.splice(0, BATCH_MAX));
               const now = this.ctx.clock.now();
-              settle = this.settlements(jobs, await writeBatchPg(conn, jobs, now, auditKeyOf(this.ctx.db), this.eventOf), now);
+              settle = this.settlements(jobs, await writeBatchPg(conn, jobs, now, auditKeyOf(this.ctx.db), this.eventOf, this.pgKnown), now);
             } finally {
               await client.releaseConnection(conn);
             }
