@@ -63,7 +63,11 @@ try {
     );
     await db.raw('analyze comments');
   }
-  const client = db.client as { acquireConnection(): Promise<pg.ClientBase>; releaseConnection(c: pg.ClientBase): Promise<unknown> };
+  type Pool = { acquireConnection(): Promise<pg.ClientBase>; releaseConnection(c: pg.ClientBase): Promise<unknown> };
+  // With COMPARE, the other module on connections of its own: each pg-pipeline.ts module remembers what
+  // it has prepared on a connection, and the two share statement names.
+  const otherDb = process.env.COMPARE ? createDb(databaseUrl(server.url, 'batch'), { auditKey: 'k'.repeat(40) }) : null;
+  const poolOf = (implName: string): Pool => ((implName === 'other' ? otherDb! : db).client as Pool);
   const key = auditKeyOf(db);
   let n = 0;
   // COMPARE=file.ts: that module's writeBatchPg measured in turn with this checkout's (A/B in one process)
@@ -85,6 +89,7 @@ try {
       const th0 = threads();
       const t0 = performance.now();
       for (let b = 0; b < count; b++) {
+        const client = poolOf(implName);
         const conn = await client.acquireConnection();
         try {
           const jobs = Array.from({ length: size }, () => ({ row: row(n++), actor: user.id }));
@@ -99,9 +104,11 @@ try {
       const comments = size * count;
       if (inspector) fs.writeFileSync(`${process.env.PROF}-${size}.cpuprofile`, JSON.stringify((await inspector.post('Profiler.stop')).profile));
       if (process.env.THREADS) for (const [k, v] of threads()) if (v - (th0.get(k) ?? 0) > 0) console.log(`  thread ${k}: ${((v - (th0.get(k) ?? 0)) / count).toFixed(0)} µs a batch`);
+      if (implName === 'this') console.log(`  round trips: ${JSON.stringify(known.counts)}`);
       console.log(`${impls.length > 1 ? `${implName.padEnd(6)}` : ''}batch of ${String(size).padStart(3)} (${prefill + n} comments): ${((ms * 1000) / count).toFixed(0)} µs a batch (wall) · per comment: node ${((c.user + c.system) / comments).toFixed(0)} µs, PostgreSQL ${((pgServerCpu(postmaster) - p0) / comments).toFixed(0)} µs, wall ${((ms * 1000) / comments).toFixed(0)} µs`);
     }
   }
+  await otherDb?.destroy();
   await db.destroy();
 } finally {
   await server.stop();

@@ -182,13 +182,15 @@ async function writeOne(client: pg.ClientBase, jobs: BatchJob[], now: Date, at: 
       { ...LOCK_WINDOWS, values: [cids] },
       AUDIT_LOCK,
       { ...GUARDED_INSERT, values: [...rowValues(b.saved, b.audit), tail.hash, cids, cids.map((cid) => known.seqs.get(cid)!), cids.map((cid) => known.windows.get(cid)!.w)] },
-      COMMIT,
-      // outside the transaction: ids for the batches to come (a sequence is never rolled back)
+      // Ids for the batches to come (taken whatever the guard found: a sequence is never rolled back).
+      // Inside the transaction: nextval logs the sequence every 32 values, and that needs a WAL flush
+      // at commit — after COMMIT, it was a second fdatasync in most batches.
       { ...NEW_IDS, values: [more] },
+      COMMIT,
     ]);
     open = false;
     const ok = (r[3]!.rows[0] as { ok: boolean | number }).ok;
-    const ids = (r[5]!.rows as Array<{ id: number }>).map((x) => Number(x.id));
+    const ids = (r[4]!.rows as Array<{ id: number }>).map((x) => Number(x.id));
     if (ok) {
       remember(known, b, tail);
       known.ids.push(...ids);
