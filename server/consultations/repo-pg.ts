@@ -81,7 +81,7 @@ export interface PgKnown {
   windows: Map<number, Window>;
   /** ids from nextval not yet used, in order: taken ahead, so that a batch can be hashed before it is sent */
   ids: number[];
-  /** batches to write the slow way before trying again, after a guard found another writer's rows */
+  /** batches to write the slow way (the retry of the batch that missed among them) after a guard found another writer's rows */
   skip: number;
   backoff: number;
   /** batches written in one round trip, in two, and one-round-trip tries that found another writer's rows */
@@ -159,12 +159,51 @@ function remember(known: PgKnown, b: Built, tail: Tail | undefined): void {
 export async function writeBatchPg(client: pg.ClientBase, jobs: BatchJob[], now: Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, known: PgKnown = pgKnown()): Promise<BatchOutcome[]> {
   const at = now.toISOString();
   const cids = [...new Set(jobs.map((j) => j.row.consultation_id))].sort((x, y) => x - y);
-  if (known.skip > 0) known.skip--;
-  else {
+  if (known.skip === 0) {
     const done = await writeOne(client, jobs, now, at, key, eventOf, cids, known);
     if (done) return done;
   }
   return writeTwo(client, jobs, now, at, key, eventOf, cids, known);
+}
+
+/** Whether a batch can be tried in one round trip: the chain's tail known, ids in hand, no pause after a miss. */
+export const oneRoundTrip = (known: PgKnown): boolean => known.skip === 0 && known.tail !== undefined && known.ids.length > 0;
+
+/** The one-round-trip pipeline of a batch made from `known`. */
+function oneSteps(b: Built, cids: number[], jobs: number, known: PgKnown, tail: Tail) {
+  const more = Math.max(0, idsAhead(jobs) - (known.ids.length - b.saved.length));
+  return [
+    BEGIN,
+    { ...LOCK_WINDOWS, values: [cids] },
+    AUDIT_LOCK,
+    { ...GUARDED_INSERT, values: [...rowValues(b.saved, b.audit), tail.hash, cids, cids.map((cid) => known.seqs.get(cid)!), cids.map((cid) => known.windows.get(cid)!.w)] },
+    // Ids for the batches to come (taken whatever the guard found: a sequence is never rolled back).
+    // Inside the transaction: nextval logs the sequence every 32 values, and that needs a WAL flush
+    // at commit — after COMMIT, it was a second fdatasync in most batches.
+    { ...NEW_IDS, values: [more] },
+    COMMIT,
+  ];
+}
+
+/** `known` after a one-round-trip batch was answered: true if its rows went in (the guard held). */
+function afterOne(known: PgKnown, b: Built, tail: Tail, r: pg.QueryResult[]): boolean {
+  const ok = Boolean((r[3]!.rows[0] as { ok: boolean | number }).ok);
+  const ids = (r[4]!.rows as Array<{ id: number }>).map((x) => Number(x.id));
+  if (ok) {
+    remember(known, b, tail);
+    known.ids.push(...ids);
+    known.backoff = 0;
+    known.counts.one++;
+    return true;
+  }
+  // Another writer was there first: nothing inserted, the ids still ours. The slow way, and for a
+  // while (doubling while it goes on) straight away, so that two busy instances do not pay twice.
+  known.ids.push(...ids);
+  known.tail = undefined;
+  known.backoff = Math.min(32, Math.max(1, known.backoff * 2));
+  known.skip = known.backoff;
+  known.counts.missed++;
+  return false;
 }
 
 /** The batch in one round trip if `known` covers it and is still true; null if it was written by neither. */
@@ -173,44 +212,74 @@ async function writeOne(client: pg.ClientBase, jobs: BatchJob[], now: Date, at: 
   if (!tail || known.ids.length < jobs.length || !cids.every((cid) => known.windows.has(cid) && known.seqs.has(cid))) return null;
   const b = build(jobs, now, at, key, eventOf, known.windows, known.seqs, tail, known.ids);
   if (!b.saved.length) return null;
-  const more = Math.max(0, idsAhead(jobs.length) - (known.ids.length - b.saved.length));
   let open = false;
   try {
     open = true;
-    const r = await pipeline(client, [
-      BEGIN,
-      { ...LOCK_WINDOWS, values: [cids] },
-      AUDIT_LOCK,
-      { ...GUARDED_INSERT, values: [...rowValues(b.saved, b.audit), tail.hash, cids, cids.map((cid) => known.seqs.get(cid)!), cids.map((cid) => known.windows.get(cid)!.w)] },
-      // Ids for the batches to come (taken whatever the guard found: a sequence is never rolled back).
-      // Inside the transaction: nextval logs the sequence every 32 values, and that needs a WAL flush
-      // at commit — after COMMIT, it was a second fdatasync in most batches.
-      { ...NEW_IDS, values: [more] },
-      COMMIT,
-    ]);
+    const r = await pipeline(client, oneSteps(b, cids, jobs.length, known, tail));
     open = false;
-    const ok = (r[3]!.rows[0] as { ok: boolean | number }).ok;
-    const ids = (r[4]!.rows as Array<{ id: number }>).map((x) => Number(x.id));
-    if (ok) {
-      remember(known, b, tail);
-      known.ids.push(...ids);
-      known.backoff = 0;
-      known.counts.one++;
-      return b.out;
-    }
-    // Another writer was there first: nothing inserted, the ids still ours. The slow way, and for a
-    // while (doubling while it goes on) straight away, so that two busy instances do not pay twice.
-    known.ids.push(...ids);
-    known.tail = undefined;
-    known.backoff = Math.min(32, Math.max(1, known.backoff * 2));
-    known.skip = known.backoff;
-    known.counts.missed++;
-    return null;
+    return afterOne(known, b, tail, r) ? b.out : null;
   } catch (err) {
     if (open) await client.query('rollback').catch(() => undefined);
     forget(known);
     throw err;
   }
+}
+
+/** A batch queued by queueOne, once answered. */
+export interface Streamed<J extends BatchJob> {
+  /** the jobs it took from the queue and must settle (none if it sent nothing, or its guard missed: then they are back at the queue's head) */
+  jobs: J[];
+  out: BatchOutcome[] | null;
+  now: Date;
+  /** false: nothing was sent (not known enough), or the guard missed — the next batch goes the slow way */
+  went: boolean;
+  err?: unknown;
+}
+
+/**
+ * A one-round-trip batch queued on `client` behind what it is running, made only when the client
+ * sends it — the moment the batch before is answered, in the driver's turn (pg-pipeline.ts): it takes
+ * from `queue` whatever has arrived by then (up to `max` and the ids in hand), from what `known` says
+ * after the batch before. So the next batch reaches the server right after the last one's commit, with
+ * no wait for us. Sends nothing if `known` does not cover the queue's head. On a miss the jobs go back
+ * to the head of the queue; on an error they are in the answer, to be failed, and the transaction is
+ * rolled back.
+ */
+export function queueOne<J extends BatchJob>(client: pg.ClientBase, queue: J[], max: number, clock: () => Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, known: PgKnown): Promise<Streamed<J>> {
+  let taken: J[] = [];
+  let made: { b: Built; tail: Tail } | null = null;
+  let now = clock();
+  let ok = false;
+  const steps = () => {
+    const tail = known.tail;
+    if (!oneRoundTrip(known) || !tail) return null;
+    const n = Math.min(queue.length, max, known.ids.length);
+    if (!n) return null;
+    const jobs = queue.slice(0, n);
+    const cids = [...new Set(jobs.map((j) => j.row.consultation_id))].sort((x, y) => x - y);
+    if (!cids.every((cid) => known.windows.has(cid) && known.seqs.has(cid))) return null;
+    now = clock();
+    const b = build(jobs, now, now.toISOString(), key, eventOf, known.windows, known.seqs, tail, known.ids);
+    if (!b.saved.length) return null;
+    queue.splice(0, n);
+    taken = jobs;
+    made = { b, tail };
+    return oneSteps(b, cids, n, known, tail);
+  };
+  const settled = (err: Error | null, r: pg.QueryResult[]) => {
+    if (!made) return;
+    if (err) return forget(known);
+    ok = afterOne(known, made.b, made.tail, r);
+    // before the next batch is made: these go first, the slow way
+    if (!ok) queue.unshift(...taken.splice(0));
+  };
+  return pipeline(client, steps, settled).then(
+    () => ({ jobs: taken, out: ok ? made!.b.out : null, now, went: ok }),
+    async (err: unknown) => {
+      if (made) await client.query('rollback').catch(() => undefined);
+      return { jobs: taken, out: null, now, went: false, err };
+    },
+  );
 }
 
 /** After a failure: whether anything was committed is not known. */
@@ -222,6 +291,7 @@ function forget(known: PgKnown): void {
 
 /** The batch in two round trips: what the rows depend on read under the locks, then the rows and COMMIT. */
 async function writeTwo(client: pg.ClientBase, jobs: BatchJob[], now: Date, at: string, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, cids: number[], known: PgKnown): Promise<BatchOutcome[]> {
+  if (known.skip > 0) known.skip--;
   let open = false;
   try {
     open = true;
