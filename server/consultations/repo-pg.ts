@@ -243,7 +243,9 @@ export interface Streamed<J extends BatchJob> {
  * after the batch before. So the next batch reaches the server right after the last one's commit, with
  * no wait for us. Sends nothing if `known` does not cover the queue's head. On a miss the jobs go back
  * to the head of the queue; on an error they are in the answer, to be failed, and the transaction is
- * rolled back.
+ * rolled back. The writer queues at most one query behind the one running (node-postgres's own queue,
+ * which pg 8 keeps; the rollback after an error, queued behind that one, makes pg 8.23 print its
+ * deprecation notice for queues longer than one, once a process).
  */
 export function queueOne<J extends BatchJob>(client: pg.ClientBase, queue: J[], max: number, clock: () => Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, known: PgKnown): Promise<Streamed<J>> {
   let taken: J[] = [];

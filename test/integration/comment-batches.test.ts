@@ -183,6 +183,25 @@ describe('comment batches: one refused comment does not sink the others', () => 
       expect(await verifyChain(db)).to.include({ ok: true });
     });
 
+    it('a batch the database refuses fails its comments only; the one queued behind it and the next land', async () => {
+      const w = new CommentWriter({ db, clock });
+      await writeAll(w, open, texts('err-0', 1));
+      await writeAll(w, open, texts('err-1', 1)); // one round trip from here on
+      expect(w.pgKnown.counts.one).to.equal(1);
+      const before = await lastSeq();
+      // no such user: the foreign key refuses the insert, after the guard
+      const bad = w.write({ ...comment(open, 'err-bad'), author_id: 987654 }, 1);
+      await new Promise((r) => setImmediate(r));
+      const queued = writeAll(w, open, texts('err-behind', 3));
+      const [b] = await Promise.allSettled([bad]);
+      expect(b!.status).to.equal('rejected');
+      const behind = await queued;
+      const after = await writeAll(w, open, texts('err-after', 2));
+      expect([...behind, ...after].map((s) => s.seq)).to.deep.equal([1, 2, 3, 4, 5].map((i) => before + i));
+      expect(await db('comments').where({ comment: 'err-bad' }).first()).to.equal(undefined);
+      expect(await verifyChain(db)).to.include({ ok: true });
+    });
+
     it('another audit event, a comment row without one, a window changed: each sends the batch the slow way, judged on what is stored', async () => {
       const w = new CommentWriter({ db, clock });
       await writeAll(w, open, texts('guard-0', 2));
