@@ -1,7 +1,8 @@
 /**
  * A/B of comment writes between two checkouts (the figure to trust on a shared machine: both servers
  * measured in alternating slices under the same load). Not part of `npm run bench`.
- *   node --import tsx bench/ab-comments.ts /work/main [rounds] [seconds]   (B = this checkout; AB_POSTGRES=1 on PostgreSQL)
+ *   node --import tsx bench/ab-comments.ts /work/main [rounds] [seconds]   (B = this checkout; AB_POSTGRES=1 on PostgreSQL;
+ *   AB_CONNECTIONS=n clients instead of 50)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -69,7 +70,7 @@ const totals = [{ n: 0, s: 0, cpu: 0, main: 0, pg: 0, x: 0 }, { n: 0, s: 0, cpu:
 for (let r = 0; r <= rounds; r++) {
   for (const k of r % 2 ? [1, 0] : [0, 1]) {
     const s = servers[k]!;
-    const opts = { port: s.port, path: `/api/v1/consultations/${preps[k]!.cid}/comments`, headers: { Authorization: `Bearer ${preps[k]!.token}` }, connections: 50, seconds: r === 0 ? 1 : seconds, body };
+    const opts = { port: s.port, path: `/api/v1/consultations/${preps[k]!.cid}/comments`, headers: { Authorization: `Bearer ${preps[k]!.token}` }, connections: Number(process.env.AB_CONNECTIONS ?? 50), seconds: r === 0 ? 1 : seconds, body };
     const c0 = cpuOf(s.child.pid);
     const m0 = cpuOf(s.child.pid, true);
     const x0 = await commits(k);

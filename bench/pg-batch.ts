@@ -15,7 +15,7 @@ import { loadStandards } from '../server/standards/loader.ts';
 import { insertUser } from '../server/accounts/repo.ts';
 import { auditKeyOf } from '../server/audit/key.ts';
 import { submittedEvent } from '../server/consultations/batch.ts';
-import { writeBatchPg } from '../server/consultations/repo-pg.ts';
+import { pgKnown, writeBatchPg } from '../server/consultations/repo-pg.ts';
 import type { NewComment } from '../server/consultations/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { openConsultationOnSampleDraft } from './lib/consultation.ts';
@@ -63,13 +63,19 @@ try {
     );
     await db.raw('analyze comments');
   }
-  const client = db.client as { acquireConnection(): Promise<pg.ClientBase>; releaseConnection(c: pg.ClientBase): Promise<unknown> };
+  type Pool = { acquireConnection(): Promise<pg.ClientBase>; releaseConnection(c: pg.ClientBase): Promise<unknown> };
+  // With COMPARE, the other module on connections of its own: each pg-pipeline.ts module remembers what
+  // it has prepared on a connection, and the two share statement names.
+  const otherDb = process.env.COMPARE ? createDb(databaseUrl(server.url, 'batch'), { auditKey: 'k'.repeat(40) }) : null;
+  const poolOf = (implName: string): Pool => ((implName === 'other' ? otherDb! : db).client as Pool);
   const key = auditKeyOf(db);
   let n = 0;
   // COMPARE=file.ts: that module's writeBatchPg measured in turn with this checkout's (A/B in one process)
   const impls: Array<[string, typeof writeBatchPg]> = [['this', writeBatchPg]];
   if (process.env.COMPARE) impls.unshift(['other', ((await import(path.resolve(process.env.COMPARE))) as { writeBatchPg: typeof writeBatchPg }).writeBatchPg]);
   for (const size of sizes) for (let round = 0; round < (impls.length > 1 ? 2 : 1); round++) for (const [implName, write] of impls) {
+    // what the last batch left: batches in one round trip while nothing else writes (repo-pg.ts)
+    const known = pgKnown();
     for (const measuring of [false, true]) {
       const count = measuring ? batches : 20;
       const c0 = process.cpuUsage();
@@ -83,10 +89,11 @@ try {
       const th0 = threads();
       const t0 = performance.now();
       for (let b = 0; b < count; b++) {
+        const client = poolOf(implName);
         const conn = await client.acquireConnection();
         try {
           const jobs = Array.from({ length: size }, () => ({ row: row(n++), actor: user.id }));
-          await write(conn, jobs, new Date(), key, submittedEvent);
+          await write(conn, jobs, new Date(), key, submittedEvent, known);
         } finally {
           await client.releaseConnection(conn);
         }
@@ -97,9 +104,11 @@ try {
       const comments = size * count;
       if (inspector) fs.writeFileSync(`${process.env.PROF}-${size}.cpuprofile`, JSON.stringify((await inspector.post('Profiler.stop')).profile));
       if (process.env.THREADS) for (const [k, v] of threads()) if (v - (th0.get(k) ?? 0) > 0) console.log(`  thread ${k}: ${((v - (th0.get(k) ?? 0)) / count).toFixed(0)} µs a batch`);
+      if (implName === 'this') console.log(`  round trips: ${JSON.stringify(known.counts)}`);
       console.log(`${impls.length > 1 ? `${implName.padEnd(6)}` : ''}batch of ${String(size).padStart(3)} (${prefill + n} comments): ${((ms * 1000) / count).toFixed(0)} µs a batch (wall) · per comment: node ${((c.user + c.system) / comments).toFixed(0)} µs, PostgreSQL ${((pgServerCpu(postmaster) - p0) / comments).toFixed(0)} µs, wall ${((ms * 1000) / comments).toFixed(0)} µs`);
     }
   }
+  await otherDb?.destroy();
   await db.destroy();
 } finally {
   await server.stop();

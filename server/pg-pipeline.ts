@@ -50,14 +50,16 @@ const QueryBase = pg.Query as unknown as new (config: { text: string }) => {
 class PipelineQuery extends QueryBase {
   private fresh: string[] = [];
   private wire: Wire | null = null;
+  private steps: Step[] = [];
 
-  constructor(private readonly steps: Step[]) {
-    super({ text: steps.map((s) => s.text).join(';\n') });
+  constructor(private readonly source: Step[] | (() => Step[] | null)) {
+    super({ text: Array.isArray(source) ? source.map((s) => s.text).join(';\n') : 'pipeline' });
   }
 
   submit(connection: Wire): Error | null {
     let values: unknown[][];
     try {
+      this.steps = (typeof this.source === 'function' ? this.source() : this.source) ?? [];
       values = this.steps.map((s) => (s.values ?? []).map((v) => prepareValue(v)));
     } catch (err) {
       // nothing sent: the client reports it and goes on
@@ -102,11 +104,23 @@ class PipelineQuery extends QueryBase {
   }
 }
 
-/** Runs `steps` in one round trip on `client`; each step's result, in order. */
-export function pipeline(client: pg.ClientBase, steps: Step[]): Promise<pg.QueryResult[]> {
+/**
+ * Runs `steps` in one round trip on `client`; each step's result, in order. `steps` may be a function:
+ * it is called when the client sends the pipeline — at once if the connection is free, else the moment
+ * the query before it is answered, in the driver's turn, before any of our code runs — and may return
+ * null to send nothing (one Sync; no result). `settled`, if given, is called with the outcome in that
+ * same turn, before the next query queued on the client is sent (the returned promise settles later,
+ * after it): so that a queued function sees it. It must not throw.
+ */
+export function pipeline(client: pg.ClientBase, steps: Step[] | (() => Step[] | null), settled?: (err: Error | null, results: pg.QueryResult[]) => void): Promise<pg.QueryResult[]> {
   return new Promise((resolve, reject) => {
     const q = new PipelineQuery(steps);
-    q.callback = (err, res) => (err ? reject(err) : resolve((Array.isArray(res) ? res : [res]) as pg.QueryResult[]));
+    q.callback = (err, res) => {
+      const results = (err ? [] : Array.isArray(res) ? res : [res]) as pg.QueryResult[];
+      settled?.(err, results);
+      if (err) reject(err);
+      else resolve(results);
+    };
     void client.query(q as unknown as pg.Submittable);
   });
 }

@@ -12,7 +12,7 @@ import * as repo from './repo.ts';
 import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
 import type { ConsultationTimes } from './state.ts';
 import { checkOpen, refusalOf, submittedEvent, writeBatchSqlite, type BatchOutcome } from './batch.ts';
-import { writeBatchPg } from './repo-pg.ts';
+import { oneRoundTrip, pgKnown, queueOne, writeBatchPg, type Streamed } from './repo-pg.ts';
 import type pg from 'pg';
 
 export { checkOpen, submittedEvent } from './batch.ts';
@@ -55,12 +55,19 @@ export class CommentWriter {
     this.eventOf = opts.eventOf ?? submittedEvent;
     this.pg = !this.sqlite && (opts.pg ?? !isSqlite(ctx.db));
   }
-  /** PostgreSQL: batches in two round trips of prepared statements on a pool's connection (repo-pg.ts) */
+  /** PostgreSQL: batches in one round trip (two when another writer came between) of prepared statements on a pool's connection (repo-pg.ts) */
   private readonly pg: boolean;
+  /** PostgreSQL: what this queue's last batch left in the database, for the next one (repo-pg.ts) */
+  readonly pgKnown = pgKnown();
 
   write(row: NewComment, actor: number): Promise<CommentRow> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, actor, resolve, reject });
+      if (this.arrived) {
+        const wake = this.arrived;
+        this.arrived = null;
+        wake();
+      }
       if (!this.running) void this.drain();
     });
   }
@@ -104,13 +111,11 @@ export class CommentWriter {
             const busy = busyWaitOf(this.ctx.db);
             await (busy ? busy.run(once) : once());
           } else if (this.pg) {
-            // A pool's connection for the batch's two round trips (repo-pg.ts), no query builder.
+            // A pool's connection for as long as there is something to write (repo-pg.ts), no query builder.
             const client = this.ctx.db.client as { acquireConnection(): Promise<pg.ClientBase>; releaseConnection(c: pg.ClientBase): Promise<unknown> };
             const conn = await client.acquireConnection();
             try {
-              const jobs = (batch = this.queue.splice(0, BATCH_MAX));
-              const now = this.ctx.clock.now();
-              settle = this.settlements(jobs, await writeBatchPg(conn, jobs, now, auditKeyOf(this.ctx.db), this.eventOf), now);
+              await this.streamPg(conn);
             } finally {
               await client.releaseConnection(conn);
             }
@@ -130,6 +135,57 @@ export class CommentWriter {
       this.running = false;
       for (const wake of this.idleWaiters.splice(0)) wake();
     }
+  }
+
+  /**
+   * PostgreSQL: batches on `conn` until nothing is queued. While one batch is in the server, the next is
+   * queued behind it as soon as a comment arrives, made when the first is answered (repo-pg.ts
+   * queueOne): one round trip each, the server never waiting for us in between. The slow way (two round
+   * trips, reading what the rows depend on) when this queue does not know the database well enough:
+   * the first batch, after another writer's rows, a consultation not seen yet.
+   */
+  private async streamPg(conn: pg.ClientBase): Promise<void> {
+    const known = this.pgKnown;
+    const key = auditKeyOf(this.ctx.db);
+    const clock = () => this.ctx.clock.now();
+    let pending: Promise<Streamed<Job>> | null = null;
+    let slow = false;
+    const settle = (r: Streamed<Job>) => {
+      if (r.err !== undefined) for (const job of r.jobs) job.reject(r.err);
+      else if (r.out) for (const s of this.settlements(r.jobs, r.out, r.now)) s();
+      if (!r.went) slow = true;
+    };
+    while (this.queue.length || pending) {
+      if (pending) {
+        if (!this.queue.length && !slow) await Promise.race([pending, this.arrival()]);
+        // not after a batch that missed or sent nothing: the one queued behind it will not go either
+        const next = this.queue.length && !slow ? queueOne(conn, this.queue, BATCH_MAX, clock, key, this.eventOf, known) : null;
+        settle(await pending);
+        pending = next;
+        continue;
+      }
+      if (slow || !oneRoundTrip(known)) {
+        slow = false;
+        const jobs = this.queue.splice(0, BATCH_MAX);
+        const now = clock();
+        let settlements: Array<() => void>;
+        try {
+          settlements = this.settlements(jobs, await writeBatchPg(conn, jobs, now, key, this.eventOf, known), now);
+        } catch (err) {
+          for (const job of jobs) job.reject(err);
+          continue;
+        }
+        for (const s of settlements) s();
+        continue;
+      }
+      pending = queueOne(conn, this.queue, BATCH_MAX, clock, key, this.eventOf, known);
+    }
+  }
+
+  private arrived: (() => void) | null = null;
+  /** Resolves when the next comment is queued. */
+  private arrival(): Promise<void> {
+    return new Promise((resolve) => (this.arrived = resolve));
   }
 
   /** Comments on their way to write() (their requests being read and checked): the batch waits for them. */

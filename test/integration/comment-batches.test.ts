@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { testDb, TEST_NOW } from '../helpers/app.ts';
 import { sampleConsultationId } from '../helpers/consultations.ts';
-import { beginKeying, verifyChain } from '../../server/audit/service.ts';
+import { appendAudit, beginKeying, verifyChain } from '../../server/audit/service.ts';
 import { TEST_AUDIT_KEY } from '../../server/config.ts';
 import { FakeClock } from '../../server/clock.ts';
 import { CommentWriter } from '../../server/consultations/writer.ts';
@@ -12,7 +12,7 @@ import { onPostgres } from '../helpers/postgres.ts';
 
 /**
  * The comment queue's batches (consultations/writer.ts) on each of its paths — SQLite's prepared
- * statements (batch.ts), PostgreSQL's two round trips of prepared statements (repo-pg.ts) and Knex transactions: comments
+ * statements (batch.ts), PostgreSQL's one or two round trips of prepared statements (repo-pg.ts) and Knex transactions: comments
  * written together share one commit,
  * but each is judged on its own. A comment whose consultation has shut (or is gone) by the time it is
  * written gets its own error; the others are stored with consecutive receipt numbers, each with its
@@ -41,7 +41,7 @@ describe('comment batches: one refused comment does not sink the others', () => 
 
   const paths: Array<{ name: string; opts: ConstructorParameters<typeof CommentWriter>[1]; sqlite?: boolean; postgres?: boolean }> = [
     { name: 'SQLite, prepared statements on the pool’s connection (group commit)', opts: {}, sqlite: true },
-    { name: 'PostgreSQL, two round trips of prepared statements', opts: {}, postgres: true },
+    { name: 'PostgreSQL, prepared statements in one round trip, or two', opts: {}, postgres: true },
     { name: 'Knex transactions', opts: { sqlite: false, pg: false } },
   ];
   for (const p of paths) {
@@ -94,5 +94,146 @@ describe('comment batches: one refused comment does not sink the others', () => 
     expect(new Set(seqs).size).to.equal(texts.length);
     expect(Number((await db('comments').where('comment', 'like', 'stream %').count({ n: '*' }).first())!.n)).to.equal(texts.length);
     expect(await verifyChain(db)).to.include({ ok: true });
+  });
+
+  /**
+   * PostgreSQL (repo-pg.ts): a writer that knows what its last batch left writes the next in one round
+   * trip, guarded; when someone else has written in between, the guard inserts nothing and the batch
+   * goes the slow way. Either way every comment lands once, receipts follow on, the chain verifies.
+   */
+  describe('PostgreSQL: one round trip, and the slow way when another writer came between', function () {
+    before(function () {
+      if (!onPostgres()) this.skip();
+    });
+    const texts = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag} ${i}`);
+    const writeAll = (w: CommentWriter, cid: number, ts: string[]) => Promise.all(ts.map((t) => w.write(comment(cid, t), 1)));
+    const lastSeq = async () => Number((await db('comments').where({ consultation_id: open }).max({ seq: 'seq' }).first())?.seq ?? 0);
+
+    it('the second batch on goes in one round trip, with the same receipts, ids and chain', async () => {
+      const w = new CommentWriter({ db, clock });
+      const before = await lastSeq();
+      const saved = [...(await writeAll(w, open, texts('one-a', 3))), ...(await writeAll(w, open, texts('one-b', 4))), ...(await writeAll(w, open, texts('one-c', 2)))];
+      expect(w.pgKnown.counts).to.deep.equal({ one: 2, two: 1, missed: 0 });
+      expect(saved.map((s) => s.seq)).to.deep.equal(Array.from({ length: 9 }, (_, i) => before + i + 1));
+      const rows = (await db('comments').whereIn('id', saved.map((s) => s.id)).orderBy('seq').select('id', 'seq', 'comment')) as Array<{ id: number; seq: number; comment: string }>;
+      expect(rows.map((r) => [Number(r.id), Number(r.seq), r.comment])).to.deep.equal(saved.map((s) => [s.id, s.seq, s.comment]));
+      const audit = (await db('audit_events').whereIn('subject_id', saved.map((s) => String(s.id))).where({ action: 'comment.submitted' }).orderBy('id').select('subject_id', 'data')) as Array<{ subject_id: string; data: string }>;
+      expect(audit.map((e) => [Number(e.subject_id), JSON.parse(e.data).reference])).to.deep.equal(saved.map((s) => [s.id, `C-${open}-${s.seq}`]));
+      expect(await verifyChain(db)).to.include({ ok: true });
+    });
+
+    it('another writer slips in between: its batch and ours both land, receipts without gaps, the chain verifies', async () => {
+      const a = new CommentWriter({ db, clock });
+      const b = new CommentWriter({ db, clock });
+      const before = await lastSeq();
+      const first = await writeAll(a, open, texts('slip-a1', 3)); // a now knows the database
+      const other = await writeAll(b, open, texts('slip-b', 2)); // … and no longer
+      const second = await writeAll(a, open, texts('slip-a2', 3));
+      expect(a.pgKnown.counts).to.deep.equal({ one: 0, two: 2, missed: 1 });
+      const seqs = [...first, ...other, ...second].map((s) => s.seq);
+      expect(seqs).to.deep.equal(Array.from({ length: 8 }, (_, i) => before + i + 1));
+      const stored = (await db('comments').where('comment', 'like', 'slip-%').select('seq')) as Array<{ seq: number }>;
+      expect(stored.map((r) => Number(r.seq)).sort((x, y) => x - y)).to.deep.equal(seqs);
+      expect(await verifyChain(db)).to.include({ ok: true });
+      // Then, nobody else writing, one round trip again.
+      await writeAll(a, open, texts('slip-a3', 2));
+      await writeAll(a, open, texts('slip-a4', 2));
+      expect(a.pgKnown.counts).to.deep.equal({ one: 2, two: 2, missed: 1 });
+      expect(await lastSeq()).to.equal(before + 12);
+      expect(await verifyChain(db)).to.include({ ok: true });
+    });
+
+    it('written concurrently by two writers, batch after batch: every comment once, receipts without gaps, one chain', async () => {
+      const a = new CommentWriter({ db, clock });
+      const b = new CommentWriter({ db, clock });
+      const before = await lastSeq();
+      const saved = [];
+      for (let round = 0; round < 6; round++) {
+        const both = await Promise.all([writeAll(a, open, texts(`race-a${round}`, 5)), writeAll(b, open, texts(`race-b${round}`, 5))]);
+        saved.push(...both.flat());
+      }
+      const seqs = saved.map((s) => s.seq).sort((x, y) => x - y);
+      expect(seqs).to.deep.equal(Array.from({ length: 60 }, (_, i) => before + i + 1));
+      expect(Number((await db('comments').where('comment', 'like', 'race-%').count({ n: '*' }).first())!.n)).to.equal(60);
+      expect(new Set(saved.map((s) => s.id)).size).to.equal(60);
+      expect(await verifyChain(db)).to.include({ ok: true });
+    });
+
+    it('comments arriving while a batch is in the server go in the batch queued behind it; two such streams at once stay correct', async () => {
+      const a = new CommentWriter({ db, clock });
+      const b = new CommentWriter({ db, clock });
+      // both with a connection of the pool at hand (opening one takes longer than the whole stream)
+      await Promise.all([a.write(comment(open, 'stream-a first'), 1), b.write(comment(open, 'stream-b first'), 1)]);
+      const before = await lastSeq();
+      const writes: Array<Promise<Awaited<ReturnType<CommentWriter['write']>>>> = [];
+      // a alone first, then both: a comment every millisecond or so, never waiting for an answer
+      for (let i = 0; i < 150; i++) {
+        writes.push(a.write(comment(open, `stream-a ${i}`), 1));
+        if (i >= 100) writes.push(b.write(comment(open, `stream-b ${i}`), 1));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      const saved = await Promise.all(writes);
+      expect(a.pgKnown.counts.one).to.be.greaterThan(10);
+      const seqs = saved.map((s) => s.seq).sort((x, y) => x - y);
+      expect(seqs).to.deep.equal(Array.from({ length: 200 }, (_, i) => before + i + 1));
+      const rows = (await db('comments').where('comment', 'like', 'stream-%').select('id', 'seq', 'comment')) as Array<{ id: number; seq: number; comment: string }>;
+      expect(rows.length).to.equal(202);
+      const byId = new Map(rows.map((r) => [Number(r.id), r]));
+      for (const s of saved) expect([Number(byId.get(s.id)?.seq), byId.get(s.id)?.comment]).to.deep.equal([s.seq, s.comment]);
+      expect(await verifyChain(db)).to.include({ ok: true });
+    });
+
+    it('a batch the database refuses fails its comments only; the one queued behind it and the next land', async () => {
+      const w = new CommentWriter({ db, clock });
+      await writeAll(w, open, texts('err-0', 1));
+      await writeAll(w, open, texts('err-1', 1)); // one round trip from here on
+      expect(w.pgKnown.counts.one).to.equal(1);
+      const before = await lastSeq();
+      // no such user: the foreign key refuses the insert, after the guard
+      const bad = w.write({ ...comment(open, 'err-bad'), author_id: 987654 }, 1);
+      await new Promise((r) => setImmediate(r));
+      const queued = writeAll(w, open, texts('err-behind', 3));
+      const [b] = await Promise.allSettled([bad]);
+      expect(b!.status).to.equal('rejected');
+      const behind = await queued;
+      const after = await writeAll(w, open, texts('err-after', 2));
+      expect([...behind, ...after].map((s) => s.seq)).to.deep.equal([1, 2, 3, 4, 5].map((i) => before + i));
+      expect(await db('comments').where({ comment: 'err-bad' }).first()).to.equal(undefined);
+      expect(await verifyChain(db)).to.include({ ok: true });
+    });
+
+    it('another audit event, a comment row without one, a window changed: each sends the batch the slow way, judged on what is stored', async () => {
+      const w = new CommentWriter({ db, clock });
+      await writeAll(w, open, texts('guard-0', 2));
+      // the chain's tail moved (another part of the app recorded something)
+      await appendAudit(db, clock, { actor_id: null, action: 'test.elsewhere' });
+      await writeAll(w, open, texts('guard-1', 2));
+      expect(w.pgKnown.counts.missed).to.equal(1);
+      await writeAll(w, open, texts('guard-2', 2)); // it knows again
+      await writeAll(w, open, texts('guard-3', 2));
+      expect(w.pgKnown.counts).to.include({ one: 2, two: 2, missed: 1 });
+      // a receipt number taken without the chain moving (no path of the app does so; the guard still sees it)
+      const seq = (await lastSeq()) + 1;
+      await db('comments').insert({ consultation_id: open, seq, author_name: 'Elsewhere', organisation: 'X', type: 'general', comment: 'guard-raw', submitted_at: TEST_NOW });
+      const after = await writeAll(w, open, texts('guard-4', 2));
+      expect(after.map((s) => s.seq)).to.deep.equal([seq + 1, seq + 2]);
+      expect(w.pgKnown.counts.missed).to.equal(2);
+      await writeAll(w, open, texts('guard-5', 1));
+      const one = w.pgKnown.counts.one;
+      expect(one).to.equal(3);
+      // the window shut by someone else: the comment is refused, as read under the lock, not as known
+      const { closes_at } = await db('consultations').where({ id: open }).first('closes_at');
+      await db('consultations').where({ id: open }).update({ closes_at: '2026-03-01T00:00:00.000Z' });
+      try {
+        const [r] = await Promise.allSettled([w.write(comment(open, 'guard-shut'), 1)]);
+        expect(r!.status).to.equal('rejected');
+        expect((r as PromiseRejectedResult).reason).to.be.instanceOf(Conflict);
+        expect(w.pgKnown.counts).to.include({ one, missed: 3 });
+        expect(await db('comments').where({ comment: 'guard-shut' }).first()).to.equal(undefined);
+      } finally {
+        await db('consultations').where({ id: open }).update({ closes_at });
+      }
+      expect(await verifyChain(db)).to.include({ ok: true });
+    });
   });
 });
