@@ -103,6 +103,7 @@ describe('comment batches: one refused comment does not sink the others', () => 
    */
   describe('PostgreSQL: one round trip, and the slow way when another writer came between', function () {
     before(function () {
+      // repo-pg.ts's writer only: these run in the PostgreSQL suite (npm run test:pg, in .ci/run)
       if (!onPostgres()) this.skip();
     });
     const texts = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag} ${i}`);
