@@ -81,9 +81,10 @@ const READER_COLUMNS = 'u.id, u.role, u.name, u.email, u.organisation, u.email_v
 const SQLITE_READER =
   `select s.sess as session_data, ${READER_COLUMNS}, (select json_group_array(json_array(w.id, w.scope, w.series, w.standard_id)) from watches w where w.user_id = u.id) as session_watches ` +
   "from sessions s left join users u on u.id = json_extract(s.sess, '$.passport.user') where s.sid = ? and datetime(?) <= datetime(s.expired)";
-const PG_READER =
-  `select s.sess as session_data, ${READER_COLUMNS}, (select coalesce(json_agg(json_build_array(w.id, w.scope, w.series, w.standard_id)), '[]'::json) from watches w where w.user_id = u.id) as session_watches ` +
-  "from sessions s left join users u on u.id = ((s.sess::jsonb -> 'passport' ->> 'user')::bigint) where s.sid = $1 and CAST($2 as timestamptz) <= s.expired";
+// The same for several sessions at once (readerSessionReader's batches), each row named by its sid.
+const PG_READERS =
+  `select s.sid as session_sid, s.sess as session_data, ${READER_COLUMNS}, (select coalesce(json_agg(json_build_array(w.id, w.scope, w.series, w.standard_id)), '[]'::json) from watches w where w.user_id = u.id) as session_watches ` +
+  "from sessions s left join users u on u.id = ((s.sess::jsonb -> 'passport' ->> 'user')::bigint) where s.sid = any($1::text[]) and CAST($2 as timestamptz) <= s.expired";
 
 function readerSessionOf(row: (ReaderRow & { session_data: unknown; session_watches: unknown }) | undefined): ReaderSession | null {
   if (!row) return null;
@@ -114,17 +115,69 @@ export function readerSessionReader(db: Knex): (sid: string, now: Date) => Promi
   }
   if (isSqlite(db)) return async (sid, now) => readerSessionOf((await db.raw(SQLITE_READER, [sid, now.toISOString()]))[0]);
   const client = db.client as { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<unknown> };
-  return async (sid, now) => {
+  const lookup = gathered<string, ReaderRow & { session_data: unknown; session_watches: unknown; session_sid: string }>(async (sids, now) => {
     const conn = await client.acquireConnection();
     try {
-      const r = await conn.query({ name: 'imas_reader_session', text: PG_READER, values: [sid, now.toISOString()] });
-      return readerSessionOf(r.rows[0]);
+      const r = await conn.query({ name: 'imas_reader_sessions', text: PG_READERS, values: [sids, now.toISOString()] });
+      return new Map(r.rows.map((row) => [row.session_sid, row]));
     } finally {
       await client.releaseConnection(conn);
     }
+  });
+  return async (sid, now) => {
+    const row = await lookup(sid, now);
+    if (!row) return null;
+    const { session_sid: _sid, ...rest } = row;
+    return readerSessionOf(rest);
   };
 }
 
+/**
+ * Lookups by key that arrive while `maxInFlight` batches are out wait and go together in the next
+ * one, each key once: under load one statement answers many requests (issue 17: at 50 connections the
+ * signed-in page waited for the pool and the round trip of a statement per request). Every lookup is
+ * answered by a batch sent after it was asked — none shares a batch already sent — so nothing is
+ * older than a lookup of its own would be. A batch's `now` is its latest lookup's. A failed batch
+ * fails each of its lookups.
+ */
+export function gathered<K, R>(run: (keys: K[], now: Date) => Promise<Map<K, R>>, maxInFlight = 1): (key: K, now: Date) => Promise<R | undefined> {
+  type Waiter = { resolve(r: R | undefined): void; reject(err: unknown): void };
+  let waiting = new Map<K, Waiter[]>();
+  let latest = new Date(0);
+  let inFlight = 0;
+  const send = () => {
+    const batch = waiting;
+    const now = latest;
+    waiting = new Map();
+    inFlight++;
+    let ran: Promise<Map<K, R>>;
+    try {
+      ran = run([...batch.keys()], now);
+    } catch (err) {
+      ran = Promise.reject(err);
+    }
+    ran.then(
+      (found) => {
+        for (const [k, ws] of batch) for (const w of ws) w.resolve(found.get(k));
+      },
+      (err: unknown) => {
+        for (const ws of batch.values()) for (const w of ws) w.reject(err);
+      },
+    ).finally(() => {
+      inFlight--;
+      if (waiting.size && inFlight < maxInFlight) send();
+    });
+  };
+  return (key, now) =>
+    new Promise<R | undefined>((resolve, reject) => {
+      const ws = waiting.get(key);
+      if (ws) ws.push({ resolve, reject });
+      else waiting.set(key, [{ resolve, reject }]);
+      if (now > latest || waiting.size === 1) latest = now;
+      if (inFlight < maxInFlight) send();
+    });
+}
+
 interface PgConnection {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Array<ReaderRow & { session_data: unknown; session_watches: unknown }> }>;
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Array<ReaderRow & { session_data: unknown; session_watches: unknown; session_sid: string }> }>;
 }

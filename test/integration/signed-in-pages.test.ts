@@ -125,6 +125,30 @@ describe('signed-in pages from the cache', () => {
     expect(later.writes.filter((s) => /sessions/.test(s))).to.have.length(1);
   });
 
+  it('pages asked at once (their sessions looked up together on PostgreSQL) each get their own reader; a session signed out just before gets none', async () => {
+    const c = await createUser(t.db, { role: 'stakeholder', name: 'Cleo Reader' });
+    const agentC = request.agent(t.handler);
+    const csrfC = await signIn(agentC, c);
+    await agentC.get('/standards/07.11').expect(200);
+    await agentC.post('/logout').type('form').send({ _csrf: csrfC }).expect(303);
+    await agentA.get('/standards/07.11').expect(200);
+    for (let round = 0; round < 3; round++) {
+      const asked = [agentA, agentB, agentC, agentA, agentB, agentC, agentA, agentB];
+      const pages = await Promise.all(asked.map((agent) => agent.get('/standards/07.11').expect(200)));
+      pages.forEach((p, i) => {
+        const who = asked[i];
+        if (who === agentA) expect(p.text).to.contain('Alice Reader').and.contain(`name="_csrf" value="${csrfA}"`).and.not.contain('Bob Reader');
+        else if (who === agentB) expect(p.text).to.contain('Bob Reader').and.contain(`name="_csrf" value="${csrfB}"`).and.not.contain('Alice Reader');
+        else expect(p.text).to.contain('Sign in').and.not.contain('Cleo Reader').and.not.contain('Alice Reader').and.not.contain('Bob Reader');
+      });
+    }
+    // Signed out at once: the next pages, asked together, no longer name Bob.
+    await agentB.post('/logout').type('form').send({ _csrf: csrfB }).expect(303);
+    const after = await Promise.all([agentA, agentB, agentA, agentB].map((agent) => agent.get('/standards/07.11').expect(200)));
+    expect(after.map((p) => p.text.includes('Alice Reader'))).to.deep.equal([true, false, true, false]);
+    expect(after.some((p) => p.text.includes('Bob Reader'))).to.equal(false);
+  });
+
   it('the idle timeout still ends the session, read from the cache or not', async () => {
     await agentA.get('/standards/07.11').expect(200);
     t.clock.advance(31 * 60_000);
