@@ -17,7 +17,7 @@ import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { prepare, startFlags } from './databases.ts';
 import { cpuOf, pgServerCpu } from './lib/proc.ts';
 import { signInCookie } from './lib/signin.ts';
-import net from 'node:net';
+import { drive } from './lib/load.ts';
 
 const here = import.meta.dirname;
 const args = process.argv.slice(2);
@@ -37,43 +37,6 @@ function start(spec: string, dbUrl: string): Promise<{ child: ChildProcess; port
   });
 }
 
-/** The load client of bench/lib/load.ts, keeping every latency. */
-function drive(port: number, headers: Record<string, string>, secs: number): Promise<number[]> {
-  const req = Buffer.from([`GET /standards/99.01 HTTP/1.1`, 'Host: 127.0.0.1', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n'));
-  const lat: number[] = [];
-  const end = performance.now() + secs * 1000;
-  const one = () => new Promise<void>((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.setNoDelay(true);
-    let started = 0;
-    let header: Buffer = Buffer.alloc(0);
-    let remaining = -1;
-    const send = () => { if (performance.now() >= end) return s.end(); started = performance.now(); s.write(req); };
-    s.on('connect', send);
-    s.on('data', (chunk: Buffer) => {
-      let buf: Buffer = chunk;
-      while (buf.length) {
-        if (remaining < 0) {
-          header = header.length ? Buffer.concat([header, buf]) : buf;
-          const idx = header.indexOf('\r\n\r\n');
-          if (idx < 0) return;
-          const text = header.subarray(0, idx).toString('latin1');
-          if (text.slice(9, 12) !== '200') throw new Error(`status ${text.slice(9, 12)}`);
-          remaining = Number(/\r\ncontent-length:\s*(\d+)/i.exec(text)![1]);
-          buf = header.subarray(idx + 4);
-          header = Buffer.alloc(0);
-        }
-        const take = Math.min(remaining, buf.length);
-        remaining -= take;
-        buf = buf.subarray(take);
-        if (remaining === 0) { lat.push(performance.now() - started); remaining = -1; send(); }
-      }
-    });
-    s.on('close', () => resolve());
-    s.on('error', () => resolve());
-  });
-  return Promise.all(Array.from({ length: 50 }, one)).then(() => lat);
-}
 
 const sqlite = !!process.env.AB_SQLITE;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-ab-si-'));
@@ -124,7 +87,9 @@ for (let r = 0; r <= rounds; r++) {
     await trace(k, 'trace-reset');
     const c0 = cpuOf(s.child.pid);
     const p0 = postmaster ? pgServerCpu(postmaster) : 0;
-    const lat = await drive(s.port, { 'Accept-Encoding': 'gzip', Cookie: cookies[k]! }, secs);
+    const d = await drive({ port: s.port, path: '/standards/99.01', headers: { 'Accept-Encoding': 'gzip', Cookie: cookies[k]! }, connections: 50, seconds: secs });
+    if (Object.keys(d.statuses).some((st) => st !== '200')) throw new Error(`statuses ${JSON.stringify(d.statuses)}`);
+    const lat = d.latencies;
     const cpu = cpuOf(s.child.pid) - c0;
     const pgUs = postmaster ? pgServerCpu(postmaster) - p0 : 0;
     const tr = await trace(k, 'trace-dump');

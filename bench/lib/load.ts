@@ -33,7 +33,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   return summary([await drive(opts)]);
 }
 
-interface Driven {
+export interface Driven {
   latencies: number[];
   elapsed: number;
   statuses: Record<number, number>;
@@ -66,7 +66,8 @@ export async function inTurn(ours: LoadOptions, bare: LoadOptions, rounds = 4): 
   return { ours: summary(o), bare: summary(b) };
 }
 
-async function drive(opts: LoadOptions): Promise<Driven> {
+/** One run of the load, every latency kept (bench/ab-signedin.ts reads them all). */
+export async function drive(opts: LoadOptions): Promise<Driven> {
   const method = opts.body ? (opts.method ?? 'POST') : 'GET';
   const linesOf = (c: number) => [`${method} ${opts.path} HTTP/1.1`, 'Host: 127.0.0.1', ...Object.entries({ ...opts.headers, ...opts.connectionHeaders?.(c) }).map(([k, v]) => `${k}: ${v}`)];
   let n = 0;
