@@ -110,8 +110,9 @@ export function createHandler(given: AppDeps, opts: { keepShapes?: boolean } = {
   // Requests Express handles keep one shape, or Node's HTTP code slows for every answer (http/shapes.ts).
   // keepShapes: false only for bench/express-shapes.ts's comparison.
   const keep = opts.keepShapes === false ? () => {} : shapeKeeper();
-  const toBearerApp = (req: IncomingMessage, res: ServerResponse) => (keep(req, res), bearerApp(req, res));
-  const toApp = (req: IncomingMessage, res: ServerResponse) => (keep(req, res), app(req, res));
+  const kept = (to: Express) => (req: IncomingMessage, res: ServerResponse) => (keep(req, res), to(req, res));
+  const toBearerApp = kept(bearerApp);
+  const toApp = kept(app);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (isBearerApiCall(req)) {
       (req.method === 'POST' ? commentFast(req, res) : apiFast(req, res)).then(

@@ -4,9 +4,9 @@ import pg from 'pg';
  * Several statements sent to PostgreSQL at once, answered in one round trip (the extended protocol:
  * Parse once per connection, then Bind/Describe/Execute for each, one Sync at the end), with their
  * parameters bound as usual — never written into the SQL. The hot path of the comment queue
- * (consultations/repo-pg.ts) runs a batch in two such round trips instead of three simple queries:
- * no statement is parsed or planned again on a connection that has run it, and no round trip is
- * spent on BEGIN or COMMIT alone.
+ * (consultations/repo-pg.ts) runs a batch in one such round trip (two when another writer came
+ * between) instead of three simple queries: no statement is parsed or planned again on a connection
+ * that has run it, and no round trip is spent on BEGIN or COMMIT alone.
  *
  * The server runs the statements in order, each Bind after the previous Execute has finished, so a
  * statement after a lock sees what was committed before the lock was granted (READ COMMITTED takes

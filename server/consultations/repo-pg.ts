@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { pipeline } from '../pg-pipeline.ts';
+import { pipeline, type Step } from '../pg-pipeline.ts';
 import { auditRows, toTail, type AuditInput } from '../audit/rows.ts';
 import type { LinkedRow, Tail } from '../audit/chain.ts';
 import { jobsByConsultation, refusedBy, type BatchJob, type BatchOutcome } from './batch.ts';
@@ -25,18 +25,17 @@ const LAST_SEQS = { name: 'imas_comments_seqs', text: 'select c.id as consultati
 const AUDIT_LOCK = { name: 'imas_comments_audit_lock', text: "select pg_advisory_xact_lock(hashtext('audit_events'))" };
 const AUDIT_TAIL = { name: 'imas_comments_audit_tail', text: 'select hash, keyed from audit_events order by id desc limit 1' };
 const NEW_IDS = { name: 'imas_comments_ids', text: "select nextval(pg_get_serial_sequence('comments', 'id')) as id from generate_series(1, $1::int)" };
+const COMMENT_COLUMNS = 'id, consultation_id, seq, author_id, author_name, organisation, entered_by, clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change, submitted_at';
+const AUDIT_COLUMNS = 'at, actor_id, action, subject_type, subject_id, data, prev_hash, hash, keyed';
+/** The comments' rows ($1–$15) and their audit rows ($16–$24) as rowValues gives them. */
+const COMMENT_ROWS = 'select * from unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[])';
+const AUDIT_ROWS = 'select * from unnest($16::text[], $17::int[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::bool[])';
 /** The comments and their audit events, one statement whatever the batch's size. */
 const INSERT = {
   name: 'imas_comments_insert',
-  text: `with c as (
-           insert into comments (id, consultation_id, seq, author_id, author_name, organisation, entered_by, clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change, submitted_at)
-           select * from unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[])
-         )
-         insert into audit_events (at, actor_id, action, subject_type, subject_id, data, prev_hash, hash, keyed)
-         select * from unnest($16::text[], $17::int[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::bool[])`,
+  text: `with c as (insert into comments (${COMMENT_COLUMNS}) ${COMMENT_ROWS})
+         insert into audit_events (${AUDIT_COLUMNS}) ${AUDIT_ROWS}`,
 };
-const COMMENT_COLUMNS = 'id, consultation_id, seq, author_id, author_name, organisation, entered_by, clause_key, clause_ref, paragraph, line_number, type, comment, proposed_change, submitted_at';
-const AUDIT_COLUMNS = 'at, actor_id, action, subject_type, subject_id, data, prev_hash, hash, keyed';
 /**
  * INSERT's rows ($1–$24) only if, under the batch's locks, the database is exactly as this process
  * left it: the audit chain's last hash is $25, and for each consultation $26 its max(seq) is $27 and
@@ -56,13 +55,9 @@ const GUARDED_INSERT = {
                   or coalesce((select max(seq) from comments where consultation_id = g.id), 0) <> g.seq
              ) as ok
          ), c as (
-           insert into comments (${COMMENT_COLUMNS})
-           select * from unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[])
-           where (select ok from ok)
+           insert into comments (${COMMENT_COLUMNS}) ${COMMENT_ROWS} where (select ok from ok)
          ), a as (
-           insert into audit_events (${AUDIT_COLUMNS})
-           select * from unnest($16::text[], $17::int[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::bool[])
-           where (select ok from ok)
+           insert into audit_events (${AUDIT_COLUMNS}) ${AUDIT_ROWS} where (select ok from ok)
          )
          select coalesce((select ok from ok), false) as ok`,
 };
@@ -157,14 +152,11 @@ function remember(known: PgKnown, b: Built, tail: Tail | undefined): void {
  * numbers, chain and outcomes as batch.ts gives on SQLite.
  */
 export async function writeBatchPg(client: pg.ClientBase, jobs: BatchJob[], now: Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, known: PgKnown = pgKnown()): Promise<BatchOutcome[]> {
-  const at = now.toISOString();
-  const cids = [...new Set(jobs.map((j) => j.row.consultation_id))].sort((x, y) => x - y);
-  if (known.skip === 0) {
-    const done = await writeOne(client, jobs, now, at, key, eventOf, cids, known);
-    if (done) return done;
-  }
-  return writeTwo(client, jobs, now, at, key, eventOf, cids, known);
+  return (await writeOne(client, jobs, now, key, eventOf, known)) ?? writeTwo(client, jobs, now, key, eventOf, known);
 }
+
+/** The batch's consultations, in the order their rows are locked. */
+const consultationIds = (jobs: BatchJob[]): number[] => [...new Set(jobs.map((j) => j.row.consultation_id))].sort((x, y) => x - y);
 
 /** Whether a batch can be tried in one round trip: the chain's tail known, ids in hand, no pause after a miss. */
 export const oneRoundTrip = (known: PgKnown): boolean => known.skip === 0 && known.tail !== undefined && known.ids.length > 0;
@@ -206,23 +198,33 @@ function afterOne(known: PgKnown, b: Built, tail: Tail, r: pg.QueryResult[]): bo
   return false;
 }
 
-/** The batch in one round trip if `known` covers it and is still true; null if it was written by neither. */
-async function writeOne(client: pg.ClientBase, jobs: BatchJob[], now: Date, at: string, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, cids: number[], known: PgKnown): Promise<BatchOutcome[] | null> {
+/**
+ * The one-round-trip batch of `jobs` made from `known` (its rows, the chain's tail it links onto, its
+ * pipeline), or null when `known` does not cover them — the chain's tail, ids for each, every
+ * consultation — or it would write nothing (every comment refused).
+ */
+function makeOne(jobs: BatchJob[], now: Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, known: PgKnown): { b: Built; tail: Tail; steps: Step[] } | null {
   const tail = known.tail;
-  if (!tail || known.ids.length < jobs.length || !cids.every((cid) => known.windows.has(cid) && known.seqs.has(cid))) return null;
-  const b = build(jobs, now, at, key, eventOf, known.windows, known.seqs, tail, known.ids);
-  if (!b.saved.length) return null;
-  let open = false;
+  if (!oneRoundTrip(known) || !tail || known.ids.length < jobs.length) return null;
+  const cids = consultationIds(jobs);
+  if (!cids.every((cid) => known.windows.has(cid) && known.seqs.has(cid))) return null;
+  const b = build(jobs, now, now.toISOString(), key, eventOf, known.windows, known.seqs, tail, known.ids);
+  return b.saved.length ? { b, tail, steps: oneSteps(b, cids, jobs.length, known, tail) } : null;
+}
+
+/** The batch in one round trip if `known` covers it and is still true; null if it was written by neither. */
+async function writeOne(client: pg.ClientBase, jobs: BatchJob[], now: Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, known: PgKnown): Promise<BatchOutcome[] | null> {
+  const one = makeOne(jobs, now, key, eventOf, known);
+  if (!one) return null;
+  let r: pg.QueryResult[];
   try {
-    open = true;
-    const r = await pipeline(client, oneSteps(b, cids, jobs.length, known, tail));
-    open = false;
-    return afterOne(known, b, tail, r) ? b.out : null;
+    r = await pipeline(client, one.steps);
   } catch (err) {
-    if (open) await client.query('rollback').catch(() => undefined);
+    await client.query('rollback').catch(() => undefined);
     forget(known);
     throw err;
   }
+  return afterOne(known, one.b, one.tail, r) ? one.b.out : null;
 }
 
 /** A batch queued by queueOne, once answered. */
@@ -249,24 +251,16 @@ export interface Streamed<J extends BatchJob> {
  */
 export function queueOne<J extends BatchJob>(client: pg.ClientBase, queue: J[], max: number, clock: () => Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, known: PgKnown): Promise<Streamed<J>> {
   let taken: J[] = [];
-  let made: { b: Built; tail: Tail } | null = null;
+  let made: ReturnType<typeof makeOne> = null;
   let now = clock();
   let ok = false;
   const steps = () => {
-    const tail = known.tail;
-    if (!oneRoundTrip(known) || !tail) return null;
     const n = Math.min(queue.length, max, known.ids.length);
     if (!n) return null;
-    const jobs = queue.slice(0, n);
-    const cids = [...new Set(jobs.map((j) => j.row.consultation_id))].sort((x, y) => x - y);
-    if (!cids.every((cid) => known.windows.has(cid) && known.seqs.has(cid))) return null;
     now = clock();
-    const b = build(jobs, now, now.toISOString(), key, eventOf, known.windows, known.seqs, tail, known.ids);
-    if (!b.saved.length) return null;
-    queue.splice(0, n);
-    taken = jobs;
-    made = { b, tail };
-    return oneSteps(b, cids, n, known, tail);
+    made = makeOne(queue.slice(0, n), now, key, eventOf, known);
+    if (made) taken = queue.splice(0, n);
+    return made?.steps ?? null;
   };
   const settled = (err: Error | null, r: pg.QueryResult[]) => {
     if (!made) return;
@@ -292,11 +286,11 @@ function forget(known: PgKnown): void {
 }
 
 /** The batch in two round trips: what the rows depend on read under the locks, then the rows and COMMIT. */
-async function writeTwo(client: pg.ClientBase, jobs: BatchJob[], now: Date, at: string, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, cids: number[], known: PgKnown): Promise<BatchOutcome[]> {
+async function writeTwo(client: pg.ClientBase, jobs: BatchJob[], now: Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, known: PgKnown): Promise<BatchOutcome[]> {
   if (known.skip > 0) known.skip--;
-  let open = false;
+  const cids = consultationIds(jobs);
+  let open = true;
   try {
-    open = true;
     const first = await pipeline(client, [
       BEGIN,
       { ...LOCK_WINDOWS, values: [cids] },
@@ -309,7 +303,7 @@ async function writeTwo(client: pg.ClientBase, jobs: BatchJob[], now: Date, at: 
     const seqs = new Map((first[2]!.rows as Array<{ consultation_id: number; seq: number | null }>).map((r) => [Number(r.consultation_id), Number(r.seq ?? 0)]));
     const tail = toTail(first[4]!.rows[0] as { hash: string; keyed: unknown } | undefined);
     known.ids.push(...(first[5]!.rows as Array<{ id: number }>).map((r) => Number(r.id)));
-    const b = build(jobs, now, at, key, eventOf, windows, seqs, tail, known.ids);
+    const b = build(jobs, now, now.toISOString(), key, eventOf, windows, seqs, tail, known.ids);
     await pipeline(client, b.saved.length ? [{ ...INSERT, values: rowValues(b.saved, b.audit) }, COMMIT] : [COMMIT]);
     open = false;
     for (const [cid, w] of windows) known.windows.set(cid, w);

@@ -168,14 +168,12 @@ export class CommentWriter {
         slow = false;
         const jobs = this.queue.splice(0, BATCH_MAX);
         const now = clock();
-        let settlements: Array<() => void>;
-        try {
-          settlements = this.settlements(jobs, await writeBatchPg(conn, jobs, now, key, this.eventOf, known), now);
-        } catch (err) {
-          for (const job of jobs) job.reject(err);
-          continue;
-        }
-        for (const s of settlements) s();
+        settle(
+          await writeBatchPg(conn, jobs, now, key, this.eventOf, known).then(
+            (out) => ({ jobs, out, now, went: true }),
+            (err: unknown) => ({ jobs, out: null, now, went: true, err }),
+          ),
+        );
         continue;
       }
       pending = queueOne(conn, this.queue, BATCH_MAX, clock, key, this.eventOf, known);
