@@ -1,0 +1,32 @@
+/**
+ * A buffered log (server/logger.ts) on a quiet server: a line — a mail written to the log for want of
+ * SMTP_URL, the README's way of confirming an address — is written within FLUSH_MS, not when 4 KB more
+ * have come.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { createLogger, keepFlushing } from '../../server/logger.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the buffered log', () => {
+  it('writes a lone line within the flush interval', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-log-'));
+    const file = path.join(dir, 'log');
+    try {
+      const logger = createLogger('info', pino.destination({ dest: file, sync: false, minLength: 4096 }));
+      await sleep(50); // the file opened
+      logger.info({ mail: { to: 'amina@ngo.example' } }, 'mail');
+      await sleep(150);
+      expect(fs.readFileSync(file, 'utf8'), 'buffered, as without a timer').to.equal('');
+      keepFlushing(logger, 100);
+      await sleep(300);
+      expect(fs.readFileSync(file, 'utf8')).to.include('amina@ngo.example');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
