@@ -89,6 +89,9 @@ export async function userCounts(db: Q): Promise<Map<number, number>> {
   return new Map(rows.map((r) => [Number(r.organisation_id), Number(r.n)]));
 }
 
+/** The unique index on the name key: one record per organisation, whatever the spelling. */
+export const NAME_KEY_UNIQUE = { name: 'organisations_name_key_unique', columns: ['organisations.name_key'] };
+
 export async function insertOrganisation(db: Q, row: { name: string; short_name: string | null; kind: Kind | null; confirmed: boolean; created_at: string }): Promise<number> {
   const [ins] = await db('organisations').insert({ ...row, name: tidyName(row.name), name_key: nameKey(row.name), updated_at: null, merged_into_id: null }).returning('id');
   return idOf(ins);

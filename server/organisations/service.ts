@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isUniqueViolation } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { roleCan } from '../auth/permissions.ts';
@@ -91,25 +92,40 @@ export async function getOrganisation(db: Q, id: number, all: boolean): Promise<
   return o;
 }
 
+const nameTaken = (name: string) => new Validation(messages.nameTaken(name), { name: messages.nameTaken(name) });
+
+/**
+ * `write`, which checks that no other record has `name` first; when another request made that record
+ * between the check and the write (the unique name key refuses it), the same 422 as the check's.
+ */
+async function nameCheckedWrite<T>(db: Knex, name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isUniqueViolation(err, repo.NAME_KEY_UNIQUE)) throw err;
+    throw nameTaken((await repo.organisationByName(db, name))?.name ?? tidyName(name));
+  }
+}
+
 export async function createOrganisation(db: Knex, clock: Clock, actor: Viewer, input: OrganisationInput): Promise<OrganisationRow> {
-  return db.transaction(async (trx) => {
+  return nameCheckedWrite(db, input.name, () => db.transaction(async (trx) => {
     const existing = await repo.organisationByName(trx, input.name);
-    if (existing) throw new Validation(messages.nameTaken(existing.name), { name: messages.nameTaken(existing.name) });
+    if (existing) throw nameTaken(existing.name);
     const at = clock.now().toISOString();
     const id = await repo.insertOrganisation(trx, { name: input.name, short_name: input.short_name ?? null, kind: input.kind ?? null, confirmed: input.confirmed ?? true, created_at: at });
     const o = (await repo.organisationById(trx, id))!;
     await appendAudit(trx, clock, { actor_id: actor.id, action: 'organisation.created', subject_type: 'organisation', subject_id: id, data: { name: o.name, short_name: o.short_name, kind: o.kind, confirmed: o.confirmed } });
     return o;
-  });
+  }));
 }
 
 export async function updateOrganisation(db: Knex, clock: Clock, actor: Viewer, id: number, patch: OrganisationPatch): Promise<OrganisationRow> {
-  return db.transaction(async (trx) => {
+  return nameCheckedWrite(db, patch.name ?? '', () => db.transaction(async (trx) => {
     const o = await liveOrganisation(trx, id);
     const changes: Partial<Pick<OrganisationRow, 'name' | 'short_name' | 'kind' | 'confirmed'>> = {};
     if (patch.name !== undefined && tidyName(patch.name) !== o.name) {
       const other = await repo.organisationByName(trx, patch.name);
-      if (other && other.id !== o.id) throw new Validation(messages.nameTaken(other.name), { name: messages.nameTaken(other.name) });
+      if (other && other.id !== o.id) throw nameTaken(other.name);
       changes.name = tidyName(patch.name);
     }
     if (patch.short_name !== undefined && patch.short_name !== o.short_name) changes.short_name = patch.short_name;
@@ -123,7 +139,7 @@ export async function updateOrganisation(db: Knex, clock: Clock, actor: Viewer, 
     for (const k of Object.keys(changes) as Array<keyof typeof changes>) data[k] = { from: o[k], to: changes[k] };
     await appendAudit(trx, clock, { actor_id: actor.id, action: changes.confirmed === true && Object.keys(changes).length === 1 ? 'organisation.confirmed' : 'organisation.changed', subject_type: 'organisation', subject_id: id, data });
     return (await repo.organisationById(trx, id))!;
-  });
+  }));
 }
 
 export const confirmOrganisation = (db: Knex, clock: Clock, actor: Viewer, id: number) => updateOrganisation(db, clock, actor, id, { confirmed: true });

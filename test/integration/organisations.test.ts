@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { testApp } from '../helpers/app.ts';
 import { agentFor, bearerFor, createUser, csrfFrom, makeChair, TEST_PASSWORD, type TestUser } from '../helpers/auth.ts';
@@ -19,6 +20,29 @@ describe('organisations: one record per organisation, one vote per member organi
     sec = await secretariat(t);
   });
   after(() => t.close());
+
+  it('the same new organisation created several times at once: one record, the others told the name is taken (fuzz, PostgreSQL: 500)', async () => {
+    // one server, the requests on connections of their own, so that they reach the check together
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (let round = 0; round < 5; round++) {
+        const name = `At Once NGO ${round}`;
+        const posts = await Promise.all(
+          Array.from({ length: 6 }, () =>
+            fetch(`http://127.0.0.1:${port}/api/v1/organisations`, { method: 'POST', headers: { 'Content-Type': 'application/json', [sec.auth[0]]: sec.auth[1] }, body: JSON.stringify({ name, kind: 'ngo' }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { message: string } } })),
+          ),
+        );
+        expect(posts.map((r) => r.status).sort()).to.deep.equal([201, 422, 422, 422, 422, 422]);
+        for (const r of posts.filter((x) => x.status === 422)) expect(r.body.error!.message).to.include(name);
+        const list = (await request(t.app).get('/api/v1/organisations').set(...sec.auth).expect(200)).body.organisations as Array<{ name: string }>;
+        expect(list.filter((o) => o.name === name)).to.have.length(1);
+      }
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 
   it('matches case and spacing variants of a name to one record, through every API that takes a name', async () => {
     const a = await request(t.app).post('/api/v1/users').set(...sec.auth).send({ name: 'Principal', email: 'p@gichd.example', organisation: 'GICHD', role: 'board', password: TEST_PASSWORD }).expect(201);
