@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { pipeline, type Step } from '../pg-pipeline.ts';
+import { arrayLiteral, pipeline, type ArrayElement, type Step } from '../pg-pipeline.ts';
 import { auditRows, toTail, type AuditInput } from '../audit/rows.ts';
 import type { LinkedRow, Tail } from '../audit/chain.ts';
-import { jobsByConsultation, refusedBy, type BatchJob, type BatchOutcome } from './batch.ts';
+import { jobsByConsultation, refusedBy, storedComment, type BatchJob, type BatchOutcome } from './batch.ts';
 import type { CommentRow } from './repo.ts';
 import { acceptsComments, type ConsultationTimes } from './state.ts';
 
@@ -108,8 +108,7 @@ function build(jobs: BatchJob[], now: Date, at: string, key: string | null, even
     }
     let seq = lastSeqs.get(cid) ?? 0;
     for (const k of ks) {
-      // Object.assign rather than a spread with more fields (views.ts consultationView).
-      const c: CommentRow = Object.assign({}, jobs[k]!.row, { id: ids[saved.length]!, seq: ++seq, submitted_at: at, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null, edited_at: null });
+      const c = storedComment(jobs[k]!.row, ids[saved.length]!, ++seq, at);
       saved.push(c);
       events.push(eventOf(jobs[k]!.actor, c));
       out[k] = { saved: c };
@@ -121,7 +120,7 @@ function build(jobs: BatchJob[], now: Date, at: string, key: string | null, even
 
 /** INSERT's and GUARDED_INSERT's first 24 parameters: the comments' and audit rows' columns. */
 function rowValues(saved: CommentRow[], audit: LinkedRow[]): unknown[] {
-  const col = <T, V>(rows: T[], f: (r: T) => V) => rows.map(f);
+  const col = <T>(rows: T[], f: (r: T) => ArrayElement) => arrayLiteral(rows.map(f));
   return [
     col(saved, (c) => c.id), col(saved, (c) => c.consultation_id), col(saved, (c) => c.seq), col(saved, (c) => c.author_id), col(saved, (c) => c.author_name),
     col(saved, (c) => c.organisation), col(saved, (c) => c.entered_by), col(saved, (c) => c.clause_key), col(saved, (c) => c.clause_ref), col(saved, (c) => c.paragraph),

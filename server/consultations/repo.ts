@@ -298,12 +298,12 @@ export function consultationTimesSqlite(conn: BetterSqlite3.Database, id: number
 }
 
 /** insertComments on the connection of a synchronous SQLite transaction: the same receipt numbers. */
-export function insertCommentsSqlite(conn: BetterSqlite3.Database, consultationId: number, rows: NewComment[]): Array<{ id: number; seq: number }> {
+export function insertCommentsSqlite(conn: BetterSqlite3.Database, consultationId: number, rows: NewComment[], submittedAt: string): Array<{ id: number; seq: number }> {
   const s = statementsOf(conn);
   let seq = Number((s.maxSeq.get(consultationId) as { seq: number | null } | undefined)?.seq ?? 0);
   return rows.map((r) => {
     const n = ++seq;
-    const id = s.insertComment.run(r.consultation_id, n, r.author_id, r.author_name, r.organisation, r.entered_by, r.clause_key, r.clause_ref, r.paragraph, r.line_number, r.type, r.comment, r.proposed_change, r.submitted_at).lastInsertRowid;
+    const id = s.insertComment.run(r.consultation_id, n, r.author_id, r.author_name, r.organisation, r.entered_by, r.clause_key, r.clause_ref, r.paragraph, r.line_number, r.type, r.comment, r.proposed_change, submittedAt).lastInsertRowid;
     return { id: Number(id), seq: n };
   });
 }

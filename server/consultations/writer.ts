@@ -11,7 +11,7 @@ import { messages } from './messages.ts';
 import * as repo from './repo.ts';
 import type { CommentRow, ConsultationFull, NewComment } from './repo.ts';
 import type { ConsultationTimes } from './state.ts';
-import { checkOpen, refusalOf, submittedEvent, writeBatchSqlite, type BatchOutcome } from './batch.ts';
+import { checkOpen, refusalOf, storedComment, submittedEvent, writeBatchSqlite, type BatchOutcome } from './batch.ts';
 import { oneRoundTrip, pgKnown, queueOne, writeBatchPg, type Streamed } from './repo-pg.ts';
 import type pg from 'pg';
 
@@ -253,8 +253,7 @@ export class CommentWriter {
   private record(jobs: Job[], rows: NewComment[], saved: Array<{ id: number; seq: number }>, events: AuditInput[], settle: Array<() => void>) {
     jobs.forEach((job, k) => {
       const { id, seq } = saved[k]!;
-      // Object.assign, not a spread with more fields (batch.ts, views.ts consultationView).
-      const full: CommentRow = Object.assign({}, rows[k]!, { id, seq, disposition: null, response: null, disposed_by: null, disposed_at: null, withdrawn_at: null, updated_at: null, edited_at: null });
+      const full = storedComment(rows[k]!, id, seq, rows[k]!.submitted_at);
       events.push(this.eventOf(job.actor, full));
       settle.push(() => job.resolve(full));
     });
