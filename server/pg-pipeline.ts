@@ -41,6 +41,27 @@ const setOf = (m: WeakMap<Wire, Set<string>>, w: Wire): Set<string> => {
   return s;
 };
 
+/** An element of a one-dimensional array parameter (arrayLiteral). */
+export type ArrayElement = string | number | boolean | null | undefined;
+const ESCAPED = /[\\"]/g;
+
+/**
+ * A one-dimensional array parameter as PostgreSQL's text literal, `{"a","b c",NULL,1,true}`, made in
+ * one join: what node-postgres makes of a JS array (arrayString), without its string built element by
+ * element and its two regular-expression passes over every string — a comment batch sends 24 such
+ * arrays, and this was the largest allocation of a comment submitted on PostgreSQL (4.7 KB of 41 KB).
+ */
+export function arrayLiteral(values: readonly ArrayElement[]): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v == null) parts[i] = 'NULL';
+    else if (typeof v === 'string') parts[i] = `"${v.includes('"') || v.includes('\\') ? v.replace(ESCAPED, '\\$&') : v}"`;
+    else parts[i] = String(v);
+  }
+  return `{${parts.join(',')}}`;
+}
+
 const prepareValue = (pg as unknown as { utils: { prepareValue(v: unknown): unknown } }).utils.prepareValue;
 const QueryBase = pg.Query as unknown as new (config: { text: string }) => {
   callback?: (err: Error | null, res?: unknown) => void;

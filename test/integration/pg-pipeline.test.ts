@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { testDb } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/postgres.ts';
-import { pipeline } from '../../server/pg-pipeline.ts';
+import { arrayLiteral, pipeline } from '../../server/pg-pipeline.ts';
 import type { Db } from '../../server/db.ts';
 
 /**
@@ -85,5 +85,17 @@ describe('PostgreSQL pipelines (server/pg-pipeline.ts)', function () {
       await pool().releaseConnection(holder);
       await pool().releaseConnection(waiter);
     }
+  });
+
+  it('sends arrays as literals PostgreSQL reads back element for element (arrayLiteral): quotes, backslashes, braces, commas, NULL, the word NULL, empty, JSON', async () => {
+    const texts = ['plain', 'it\'s "quoted"', 'back\\slash \\"both"', '{braces}, commas', '', 'NULL', null, ' spaced ', 'ünïcödé — ✓', JSON.stringify({ a: 'x"y', b: [1, null] })];
+    const ints = [1, null, -7, 2147483647];
+    const bools = [true, false, null];
+    const { rows } = await db.raw('select ?::text[] as t, ?::int[] as i, ?::bool[] as b, array_length(?::text[], 1) as n', [arrayLiteral(texts), arrayLiteral(ints), arrayLiteral(bools), arrayLiteral(texts)]);
+    expect(rows[0].t).to.deep.equal(texts);
+    expect(rows[0].i).to.deep.equal(ints);
+    expect(rows[0].b).to.deep.equal([true, false, null]);
+    expect(rows[0].n).to.equal(texts.length);
+    expect(arrayLiteral([])).to.equal('{}');
   });
 });
