@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
 import { BusyWait, retryWhenBusy } from './db-busy.ts';
+import { keepStatements } from './sqlite-statements.ts';
 
 export type Db = Knex;
 
@@ -80,6 +81,7 @@ export function createDb(databaseUrl: string, opts: { auditKey?: string | null; 
   }
   const db = knex({ ...knexConfig(databaseUrl), ...(opts.auditKey ? { userParams: { auditKey: opts.auditKey } } : {}) });
   if (isSqlite(db)) {
+    keepStatements(db.client);
     const busy = new BusyWait(opts.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS);
     retryWhenBusy(db, busy);
     busyWaits.set(db, busy);

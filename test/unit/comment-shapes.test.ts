@@ -16,7 +16,7 @@ const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: objec
 
 const newComment = (i: number): NewComment => ({
   consultation_id: 2, author_id: i, author_name: `Author ${i}`, organisation: 'Org', entered_by: null, clause_key: i % 2 ? 'k1' : null, clause_ref: i % 2 ? '4.1' : null,
-  paragraph: null, line_number: null, type: 'te', comment: `Comment ${i}`, proposed_change: null, submitted_at: '',
+  paragraph: null, line_number: null, type: 'technical', comment: `Comment ${i}`, proposed_change: null, submitted_at: '',
 });
 
 describe('comment objects keep fast properties (batch.ts storedComment, views.ts commentView)', () => {
