@@ -5,6 +5,7 @@ import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { signedCookie } from 'cookie-parser';
 import { createCsrf, messages as csrfMessages } from './csrf.ts';
+import { sessionIds } from './session-ids.ts';
 import type { Knex } from 'knex';
 import type { AccountsCtx, Deps } from '../deps.ts';
 import { Unauthorized } from '../errors.ts';
@@ -158,6 +159,7 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
     name: sessionCookieName(secure),
     secret: config.sessionSecret,
     store,
+    genid: sessionIds(),
     resave: false,
     saveUninitialized: false, // no session (and no cookie) until there is something to keep
     rolling: false,
