@@ -17,7 +17,7 @@ import path from 'node:path';
 const SERVER = path.resolve(import.meta.dirname, '../../server');
 
 const LOWER_FOLDERS = ['http', 'audit', 'mail', 'uploads', 'i18n'];
-const LOWER_ROOT = ['clock.ts', 'config.ts', 'db.ts', 'db-busy.ts', 'errors.ts', 'logger.ts', 'pg-pipeline.ts', 'prepared.ts', 'time.ts', 'window.ts'];
+const LOWER_ROOT = ['clock.ts', 'config.ts', 'db.ts', 'db-busy.ts', 'errors.ts', 'logger.ts', 'pg-pipeline.ts', 'prepared.ts', 'sqlite-statements.ts', 'time.ts', 'window.ts'];
 const PURE = [
   'versions/parse.ts', 'versions/clause.ts', 'versions/edition.ts', 'versions/render.ts',
   'diff/index.ts', 'diff/align.ts', 'diff/words.ts', 'diff/summary.ts', 'diff/html.ts', 'diff/sentences.ts',
