@@ -246,7 +246,7 @@ export function createAuth<U extends { id: number; disabled_at: string | null }>
   const limits = { ...defaultLimits(config.env), ...deps.authLimits };
   return {
     ctx,
-    middleware: [...[sessions, timeouts, passport.initialize(), passport.session()].map(unlessBearer), viewer, ...csrf.middleware],
+    middleware: [...[sessions, timeouts, passport.initialize(), passport.session()].map((mw) => withoutSession(mw, cookieName)), viewer, ...csrf.middleware],
     bearer: viewer,
     passport,
     limiters: createLimiters(db, limits),
@@ -283,12 +283,17 @@ function cookieValue(header: string, name: string): string | null {
 }
 
 /**
- * An API call with a Bearer token never uses the session: skipping the session and Passport
- * middleware spares it a session object (and its random id) per request.
+ * API calls that have no use for a session skip the session and Passport middleware, sparing them a
+ * session object (with its random id) and Passport's work per request (issue 17 item 3): one with a
+ * Bearer token, and a read (GET, HEAD) that brings no session cookie — it is anonymous, and an API read
+ * neither signs in nor writes a session. The API honours a browser's session cookie as before.
  */
-function unlessBearer(mw: RequestHandler): RequestHandler {
+function withoutSession(mw: RequestHandler, cookieName: string): RequestHandler {
   return (req, res, next) => {
-    if (req.originalUrl.startsWith('/api/') && /^Bearer\s/i.test(req.headers.authorization ?? '')) return next();
+    if (req.originalUrl.startsWith('/api/')) {
+      if (/^Bearer\s/i.test(req.headers.authorization ?? '')) return next();
+      if ((req.method === 'GET' || req.method === 'HEAD') && !cookieValue(req.headers.cookie ?? '', cookieName)) return next();
+    }
     return mw(req, res, next);
   };
 }

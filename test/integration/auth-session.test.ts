@@ -52,6 +52,19 @@ describe('auth: session timeouts, CSRF, disabling', () => {
     await request(t.app).post('/login').type('form').send({ email: user.email, password: user.password }).expect(403);
   });
 
+  it('an API read honours the session cookie it brings; without one it is anonymous and gets no cookie', async () => {
+    const { agent, user } = await agentFor(t, 'stakeholder');
+    const me = await agent.get('/api/v1/me').expect(200);
+    expect(me.body.user.email).to.equal(user.email);
+    await agent.head('/api/v1/me').expect(200);
+    const anonymous = await request(t.app).get('/api/v1/me').expect(401);
+    expect(anonymous.headers['set-cookie']).to.equal(undefined);
+    const open = await request(t.app).get('/api/v1/standards').expect(200);
+    expect(open.headers['set-cookie']).to.equal(undefined);
+    // another cookie (the language) is no session
+    await request(t.app).get('/api/v1/me').set('Cookie', 'lang=fr').expect(401);
+  });
+
   it('changes nothing through GET', async () => {
     const { agent } = await agentFor(t, 'stakeholder');
     await agent.get('/logout').expect(404);
