@@ -4,7 +4,7 @@
  *   node --import tsx bench/ab-comments.ts /work/main [rounds] [seconds]   (B = this checkout; AB_POSTGRES=1 on PostgreSQL;
  *   AB_CONNECTIONS=n clients instead of 50)
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { startChild } from './lib/child.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,13 +23,6 @@ const [other, roundsArg, secondsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 3);
 const seconds = Number(secondsArg ?? 3);
 
-function start(script: string, dbUrl: string): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(script, [dbUrl], { execArgv: ['--import', 'tsx'], cwd: path.dirname(path.dirname(script)), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
 async function prepare(dbUrl: string) {
   const db = createDb(dbUrl, { auditKey: 'k'.repeat(40) });
   await db.migrate.latest();
@@ -64,7 +57,7 @@ if (pg) {
   postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
 const preps = [await prepare(urls[0]!), await prepare(urls[1]!)];
-const servers = [await start(path.join(other!, 'bench', 'serve-app.ts'), urls[0]!), await start(path.join(here, 'serve-app.ts'), urls[1]!)];
+const servers = [await startChild('serve-app.ts', [urls[0]!], [], { checkout: other! }), await startChild('serve-app.ts', [urls[1]!], [], { checkout: path.dirname(here) })];
 const body = (i: number) => JSON.stringify({ clause: ['1', '4.1', null][i % 3], type: ['te', 'ed', 'ge'][i % 3], paragraph: `para ${i % 7}`, comment: `AB comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: 'Add a period.' });
 const totals = [{ n: 0, s: 0, cpu: 0, main: 0, pg: 0, x: 0 }, { n: 0, s: 0, cpu: 0, main: 0, pg: 0, x: 0 }];
 for (let r = 0; r <= rounds; r++) {

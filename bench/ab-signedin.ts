@@ -8,7 +8,7 @@
  * slice, ask each server for a 'trace-dump' message (local instrumentation of a server that answers
  * it, printed as given; none is committed) after a 'trace-reset' before the slice. Not part of `npm run bench`.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { prepare, startFlags } from './databases.ts';
 import { cpuOf, pgServerCpu } from './lib/proc.ts';
 import { signInCookie } from './lib/signin.ts';
 import { drive } from './lib/load.ts';
+import { startChild } from './lib/child.ts';
 
 const here = import.meta.dirname;
 const args = process.argv.slice(2);
@@ -30,11 +31,7 @@ const checkouts = [...args.filter((a) => !a.startsWith('--')), path.dirname(here
 function start(spec: string, dbUrl: string): Promise<{ child: ChildProcess; port: number }> {
   const [dir, vars] = spec.split('#') as [string, string | undefined];
   const env = { ...process.env, ...Object.fromEntries((vars ?? '').split(',').filter(Boolean).map((v) => v.split('='))) };
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(dir, 'bench', 'serve-app.ts'), [dbUrl], { env, execArgv: [...startFlags(), '--import', 'tsx'], cwd: dir, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`${dir} exited with ${code}`)));
-  });
+  return startChild('serve-app.ts', [dbUrl], startFlags(), { checkout: dir, env });
 }
 
 

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
+import { preparedPerConnection } from './prepared.ts';
 
 /**
  * Knex's better-sqlite3 dialect prepares every query anew (connection.prepare in its _query), so SQLite
@@ -12,12 +13,11 @@ import { LRUCache } from 'lru-cache';
  * changed is compiled again by SQLite itself when next run.
  */
 const MAX_KEPT = 256;
-const keptOn = new WeakMap<BetterSqlite3.Database, LRUCache<string, BetterSqlite3.Statement>>();
+const keptOn = preparedPerConnection(() => new LRUCache<string, BetterSqlite3.Statement>({ max: MAX_KEPT }));
 
 /** The statement of `sql` on `conn`, prepared once. */
 export function keptStatement(conn: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
-  let kept = keptOn.get(conn);
-  if (!kept) keptOn.set(conn, (kept = new LRUCache({ max: MAX_KEPT })));
+  const kept = keptOn(conn);
   let statement = kept.get(sql);
   if (!statement) kept.set(sql, (statement = conn.prepare(sql)));
   return statement;

@@ -4,10 +4,14 @@ import path from 'node:path';
 
 const benchDir = path.join(import.meta.dirname, '..');
 
-/** Forks a server script of bench/ (with tsx and any Node flags) and resolves with the port it sends back once listening. */
-export function startChild(script: string, args: string[], flags: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+/**
+ * Forks a server script of bench/ (with tsx and any Node flags) and resolves with the port it sends back
+ * once listening. `checkout`: another checkout's bench/ (an A/B), run from that checkout; `env`: its environment.
+ */
+export function startChild(script: string, args: string[], flags: string[] = [], opts: { checkout?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(benchDir, script), args, { execArgv: [...flags, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const dir = opts.checkout ? path.join(opts.checkout, 'bench') : benchDir;
+    const child = fork(path.join(dir, script), args, { execArgv: [...flags, '--import', 'tsx'], cwd: opts.checkout, env: opts.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });

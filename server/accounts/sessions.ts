@@ -124,12 +124,8 @@ export function readerSessionReader(db: Knex): (sid: string, now: Date) => Promi
       await client.releaseConnection(conn);
     }
   });
-  return async (sid, now) => {
-    const row = await lookup(sid, now);
-    if (!row) return null;
-    const { session_sid: _sid, ...rest } = row;
-    return readerSessionOf(rest);
-  };
+  // The row's session_sid goes along unread (readerSessionOf takes the columns it knows).
+  return async (sid, now) => readerSessionOf(await lookup(sid, now));
 }
 
 /**

@@ -94,7 +94,8 @@ type Built = { out: BatchOutcome[]; saved: CommentRow[]; audit: LinkedRow[]; seq
  * accepted comments numbered on from its last receipt and given the next of `ids` in turn, their audit
  * rows linked onto `tail`. The same for both ways of writing a batch.
  */
-function build(jobs: BatchJob[], now: Date, at: string, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, windows: Map<number, ConsultationTimes>, lastSeqs: Map<number, number>, tail: Tail | undefined, ids: number[]): Built {
+function build(jobs: BatchJob[], now: Date, key: string | null, eventOf: (actor: number, c: CommentRow) => AuditInput, windows: Map<number, ConsultationTimes>, lastSeqs: Map<number, number>, tail: Tail | undefined, ids: number[]): Built {
+  const at = now.toISOString();
   const out: BatchOutcome[] = new Array(jobs.length);
   const saved: CommentRow[] = [];
   const events: AuditInput[] = [];
@@ -207,7 +208,7 @@ function makeOne(jobs: BatchJob[], now: Date, key: string | null, eventOf: (acto
   if (!oneRoundTrip(known) || !tail || known.ids.length < jobs.length) return null;
   const cids = consultationIds(jobs);
   if (!cids.every((cid) => known.windows.has(cid) && known.seqs.has(cid))) return null;
-  const b = build(jobs, now, now.toISOString(), key, eventOf, known.windows, known.seqs, tail, known.ids);
+  const b = build(jobs, now, key, eventOf, known.windows, known.seqs, tail, known.ids);
   return b.saved.length ? { b, tail, steps: oneSteps(b, cids, jobs.length, known, tail) } : null;
 }
 
@@ -302,7 +303,7 @@ async function writeTwo(client: pg.ClientBase, jobs: BatchJob[], now: Date, key:
     const seqs = new Map((first[2]!.rows as Array<{ consultation_id: number; seq: number | null }>).map((r) => [Number(r.consultation_id), Number(r.seq ?? 0)]));
     const tail = toTail(first[4]!.rows[0] as { hash: string; keyed: unknown } | undefined);
     known.ids.push(...(first[5]!.rows as Array<{ id: number }>).map((r) => Number(r.id)));
-    const b = build(jobs, now, now.toISOString(), key, eventOf, windows, seqs, tail, known.ids);
+    const b = build(jobs, now, key, eventOf, windows, seqs, tail, known.ids);
     await pipeline(client, b.saved.length ? [{ ...INSERT, values: rowValues(b.saved, b.audit) }, COMMIT] : [COMMIT]);
     open = false;
     for (const [cid, w] of windows) known.windows.set(cid, w);
@@ -317,5 +318,3 @@ async function writeTwo(client: pg.ClientBase, jobs: BatchJob[], now: Date, key:
     throw err;
   }
 }
-
-
