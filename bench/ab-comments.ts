@@ -2,7 +2,7 @@
  * A/B of comment writes between two checkouts (the figure to trust on a shared machine: both servers
  * measured in alternating slices under the same load). Not part of `npm run bench`.
  *   node --import tsx bench/ab-comments.ts /work/main [rounds] [seconds]   (B = this checkout; AB_POSTGRES=1 on PostgreSQL;
- *   AB_CONNECTIONS=n clients instead of 50)
+ *   AB_CONNECTIONS=n clients instead of 50; AB_FLAGS_A, AB_FLAGS_B: Node flags of each side)
  */
 import { startChild } from './lib/child.ts';
 import fs from 'node:fs';
@@ -57,7 +57,9 @@ if (pg) {
   postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
 const preps = [await prepare(urls[0]!), await prepare(urls[1]!)];
-const servers = [await startChild('serve-app.ts', [urls[0]!], [], { checkout: other! }), await startChild('serve-app.ts', [urls[1]!], [], { checkout: path.dirname(here) })];
+// AB_FLAGS_A / AB_FLAGS_B: Node flags of each side (e.g. the same checkout twice, with and without a V8 flag)
+const flagsOf = (v: string | undefined) => (v ?? '').split(' ').filter(Boolean);
+const servers = [await startChild('serve-app.ts', [urls[0]!], flagsOf(process.env.AB_FLAGS_A), { checkout: other! }), await startChild('serve-app.ts', [urls[1]!], flagsOf(process.env.AB_FLAGS_B), { checkout: path.dirname(here) })];
 const body = (i: number) => JSON.stringify({ clause: ['1', '4.1', null][i % 3], type: ['te', 'ed', 'ge'][i % 3], paragraph: `para ${i % 7}`, comment: `AB comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: 'Add a period.' });
 const totals = [{ n: 0, s: 0, cpu: 0, main: 0, pg: 0, x: 0 }, { n: 0, s: 0, cpu: 0, main: 0, pg: 0, x: 0 }];
 for (let r = 0; r <= rounds; r++) {

@@ -23,6 +23,7 @@ import { cpuOf } from './lib/proc.ts';
 import { hashPassword } from '../server/accounts/passwords.ts';
 import { insertUser } from '../server/accounts/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
+import { startFlags } from './databases.ts';
 
 const here = import.meta.dirname;
 const CONNECTIONS = 50;
@@ -51,7 +52,7 @@ export interface CommentsFigures {
 /** BENCH_PROF=1 writes a CPU profile of our server to /tmp/cprof (it is stopped with SIGINT so the profile is written). */
 function start(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = fork(args[0]!, args.slice(1), { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF && !args.includes('--bare') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cprof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(args[0]!, args.slice(1), { execArgv: [...(args.includes('--bare') ? [] : startFlags()), '--import', 'tsx', ...(process.env.BENCH_PROF && !args.includes('--bare') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cprof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });

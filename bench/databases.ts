@@ -63,7 +63,7 @@ export interface DatabaseFigures {
  */
 export const startFlags = (): string[] => {
   const pkg = JSON.parse(fs.readFileSync(path.join(here, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  return pkg.scripts.start!.split(/\s+/).filter((a) => /^--max-(old|semi)-space-size=\d+$/.test(a));
+  return pkg.scripts.start!.split(/\s+/).filter((a) => /^--max-(old|semi)-space-size=\d+$|^--no-allocation-site-pretenuring$/.test(a));
 };
 
 

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../server/db.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
-import { prepare } from './databases.ts';
+import { prepare, startFlags } from './databases.ts';
 import { load } from './lib/load.ts';
 import { startChild } from './lib/child.ts';
 import { call, signInCookie } from './lib/signin.ts';
@@ -81,7 +81,7 @@ async function profileKind(kind: Kind, url: string, p: Awaited<ReturnType<typeof
   const queries = path.join(dir, `queries-${kind}.json`);
   process.env.BENCH_QUERIES = queries;
   process.env.BENCH_PROFILE = file;
-  const ours = await startChild('serve-app.ts', [url]);
+  const ours = await startChild('serve-app.ts', [url], startFlags());
   try {
     const common = { port: ours.port, connections: 50, seconds: SECONDS };
     let opts: Parameters<typeof load>[0];
