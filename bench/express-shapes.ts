@@ -8,6 +8,9 @@
  * The later windows are the steady state (the first ones still compile).
  *
  *   node --import tsx bench/express-shapes.ts        (needs valgrind; ~10 minutes)
+ *   BENCH_SHAPES_KIND=comment: Bearer comment POSTs (fast-comment.ts, SQLite) instead of 304s, in a fresh
+ *   process and after BENCH_EXPRESS requests, both with the keeper; BENCH_WINDOWS (default 4) windows;
+ *   BENCH_NODE_FLAGS: Node flags for our app
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,12 +34,14 @@ async function throughExpress(port: number, n: number): Promise<void> {
   agent.destroy();
 }
 
-async function perRequest(url: string, dir: string, viaExpress: number, keepShapes: boolean): Promise<number[]> {
+const COMMENTS = process.env.BENCH_SHAPES_KIND === 'comment';
+
+async function perRequest(url: string, dir: string, viaExpress: number, keepShapes: boolean, p: Awaited<ReturnType<typeof prepare>>): Promise<number[]> {
   const out = path.join(dir, `cg-${viaExpress}-${keepShapes}`);
   const child = fork(path.join(import.meta.dirname, 'serve-app.ts'), [url], {
     env: { ...process.env, BENCH_KEEP_SHAPES: keepShapes ? '1' : '0' },
     execPath: 'valgrind',
-    execArgv: [...callgrindArgs(out), process.execPath, '--import', 'tsx'],
+    execArgv: [...callgrindArgs(out), process.execPath, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
   try {
@@ -45,8 +50,9 @@ async function perRequest(url: string, dir: string, viaExpress: number, keepShap
       child.once('exit', (code) => reject(new Error(`valgrind exited with ${code}`)));
     });
     await throughExpress(port, viaExpress);
-    const etag = String((await getGzip(port, '/standards/99.01')).headers.etag);
-    const opts = { port, path: '/standards/99.01', headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': etag }, connections: 50, seconds: 10 };
+    const opts: Parameters<typeof load>[0] = COMMENTS
+      ? { port, path: `/api/v1/consultations/${p.cid}/comments`, headers: { Authorization: `Bearer ${p.stakeholder}` }, connections: 50, seconds: 10, body: (i: number) => JSON.stringify({ clause: null, type: 'ge', comment: `Benchmark comment ${i}: the requirement in this clause should say who checks the records and how often.`, proposed_change: 'Add a period.' }) }
+      : { port, path: '/standards/99.01', headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': String((await getGzip(port, '/standards/99.01')).headers.etag) }, connections: 50, seconds: 10 };
     await load({ ...opts, seconds: 5 });
     const mark = () => new Promise<void>((resolve) => {
       child.once('message', () => resolve());
@@ -55,7 +61,7 @@ async function perRequest(url: string, dir: string, viaExpress: number, keepShap
     await mark();
     const answered: number[] = [];
     for (let w = 0; w < WINDOWS; w++) {
-      answered.push((await load(opts)).statuses[304] ?? 0);
+      answered.push((await load(opts)).statuses[COMMENTS ? 201 : 304] ?? 0);
       await mark();
     }
     // part 1 is everything before the first mark; part w + 2 is window w (main thread: -01)
@@ -69,14 +75,14 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-shapes-'));
 try {
   const url = `sqlite:${path.join(dir, 'bench.sqlite3')}`;
   const db = createDb(url, { auditKey: 'k'.repeat(40) });
-  await prepare(db);
+  const p = await prepare(db);
   await db.destroy();
   const through = Number(process.env.BENCH_EXPRESS ?? 600);
-  const runs: [number, boolean][] = [[0, true], [through, false], [through, true]];
+  const runs: [number, boolean][] = COMMENTS ? [[0, true], [through, true]] : [[0, true], [through, false], [through, true]];
   for (const [n, keepShapes] of runs) {
-    const counts = await perRequest(url, dir, n, keepShapes);
+    const counts = await perRequest(url, dir, n, keepShapes, p);
     const how = `after ${n} requests through Express, ${keepShapes ? 'with' : 'without'} the shape keeper`;
-    console.log(`express-shapes: 304s ${how}: ${counts.map((c) => `${(c / 1000).toFixed(1)}k`).join(', ')} instructions a 304 (windows of 10 s under valgrind; the last is the steady state)`);
+    console.log(`express-shapes: ${COMMENTS ? 'comments' : '304s'} ${how}: ${counts.map((c) => `${(c / 1000).toFixed(1)}k`).join(', ')} instructions ${COMMENTS ? 'a comment' : 'a 304'} (windows of 10 s under valgrind; the last is the steady state)`);
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
