@@ -60,7 +60,7 @@ export interface DatabaseFigures {
  * The Node and V8 flags of `npm start` (package.json: those between `node` and `--import`), given to
  * our app here too: the figures are those of an instance as it is run in production. Without a heap
  * limit V8 lets the heap grow far past what is live under a steady load (measured: ~190 MB heap for
- * ~45 MB live); without --no-allocation-site-pretenuring comments cost a fifth more CPU (PROFILE.md).
+ * ~45 MB live); without --no-allocation-site-pretenuring a comment costs a fifth more CPU (PROFILE.md).
  */
 export const startFlags = (): string[] => {
   const pkg = JSON.parse(fs.readFileSync(path.join(here, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
