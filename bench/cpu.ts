@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../server/db.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
-import { prepare, startFlags } from './databases.ts';
+import { prepare } from './databases.ts';
 import { load, type LoadOptions } from './lib/load.ts';
 import { cpuOf } from './lib/proc.ts';
-import { getGzip, startChild } from './lib/child.ts';
+import { getGzip, startChild, startFlags } from './lib/child.ts';
 import { signInCookie } from './lib/signin.ts';
 
 const AUDIT_KEY = 'k'.repeat(40);

@@ -27,7 +27,7 @@ import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
 import { generatePair } from './lib/gen-standard.ts';
 import { inTurn, load, type LoadResult } from './lib/load.ts';
 import { openConsultationOnSampleDraft } from './lib/consultation.ts';
-import { getGzip, startChild } from './lib/child.ts';
+import { getGzip, startChild, startFlags } from './lib/child.ts';
 import { signInCookie } from './lib/signin.ts';
 import { serveBareWrites } from './lib/bare-writes.ts';
 
@@ -55,21 +55,6 @@ export interface DatabaseFigures {
   /** the resident set's peak in each part of the run (sampled every 50 ms), MB */
   rssByPart: Record<string, number>;
 }
-
-/**
- * The Node and V8 flags of `npm start` (package.json: those between `node` and `--import`), given to
- * our app here too: the figures are those of an instance as it is run in production. Without a heap
- * limit V8 lets the heap grow far past what is live under a steady load (measured: ~190 MB heap for
- * ~45 MB live); without --no-allocation-site-pretenuring a comment costs a fifth more CPU (PROFILE.md).
- */
-export const startFlags = (): string[] => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(here, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const words = pkg.scripts.start!.split(/\s+/);
-  const end = words.indexOf('--import');
-  return words.slice(1, end < 0 ? undefined : end).filter((a) => a.startsWith('--'));
-};
-
-
 
 /** A bare server (bench/serve-bare.ts) sending what our app sent for `p`: the same body and headers. */
 async function bareCopyOf(port: number, p: string, dir: string, name: string, asked: Record<string, string> = {}) {

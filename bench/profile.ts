@@ -14,9 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../server/db.ts';
 import { databaseUrl, startPostgres } from '../test/helpers/postgres.ts';
-import { prepare, startFlags } from './databases.ts';
+import { prepare } from './databases.ts';
 import { load } from './lib/load.ts';
-import { startChild } from './lib/child.ts';
+import { startChild, startFlags } from './lib/child.ts';
 import { call, signInCookie } from './lib/signin.ts';
 
 const AUDIT_KEY = 'k'.repeat(40);

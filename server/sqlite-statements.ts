@@ -16,7 +16,7 @@ const MAX_KEPT = 256;
 const keptOn = preparedPerConnection(() => new LRUCache<string, BetterSqlite3.Statement>({ max: MAX_KEPT }));
 
 /** The statement of `sql` on `conn`, prepared once. */
-export function keptStatement(conn: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
+function keptStatement(conn: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
   const kept = keptOn(conn);
   let statement = kept.get(sql);
   if (!statement) kept.set(sql, (statement = conn.prepare(sql)));
