@@ -4,7 +4,6 @@
 // start-up in it) to SIGINT. bench/profile.ts reads both. 'mark': see below. BENCH_KEEP_SHAPES=0: without
 // server/http/shapes.ts's keeper (bench/express-shapes.ts).
 import fs from 'node:fs';
-import http from 'node:http';
 import v8 from 'node:v8';
 import { Session } from 'node:inspector/promises';
 import { createHandler } from '../server/app.ts';
@@ -14,6 +13,8 @@ import { createDb } from '../server/db.ts';
 import { createLogger } from '../server/logger.ts';
 import { PageCache } from '../server/http/page-cache.ts';
 import { buildId } from '../server/http/views.ts';
+import { createHttpServer } from '../server/http/server.ts';
+import { closingHandler, Readiness } from '../server/http/shutdown.ts';
 import pino from 'pino';
 
 const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(40), LOG_LEVEL: 'silent' });
@@ -23,7 +24,11 @@ const counts: Record<string, number> = {};
 if (queries) db.on('query', (q: { sql: string }) => void (counts[q.sql] = (counts[q.sql] ?? 0) + 1));
 // Request logs on, as in production, written to /dev/null (LOG_LEVEL=silent would flatter us).
 const { handler } = createHandler({ db, clock: systemClock, config, logger: createLogger('info', pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 })), pageCache: new PageCache(buildId()) }, { keepShapes: process.env.BENCH_KEEP_SHAPES !== '0' });
-const server = http.createServer(handler).listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
+// As npm start serves it (server/main.ts): its timeouts and its Connection: close at shutdown, which
+// cost ~10 % of a 304 until session 31 (the benches had measured Node's defaults instead)
+const server = createHttpServer(closingHandler(new Readiness(), handler), config.http).listen(0, '127.0.0.1', () =>
+  process.send!({ port: (server.address() as { port: number }).port }),
+);
 const profileFile = process.env.BENCH_PROFILE;
 const inspector = profileFile ? new Session() : null;
 process.on('message', (m: { cmd?: string }) => {

@@ -30,12 +30,17 @@ export interface ShutdownSteps {
  */
 export function closingHandler(readiness: Readiness, handler: http.RequestListener): http.RequestListener {
   return (req, res) => {
-    if (readiness.stopping) res.setHeader('Connection', 'close');
-    else {
+    if (readiness.stopping) {
+      res.setHeader('Connection', 'close');
+      return handler(req, res);
+    }
+    handler(req, res);
+    // Only an answer whose headers are still to be sent can be told to close: one answered at once
+    // (a cached page, a 304) is not kept track of, which saved a listener on most requests.
+    if (!res.headersSent) {
       readiness.inFlight.add(res);
       res.once('close', () => readiness.inFlight.delete(res));
     }
-    handler(req, res);
   };
 }
 

@@ -104,6 +104,39 @@ describe('the HTTP edges', () => {
     expect(pieces).to.be.greaterThan(0);
   });
 
+  it('closes the socket of a client that stopped reading its answer, not of one still reading a slow answer', async () => {
+    const limits = { headersTimeoutMs: 300, requestTimeoutMs: 1000, keepAliveTimeoutMs: 2000 };
+    // An answer far larger than the kernel's socket buffers, and one sent a piece every 100 ms for 1.2 s:
+    // both outlast the 400 ms a socket may stand still here.
+    const big = Buffer.alloc(64 * 1024 * 1024, 'x');
+    const server = createHttpServer((req, res) => {
+      if (req.url === '/big') return void res.end(big);
+      let i = 0;
+      const timer = setInterval(() => {
+        if (++i < 12) res.write(`piece ${i}\n`);
+        else (clearInterval(timer), res.end('done\n'));
+      }, 100);
+    }, limits, { idleMs: 400, sweepMs: 50 });
+    servers.push(server);
+    const port = await listen(server);
+    // never reads: the server closes its socket once nothing has moved for 400 ms (seen on the
+    // server's side: a client that reads nothing does not read the end either)
+    const started = Date.now();
+    const closedByServer = new Promise<number>((resolve) => server.once('connection', (socket: net.Socket) => socket.once('close', () => resolve(Date.now() - started))));
+    const client = net.connect(port, '127.0.0.1', () => {
+      client.pause();
+      client.write('GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    });
+    client.on('error', () => {});
+    const stalled = await closedByServer;
+    client.destroy();
+    expect(stalled).to.be.within(400, 5000);
+    // reads a slow answer to its end, though it takes three times as long as a socket may stand still
+    const slow = await exchange(port, 'GET /slow HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    expect(slow).to.match(/^HTTP\/1\.1 200 /);
+    expect(slow).to.match(/piece 11\r?\n[\s\S]*done/);
+  });
+
   it('closes a kept-alive socket left idle after the keep-alive timeout it announces', async () => {
     const port = await serve({ headersTimeoutMs: 300, requestTimeoutMs: 1000, keepAliveTimeoutMs: 2000 });
     const answer = await exchange(port, 'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
