@@ -29,6 +29,10 @@ export interface ShutdownSteps {
  * after the request it carries instead of waiting for its idle timeout.
  */
 export function closingHandler(readiness: Readiness, handler: http.RequestListener): http.RequestListener {
+  // one listener for all (its `this` is the answer): no closure or once-wrapper made a request
+  function untrack(this: http.ServerResponse) {
+    readiness.inFlight.delete(this);
+  }
   return (req, res) => {
     if (readiness.stopping) {
       res.setHeader('Connection', 'close');
@@ -39,7 +43,7 @@ export function closingHandler(readiness: Readiness, handler: http.RequestListen
     // (a cached page, a 304) is not kept track of, which saved a listener on most requests.
     if (!res.headersSent) {
       readiness.inFlight.add(res);
-      res.once('close', () => readiness.inFlight.delete(res));
+      res.on('close', untrack);
     }
   };
 }
