@@ -9,6 +9,24 @@ import { startSmtp } from './mail.ts';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let warned = false;
 
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+let shared: Promise<Browser> | undefined;
+/**
+ * One headless chromium for every browser suite of the run (a launch and its close cost ~1.5 s, and
+ * there are 19 suites); launched again if it went away. Each suite closes the contexts it opened.
+ */
+async function sharedBrowser(): Promise<Browser> {
+  const b = shared && (await shared.catch(() => undefined));
+  if (b?.isConnected()) return b;
+  shared = chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  return shared;
+}
+// Root-level (this module is loaded with the suites): closed once the last suite is done.
+if (typeof after === 'function') after(async () => {
+  const b = shared && (await shared.catch(() => undefined));
+  await b?.close();
+});
+
 /**
  * Starts the app on a free port (as server/main.ts does: the fast path, then Express) and a headless
  * Debian chromium. With `mail`, also a real local SMTP server, and PUBLIC_URL set to the app's address
@@ -44,13 +62,11 @@ export function useBrowser(ctx: Mocha.Suite, opts: { now?: string; mail?: boolea
     }
     state.app = await testApp({ now: opts.now, env });
     handler = state.app.handler;
-    state.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    state.browser = await sharedBrowser();
   });
   after(async () => {
-    await state.browser?.close();
+    // what this suite opened in the shared browser
+    for (const c of state.browser?.contexts() ?? []) await c.close();
     if (state.server) await new Promise((r) => state.server.close(r));
     await state.app?.close();
     await state.smtp?.close();
