@@ -28,8 +28,8 @@ if (typeof after === 'function') after(async () => {
 });
 
 /**
- * Starts the app on a free port (as server/main.ts does: the fast path, then Express) and a headless
- * Debian chromium. With `mail`, also a real local SMTP server, and PUBLIC_URL set to the app's address
+ * Starts the app on a free port (as server/main.ts does: the fast path, then Express) and gives the
+ * suite the run's headless Debian chromium (sharedBrowser). With `mail`, also a real local SMTP server, and PUBLIC_URL set to the app's address
  * so that mailed links lead back to it. Where chromium is missing the browser suites are skipped with
  * one line saying how to install it — except under REQUIRE_BROWSER (CI), where that is an error.
  */
