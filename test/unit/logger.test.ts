@@ -4,6 +4,7 @@
  * have come.
  */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,31 @@ describe('the buffered log', () => {
       await sleep(300);
       expect(fs.readFileSync(file, 'utf8')).to.include('amina@ngo.example');
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('adds no listener while its destination is blocked (a stalled log collector)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imas-log-'));
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    // open for reading and writing, so that opening waits for no reader; nothing reads it: once its
+    // 64 KB are full, the write under way waits
+    const fd = fs.openSync(fifo, 'r+');
+    const destination = pino.destination({ dest: fd, sync: false, minLength: 4096 });
+    const logger = createLogger('info', destination);
+    let reader: fs.ReadStream | undefined;
+    try {
+      for (let i = 0; i < 200; i++) logger.info({ n: i, text: 'x'.repeat(1000) }, 'line');
+      keepFlushing(logger, 10);
+      await sleep(300);
+      expect(destination.listenerCount('drain'), "'drain' listeners after 30 flushes").to.be.at.most(1);
+    } finally {
+      // read it all, so that the write under way (in libuv's thread pool) ends
+      reader = fs.createReadStream('', { fd: fs.openSync(fifo, 'r') }).on('data', () => {});
+      await sleep(100);
+      reader.destroy();
+      destination.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
