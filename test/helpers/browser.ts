@@ -16,21 +16,20 @@ let shared: Promise<Browser> | undefined;
  * there are 19 suites); launched again if it went away. Each suite closes the contexts it opened.
  */
 async function sharedBrowser(): Promise<Browser> {
-  const b = shared && (await shared.catch(() => undefined));
+  const b = await launched();
   if (b?.isConnected()) return b;
   shared = chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
   return shared;
 }
+/** The shared chromium if one was launched and did not fail to start. */
+const launched = async () => shared?.catch(() => undefined);
 // Root-level (this module is loaded with the suites): closed once the last suite is done.
-if (typeof after === 'function') after(async () => {
-  const b = shared && (await shared.catch(() => undefined));
-  await b?.close();
-});
+if (typeof after === 'function') after(async () => (await launched())?.close());
 
 /**
  * Starts the app on a free port (as server/main.ts does: the fast path, then Express) and gives the
- * suite the run's headless Debian chromium (sharedBrowser). With `mail`, also a real local SMTP server, and PUBLIC_URL set to the app's address
- * so that mailed links lead back to it. Where chromium is missing the browser suites are skipped with
+ * suite the run's headless Debian chromium (sharedBrowser). With `mail`, also a real local SMTP
+ * server, and PUBLIC_URL set to the app's address so that mailed links lead back to it. Where chromium is missing the browser suites are skipped with
  * one line saying how to install it — except under REQUIRE_BROWSER (CI), where that is an error.
  */
 export function useBrowser(ctx: Mocha.Suite, opts: { now?: string; mail?: boolean } = {}) {
